@@ -1,0 +1,264 @@
+package parsers
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// MaxFileSize caps what hoplint reads from one file. Configuration files are
+// small; a larger file is a generated artefact or a mistake, and reading it
+// whole could exhaust memory on a CI runner.
+const MaxFileSize = 16 << 20
+
+// skipDirs are never descended into: VCS data, dependencies, provider caches.
+var skipDirs = map[string]bool{
+	".git": true, ".hg": true, ".svn": true,
+	"node_modules": true, "vendor": true, ".terraform": true,
+}
+
+// DiscoverOptions tune Discover.
+type DiscoverOptions struct {
+	// Ignore holds doublestar globs ("**/fixtures/**", "legacy/*.conf")
+	// matched against paths relative to the working directory.
+	Ignore []string
+	// WorkDir is the directory paths are reported relative to; "" means the
+	// process's working directory.
+	WorkDir string
+}
+
+// Discover walks paths (files or directories) and returns every file of a
+// known format, sorted by path, each once. A path that does not exist is an
+// error (the caller exits 2); a file that cannot be read becomes a Problem.
+func Discover(paths []string, opt DiscoverOptions) ([]*File, []Problem, error) {
+	wd := opt.WorkDir
+	if wd == "" {
+		var err error
+		if wd, err = os.Getwd(); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, g := range opt.Ignore {
+		if !doublestar.ValidatePattern(g) {
+			return nil, nil, fmt.Errorf("bad ignore pattern %q", g)
+		}
+	}
+	d := &discoverer{wd: wd, opt: opt, seen: map[string]bool{}}
+	for _, p := range paths {
+		if err := d.walk(p); err != nil {
+			return nil, nil, err
+		}
+	}
+	sort.Slice(d.files, func(i, j int) bool { return d.files[i].Path < d.files[j].Path })
+	return d.files, d.problems, nil
+}
+
+type discoverer struct {
+	wd       string
+	opt      DiscoverOptions
+	seen     map[string]bool
+	files    []*File
+	problems []Problem
+}
+
+// RelPath renders abs relative to wd with forward slashes, or abs itself when
+// it lies outside wd.
+func RelPath(wd, abs string) string {
+	if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(abs)
+}
+
+func (d *discoverer) ignored(rel string) bool {
+	for _, g := range d.opt.Ignore {
+		if ok, _ := doublestar.Match(g, rel); ok {
+			return true
+		}
+		// A pattern naming a directory ignores everything below it.
+		if ok, _ := doublestar.Match(strings.TrimSuffix(g, "/")+"/**", rel); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *discoverer) walk(p string) error {
+	abs := p
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(d.wd, p)
+	}
+	abs = filepath.Clean(abs)
+	info, err := os.Stat(abs)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: no such file or directory", p)
+		}
+		return err
+	}
+	if !info.IsDir() {
+		// A file named explicitly is linted even if its name is unusual,
+		// as long as its content is of a known format.
+		d.add(abs, filepath.Dir(abs), true)
+		return nil
+	}
+	root := abs
+	return filepath.WalkDir(abs, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			rel := RelPath(d.wd, path)
+			d.problems = append(d.problems, Problem{Kind: ProblemParse, Range: Range{File: rel}, Message: "cannot read: " + unwrapPathError(err)})
+			if e != nil && e.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		rel := RelPath(d.wd, path)
+		if e.IsDir() {
+			if path != root && (skipDirs[e.Name()] || d.ignored(rel)) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.ignored(rel) {
+			return nil
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			// A symlink is read only when it resolves inside the root;
+			// WalkDir never descends into symlinked directories.
+			target, err := filepath.EvalSymlinks(path)
+			if err != nil || !Within(root, target) {
+				return nil
+			}
+			if st, err := os.Stat(target); err != nil || st.IsDir() {
+				return nil
+			}
+		} else if !e.Type().IsRegular() {
+			return nil
+		}
+		d.add(path, root, false)
+		return nil
+	})
+}
+
+func (d *discoverer) add(abs, root string, explicit bool) {
+	if d.seen[abs] {
+		return
+	}
+	d.seen[abs] = true
+	rel := RelPath(d.wd, abs)
+	if !explicit && Classify(rel, nil) == "" && !maybeConfigName(rel) {
+		return
+	}
+	data, err := readCapped(abs)
+	if err != nil {
+		d.problems = append(d.problems, Problem{Kind: ProblemParse, Range: Range{File: rel}, Message: err.Error()})
+		return
+	}
+	format := Classify(rel, data)
+	if format == "" && explicit {
+		// Named on the command line: try the content alone.
+		if f := sniffConf(data); f != "" {
+			format = f
+		} else {
+			format = classifyStructured(data)
+		}
+	}
+	if format == "" {
+		return
+	}
+	d.files = append(d.files, &File{Path: rel, Abs: abs, Root: root, Format: format, Data: data})
+}
+
+// maybeConfigName is the cheap name test done before a file is read, so that
+// images and archives in a repository are never opened.
+func maybeConfigName(p string) bool {
+	base := strings.ToLower(filepath.Base(p))
+	for _, ext := range []string{".conf", ".conf.in", ".yaml", ".yml", ".json", ".tf", ".tfvars"} {
+		if strings.HasSuffix(base, ext) {
+			return true
+		}
+	}
+	if !strings.Contains(base, ".") {
+		dir := "/" + strings.ToLower(filepath.ToSlash(filepath.Dir(p))) + "/"
+		return strings.Contains(dir, "/sites-enabled/") || strings.Contains(dir, "/sites-available/") || strings.Contains(dir, "/conf.d/")
+	}
+	return false
+}
+
+func readCapped(abs string) ([]byte, error) {
+	f, err := os.Open(abs)
+	if err != nil {
+		return nil, errors.New("cannot read: " + unwrapPathError(err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, errors.New("cannot read: " + unwrapPathError(err))
+	}
+	if st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("file is %d bytes, over hoplint's limit of %d; not read", st.Size(), MaxFileSize)
+	}
+	data := make([]byte, 0, st.Size())
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := f.Read(buf)
+		data = append(data, buf[:n]...)
+		if len(data) > MaxFileSize {
+			return nil, fmt.Errorf("file is over hoplint's limit of %d bytes; not read", MaxFileSize)
+		}
+		if err != nil {
+			break
+		}
+	}
+	return data, nil
+}
+
+func unwrapPathError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Within reports whether path lies inside root (or is root), after both are
+// cleaned. Symlinks are not resolved here; callers that follow links resolve
+// them first.
+func Within(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	if err != nil {
+		return false
+	}
+	return rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)))
+}
+
+// ReadWithin reads a file that a configuration refers to (an include, a
+// module source), refusing anything outside root, following symlinks only
+// when their target is inside root too.
+func ReadWithin(root, abs string) ([]byte, error) {
+	abs = filepath.Clean(abs)
+	if !Within(root, abs) {
+		return nil, ErrOutsideRoot
+	}
+	target, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return nil, errors.New(unwrapPathError(err))
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		realRoot = root
+	}
+	if !Within(realRoot, target) {
+		return nil, ErrOutsideRoot
+	}
+	return readCapped(target)
+}
+
+// ErrOutsideRoot is returned for a path that escapes the linted root.
+var ErrOutsideRoot = errors.New("outside the linted root")

@@ -1,0 +1,147 @@
+package parsers
+
+import (
+	"bytes"
+	"sync"
+)
+
+// Format names a configuration format hoplint understands.
+type Format string
+
+// The formats hoplint reads.
+const (
+	FormatNginx      Format = "nginx"
+	FormatApache     Format = "apache"
+	FormatTerraform  Format = "terraform"
+	FormatKubernetes Format = "kubernetes"
+	FormatOpenAPI    Format = "openapi"
+)
+
+// File is one configuration file as read from disk. Data is read once and
+// shared by every stage; nothing may modify it.
+type File struct {
+	// Path is slash-separated and relative to the working directory; it is
+	// what findings print.
+	Path string
+	// Abs is the cleaned absolute path on disk.
+	Abs string
+	// Root is the absolute directory that bounds includes and module calls
+	// for this file: the PATH argument it was found under (or the file's own
+	// directory when a single file was named).
+	Root   string
+	Format Format
+	Data   []byte
+	// Shift moves every position a parser derives from Data: a config
+	// embedded in another file (nginx.conf inside a Kubernetes ConfigMap)
+	// is parsed on its own, yet its findings point into the host file.
+	// Line is added to every line; Col to every column (the block's
+	// indentation). Path then names the host file.
+	Shift Pos
+
+	once  sync.Once
+	lines []int // byte offset of each line start
+}
+
+// NewFile makes a File from data already in memory (tests, embedded configs).
+func NewFile(path, abs, root string, format Format, data []byte) *File {
+	return &File{Path: path, Abs: abs, Root: root, Format: format, Data: data}
+}
+
+func (f *File) index() {
+	f.once.Do(func() {
+		f.lines = append(f.lines, 0)
+		for i, b := range f.Data {
+			if b == '\n' {
+				f.lines = append(f.lines, i+1)
+			}
+		}
+	})
+}
+
+// NumLines is the number of lines in the file.
+func (f *File) NumLines() int {
+	f.index()
+	return len(f.lines)
+}
+
+// Line returns the text of line n (1-based, unshifted) without its line ending, or ""
+// when n is out of range.
+func (f *File) Line(n int) string {
+	f.index()
+	if n < 1 || n > len(f.lines) {
+		return ""
+	}
+	start := f.lines[n-1]
+	end := len(f.Data)
+	if n < len(f.lines) {
+		end = f.lines[n] - 1
+	}
+	return string(bytes.TrimSuffix(f.Data[start:end], []byte("\r")))
+}
+
+// Offset returns the byte offset of a 1-based line and column of Data
+// (unshifted), clamped to the data.
+func (f *File) Offset(p Pos) int {
+	f.index()
+	if p.Line < 1 {
+		return 0
+	}
+	if p.Line > len(f.lines) {
+		return len(f.Data)
+	}
+	o := f.lines[p.Line-1] + p.Col - 1
+	if o > len(f.Data) {
+		o = len(f.Data)
+	}
+	return o
+}
+
+// PosAt returns the 1-based position of a byte offset.
+func (f *File) PosAt(off int) Pos {
+	f.index()
+	lo, hi := 0, len(f.lines)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if f.lines[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return f.shift(Pos{Line: lo + 1, Col: off - f.lines[lo] + 1})
+}
+
+func (f *File) shift(p Pos) Pos {
+	return Pos{Line: p.Line + f.Shift.Line, Col: p.Col + f.Shift.Col}
+}
+
+// At returns a range for the 1-based line and columns of Data, shifted into
+// the host file where the file is embedded.
+func (f *File) At(line, col, endLine, endCol int) Range {
+	return Range{File: f.Path, Start: f.shift(Pos{line, col}), End: f.shift(Pos{endLine, endCol})}
+}
+
+// LineRange covers line n from its first to its last non-blank byte. It
+// serves parsers that know a line but not the columns (crossplane reports
+// lines only).
+func (f *File) LineRange(n int) Range {
+	text := f.Line(n)
+	first, last := 0, len(text)
+	for first < last && (text[first] == ' ' || text[first] == '\t') {
+		first++
+	}
+	for last > first && (text[last-1] == ' ' || text[last-1] == '\t') {
+		last--
+	}
+	return f.At(n, first+1, n, last+1)
+}
+
+// Comment is one comment in a file, as its parser found it. The rules engine
+// reads suppressions from comments, never from raw text, so a "#" inside a
+// quoted string is never taken for a suppression.
+type Comment struct {
+	Line int
+	Col  int
+	// Text is the comment without its leading marker ("#", "//").
+	Text string
+}

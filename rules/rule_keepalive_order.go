@@ -1,0 +1,70 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/hoplint/hoplint/topology"
+)
+
+var keepaliveOrder = &Rule{
+	ID:       "keepalive-order",
+	Title:    "a hop keeps pooled connections open longer than the hop behind it does",
+	Severity: Error,
+	Doc: `When a proxy or load balancer pools connections to the hop behind it, it
+must drop an idle connection before the backend does. Otherwise the backend
+closes the connection just as the proxy sends the next request on it: the
+proxy reads a reset ("connection reset by peer", "upstream prematurely closed
+connection") and the client gets a 502. It happens under light load, at
+random, and never shows in tests.
+
+AWS states it for its load balancers: "configure the idle timeout of your
+application to be larger than the idle timeout configured for the load
+balancer". The same holds for CloudFront's origin keep-alive, nginx and
+ingress-nginx upstream pools (` + "`keepalive_timeout`" + ` in an upstream block,
+` + "`upstream-keepalive-timeout`" + `), and Apache ProxyPass pools (` + "`ttl`" + `, none = until the
+backend closes). Equal values are a violation: both timers race.
+
+hoplint compares the pool idle timeout of the client-side hop with the
+keep-alive timeout of the server-side hop on every edge it found, and reports
+at the server's setting, with the pool's setting as related. Raise the
+server's keep-alive timeout above the pool's idle timeout (the usual fix), or
+lower the pool's.`,
+	Run: runKeepaliveOrder,
+}
+
+func init() { Register(keepaliveOrder) }
+
+func runKeepaliveOrder(p *Pass) {
+	for _, e := range p.Graph.Edges {
+		a, b := e.From, e.To
+		pool, ka := a.PoolIdle, b.KeepAlive
+		if !pool.Known() || !ka.Known() || ka.Value == 0 {
+			// Unknown on either side: no finding. Keep-alive off: nothing is
+			// reused, keepalive-disabled speaks about that.
+			continue
+		}
+		if pool.Value < ka.Value {
+			continue
+		}
+		var fix string
+		if pool.Value == topology.Forever {
+			fix = fmt.Sprintf("Give %s a limit below %s, or raise %s above any pool lifetime.",
+				pool.Name, topology.FormatDuration(ka.Value), ka.Name)
+		} else {
+			fix = fmt.Sprintf("Raise %s above %s or lower %s below %s.",
+				ka.Name, topology.FormatDuration(pool.Value), pool.Name, topology.FormatDuration(ka.Value))
+		}
+		verb := "outlives"
+		if pool.Value == ka.Value {
+			verb = "equals"
+		}
+		msg := fmt.Sprintf("%s keeps idle connections to %s for %s (%s), which %s %s's keep-alive of %s (%s): %s will reuse connections %s has already closed and answer 502. %s%s%s",
+			a.Name, b.Name, durationWords(pool), pool.Name, verb, b.Name, durationWords(ka), ka.Name,
+			a.Name, b.Name, fix, linkWords(e), assumptions(append(append(a.Notes, b.Notes...), pool.Note, ka.Note)...))
+		related := settingRelated(pool, fmt.Sprintf("%s %s is %s here", a.Name, pool.Name, topology.FormatDuration(pool.Value)))
+		if !e.Range.IsZero() {
+			related = append(related, relatedAt(e.Range, "the link: "+e.Why))
+		}
+		p.Report(Finding{Range: ka.Range, Related: related, Message: msg})
+	}
+}

@@ -1,0 +1,59 @@
+package rules
+
+import (
+	"fmt"
+	"github.com/hoplint/hoplint/parsers"
+
+	"github.com/hoplint/hoplint/topology"
+)
+
+var missingBodySizeLimit = &Rule{
+	ID:       "missing-body-size-limit",
+	Title:    "a proxying hop relies on the default request-body limit",
+	Severity: Warning,
+	Doc: `A proxy that sets no request-body limit of its own runs with the product's
+default, which is rarely what the application behind it expects:
+
+- nginx and ingress-nginx accept 1 MiB (` + "`client_max_body_size 1m`" + `,
+  ` + "`proxy-body-size: 1m`" + `). A larger upload is answered with 413 and the
+  connection is closed while the client may still be sending, which the
+  client sees as a reset — the classic "upload fails above 1 MB" ticket.
+- Apache httpd accepts 1 GiB since 2.4.54 and everything before.
+
+Set the limit explicitly where the proxy forwards requests, to what the
+application accepts: ` + "`client_max_body_size 20m;`" + ` in the location or server,
+` + "`LimitRequestBody 20971520`" + ` in the virtual host, or the
+` + "`nginx.ingress.kubernetes.io/proxy-body-size`" + ` annotation. The finding points at
+the block that proxies and relies on the default.`,
+	Run: runMissingBodySizeLimit,
+}
+
+func init() { Register(missingBodySizeLimit) }
+
+func runMissingBodySizeLimit(p *Pass) {
+	for _, h := range p.Graph.Hops {
+		if !h.Proxies() || !h.BodyLimit.IsDefault() {
+			continue
+		}
+		lim := h.BodyLimit
+		p.Report(Finding{
+			Range:   lim.Range,
+			Related: []parsers.Related{relatedAt(h.Proxy, "requests are forwarded here")},
+			Message: fmt.Sprintf("%s forwards requests but sets no %s, so the %s applies: larger request bodies are refused%s. Set %s to the largest body the backend accepts.%s",
+				h.Name, lim.Name, bodyDefaultWords(lim), resetWords(lim), lim.Name, assumptions(append(h.Notes, lim.Note)...)),
+		})
+	}
+}
+
+// bodyDefaultWords names a default body limit: "limit of 1m (nginx default
+// (all versions))".
+func bodyDefaultWords(s topology.Size) string {
+	return fmt.Sprintf("limit of %s, the %s", topology.FormatSize(s.Value), s.Default.String())
+}
+
+func resetWords(s topology.Size) string {
+	if s.Value != topology.Unlimited && s.Value <= 64<<20 {
+		return " with 413, and clients still uploading see the connection reset"
+	}
+	return ""
+}

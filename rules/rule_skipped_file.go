@@ -1,0 +1,18 @@
+package rules
+
+import "github.com/hoplint/hoplint/parsers"
+
+var skippedFile = &Rule{
+	ID:       "skipped-file",
+	Title:    "a recognised file that hoplint does not lint, and why",
+	Severity: Info,
+	Doc: `Some files look like configuration hoplint reads but cannot be linted as they
+stand: a Helm chart template (` + "`{{ … }}`" + `) is not YAML until Helm renders it.
+hoplint says so once per file instead of reporting parse errors, so that you
+know the file was not checked. Lint the rendered output instead:
+
+    helm template my-release ./chart > rendered.yaml && hoplint rendered.yaml`,
+	Run: func(p *Pass) { reportProblems(p, parsers.ProblemSkipped) },
+}
+
+func init() { Register(skippedFile) }

@@ -1,0 +1,172 @@
+package topology
+
+import (
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/hoplint/hoplint/config"
+	"github.com/hoplint/hoplint/parsers"
+)
+
+// Loader turns the discovered files of one format into hops, edges,
+// problems and typed configs, all written into part (a graph of its own,
+// merged with the other formats' afterwards, so loaders never share state).
+type Loader func(part *Graph, files []*parsers.File, env *Env)
+
+// Linker runs after every loader, over the merged graph: it draws the edges
+// between formats.
+type Linker func(g *Graph, env *Env)
+
+// Env is what loaders and linkers may consult besides their files.
+type Env struct {
+	Config *config.Config
+	// All maps absolute path → discovered file, so that an include or module
+	// call reuses the file already read instead of reading it again.
+	All map[string]*parsers.File
+}
+
+var (
+	loaders = map[parsers.Format]Loader{}
+	linkers []namedLinker
+)
+
+type namedLinker struct {
+	name string
+	fn   Linker
+}
+
+// RegisterLoader installs the loader of a format. Each topology/<format>.go
+// calls it from init.
+func RegisterLoader(f parsers.Format, l Loader) { loaders[f] = l }
+
+// RegisterLinker installs a cross-format linker; linkers run in name order.
+func RegisterLinker(name string, l Linker) {
+	linkers = append(linkers, namedLinker{name, l})
+	sort.Slice(linkers, func(i, j int) bool { return linkers[i].name < linkers[j].name })
+}
+
+// Load discovers the files under paths, parses them and builds the graph.
+// The error is for the caller's usage problems (a path that does not exist,
+// a bad ignore pattern); everything wrong inside files is a Problem.
+func Load(paths []string, cfg *config.Config, wd string) (*Graph, error) {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	files, problems, err := parsers.Discover(paths, parsers.DiscoverOptions{Ignore: cfg.Ignore, WorkDir: wd})
+	if err != nil {
+		return nil, err
+	}
+	return Build(files, problems, cfg), nil
+}
+
+// Build runs every format's loader on its files, in parallel, merges the
+// parts in a fixed order and runs the linkers.
+func Build(files []*parsers.File, problems []parsers.Problem, cfg *config.Config) *Graph {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	env := &Env{Config: cfg, All: make(map[string]*parsers.File, len(files))}
+	byFormat := map[parsers.Format][]*parsers.File{}
+	for _, f := range files {
+		env.All[f.Abs] = f
+		byFormat[f.Format] = append(byFormat[f.Format], f)
+	}
+	var formats []parsers.Format
+	for f := range byFormat {
+		if loaders[f] != nil {
+			formats = append(formats, f)
+		}
+	}
+	sort.Slice(formats, func(i, j int) bool { return formats[i] < formats[j] })
+
+	parts := make([]*Graph, len(formats))
+	var wg sync.WaitGroup
+	for i, f := range formats {
+		parts[i] = &Graph{}
+		wg.Add(1)
+		go func(part *Graph, fs []*parsers.File, load Loader) {
+			defer wg.Done()
+			defer recoverInto(part, fs)
+			load(part, fs, env)
+		}(parts[i], byFormat[f], loaders[f])
+	}
+	wg.Wait()
+
+	g := &Graph{Files: files, Problems: problems}
+	for _, p := range parts {
+		g.merge(p)
+	}
+	for _, l := range linkers {
+		l.fn(g, env)
+	}
+	g.sortAll()
+	return g
+}
+
+func (g *Graph) merge(p *Graph) {
+	for _, h := range p.Hops {
+		g.AddHop(h)
+	}
+	for _, e := range p.Edges {
+		g.Link(e)
+	}
+	g.Problems = append(g.Problems, p.Problems...)
+	g.Suppressions = append(g.Suppressions, p.Suppressions...)
+	for file, cs := range p.Comments {
+		g.AddComments(file, cs)
+	}
+	for f, cs := range p.Configs {
+		for _, c := range cs {
+			g.AddConfig(f, c)
+		}
+	}
+}
+
+// recoverInto turns a loader's panic into a problem, so that one bad file
+// never takes the run down. It should never fire: each parser handles bad
+// input itself; this is the last line of defence.
+func recoverInto(part *Graph, files []*parsers.File) {
+	if r := recover(); r != nil {
+		file := ""
+		if len(files) > 0 {
+			file = files[0].Path
+		}
+		part.AddProblems(parsers.Problem{
+			Kind:    parsers.ProblemParse,
+			Range:   parsers.Range{File: file},
+			Message: "internal error while reading these files (please report it): " + sprint(r),
+		})
+	}
+}
+
+// ParallelEach calls fn for every item using all cores; results are
+// written by fn into slots the caller owns (index i), so no locking is needed.
+func ParallelEach[T any](items []T, fn func(i int, item T)) {
+	n := runtime.GOMAXPROCS(0)
+	if n > len(items) {
+		n = len(items)
+	}
+	if n <= 1 {
+		for i, it := range items {
+			fn(i, it)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i, items[i])
+			}
+		}()
+	}
+	for i := range items {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
