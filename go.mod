@@ -7,3 +7,17 @@ require (
 	golang.org/x/tools v0.39.0
 	gopkg.in/yaml.v3 v3.0.1
 )
+
+require (
+	github.com/agext/levenshtein v1.2.1 // indirect
+	github.com/apparentlymart/go-textseg/v15 v15.0.0 // indirect
+	github.com/hashicorp/hcl/v2 v2.24.0 // indirect
+	github.com/jstemmer/go-junit-report v1.0.0 // indirect
+	github.com/mitchellh/go-wordwrap v1.0.1 // indirect
+	github.com/nginxinc/nginx-go-crossplane v0.4.89 // indirect
+	github.com/zclconf/go-cty v1.16.4 // indirect
+	golang.org/x/mod v0.30.0 // indirect
+	golang.org/x/sync v0.18.0 // indirect
+	golang.org/x/text v0.25.0 // indirect
+	k8s.io/apimachinery v0.34.2 // indirect
+)
