@@ -13,6 +13,11 @@ const (
 	// ProblemSkipped: a file hoplint recognised but will not lint, with the
 	// reason (a Helm template, say). Reported as information.
 	ProblemSkipped ProblemKind = "skipped-file"
+	// ProblemUnfollowed: an include (or module source) hoplint did not
+	// follow because it lies outside the linted root or is computed at run
+	// time. Information: the configuration may be fine, but what that file
+	// sets is unknown to hoplint.
+	ProblemUnfollowed ProblemKind = "include-not-followed"
 )
 
 // Problem is something a parser found wrong with its input. Parsers never

@@ -44,4 +44,3 @@ func (r Range) Less(o Range) bool {
 	}
 	return r.Start.Col < o.Start.Col
 }
-

@@ -1,6 +1,7 @@
 package topology
 
 import (
+	"os"
 	"runtime"
 	"sort"
 	"sync"
@@ -21,9 +22,14 @@ type Linker func(g *Graph, env *Env)
 // Env is what loaders and linkers may consult besides their files.
 type Env struct {
 	Config *config.Config
+	// WorkDir is the directory file paths are relative to.
+	WorkDir string
 	// All maps absolute path → discovered file, so that an include or module
 	// call reuses the file already read instead of reading it again.
 	All map[string]*parsers.File
+
+	mu    sync.Mutex
+	extra map[string]*parsers.File
 }
 
 var (
@@ -53,20 +59,26 @@ func Load(paths []string, cfg *config.Config, wd string) (*Graph, error) {
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
+	if wd == "" {
+		var err error
+		if wd, err = os.Getwd(); err != nil {
+			return nil, err
+		}
+	}
 	files, problems, err := parsers.Discover(paths, parsers.DiscoverOptions{Ignore: cfg.Ignore, WorkDir: wd})
 	if err != nil {
 		return nil, err
 	}
-	return Build(files, problems, cfg), nil
+	return Build(files, problems, cfg, wd), nil
 }
 
 // Build runs every format's loader on its files, in parallel, merges the
 // parts in a fixed order and runs the linkers.
-func Build(files []*parsers.File, problems []parsers.Problem, cfg *config.Config) *Graph {
+func Build(files []*parsers.File, problems []parsers.Problem, cfg *config.Config, wd string) *Graph {
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
-	env := &Env{Config: cfg, All: make(map[string]*parsers.File, len(files))}
+	env := &Env{Config: cfg, WorkDir: wd, All: make(map[string]*parsers.File, len(files))}
 	byFormat := map[parsers.Format][]*parsers.File{}
 	for _, f := range files {
 		env.All[f.Abs] = f
@@ -169,4 +181,29 @@ func ParallelEach[T any](items []T, fn func(i int, item T)) {
 	}
 	close(next)
 	wg.Wait()
+}
+
+// Open returns the file at abs for an include or module call made from a
+// file under root: the discovered file when there is one (so that nothing
+// is read twice), else the file read from disk, only when it lies inside
+// root. Safe for concurrent use.
+func (env *Env) Open(root, abs string, format parsers.Format) (*parsers.File, error) {
+	if f := env.All[abs]; f != nil {
+		return f, nil
+	}
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	if env.extra == nil {
+		env.extra = map[string]*parsers.File{}
+	}
+	if f := env.extra[abs]; f != nil {
+		return f, nil
+	}
+	data, err := parsers.ReadWithin(root, abs)
+	if err != nil {
+		return nil, err
+	}
+	f := &parsers.File{Path: parsers.RelPath(env.WorkDir, abs), Abs: abs, Root: root, Format: format, Data: data}
+	env.extra[abs] = f
+	return f, nil
 }

@@ -1,0 +1,194 @@
+package nginx
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Scope is one level of nginx's configuration hierarchy (main, http,
+// server, location, upstream). nginx inherits a directive from the nearest
+// enclosing level that sets it.
+type Scope struct {
+	// Block is the block directive of this level; nil for the main level.
+	Block      *Directive
+	Parent     *Scope
+	Directives []*Directive
+}
+
+// Local returns the directives named name set at this level.
+func (s *Scope) Local(name string) []*Directive {
+	var out []*Directive
+	for _, d := range s.Directives {
+		if d.Name == name {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Lookup returns the directives named name at the nearest level that sets
+// any, walking outward. For a directive that may repeat (proxy_set_header)
+// this is nginx's rule exactly: a level that sets one drops every one it
+// would otherwise inherit. It returns nil when no visible level sets it.
+func (s *Scope) Lookup(name string) []*Directive {
+	for sc := s; sc != nil; sc = sc.Parent {
+		if ds := sc.Local(name); len(ds) > 0 {
+			return ds
+		}
+	}
+	return nil
+}
+
+// Last returns the effective single-valued directive: the last one at the
+// nearest level that sets it (nginx rejects most duplicates; where it
+// accepts them, the last wins), or nil.
+func (s *Scope) Last(name string) *Directive {
+	ds := s.Lookup(name)
+	if len(ds) == 0 {
+		return nil
+	}
+	return ds[len(ds)-1]
+}
+
+// Server is a server block.
+type Server struct {
+	*Scope
+	Names     []string
+	Listens   []Listen
+	Locations []*Location
+}
+
+// Listen is one listen directive.
+type Listen struct {
+	Host string
+	Port int
+	Unix string
+	D    *Directive
+}
+
+// Location is a location block, possibly nested.
+type Location struct {
+	*Scope
+	// Match is the location's match as written ("/api", "~ \.php$", "@fallback").
+	Match  string
+	Server *Server // nil for a location in a fragment with no server around it
+	// Pass is the *_pass directive that makes the location forward requests
+	// (proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass, grpc_pass), or nil.
+	Pass *Directive
+}
+
+// Upstream is an upstream block.
+type Upstream struct {
+	*Scope
+	Name    string
+	Servers []*Directive
+}
+
+// Model is the structure of a Config: its levels, servers, locations and
+// upstreams.
+type Model struct {
+	Main      *Scope
+	HTTP      *Scope // nil when the file has no http block (a fragment)
+	Events    *Scope
+	Servers   []*Server
+	Locations []*Location // every location, nested ones included, in file order
+	Upstreams []*Upstream
+}
+
+// PassDirectives forward a request to another server.
+var PassDirectives = map[string]bool{
+	"proxy_pass": true, "fastcgi_pass": true, "uwsgi_pass": true, "scgi_pass": true, "grpc_pass": true,
+}
+
+// Build walks the configuration once and returns its model.
+func (c *Config) Build() *Model {
+	m := &Model{Main: &Scope{Directives: c.Directives}}
+	m.walk(m.Main, nil, nil)
+	return m
+}
+
+func (m *Model) walk(sc *Scope, srv *Server, loc *Location) {
+	for _, d := range sc.Directives {
+		if !d.IsBlock {
+			continue
+		}
+		child := &Scope{Block: d, Parent: sc, Directives: d.Block}
+		switch d.Name {
+		case "http":
+			m.HTTP = child
+			m.walk(child, nil, nil)
+		case "events":
+			m.Events = child
+		case "server":
+			if srv != nil || loc != nil {
+				continue // "server" inside upstream-like contexts is not a block
+			}
+			s := &Server{Scope: child}
+			for _, n := range child.Local("server_name") {
+				s.Names = append(s.Names, n.Args...)
+			}
+			for _, l := range child.Local("listen") {
+				s.Listens = append(s.Listens, parseListen(l))
+			}
+			m.Servers = append(m.Servers, s)
+			m.walk(child, s, nil)
+		case "location":
+			l := &Location{Scope: child, Match: strings.Join(d.Args, " "), Server: srv}
+			for _, x := range child.Directives {
+				if PassDirectives[x.Name] {
+					l.Pass = x
+				}
+			}
+			m.Locations = append(m.Locations, l)
+			if srv != nil && loc == nil {
+				srv.Locations = append(srv.Locations, l)
+			}
+			m.walk(child, srv, l)
+		case "upstream":
+			u := &Upstream{Scope: child, Name: d.Arg(0)}
+			u.Servers = child.Local("server")
+			m.Upstreams = append(m.Upstreams, u)
+		case "if", "limit_except":
+			// Directives inside if/limit_except belong to the location.
+			m.walk(child, srv, loc)
+		}
+	}
+}
+
+// parseListen reads "80", "127.0.0.1:8080", "[::]:443", "*:80",
+// "localhost", "unix:/path".
+func parseListen(d *Directive) Listen {
+	a := d.Arg(0)
+	l := Listen{D: d}
+	switch {
+	case strings.HasPrefix(a, "unix:"):
+		l.Unix = strings.TrimPrefix(a, "unix:")
+		return l
+	case strings.HasPrefix(a, "["):
+		if i := strings.Index(a, "]"); i > 0 {
+			l.Host = a[1:i]
+			a = strings.TrimPrefix(a[i+1:], ":")
+		}
+	case strings.Contains(a, ":"):
+		i := strings.LastIndex(a, ":")
+		l.Host, a = a[:i], a[i+1:]
+	}
+	if n, err := strconv.Atoi(a); err == nil {
+		l.Port = n
+	} else if l.Host == "" {
+		l.Host, l.Port = a, 80 // "listen localhost;" means port 80
+	}
+	if l.Host == "*" {
+		l.Host = ""
+	}
+	return l
+}
+
+// UpstreamByName indexes upstream blocks by name.
+func (m *Model) UpstreamByName() map[string]*Upstream {
+	out := make(map[string]*Upstream, len(m.Upstreams))
+	for _, u := range m.Upstreams {
+		out[u.Name] = u
+	}
+	return out
+}

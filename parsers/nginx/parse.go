@@ -1,0 +1,361 @@
+// Package nginx reads nginx configuration with
+// github.com/nginxinc/nginx-go-crossplane, follows includes the way nginx
+// does (but never out of the linted root), and computes effective values
+// per server and location with nginx's inheritance rules.
+package nginx
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	crossplane "github.com/nginxinc/nginx-go-crossplane"
+
+	"github.com/hoplint/hoplint/parsers"
+)
+
+// Directive is one nginx directive with its position. Block is non-nil for
+// block directives (http, server, location, upstream, …). Directives pulled
+// in by include replace the include in their parent's Block, so walking a
+// Config sees the configuration as nginx does.
+type Directive struct {
+	Name    string
+	Args    []string
+	Range   parsers.Range
+	Block   []*Directive
+	IsBlock bool
+	// File is the file the directive is written in.
+	File *parsers.File
+	// Via is the chain of include directives that pulled the file in,
+	// outermost first; empty for directives of the main file.
+	Via []*Directive
+}
+
+// Arg returns argument i, or "".
+func (d *Directive) Arg(i int) string {
+	if i < len(d.Args) {
+		return d.Args[i]
+	}
+	return ""
+}
+
+// ArgRange returns the range of argument i on the directive's line (the
+// whole directive when the argument cannot be located).
+func (d *Directive) ArgRange(i int) parsers.Range {
+	if i >= len(d.Args) || d.File == nil {
+		return d.Range
+	}
+	line := d.File.Line(d.Range.Start.Line - d.File.Shift.Line)
+	from := d.Range.Start.Col - 1 - d.File.Shift.Col + len(d.Name)
+	if from < 0 || from > len(line) {
+		return d.Range
+	}
+	for k := 0; k <= i; k++ {
+		idx := strings.Index(line[from:], d.Args[k])
+		if idx < 0 {
+			return d.Range
+		}
+		from += idx
+		if k < i {
+			from += len(d.Args[k])
+		}
+	}
+	r := d.Range
+	r.Start.Col = from + 1 + d.File.Shift.Col
+	r.End = r.Start
+	r.End.Col += len(d.Args[i])
+	return r
+}
+
+// Opener returns the file at an absolute path, reading it only when it is
+// inside the linted root. Implementations reuse files already discovered.
+type Opener func(abs string) (*parsers.File, error)
+
+// Config is one nginx configuration: a main file (or a fragment meant to be
+// included somewhere) with its includes expanded.
+type Config struct {
+	Main *parsers.File
+	// Directives are the top-level directives, includes expanded.
+	Directives []*Directive
+	// Files lists every file read for this configuration, main first.
+	Files []*parsers.File
+	// Fragment is true when the file has no http, events or stream block at
+	// its top level: a file written to be included somewhere.
+	Fragment bool
+	Problems []parsers.Problem
+	Comments map[string][]parsers.Comment
+	// Notes are assumptions made while reading, e.g. an absolute include
+	// read from the linted tree.
+	Notes []string
+	// Includes lists the absolute paths of every file included.
+	Includes []string
+}
+
+// ParseFile parses one file on its own, without following includes. It is
+// what Load uses for each file, exported so that callers can find out which
+// files include which before deciding which ones are main files.
+func ParseFile(f *parsers.File) (*File, []parsers.Problem) {
+	opts := &crossplane.ParseOptions{
+		SingleFile:                true,
+		ParseComments:             true,
+		SkipDirectiveContextCheck: true,
+		StopParsingOnError:        false,
+		Open: func(string) (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(f.Data)), nil
+		},
+	}
+	var problems []parsers.Problem
+	payload, err := parseSafely(f, opts)
+	if err != nil {
+		return &File{Src: f}, []parsers.Problem{{Kind: parsers.ProblemParse, Range: parsers.Range{File: f.Path, Start: f.At(1, 1, 1, 1).Start, End: f.At(1, 1, 1, 1).End}, Message: "cannot parse: " + err.Error()}}
+	}
+	out := &File{Src: f}
+	for _, c := range payload.Config {
+		for _, e := range c.Errors {
+			line := 1
+			if e.Line != nil {
+				line = *e.Line
+			}
+			problems = append(problems, parsers.Problem{Kind: parsers.ProblemParse, Range: f.LineRange(line), Message: errorText(e.Error)})
+		}
+		out.Directives = convert(f, c.Parsed, out)
+	}
+	out.Fragment = true
+	for _, d := range out.Directives {
+		switch d.Name {
+		case "http", "events", "stream", "mail":
+			out.Fragment = false
+		}
+	}
+	return out, problems
+}
+
+// parseSafely shields the run from a panic inside the parsing library on
+// hostile input: the file becomes a parse error instead.
+func parseSafely(f *parsers.File, opts *crossplane.ParseOptions) (p *crossplane.Payload, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, errors.New("the nginx parser failed on this input")
+		}
+	}()
+	return crossplane.Parse(f.Path, opts)
+}
+
+// errorText turns crossplane's "X in FILE:LINE" into X; the position is
+// already in the finding.
+func errorText(err error) string {
+	var pe *crossplane.ParseError
+	if errors.As(err, &pe) {
+		return pe.What
+	}
+	return err.Error()
+}
+
+// File is one parsed file, includes not yet expanded.
+type File struct {
+	Src        *parsers.File
+	Directives []*Directive
+	Comments   []parsers.Comment
+	Fragment   bool
+}
+
+func convert(f *parsers.File, ds crossplane.Directives, pf *File) []*Directive {
+	var out []*Directive
+	for _, d := range ds {
+		if d.IsComment() {
+			line := f.Line(d.Line)
+			col := strings.Index(line, "#") + 1
+			if col <= 0 {
+				col = 1
+			}
+			r := f.At(d.Line, col, d.Line, col)
+			pf.Comments = append(pf.Comments, parsers.Comment{Line: r.Start.Line, Col: r.Start.Col, Text: *d.Comment})
+			continue
+		}
+		nd := &Directive{Name: d.Directive, Args: d.Args, File: f, IsBlock: d.IsBlock(), Range: directiveRange(f, d)}
+		if d.IsBlock() {
+			nd.Block = convert(f, d.Block, pf)
+		}
+		out = append(out, nd)
+	}
+	return out
+}
+
+// directiveRange locates a directive on its line: crossplane reports lines
+// only, so the columns are found by searching the name.
+func directiveRange(f *parsers.File, d *crossplane.Directive) parsers.Range {
+	line := f.Line(d.Line)
+	col := strings.Index(line, d.Directive)
+	if col < 0 {
+		return f.LineRange(d.Line)
+	}
+	end := len(line)
+	if semi := strings.IndexAny(line[col:], ";{"); semi >= 0 {
+		end = col + semi + 1
+	}
+	return f.At(d.Line, col+1, d.Line, end+1)
+}
+
+// absolutePrefixes are where distributions keep nginx's configuration. An
+// absolute include under one of them is read from the linted tree when the
+// main file's directory holds the same relative path: repositories keep
+// /etc/nginx's content, not the machine's /etc.
+var absolutePrefixes = []string{"/etc/nginx/", "/usr/local/nginx/conf/", "/usr/local/etc/nginx/", "/opt/homebrew/etc/nginx/"}
+
+// Load expands main's includes the way nginx does: a relative path is
+// resolved against the main file's directory (nginx's conf prefix), a glob
+// matches in alphabetical order and may match nothing, a plain path that
+// does not exist is an error. Includes outside the linted root are not
+// read; include cycles are reported and broken.
+func Load(main *File, parsed func(abs string) (*File, error)) *Config {
+	c := &Config{Main: main.Src, Fragment: main.Fragment, Comments: map[string][]parsers.Comment{}}
+	l := &loader{c: c, parsed: parsed, base: filepath.Dir(main.Src.Abs), root: main.Src.Root}
+	c.Files = append(c.Files, main.Src)
+	c.Comments[main.Src.Path] = main.Comments
+	l.stack = []string{main.Src.Abs}
+	c.Directives = l.expand(main.Directives, nil)
+	return c
+}
+
+type loader struct {
+	c      *Config
+	parsed func(abs string) (*File, error)
+	base   string
+	root   string
+	stack  []string
+}
+
+func (l *loader) expand(ds []*Directive, via []*Directive) []*Directive {
+	out := make([]*Directive, 0, len(ds))
+	for _, d := range ds {
+		if d.Name == "include" && len(d.Args) == 1 && !d.IsBlock {
+			out = append(out, l.include(d, via)...)
+			continue
+		}
+		if len(via) > 0 || d.IsBlock {
+			cp := *d
+			cp.Via = via
+			if d.IsBlock {
+				cp.Block = l.expand(d.Block, via)
+			}
+			d = &cp
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func (l *loader) problem(kind parsers.ProblemKind, d *Directive, msg string) {
+	l.c.Problems = append(l.c.Problems, parsers.Problem{Kind: kind, Range: d.Range, Message: msg})
+}
+
+func (l *loader) include(d *Directive, via []*Directive) []*Directive {
+	pattern := d.Args[0]
+	if strings.Contains(pattern, "$") {
+		l.problem(parsers.ProblemUnfollowed, d, "include "+pattern+" uses a variable; nginx does not expand variables in include, and hoplint did not read it")
+		return nil
+	}
+	resolved, prefix := pattern, ""
+	if path.IsAbs(filepath.ToSlash(pattern)) {
+		rebased := ""
+		for _, p := range absolutePrefixes {
+			if strings.HasPrefix(pattern, p) {
+				rebased = filepath.Join(l.base, filepath.FromSlash(strings.TrimPrefix(pattern, p)))
+				prefix = p
+				break
+			}
+		}
+		if rebased == "" {
+			if parsers.Within(l.root, filepath.Clean(pattern)) {
+				rebased = filepath.Clean(pattern)
+			} else {
+				l.problem(parsers.ProblemUnfollowed, d, "include "+pattern+" is outside the linted root; hoplint did not read it, so the settings it holds are unknown")
+				return nil
+			}
+		}
+		resolved = rebased
+	} else {
+		resolved = filepath.Join(l.base, filepath.FromSlash(pattern))
+	}
+	if !parsers.Within(l.root, resolved) {
+		l.problem(parsers.ProblemUnfollowed, d, "include "+pattern+" leaves the linted root; hoplint does not read files outside the directory it was given")
+		return nil
+	}
+	isGlob := strings.ContainsAny(pattern, "*?[")
+	var matches []string
+	if isGlob {
+		m, err := filepath.Glob(resolved)
+		if err != nil {
+			l.problem(parsers.ProblemParse, d, "include "+pattern+": bad pattern")
+			return nil
+		}
+		sort.Strings(m)
+		matches = m
+	} else {
+		matches = []string{resolved}
+	}
+	var out []*Directive
+	for _, abs := range matches {
+		if !parsers.Within(l.root, abs) {
+			continue
+		}
+		for _, s := range l.stack {
+			if s == abs {
+				l.problem(parsers.ProblemParse, d, "include cycle: "+l.cycle(abs)+"; nginx would fail to start")
+				return out
+			}
+		}
+		f, err := l.parsed(abs)
+		if err != nil {
+			if isGlob {
+				continue // a directory or unreadable match; nginx skips nothing, but we cannot read it
+			}
+			if path.IsAbs(filepath.ToSlash(pattern)) {
+				l.problem(parsers.ProblemUnfollowed, d, "include "+pattern+" is not in the linted tree; hoplint did not read it, so the settings it holds are unknown")
+				return nil
+			}
+			l.problem(parsers.ProblemParse, d, "include "+pattern+": "+err.Error()+"; nginx would fail to start")
+			return nil
+		}
+		if prefix != "" {
+			l.note("assuming " + path.Dir(l.c.Main.Path) + "/ is deployed as " + prefix + ", so include " + pattern + " was read from the linted tree")
+		}
+		l.c.Includes = append(l.c.Includes, abs)
+		if _, ok := l.c.Comments[f.Src.Path]; !ok {
+			l.c.Files = append(l.c.Files, f.Src)
+			l.c.Comments[f.Src.Path] = f.Comments
+		}
+		l.stack = append(l.stack, abs)
+		chain := append(append([]*Directive(nil), via...), d)
+		out = append(out, l.expand(f.Directives, chain)...)
+		l.stack = l.stack[:len(l.stack)-1]
+	}
+	return out
+}
+
+func (l *loader) note(n string) {
+	for _, o := range l.c.Notes {
+		if o == n {
+			return
+		}
+	}
+	l.c.Notes = append(l.c.Notes, n)
+}
+
+func (l *loader) cycle(abs string) string {
+	var names []string
+	start := 0
+	for i, s := range l.stack {
+		if s == abs {
+			start = i
+		}
+	}
+	for _, s := range l.stack[start:] {
+		names = append(names, parsers.RelPath(l.base, s))
+	}
+	return strings.Join(append(names, parsers.RelPath(l.base, abs)), " → ")
+}
