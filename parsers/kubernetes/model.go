@@ -1,0 +1,277 @@
+// Package kubernetes reads Kubernetes manifests (multi-document YAML, JSON,
+// kind: List) into typed objects that keep the line and column of every
+// field a rule may cite. It decodes each document once into yaml.v3 Nodes
+// and builds the objects from them; nothing is decoded twice.
+//
+// Only the kinds hoplint reasons about are typed: the pod-template kinds,
+// Service, Ingress, IngressClass, ConfigMap, LimitRange and the AWS Load
+// Balancer Controller's TargetGroupBinding. Other objects (RBAC, Namespaces,
+// CRDs) are recognised and left alone.
+package kubernetes
+
+import (
+	"gopkg.in/yaml.v3"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/hoplint/hoplint/parsers"
+)
+
+// Str is a scalar as written, with its range.
+type Str struct {
+	Value string
+	Range parsers.Range
+	// Set is false when the field is absent (or null).
+	Set bool
+	// Key is the range of the mapping key, for entries of maps
+	// (annotations, ConfigMap data).
+	Key parsers.Range
+	// Style, Line and Col locate a block scalar's text: its content starts
+	// on the line after Line, indented by the block's indentation.
+	Style yaml.Style
+	Line  int
+	Col   int
+}
+
+// Object is what every manifest object has.
+type Object struct {
+	File       *parsers.File
+	APIVersion string
+	Kind       string
+	Name       string
+	// Namespace as written; "" when the manifest leaves it to kubectl.
+	Namespace   string
+	Labels      map[string]Str
+	Annotations map[string]Str
+	// Range covers the whole object; NameRange its metadata.name.
+	Range     parsers.Range
+	NameRange parsers.Range
+}
+
+// Meta returns the object itself (so that every typed object satisfies Obj).
+func (o *Object) Meta() *Object { return o }
+
+// Obj is implemented by every typed object.
+type Obj interface{ Meta() *Object }
+
+// NS is the namespace the object lands in when applied without -n:
+// "default" when none is written.
+func (o *Object) NS() string {
+	if o.Namespace == "" {
+		return "default"
+	}
+	return o.Namespace
+}
+
+// Ref names the object as users do: "Deployment shop/web", or
+// "Deployment web" when the manifest writes no namespace.
+func (o *Object) Ref() string {
+	if o.Namespace == "" {
+		return o.Kind + " " + o.Name
+	}
+	return o.Kind + " " + o.Namespace + "/" + o.Name
+}
+
+// ID is the object part of a hop ID: "Deployment/shop/web".
+func (o *Object) ID() string {
+	if o.Namespace == "" {
+		return o.Kind + "/" + o.Name
+	}
+	return o.Kind + "/" + o.Namespace + "/" + o.Name
+}
+
+// Workload is any object with a pod template (Pod, Deployment,
+// StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob).
+type Workload struct {
+	Object
+	// PodLabels and PodAnnotations are the pod template's (the object's own
+	// for a bare Pod).
+	PodLabels      map[string]Str
+	PodAnnotations map[string]Str
+	Pod            PodSpec
+	// Template is the range of the pod template (the Pod itself for a Pod).
+	Template parsers.Range
+}
+
+// PodSpec holds the fields of a pod that hoplint reads.
+type PodSpec struct {
+	// Containers lists init containers first (Init set; Sidecar when
+	// restartPolicy is Always), then the app containers.
+	Containers []*Container
+	Volumes    []Volume
+	// TerminationGracePeriod is spec.terminationGracePeriodSeconds.
+	TerminationGracePeriod Str
+}
+
+// Container is one container of a pod.
+type Container struct {
+	Name Str
+	// Range is the container's entry (its first line).
+	Range   parsers.Range
+	Init    bool
+	Sidecar bool
+	Image   Str
+	Command []Str
+	Args    []Str
+	Env     []EnvVar
+	Ports   []ContainerPort
+	// Resources is nil when the container has no resources: block.
+	Resources    *Resources
+	VolumeMounts []VolumeMount
+	// PreStop is the lifecycle.preStop handler's range; zero when none.
+	PreStop parsers.Range
+	// PreStopSleep is the preStop sleep in seconds when the handler is a
+	// plain sleep (sleep action, or exec of "sleep N"); -1 otherwise.
+	PreStopSleep int
+}
+
+// EnvVar is one env entry.
+type EnvVar struct {
+	Name  Str
+	Value Str
+	// FromRef is true for valueFrom: the value is not in the manifest.
+	FromRef bool
+}
+
+// ContainerPort is one entry of ports:.
+type ContainerPort struct {
+	Name  string
+	Port  int
+	Range parsers.Range
+}
+
+// VolumeMount mounts a volume into a container.
+type VolumeMount struct {
+	Name      string
+	MountPath string
+	SubPath   string
+	Range     parsers.Range
+}
+
+// Volume is a pod volume; ConfigMap names the ConfigMap it projects, if any.
+type Volume struct {
+	Name      string
+	ConfigMap string
+	// Items maps ConfigMap keys to the paths they are projected at.
+	Items map[string]string
+}
+
+// Resources is a container's resources: block.
+type Resources struct {
+	// Range is the "resources:" key through the end of the block.
+	Range    parsers.Range
+	Limits   map[string]Quantity
+	Requests map[string]Quantity
+	// LimitsRange and RequestsRange are the "limits:"/"requests:" keys.
+	LimitsRange   parsers.Range
+	RequestsRange parsers.Range
+}
+
+// Quantity is a resource quantity as written and as Kubernetes reads it.
+type Quantity struct {
+	Raw   string
+	Range parsers.Range
+	// Q is valid when OK.
+	Q  resource.Quantity
+	OK bool
+}
+
+// Service is a v1 Service.
+type Service struct {
+	Object
+	Type              Str
+	Selector          map[string]Str
+	Ports             []ServicePort
+	LoadBalancerClass Str
+	// SelectorRange is the "selector:" key.
+	SelectorRange parsers.Range
+}
+
+// ServicePort is one Service port.
+type ServicePort struct {
+	Name string
+	Port int
+	// TargetPort as written: a number or a container port name; "" means
+	// the same as Port.
+	TargetPort string
+	Range      parsers.Range
+}
+
+// Ingress is a networking.k8s.io/v1 (or older v1beta1) Ingress.
+type Ingress struct {
+	Object
+	// ClassName is spec.ingressClassName; ClassAnnotation the legacy
+	// kubernetes.io/ingress.class annotation.
+	ClassName       Str
+	ClassAnnotation Str
+	Backends        []Backend
+	// Legacy is true for the v1beta1 API (removed in Kubernetes 1.22).
+	Legacy bool
+}
+
+// Backend is a service an Ingress routes to.
+type Backend struct {
+	Service  string
+	PortNum  int
+	PortName string
+	Host     string
+	Path     string
+	Range    parsers.Range
+	// Default marks spec.defaultBackend (spec.backend in v1beta1).
+	Default bool
+}
+
+// IngressClass maps a class name to its controller.
+type IngressClass struct {
+	Object
+	Controller Str
+	// IsDefault is the ingressclass.kubernetes.io/is-default-class annotation.
+	IsDefault bool
+}
+
+// ConfigMap holds data entries as written.
+type ConfigMap struct {
+	Object
+	Data map[string]Str
+}
+
+// LimitRange is read for its container default limits: a container
+// without a memory limit gets the namespace's default.
+type LimitRange struct {
+	Object
+	DefaultLimits map[string]Quantity
+}
+
+// TargetGroupBinding (elbv2.k8s.aws) registers a Service's pods in an
+// existing target group, often one made in Terraform.
+type TargetGroupBinding struct {
+	Object
+	ServiceName    Str
+	ServicePort    Str
+	TargetGroupARN Str
+	TargetType     Str
+}
+
+// Other is any other object, kept so that rules and links can see that it
+// exists (a Namespace, an HPA).
+type Other struct {
+	Object
+}
+
+// Result is what Parse returns for one file.
+type Result struct {
+	File     *parsers.File
+	Objects  []Obj
+	Problems []parsers.Problem
+	Comments []parsers.Comment
+	// Suppressions from hoplint.dev/ignore annotations.
+	Suppressions []parsers.Suppression
+	// Skipped is true for a Helm template.
+	Skipped bool
+}
+
+// PodContainer is one container of a workload: the typed config behind a
+// container's hop.
+type PodContainer struct {
+	Workload  *Workload
+	Container *Container
+}
