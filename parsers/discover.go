@@ -201,6 +201,9 @@ func readCapped(abs string) ([]byte, error) {
 	if err != nil {
 		return nil, errors.New("cannot read: " + unwrapPathError(err))
 	}
+	if st.IsDir() {
+		return nil, errors.New("is a directory")
+	}
 	if st.Size() > MaxFileSize {
 		return nil, fmt.Errorf("file is %d bytes, over hoplint's limit of %d; not read", st.Size(), MaxFileSize)
 	}

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/hoplint/hoplint/topology"
+)
+
+func cmdGraph(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	format := fs.String("format", "text", "")
+	configFile := fs.String("config", "", "")
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	render, ok := topology.Renderers[*format]
+	if !ok {
+		return fail(stderr, fmt.Errorf("unknown format %q for graph (want text, mermaid or json)", *format))
+	}
+	cfg, err := loadConfig(*configFile)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	g, err := topology.Load(paths, cfg, wd)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if err := render(stdout, g); err != nil {
+		return fail(stderr, err)
+	}
+	return 0
+}

@@ -1,0 +1,64 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+
+	"github.com/hoplint/hoplint/rules"
+)
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiDim    = "\x1b[2m"
+)
+
+// Text prints each finding as
+//
+//	file:line:col: severity: message [rule]
+//	    source line
+//	    ^~~~~
+//	  file:line:col: note: related message
+//
+// followed by a one-line summary.
+func Text(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	paint := func(code, s string) string {
+		if !r.Color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	for _, f := range r.Findings {
+		sev := f.Severity.String()
+		switch f.Severity {
+		case rules.Error:
+			sev = paint(ansiRed+ansiBold, sev)
+		case rules.Warning:
+			sev = paint(ansiYellow+ansiBold, sev)
+		default:
+			sev = paint(ansiCyan+ansiBold, sev)
+		}
+		fmt.Fprintf(bw, "%s: %s: %s %s\n", paint(ansiBold, location(f.Range)), sev, f.Message, paint(ansiDim, "["+f.Rule+"]"))
+		if line, marker := r.snippet(f.Range); line != "" {
+			fmt.Fprintf(bw, "    %s\n    %s\n", line, paint(ansiRed, marker))
+		}
+		for _, rel := range f.Related {
+			fmt.Fprintf(bw, "  %s: %s: %s\n", location(rel.Range), paint(ansiCyan, "note"), rel.Message)
+			if line, marker := r.snippet(rel.Range); line != "" {
+				fmt.Fprintf(bw, "      %s\n      %s\n", line, paint(ansiCyan, marker))
+			}
+		}
+	}
+	s := r.Summary
+	if len(r.Findings) == 0 {
+		fmt.Fprintf(bw, "no findings in %d files (%d hops, %d links)\n", s.Files, s.Hops, s.Edges)
+	} else {
+		fmt.Fprintf(bw, "%d errors, %d warnings, %d infos in %d files (%d hops, %d links)\n", s.Errors, s.Warnings, s.Infos, s.Files, s.Hops, s.Edges)
+	}
+	return bw.Flush()
+}

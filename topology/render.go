@@ -1,0 +1,168 @@
+package topology
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Renderers print a graph for `hoplint graph`: the way a user checks that
+// hoplint understood their system.
+var Renderers = map[string]func(io.Writer, *Graph) error{
+	"text":    RenderText,
+	"mermaid": RenderMermaid,
+	"json":    RenderJSON,
+}
+
+type settingView struct {
+	Label string `json:"setting"`
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	Prov  string `json:"provenance"`
+	Where string `json:"where,omitempty"`
+	From  string `json:"default,omitempty"`
+	Note  string `json:"note,omitempty"`
+}
+
+func durView(label string, s Duration) *settingView {
+	if !s.Known() {
+		return nil
+	}
+	return view(label, s.Name, FormatDuration(s.Value), s.Prov, s.Range.String(), s.Default, s.Note)
+}
+
+func sizeView(label string, s Size) *settingView {
+	if !s.Known() {
+		return nil
+	}
+	return view(label, s.Name, FormatSize(s.Value), s.Prov, s.Range.String(), s.Default, s.Note)
+}
+
+func view(label, name, value string, p Provenance, where string, d *DefaultSource, note string) *settingView {
+	v := &settingView{Label: label, Name: name, Value: value, Prov: p.String(), Where: where, Note: note}
+	if p == Default {
+		v.From = d.String()
+	}
+	return v
+}
+
+// settings lists a hop's known settings in a fixed order.
+func settings(h *Hop) []*settingView {
+	var out []*settingView
+	for _, v := range []*settingView{
+		durView("keep-alive", h.KeepAlive),
+		sizeView("body limit", h.BodyLimit),
+		durView("client read timeout", h.ReadTimeout),
+		durView("pool idle", h.PoolIdle),
+		durView("upstream timeout", h.UpstreamTimeout),
+	} {
+		if v != nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// RenderText prints hops with their settings, then links with their reasons.
+func RenderText(w io.Writer, g *Graph) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "%d hops, %d links in %d files\n", len(g.Hops), len(g.Edges), len(g.Files))
+	for _, h := range g.Hops {
+		fmt.Fprintf(bw, "\n%s  [%s]\n  id %s\n  at %s\n", h.Name, h.Kind, h.ID, h.Range)
+		for _, s := range settings(h) {
+			where := s.Where
+			if s.Prov == "default" {
+				where = s.From
+			}
+			fmt.Fprintf(bw, "  %-20s %-10s %s (%s)\n", s.Label, s.Value, s.Name, where)
+		}
+		for _, l := range h.Listen {
+			fmt.Fprintf(bw, "  listens on           :%d\n", l.Port)
+		}
+		for _, t := range h.Targets {
+			fmt.Fprintf(bw, "  forwards to          %s\n", t.URL)
+		}
+		for _, n := range h.Notes {
+			fmt.Fprintf(bw, "  note: %s\n", n)
+		}
+	}
+	if len(g.Edges) > 0 {
+		fmt.Fprintf(bw, "\nlinks:\n")
+	}
+	for _, e := range g.Edges {
+		fmt.Fprintf(bw, "  %s → %s\n    %s: %s\n", e.From.Name, e.To.Name, e.Confidence, e.Why)
+	}
+	return bw.Flush()
+}
+
+// RenderMermaid prints a Mermaid flowchart, readable on GitHub as is.
+func RenderMermaid(w io.Writer, g *Graph) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "flowchart LR")
+	ids := map[*Hop]string{}
+	for i, h := range g.Hops {
+		ids[h] = fmt.Sprintf("h%d", i)
+		label := h.Name
+		for _, s := range settings(h) {
+			label += "<br/>" + s.Label + " " + s.Value
+		}
+		fmt.Fprintf(bw, "  %s[\"%s\"]\n", ids[h], mermaidEscape(label))
+	}
+	for _, e := range g.Edges {
+		arrow := "-->"
+		if e.Confidence == Assumed {
+			arrow = "-.->"
+		}
+		fmt.Fprintf(bw, "  %s %s|%s| %s\n", ids[e.From], arrow, e.Confidence, ids[e.To])
+	}
+	return bw.Flush()
+}
+
+func mermaidEscape(s string) string {
+	return strings.NewReplacer(`"`, "#quot;", "[", "#91;", "]", "#93;").Replace(s)
+}
+
+// RenderJSON prints the graph as JSON for tools.
+func RenderJSON(w io.Writer, g *Graph) error {
+	type jhop struct {
+		ID       string         `json:"id"`
+		Kind     HopKind        `json:"kind"`
+		Name     string         `json:"name"`
+		Location string         `json:"location"`
+		Settings []*settingView `json:"settings"`
+		Listen   []int          `json:"listen,omitempty"`
+		Targets  []string       `json:"targets,omitempty"`
+		Notes    []string       `json:"notes,omitempty"`
+	}
+	type jedge struct {
+		From       string `json:"from"`
+		To         string `json:"to"`
+		Why        string `json:"why"`
+		Confidence string `json:"confidence"`
+	}
+	out := struct {
+		Hops  []jhop  `json:"hops"`
+		Links []jedge `json:"links"`
+	}{Hops: []jhop{}, Links: []jedge{}}
+	for _, h := range g.Hops {
+		j := jhop{ID: h.ID, Kind: h.Kind, Name: h.Name, Location: h.Range.String(), Settings: settings(h), Notes: h.Notes}
+		if j.Settings == nil {
+			j.Settings = []*settingView{}
+		}
+		for _, l := range h.Listen {
+			j.Listen = append(j.Listen, l.Port)
+		}
+		for _, t := range h.Targets {
+			j.Targets = append(j.Targets, t.URL)
+		}
+		out.Hops = append(out.Hops, j)
+	}
+	for _, e := range g.Edges {
+		out.Links = append(out.Links, jedge{From: e.From.ID, To: e.To.ID, Why: e.Why, Confidence: e.Confidence.String()})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
