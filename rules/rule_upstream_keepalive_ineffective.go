@@ -100,6 +100,9 @@ func runUpstreamKeepaliveIneffective(p *Pass) {
 			if n, err := nginx.ParseNumber(ka[0].Arg(0)); err != nil || n == 0 {
 				continue
 			}
+			if l.Opaque() {
+				continue // an include hoplint could not read may set the headers
+			}
 			related := []parsers.Related{relatedAt(ka[0].Range, "upstream "+u.Name+" pools connections here")}
 			var why []string
 			var fix []string
@@ -122,7 +125,7 @@ func runUpstreamKeepaliveIneffective(p *Pass) {
 				fix = append(fix, `proxy_set_header Connection "";`)
 			case conn == nil && before:
 				msg := "it sends Connection: close, the default of " + version
-				if dropped := droppedConnection(l.Scope, connAt); dropped != nil {
+				if dropped := droppedConnection(connAt); dropped != nil {
 					msg += fmt.Sprintf(" — the Connection header set at an outer level is not inherited, because this level sets its own proxy_set_header (%s)", connAt.Local("proxy_set_header")[0].Arg(0))
 					related = append(related, relatedAt(dropped.Range, "not inherited by the location"))
 				}
@@ -175,7 +178,7 @@ func connectionHeader(sc *nginx.Scope) (*nginx.Directive, *nginx.Scope) {
 
 // droppedConnection finds a Connection header set above the level whose
 // proxy_set_header list is in effect: inheritance dropped it.
-func droppedConnection(sc, effective *nginx.Scope) *nginx.Directive {
+func droppedConnection(effective *nginx.Scope) *nginx.Directive {
 	if effective == nil {
 		return nil
 	}

@@ -124,6 +124,10 @@ func parseSuppression(file string, c parsers.Comment) (*parsers.Suppression, str
 		return nil, "" // "hoplint:ignored" or another word; not ours
 	}
 	ids, reason, found := strings.Cut(text, "--")
+	if i := strings.Index(ids, "#"); i >= 0 {
+		// "hoplint:ignore RULE # another comment": the list ends there.
+		ids, found = ids[:i], false
+	}
 	reason = strings.TrimSpace(reason)
 	var list []string
 	for _, id := range strings.FieldsFunc(ids, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {

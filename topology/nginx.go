@@ -54,11 +54,14 @@ func loadNginx(part *Graph, files []*parsers.File, env *Env) {
 	})
 
 	// Files reached by an include are parsed on first use and then shared.
+	// A file's own problems are reported once, and only when the file is
+	// part of a configuration that is linted.
 	var mu sync.Mutex
 	parsed := map[string]*nginx.File{}
+	fileProblems := map[string][]parsers.Problem{}
 	for i, f := range files {
 		parsed[f.Abs] = results[i].file
-		part.AddProblems(results[i].problems...)
+		fileProblems[f.Abs] = results[i].problems
 	}
 	openFor := func(root string) func(abs string) (*nginx.File, error) {
 		return func(abs string) (*nginx.File, error) {
@@ -72,8 +75,8 @@ func loadNginx(part *Graph, files []*parsers.File, env *Env) {
 				return nil, err
 			}
 			pf, ps := nginx.ParseFile(f)
-			part.AddProblems(append(ps, nginx.Validate(pf)...)...)
 			parsed[abs] = pf
+			fileProblems[abs] = append(ps, nginx.Validate(pf)...)
 			return pf, nil
 		}
 	}
@@ -100,9 +103,16 @@ func loadNginx(part *Graph, files []*parsers.File, env *Env) {
 			}
 		}
 	}
+	reported := map[string]bool{}
 	for i, f := range files {
 		if included[f.Abs] && reached[f.Abs] {
 			continue
+		}
+		for _, cf := range configs[i].Files {
+			if !reported[cf.Abs] {
+				reported[cf.Abs] = true
+				part.AddProblems(fileProblems[cf.Abs]...)
+			}
 		}
 		addNginxConfig(part, configs[i], env)
 	}
@@ -221,7 +231,7 @@ func (b *nginxBuilder) duration(sc *nginx.Scope, name string, arg int, res nginx
 		}
 		return SetAt(name, v, d.Range)
 	}
-	if b.c.Fragment || src == nil {
+	if b.c.Fragment || src == nil || sc.Opaque() {
 		return Duration{Name: name}
 	}
 	return DefaultFor(name, def, obj, src)
@@ -238,7 +248,7 @@ func (b *nginxBuilder) size(sc *nginx.Scope, name string, def int64, src *Defaul
 		}
 		return SetAt(name, v, d.Range)
 	}
-	if b.c.Fragment {
+	if b.c.Fragment || sc.Opaque() {
 		return Size{Name: name}
 	}
 	return DefaultFor(name, def, obj, src)

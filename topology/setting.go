@@ -115,16 +115,13 @@ func FormatDuration(d time.Duration) string {
 	}
 	s := d / time.Second
 	switch {
+	case s < 3600:
+		// Seconds, as AWS, nginx and Apache users write them: "120s", not "2m".
+		return fmt.Sprintf("%ds", s)
 	case s%3600 == 0:
 		return fmt.Sprintf("%dh", s/3600)
-	case s >= 3600:
-		return fmt.Sprintf("%dh%dm%ds", s/3600, s%3600/60, s%60)
-	case s%60 == 0:
-		return fmt.Sprintf("%dm", s/60)
-	case s > 60:
-		return fmt.Sprintf("%dm%ds", s/60, s%60)
 	}
-	return fmt.Sprintf("%ds", s)
+	return fmt.Sprintf("%dh%dm%ds", s/3600, s%3600/60, s%60)
 }
 
 // FormatSize renders a byte count with the largest exact binary unit.

@@ -39,6 +39,20 @@ func (s *Scope) Lookup(name string) []*Directive {
 	return nil
 }
 
+// Opaque reports whether this level or one it inherits from holds an
+// include hoplint could not follow: a directive that Lookup does not find
+// may be set there, so its value is unknown rather than the default.
+func (s *Scope) Opaque() bool {
+	for sc := s; sc != nil; sc = sc.Parent {
+		for _, d := range sc.Directives {
+			if d.Unresolved {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Last returns the effective single-valued directive: the last one at the
 // nearest level that sets it (nginx rejects most duplicates; where it
 // accepts them, the last wins), or nil.

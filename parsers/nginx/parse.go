@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -33,6 +34,9 @@ type Directive struct {
 	// Via is the chain of include directives that pulled the file in,
 	// outermost first; empty for directives of the main file.
 	Via []*Directive
+	// Unresolved marks an include hoplint did not follow; it stays in the
+	// tree so that lookups know the level may set things hoplint cannot see.
+	Unresolved bool
 }
 
 // Arg returns argument i, or "".
@@ -213,7 +217,7 @@ var absolutePrefixes = []string{"/etc/nginx/", "/usr/local/nginx/conf/", "/usr/l
 // read; include cycles are reported and broken.
 func Load(main *File, parsed func(abs string) (*File, error)) *Config {
 	c := &Config{Main: main.Src, Fragment: main.Fragment, Comments: map[string][]parsers.Comment{}}
-	l := &loader{c: c, parsed: parsed, base: filepath.Dir(main.Src.Abs), root: main.Src.Root}
+	l := &loader{c: c, parsed: parsed, base: confPrefix(main), root: main.Src.Root}
 	c.Files = append(c.Files, main.Src)
 	c.Comments[main.Src.Path] = main.Comments
 	l.stack = []string{main.Src.Abs}
@@ -229,11 +233,38 @@ type loader struct {
 	stack  []string
 }
 
+// confPrefix is the directory nginx resolves relative includes against:
+// the directory of the main configuration file. A fragment (a file meant to
+// be included) is resolved against the nearest enclosing directory of the
+// linted tree that holds an nginx.conf, the main file that would include it;
+// failing that, its own directory.
+func confPrefix(main *File) string {
+	dir := filepath.Dir(main.Src.Abs)
+	if !main.Fragment {
+		return dir
+	}
+	for d := dir; parsers.Within(main.Src.Root, d); d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "nginx.conf")); err == nil {
+			return d
+		}
+		if d == filepath.Dir(d) {
+			break
+		}
+	}
+	return dir
+}
+
 func (l *loader) expand(ds []*Directive, via []*Directive) []*Directive {
 	out := make([]*Directive, 0, len(ds))
 	for _, d := range ds {
 		if d.Name == "include" && len(d.Args) == 1 && !d.IsBlock {
-			out = append(out, l.include(d, via)...)
+			got, ok := l.include(d, via)
+			out = append(out, got...)
+			if !ok {
+				cp := *d
+				cp.Via, cp.Unresolved = via, true
+				out = append(out, &cp)
+			}
 			continue
 		}
 		if len(via) > 0 || d.IsBlock {
@@ -253,88 +284,98 @@ func (l *loader) problem(kind parsers.ProblemKind, d *Directive, msg string) {
 	l.c.Problems = append(l.c.Problems, parsers.Problem{Kind: kind, Range: d.Range, Message: msg})
 }
 
-func (l *loader) include(d *Directive, via []*Directive) []*Directive {
+// contentOnly are files distributions ship that hold only MIME types or
+// CGI parameters: when they are not in the linted tree nothing is lost, so
+// hoplint neither reports them nor treats their level as unknown.
+var contentOnly = map[string]bool{
+	"mime.types": true, "fastcgi_params": true, "fastcgi.conf": true, "uwsgi_params": true, "scgi_params": true, "koi-utf": true, "koi-win": true, "win-utf": true,
+}
+
+// include returns the directives an include pulls in; ok is false when it
+// could not be followed, so the level it stands in may set things hoplint
+// cannot see.
+func (l *loader) include(d *Directive, via []*Directive) (out []*Directive, ok bool) {
 	pattern := d.Args[0]
-	if strings.Contains(pattern, "$") {
-		l.problem(parsers.ProblemUnfollowed, d, "include "+pattern+" uses a variable; nginx does not expand variables in include, and hoplint did not read it")
-		return nil
+	abs := path.IsAbs(filepath.ToSlash(pattern))
+	unfollowed := func(msg string) ([]*Directive, bool) {
+		if contentOnly[path.Base(filepath.ToSlash(pattern))] {
+			return nil, true
+		}
+		l.problem(parsers.ProblemUnfollowed, d, msg)
+		return nil, false
 	}
-	resolved, prefix := pattern, ""
-	if path.IsAbs(filepath.ToSlash(pattern)) {
-		rebased := ""
+	if strings.Contains(pattern, "$") {
+		return unfollowed("include " + pattern + " uses a variable, which nginx does not expand here; hoplint did not read it")
+	}
+	resolved, prefix := "", ""
+	switch {
+	case abs:
 		for _, p := range absolutePrefixes {
 			if strings.HasPrefix(pattern, p) {
-				rebased = filepath.Join(l.base, filepath.FromSlash(strings.TrimPrefix(pattern, p)))
-				prefix = p
+				resolved, prefix = filepath.Join(l.base, filepath.FromSlash(strings.TrimPrefix(pattern, p))), p
 				break
 			}
 		}
-		if rebased == "" {
-			if parsers.Within(l.root, filepath.Clean(pattern)) {
-				rebased = filepath.Clean(pattern)
-			} else {
-				l.problem(parsers.ProblemUnfollowed, d, "include "+pattern+" is outside the linted root; hoplint did not read it, so the settings it holds are unknown")
-				return nil
+		if resolved == "" {
+			if !parsers.Within(l.root, filepath.Clean(pattern)) {
+				return unfollowed("include " + pattern + " is outside the linted root; hoplint did not read it, so the settings it holds are unknown")
 			}
+			resolved = filepath.Clean(pattern)
 		}
-		resolved = rebased
-	} else {
+	default:
 		resolved = filepath.Join(l.base, filepath.FromSlash(pattern))
 	}
 	if !parsers.Within(l.root, resolved) {
-		l.problem(parsers.ProblemUnfollowed, d, "include "+pattern+" leaves the linted root; hoplint does not read files outside the directory it was given")
-		return nil
+		return unfollowed("include " + pattern + " leaves the linted root; hoplint does not read files outside the directory it was given")
 	}
+	matches := []string{resolved}
 	isGlob := strings.ContainsAny(pattern, "*?[")
-	var matches []string
 	if isGlob {
 		m, err := filepath.Glob(resolved)
 		if err != nil {
 			l.problem(parsers.ProblemParse, d, "include "+pattern+": bad pattern")
-			return nil
+			return nil, false
 		}
-		sort.Strings(m)
-		matches = m
-	} else {
-		matches = []string{resolved}
+		sort.Strings(m) // nginx reads glob matches in alphabetical order
+		matches = m     // and a glob that matches nothing is not an error
 	}
-	var out []*Directive
-	for _, abs := range matches {
-		if !parsers.Within(l.root, abs) {
-			continue
-		}
+	ok = true
+	for _, m := range matches {
 		for _, s := range l.stack {
-			if s == abs {
-				l.problem(parsers.ProblemParse, d, "include cycle: "+l.cycle(abs)+"; nginx would fail to start")
-				return out
+			if s == m {
+				l.problem(parsers.ProblemParse, d, "include cycle: "+l.cycle(m)+"; nginx would fail to start")
+				return out, false
 			}
 		}
-		f, err := l.parsed(abs)
+		f, err := l.parsed(m)
 		if err != nil {
-			if isGlob {
-				continue // a directory or unreadable match; nginx skips nothing, but we cannot read it
-			}
-			if path.IsAbs(filepath.ToSlash(pattern)) {
-				l.problem(parsers.ProblemUnfollowed, d, "include "+pattern+" is not in the linted tree; hoplint did not read it, so the settings it holds are unknown")
-				return nil
+			switch {
+			case isGlob:
+				continue // a directory matched by the glob; nothing to read
+			case abs:
+				return unfollowed("include " + pattern + " is not in the linted tree; hoplint did not read it, so the settings it holds are unknown")
+			case l.c.Fragment:
+				// Linted on its own, a fragment's includes resolve against a
+				// guessed prefix; a miss says nothing about nginx.
+				return unfollowed("include " + pattern + " was not found relative to " + parsers.RelPath(filepath.Dir(l.c.Main.Abs), l.base) + "; this file is a fragment and hoplint does not know which nginx.conf includes it")
 			}
 			l.problem(parsers.ProblemParse, d, "include "+pattern+": "+err.Error()+"; nginx would fail to start")
-			return nil
+			return out, false
 		}
 		if prefix != "" {
 			l.note("assuming " + path.Dir(l.c.Main.Path) + "/ is deployed as " + prefix + ", so include " + pattern + " was read from the linted tree")
 		}
-		l.c.Includes = append(l.c.Includes, abs)
-		if _, ok := l.c.Comments[f.Src.Path]; !ok {
+		l.c.Includes = append(l.c.Includes, m)
+		if _, seen := l.c.Comments[f.Src.Path]; !seen {
 			l.c.Files = append(l.c.Files, f.Src)
 			l.c.Comments[f.Src.Path] = f.Comments
 		}
-		l.stack = append(l.stack, abs)
+		l.stack = append(l.stack, m)
 		chain := append(append([]*Directive(nil), via...), d)
 		out = append(out, l.expand(f.Directives, chain)...)
 		l.stack = l.stack[:len(l.stack)-1]
 	}
-	return out
+	return out, ok
 }
 
 func (l *loader) note(n string) {
