@@ -39,16 +39,24 @@ func runMissingBodySizeLimit(p *Pass) {
 		p.Report(Finding{
 			Range:   lim.Range,
 			Related: []parsers.Related{relatedAt(h.Proxy, "requests are forwarded here")},
-			Message: fmt.Sprintf("%s forwards requests but sets no %s, so the %s applies: larger request bodies are refused%s. Set %s to the largest body the backend accepts.%s",
+			Message: fmt.Sprintf("%s forwards requests but sets no %s, so %s applies: larger request bodies are refused%s. Set %s to the largest body the backend accepts.%s",
 				h.Name, lim.Name, bodyDefaultWords(lim), resetWords(lim), lim.Name, assumptions(append(h.Notes, lim.Note)...)),
 		})
 	}
 }
 
-// bodyDefaultWords names a default body limit: "limit of 1m (nginx default
-// (all versions))".
+// bodyDefaultWords names a default body limit: "nginx's default of 1m"
+// or "Apache httpd's default of 1g (2.4.54 and later)".
 func bodyDefaultWords(s topology.Size) string {
-	return fmt.Sprintf("limit of %s, the %s", topology.FormatSize(s.Value), s.Default.String())
+	d := s.Default
+	if d == nil {
+		return "the default of " + topology.FormatSize(s.Value)
+	}
+	w := fmt.Sprintf("%s's default of %s", d.Product, topology.FormatSize(s.Value))
+	if d.Version != "" && d.Version != "all versions" {
+		w += " (" + d.Version + ")"
+	}
+	return w
 }
 
 func resetWords(s topology.Size) string {

@@ -1,0 +1,78 @@
+package topology_test
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hoplint/hoplint/config"
+	"github.com/hoplint/hoplint/internal/linttest"
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/topology"
+)
+
+// knownBroken lists the corpus's deliberate nginx errors: crossplane's
+// include test tree has a server that includes bar.conf, which does not
+// exist beside nginx.conf, so nginx itself refuses the configuration.
+var knownBroken = map[string]string{
+	"nginxinc__nginx-go-crossplane/testdata/configs/includes-regular/conf.d/server.conf:5": "include bar.conf",
+}
+
+// neverRead are files crossplane's test trees mark "this file should never
+// be included": nginx would not read them, so hoplint must not either.
+var neverRead = []string{
+	"nginxinc__nginx-go-crossplane/testdata/configs/includes-regular/conf.d/foo.conf",
+	"nginxinc__nginx-go-crossplane/testdata/configs/includes-regular/conf.d/bar.conf",
+	"nginxinc__nginx-go-crossplane/testdata/configs/includes-globbed/servers/locations/not-included.conf",
+}
+
+// TestNginxCorpus lints each corpus repository as a user would (one
+// directory, one run) and requires that every nginx file parses.
+func TestNginxCorpus(t *testing.T) {
+	corpus := linttest.CorpusDir(t)
+	repos, err := os.ReadDir(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nginxFiles := 0
+	for _, r := range repos {
+		if !r.IsDir() {
+			continue
+		}
+		g, err := topology.Load([]string{r.Name()}, &config.Config{}, corpus)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range g.Problems {
+			if p.Kind != parsers.ProblemParse {
+				continue
+			}
+			key := p.Range.File + ":" + strconv.Itoa(p.Range.Start.Line)
+			if want, ok := knownBroken[key]; ok && strings.Contains(p.Message, want) {
+				delete(knownBroken, key)
+				continue
+			}
+			if strings.HasSuffix(p.Range.File, ".conf") || strings.Contains(p.Range.File, "nginx") {
+				t.Errorf("%s: %s", key, p.Message)
+			}
+		}
+		for _, c := range g.Configs[parsers.FormatNginx] {
+			nc := c.(*topology.NginxConfig)
+			for _, f := range nc.Files {
+				nginxFiles++
+				for _, never := range neverRead {
+					if f.Path == never {
+						t.Errorf("%s read %s, which nginx never reads", nc.Main.Path, never)
+					}
+				}
+			}
+		}
+	}
+	for k := range knownBroken {
+		t.Errorf("%s: expected parse error not reported", k)
+	}
+	if nginxFiles < 40 {
+		t.Errorf("only %d nginx files read from the corpus; discovery or includes are broken", nginxFiles)
+	}
+}
