@@ -161,11 +161,26 @@ func (c *k8sCluster) workloadHops(w *kubernetes.Workload) {
 		h.Notes = app.notes
 		h.Name = fmt.Sprintf("container %s of %s", ct.Name.Value, w.Ref())
 		if app.label != "" {
-			h.Name = fmt.Sprintf("%s in container %s of %s", app.label, ct.Name.Value, w.Ref())
+			// The container's name matters only where the pod runs several.
+			h.Name = fmt.Sprintf("%s in %s", app.label, w.Ref())
+			if serving(w) > 1 {
+				h.Name = fmt.Sprintf("%s in container %s of %s", app.label, ct.Name.Value, w.Ref())
+			}
 		}
 		c.part.AddHop(h)
 		c.containerHops[w] = append(c.containerHops[w], h)
 	}
+}
+
+// serving counts the containers of w that can receive traffic.
+func serving(w *kubernetes.Workload) int {
+	n := 0
+	for _, ct := range w.Pod.Containers {
+		if !ct.Init || ct.Sidecar {
+			n++
+		}
+	}
+	return n
 }
 
 // servingHops returns the hops of w that receive traffic sent to a
@@ -294,20 +309,16 @@ func closest[T kubernetes.Obj](from string, objs []T) []T {
 	if len(objs) < 2 {
 		return objs
 	}
+	key := func(o T) string { m := o.Meta(); return m.Kind + "/" + m.NS() + "/" + m.Name }
 	best := map[string]int{}
 	for _, o := range objs {
-		m := o.Meta()
-		k := m.Kind + "/" + m.NS() + "/" + m.Name
-		if n := commonDirs(from, m.File.Path); n > best[k] || best[k] == 0 {
-			if n+1 > best[k] {
-				best[k] = n + 1
-			}
+		if n := commonDirs(from, o.Meta().File.Path) + 1; n > best[key(o)] {
+			best[key(o)] = n
 		}
 	}
 	var out []T
 	for _, o := range objs {
-		m := o.Meta()
-		if commonDirs(from, m.File.Path)+1 == best[m.Kind+"/"+m.NS()+"/"+m.Name] {
+		if commonDirs(from, o.Meta().File.Path)+1 == best[key(o)] {
 			out = append(out, o)
 		}
 	}

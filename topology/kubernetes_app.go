@@ -219,7 +219,7 @@ func gunicorn(words []word, env map[string]kubernetes.Str, version string) appIn
 		// gunicorn switches to gthread when sync is given threads.
 		worker = "gthread"
 	}
-	info.label = "gunicorn (" + worker + " worker)"
+	info.label = "gunicorn (" + worker + ")"
 	if !keepAliveWorkers[worker] {
 		if worker == "sync" {
 			info.notes = append(info.notes, "gunicorn's sync worker closes every connection after its response, so no connection is reused")
