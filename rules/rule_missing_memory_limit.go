@@ -1,0 +1,93 @@
+package rules
+
+import (
+	"fmt"
+)
+
+var missingMemoryLimit = &Rule{
+	ID:       "missing-memory-limit",
+	Title:    "a container without a memory limit",
+	Severity: Warning,
+	Doc: `A container without ` + "`resources.limits.memory`" + ` may grow until its node runs
+out of memory. The kernel's OOM killer then picks a victim on that node —
+often another pod — and every connection that process held is reset. With a
+limit, only the container that overgrows is restarted, and the scheduler can
+place pods knowing what they may use.
+
+hoplint checks every container: app containers, init containers and
+sidecars. A LimitRange among the linted files that gives containers in the
+namespace a default memory limit counts as a limit. Set
+` + "`resources.limits.memory`" + ` a little above the memory the container uses at
+peak. The finding points at the ` + "`resources:`" + ` block, or at the container's
+` + "`name:`" + ` when it has none.`,
+	Examples: []Example{
+		{Name: "no limit", Bad: true, Archive: `-- deploy.yaml --
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: example/web:1.0
+          resources:
+            requests:
+              memory: 256Mi
+              cpu: 100m
+`},
+		{Name: "limit set", Archive: `-- deploy.yaml --
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: example/web:1.0
+          resources:
+            requests:
+              memory: 256Mi
+            limits:
+              memory: 512Mi
+`},
+	},
+	Run: runMissingMemoryLimit,
+}
+
+func init() { Register(missingMemoryLimit) }
+
+func runMissingMemoryLimit(p *Pass) {
+	for _, pc := range containers(p) {
+		if r := pc.c.Resources; r != nil {
+			if _, ok := r.Limits["memory"]; ok {
+				continue
+			}
+		}
+		if _, lr := limitRangeDefault(p, pc.w.NS(), "memory"); lr != nil {
+			continue
+		}
+		req := ""
+		if r := pc.c.Resources; r != nil {
+			if q, ok := r.Requests["memory"]; ok {
+				req = fmt.Sprintf(" (it requests %s, which the scheduler reserves, but nothing caps it)", q.Raw)
+			}
+		}
+		p.Report(Finding{
+			Range: containerAnchor(pc),
+			Message: fmt.Sprintf("%s has no memory limit%s: it can grow until the node runs out of memory, and the OOM killer may then kill any process on that node. Set resources.limits.memory a little above its peak use.",
+				containerWords(pc), req),
+		})
+	}
+}

@@ -1,0 +1,221 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/kubernetes"
+	"github.com/hoplint/hoplint/topology"
+)
+
+var missingPrestopDrain = &Rule{
+	ID:       "missing-prestop-drain",
+	Title:    "a pod behind a load balancer or ingress stops without waiting to be drained",
+	Severity: Warning,
+	Doc: `When a pod is deleted (a rollout, a scale-down, a node drain), Kubernetes sends
+SIGTERM to its containers at the same moment it starts removing the pod from
+the Service's endpoints. The ingress controller, kube-proxy and the cloud
+load balancer learn about that removal seconds later — an ALB only after the
+target is deregistered. Until then they keep sending new requests, and
+keep reusing pooled connections, to a process that is already shutting down:
+connection refused, resets and 502s on every deploy.
+
+A ` + "`preStop`" + ` hook that waits a few seconds keeps the container serving until
+everyone has stopped sending to it:
+
+    lifecycle:
+      preStop:
+        sleep:
+          seconds: 10        # Kubernetes 1.30+; or exec: ["sleep", "10"]
+
+Keep the wait below ` + "`terminationGracePeriodSeconds`" + ` (30 by default), which
+counts the hook's time too. hoplint reports only containers that an Ingress,
+a load balancer or another linted proxy sends traffic to.`,
+	Examples: []Example{
+		{Name: "ingress to pod without preStop", Bad: true, Archive: `-- app.yaml --
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: example/web:1.0
+          ports:
+            - containerPort: 8000
+          resources:
+            limits: {memory: 256Mi}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+      targetPort: 8000
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    alb.ingress.kubernetes.io/target-type: ip
+spec:
+  ingressClassName: alb
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+`},
+		{Name: "preStop sleep", Archive: `-- app.yaml --
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: example/web:1.0
+          ports:
+            - containerPort: 8000
+          lifecycle:
+            preStop:
+              sleep:
+                seconds: 10
+          resources:
+            limits: {memory: 256Mi}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+      targetPort: 8000
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+spec:
+  ingressClassName: alb
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+`},
+	},
+	Run: runMissingPrestopDrain,
+}
+
+func init() { Register(missingPrestopDrain) }
+
+// senders returns the hops that send traffic to a container from outside
+// the pod's Service: ingresses, load balancers, other proxies, or anything
+// that reaches the Service itself.
+func senders(g *topology.Graph, h *topology.Hop) []*topology.Hop {
+	seen := map[*topology.Hop]bool{}
+	var out []*topology.Hop
+	add := func(s *topology.Hop) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, e := range g.In(h) {
+		from := e.From
+		if svc, ok := from.Config.(*kubernetes.Service); ok && from.Kind == topology.KindService && svc.Type.Value != "LoadBalancer" {
+			// A ClusterIP or NodePort Service is only a path; who sends
+			// through it counts.
+			for _, e2 := range g.In(from) {
+				add(e2.From)
+			}
+			continue
+		}
+		add(from)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func runMissingPrestopDrain(p *Pass) {
+	for _, h := range p.Graph.Hops {
+		pc, ok := h.Config.(*kubernetes.PodContainer)
+		if !ok {
+			continue
+		}
+		from := senders(p.Graph, h)
+		if len(from) == 0 {
+			continue
+		}
+		c := pc.Container
+		grace := 30
+		graceWords := "terminationGracePeriodSeconds (30, the Kubernetes default)"
+		if g := pc.Workload.Pod.TerminationGracePeriod; g.Set {
+			if n, err := strconv.Atoi(g.Value); err == nil {
+				grace, graceWords = n, "terminationGracePeriodSeconds ("+g.Value+")"
+			}
+		}
+		names := make([]string, len(from))
+		related := make([]parsers.Related, 0, len(from))
+		for i, s := range from {
+			names[i] = s.Name
+			related = append(related, relatedAt(s.Range, s.Name+" sends requests to this container"))
+		}
+		cw := containerWords(podContainer{pc.Workload, c})
+		if c.PreStop.IsZero() {
+			p.Report(Finding{
+				Range:   c.Range,
+				Related: related,
+				Message: fmt.Sprintf("%s receives traffic from %s but has no preStop hook: on every rollout it gets SIGTERM while it is still being removed from the endpoints, and requests sent in those seconds fail with resets or 502s. Add lifecycle.preStop with a sleep of a few seconds (sleep: {seconds: 10}, or exec sleep 10), below %s.",
+					cw, strings.Join(names, " and "), graceWords),
+			})
+			continue
+		}
+		if c.PreStopSleep >= grace {
+			p.Report(Finding{
+				Range:   c.PreStop,
+				Related: related,
+				Message: fmt.Sprintf("%s waits %ds in its preStop hook, but %s counts that wait too: the container is killed before it can finish in-flight requests. Make the sleep shorter than the grace period, or raise the grace period.",
+					cw, c.PreStopSleep, graceWords),
+			})
+		}
+	}
+}
