@@ -109,22 +109,34 @@ func sniffConf(data []byte) Format {
 
 func isLetter(b byte) bool { return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') }
 
-// isApacheDirective recognises a line starting with a CamelCase word
-// (ServerName, KeepAliveTimeout, ProxyPass), Apache's convention; nginx
-// directives are lower-case with underscores.
+// apacheDirectives are directives common enough in httpd configuration to
+// recognise a file by; prose that happens to start a line with a capital
+// letter does not match them.
+var apacheDirectives = map[string]bool{
+	"servername": true, "serveralias": true, "serverroot": true, "serveradmin": true, "listen": true,
+	"loadmodule": true, "include": true, "includeoptional": true, "documentroot": true, "directoryindex": true,
+	"proxypass": true, "proxypassreverse": true, "proxypassmatch": true, "proxytimeout": true, "proxyrequests": true,
+	"proxypreservehost": true, "balancermember": true, "keepalive": true, "keepalivetimeout": true,
+	"maxkeepaliverequests": true, "timeout": true, "limitrequestbody": true, "requestreadtimeout": true,
+	"define": true, "setenv": true, "setenvif": true, "header": true, "requestheader": true, "rewriteengine": true,
+	"rewriterule": true, "rewritecond": true, "addtype": true, "adddefaultcharset": true, "options": true,
+	"allowoverride": true, "require": true, "errorlog": true, "customlog": true, "loglevel": true, "logformat": true,
+	"user": true, "group": true, "alias": true, "scriptalias": true, "redirect": true, "redirectmatch": true,
+	"sslengine": true, "sslcertificatefile": true, "sslcertificatekeyfile": true, "sslprotocol": true,
+	"sslciphersuite": true, "fileetag": true, "expiresactive": true, "expiresbytype": true, "addoutputfilterbytype": true,
+	"servertokens": true, "serversignature": true, "traceenable": true, "hostnamelookups": true, "usecanonicalname": true,
+	"mutex": true, "pidfile": true, "startservers": true, "maxrequestworkers": true, "threadsperchild": true,
+	"wsgidaemonprocess": true, "wsgiprocessgroup": true, "wsgiscriptalias": true, "order": true, "allow": true, "deny": true,
+}
+
+// isApacheDirective recognises a line starting with a known Apache
+// directive name (case-insensitive, as httpd reads them).
 func isApacheDirective(line []byte) bool {
-	if len(line) < 2 || line[0] < 'A' || line[0] > 'Z' {
-		return false
+	end := bytes.IndexAny(line, " \t")
+	if end < 0 {
+		end = len(line)
 	}
-	for _, b := range line {
-		if b == ' ' || b == '\t' {
-			break
-		}
-		if !isLetter(b) && (b < '0' || b > '9') && b != '_' && b != '-' {
-			return false
-		}
-	}
-	return true
+	return apacheDirectives[strings.ToLower(string(line[:end]))]
 }
 
 // classifyStructured tells Kubernetes manifests and OpenAPI specs apart
@@ -132,6 +144,20 @@ func isApacheDirective(line []byte) bool {
 // workflows, package.json), which are skipped.
 func classifyStructured(data []byte) Format {
 	if looksBinary(data) {
+		return ""
+	}
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		// JSON: keys may share a line.
+		head := t
+		if len(head) > 4096 {
+			head = head[:4096]
+		}
+		switch {
+		case bytes.Contains(head, []byte(`"openapi"`)) || bytes.Contains(head, []byte(`"swagger"`)):
+			return FormatOpenAPI
+		case bytes.Contains(t, []byte(`"apiVersion"`)) && bytes.Contains(t, []byte(`"kind"`)):
+			return FormatKubernetes
+		}
 		return ""
 	}
 	var apiVersion, kind, openapi bool
