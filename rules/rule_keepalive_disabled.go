@@ -18,8 +18,73 @@ ports. It is not an error — nothing resets — but it is rarely what was meant
 hoplint reports it only for servers it found behind another hop, and names
 that hop. Turn keep-alive on with a timeout longer than the proxy's pool idle
 timeout (see keepalive-order).`,
+	Examples: []Example{
+		{Name: "app keep-alive off behind an ALB ingress", Bad: true, Archive: "-- app.yaml --\n" + keepaliveDisabledApp},
+		{Name: "app keep-alive above the ALB idle timeout", Archive: "-- app.yaml --\n" + strings.Replace(keepaliveDisabledApp, `"0s"`, `"65s"`, 1)},
+	},
 	Run: runKeepaliveDisabled,
 }
+
+const keepaliveDisabledApp = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    alb.ingress.kubernetes.io/scheme: internet-facing
+spec:
+  ingressClassName: alb
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: 8080
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+      annotations:
+        hoplint.dev/keepalive-timeout: "0s"
+    spec:
+      containers:
+        - name: web
+          image: example/web:1.0
+          resources:
+            limits:
+              memory: 256Mi
+              cpu: 500m
+          lifecycle:
+            preStop:
+              sleep:
+                seconds: 10
+`
 
 func init() { Register(keepaliveDisabled) }
 
@@ -42,8 +107,8 @@ func runKeepaliveDisabled(p *Pass) {
 		p.Report(Finding{
 			Range:   ka.Range,
 			Related: related,
-			Message: fmt.Sprintf("%s has keep-alive switched off (%s), yet %s forwards requests to it: every request opens a new connection. Turn keep-alive on with a timeout above the proxy's pool idle timeout.%s",
-				h.Name, ka.Name, strings.Join(names, " and "), assumptions(append(h.Notes, ka.Note)...)),
+			Message: fmt.Sprintf("%s has keep-alive switched off (%s), yet %s %s requests to it: every request opens a new connection. Turn keep-alive on with a timeout above the proxy's pool idle timeout.%s",
+				h.Name, ka.Name, strings.Join(names, " and "), plural(len(names), "forwards", "forward"), assumptions(append(h.Notes, ka.Note)...)),
 		})
 	}
 }

@@ -61,3 +61,10 @@ func linkWords(e *topology.Edge) string {
 func relatedAt(r parsers.Range, msg string) parsers.Related {
 	return parsers.Related{Range: r, Message: msg}
 }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
