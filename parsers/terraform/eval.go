@@ -1,0 +1,658 @@
+package terraform
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/hoplint/hoplint/parsers"
+)
+
+// Limits that keep hostile input from exhausting memory or time.
+const (
+	maxInstances   = 256 // count / for_each instances read per resource
+	maxModuleDepth = 8   // nested local module calls
+)
+
+// Options tune Load.
+type Options struct {
+	// Open reads a file that a local module call refers to, only when it
+	// lies inside root; discovered files are returned as they are.
+	Open func(root, abs string) (*parsers.File, error)
+	// VarFiles are extra variable files (terraform -var-file), already
+	// read, in the order given; they apply to every root module.
+	VarFiles []*parsers.File
+}
+
+// Result is what Load found in a set of Terraform files.
+type Result struct {
+	Problems      []parsers.Problem
+	Comments      map[string][]parsers.Comment
+	LoadBalancers []*LoadBalancer
+	Listeners     []*Listener
+	ListenerRules []*ListenerRule
+	TargetGroups  []*TargetGroup
+	Attachments   []*Attachment
+	ClassicELBs   []*ClassicELB
+	Distributions []*Distribution
+}
+
+// Load evaluates the modules formed by the given parsed files. Each
+// directory is a module; a directory that another one calls as a local
+// module is evaluated through that call (with its inputs) instead of on
+// its own.
+func Load(parsed []*File, opt Options) *Result {
+	l := &loader{opt: opt, res: &Result{Comments: map[string][]parsers.Comment{}}, dirs: map[string]*moduleDir{}}
+	byDir := map[string][]*File{}
+	var order []string
+	for _, f := range parsed {
+		l.res.Problems = append(l.res.Problems, f.Problems...)
+		if len(f.Comments) > 0 {
+			l.res.Comments[f.File.Path] = append(l.res.Comments[f.File.Path], f.Comments...)
+		}
+		if KindOf(f.File.Path) == KindVars {
+			continue // read only when named as a var file
+		}
+		d := filepath.Dir(f.File.Abs)
+		if _, ok := byDir[d]; !ok {
+			order = append(order, d)
+		}
+		byDir[d] = append(byDir[d], f)
+	}
+	sort.Strings(order)
+	for _, d := range order {
+		fs := byDir[d]
+		md := newModuleDir(d, path.Dir(fs[0].File.Path), fs[0].File.Root, fs)
+		l.dirs[d] = md
+		l.res.Problems = append(l.res.Problems, md.problems...)
+	}
+	for _, vf := range opt.VarFiles {
+		p := Parse(vf)
+		l.res.Problems = append(l.res.Problems, p.Problems...)
+		if len(p.Comments) > 0 {
+			l.res.Comments[vf.Path] = append(l.res.Comments[vf.Path], p.Comments...)
+		}
+		l.varFiles = append(l.varFiles, p)
+	}
+	// A directory called by another discovered directory is a child module.
+	called := map[string]bool{}
+	for _, d := range order {
+		md := l.dirs[d]
+		for _, c := range md.modules {
+			if localSource(c.source) {
+				called[filepath.Clean(filepath.Join(d, filepath.FromSlash(c.source)))] = true
+			}
+		}
+	}
+	for _, d := range order {
+		if called[d] {
+			continue
+		}
+		md := l.dirs[d]
+		if len(md.config) == 0 {
+			continue // only tfvars here
+		}
+		m := l.newInst(md, "", nil, nil, []string{d})
+		m.root = true
+		m.setVariables()
+		m.run()
+	}
+	return l.res
+}
+
+type loader struct {
+	opt      Options
+	res      *Result
+	dirs     map[string]*moduleDir
+	varFiles []*File
+}
+
+// dir returns the module in directory abs, reading its files when they
+// were not discovered (a module directory excluded by an ignore pattern is
+// still read when something calls it).
+func (l *loader) dir(abs, root, rel string) *moduleDir {
+	if md, ok := l.dirs[abs]; ok {
+		return md
+	}
+	l.dirs[abs] = nil // a failed read is not retried
+	if l.opt.Open == nil || !parsers.Within(root, abs) {
+		return nil
+	}
+	entries, err := os.ReadDir(abs)
+	if err != nil {
+		return nil
+	}
+	var files []*File
+	for _, e := range entries {
+		if e.IsDir() || KindOf(e.Name()) != KindConfig {
+			continue
+		}
+		f, err := l.opt.Open(root, filepath.Join(abs, e.Name()))
+		if err != nil {
+			continue
+		}
+		files = append(files, Parse(f))
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	md := newModuleDir(abs, rel, root, files)
+	l.dirs[abs] = md
+	return md
+}
+
+// modInst is one instance of a module: a directory evaluated with its
+// inputs. Symbols (locals, module calls, resources) are evaluated on demand
+// and memoised; a cycle leaves the symbol unknown.
+type modInst struct {
+	l      *loader
+	dir    *moduleDir
+	path   string // "" for a root module, else "module.a" or "module.a.module.b[\"k\"]"
+	inputs map[string]cty.Value
+	stack  []string
+	root   bool
+
+	vars    map[string]cty.Value
+	locals  map[string]cty.Value
+	mods    map[string]cty.Value
+	shapes  map[string]cty.Value // TYPE.NAME → the resource as referenced
+	state   map[string]uint8     // symbol → 1 computing, 2 done
+	outputs map[string]cty.Value
+	ctx     *hcl.EvalContext
+}
+
+func (l *loader) newInst(md *moduleDir, modPath string, inputs map[string]cty.Value, _ *modInst, stack []string) *modInst {
+	return &modInst{
+		l: l, dir: md, path: modPath, inputs: inputs, stack: stack,
+		vars: map[string]cty.Value{}, locals: map[string]cty.Value{}, mods: map[string]cty.Value{},
+		shapes: map[string]cty.Value{}, state: map[string]uint8{}, outputs: map[string]cty.Value{},
+	}
+}
+
+// setVariables gives each declared variable its value, in Terraform's
+// order: module input (or, for a root module, tfvars files and var files,
+// later ones winning), else the default, else unknown. The value is
+// converted to the declared type with its optional attributes' defaults,
+// and marked with where it came from.
+func (m *modInst) setVariables() {
+	given := map[string]cty.Value{}
+	if m.root {
+		for _, f := range append(append([]*File(nil), m.dir.autoVars...), m.l.varFiles...) {
+			if f.Body == nil {
+				continue
+			}
+			attrs, _ := f.Body.JustAttributes()
+			for name, a := range attrs {
+				if m.dir.variables[name] == nil {
+					continue
+				}
+				v, d := a.Expr.Value(nil)
+				if d.HasErrors() {
+					v = cty.DynamicVal
+				}
+				r := rangeOf(f.File, a.Range)
+				given[name] = v.Mark(originAt(r, fmt.Sprintf("%s sets %s = %s", baseName(f.File.Path), name, render(v))))
+			}
+		}
+	} else {
+		for name, v := range m.inputs {
+			given[name] = v
+		}
+	}
+	for name, decl := range m.dir.variables {
+		v, ok := given[name]
+		if ok && !decl.nullable {
+			if un, _ := v.Unmark(); un.IsKnown() && un.IsNull() {
+				ok = false
+			}
+		}
+		if !ok {
+			switch {
+			case decl.def != nil:
+				d, diags := decl.def.Value(nil)
+				if diags.HasErrors() {
+					d = cty.DynamicVal
+				}
+				r := m.rng(decl.def.Range())
+				v = d.Mark(originAt(r, fmt.Sprintf("variable %s defaults to %s here", name, render(d))))
+			default:
+				v = cty.DynamicVal
+			}
+		}
+		m.vars[name] = convertVar(v, decl)
+	}
+}
+
+// convertVar applies a variable's type constraint as Terraform does:
+// optional attributes' defaults first, then conversion. A value that does
+// not convert would be an error in Terraform; hoplint leaves it unknown.
+func convertVar(v cty.Value, decl *variableDecl) cty.Value {
+	un, pvm := v.UnmarkDeepWithPaths()
+	if decl.defaults != nil {
+		un = applyDefaults(decl, un)
+	}
+	out, err := convert.Convert(un, decl.ty)
+	if err != nil {
+		out = cty.UnknownVal(decl.ty)
+	}
+	return safeMarkWithPaths(out, pvm)
+}
+
+func applyDefaults(decl *variableDecl, v cty.Value) (out cty.Value) {
+	defer func() {
+		if recover() != nil {
+			out = v
+		}
+	}()
+	return decl.defaults.Apply(v)
+}
+
+func safeMarkWithPaths(v cty.Value, pvm []cty.PathValueMarks) (out cty.Value) {
+	defer func() {
+		if recover() != nil {
+			// Marks that no longer fit the converted shape go on the whole value.
+			var all []cty.ValueMarks
+			for _, pm := range pvm {
+				all = append(all, pm.Marks)
+			}
+			out = v.WithMarks(all...)
+		}
+	}()
+	return v.MarkWithPaths(pvm)
+}
+
+func (m *modInst) rng(r hcl.Range) parsers.Range {
+	if f := m.fileOf(r.Filename); f != nil {
+		return rangeOf(f, r)
+	}
+	return parsers.Range{File: r.Filename, Start: parsers.Pos{Line: r.Start.Line, Col: r.Start.Column}, End: parsers.Pos{Line: r.End.Line, Col: r.End.Column}}
+}
+
+func (m *modInst) fileOf(name string) *parsers.File {
+	for _, f := range m.dir.config {
+		if f.File.Path == name {
+			return f.File
+		}
+	}
+	for _, f := range m.dir.autoVars {
+		if f.File.Path == name {
+			return f.File
+		}
+	}
+	return nil
+}
+
+// run evaluates everything in the module: locals, module calls (children
+// first run with their inputs), resource shapes, then extracts the AWS
+// objects and the outputs the caller may read.
+func (m *modInst) run() {
+	names := make([]string, 0, len(m.dir.locals))
+	for n := range m.dir.locals {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		m.local(n)
+	}
+	for _, c := range m.dir.modules {
+		m.module(c.name)
+	}
+	for _, r := range m.dir.resources {
+		m.resource(r.typ + "." + r.name)
+	}
+	for _, r := range m.dir.resources {
+		m.extract(r)
+	}
+	onames := make([]string, 0, len(m.dir.outputs))
+	for n := range m.dir.outputs {
+		onames = append(onames, n)
+	}
+	sort.Strings(onames)
+	for _, n := range onames {
+		m.outputs[n] = m.eval(m.dir.outputs[n].Expr, nil)
+	}
+}
+
+// ensure evaluates every symbol expr refers to, so that the context holds it.
+func (m *modInst) ensure(expr hcl.Expression) {
+	if expr == nil {
+		return
+	}
+	for _, t := range expr.Variables() {
+		if len(t) < 2 {
+			continue
+		}
+		attr, ok := t[1].(hcl.TraverseAttr)
+		if !ok {
+			continue
+		}
+		// A reference to something this module does not declare (a file
+		// missing from the linted tree, a typo Terraform would reject) is
+		// unknown, so that it does not make the whole surrounding
+		// expression fail.
+		switch root := t.RootName(); {
+		case root == "var":
+			if _, ok := m.vars[attr.Name]; !ok {
+				m.vars[attr.Name] = cty.DynamicVal
+				m.ctx = nil
+			}
+		case root == "local":
+			if m.dir.locals[attr.Name] != nil {
+				m.local(attr.Name)
+			} else if _, ok := m.locals[attr.Name]; !ok {
+				m.locals[attr.Name] = cty.DynamicVal
+				m.ctx = nil
+			}
+		case root == "module":
+			m.module(attr.Name)
+			if _, ok := m.mods[attr.Name]; !ok && m.state["module."+attr.Name] == 0 {
+				m.mods[attr.Name] = cty.DynamicVal
+				m.ctx = nil
+			}
+		case reservedRoots[root]:
+		case m.dir.types[root]:
+			m.resource(root + "." + attr.Name)
+		default:
+			addr := root + "." + attr.Name
+			if _, ok := m.shapes[addr]; !ok {
+				m.shapes[addr] = cty.DynamicVal
+				m.ctx = nil
+			}
+		}
+	}
+}
+
+var reservedRoots = map[string]bool{
+	"each": true, "count": true, "self": true, "path": true, "terraform": true, "data": true,
+}
+
+func (m *modInst) begin(key string) bool {
+	if m.state[key] != 0 {
+		return false
+	}
+	m.state[key] = 1
+	return true
+}
+
+func (m *modInst) done(key string) {
+	m.state[key] = 2
+	m.ctx = nil
+}
+
+func (m *modInst) local(name string) {
+	a := m.dir.locals[name]
+	if a == nil || !m.begin("local." + name) {
+		return
+	}
+	m.ensure(a.Expr)
+	m.locals[name] = m.eval(a.Expr, nil)
+	m.done("local." + name)
+}
+
+// eval evaluates an expression in the module's context (plus extra
+// variables such as each and count). An expression that fails to
+// evaluate is unknown: Terraform would fail or need more information.
+func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) (v cty.Value) {
+	defer func() {
+		// go-cty panics on some misuse of marked or odd values deep inside
+		// functions; a value hoplint cannot compute is unknown, never fatal.
+		if recover() != nil {
+			v = cty.DynamicVal
+		}
+	}()
+	m.ensure(expr)
+	ctx := m.evalContext()
+	if len(extra) > 0 {
+		ctx = ctx.NewChild()
+		ctx.Variables = extra
+	}
+	v, diags := expr.Value(ctx)
+	if diags.HasErrors() {
+		return cty.DynamicVal
+	}
+	return v
+}
+
+func (m *modInst) evalContext() *hcl.EvalContext {
+	if m.ctx != nil {
+		return m.ctx
+	}
+	vars := map[string]cty.Value{
+		"var":    cty.ObjectVal(m.vars),
+		"local":  cty.ObjectVal(m.locals),
+		"module": cty.ObjectVal(m.mods),
+		"path": cty.ObjectVal(map[string]cty.Value{
+			"module": cty.StringVal(m.dir.rel),
+			"root":   cty.UnknownVal(cty.String),
+			"cwd":    cty.UnknownVal(cty.String),
+		}),
+		"terraform": cty.ObjectVal(map[string]cty.Value{"workspace": cty.UnknownVal(cty.String)}),
+		"data":      cty.DynamicVal,
+	}
+	byType := map[string]map[string]cty.Value{}
+	for addr, v := range m.shapes {
+		typ, name := splitAddr(addr)
+		if byType[typ] == nil {
+			byType[typ] = map[string]cty.Value{}
+		}
+		byType[typ][name] = v
+	}
+	for typ, names := range byType {
+		if _, reserved := vars[typ]; !reserved {
+			vars[typ] = cty.ObjectVal(names)
+		}
+	}
+	m.ctx = &hcl.EvalContext{Variables: vars, Functions: functions}
+	return m.ctx
+}
+
+func splitAddr(addr string) (string, string) {
+	for i := 0; i < len(addr); i++ {
+		if addr[i] == '.' {
+			return addr[:i], addr[i+1:]
+		}
+	}
+	return addr, ""
+}
+
+// instance is one of the copies count or for_each makes.
+type instance struct {
+	key     string // "" without count/for_each; "0"; "\"blue\""
+	keyed   bool
+	unknown bool // count/for_each not known: one representative instance
+	vars    map[string]cty.Value
+}
+
+// instances expands count or for_each. When the value is unknown, one
+// instance stands for all of them.
+func (m *modInst) instances(count, forEach hcl.Expression) []instance {
+	unknownInst := []instance{{keyed: true, unknown: true, vars: map[string]cty.Value{
+		"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)}),
+		"each":  cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal}),
+	}}}
+	switch {
+	case count != nil:
+		v := m.eval(count, nil)
+		v, _ = v.UnmarkDeep()
+		n, err := convert.Convert(v, cty.Number)
+		if err != nil || !n.IsKnown() || n.IsNull() {
+			return unknownInst
+		}
+		c, acc := n.AsBigFloat().Int64()
+		if acc != 0 || c < 0 {
+			return unknownInst
+		}
+		if c > maxInstances {
+			c = maxInstances
+		}
+		out := make([]instance, 0, c)
+		for i := int64(0); i < c; i++ {
+			out = append(out, instance{key: strconv.FormatInt(i, 10), keyed: true, vars: map[string]cty.Value{
+				"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(i)}),
+			}})
+		}
+		return out
+	case forEach != nil:
+		v := m.eval(forEach, nil)
+		v, marks := v.Unmark()
+		if !v.IsKnown() || v.IsNull() {
+			return unknownInst
+		}
+		ty := v.Type()
+		if !(ty.IsMapType() || ty.IsObjectType() || ty.IsSetType()) {
+			return unknownInst
+		}
+		if ty.IsSetType() && !v.IsWhollyKnown() {
+			return unknownInst
+		}
+		var out []instance
+		for it := v.ElementIterator(); it.Next(); {
+			k, ev := it.Element()
+			k, _ = k.Unmark()
+			if ty.IsSetType() {
+				k, _ = k.UnmarkDeep()
+				ks, err := convert.Convert(k, cty.String)
+				if err != nil || ks.IsNull() || !ks.IsKnown() {
+					return unknownInst
+				}
+				k = ks
+			}
+			if len(out) >= maxInstances {
+				break
+			}
+			out = append(out, instance{key: strconv.Quote(k.AsString()), keyed: true, vars: map[string]cty.Value{
+				"each": cty.ObjectVal(map[string]cty.Value{"key": k, "value": ev.WithMarks(marks)}),
+			}})
+		}
+		return out
+	}
+	return []instance{{}}
+}
+
+// resource computes what a reference to TYPE.NAME evaluates to: unknown
+// values (every attribute of a resource is known only after apply, for
+// hoplint's purposes) marked with the instance they stand for, in the
+// shape count or for_each gives them.
+func (m *modInst) resource(addr string) {
+	r := m.dir.byAddr[addr]
+	if r == nil || !m.begin(addr) {
+		return
+	}
+	insts := m.instances(r.count, r.forEach)
+	ref := Ref{Module: m.path, Type: r.typ, Name: r.name}
+	switch {
+	case len(insts) == 1 && insts[0].unknown:
+		ref.AnyKey = true
+		m.shapes[addr] = cty.DynamicVal.Mark(ref)
+	case r.count != nil:
+		vals := make([]cty.Value, len(insts))
+		for i, in := range insts {
+			rr := ref
+			rr.Key = in.key
+			vals[i] = cty.DynamicVal.Mark(rr)
+		}
+		m.shapes[addr] = cty.TupleVal(vals)
+	case r.forEach != nil:
+		vals := map[string]cty.Value{}
+		for _, in := range insts {
+			rr := ref
+			rr.Key = in.key
+			k, _ := strconv.Unquote(in.key)
+			vals[k] = cty.DynamicVal.Mark(rr)
+		}
+		m.shapes[addr] = cty.ObjectVal(vals)
+	default:
+		m.shapes[addr] = cty.DynamicVal.Mark(ref)
+	}
+	m.done(addr)
+}
+
+// module evaluates a module call: a local module is run with its inputs;
+// a registry module hoplint knows is modelled from its inputs; anything
+// else is unknown.
+func (m *modInst) module(name string) {
+	var c *moduleCall
+	for _, mc := range m.dir.modules {
+		if mc.name == name {
+			c = mc
+			break
+		}
+	}
+	if c == nil || !m.begin("module."+name) {
+		return
+	}
+	defer m.done("module." + name)
+	for _, a := range c.inputs {
+		m.ensure(a.Expr)
+	}
+	kind := registryKind(c.source)
+	var childDir *moduleDir
+	if kind == "" && localSource(c.source) && len(m.stack) < maxModuleDepth {
+		abs := filepath.Clean(filepath.Join(m.dir.abs, filepath.FromSlash(c.source)))
+		for _, s := range m.stack {
+			if s == abs {
+				m.mods[name] = cty.DynamicVal // a module calling itself
+				return
+			}
+		}
+		childDir = m.l.dir(abs, m.dir.root, path.Clean(path.Join(m.dir.rel, c.source)))
+	}
+	if kind == "" && childDir == nil {
+		m.mods[name] = cty.DynamicVal
+		return
+	}
+	insts := m.instances(c.count, c.forEach)
+	vals := map[string]cty.Value{}
+	var list []cty.Value
+	for _, in := range insts {
+		modPath := "module." + name
+		if in.keyed {
+			if in.unknown {
+				modPath += "[*]"
+			} else {
+				modPath += "[" + in.key + "]"
+			}
+		}
+		if m.path != "" {
+			modPath = m.path + "." + modPath
+		}
+		inputs := map[string]cty.Value{}
+		for an, a := range c.inputs {
+			v := m.eval(a.Expr, in.vars)
+			if kind == "" {
+				v = v.Mark(originAt(m.rng(a.Range), fmt.Sprintf("%s passes %s = %s", modPath, an, render(v))))
+			}
+			inputs[an] = v
+		}
+		var out cty.Value
+		if kind != "" {
+			out = m.registry(kind, c, in, modPath, inputs)
+		} else {
+			child := m.l.newInst(childDir, modPath, inputs, m, append(append([]string(nil), m.stack...), childDir.abs))
+			child.setVariables()
+			child.run()
+			out = cty.ObjectVal(child.outputs)
+		}
+		list = append(list, out)
+		if k, err := strconv.Unquote(in.key); err == nil {
+			vals[k] = out
+		}
+	}
+	switch {
+	case len(insts) == 1 && insts[0].unknown:
+		m.mods[name] = cty.DynamicVal
+	case c.count != nil:
+		m.mods[name] = cty.TupleVal(list)
+	case c.forEach != nil:
+		m.mods[name] = cty.ObjectVal(vals)
+	default:
+		m.mods[name] = list[0]
+	}
+}
