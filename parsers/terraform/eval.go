@@ -388,7 +388,7 @@ func (m *modInst) done(key string) {
 
 func (m *modInst) local(name string) {
 	a := m.dir.locals[name]
-	if a == nil || !m.begin("local." + name) {
+	if a == nil || !m.begin("local."+name) {
 		return
 	}
 	m.ensure(a.Expr)
