@@ -102,9 +102,11 @@ func (c *k8sCluster) route(in *kubernetes.Ingress) ingressRoute {
 			if ctl == albControllerClass {
 				return ingressRoute{kind: KindIngressALB}
 			}
+			// A controller serves the IngressClasses whose spec.controller is
+			// its --controller-class and whose name is its --ingress-class.
 			var ctls []*nginxController
 			for _, n := range c.controllers {
-				if n.controllerClass == ctl {
+				if n.controllerClass == ctl && n.ingressClass == class {
 					ctls = append(ctls, n)
 				}
 			}
@@ -260,6 +262,11 @@ func (c *k8sCluster) ingressNginxSettings(h *Hop, in *kubernetes.Ingress, rt ing
 			return Duration{Name: key}
 		}
 		return DefaultFor(key, def, obj, ingressNginxDefault(key, version))
+	}
+	// Annotations read as unitless seconds that no hop field carries are
+	// still checked: a unit makes the controller ignore them.
+	for _, a := range []string{"proxy-connect-timeout", "proxy-send-timeout"} {
+		seconds(a, a, 0)
 	}
 	h.KeepAlive = seconds("keep-alive", "", 75*time.Second)
 	h.UpstreamTimeout = seconds("proxy-read-timeout", "proxy-read-timeout", 60*time.Second)

@@ -46,6 +46,14 @@ func Parse(f *parsers.File) *Result {
 			continue
 		}
 		n := countNodes(&doc, 0)
+		if expandedSize(&doc, map[*yaml.Node]int{}, 0) > 64*n+100000 {
+			// Refuse before walking: a reader that followed these aliases
+			// would visit exponentially many nodes.
+			res.Problems = append(res.Problems, parsers.Problem{
+				Kind: parsers.ProblemParse, Range: f.LineRange(firstContentLine(f, d.line+1)), Message: budgetMessage,
+			})
+			continue
+		}
 		r := &reader{f: f, base: d.line, budget: 16*n + 4096}
 		comments.collect(&doc, 0)
 		before := len(res.Objects)
@@ -132,6 +140,15 @@ func parseProblem(f *parsers.File, base int, err error) parsers.Problem {
 	if line > f.NumLines() {
 		line = f.NumLines()
 	}
+	// yaml.v3 sometimes names the line before the problem; never point
+	// at a blank or comment line.
+	for line < f.NumLines() {
+		t := strings.TrimSpace(f.Line(line))
+		if t != "" && !strings.HasPrefix(t, "#") {
+			break
+		}
+		line++
+	}
 	return parsers.Problem{Kind: parsers.ProblemParse, Range: f.LineRange(line), Message: "not valid YAML: " + msg}
 }
 
@@ -179,6 +196,46 @@ func countNodes(n *yaml.Node, depth int) int {
 		c += countNodes(k, depth+1)
 	}
 	return c
+}
+
+// expandedSize counts the nodes of n with every alias expanded, memoised
+// per anchored node so that the count itself stays linear. It saturates.
+func expandedSize(n *yaml.Node, memo map[*yaml.Node]int, depth int) int {
+	const limit = 1 << 40
+	if n == nil || depth > 10000 {
+		return 0
+	}
+	if n.Kind == yaml.AliasNode {
+		if n.Alias == nil {
+			return 1
+		}
+		if v, ok := memo[n.Alias]; ok {
+			return v
+		}
+		memo[n.Alias] = limit // an alias cycle expands forever
+		v := expandedSize(n.Alias, memo, depth+1)
+		memo[n.Alias] = v
+		return v
+	}
+	total := 1
+	for _, c := range n.Content {
+		total += expandedSize(c, memo, depth+1)
+		if total > limit {
+			return limit
+		}
+	}
+	return total
+}
+
+func firstContentLine(f *parsers.File, line int) int {
+	for line < f.NumLines() {
+		t := strings.TrimSpace(f.Line(line))
+		if t != "" && !strings.HasPrefix(t, "#") && t != "---" {
+			break
+		}
+		line++
+	}
+	return line
 }
 
 // document reads one top-level node: an object, a List of objects, or
