@@ -1,0 +1,63 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/topology"
+)
+
+var readTimeoutOrder = &Rule{
+	ID:       "read-timeout-order",
+	Title:    "an outer hop gives up on a response before the hop behind it does",
+	Severity: Warning,
+	Doc: `Every hop on a request path waits a limited time for the next hop's
+response: CloudFront's ` + "`origin_read_timeout`" + `, an ALB's ` + "`idle_timeout`" + ` (the longest gap
+in a target's response before the ALB answers 504), nginx's
+` + "`proxy_read_timeout`" + `, Apache's ` + "`ProxyTimeout`" + `. These limits must shrink from the
+outside in: the innermost hop gives up first and answers with its own
+error, which the outer hops pass on.
+
+When an outer hop gives up first, a slow response that the inner hop was
+still prepared to wait for is thrown away: the client gets a 504 from the
+outer hop, the inner hop keeps working (and logs a 499 or a reset when it
+finally answers), and the error in the logs points at the wrong hop.
+
+hoplint compares, on every link it found, how long the outer hop waits for
+the inner one with how long the inner one waits for its own backend. It
+reports at the outer hop's timeout, and only when the inner hop's wait is written in a file: a default
+says nothing about how long the backends are expected to take, while an
+explicit long timeout says someone expects responses that slow. Raise the
+outer hop's timeout to at least the inner one's, or lower the inner one's.
+CloudFront allows ` + "`origin_read_timeout`" + ` up to 60 seconds, or up to 180 with a
+service-quota increase.`,
+	Run: runReadTimeoutOrder,
+}
+
+func init() { Register(readTimeoutOrder) }
+
+func runReadTimeoutOrder(p *Pass) {
+	for _, e := range p.Graph.Edges {
+		outer, inner := e.From.UpstreamTimeout, e.To.UpstreamTimeout
+		if !outer.Known() || inner.Prov != topology.Set {
+			continue
+		}
+		if outer.Value == topology.Forever || outer.Value >= inner.Value {
+			continue
+		}
+		a, b := e.From, e.To
+		msg := fmt.Sprintf("%s waits %s (%s) for %s, but %s waits up to %s (%s) for its own backend: a response slower than %s gets a 504 from %s while %s is still waiting for it. Raise %s to at least %s or lower %s to %s or less.%s%s",
+			a.Name, durationWords(outer), outer.Name, b.Name, b.Name, topology.FormatDuration(inner.Value), inner.Name,
+			topology.FormatDuration(outer.Value), a.Name, b.Name,
+			outer.Name, topology.FormatDuration(inner.Value), inner.Name, topology.FormatDuration(outer.Value),
+			linkWords(e), assumptions(append(append(append([]string(nil), a.Notes...), b.Notes...), outer.Note, inner.Note)...))
+		// The finding sits on the outer hop's timeout (or, for a default, on
+		// the object relying on it): that hop gives up too early.
+		related := append([]parsers.Related(nil), outer.Via...)
+		related = append(related, settingRelated(inner, fmt.Sprintf("%s %s is %s here", b.Name, inner.Name, topology.FormatDuration(inner.Value)))...)
+		if !e.Range.IsZero() {
+			related = append(related, relatedAt(e.Range, "the link: "+e.Why))
+		}
+		p.Report(Finding{Range: outer.Range, Related: related, Message: msg})
+	}
+}
