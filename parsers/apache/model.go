@@ -1,0 +1,449 @@
+package apache
+
+import (
+	"net"
+	"strconv"
+	"strings"
+)
+
+// Server is the main server and its virtual hosts, with the directives that
+// decide each host's effective settings.
+type Server struct {
+	Main   *Host
+	VHosts []*Host
+	// Listens are the Listen directives.
+	Listens []*Directive
+	// Workers are every proxy worker definition in the tree: ProxyPass,
+	// ProxyPassMatch, BalancerMember, RewriteRule [P], ProxySet in <Proxy>.
+	Workers []*Proxy
+}
+
+// Host is the main server or one <VirtualHost>.
+type Host struct {
+	// D is the <VirtualHost> section; nil for the main server.
+	D     *Directive
+	Addrs []Addr
+	// Names are ServerName then ServerAlias values.
+	Names []string
+	// Main is the main server (nil for the main server itself).
+	Main *Host
+	// Base is the first virtual host declared for this host's first address:
+	// httpd takes KeepAliveTimeout from it when this host sets none.
+	Base *Host
+
+	// Level holds the directives written at host level (not inside
+	// <Directory>, <Location>, …), in order.
+	Level []*Directive
+	// Sections holds the directives inside this host's sections.
+	Sections []*Directive
+	// Proxies are what the host forwards with: its own and, for a virtual
+	// host, the main server's ProxyPass lines (httpd merges them).
+	Proxies []*Proxy
+}
+
+// Addr is one address of a <VirtualHost> or a Listen.
+type Addr struct {
+	Host string // "" for * and _default_
+	Port int    // 0 for any
+	Raw  string
+}
+
+// Own returns the last directive named name at this host's level, or nil.
+func (h *Host) Own(name string) *Directive {
+	var out *Directive
+	for _, d := range h.Level {
+		if d.Is(name) {
+			out = d
+		}
+	}
+	return out
+}
+
+// Effective returns the directive that decides a server-level setting for
+// the host: its own, else the main server's (httpd copies unset server
+// settings from the main server, wherever in the file they are written).
+func (h *Host) Effective(name string) *Directive {
+	if d := h.Own(name); d != nil {
+		return d
+	}
+	if h.Main != nil {
+		return h.Main.Own(name)
+	}
+	return nil
+}
+
+// InSections returns the directives named name inside the sections that
+// apply to this host's requests (its own and the main server's).
+func (h *Host) InSections(name string) []*Directive {
+	var out []*Directive
+	hs := []*Host{h}
+	if h.Main != nil {
+		hs = append(hs, h.Main)
+	}
+	for _, x := range hs {
+		for _, d := range x.Sections {
+			if d.Is(name) {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// Proxy is one proxy worker definition.
+type Proxy struct {
+	D *Directive
+	// Kind is the directive: ProxyPass, ProxyPassMatch, BalancerMember,
+	// RewriteRule or ProxySet.
+	Kind string
+	// Path is the local path or pattern (ProxyPass), "" otherwise.
+	Path string
+	// URL is the backend URL as written; "!" for an exclusion.
+	URL    string
+	URLArg int
+	Params []Param
+	// Section is the enclosing <Location>, <LocationMatch> or <Proxy>.
+	Section *Directive
+	// Balancer names the balancer:// a member belongs to, or the balancer
+	// a ProxyPass sends to.
+	Balancer string
+	// Members are the BalancerMember workers of a ProxyPass to a balancer.
+	Members []*Proxy
+	// Host is the host that declares it.
+	Host *Host
+}
+
+// Param is one key=value worker parameter.
+type Param struct {
+	Key, Value string
+	Arg        int
+}
+
+// Param returns the last parameter named key (case-insensitive).
+func (p *Proxy) Param(key string) (Param, bool) {
+	var out Param
+	found := false
+	for _, x := range p.Params {
+		if strings.EqualFold(x.Key, key) {
+			out, found = x, true
+		}
+	}
+	return out, found
+}
+
+// Exclusion reports "ProxyPass /path !".
+func (p *Proxy) Exclusion() bool { return p.URL == "!" }
+
+// IsBalancer reports a ProxyPass to balancer://.
+func (p *Proxy) IsBalancer() bool {
+	return strings.HasPrefix(strings.ToLower(p.URL), "balancer://")
+}
+
+// Server builds (once) the main server and virtual hosts of the tree.
+func (c *Config) Server() *Server {
+	if c.model == nil {
+		c.model = buildServer(c)
+	}
+	return c.model
+}
+
+func buildServer(c *Config) *Server {
+	s := &Server{Main: &Host{}}
+	var walk func(ds []*Directive, h *Host, inSection bool)
+	walk = func(ds []*Directive, h *Host, inSection bool) {
+		for _, d := range ds {
+			if d.Section && d.Is("VirtualHost") && h == s.Main && !inSection {
+				v := &Host{D: d, Main: s.Main}
+				for _, a := range d.Args {
+					v.Addrs = append(v.Addrs, ParseAddr(a))
+				}
+				s.VHosts = append(s.VHosts, v)
+				walk(d.Children, v, false)
+				continue
+			}
+			if inSection {
+				h.Sections = append(h.Sections, d)
+			} else {
+				h.Level = append(h.Level, d)
+			}
+			if d.Is("Listen") && h == s.Main {
+				s.Listens = append(s.Listens, d)
+			}
+			if d.Section {
+				walk(d.Children, h, true)
+			}
+		}
+	}
+	walk(c.Directives, s.Main, false)
+
+	for _, h := range append([]*Host{s.Main}, s.VHosts...) {
+		for _, d := range h.Level {
+			switch {
+			case d.Is("ServerName") && len(d.Args) > 0:
+				h.Names = append([]string{d.Args[0]}, h.Names...)
+			case d.Is("ServerAlias"):
+				h.Names = append(h.Names, d.Args...)
+			}
+		}
+	}
+	// Name-based virtual hosts: the first one declared for an address is
+	// the base server of connections to it.
+	for _, v := range s.VHosts {
+		v.Base = v
+		if len(v.Addrs) == 0 {
+			continue
+		}
+		for _, w := range s.VHosts {
+			if sameAddr(w, v.Addrs[0]) {
+				v.Base = w
+				break
+			}
+		}
+	}
+	s.collectProxies(c)
+	return s
+}
+
+func sameAddr(h *Host, a Addr) bool {
+	for _, b := range h.Addrs {
+		if b.Host == a.Host && b.Port == a.Port {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseAddr reads a VirtualHost or Listen address: "*:80", "[::1]:8080",
+// "example.com", "_default_:443", "8080", "10.0.0.1:80 https".
+func ParseAddr(s string) Addr {
+	a := Addr{Raw: s}
+	hostPart, portPart := s, ""
+	if h, p, err := net.SplitHostPort(s); err == nil {
+		hostPart, portPart = h, p
+	} else if n, err := strconv.Atoi(s); err == nil {
+		a.Port = n
+		return a
+	}
+	if portPart != "*" {
+		a.Port, _ = strconv.Atoi(portPart)
+	}
+	switch strings.ToLower(hostPart) {
+	case "*", "_default_", "":
+	default:
+		a.Host = strings.ToLower(hostPart)
+	}
+	return a
+}
+
+func (s *Server) collectProxies(c *Config) {
+	hosts := append([]*Host{s.Main}, s.VHosts...)
+	balancers := map[*Host]map[string][]*Proxy{}
+	own := map[*Host][]*Proxy{}
+	for _, h := range hosts {
+		balancers[h] = map[string][]*Proxy{}
+		all := append(append([]*Directive(nil), h.Level...), h.Sections...)
+		for _, d := range all {
+			sec := d.In("Location", "LocationMatch", "Proxy", "ProxyMatch", "Directory", "DirectoryMatch", "Files", "FilesMatch", "If", "ElseIf", "Else")
+			var p *Proxy
+			switch {
+			case d.Is("ProxyPass") || d.Is("ProxyPassMatch"):
+				p = parsePass(d, sec)
+			case d.Is("BalancerMember"):
+				p = parseMember(d, sec)
+				if p != nil {
+					balancers[h][strings.ToLower(strings.TrimSuffix(p.Balancer, "/"))] = append(balancers[h][strings.ToLower(strings.TrimSuffix(p.Balancer, "/"))], p)
+				}
+			case d.Is("ProxySet"):
+				p = parseProxySet(d, sec)
+			case d.Is("RewriteRule"):
+				p = parseRewriteProxy(d, sec, h)
+			}
+			if p == nil {
+				continue
+			}
+			p.Host = h
+			s.Workers = append(s.Workers, p)
+			own[h] = append(own[h], p)
+		}
+	}
+	for _, h := range hosts {
+		var list []*Proxy
+		if h.Main != nil {
+			for _, p := range own[h.Main] {
+				if p.Kind == "RewriteRule" && !inheritsRewrite(h) {
+					continue
+				}
+				list = append(list, p)
+			}
+		}
+		list = append(list, own[h]...)
+		for _, p := range list {
+			if p.Kind == "ProxyPass" || p.Kind == "ProxyPassMatch" {
+				if p.IsBalancer() {
+					name := strings.ToLower(strings.TrimSuffix(p.URL, "/"))
+					// A balancer's name is scheme://host; a path after it
+					// is appended to the member URLs.
+					if i := strings.Index(name[len("balancer://"):], "/"); i >= 0 {
+						name = name[:len("balancer://")+i]
+					}
+					p.Balancer = name
+					p.Members = append(append([]*Proxy(nil), balancers[h][name]...), p.Members...)
+					if h.Main != nil {
+						p.Members = append(p.Members, balancers[h.Main][name]...)
+					}
+				}
+			}
+			if p.Kind == "ProxySet" || p.Kind == "BalancerMember" {
+				continue
+			}
+			h.Proxies = append(h.Proxies, p)
+		}
+	}
+}
+
+func inheritsRewrite(h *Host) bool {
+	for _, x := range []*Host{h, h.Main} {
+		if x == nil {
+			continue
+		}
+		for _, d := range x.Level {
+			if d.Is("RewriteOptions") {
+				for _, a := range d.Args {
+					al := strings.ToLower(a)
+					if (x == h && strings.HasPrefix(al, "inherit") && !strings.HasPrefix(al, "inheritdown")) ||
+						(x != h && strings.HasPrefix(al, "inheritdown")) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+func splitParams(d *Directive, from int) []Param {
+	var out []Param
+	for i := from; i < len(d.Args); i++ {
+		a := d.Args[i]
+		if k, v, ok := strings.Cut(a, "="); ok {
+			out = append(out, Param{Key: k, Value: v, Arg: i})
+		} else {
+			out = append(out, Param{Key: a, Arg: i, Value: "\x00"})
+		}
+	}
+	return out
+}
+
+func parsePass(d *Directive, sec *Directive) *Proxy {
+	p := &Proxy{D: d, Kind: d.Name, Section: sec}
+	if strings.EqualFold(d.Name, "ProxyPass") {
+		p.Kind = "ProxyPass"
+	} else {
+		p.Kind = "ProxyPassMatch"
+	}
+	i := 0
+	if i < len(d.Args) && d.Args[i] == "~" {
+		i++
+	}
+	inLoc := sec != nil && (sec.Is("Location") || sec.Is("LocationMatch"))
+	if inLoc {
+		if len(sec.Args) > 0 {
+			p.Path = sec.Args[len(sec.Args)-1]
+		}
+	} else {
+		if i >= len(d.Args) {
+			return nil
+		}
+		p.Path = d.Args[i]
+		i++
+	}
+	if i >= len(d.Args) {
+		return nil
+	}
+	p.URL, p.URLArg = d.Args[i], i
+	p.Params = splitParams(d, i+1)
+	return p
+}
+
+func parseMember(d *Directive, sec *Directive) *Proxy {
+	p := &Proxy{D: d, Kind: "BalancerMember", Section: sec}
+	var words []int
+	for i, a := range d.Args {
+		if !strings.Contains(a, "=") {
+			words = append(words, i)
+		}
+	}
+	inProxy := sec != nil && (sec.Is("Proxy") || sec.Is("ProxyMatch"))
+	switch {
+	case inProxy && len(sec.Args) > 0 && len(words) >= 1:
+		p.Balancer = strings.ToLower(sec.Args[0])
+		p.URL, p.URLArg = d.Args[words[0]], words[0]
+	case len(words) >= 2:
+		p.Balancer = strings.ToLower(d.Args[words[0]])
+		p.URL, p.URLArg = d.Args[words[1]], words[1]
+	default:
+		return nil
+	}
+	for i, a := range d.Args {
+		if k, v, ok := strings.Cut(a, "="); ok {
+			p.Params = append(p.Params, Param{Key: k, Value: v, Arg: i})
+		}
+	}
+	return p
+}
+
+func parseProxySet(d *Directive, sec *Directive) *Proxy {
+	p := &Proxy{D: d, Kind: "ProxySet", Section: sec}
+	start := 0
+	if sec != nil && (sec.Is("Proxy") || sec.Is("ProxyMatch")) && len(sec.Args) > 0 {
+		p.URL = sec.Args[0]
+		p.URLArg = -1
+	} else if len(d.Args) > 0 && !strings.Contains(d.Args[0], "=") {
+		p.URL, p.URLArg = d.Args[0], 0
+		start = 1
+	} else {
+		return nil
+	}
+	p.Params = splitParams(d, start)
+	return p
+}
+
+// parseRewriteProxy returns a worker for "RewriteRule pattern URL [P]"
+// when the rewrite engine is on for the host.
+func parseRewriteProxy(d *Directive, sec *Directive, h *Host) *Proxy {
+	if len(d.Args) < 3 {
+		return nil
+	}
+	flags := d.Args[len(d.Args)-1]
+	if !strings.HasPrefix(flags, "[") || !strings.HasSuffix(flags, "]") {
+		return nil
+	}
+	proxy := false
+	for _, f := range strings.Split(flags[1:len(flags)-1], ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		if f == "p" || f == "proxy" {
+			proxy = true
+		}
+	}
+	if !proxy || !rewriteOn(h) {
+		return nil
+	}
+	return &Proxy{D: d, Kind: "RewriteRule", Section: sec, Path: d.Args[0], URL: d.Args[1], URLArg: 1}
+}
+
+func rewriteOn(h *Host) bool {
+	on := false
+	for _, x := range []*Host{h.Main, h} {
+		if x == nil {
+			continue
+		}
+		for _, d := range append(append([]*Directive(nil), x.Level...), x.Sections...) {
+			if d.Is("RewriteEngine") && len(d.Args) > 0 {
+				if v, ok := OnOff(d.Args[0]); ok && v {
+					on = true
+				}
+			}
+		}
+	}
+	return on
+}
