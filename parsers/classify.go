@@ -43,7 +43,7 @@ func Classify(p string, data []byte) Format {
 	apacheDir := inDir("apache2", "apache", "httpd")
 	nginxDir := inDir("nginx")
 	sitesDir := inDir("sites-enabled", "sites-available", "conf.d")
-	if !isConf && !(noExt && sitesDir) {
+	if !isConf && (!noExt || !sitesDir) {
 		return ""
 	}
 	if looksBinary(data) {

@@ -128,22 +128,24 @@ func (d *discoverer) walk(p string) error {
 		if d.ignored(rel) {
 			return nil
 		}
-		if e.Type()&fs.ModeSymlink != 0 {
-			// A symlink is read only when it resolves inside the root;
-			// WalkDir never descends into symlinked directories.
-			target, err := filepath.EvalSymlinks(path)
-			if err != nil || !Within(root, target) {
-				return nil
-			}
-			if st, err := os.Stat(target); err != nil || st.IsDir() {
-				return nil
-			}
-		} else if !e.Type().IsRegular() {
+		if e.Type()&fs.ModeSymlink != 0 && !symlinkInside(root, path) || e.Type()&fs.ModeSymlink == 0 && !e.Type().IsRegular() {
 			return nil
 		}
 		d.add(path, root, false)
 		return nil
 	})
+}
+
+// symlinkInside reports whether a symlinked file resolves to a regular file
+// inside root. A link out of the root, a dangling link and a link to a
+// directory are all skipped: WalkDir never descends into linked directories.
+func symlinkInside(root, path string) bool {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil || !Within(root, target) {
+		return false
+	}
+	st, err := os.Stat(target)
+	return err == nil && st.Mode().IsRegular()
 }
 
 func (d *discoverer) add(abs, root string, explicit bool) {

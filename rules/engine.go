@@ -31,7 +31,7 @@ func Check(cfg *config.Config, opt Options) error {
 	for id, rc := range cfg.Rules {
 		if rc.Severity != "" {
 			if _, err := ParseSeverity(rc.Severity); err != nil {
-				return fmt.Errorf("rules.%s: %v", id, err)
+				return fmt.Errorf("rules.%s: %w", id, err)
 			}
 		}
 		r := Lookup(id)

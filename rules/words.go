@@ -14,10 +14,6 @@ func durationWords(s topology.Duration) string {
 	return s.Describe(topology.FormatDuration)
 }
 
-func sizeWords(s topology.Size) string {
-	return s.Describe(topology.FormatSize)
-}
-
 // settingRelated returns the related locations that explain a setting: the
 // place it is written (or the object relying on its default) and every
 // place it passed through (a Terraform variable default, a tfvars line).

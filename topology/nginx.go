@@ -122,6 +122,8 @@ func loadNginx(part *Graph, files []*parsers.File, env *Env) {
 // Kubernetes ConfigMap): f's Path names the host file and f.Shift maps lines
 // into it. Includes refer to the container's file system, which hoplint
 // cannot see; they are not followed, and the hops say so.
+//
+//nolint:unused // called by the Kubernetes loader for nginx.conf held in ConfigMaps
 func loadNginxEmbedded(part *Graph, f *parsers.File, env *Env) []*Hop {
 	pf, ps := nginx.ParseFile(f)
 	part.AddProblems(append(ps, nginx.Validate(pf)...)...)
@@ -142,6 +144,7 @@ func loadNginxEmbedded(part *Graph, f *parsers.File, env *Env) []*Hop {
 	return addNginxConfig(part, c, env)
 }
 
+//nolint:unused // used by loadNginxEmbedded
 func hasInclude(ds []*nginx.Directive) bool {
 	for _, d := range ds {
 		if d.Name == "include" || hasInclude(d.Block) {
@@ -217,15 +220,12 @@ func (b *nginxBuilder) notes() []string {
 	return notes
 }
 
-// duration returns the effective time of directive name at scope sc
-// (argument arg), the default when no level sets it, or Unknown in a
+// duration returns the effective time of directive name at scope sc (its
+// first argument), the default when no level sets it, or Unknown in a
 // fragment (the including file may set it).
-func (b *nginxBuilder) duration(sc *nginx.Scope, name string, arg int, res nginx.Resolution, def time.Duration, src *DefaultSource, obj parsers.Range) Duration {
+func (b *nginxBuilder) duration(sc *nginx.Scope, name string, def time.Duration, src *DefaultSource, obj parsers.Range) Duration {
 	if d := sc.Last(name); d != nil {
-		if arg >= len(d.Args) {
-			return Duration{Name: name}
-		}
-		v, err := nginx.ParseTime(d.Args[arg], res)
+		v, err := nginx.ParseTime(d.Arg(0), nginx.Millis)
 		if err != nil {
 			return Duration{Name: name} // reported by nginx.Validate
 		}
@@ -281,9 +281,9 @@ func (b *nginxBuilder) serverHop(s *nginx.Server) *Hop {
 	h := &Hop{
 		ID: b.id(s.Block, fmt.Sprintf("server:%s:%d", name, port)), Kind: KindNginxServer, Name: words,
 		File: s.Block.File.Path, Range: obj, Config: s, Notes: b.notes(),
-		KeepAlive:   b.duration(s.Scope, "keepalive_timeout", 0, nginx.Millis, 75*time.Second, NginxDefault("keepalive_timeout", nginxCoreDoc), obj),
+		KeepAlive:   b.duration(s.Scope, "keepalive_timeout", 75*time.Second, NginxDefault("keepalive_timeout", nginxCoreDoc), obj),
 		BodyLimit:   b.size(s.Scope, "client_max_body_size", 1<<20, NginxDefault("client_max_body_size", nginxCoreDoc), obj),
-		ReadTimeout: b.duration(s.Scope, "client_body_timeout", 0, nginx.Millis, 60*time.Second, NginxDefault("client_body_timeout", nginxCoreDoc), obj),
+		ReadTimeout: b.duration(s.Scope, "client_body_timeout", 60*time.Second, NginxDefault("client_body_timeout", nginxCoreDoc), obj),
 	}
 	for _, l := range s.Listens {
 		if l.Port != 0 {
@@ -315,11 +315,11 @@ func (b *nginxBuilder) locationHop(l *nginx.Location) *Hop {
 		File: l.Block.File.Path, Range: l.Block.Range, Config: l, Notes: b.notes(),
 		Proxy:           l.Pass.Range,
 		BodyLimit:       b.size(l.Scope, "client_max_body_size", 1<<20, NginxDefault("client_max_body_size", nginxCoreDoc), l.Block.Range),
-		UpstreamTimeout: b.duration(l.Scope, rt, 0, nginx.Millis, 60*time.Second, NginxDefault(rt, nginxProxyDoc), l.Block.Range),
+		UpstreamTimeout: b.duration(l.Scope, rt, 60*time.Second, NginxDefault(rt, nginxProxyDoc), l.Block.Range),
 	}
 	if l.Pass.Name != "proxy_pass" {
 		// Only the proxy module's default is in FACTS.md.
-		h.UpstreamTimeout = b.duration(l.Scope, rt, 0, nginx.Millis, 0, nil, l.Block.Range)
+		h.UpstreamTimeout = b.duration(l.Scope, rt, 0, nil, l.Block.Range)
 	}
 	if t, ok := passTarget(l.Pass); ok {
 		h.Targets = append(h.Targets, t)

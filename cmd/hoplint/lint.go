@@ -103,7 +103,7 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 	var failOn rules.Severity
 	if o.failOn != "never" {
 		if failOn, err = rules.ParseSeverity(o.failOn); err != nil {
-			return fail(stderr, fmt.Errorf("--fail-on: %v", err))
+			return fail(stderr, fmt.Errorf("--fail-on: %w", err))
 		}
 	}
 	cfg, err := loadConfig(o.configFile)
