@@ -73,6 +73,42 @@ func k8sWeb(args string) string {
 }
 
 func init() {
+	// ignored-lb-attribute reads Terraform configs itself; for Service
+	// annotations the Kubernetes loader finds the case (it alone knows
+	// which load balancer an annotation set makes) and leaves a problem.
+	tfIgnored := ignoredLBAttribute.Run
+	ignoredLBAttribute.Run = func(p *Pass) {
+		tfIgnored(p)
+		reportProblems(p, "ignored-lb-attribute")
+	}
+	ignoredLBAttribute.Examples = append(ignoredLBAttribute.Examples,
+		Example{Name: "Classic ELB idle timeout on an NLB Service", Bad: true, Archive: `-- svc.yaml --
+apiVersion: v1
+kind: Service
+metadata:
+  name: edge
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-type: nlb
+    service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout: "300"
+spec:
+  type: LoadBalancer
+  selector: {app: edge}
+  ports:
+    - port: 443
+`},
+		Example{Name: "idle timeout on a Classic ELB Service", Archive: `-- svc.yaml --
+apiVersion: v1
+kind: Service
+metadata:
+  name: edge
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout: "300"
+spec:
+  type: LoadBalancer
+  selector: {app: edge}
+  ports:
+    - port: 443
+`})
 	keepaliveOrder.Examples = append(keepaliveOrder.Examples,
 		Example{Name: "ingress-nginx pool outlives gunicorn's 2s default", Bad: true,
 			Archive: k8sWeb(`"--bind", "0.0.0.0:8000"`) + k8sIngress("")},

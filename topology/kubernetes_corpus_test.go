@@ -1,0 +1,135 @@
+package topology_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hoplint/hoplint/internal/linttest"
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/rules"
+	"github.com/hoplint/hoplint/topology"
+)
+
+// corpusKubernetesFindings pins what hoplint reports on the Kubernetes
+// files of ../shared/corpus. Each line was checked by hand against the
+// file (see the comment after it); a change here must be checked again.
+var corpusKubernetesFindings = `
+GoogleCloudPlatform__microservices-demo/release/kubernetes-manifests.yaml:45 missing-prestop-drain
+	# frontend's server container: Service frontend-external (LoadBalancer) routes to it, no lifecycle.preStop
+GoogleCloudPlatform__microservices-demo/release/kubernetes-manifests.yaml:486 missing-memory-limit
+	# loadgenerator's init container frontend-check has no resources at all
+antonputra__tutorials/lessons/136/my-app/deploy/1-deployment.yaml:32 cpu-limit-too-small
+	# limits.cpu 20m < 50m
+antonputra__tutorials/lessons/136/my-app/deploy/1-deployment.yaml:33 memory-limit-too-small
+	# limits.memory 32Mi < 64Mi
+antonputra__tutorials/lessons/196/7-example/1-deployment.yaml:18 missing-prestop-drain
+	# ALB Ingress 7-example/myapp -> Service myapp -> Deployment myapp, no preStop
+aws-samples__eks-workshop-v2/manifests/base-application/carts/deployment-db.yaml:25 missing-memory-limit
+	# dynamodb container has no resources
+kubernetes-sigs__aws-load-balancer-controller/docs/examples/2048/2048_full.yaml:25 missing-memory-limit
+	# app-2048 has no resources
+kubernetes-sigs__aws-load-balancer-controller/docs/examples/2048/2048_full.yaml:25 missing-prestop-drain
+	# ALB Ingress ingress-2048 -> service-2048 -> deployment-2048, no preStop
+kubernetes-sigs__aws-load-balancer-controller/docs/examples/echoservice/echoserver-deployment.yaml:19 missing-memory-limit
+	# echoserver has no resources
+kubernetes-sigs__aws-load-balancer-controller/docs/examples/echoservice/echoserver-deployment.yaml:19 missing-prestop-drain
+	# ALB Ingress echoserver (other file) -> Service echoserver (other file) -> Deployment echoserver
+kubernetes__examples/AI/model-serving-tensorflow/deployment.yaml:18 missing-memory-limit
+	# tensorflow-serving has no resources
+kubernetes__examples/AI/model-serving-tensorflow/ingress.yaml:4 missing-body-size-limit
+	# no class, nginx.ingress.kubernetes.io annotations, no proxy-body-size: 1m default (assumption in the message)
+kubernetes__examples/web/guestbook/all-in-one/guestbook-all-in-one.yaml:39 missing-memory-limit
+	# redis master: requests only
+kubernetes__examples/web/guestbook/all-in-one/guestbook-all-in-one.yaml:83 missing-memory-limit
+	# redis replica: requests only
+kubernetes__examples/web/guestbook/all-in-one/guestbook-all-in-one.yaml:136 missing-memory-limit
+	# php-redis frontend: requests only
+kubernetes__ingress-nginx/deploy/static/provider/aws/deploy.yaml:488 missing-memory-limit
+	# controller: requests cpu/memory, no limits
+kubernetes__ingress-nginx/deploy/static/provider/aws/deploy.yaml:555 missing-memory-limit
+	# admission-create Job container, no resources
+kubernetes__ingress-nginx/deploy/static/provider/aws/deploy.yaml:611 missing-memory-limit
+	# admission-patch Job container, no resources
+kubernetes__ingress-nginx/deploy/static/provider/aws/nlb-with-tls-termination/deploy.yaml:346 ignored-lb-attribute
+	# connection-idle-timeout on a Service with aws-load-balancer-type: nlb (Classic ELB only)
+kubernetes__ingress-nginx/deploy/static/provider/aws/nlb-with-tls-termination/deploy.yaml:500 missing-memory-limit
+	# controller, as above
+kubernetes__ingress-nginx/deploy/static/provider/aws/nlb-with-tls-termination/deploy.yaml:567 missing-memory-limit
+kubernetes__ingress-nginx/deploy/static/provider/aws/nlb-with-tls-termination/deploy.yaml:623 missing-memory-limit
+kubernetes__ingress-nginx/docs/examples/customization/external-auth-headers/auth-service.yaml:26 cpu-limit-too-small
+	# 10m
+kubernetes__ingress-nginx/docs/examples/customization/external-auth-headers/auth-service.yaml:27 memory-limit-too-small
+	# 20Mi
+kubernetes__ingress-nginx/docs/examples/customization/external-auth-headers/echo-service.yaml:20 missing-prestop-drain
+	# two ingress-nginx Ingresses route to demo-echo-service, no preStop
+kubernetes__ingress-nginx/docs/examples/customization/external-auth-headers/echo-service.yaml:26 cpu-limit-too-small
+kubernetes__ingress-nginx/docs/examples/customization/external-auth-headers/echo-service.yaml:27 memory-limit-too-small
+kubernetes__ingress-nginx/docs/examples/customization/external-auth-headers/echo-service.yaml:49 missing-body-size-limit
+	# class nginx (IngressClass nginx -> k8s.io/ingress-nginx); no ConfigMap in the tree sets proxy-body-size
+kubernetes__ingress-nginx/docs/examples/customization/external-auth-headers/echo-service.yaml:71 missing-body-size-limit
+kubernetes__ingress-nginx/docs/examples/docker-registry/deployment.yaml:24 missing-memory-limit
+kubernetes__ingress-nginx/docs/examples/docker-registry/deployment.yaml:24 missing-prestop-drain
+	# ingress-nginx Ingress docker-registry routes to it, no preStop
+kubernetes__ingress-nginx/docs/examples/docker-registry/ingress-with-tls.yaml:5 unbounded-body-size
+	# proxy-body-size: "0"
+`
+
+// TestKubernetesCorpus lints every corpus repository that holds
+// Kubernetes manifests and compares the findings on those manifests with
+// the pinned list: nothing unexpected, nothing missing, no parse errors.
+func TestKubernetesCorpus(t *testing.T) {
+	corpus := linttest.CorpusDir(t)
+	entries, err := os.ReadDir(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	files := 0
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		dir := filepath.Join(corpus, e.Name())
+		g, err := topology.Load([]string{"."}, nil, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k8s := map[string]bool{}
+		for _, f := range g.Files {
+			if f.Format == parsers.FormatKubernetes {
+				k8s[f.Path] = true
+				files++
+			}
+		}
+		if len(k8s) == 0 {
+			continue
+		}
+		for _, f := range rules.Run(g, nil, rules.Options{}) {
+			if !k8s[f.Range.File] {
+				continue
+			}
+			if f.Rule == "parse-error" {
+				t.Errorf("%s/%s: parse error: %s", e.Name(), f.Range, f.Message)
+			}
+			got = append(got, fmt.Sprintf("%s/%s:%d %s", e.Name(), f.Range.File, f.Range.Start.Line, f.Rule))
+		}
+	}
+	if files < 25 {
+		t.Errorf("only %d Kubernetes files found in the corpus; is classification broken?", files)
+	}
+	var want []string
+	for _, l := range strings.Split(corpusKubernetesFindings, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			want = append(want, l)
+		}
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("corpus findings changed; check each by hand, then update the list.\ngot:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
