@@ -62,6 +62,9 @@ func runKeepaliveOrder(p *Pass) {
 			a.Name, b.Name, durationWords(pool), pool.Name, verb, b.Name, durationWords(ka), ka.Name,
 			a.Name, b.Name, fix, linkWords(e), assumptions(append(append(a.Notes, b.Notes...), pool.Note, ka.Note)...))
 		related := settingRelated(pool, fmt.Sprintf("%s %s is %s here", a.Name, pool.Name, topology.FormatDuration(pool.Value)))
+		// Where the server's value came from (a variable default, a tfvars
+		// line, a module input), since the finding sits on the attribute.
+		related = append(related, ka.Via...)
 		if !e.Range.IsZero() {
 			related = append(related, relatedAt(e.Range, "the link: "+e.Why))
 		}
