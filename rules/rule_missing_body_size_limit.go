@@ -36,11 +36,16 @@ func runMissingBodySizeLimit(p *Pass) {
 			continue
 		}
 		lim := h.BodyLimit
+		effect := "larger request bodies are refused" + resetWords(lim)
+		if lim.Value == topology.Unlimited {
+			// A default of "no limit" (Apache before 2.4.54) refuses nothing.
+			effect = "request bodies of any size are passed on"
+		}
 		p.Report(Finding{
 			Range:   lim.Range,
 			Related: []parsers.Related{relatedAt(h.Proxy, "requests are forwarded here")},
-			Message: fmt.Sprintf("%s forwards requests but sets no %s, so %s applies: larger request bodies are refused%s. Set %s to the largest body the backend accepts.%s",
-				h.Name, lim.Name, bodyDefaultWords(lim), resetWords(lim), lim.Name, assumptions(append(h.Notes, lim.Note)...)),
+			Message: fmt.Sprintf("%s forwards requests but sets no %s, so %s applies: %s. Set %s to the largest body the backend accepts.%s",
+				h.Name, lim.Name, bodyDefaultWords(lim), effect, lim.Name, assumptions(append(h.Notes, lim.Note)...)),
 		})
 	}
 }

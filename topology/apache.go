@@ -62,8 +62,15 @@ func loadApache(part *Graph, files []*parsers.File, env *Env) {
 			}
 		}
 	}
-	// Files only reachable through a cycle have no root; lint each once.
-	for i, c := range cfgs {
+	// Files only reachable through a cycle have no root: lint each once,
+	// starting with those that look like a main configuration.
+	order := make([]int, len(cfgs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return mainLike(cfgs[order[a]]) && !mainLike(cfgs[order[b]]) })
+	for _, i := range order {
+		c := cfgs[i]
 		if !covered[realPath(files[i].Abs)] {
 			roots = append(roots, c)
 			for _, g := range c.Files {
@@ -93,6 +100,20 @@ func loadApacheEmbedded(part *Graph, f *parsers.File, env *Env) []*Hop {
 	c := apache.Parse(f, apache.Options{Version: version, NoIncludes: true})
 	addApacheConfig(part, c, map[string]bool{})
 	return buildApacheHops(part, c, version, map[string]int{})
+}
+
+// mainLike reports a file that reads as a main configuration.
+func mainLike(c *apache.Config) bool {
+	switch strings.ToLower(filepath.Base(c.File.Path)) {
+	case "httpd.conf", "apache2.conf", "httpd.conf.in":
+		return true
+	}
+	for _, d := range c.Directives {
+		if d.File == c.File && (d.Is("ServerRoot") || d.Is("Listen") || d.Is("LoadModule")) {
+			return true
+		}
+	}
+	return false
 }
 
 func realPath(p string) string {
@@ -127,6 +148,10 @@ func addApacheConfig(part *Graph, c *apache.Config, commented map[string]bool) {
 	part.AddConfig(parsers.FormatApache, c)
 	for _, is := range c.Issues {
 		part.AddProblems(is.Problem)
+	}
+	for _, u := range c.Unfollowed {
+		part.AddProblems(parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: u.D.ArgRange(0),
+			Message: fmt.Sprintf("%s was not read: %s; what it sets is unknown to hoplint", u.D.String(), u.Reason)})
 	}
 	var paths []string
 	for p := range c.Comments {
@@ -218,7 +243,68 @@ func buildApacheHops(part *Graph, c *apache.Config, version string, ids map[stri
 			}
 		}
 	}
+	linkApacheSelf(part, s, hopOf, workers)
 	return hops
+}
+
+// linkApacheSelf links a worker whose backend is this same httpd (a
+// loopback address or one of its own ServerNames, on a port one of its
+// virtual hosts listens on) to the virtual host that answers it: the one
+// whose name matches the Host header mod_proxy sends, else the first for
+// that port, as httpd's name-based selection does.
+func linkApacheSelf(part *Graph, s *apache.Server, hopOf map[*apache.Host]*Hop, workers map[*apache.Proxy]*Hop) {
+	for w, wh := range workers {
+		if len(wh.Targets) != 1 || w.Host == nil {
+			continue
+		}
+		t := wh.Targets[0]
+		host := strings.ToLower(t.Host)
+		loop := host == "localhost" || host == "127.0.0.1" || host == "::1"
+		var first, named *apache.Host
+		for _, v := range s.VHosts {
+			if hopOf[v] == nil || !listensOn(hopOf[v], t.Port) {
+				continue
+			}
+			if first == nil {
+				first = v
+			}
+			for _, n := range v.Names {
+				if strings.EqualFold(n, host) && named == nil {
+					named = v
+				}
+			}
+		}
+		to := named
+		if to == nil && loop {
+			if preserveHost(w.Host) {
+				continue
+			}
+			to = first
+		}
+		if to == nil || hopOf[to] == wh {
+			continue
+		}
+		why := fmt.Sprintf("%s points at %s:%d, where this httpd's %s answers", w.URL, t.Host, t.Port, hopOf[to].Name)
+		part.Link(&Edge{From: wh, To: hopOf[to], Why: why, Confidence: Address, Range: t.Range})
+	}
+}
+
+func listensOn(h *Hop, port int) bool {
+	for _, l := range h.Listen {
+		if l.Port == port {
+			return true
+		}
+	}
+	return false
+}
+
+func preserveHost(h *apache.Host) bool {
+	d := h.Effective("ProxyPreserveHost")
+	if d == nil {
+		return false
+	}
+	on, _ := apache.OnOff(d.Arg(0))
+	return on
 }
 
 // mainServes reports whether requests reach the main server itself: when
@@ -297,18 +383,21 @@ func apacheHostHop(c *apache.Config, s *apache.Server, h *apache.Host, version s
 }
 
 func unfollowedNotes(c *apache.Config, h *apache.Host) []string {
-	var ns []string
+	n := 0
 	for _, u := range c.Unfollowed {
 		in := u.D.In("VirtualHost")
 		if in != nil && (h.D == nil || in != h.D) {
 			continue
 		}
-		ns = append(ns, fmt.Sprintf("assuming %s (%s:%d), which hoplint did not read because %s, sets none of the values named here", u.D.String(), u.D.File.Path, u.D.Range.Start.Line, u.Reason))
+		n++
 	}
-	if len(ns) > 3 {
-		ns = append(ns[:2], fmt.Sprintf("and %d more includes hoplint did not read", len(ns)-2))
+	switch n {
+	case 0:
+		return nil
+	case 1:
+		return []string{"assuming the include hoplint did not read (see include-not-followed) sets none of these values"}
 	}
-	return ns
+	return []string{fmt.Sprintf("assuming the %d includes hoplint did not read (see include-not-followed) set none of these values", n)}
 }
 
 func apacheListens(s *apache.Server, h *apache.Host) []Listen {
