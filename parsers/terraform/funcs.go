@@ -1,6 +1,9 @@
 package terraform
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/zclconf/go-cty/cty"
@@ -165,4 +168,96 @@ func init() {
 			functions[name] = unknownResult
 		}
 	}
+}
+
+// Hostile input must not make hoplint allocate without bound: a few
+// functions can turn a small expression into gigabytes (replace with a long
+// replacement, indent or format with a huge width, setproduct of large
+// sets). Their calls are checked first; one that would produce more than
+// maxResult is refused, and its value stays unknown.
+const maxResult = 1 << 20
+
+func guarded(f function.Function, check func(args []cty.Value) bool) function.Function {
+	params := f.Params()
+	return function.New(&function.Spec{
+		Params:   params,
+		VarParam: f.VarParam(),
+		Type:     f.ReturnTypeForValues,
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if !check(args) {
+				return cty.NilVal, errTooLarge
+			}
+			return f.Call(args)
+		},
+	})
+}
+
+var errTooLarge = fmt.Errorf("the result would be larger than hoplint evaluates")
+
+func knownString(v cty.Value) (string, bool) {
+	if v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
+		return "", false
+	}
+	return v.AsString(), true
+}
+
+func knownInt(v cty.Value) (int64, bool) {
+	if v.Type() != cty.Number || !v.IsKnown() || v.IsNull() {
+		return 0, false
+	}
+	n, _ := v.AsBigFloat().Int64()
+	return n, true
+}
+
+// widthsSmall rejects format verbs with a width or precision over 4 digits.
+func widthsSmall(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			run++
+			if run > 4 {
+				return false
+			}
+		} else {
+			run = 0
+		}
+	}
+	return true
+}
+
+func init() {
+	functions["replace"] = guarded(stdlib.ReplaceFunc, func(a []cty.Value) bool {
+		s, ok1 := knownString(a[0])
+		sub, ok2 := knownString(a[1])
+		rep, ok3 := knownString(a[2])
+		if !ok1 || !ok2 || !ok3 || sub == "" {
+			return true
+		}
+		return int64(len(s))+int64(strings.Count(s, sub))*int64(len(rep)) <= maxResult
+	})
+	functions["indent"] = guarded(stdlib.IndentFunc, func(a []cty.Value) bool {
+		n, ok1 := knownInt(a[0])
+		s, ok2 := knownString(a[1])
+		return !ok1 || !ok2 || n < 0 || (n <= maxResult && n*int64(strings.Count(s, "\n")+1)+int64(len(s)) <= maxResult)
+	})
+	for _, name := range []string{"format", "formatlist"} {
+		f := functions[name]
+		functions[name] = guarded(f, func(a []cty.Value) bool {
+			s, ok := knownString(a[0])
+			return !ok || widthsSmall(s)
+		})
+	}
+	functions["setproduct"] = guarded(stdlib.SetProductFunc, func(a []cty.Value) bool {
+		total := int64(1)
+		for _, v := range a {
+			if !v.IsKnown() || v.IsNull() || !v.CanIterateElements() {
+				continue
+			}
+			total *= int64(v.LengthInt()) + 1
+			if total > 1<<16 {
+				return false
+			}
+		}
+		return true
+	})
 }

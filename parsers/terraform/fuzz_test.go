@@ -1,0 +1,30 @@
+package terraform
+
+import (
+	"testing"
+
+	"github.com/hoplint/hoplint/parsers"
+)
+
+// FuzzLoad feeds arbitrary bytes to the HCL front end as a .tf file, a
+// .tfvars file and a .tf.json file of one module, and evaluates it. No
+// input may panic, hang or allocate without bound. Seeds live in
+// testdata/fuzz/FuzzLoad.
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(`resource "aws_lb" "x" { idle_timeout = 60 }`))
+	f.Add([]byte(`variable "v" { default = { a = 1 } }
+resource "aws_lb" "x" {
+  for_each = var.v
+  idle_timeout = each.value
+}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		files := []*File{
+			Parse(parsers.NewFile("main.tf", dir+"/main.tf", dir, parsers.FormatTerraform, data)),
+			Parse(parsers.NewFile("terraform.tfvars", dir+"/terraform.tfvars", dir, parsers.FormatTerraform, data)),
+			Parse(parsers.NewFile("x.tf.json", dir+"/x.tf.json", dir, parsers.FormatTerraform, data)),
+		}
+		r := Load(files, Options{Open: openWithin(dir)})
+		r.Validate()
+	})
+}

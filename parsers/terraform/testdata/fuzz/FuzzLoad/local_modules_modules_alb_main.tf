@@ -1,0 +1,2 @@
+go test fuzz v1
+[]byte("variable \"idle_timeout\" {\n  type    = number\n  default = null\n}\nvariable \"create\" {\n  default = true\n}\n\nresource \"aws_lb\" \"this\" {\n  count        = var.create ? 1 : 0\n  idle_timeout = var.idle_timeout # want keepalive-order \"ALB module.alb.aws_lb.this for 50s .*keep-alive of 45s\"\n}\n\noutput \"dns_name\" {\n  value = try(aws_lb.this[0].dns_name, \"\")\n}\n")

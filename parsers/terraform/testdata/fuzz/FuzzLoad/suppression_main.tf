@@ -1,0 +1,2 @@
+go test fuzz v1
+[]byte("resource \"aws_cloudfront_distribution\" \"cdn\" {\n  origin {\n    origin_id   = \"batch\"\n    domain_name = \"batch.example.com\"\n    custom_origin_config {\n      http_port              = 80\n      https_port             = 443\n      origin_protocol_policy = \"https-only\"\n      origin_ssl_protocols   = [\"TLSv1.2\"]\n      # hoplint:ignore invalid-value -- quota raised to 120 s in case 12345\n      origin_read_timeout = 120\n    }\n  }\n}\n")

@@ -1,0 +1,2 @@
+go test fuzz v1
+[]byte("variable \"idle\" {\n  type    = number\n  default = 5000 # related invalid-value \"variable idle defaults to 5000 here\"\n}\n\nresource \"aws_lb\" \"web\" {\n  idle_timeout = var.idle # want invalid-value \"idle_timeout 5000 on aws_lb.web is outside the 1\xe2\x80\x934000 seconds\"\n}\n\nvariable \"keep\" {\n  default = null\n}\n\n# default = null: the AWS default applies; nothing to report.\nresource \"aws_lb\" \"api\" {\n  client_keep_alive = var.keep\n}\n")
