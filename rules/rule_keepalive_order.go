@@ -34,8 +34,20 @@ lower the pool's.`,
 
 func init() { Register(keepaliveOrder) }
 
+// poolWords renders a pool idle timeout: "120s (idle_timeout)", "until the
+// backend closes them (no ttl)".
+func poolWords(s topology.Duration) string {
+	if s.Value == topology.Forever {
+		return fmt.Sprintf("until the backend closes them (%s not set)", s.Name)
+	}
+	return valueWords(s, topology.FormatDuration)
+}
+
 func runKeepaliveOrder(p *Pass) {
 	for _, e := range p.Graph.Edges {
+		if e.Within {
+			continue
+		}
 		a, b := e.From, e.To
 		pool, ka := a.PoolIdle, b.KeepAlive
 		if !pool.Known() || !ka.Known() || ka.Value == 0 {
@@ -47,20 +59,20 @@ func runKeepaliveOrder(p *Pass) {
 			continue
 		}
 		var fix string
-		if pool.Value == topology.Forever {
-			fix = fmt.Sprintf("Give %s a limit below %s, or raise %s above any pool lifetime.",
-				pool.Name, topology.FormatDuration(ka.Value), ka.Name)
-		} else {
+		switch {
+		case pool.Value == topology.Forever:
+			fix = fmt.Sprintf("Give %s a limit below %s.", pool.Name, topology.FormatDuration(ka.Value))
+		default:
 			fix = fmt.Sprintf("Raise %s above %s or lower %s below %s.",
 				ka.Name, topology.FormatDuration(pool.Value), pool.Name, topology.FormatDuration(ka.Value))
 		}
-		verb := "outlives"
+		clash := "closes them after " + valueWords(ka, topology.FormatDuration)
 		if pool.Value == ka.Value {
-			verb = "equals"
+			clash = "closes them after the same " + valueWords(ka, topology.FormatDuration) + ", and the two timers race"
 		}
-		msg := fmt.Sprintf("%s keeps idle connections to %s for %s (%s), which %s %s's keep-alive of %s (%s): %s will reuse connections %s has already closed and answer 502. %s%s%s",
-			a.Name, b.Name, durationWords(pool), pool.Name, verb, b.Name, durationWords(ka), ka.Name,
-			a.Name, b.Name, fix, linkWords(e), assumptions(append(append(a.Notes, b.Notes...), pool.Note, ka.Note)...))
+		msg := fmt.Sprintf("%s keeps idle connections %s, but %s %s: %s will reuse connections %s has already closed and answer 502. %s%s%s",
+			hopFile(a), poolWords(pool), hopFile(b), clash,
+			shortName(a), shortName(b), fix, linkWords(e), assumptions(append(append(append([]string(nil), a.Notes...), b.Notes...), pool.Note, ka.Note)...))
 		related := settingRelated(pool, fmt.Sprintf("%s %s is %s here", a.Name, pool.Name, topology.FormatDuration(pool.Value)))
 		// Where the server's value came from (a variable default, a tfvars
 		// line, a module input), since the finding sits on the attribute.

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/hoplint/hoplint/parsers"
@@ -12,6 +13,55 @@ import (
 
 func durationWords(s topology.Duration) string {
 	return s.Describe(topology.FormatDuration)
+}
+
+// valueWords renders a setting with its name and source, for messages:
+// "120s (idle_timeout)", "75s (keepalive_timeout not set: the nginx
+// default)", "1m (client_max_body_size not set: the nginx default before
+// 1.29.7)".
+func valueWords[T any](s topology.Setting[T], render func(T) string) string {
+	v := render(s.Value)
+	if s.Prov != topology.Default || s.Default == nil {
+		return fmt.Sprintf("%s (%s)", v, s.Name)
+	}
+	d := "the " + s.Default.Product + " default"
+	if ver := s.Default.Version; ver != "" && ver != "all versions" {
+		d += " for " + ver
+	}
+	return fmt.Sprintf("%s (%s not set: %s)", v, s.Name, d)
+}
+
+// hopFile is a hop's name with its file, as messages introduce hops.
+func hopFile(h *topology.Hop) string {
+	if h.File == "" {
+		return h.Name
+	}
+	return h.Name + " (" + h.File + ")"
+}
+
+// shortName is how a message refers to a hop the second time.
+func shortName(h *topology.Hop) string {
+	switch h.Kind {
+	case topology.KindALB, topology.KindIngressALB:
+		return "the ALB"
+	case topology.KindTargetGroup:
+		return "the load balancer"
+	case topology.KindCLB:
+		return "the ELB"
+	case topology.KindNLB:
+		return "the NLB"
+	case topology.KindCloudFrontOrigin:
+		return "CloudFront"
+	case topology.KindNginxServer, topology.KindNginxLocation, topology.KindNginxUpstream:
+		return "nginx"
+	case topology.KindApacheVHost, topology.KindApacheBackend:
+		return "Apache"
+	case topology.KindIngressNginx:
+		return "ingress-nginx"
+	case topology.KindService:
+		return "the Service"
+	}
+	return "the app server"
 }
 
 // settingRelated returns the related locations that explain a setting: the
@@ -46,6 +96,8 @@ func assumptions(notes ...string) string {
 // that a user can check the link before trusting the finding.
 func linkWords(e *topology.Edge) string {
 	switch e.Confidence {
+	case topology.Declared:
+		return " Linked as " + e.Why + "."
 	case topology.Assumed:
 		return " hoplint assumed this link: " + e.Why + "; declare the stack in .hoplint.yml or set link: strict if it is wrong."
 	case topology.Address:

@@ -124,6 +124,11 @@ type Edge struct {
 	Confidence Confidence
 	// Range is where the link is written (the proxy_pass line), if anywhere.
 	Range parsers.Range
+	// Within marks containment rather than forwarding: To is a part of From
+	// (a location of an nginx server) whose settings are inherited, not
+	// applied a second time. Ordering rules do not compare across it, but
+	// walk through it.
+	Within bool
 }
 
 // Graph is everything hoplint knows about the linted files.
@@ -221,4 +226,19 @@ func (g *Graph) sortAll() {
 		return a.To.ID < b.To.ID
 	})
 	sort.SliceStable(g.Problems, func(i, j int) bool { return g.Problems[i].Range.Less(g.Problems[j].Range) })
+}
+
+// Parts returns h and every hop reachable from it through Within edges:
+// an nginx server and its locations. An inner hop's settings can live in
+// any of them.
+func (g *Graph) Parts(h *Hop) []*Hop {
+	out := []*Hop{h}
+	for i := 0; i < len(out); i++ {
+		for _, e := range g.out[out[i]] {
+			if e.Within {
+				out = append(out, e.To)
+			}
+		}
+	}
+	return out
 }

@@ -183,7 +183,7 @@ func addNginxConfig(part *Graph, c *nginx.Config, env *Env) []*Hop {
 		h := b.locationHop(l)
 		nc.LocationHops[l] = h
 		if l.Server != nil {
-			part.Link(&Edge{From: nc.ServerHops[l.Server], To: h, Confidence: Reference,
+			part.Link(&Edge{From: nc.ServerHops[l.Server], To: h, Confidence: Reference, Within: true,
 				Why: fmt.Sprintf("location %s is part of %s", l.Match, nc.ServerHops[l.Server].Name), Range: l.Block.Range})
 		}
 		if name := upstreamName(l.Pass); name != "" {
