@@ -43,7 +43,19 @@ func runReadTimeoutOrder(p *Pass) {
 		}
 		// The inner wait may be set on a part of the next hop: the
 		// proxy_read_timeout of each location of an nginx server.
+		// A part that carries the very same setting (a target group
+		// carries its load balancer's idle_timeout) is one timer, checked once.
+		type key struct {
+			r    parsers.Range
+			name string
+		}
+		seen := map[key]bool{}
 		for _, b := range p.Graph.Parts(e.To) {
+			k := key{b.UpstreamTimeout.Range, b.UpstreamTimeout.Name}
+			if b.UpstreamTimeout.Known() && seen[k] {
+				continue
+			}
+			seen[k] = true
 			checkReadTimeout(p, e, e.From, b)
 		}
 	}

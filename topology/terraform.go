@@ -198,7 +198,7 @@ func (b *tfBuilder) build() {
 				h.Listen = append(h.Listen, Listen{Port: int(p), Range: l.LBPort.Range})
 			}
 			if p, ok := l.InstancePort.Int(); ok {
-				h.Targets = append(h.Targets, Target{Port: int(p), Range: l.InstancePort.Range})
+				h.Targets = append(h.Targets, Target{Port: int(p), URL: fmt.Sprintf("instances :%d", p), Range: l.InstancePort.Range})
 				if h.Proxy.IsZero() {
 					h.Proxy = l.Range
 				}
@@ -211,7 +211,7 @@ func (b *tfBuilder) build() {
 		b.g.AddConfig(parsers.FormatTerraform, tg)
 		h := &Hop{Kind: KindTargetGroup, Name: "target group " + objName(&tg.Object), Config: tg}
 		if p, ok := tg.Port.Int(); ok {
-			h.Targets = append(h.Targets, Target{Port: int(p), Range: tg.Port.Range})
+			h.Targets = append(h.Targets, Target{Port: int(p), URL: fmt.Sprintf("targets :%d", p), Range: tg.Port.Range})
 		}
 		b.add(&tg.Object, h)
 		b.tgs = append(b.tgs, &tfTG{hop: h, tg: tg})
@@ -224,7 +224,7 @@ func (b *tfBuilder) build() {
 		}
 		for _, t := range b.tgs {
 			if a.TargetGroup.RefersTo(&t.tg.Object) && !hasPort(t.hop.Targets, int(p)) {
-				t.hop.Targets = append(t.hop.Targets, Target{Port: int(p), Range: a.Port.Range})
+				t.hop.Targets = append(t.hop.Targets, Target{Port: int(p), URL: fmt.Sprintf("targets :%d", p), Range: a.Port.Range})
 			}
 		}
 	}
@@ -391,7 +391,7 @@ func (b *tfBuilder) origins(d *terraform.Distribution) {
 		}
 		if host, ok := o.DomainName.Str(); ok {
 			for _, p := range originPorts(o) {
-				h.Targets = append(h.Targets, Target{Host: host, Port: p, Range: o.DomainName.Range})
+				h.Targets = append(h.Targets, Target{Host: host, Port: p, URL: fmt.Sprintf("%s:%d", host, p), Range: o.DomainName.Range})
 			}
 		}
 		h.ID, h.File, h.Range = objID(&d.Object)+".origin."+id, d.Range.File, o.Range
