@@ -1,0 +1,49 @@
+package apache_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hoplint/hoplint/internal/linttest"
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/apache"
+)
+
+// TestCorpus parses every Apache file of ../shared/corpus (the h5bp include
+// tree, httpd's .conf.in templates, netbox's vhost) from its repository's
+// directory, as `hoplint REPO` would: none may have a parse error.
+func TestCorpus(t *testing.T) {
+	corpus := linttest.CorpusDir(t)
+	repos, err := os.ReadDir(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range repos {
+		if !r.IsDir() {
+			continue
+		}
+		dir := filepath.Join(corpus, r.Name())
+		files, _, err := parsers.Discover([]string{dir}, parsers.DiscoverOptions{WorkDir: corpus})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if f.Format != parsers.FormatApache {
+				continue
+			}
+			n++
+			c := apache.Parse(f, apache.Options{})
+			for _, is := range c.Issues {
+				if is.Kind == parsers.ProblemParse {
+					t.Errorf("%s: %s", is.Range, is.Message)
+				}
+			}
+		}
+	}
+	// h5bp: 24 files; httpd: 4 templates; netbox: 1.
+	if n < 29 {
+		t.Errorf("only %d Apache files found in the corpus; classification lost some", n)
+	}
+}
