@@ -11,9 +11,6 @@ import (
 // Helpers that word messages the same way in every rule: a value, then where
 // it comes from; "default" with the product and version when it is one.
 
-func durationWords(s topology.Duration) string {
-	return s.Describe(topology.FormatDuration)
-}
 
 // valueWords renders a setting with its name and source, for messages:
 // "120s (idle_timeout)", "75s (keepalive_timeout not set: the nginx

@@ -3,6 +3,7 @@ package nginx
 import (
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Scope is one level of nginx's configuration hierarchy (main, http,
@@ -13,17 +14,29 @@ type Scope struct {
 	Block      *Directive
 	Parent     *Scope
 	Directives []*Directive
+
+	// byName indexes Directives on first use: an http level can hold
+	// thousands of directives, and every lookup from every location below
+	// it passes through it.
+	once       sync.Once
+	byName     map[string][]*Directive
+	unresolved bool
+}
+
+func (s *Scope) index() {
+	s.once.Do(func() {
+		s.byName = make(map[string][]*Directive, len(s.Directives))
+		for _, d := range s.Directives {
+			s.byName[d.Name] = append(s.byName[d.Name], d)
+			s.unresolved = s.unresolved || d.Unresolved
+		}
+	})
 }
 
 // Local returns the directives named name set at this level.
 func (s *Scope) Local(name string) []*Directive {
-	var out []*Directive
-	for _, d := range s.Directives {
-		if d.Name == name {
-			out = append(out, d)
-		}
-	}
-	return out
+	s.index()
+	return s.byName[name]
 }
 
 // Lookup returns the directives named name at the nearest level that sets
@@ -44,10 +57,9 @@ func (s *Scope) Lookup(name string) []*Directive {
 // may be set there, so its value is unknown rather than the default.
 func (s *Scope) Opaque() bool {
 	for sc := s; sc != nil; sc = sc.Parent {
-		for _, d := range sc.Directives {
-			if d.Unresolved {
-				return true
-			}
+		sc.index()
+		if sc.unresolved {
+			return true
 		}
 	}
 	return false
