@@ -506,7 +506,7 @@ func (m *modInst) instances(count, forEach hcl.Expression) []instance {
 			return unknownInst
 		}
 		ty := v.Type()
-		if !(ty.IsMapType() || ty.IsObjectType() || ty.IsSetType()) {
+		if !ty.IsMapType() && !ty.IsObjectType() && !ty.IsSetType() {
 			return unknownInst
 		}
 		if ty.IsSetType() && !v.IsWhollyKnown() {
