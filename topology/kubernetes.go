@@ -39,6 +39,9 @@ type k8sCluster struct {
 	containerHops map[*kubernetes.Workload][]*Hop
 	serviceHops   map[*kubernetes.Service]*Hop
 	controllers   []*nginxController
+	// embedded holds the hops of each ConfigMap entry parsed as nginx or
+	// httpd configuration, so that an entry mounted by many pods is read once.
+	embedded map[embeddedKey][]*Hop
 }
 
 func loadKubernetes(part *Graph, files []*parsers.File, env *Env) {

@@ -42,7 +42,16 @@ func Parse(f *parsers.File) *Result {
 			continue
 		}
 		if len(doc.Content) == 0 {
-			comments.collect(&doc, 0)
+			// Only comments (a header above the first "---"): yaml.v3
+			// keeps none of them, yet a hoplint:ignore-file may be here.
+			for _, l := range bytes.Split(d.data, []byte("\n")) {
+				if t := strings.TrimSpace(string(l)); strings.HasPrefix(t, "#") {
+					if comments == nil {
+						comments = commentSet{}
+					}
+					comments[t]++
+				}
+			}
 			continue
 		}
 		n := countNodes(&doc, 0)
