@@ -2,6 +2,7 @@ package topology_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -103,7 +104,7 @@ func BenchmarkKubernetesLoad(b *testing.B) {
 				dec := yaml.NewDecoder(bytes.NewReader(data))
 				for {
 					var n yaml.Node
-					if err := dec.Decode(&n); err == io.EOF {
+					if err := dec.Decode(&n); errors.Is(err, io.EOF) {
 						break
 					} else if err != nil {
 						b.Fatal(err)

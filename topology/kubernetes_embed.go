@@ -31,7 +31,7 @@ func (c *k8sCluster) mountedFiles(w *kubernetes.Workload, ct *kubernetes.Contain
 	}
 	for _, m := range ct.VolumeMounts {
 		v, ok := vols[m.Name]
-		if !ok || v.ConfigMap == "" || !(m.MountPath == dir || strings.HasPrefix(m.MountPath, dir+"/")) {
+		if !ok || v.ConfigMap == "" || (m.MountPath != dir && !strings.HasPrefix(m.MountPath, dir+"/")) {
 			continue
 		}
 		cms := closest(w.File.Path, c.configMaps[w.NS()+"/"+v.ConfigMap])

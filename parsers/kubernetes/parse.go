@@ -385,10 +385,7 @@ func (res *Result) suppressions(o *Object, ann map[string]Str) {
 		return
 	}
 	ids, reason, _ := strings.Cut(a.Value, "--")
-	var list []string
-	for _, id := range strings.FieldsFunc(ids, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-		list = append(list, id)
-	}
+	list := strings.FieldsFunc(ids, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 	if len(list) == 0 {
 		return
 	}
