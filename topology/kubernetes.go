@@ -73,6 +73,48 @@ func loadKubernetes(part *Graph, files []*parsers.File, env *Env) {
 	for _, in := range c.ingresses {
 		c.ingressHop(in)
 	}
+	for _, b := range c.tgbs {
+		c.targetGroupBindingHop(b)
+	}
+}
+
+// targetGroupBindingHop stands for a target group made outside the
+// cluster (often in Terraform) into which the AWS Load Balancer Controller
+// registers a Service's pods: a load balancer sends to those pods.
+func (c *k8sCluster) targetGroupBindingHop(b *kubernetes.TargetGroupBinding) {
+	h := &Hop{
+		ID: hopID(&b.Object, ""), Kind: KindTargetGroup, File: b.File.Path, Range: b.NameRange, Config: b,
+		Name: "target group of TargetGroupBinding " + refName(&b.Object),
+	}
+	c.part.AddHop(h)
+	svcs := c.svcByName[b.NS()+"/"+b.ServiceName.Value]
+	if len(svcs) == 0 {
+		return
+	}
+	s := closest(b.File.Path, svcs)[0]
+	port, _ := strconv.Atoi(b.ServicePort.Value)
+	bk := kubernetes.Backend{Service: s.Name, PortNum: port}
+	if port == 0 {
+		bk.PortName = b.ServicePort.Value
+	}
+	p, ok := servicePortFor(s, bk)
+	for _, w := range closest(s.File.Path, c.selected(s.NS(), s.Selector)) {
+		var hops []*Hop
+		sure := false
+		if ok {
+			hops, sure = c.servingHops(w, p.TargetPort, p.Port)
+		} else {
+			hops = c.containerHops[w]
+		}
+		for _, to := range hops {
+			why := fmt.Sprintf("TargetGroupBinding %s registers the pods of Service %s, whose selector matches %s", refName(&b.Object), refName(&s.Object), w.Ref())
+			conf := Reference
+			if !sure {
+				conf = Assumed
+			}
+			c.part.Link(&Edge{From: h, To: to, Why: why, Confidence: conf, Range: b.ServiceName.Range})
+		}
+	}
 }
 
 func (c *k8sCluster) index(o kubernetes.Obj) {
