@@ -188,6 +188,7 @@ func hopID(o *kubernetes.Object, suffix string) string {
 // ready and never receive requests.
 func (c *k8sCluster) workloadHops(w *kubernetes.Workload) {
 	for _, ct := range w.Pod.Containers {
+		c.checkQuantities(w, ct)
 		if ct.Init && !ct.Sidecar {
 			continue
 		}
@@ -214,6 +215,31 @@ func (c *k8sCluster) workloadHops(w *kubernetes.Workload) {
 		}
 		c.part.AddHop(h)
 		c.containerHops[w] = append(c.containerHops[w], h)
+	}
+}
+
+// checkQuantities reports resource quantities Kubernetes cannot read:
+// the API server rejects the pod.
+func (c *k8sCluster) checkQuantities(w *kubernetes.Workload, ct *kubernetes.Container) {
+	if ct.Resources == nil {
+		return
+	}
+	for _, side := range []struct {
+		name string
+		qs   map[string]kubernetes.Quantity
+	}{{"limits", ct.Resources.Limits}, {"requests", ct.Resources.Requests}} {
+		names := make([]string, 0, len(side.qs))
+		for n := range side.qs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if q := side.qs[n]; !q.OK {
+				c.part.AddProblems(parsers.Problem{Kind: parsers.ProblemInvalid, Range: q.Range,
+					Message: fmt.Sprintf("resources.%s.%s %q of container %s of %s is not a Kubernetes quantity, so the API server rejects the pod; write it like 512Mi, 1Gi, 500m or 2",
+						side.name, n, q.Raw, ct.Name.Value, w.Ref())})
+			}
+		}
 	}
 }
 
