@@ -371,6 +371,9 @@ func apacheHostHop(c *apache.Config, s *apache.Server, h *apache.Host, version s
 	for _, p := range h.Proxies {
 		if !p.Exclusion() {
 			hop.Proxy = p.D.Range
+			if n := assumedNote(p.D); n != "" {
+				hop.Notes = append(hop.Notes, n)
+			}
 			break
 		}
 	}
@@ -378,7 +381,7 @@ func apacheHostHop(c *apache.Config, s *apache.Server, h *apache.Host, version s
 		hop.UpstreamTimeout = apacheProxyTimeout(h, timeout)
 	}
 	hop.Listen = apacheListens(s, h)
-	hop.Notes = unfollowedNotes(c, h)
+	hop.Notes = append(hop.Notes, unfollowedNotes(c, h)...)
 	return hop
 }
 
@@ -450,6 +453,9 @@ func apacheKeepAlive(h *apache.Host, rng parsers.Range, version string) Duration
 		before, known := AtLeast(version, "2.4.13")
 		before = !before
 		switch {
+		case d == nil && h.Base.Own("KeepAliveTimeout") == nil:
+			// The first host sets none either: both use the main server's.
+			d = h.Effective("KeepAliveTimeout")
 		case d == nil:
 			d = h.Base.Effective("KeepAliveTimeout")
 			note = fmt.Sprintf("%s sets no KeepAliveTimeout, so httpd uses the one of %s, the first virtual host for %s", apacheHostName(h, nil), apacheHostName(h.Base, nil), h.Addrs[0].Raw)
