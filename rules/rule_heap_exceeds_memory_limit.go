@@ -120,12 +120,12 @@ func heapSettings(c *kubernetes.Container) []heapSetting {
 			continue
 		}
 		name := e.Name.Value
-		switch {
-		case name == "NODE_OPTIONS":
+		switch name {
+		case "NODE_OPTIONS":
 			scan(e.Value.Value, name, "", e.Value.Range)
-		case name == "GOMEMLIMIT":
+		case "GOMEMLIMIT":
 			if n, ok := goSize(e.Value.Value); ok {
-				out = append(out, heapSetting{flag: "GOMEMLIMIT=" + e.Value.Value, where: name, bytes: n, at: e.Value.Range})
+				out = append(out, heapSetting{flag: "GOMEMLIMIT=" + e.Value.Value, where: "the environment", bytes: n, at: e.Value.Range})
 			}
 		default:
 			if note, ok := javaEnv[name]; ok {

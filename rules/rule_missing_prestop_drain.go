@@ -29,7 +29,7 @@ everyone has stopped sending to it:
     lifecycle:
       preStop:
         sleep:
-          seconds: 10        # Kubernetes 1.30+; or exec: ["sleep", "10"]
+          seconds: 10        # the sleep action (GA in Kubernetes 1.34); or exec: ["sleep", "10"]
 
 Keep the wait below ` + "`terminationGracePeriodSeconds`" + ` (30 by default), which
 counts the hook's time too. hoplint reports only containers that an Ingress,
@@ -204,7 +204,7 @@ func runMissingPrestopDrain(p *Pass) {
 			p.Report(Finding{
 				Range:   c.Range,
 				Related: related,
-				Message: fmt.Sprintf("%s receives traffic from %s but has no preStop hook: on every rollout it gets SIGTERM while it is still being removed from the endpoints, and requests sent in those seconds fail with resets or 502s. Add lifecycle.preStop with a sleep of a few seconds (sleep: {seconds: 10}, or exec sleep 10), below %s.",
+				Message: fmt.Sprintf("%s receives traffic from %s but has no preStop hook: on every rollout it gets SIGTERM while it is still being removed from the endpoints, and requests sent in those seconds fail with resets or 502s. Add lifecycle.preStop with a sleep of a few seconds (sleep: {seconds: 10} on Kubernetes 1.34+, or exec sleep 10), below %s.",
 					cw, strings.Join(names, " and "), graceWords),
 			})
 			continue

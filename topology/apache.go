@@ -231,7 +231,7 @@ func buildApacheHops(part *Graph, c *apache.Config, version string, ids map[stri
 			for _, w := range targets {
 				to := workers[w]
 				if to == nil {
-					to = apacheWorkerHop(c, s, h, w, p, ids)
+					to = apacheWorkerHop(c, h, w, p, ids)
 					workers[w] = to
 					part.AddHop(to)
 				}
@@ -365,7 +365,7 @@ func apacheHostHop(c *apache.Config, s *apache.Server, h *apache.Host, version s
 	hop := &Hop{ID: uniqueID(ids, id, rng), Kind: KindApacheVHost, Name: name, File: rng.File, Range: rng, Config: h}
 
 	hop.KeepAlive = apacheKeepAlive(h, rng, version)
-	hop.BodyLimit = apacheBodyLimit(c, h, rng, version)
+	hop.BodyLimit = apacheBodyLimit(h, rng, version)
 	timeout := apacheTimeout(h, rng)
 	hop.ReadTimeout = timeout
 	for _, p := range h.Proxies {
@@ -375,7 +375,7 @@ func apacheHostHop(c *apache.Config, s *apache.Server, h *apache.Host, version s
 		}
 	}
 	if hop.Proxies() {
-		hop.UpstreamTimeout = apacheProxyTimeout(h, rng, timeout)
+		hop.UpstreamTimeout = apacheProxyTimeout(h, timeout)
 	}
 	hop.Listen = apacheListens(s, h)
 	hop.Notes = unfollowedNotes(c, h)
@@ -512,7 +512,7 @@ func apacheTimeout(h *apache.Host, rng parsers.Range) Duration {
 	return s
 }
 
-func apacheProxyTimeout(h *apache.Host, rng parsers.Range, timeout Duration) Duration {
+func apacheProxyTimeout(h *apache.Host, timeout Duration) Duration {
 	d := h.Effective("ProxyTimeout")
 	if d == nil {
 		if !timeout.Known() {
@@ -541,7 +541,7 @@ func apacheProxyTimeout(h *apache.Host, rng parsers.Range, timeout Duration) Dur
 // URL: it is the section's value when every proxying directive lies in a
 // section that sets one, a switched-off limit when any section switches it
 // off (that finding is true of that section), and unknown otherwise.
-func apacheBodyLimit(c *apache.Config, h *apache.Host, rng parsers.Range, version string) Size {
+func apacheBodyLimit(h *apache.Host, rng parsers.Range, version string) Size {
 	if d := h.Effective("LimitRequestBody"); d != nil {
 		return apacheSize(d)
 	}
@@ -660,7 +660,7 @@ func setEnvs(h *apache.Host, p *apache.Proxy, names ...string) (always *apache.D
 	return always, some
 }
 
-func apacheWorkerHop(c *apache.Config, s *apache.Server, h *apache.Host, w, via *apache.Proxy, ids map[string]int) *Hop {
+func apacheWorkerHop(c *apache.Config, h *apache.Host, w, via *apache.Proxy, ids map[string]int) *Hop {
 	owner := w.Host
 	if owner == nil {
 		owner = h
@@ -686,7 +686,7 @@ func apacheWorkerHop(c *apache.Config, s *apache.Server, h *apache.Host, w, via 
 		}
 	} else {
 		rng := hostRange(c, owner)
-		hop.UpstreamTimeout = apacheProxyTimeout(owner, rng, apacheTimeout(owner, rng))
+		hop.UpstreamTimeout = apacheProxyTimeout(owner, apacheTimeout(owner, rng))
 	}
 	return hop
 }

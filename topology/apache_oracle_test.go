@@ -51,18 +51,21 @@ func TestApacheOracle(t *testing.T) {
 		}
 		t.Skipf("%s missing", apacheModules)
 	}
-	var cases []string
-	for _, dir := range []string{"../testdata/apache", "../examples/apache"} {
-		ms, _ := filepath.Glob(filepath.Join(dir, "*.txtar"))
-		cases = append(cases, ms...)
-	}
+	cases, _ := filepath.Glob("../testdata/apache/*.txtar")
 	if len(cases) == 0 {
 		t.Fatal("no cases")
 	}
+	cases = append(cases, "../examples/apache")
 	checked := 0
 	for _, c := range cases {
 		t.Run(filepath.Base(c), func(t *testing.T) {
-			ar, err := txtar.ParseFile(c)
+			var ar *txtar.Archive
+			var err error
+			if strings.HasSuffix(c, ".txtar") {
+				ar, err = txtar.ParseFile(c)
+			} else {
+				ar, err = dirArchive(c)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

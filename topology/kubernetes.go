@@ -39,6 +39,9 @@ type k8sCluster struct {
 	containerHops map[*kubernetes.Workload][]*Hop
 	serviceHops   map[*kubernetes.Service]*Hop
 	controllers   []*nginxController
+	// embedded holds the hops of each ConfigMap entry parsed as nginx or
+	// httpd configuration, so that an entry mounted by many pods is read once.
+	embedded map[embeddedKey][]*Hop
 }
 
 func loadKubernetes(part *Graph, files []*parsers.File, env *Env) {
@@ -69,6 +72,48 @@ func loadKubernetes(part *Graph, files []*parsers.File, env *Env) {
 	}
 	for _, in := range c.ingresses {
 		c.ingressHop(in)
+	}
+	for _, b := range c.tgbs {
+		c.targetGroupBindingHop(b)
+	}
+}
+
+// targetGroupBindingHop stands for a target group made outside the
+// cluster (often in Terraform) into which the AWS Load Balancer Controller
+// registers a Service's pods: a load balancer sends to those pods.
+func (c *k8sCluster) targetGroupBindingHop(b *kubernetes.TargetGroupBinding) {
+	h := &Hop{
+		ID: hopID(&b.Object, ""), Kind: KindTargetGroup, File: b.File.Path, Range: b.NameRange, Config: b,
+		Name: "target group of TargetGroupBinding " + refName(&b.Object),
+	}
+	c.part.AddHop(h)
+	svcs := c.svcByName[b.NS()+"/"+b.ServiceName.Value]
+	if len(svcs) == 0 {
+		return
+	}
+	s := closest(b.File.Path, svcs)[0]
+	port, _ := strconv.Atoi(b.ServicePort.Value)
+	bk := kubernetes.Backend{Service: s.Name, PortNum: port}
+	if port == 0 {
+		bk.PortName = b.ServicePort.Value
+	}
+	p, ok := servicePortFor(s, bk)
+	for _, w := range closest(s.File.Path, c.selected(s.NS(), s.Selector)) {
+		var hops []*Hop
+		sure := false
+		if ok {
+			hops, sure = c.servingHops(w, p.TargetPort, p.Port)
+		} else {
+			hops = c.containerHops[w]
+		}
+		for _, to := range hops {
+			why := fmt.Sprintf("TargetGroupBinding %s registers the pods of Service %s, whose selector matches %s", refName(&b.Object), refName(&s.Object), w.Ref())
+			conf := Reference
+			if !sure {
+				conf = Assumed
+			}
+			c.part.Link(&Edge{From: h, To: to, Why: why, Confidence: conf, Range: b.ServiceName.Range})
+		}
 	}
 }
 
@@ -143,6 +188,7 @@ func hopID(o *kubernetes.Object, suffix string) string {
 // ready and never receive requests.
 func (c *k8sCluster) workloadHops(w *kubernetes.Workload) {
 	for _, ct := range w.Pod.Containers {
+		c.checkQuantities(w, ct)
 		if ct.Init && !ct.Sidecar {
 			continue
 		}
@@ -169,6 +215,31 @@ func (c *k8sCluster) workloadHops(w *kubernetes.Workload) {
 		}
 		c.part.AddHop(h)
 		c.containerHops[w] = append(c.containerHops[w], h)
+	}
+}
+
+// checkQuantities reports resource quantities Kubernetes cannot read:
+// the API server rejects the pod.
+func (c *k8sCluster) checkQuantities(w *kubernetes.Workload, ct *kubernetes.Container) {
+	if ct.Resources == nil {
+		return
+	}
+	for _, side := range []struct {
+		name string
+		qs   map[string]kubernetes.Quantity
+	}{{"limits", ct.Resources.Limits}, {"requests", ct.Resources.Requests}} {
+		names := make([]string, 0, len(side.qs))
+		for n := range side.qs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if q := side.qs[n]; !q.OK {
+				c.part.AddProblems(parsers.Problem{Kind: parsers.ProblemInvalid, Range: q.Range,
+					Message: fmt.Sprintf("resources.%s.%s %q of container %s of %s is not a Kubernetes quantity, so the API server rejects the pod; write it like 512Mi, 1Gi, 500m or 2",
+						side.name, n, q.Raw, ct.Name.Value, w.Ref())})
+			}
+		}
 	}
 }
 

@@ -62,14 +62,25 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 	name, tag := imageName(ct.Image.Value)
 	switch name {
 	case "httpd":
-		if len(ct.VolumeMounts) == 0 {
-			src := &DefaultSource{Product: "Apache httpd", Version: "all versions", URL: apacheDoc}
-			return appInfo{label: "Apache httpd " + tag, keepAlive: DefaultFor("KeepAliveTimeout", 5*time.Second, ct.Image.Range, src),
-				notes: []string{"assuming the httpd image's stock httpd.conf, which leaves KeepAliveTimeout at its default"}}
+		label := strings.TrimSpace("Apache httpd " + tag)
+		if ka, notes, ok := c.embeddedServer(w, ct, parsers.FormatApache); ok {
+			return appInfo{label: label, keepAlive: ka, notes: notes}
 		}
-		return appInfo{label: "Apache httpd " + tag}
+		for _, m := range ct.VolumeMounts {
+			if strings.HasPrefix(m.MountPath, apacheConfDir) {
+				return appInfo{label: label} // configured from elsewhere
+			}
+		}
+		src := &DefaultSource{Product: "Apache httpd", Version: "all versions", URL: apacheDoc}
+		ka := DefaultFor("KeepAliveTimeout", 5*time.Second, ct.Image.Range, src)
+		ka.Note = "assuming the image's stock httpd.conf, which leaves KeepAliveTimeout at its default"
+		return appInfo{label: label, keepAlive: ka}
 	case "nginx", "nginx-unprivileged":
-		return appInfo{label: strings.TrimSpace("nginx " + tag)}
+		label := strings.TrimSpace("nginx " + tag)
+		if ka, notes, ok := c.embeddedServer(w, ct, parsers.FormatNginx); ok {
+			return appInfo{label: label, keepAlive: ka, notes: notes}
+		}
+		return appInfo{label: label}
 	}
 	return appInfo{}
 }

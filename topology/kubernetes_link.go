@@ -43,7 +43,7 @@ func linkClusterDNS(g *Graph, env *Env) {
 				}
 				for _, e := range g.Out(sh) {
 					pc := podContainerOf(e.To)
-					if pc == nil || !declaresPort(pc, port, e) {
+					if pc == nil || !declaresPort(pc, port) {
 						continue
 					}
 					addr := t.Host
@@ -94,7 +94,7 @@ func servicePortByNumber(s *kubernetes.Service, port int) (kubernetes.ServicePor
 // declaresPort keeps the container that serves the Service port: the one
 // declaring its targetPort, or — when no container of the pod declares it —
 // the containers the Service edge already went to.
-func declaresPort(pc *kubernetes.PodContainer, p kubernetes.ServicePort, e *Edge) bool {
+func declaresPort(pc *kubernetes.PodContainer, p kubernetes.ServicePort) bool {
 	target := p.TargetPort
 	if target == "" {
 		target = strconv.Itoa(p.Port)

@@ -26,20 +26,20 @@ func containsStr(xs []string, s string) bool {
 // (APR_FNM_PERIOD); a matched directory contributes every file below it,
 // in alphabetical order, dot files included. matched is false when nothing
 // exists for the pattern.
-func (r *reader) expand(pattern string) (files []string, matched bool, errMsg string) {
+func (r *reader) expand(pattern string) (files []string, matched bool) {
 	root := r.cfg.File.Root
 	if !hasWildcard(pattern) {
 		st, err := os.Stat(pattern)
 		if err != nil {
-			return nil, false, ""
+			return nil, false
 		}
 		if !parsers.Within(root, pattern) {
-			return nil, false, ""
+			return nil, false
 		}
 		if st.IsDir() {
-			return r.walkDir(pattern), true, ""
+			return r.walkDir(pattern), true
 		}
-		return []string{pattern}, true, ""
+		return []string{pattern}, true
 	}
 	parts := strings.Split(filepath.ToSlash(pattern), "/")
 	// The part before the first wildcard is a plain directory.
@@ -83,7 +83,7 @@ func (r *reader) expand(pattern string) (files []string, matched bool, errMsg st
 		}
 	}
 	walk(base, parts[i:])
-	return out, len(out) > 0, ""
+	return out, len(out) > 0
 }
 
 // list returns the entry names of dir sorted, or nil when it cannot be read

@@ -200,7 +200,7 @@ func buildServer(c *Config) *Server {
 			}
 		}
 	}
-	s.collectProxies(c)
+	s.collectProxies()
 	return s
 }
 
@@ -235,7 +235,7 @@ func ParseAddr(s string) Addr {
 	return a
 }
 
-func (s *Server) collectProxies(c *Config) {
+func (s *Server) collectProxies() {
 	hosts := append([]*Host{s.Main}, s.VHosts...)
 	balancers := map[*Host]map[string][]*Proxy{}
 	own := map[*Host][]*Proxy{}
@@ -251,7 +251,8 @@ func (s *Server) collectProxies(c *Config) {
 			case d.Is("BalancerMember"):
 				p = parseMember(d, sec)
 				if p != nil {
-					balancers[h][strings.ToLower(strings.TrimSuffix(p.Balancer, "/"))] = append(balancers[h][strings.ToLower(strings.TrimSuffix(p.Balancer, "/"))], p)
+					key := strings.TrimSuffix(p.Balancer, "/")
+					balancers[h][key] = append(balancers[h][key], p)
 				}
 			case d.Is("ProxySet"):
 				p = parseProxySet(d, sec)
@@ -280,12 +281,13 @@ func (s *Server) collectProxies(c *Config) {
 		for _, p := range list {
 			if p.Kind == "ProxyPass" || p.Kind == "ProxyPassMatch" {
 				if p.IsBalancer() {
-					name := strings.ToLower(strings.TrimSuffix(p.URL, "/"))
-					// A balancer's name is scheme://host; a path after it
+					// A balancer's name is balancer://host; a path after it
 					// is appended to the member URLs.
-					if i := strings.Index(name[len("balancer://"):], "/"); i >= 0 {
-						name = name[:len("balancer://")+i]
+					rest := strings.ToLower(p.URL)[len("balancer://"):]
+					if i := strings.IndexByte(rest, '/'); i >= 0 {
+						rest = rest[:i]
 					}
+					name := "balancer://" + rest
 					p.Balancer = name
 					p.Members = append(append([]*Proxy(nil), balancers[h][name]...), p.Members...)
 					if h.Main != nil {

@@ -14,6 +14,7 @@
 package apache
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -238,8 +239,8 @@ func (r *reader) run() {
 	r.readFile(f, nil, nil, nil, &r.cfg.Directives)
 }
 
-func (r *reader) issue(kind parsers.ProblemKind, fatal bool, rg parsers.Range, format string, args ...any) {
-	r.cfg.Issues = append(r.cfg.Issues, Issue{Problem: parsers.Problem{Kind: kind, Range: rg, Message: fmt.Sprintf(format, args...)}, Fatal: fatal})
+func (r *reader) issue(rg parsers.Range, format string, args ...any) {
+	r.cfg.Issues = append(r.cfg.Issues, Issue{Problem: parsers.Problem{Kind: parsers.ProblemParse, Range: rg, Message: fmt.Sprintf(format, args...)}, Fatal: true})
 }
 
 // frame is an open section while a file is read.
@@ -318,12 +319,12 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 		// Closing tag.
 		if strings.HasPrefix(name, "</") {
 			if !strings.HasSuffix(name, ">") || len(name) < 4 {
-				r.issue(parsers.ProblemParse, true, rng, "%s directive missing closing '>'; write %s>", name, name)
+				r.issue(rng, "%s directive missing closing '>'; write %s>", name, name)
 				continue
 			}
 			cname := name[2 : len(name)-1]
 			if len(frames) == 0 {
-				r.issue(parsers.ProblemParse, true, rng, "</%s> without matching <%s> section", cname, cname)
+				r.issue(rng, "</%s> without matching <%s> section", cname, cname)
 				continue
 			}
 			top := frames[len(frames)-1]
@@ -334,9 +335,9 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 			// Mismatch: report as httpd does, then recover by closing up to
 			// the matching section if there is one.
 			if top.d == nil {
-				r.issue(parsers.ProblemParse, true, rng, "</%s> without matching <%s> section (the <%s> opened on line %d is still open)", cname, cname, top.name, top.line.firstLine()+f.Shift.Line)
+				r.issue(rng, "</%s> without matching <%s> section (the <%s> opened on line %d is still open)", cname, cname, top.name, top.line.firstLine()+f.Shift.Line)
 			} else {
-				r.issue(parsers.ProblemParse, true, rng, "expected </%s> but saw </%s>; the <%s> opened on line %d is still open", top.name, cname, top.name, top.line.firstLine()+f.Shift.Line)
+				r.issue(rng, "expected </%s> but saw </%s>; the <%s> opened on line %d is still open", top.name, cname, top.name, top.line.firstLine()+f.Shift.Line)
 			}
 			for j := len(frames) - 1; j >= 0; j-- {
 				if strings.EqualFold(frames[j].name, cname) {
@@ -361,7 +362,7 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 			}
 			end := strings.LastIndexByte(argText, '>')
 			if end < 0 && !strings.HasSuffix(name, ">") {
-				r.issue(parsers.ProblemParse, true, rng, "<%s> directive missing closing '>'", d.Name)
+				r.issue(rng, "<%s> directive missing closing '>'", d.Name)
 			} else if end >= 0 {
 				argText = argText[:end]
 			}
@@ -370,13 +371,13 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 			}
 			d.argRanges = r.argRanges(f, l, text, resolved, toks)
 			if d.Name == "" {
-				r.issue(parsers.ProblemParse, true, rng, "a section without a name")
+				r.issue(rng, "a section without a name")
 				continue
 			}
 			if isConditional(d.Name) {
 				active, assume, err := r.evalCond(d)
 				if err != "" {
-					r.issue(parsers.ProblemParse, true, rng, "%s", err)
+					r.issue(rng, "%s", err)
 				}
 				if active {
 					frames = append(frames, &frame{name: d.Name, line: l, assume: assume})
@@ -414,7 +415,7 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 			// of a file; only an inactive one is an error (see soak).
 			continue
 		}
-		r.issue(parsers.ProblemParse, true, fr.d.Range, "<%s> was not closed: add </%s> in the same file", fr.name, fr.name)
+		r.issue(fr.d.Range, "<%s> was not closed: add </%s> in the same file", fr.name, fr.name)
 	}
 }
 
@@ -451,12 +452,16 @@ func (r *reader) soak(f *parsers.File, lines []*logical, i int, name string) int
 		}
 		w := toks[0].val
 		if strings.HasPrefix(w, "</") {
-			got := w[2 : len(w)-1]
+			// httpd drops the last character, whatever it is.
+			got := ""
+			if len(w) > 2 {
+				got = w[2 : len(w)-1]
+			}
 			want := names[len(names)-1]
 			if !strings.EqualFold(got, want) {
 				sl, sc := lines[j].pos(lines[j].from)
 				el, ec := lines[j].pos(lines[j].to)
-				r.issue(parsers.ProblemParse, true, f.At(sl, sc, el, ec), "expected </%s> but saw %s", want, w)
+				r.issue(f.At(sl, sc, el, ec), "expected </%s> but saw %s", want, w)
 				return j
 			}
 			names = names[:len(names)-1]
@@ -472,7 +477,7 @@ func (r *reader) soak(f *parsers.File, lines []*logical, i int, name string) int
 	}
 	sl, sc := open.pos(open.from)
 	el, ec := open.pos(open.to)
-	r.issue(parsers.ProblemParse, true, f.At(sl, sc, el, ec), "expected </%s> before the end of the file: <%s> was not closed", names[0], names[0])
+	r.issue(f.At(sl, sc, el, ec), "expected </%s> before the end of the file: <%s> was not closed", names[0], names[0])
 	return len(lines) - 1
 }
 
@@ -540,7 +545,7 @@ func (r *reader) readTime(d *Directive, parent *Directive, assumed []string, top
 				v = d.Args[1]
 			}
 			if strings.Contains(d.Args[0], ":") {
-				r.issue(parsers.ProblemParse, true, d.Range, "Define: the variable name %q must not contain ':'", d.Args[0])
+				r.issue(d.Range, "Define: the variable name %q must not contain ':'", d.Args[0])
 			}
 			r.cfg.Defines[d.Args[0]] = v
 		}
@@ -592,7 +597,7 @@ func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?[") }
 func (r *reader) include(d *Directive, parent *Directive, assumed []string, top *[]*Directive) {
 	optional := d.Is("IncludeOptional")
 	if len(d.Args) != 1 {
-		r.issue(parsers.ProblemParse, true, d.Range, "%s takes one argument, the file, directory or wildcard to include", d.Name)
+		r.issue(d.Range, "%s takes one argument, the file, directory or wildcard to include", d.Name)
 		return
 	}
 	arg := d.Args[0]
@@ -645,11 +650,7 @@ func (r *reader) include(d *Directive, parent *Directive, assumed []string, top 
 		if b != "" {
 			p = filepath.Join(b, arg)
 		}
-		fs, matched, err := r.expand(filepath.Clean(p))
-		if err != "" {
-			r.issue(parsers.ProblemParse, true, d.Range, "%s %s: %s", d.Name, arg, err)
-			return
-		}
+		fs, matched := r.expand(filepath.Clean(p))
 		if matched {
 			files, matchedAny = fs, true
 			break
@@ -660,9 +661,9 @@ func (r *reader) include(d *Directive, parent *Directive, assumed []string, top 
 		case optional && known:
 		case known:
 			if hasWildcard(arg) {
-				r.issue(parsers.ProblemParse, true, d.ArgRange(0), "Include %s matches no file, so httpd refuses to start; use IncludeOptional if that is expected", arg)
+				r.issue(d.ArgRange(0), "Include %s matches no file, so httpd refuses to start; use IncludeOptional if that is expected", arg)
 			} else {
-				r.issue(parsers.ProblemParse, true, d.ArgRange(0), "Include %s: no such file, so httpd refuses to start", arg)
+				r.issue(d.ArgRange(0), "Include %s: no such file, so httpd refuses to start", arg)
 			}
 		case optional:
 			unfollow("no file under the linted directory matches it (ServerRoot is not known)")
@@ -674,21 +675,21 @@ func (r *reader) include(d *Directive, parent *Directive, assumed []string, top 
 	for _, abs := range files {
 		for _, s := range r.stack {
 			if s == abs {
-				r.issue(parsers.ProblemParse, true, d.Range, "Include cycle: %s includes %s, which is already being read; httpd gives up after 128 nested includes", d.File.Path, relTo(r.cfg.File, abs))
+				r.issue(d.Range, "Include cycle: %s includes %s, which is already being read; httpd gives up after 128 nested includes", d.File.Path, relTo(r.cfg.File, abs))
 				return
 			}
 		}
 		if r.nfiles >= MaxFiles {
-			r.issue(parsers.ProblemParse, true, d.Range, "%s: more than %d files in one configuration; hoplint stopped reading includes", d.Name, MaxFiles)
+			r.issue(d.Range, "%s: more than %d files in one configuration; hoplint stopped reading includes", d.Name, MaxFiles)
 			return
 		}
 		f, err := r.opt.Open(abs)
 		if err != nil {
-			if err == parsers.ErrOutsideRoot {
+			if errors.Is(err, parsers.ErrOutsideRoot) {
 				unfollow("it resolves outside the linted directory")
 				continue
 			}
-			r.issue(parsers.ProblemParse, true, d.Range, "%s %s: cannot read %s: %v", d.Name, arg, relTo(r.cfg.File, abs), err)
+			r.issue(d.Range, "%s %s: cannot read %s: %v", d.Name, arg, relTo(r.cfg.File, abs), err)
 			continue
 		}
 		r.readFile(f, parent, d, assumed, top)

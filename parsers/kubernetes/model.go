@@ -32,6 +32,9 @@ type Str struct {
 	Col   int
 }
 
+// Block reports a literal or folded block scalar ("key: |").
+func (s Str) Block() bool { return s.Style == yaml.LiteralStyle || s.Style == yaml.FoldedStyle }
+
 // Object is what every manifest object has.
 type Object struct {
 	File       *parsers.File

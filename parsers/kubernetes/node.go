@@ -14,11 +14,10 @@ import (
 // hoplint visit far more nodes than it contains (a "billion laughs" bomb) is
 // refused instead of walked.
 type reader struct {
-	f       *parsers.File
-	base    int // line offset of the document inside the file
-	budget  int
-	blown   bool
-	problem *parsers.Problem
+	f      *parsers.File
+	base   int // line offset of the document inside the file
+	budget int
+	blown  bool
 }
 
 // errBudget is reported when a document's aliases expand beyond the budget.
@@ -175,7 +174,7 @@ func (r *reader) scalarRange(n *yaml.Node) parsers.Range {
 	if start < 0 || start > len(text) {
 		return r.f.At(line, n.Column, line, n.Column)
 	}
-	end := start
+	var end int
 	switch n.Style {
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
 		q := text[start]

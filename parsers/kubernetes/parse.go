@@ -42,7 +42,16 @@ func Parse(f *parsers.File) *Result {
 			continue
 		}
 		if len(doc.Content) == 0 {
-			comments.collect(&doc, 0)
+			// Only comments (a header above the first "---"): yaml.v3
+			// keeps none of them, yet a hoplint:ignore-file may be here.
+			for _, l := range bytes.Split(d.data, []byte("\n")) {
+				if t := strings.TrimSpace(string(l)); strings.HasPrefix(t, "#") {
+					if comments == nil {
+						comments = commentSet{}
+					}
+					comments[t]++
+				}
+			}
 			continue
 		}
 		n := countNodes(&doc, 0)
@@ -376,10 +385,7 @@ func (res *Result) suppressions(o *Object, ann map[string]Str) {
 		return
 	}
 	ids, reason, _ := strings.Cut(a.Value, "--")
-	var list []string
-	for _, id := range strings.FieldsFunc(ids, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-		list = append(list, id)
-	}
+	list := strings.FieldsFunc(ids, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 	if len(list) == 0 {
 		return
 	}

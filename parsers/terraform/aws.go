@@ -256,7 +256,7 @@ func (m *modInst) extract(r *resourceDecl) {
 		if c == nil {
 			continue
 		}
-		e := &extractor{m: m, vars: in.vars}
+		e := &extractor{m: m, vars: in.vars, budget: maxBlocks}
 		a := c.Attributes
 		switch kind {
 		case "aws_lb":
@@ -266,15 +266,15 @@ func (m *modInst) extract(r *resourceDecl) {
 		case "aws_lb_listener":
 			m.l.res.Listeners = append(m.l.res.Listeners, &Listener{Object: obj,
 				LoadBalancer: e.value(a["load_balancer_arn"]), Port: e.value(a["port"]), Protocol: e.value(a["protocol"]),
-				TCPIdleTimeoutSeconds: e.value(a["tcp_idle_timeout_seconds"]), Forwards: e.forwards(c.Blocks)})
+				TCPIdleTimeoutSeconds: e.value(a["tcp_idle_timeout_seconds"]), Forwards: e.forwards(e.take(c.Blocks))})
 		case "aws_lb_listener_rule":
 			m.l.res.ListenerRules = append(m.l.res.ListenerRules, &ListenerRule{Object: obj,
-				Listener: e.value(a["listener_arn"]), Forwards: e.forwards(c.Blocks)})
+				Listener: e.value(a["listener_arn"]), Forwards: e.forwards(e.take(c.Blocks))})
 		case "aws_lb_target_group":
 			tg := &TargetGroup{Object: obj, Port: e.value(a["port"]), Protocol: e.value(a["protocol"]),
 				ProtocolVersion: e.value(a["protocol_version"]), TargetType: e.value(a["target_type"]),
 				DeregistrationDelay: e.value(a["deregistration_delay"])}
-			for _, b := range c.Blocks {
+			for _, b := range e.take(c.Blocks) {
 				if hc, _, _ := b.Body.PartialContent(healthCheckSchema); hc != nil {
 					tg.HealthCheckPath = e.value(hc.Attributes["path"])
 				}
@@ -286,7 +286,7 @@ func (m *modInst) extract(r *resourceDecl) {
 		case "aws_elb":
 			elb := &ClassicELB{Object: obj, IdleTimeout: e.value(a["idle_timeout"]),
 				ConnectionDraining: e.value(a["connection_draining"]), ConnectionDrainingTimeout: e.value(a["connection_draining_timeout"])}
-			for _, b := range c.Blocks {
+			for _, b := range e.take(c.Blocks) {
 				lc, _, _ := b.Body.PartialContent(elbListenerSchema)
 				if lc == nil {
 					continue
@@ -298,14 +298,14 @@ func (m *modInst) extract(r *resourceDecl) {
 			m.l.res.ClassicELBs = append(m.l.res.ClassicELBs, elb)
 		case "aws_cloudfront_distribution":
 			d := &Distribution{Object: obj}
-			for _, b := range c.Blocks {
+			for _, b := range e.take(c.Blocks) {
 				oc, _, _ := b.Body.PartialContent(originSchema)
 				if oc == nil {
 					continue
 				}
 				o := &Origin{Distribution: d, Range: m.rng(b.DefRange),
 					OriginID: e.value(oc.Attributes["origin_id"]), DomainName: e.value(oc.Attributes["domain_name"])}
-				for _, cb := range oc.Blocks {
+				for _, cb := range e.take(oc.Blocks) {
 					cc, _, _ := cb.Body.PartialContent(customOriginSchema)
 					if cc == nil {
 						continue
@@ -324,8 +324,23 @@ func (m *modInst) extract(r *resourceDecl) {
 }
 
 type extractor struct {
-	m    *modInst
-	vars map[string]cty.Value
+	m      *modInst
+	vars   map[string]cty.Value
+	budget int
+}
+
+// maxBlocks bounds the nested blocks read per resource instance: nested
+// dynamic blocks over large collections would otherwise multiply. AWS
+// allows 25 origins per distribution and a few actions per listener.
+const maxBlocks = 128
+
+// take returns the blocks still within the instance's budget.
+func (e *extractor) take(bs hcl.Blocks) hcl.Blocks {
+	if len(bs) > e.budget {
+		bs = bs[:e.budget]
+	}
+	e.budget -= len(bs)
+	return bs
 }
 
 func (e *extractor) value(a *hcl.Attribute) Value {
@@ -354,12 +369,12 @@ func (e *extractor) forwards(blocks hcl.Blocks) []Forward {
 		if a := ac.Attributes["target_group_arn"]; a != nil {
 			out = append(out, Forward{TargetGroup: e.value(a)})
 		}
-		for _, fb := range ac.Blocks {
+		for _, fb := range e.take(ac.Blocks) {
 			fc, _, _ := fb.Body.PartialContent(forwardSchema)
 			if fc == nil {
 				continue
 			}
-			for _, tb := range fc.Blocks {
+			for _, tb := range e.take(fc.Blocks) {
 				tc, _, _ := tb.Body.PartialContent(&hcl.BodySchema{Attributes: attrs("arn")})
 				if tc != nil && tc.Attributes["arn"] != nil {
 					out = append(out, Forward{TargetGroup: e.value(tc.Attributes["arn"])})

@@ -112,6 +112,19 @@ type loader struct {
 	res      *Result
 	dirs     map[string]*moduleDir
 	varFiles []*File
+	noted    map[string]bool
+}
+
+// unfollowed notes, once per call site, a module hoplint could not read.
+func (l *loader) unfollowed(r parsers.Range, msg string) {
+	if l.noted == nil {
+		l.noted = map[string]bool{}
+	}
+	if l.noted[r.String()] {
+		return
+	}
+	l.noted[r.String()] = true
+	l.res.Problems = append(l.res.Problems, parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: r, Message: msg})
 }
 
 // dir returns the module in directory abs, reading its files when they
@@ -506,7 +519,7 @@ func (m *modInst) instances(count, forEach hcl.Expression) []instance {
 			return unknownInst
 		}
 		ty := v.Type()
-		if !(ty.IsMapType() || ty.IsObjectType() || ty.IsSetType()) {
+		if !ty.IsMapType() && !ty.IsObjectType() && !ty.IsSetType() {
 			return unknownInst
 		}
 		if ty.IsSetType() && !v.IsWhollyKnown() {
@@ -603,6 +616,14 @@ func (m *modInst) module(name string) {
 			}
 		}
 		childDir = m.l.dir(abs, m.dir.root, path.Clean(path.Join(m.dir.rel, c.source)))
+		if childDir == nil {
+			why := "has no Terraform files in the linted tree"
+			if !parsers.Within(m.dir.root, abs) {
+				why = "lies outside the linted directory"
+			}
+			m.l.unfollowed(m.rng(c.srcExpr.Range()), fmt.Sprintf(
+				"module %q: source %q %s, so hoplint did not read it; whatever that module creates is unknown to hoplint", c.name, c.source, why))
+		}
 	}
 	if kind == "" && childDir == nil {
 		m.mods[name] = cty.DynamicVal

@@ -254,15 +254,16 @@ func enabled(n node) bool {
 // may refer to.
 func (m *modInst) registry(kind string, c *moduleCall, in instance, modPath string, inputs map[string]cty.Value) cty.Value {
 	get := func(name string) node { return m.inputNode(c, inputs, name) }
-	base := func(typ, name, key string) Object {
-		return Object{Type: typ, Name: name, Key: key, Keyed: key != "", Single: key == "0", Module: modPath, Range: m.rng(c.decl), Registry: kind}
+	// Every resource of these modules is named "this".
+	base := func(typ, key string) Object {
+		return Object{Type: typ, Name: "this", Key: key, Keyed: key != "", Single: key == "0", Module: modPath, Range: m.rng(c.decl), Registry: kind}
 	}
 	switch kind {
 	case RegistryALB:
 		if !enabled(get("create")) {
 			return cty.EmptyObjectVal
 		}
-		lbObj := base("aws_lb", "this", "0")
+		lbObj := base("aws_lb", "0")
 		lbRef := Ref{Module: modPath, Type: "aws_lb", Name: "this", Key: "0"}
 		lb := &LoadBalancer{Object: lbObj,
 			LoadBalancerType: get("load_balancer_type").value(), IdleTimeout: get("idle_timeout").value(),
@@ -289,7 +290,7 @@ func (m *modInst) registry(kind string, c *moduleCall, in instance, modPath stri
 		if tgs.isKeyed() {
 			for _, k := range tgs.keys() {
 				t := tgs.get(k)
-				tg := &TargetGroup{Object: base("aws_lb_target_group", "this", strconv.Quote(k)),
+				tg := &TargetGroup{Object: base("aws_lb_target_group", strconv.Quote(k)),
 					ProtocolVersion: t.get("protocol_version").value(), TargetType: t.get("target_type").value(),
 					DeregistrationDelay: t.get("deregistration_delay").value(), HealthCheckPath: t.get("health_check").get("path").value()}
 				if tt, _ := tg.TargetType.Str(); tt != "lambda" {
@@ -299,7 +300,7 @@ func (m *modInst) registry(kind string, c *moduleCall, in instance, modPath stri
 				m.l.res.TargetGroups = append(m.l.res.TargetGroups, tg)
 				if id := t.get("target_id"); id.exists && enabled(t.get("create_attachment")) {
 					m.l.res.Attachments = append(m.l.res.Attachments, &Attachment{
-						Object:      base("aws_lb_target_group_attachment", "this", strconv.Quote(k)),
+						Object:      base("aws_lb_target_group_attachment", strconv.Quote(k)),
 						TargetGroup: Value{Set: true, Val: cty.DynamicVal, Range: t.rng, Refs: []Ref{tgRef(k)}},
 						TargetID:    id.value(), Port: tg.Port})
 				}
@@ -331,7 +332,7 @@ func (m *modInst) registry(kind string, c *moduleCall, in instance, modPath stri
 			for _, k := range ls.keys() {
 				n := ls.get(k)
 				lRef := Ref{Module: modPath, Type: "aws_lb_listener", Name: "this", Key: strconv.Quote(k)}
-				l := &Listener{Object: base("aws_lb_listener", "this", strconv.Quote(k)),
+				l := &Listener{Object: base("aws_lb_listener", strconv.Quote(k)),
 					LoadBalancer: Value{Set: true, Val: cty.DynamicVal, Range: n.rng, Refs: []Ref{lbRef}},
 					Port:         orDefault(n.get("port").value(), defPort),
 					Protocol:     orDefault(n.get("protocol").value(), defProto),
@@ -345,7 +346,7 @@ func (m *modInst) registry(kind string, c *moduleCall, in instance, modPath stri
 				rules := n.get("rules")
 				for _, rk := range rules.keys() {
 					r := rules.get(rk)
-					rule := &ListenerRule{Object: base("aws_lb_listener_rule", "this", strconv.Quote(k+"/"+rk)),
+					rule := &ListenerRule{Object: base("aws_lb_listener_rule", strconv.Quote(k+"/"+rk)),
 						Listener: Value{Set: true, Val: cty.DynamicVal, Range: r.rng, Refs: []Ref{lRef}}}
 					for _, a := range r.get("actions").elems() {
 						rule.Forwards = append(rule.Forwards, forward(a)...)
@@ -365,7 +366,7 @@ func (m *modInst) registry(kind string, c *moduleCall, in instance, modPath stri
 		}
 		elbPath := modPath + ".module.elb"
 		ref := Ref{Module: elbPath, Type: "aws_elb", Name: "this", Key: "0"}
-		o := base("aws_elb", "this", "0")
+		o := base("aws_elb", "0")
 		o.Module = elbPath
 		elb := &ClassicELB{Object: o, IdleTimeout: get("idle_timeout").value(),
 			ConnectionDraining: get("connection_draining").value(), ConnectionDrainingTimeout: get("connection_draining_timeout").value()}
@@ -382,7 +383,7 @@ func (m *modInst) registry(kind string, c *moduleCall, in instance, modPath stri
 			return cty.EmptyObjectVal
 		}
 		ref := Ref{Module: modPath, Type: "aws_cloudfront_distribution", Name: "this", Key: "0"}
-		d := &Distribution{Object: base("aws_cloudfront_distribution", "this", "0")}
+		d := &Distribution{Object: base("aws_cloudfront_distribution", "0")}
 		origins := get("origin")
 		for _, k := range origins.keys() {
 			n := origins.get(k)

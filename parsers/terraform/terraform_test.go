@@ -174,7 +174,24 @@ locals {
 resource "aws_lb" "x" {
   count        = 100000000
   idle_timeout = length(local.big) + length(local.wide)
+}
+resource "aws_cloudfront_distribution" "d" {
+  dynamic "origin" {
+    for_each = range(1000)
+    content {
+      domain_name = "o${origin.value}.example.com"
+      dynamic "custom_origin_config" {
+        for_each = range(1000)
+        content {
+          origin_read_timeout = custom_origin_config.value
+        }
+      }
+    }
+  }
 }`})
+	if n := len(r.Distributions[0].Origins); n == 0 || n > maxBlocks {
+		t.Errorf("origins read = %d, want between 1 and %d", n, maxBlocks)
+	}
 	if len(r.LoadBalancers) != maxInstances {
 		t.Errorf("instances = %d, want the cap %d", len(r.LoadBalancers), maxInstances)
 	}
