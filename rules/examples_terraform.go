@@ -61,6 +61,20 @@ resource "aws_lb" "web" {
   idle_timeout = 120
 }
 
+resource "aws_lb_target_group" "web" {
+  port     = 8080
+  protocol = "HTTP"
+}
+
+resource "aws_lb_listener" "web" {
+  load_balancer_arn = aws_lb.web.arn
+  port              = 80
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.web.arn
+  }
+}
+
 resource "aws_cloudfront_distribution" "cdn" {
   origin {
     origin_id   = "alb"
@@ -73,6 +87,19 @@ resource "aws_cloudfront_distribution" "cdn" {
       origin_read_timeout    = 60
     }
   }
+}
+-- nginx.conf --
+events {}
+http {
+    server {
+        listen 8080;
+        keepalive_timeout 130s;
+        client_max_body_size 10m;
+        location / {
+            proxy_read_timeout 150s;
+            proxy_pass http://10.0.0.5:9000;
+        }
+    }
 }
 `},
 		Example{Name: "CloudFront waits as long as the ALB", Archive: `-- main.tf --

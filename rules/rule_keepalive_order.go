@@ -58,13 +58,10 @@ func runKeepaliveOrder(p *Pass) {
 		if pool.Value < ka.Value {
 			continue
 		}
-		var fix string
-		switch {
-		case pool.Value == topology.Forever:
+		fix := fmt.Sprintf("Raise %s above %s or lower %s below %s.",
+			ka.Name, topology.FormatDuration(pool.Value), pool.Name, topology.FormatDuration(ka.Value))
+		if pool.Value == topology.Forever {
 			fix = fmt.Sprintf("Give %s a limit below %s.", pool.Name, topology.FormatDuration(ka.Value))
-		default:
-			fix = fmt.Sprintf("Raise %s above %s or lower %s below %s.",
-				ka.Name, topology.FormatDuration(pool.Value), pool.Name, topology.FormatDuration(ka.Value))
 		}
 		clash := "closes them after " + valueWords(ka, topology.FormatDuration)
 		if pool.Value == ka.Value {

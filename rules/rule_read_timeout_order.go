@@ -62,6 +62,17 @@ func runReadTimeoutOrder(p *Pass) {
 }
 
 func checkReadTimeout(p *Pass, e *topology.Edge, a, b *topology.Hop) {
+	// The inner hop waits its timeout only if the hops behind it can take
+	// that long: an nginx that gives up after 30s caps the ALB in front of
+	// it at 30s, whatever the ALB's idle_timeout says. The hop whose timeout
+	// really bounds the wait is the one to compare with.
+	_, bind, ok := effectiveWait(p.Graph, b)
+	if !ok {
+		return
+	}
+	if bind != nil {
+		b = bind
+	}
 	outer, inner := a.UpstreamTimeout, b.UpstreamTimeout
 	if !outer.Known() || inner.Prov != topology.Set || outer.Value == topology.Forever {
 		return

@@ -11,7 +11,6 @@ import (
 // Helpers that word messages the same way in every rule: a value, then where
 // it comes from; "default" with the product and version when it is one.
 
-
 // valueWords renders a setting with its name and source, for messages:
 // "120s (idle_timeout)", "75s (keepalive_timeout not set: the nginx
 // default)", "1m (client_max_body_size not set: the nginx default before
