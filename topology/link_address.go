@@ -46,6 +46,14 @@ func linkByPort(g *Graph, _ *Env) {
 		if !serverKinds[h.Kind] {
 			continue
 		}
+		if h.Kind == KindNginxServer && len(h.Listen) == 0 {
+			// No listen directive: nginx listens on *:80, or *:8000 when it
+			// runs without root. Either way the server is a candidate, so a
+			// port-80 target is ambiguous rather than linked elsewhere.
+			byPort[80] = append(byPort[80], h)
+			byPort[8000] = append(byPort[8000], h)
+			continue
+		}
 		seen := map[int]bool{}
 		for _, l := range h.Listen {
 			if l.Port > 0 && !seen[l.Port] {
