@@ -18,6 +18,9 @@ const (
 	// time. Information: the configuration may be fine, but what that file
 	// sets is unknown to hoplint.
 	ProblemUnfollowed ProblemKind = "include-not-followed"
+	// ProblemIgnoredAttribute: a setting the product silently ignores in
+	// this context (a Classic-ELB-only annotation on an NLB Service).
+	ProblemIgnoredAttribute ProblemKind = "ignored-lb-attribute"
 )
 
 // Problem is something a parser found wrong with its input. Parsers never

@@ -73,14 +73,6 @@ func k8sWeb(args string) string {
 }
 
 func init() {
-	// ignored-lb-attribute reads Terraform configs itself; for Service
-	// annotations the Kubernetes loader finds the case (it alone knows
-	// which load balancer an annotation set makes) and leaves a problem.
-	tfIgnored := ignoredLBAttribute.Run
-	ignoredLBAttribute.Run = func(p *Pass) {
-		tfIgnored(p)
-		reportProblems(p, "ignored-lb-attribute")
-	}
 	ignoredLBAttribute.Examples = append(ignoredLBAttribute.Examples,
 		Example{Name: "Classic ELB idle timeout on an NLB Service", Bad: true, Archive: `-- svc.yaml --
 apiVersion: v1

@@ -50,6 +50,10 @@ resource "aws_lb_listener" "tcp" {
 func init() { Register(ignoredLBAttribute) }
 
 func runIgnoredLBAttribute(p *Pass) {
+	// For Service annotations the Kubernetes loader finds the case (it
+	// alone knows which load balancer an annotation set makes) and leaves
+	// a problem.
+	reportProblems(p, parsers.ProblemIgnoredAttribute)
 	var lbs []*terraform.LoadBalancer
 	var listeners []*terraform.Listener
 	for _, c := range p.Graph.Configs[parsers.FormatTerraform] {

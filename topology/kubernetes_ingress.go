@@ -447,4 +447,4 @@ func (c *k8sCluster) loadBalancerService(s *kubernetes.Service, h *Hop) {
 
 // ignoredAnnotationKind reports an annotation the load balancer ignores;
 // the ignored-lb-attribute rule reports it.
-const ignoredAnnotationKind parsers.ProblemKind = "ignored-lb-attribute"
+const ignoredAnnotationKind = parsers.ProblemIgnoredAttribute
