@@ -89,7 +89,7 @@ func runUpstreamKeepaliveIneffective(p *Pass) {
 			if l.Pass == nil || l.Pass.Name != "proxy_pass" {
 				continue
 			}
-			u := ups[upstreamNameOf(l.Pass)]
+			u := ups[nginx.UpstreamName(l.Pass)]
 			if u == nil {
 				continue
 			}
@@ -143,17 +143,6 @@ func runUpstreamKeepaliveIneffective(p *Pass) {
 			})
 		}
 	}
-}
-
-func upstreamNameOf(d *nginx.Directive) string {
-	u := d.Arg(0)
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-	}
-	if i := strings.IndexAny(u, "/?"); i >= 0 {
-		u = u[:i]
-	}
-	return u
 }
 
 // connectionHeader returns the effective proxy_set_header Connection of a

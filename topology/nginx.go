@@ -186,7 +186,7 @@ func addNginxConfig(part *Graph, c *nginx.Config, env *Env) []*Hop {
 			part.Link(&Edge{From: nc.ServerHops[l.Server], To: h, Confidence: Reference, Within: true,
 				Why: fmt.Sprintf("location %s is part of %s", l.Match, nc.ServerHops[l.Server].Name), Range: l.Block.Range})
 		}
-		if name := upstreamName(l.Pass); name != "" {
+		if name := nginx.UpstreamName(l.Pass); name != "" {
 			if u := upstreams[name]; u != nil {
 				part.Link(&Edge{From: h, To: nc.UpstreamHops[u], Confidence: Reference,
 					Why: fmt.Sprintf("%s %s names upstream %s", l.Pass.Name, l.Pass.Arg(0), name), Range: l.Pass.Range})
@@ -363,22 +363,6 @@ func (b *nginxBuilder) upstreamHop(u *nginx.Upstream) *Hop {
 	}
 	b.part.AddHop(h)
 	return h
-}
-
-// upstreamName returns NAME for "proxy_pass http://NAME/..." when NAME could
-// be an upstream block (no port, no variable).
-func upstreamName(d *nginx.Directive) string {
-	u := d.Arg(0)
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-	}
-	if i := strings.IndexAny(u, "/?"); i >= 0 {
-		u = u[:i]
-	}
-	if u == "" || strings.ContainsAny(u, "$") {
-		return ""
-	}
-	return u
 }
 
 func passTarget(d *nginx.Directive) (Target, bool) {

@@ -218,3 +218,21 @@ func (m *Model) UpstreamByName() map[string]*Upstream {
 	}
 	return out
 }
+
+// UpstreamName returns NAME for "proxy_pass http://NAME/..." when NAME could
+// be an upstream block (no variable), or "". Both the loader (to draw the
+// location → upstream link) and rules (to find the upstream a location
+// pools through) resolve a *_pass this way.
+func UpstreamName(d *Directive) string {
+	u := d.Arg(0)
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	if i := strings.IndexAny(u, "/?"); i >= 0 {
+		u = u[:i]
+	}
+	if u == "" || strings.Contains(u, "$") {
+		return ""
+	}
+	return u
+}
