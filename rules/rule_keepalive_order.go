@@ -28,7 +28,12 @@ hoplint compares the pool idle timeout of the client-side hop with the
 keep-alive timeout of the server-side hop on every edge it found, and reports
 at the server's setting, with the pool's setting as related. Raise the
 server's keep-alive timeout above the pool's idle timeout (the usual fix), or
-lower the pool's.`,
+lower the pool's.
+
+An nginx upstream pool that no location can use (before nginx 1.29.7
+without ` + "`proxy_http_version 1.1`" + `, or with ` + "`Connection: close`" + `) is not
+reported here: it stays empty, and upstream-keepalive-ineffective says how to
+make it work. Once it does, this rule compares its timeout.`,
 	Run: runKeepaliveOrder,
 }
 
@@ -56,6 +61,11 @@ func runKeepaliveOrder(p *Pass) {
 			continue
 		}
 		if pool.Value < ka.Value {
+			continue
+		}
+		if a.Kind == topology.KindNginxUpstream && poolNeverReused(p, a) {
+			// No location can reuse the pool (upstream-keepalive-ineffective
+			// says why), so no idle connection waits to be reused.
 			continue
 		}
 		fix := fmt.Sprintf("Raise %s above %s or lower %s below %s.",

@@ -103,35 +103,8 @@ func runUpstreamKeepaliveIneffective(p *Pass) {
 			if l.Opaque() {
 				continue // an include hoplint could not read may set the headers
 			}
-			related := []parsers.Related{relatedAt(ka[0].Range, "upstream "+u.Name+" pools connections here")}
-			var why []string
-			var fix []string
-
-			switch hv := l.Last("proxy_http_version"); {
-			case hv != nil && hv.Arg(0) == "1.0":
-				why = append(why, "it sets proxy_http_version 1.0")
-				related = append(related, relatedAt(hv.Range, "HTTP/1.0 here"))
-				fix = append(fix, "proxy_http_version 1.1;")
-			case hv == nil && before:
-				why = append(why, "it speaks HTTP/1.0, the proxy_http_version default of "+version)
-				fix = append(fix, "proxy_http_version 1.1;")
-			}
-
-			conn, connAt := connectionHeader(l.Scope)
-			switch {
-			case conn != nil && headerCloses(conn):
-				why = append(why, fmt.Sprintf("it sets the Connection header to %s", conn.Arg(1)))
-				related = append(related, relatedAt(conn.Range, "Connection header set here"))
-				fix = append(fix, `proxy_set_header Connection "";`)
-			case conn == nil && before:
-				msg := "it sends Connection: close, the default of " + version
-				if dropped := droppedConnection(connAt); dropped != nil {
-					msg += fmt.Sprintf(" — the Connection header set at an outer level is not inherited, because this level sets its own proxy_set_header (%s)", connAt.Local("proxy_set_header")[0].Arg(0))
-					related = append(related, relatedAt(dropped.Range, "not inherited by the location"))
-				}
-				why = append(why, msg)
-				fix = append(fix, `proxy_set_header Connection "";`)
-			}
+			why, fix, related := reuseBlockers(l, before, version)
+			related = append([]parsers.Related{relatedAt(ka[0].Range, "upstream "+u.Name+" pools connections here")}, related...)
 			if len(why) == 0 {
 				continue
 			}
@@ -143,6 +116,71 @@ func runUpstreamKeepaliveIneffective(p *Pass) {
 			})
 		}
 	}
+}
+
+// reuseBlockers says why location l cannot reuse pooled upstream
+// connections: it speaks HTTP/1.0 or asks the backend to close. before
+// says the nginx version is known to be older than 1.29.7, where both are
+// the defaults; version names it for messages. No reasons: l may reuse.
+func reuseBlockers(l *nginx.Location, before bool, version string) (why, fix []string, related []parsers.Related) {
+	switch hv := l.Last("proxy_http_version"); {
+	case hv != nil && hv.Arg(0) == "1.0":
+		why = append(why, "it sets proxy_http_version 1.0")
+		related = append(related, relatedAt(hv.Range, "HTTP/1.0 here"))
+		fix = append(fix, "proxy_http_version 1.1;")
+	case hv == nil && before:
+		why = append(why, "it speaks HTTP/1.0, the proxy_http_version default of "+version)
+		fix = append(fix, "proxy_http_version 1.1;")
+	}
+
+	conn, connAt := connectionHeader(l.Scope)
+	switch {
+	case conn != nil && headerCloses(conn):
+		why = append(why, fmt.Sprintf("it sets the Connection header to %s", conn.Arg(1)))
+		related = append(related, relatedAt(conn.Range, "Connection header set here"))
+		fix = append(fix, `proxy_set_header Connection "";`)
+	case conn == nil && before:
+		msg := "it sends Connection: close, the default of " + version
+		if dropped := droppedConnection(connAt); dropped != nil {
+			msg += fmt.Sprintf(" — the Connection header set at an outer level is not inherited, because this level sets its own proxy_set_header (%s)", connAt.Local("proxy_set_header")[0].Arg(0))
+			related = append(related, relatedAt(dropped.Range, "not inherited by the location"))
+		}
+		why = append(why, msg)
+		fix = append(fix, `proxy_set_header Connection "";`)
+	}
+	return why, fix, related
+}
+
+// poolNeverReused reports an nginx upstream hop whose pool no location can
+// use: every location that proxies to it is blocked as above (what
+// upstream-keepalive-ineffective reports). Such a pool stays empty, so
+// there is no idle connection for the backend to close under it. An
+// upstream that no location names, or a location with an include hoplint
+// could not read, may reuse: false.
+func poolNeverReused(p *Pass, h *topology.Hop) bool {
+	u, ok := h.Config.(*nginx.Upstream)
+	if !ok {
+		return false
+	}
+	for _, nc := range nginxConfigs(p) {
+		if nc.UpstreamHops[u] != h {
+			continue
+		}
+		before, known := topology.AtLeast(nc.Version, "1.29.7")
+		before = known && !before
+		users := 0
+		for _, l := range nc.Model.Locations {
+			if l.Pass == nil || l.Pass.Name != "proxy_pass" || nginx.UpstreamName(l.Pass) != u.Name {
+				continue
+			}
+			users++
+			if why, _, _ := reuseBlockers(l, before, ""); len(why) == 0 || l.Opaque() {
+				return false
+			}
+		}
+		return users > 0
+	}
+	return false
 }
 
 // connectionHeader returns the effective proxy_set_header Connection of a
