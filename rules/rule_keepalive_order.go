@@ -33,7 +33,9 @@ lower the pool's.
 An nginx upstream pool that no location can use (before nginx 1.29.7
 without ` + "`proxy_http_version 1.1`" + `, or with ` + "`Connection: close`" + `) is not
 reported here: it stays empty, and upstream-keepalive-ineffective says how to
-make it work. Once it does, this rule compares its timeout.`,
+make it work. Once it does, this rule compares its timeout. Nor are Classic
+ELB TCP and SSL listeners: they carry each client connection to the backend
+on a connection of its own, with no idle pool.`,
 	Run: runKeepaliveOrder,
 }
 
@@ -50,7 +52,8 @@ func poolWords(s topology.Duration) string {
 
 func runKeepaliveOrder(p *Pass) {
 	for _, e := range p.Graph.Edges {
-		if e.Within {
+		if e.Within || e.Passthrough {
+			// A TCP/SSL Classic ELB listener holds no idle pool to race.
 			continue
 		}
 		a, b := e.From, e.To

@@ -86,6 +86,10 @@ type Target struct {
 	Port  int    // 0 when unknown
 	URL   string // as written
 	Range parsers.Range
+	// Passthrough: each client connection is carried to the target on a
+	// backend connection of its own and closed with it (a Classic ELB TCP
+	// or SSL listener), so there is no pool of idle connections toward it.
+	Passthrough bool
 }
 
 // Confidence orders how an edge was found (DESIGN.md §3).
@@ -129,6 +133,9 @@ type Edge struct {
 	// applied a second time. Ordering rules do not compare across it, but
 	// walk through it.
 	Within bool
+	// Passthrough: From carries each client connection to To as it is,
+	// without a pool of its own (from Target.Passthrough).
+	Passthrough bool
 }
 
 // Graph is everything hoplint knows about the linted files.

@@ -75,7 +75,7 @@ func linkByPort(g *Graph, _ *Env) {
 				continue
 			}
 			s := cands[0]
-			g.Link(&Edge{From: h, To: s, Confidence: Address, Range: t.Range,
+			g.Link(&Edge{From: h, To: s, Confidence: Address, Range: t.Range, Passthrough: t.Passthrough,
 				Why: fmt.Sprintf("%s sends to port %d, and %s (%s) is the only linted server listening on %d", h.Name, t.Port, s.Name, s.File, t.Port)})
 		}
 	}

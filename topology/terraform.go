@@ -193,16 +193,24 @@ func (b *tfBuilder) build() {
 		idle := seconds("idle_timeout", elb.IdleTimeout, elb.Range, clbIdleDefault, CLBDefault)
 		h := &Hop{Kind: KindCLB, Name: "Classic ELB " + objName(&elb.Object), Config: elb,
 			KeepAlive: idle, PoolIdle: idle, UpstreamTimeout: idle}
+		pooled := false
 		for _, l := range elb.Listeners {
 			if p, ok := l.LBPort.Int(); ok {
 				h.Listen = append(h.Listen, Listen{Port: int(p), Range: l.LBPort.Range})
 			}
+			through := elbPassthrough(l)
+			pooled = pooled || !through
 			if p, ok := l.InstancePort.Int(); ok {
-				h.Targets = append(h.Targets, Target{Port: int(p), URL: fmt.Sprintf("instances :%d", p), Range: l.InstancePort.Range})
+				h.Targets = append(h.Targets, Target{Port: int(p), URL: fmt.Sprintf("instances :%d", p), Range: l.InstancePort.Range, Passthrough: through})
 				if h.Proxy.IsZero() {
 					h.Proxy = l.Range
 				}
 			}
+		}
+		if !pooled && len(elb.Listeners) > 0 {
+			// Only TCP/SSL listeners: nothing is pooled, as for a Service's
+			// Classic ELB without backend-protocol http.
+			h.PoolIdle = Duration{Name: "idle_timeout"}
 		}
 		b.add(&elb.Object, h)
 		b.lbs = append(b.lbs, &tfLB{hop: h, clb: elb})
@@ -240,6 +248,25 @@ func (b *tfBuilder) build() {
 		b.g.AddConfig(parsers.FormatTerraform, d)
 		b.origins(d)
 	}
+}
+
+// elbPassthrough reports a Classic ELB listener that forwards TCP or SSL:
+// it opens one backend connection per client connection and keeps no idle
+// pool (docs/facts/classic-elb.md). AWS requires the instance
+// protocol to be of the same layer as lb_protocol, so either names it; an
+// unknown protocol is taken as HTTP, the case that pools.
+func elbPassthrough(l *terraform.ELBListener) bool {
+	for _, v := range []terraform.Value{l.LBProtocol, l.InstanceProtocol} {
+		if s, ok := v.Str(); ok {
+			switch strings.ToLower(s) {
+			case "tcp", "ssl":
+				return true
+			case "http", "https":
+				return false
+			}
+		}
+	}
+	return false
 }
 
 func hasPort(ts []Target, p int) bool {
