@@ -2,11 +2,13 @@ package rules
 
 import (
 	"fmt"
+	"path"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/kubernetes"
+	"github.com/hoplint/hoplint/topology"
 )
 
 // Helpers shared by the Kubernetes container rules.
@@ -57,17 +59,91 @@ func containerAnchor(pc podContainer) parsers.Range {
 	return pc.c.Range
 }
 
-// limitRangeDefault returns the LimitRange default for a resource in a
-// namespace, if a linted LimitRange gives one.
-func limitRangeDefault(p *Pass, ns, res string) (kubernetes.Quantity, *kubernetes.LimitRange) {
+// rangeLimit is the limit a LimitRange gives a container that sets none.
+type rangeLimit struct {
+	q  kubernetes.Quantity
+	lr *kubernetes.LimitRange
+	// words names it for messages: "the default memory limit of LimitRange
+	// shop/defaults".
+	words string
+	// note is the assumption it rests on, if any.
+	note string
+}
+
+// limitRangeDefault returns the limit of res that a linted LimitRange
+// gives the containers of w that set none (docs/facts/limitrange.md). A
+// LimitRange applies to its own namespace only. When both objects name the
+// same namespace it applies; when neither names one, they land wherever
+// they are applied, so it applies only to a workload in the same directory
+// and the assumption is spelled out; otherwise it does not.
+func limitRangeDefault(p *Pass, w *kubernetes.Workload, res string) (rangeLimit, bool) {
 	for _, o := range p.Graph.Configs[parsers.FormatKubernetes] {
-		if lr, ok := o.(*kubernetes.LimitRange); ok && lr.NS() == ns {
-			if q, ok := lr.DefaultLimits[res]; ok && q.OK {
-				return q, lr
-			}
+		lr, ok := o.(*kubernetes.LimitRange)
+		if !ok {
+			continue
+		}
+		note := ""
+		switch {
+		case lr.Namespace != "" && lr.Namespace == w.Namespace:
+		case lr.Namespace == "" && w.Namespace == "" && path.Dir(lr.File.Path) == path.Dir(w.File.Path):
+			note = fmt.Sprintf("assuming %s and %s, which name no namespace, are applied to the same one", lr.Ref(), w.Ref())
+		default:
+			continue
+		}
+		q, fromMax, ok := lr.ContainerLimit(res)
+		if !ok {
+			continue
+		}
+		words := fmt.Sprintf("the default %s limit of %s", resourceWords(res), lr.Ref())
+		if fromMax {
+			words = fmt.Sprintf("the %s limit of %s (its max:, which Kubernetes makes the default when default: is unset)", resourceWords(res), lr.Ref())
+		}
+		return rangeLimit{q: q, lr: lr, words: words, note: note}, true
+	}
+	return rangeLimit{}, false
+}
+
+func resourceWords(res string) string {
+	if res == "cpu" {
+		return "CPU"
+	}
+	return res
+}
+
+// containerLimit returns a container's own limit of res, or else the one a
+// LimitRange gives it. from says where it comes from for messages ("its
+// limit" or the LimitRange's words); at is where to point a related
+// location; note is an assumption to repeat.
+func containerLimit(p *Pass, pc podContainer, res string) (q kubernetes.Quantity, from, note string, lr *kubernetes.LimitRange, ok bool) {
+	if r := pc.c.Resources; r != nil {
+		if q, ok := r.Limits[res]; ok {
+			return q, "", "", nil, q.OK
 		}
 	}
-	return kubernetes.Quantity{}, nil
+	if d, ok := limitRangeDefault(p, pc.w, res); ok {
+		return d.q, d.words, d.note, d.lr, true
+	}
+	return kubernetes.Quantity{}, "", "", nil, false
+}
+
+// servers maps each container that a hop sends traffic to onto one such
+// edge: the far end of a forwarding edge (a Service whose selector and
+// port reach it, an Ingress or load balancer through that Service, a proxy
+// or target group linked to it) that hoplint did not have to assume. Init
+// containers have no hop; a container that nothing in the linted files
+// sends requests to is not serving them.
+func servers(p *Pass) map[*kubernetes.Container]*topology.Edge {
+	out := map[*kubernetes.Container]*topology.Edge{}
+	for _, e := range p.Graph.Edges {
+		pc, ok := e.To.Config.(*kubernetes.PodContainer)
+		if !ok || e.Within || e.Confidence == topology.Assumed {
+			continue
+		}
+		if _, seen := out[pc.Container]; !seen {
+			out[pc.Container] = e
+		}
+	}
+	return out
 }
 
 // quantityParam reads a rule param as a Kubernetes quantity.

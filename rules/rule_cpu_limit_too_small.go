@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+
+	"github.com/hoplint/hoplint/parsers"
 )
 
 var cpuLimitTooSmall = &Rule{
@@ -14,6 +16,16 @@ var cpuLimitTooSmall = &Rule{
 proxies in front give up with 504s or reset connections. The threshold
 (param ` + "`min`" + `, default 50m) is the point below which that is near certain.
 
+The rule applies to servers only: containers that a hop in the linted files
+sends requests to, by an edge hoplint did not have to assume (a Service whose
+selector matches the pod and whose targetPort is a port the container
+declares, or the pod's only container; an Ingress, load balancer, target
+group or proxy reaching it that way). Init containers, Jobs and CronJobs, and
+workers that nothing routes to get no finding: throttling slows them but
+resets no connection. A container without a CPU limit of its own takes the
+limit a LimitRange of its namespace gives it (` + "`default`" + `, else ` + "`max`" + `); the
+finding then cites the LimitRange.
+
 Raise the limit, or drop the CPU limit and keep a CPU request (the request
 alone guarantees the share under contention).`,
 	Params: []Param{{Name: "min", Doc: "smallest CPU limit accepted, as a Kubernetes quantity", Default: "50m"}},
@@ -23,28 +35,54 @@ apiVersion: v1
 kind: Pod
 metadata:
   name: api
+  labels: {app: api}
 spec:
   containers:
     - name: api
       image: example/api:1.0
+      ports:
+        - containerPort: 8080
       resources:
         limits:
           cpu: 20m
           memory: 128Mi
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector: {app: api}
+  ports:
+    - port: 80
+      targetPort: 8080
 `},
 		{Name: "500m", Archive: `-- pod.yaml --
 apiVersion: v1
 kind: Pod
 metadata:
   name: api
+  labels: {app: api}
 spec:
   containers:
     - name: api
       image: example/api:1.0
+      ports:
+        - containerPort: 8080
       resources:
         limits:
           cpu: 500m
           memory: 128Mi
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector: {app: api}
+  ports:
+    - port: 80
+      targetPort: 8080
 `},
 	},
 	Run: runCPULimitTooSmall,
@@ -57,18 +95,25 @@ func runCPULimitTooSmall(p *Pass) {
 	if err != nil {
 		return
 	}
+	served := servers(p)
 	for _, pc := range containers(p) {
-		if pc.c.Resources == nil {
+		e, ok := served[pc.c]
+		if !ok {
+			continue // not a server: init containers, jobs, workers
+		}
+		q, from, note, lr, ok := containerLimit(p, pc, "cpu")
+		if !ok || q.Q.Cmp(min) >= 0 {
 			continue
 		}
-		q, ok := pc.c.Resources.Limits["cpu"]
-		if !ok || !q.OK || q.Q.Cmp(min) >= 0 {
-			continue
+		f := Finding{Range: q.Range}
+		limit := "a CPU limit of " + q.Raw
+		if lr != nil {
+			f.Range = containerAnchor(pc)
+			f.Related = []parsers.Related{relatedAt(q.Range, fmt.Sprintf("%s gives containers without a CPU limit %s here", lr.Ref(), q.Raw))}
+			limit = fmt.Sprintf("no CPU limit of its own, so it gets %s, %s", from, q.Raw)
 		}
-		p.Report(Finding{
-			Range: q.Range,
-			Message: fmt.Sprintf("%s has a CPU limit of %s (%d ms of CPU per 100 ms), below the %s that hoplint takes as the least a server needs (rule param min): CFS throttling stretches requests into timeouts. Raise the limit, or remove it and keep a CPU request.",
-				containerWords(pc), q.Raw, q.Q.MilliValue()/10, p.Param("min")),
-		})
+		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s (%d ms of CPU per 100 ms), below the %s that hoplint takes as the least a server needs (rule param min): CFS throttling stretches requests into timeouts. Raise the limit, or remove it and keep a CPU request.%s",
+			containerWords(pc), e.From.Name, limit, q.Q.MilliValue()/10, p.Param("min"), assumptions(note))
+		p.Report(f)
 	}
 }

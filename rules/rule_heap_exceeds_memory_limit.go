@@ -192,20 +192,12 @@ func runHeapExceedsMemoryLimit(p *Pass) {
 		if len(hs) == 0 {
 			continue
 		}
-		var lim kubernetes.Quantity
-		limWords := ""
-		if r := pc.c.Resources; r != nil {
-			if q, ok := r.Limits["memory"]; ok && q.OK && !isMilliTypo(q) {
-				lim, limWords = q, "its memory limit"
-			}
-		}
-		if !lim.OK {
-			if q, lr := limitRangeDefault(p, pc.w.NS(), "memory"); lr != nil {
-				lim, limWords = q, "the default memory limit of LimitRange "+lr.Ref()[len("LimitRange "):]
-			}
-		}
-		if !lim.OK {
+		lim, limWords, note, _, ok := containerLimit(p, pc, "memory")
+		if !ok || isMilliTypo(lim) {
 			continue
+		}
+		if limWords == "" {
+			limWords = "its memory limit"
 		}
 		limit := lim.Q.Value()
 		for _, h := range hs {
@@ -220,9 +212,7 @@ func runHeapExceedsMemoryLimit(p *Pass) {
 			default:
 				continue
 			}
-			if h.note != "" {
-				msg += assumptions(h.note)
-			}
+			msg += assumptions(h.note, note)
 			p.Report(Finding{Range: h.at, Related: []parsers.Related{relatedAt(lim.Range, "the memory limit is "+lim.Raw+" here")}, Message: msg})
 		}
 	}

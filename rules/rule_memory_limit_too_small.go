@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+
+	"github.com/hoplint/hoplint/parsers"
 )
 
 var memoryLimitTooSmall = &Rule{
@@ -14,6 +16,16 @@ first burst of traffic; each kill resets every connection it held. The
 threshold (param ` + "`min`" + `, default 64Mi) is deliberately low: below it hardly any
 HTTP server stays up under load.
 
+The rule applies to servers only: containers that a hop in the linted files
+sends requests to, by an edge hoplint did not have to assume (a Service whose
+selector matches the pod and whose targetPort is a port the container
+declares, or the pod's only container; an Ingress, load balancer, target
+group or proxy reaching it that way). Init containers, Jobs and CronJobs, and
+workers that nothing routes to get no finding here (missing-memory-limit
+still checks them all). A container without a memory limit of its own takes
+the limit a LimitRange of its namespace gives it (` + "`default`" + `, else ` + "`max`" + `);
+the finding then cites the LimitRange.
+
 Raise the limit to the container's measured peak plus headroom. If a tiny
 limit is intended (a static binary that truly needs 20Mi), raise nothing and
 lower the param in .hoplint.yml, or suppress the finding with the reason.`,
@@ -24,26 +36,52 @@ apiVersion: v1
 kind: Pod
 metadata:
   name: api
+  labels: {app: api}
 spec:
   containers:
     - name: api
       image: example/api:1.0
+      ports:
+        - containerPort: 8080
       resources:
         limits:
           memory: 32Mi
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector: {app: api}
+  ports:
+    - port: 80
+      targetPort: 8080
 `},
 		{Name: "256Mi", Archive: `-- pod.yaml --
 apiVersion: v1
 kind: Pod
 metadata:
   name: api
+  labels: {app: api}
 spec:
   containers:
     - name: api
       image: example/api:1.0
+      ports:
+        - containerPort: 8080
       resources:
         limits:
           memory: 256Mi
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector: {app: api}
+  ports:
+    - port: 80
+      targetPort: 8080
 `},
 	},
 	Run: runMemoryLimitTooSmall,
@@ -56,19 +94,26 @@ func runMemoryLimitTooSmall(p *Pass) {
 	if err != nil {
 		return
 	}
+	served := servers(p)
 	for _, pc := range containers(p) {
-		if pc.c.Resources == nil {
-			continue
+		e, ok := served[pc.c]
+		if !ok {
+			continue // not a server: init containers, jobs, workers
 		}
-		q, ok := pc.c.Resources.Limits["memory"]
+		q, from, note, lr, ok := containerLimit(p, pc, "memory")
 		// A lower-case "m" is memory-quantity-typo's finding, not this one.
-		if !ok || !q.OK || isMilliTypo(q) || q.Q.Cmp(min) >= 0 {
+		if !ok || isMilliTypo(q) || q.Q.Cmp(min) >= 0 {
 			continue
 		}
-		p.Report(Finding{
-			Range: q.Range,
-			Message: fmt.Sprintf("%s has a memory limit of %s, below the %s that hoplint takes as the least a server process needs (rule param min): it is likely to be OOM-killed under load, resetting its connections. Raise the limit to its measured peak plus headroom.",
-				containerWords(pc), q.Raw, p.Param("min")),
-		})
+		f := Finding{Range: q.Range}
+		limit := "a memory limit of " + q.Raw
+		if lr != nil {
+			f.Range = containerAnchor(pc)
+			f.Related = []parsers.Related{relatedAt(q.Range, fmt.Sprintf("%s gives containers without a memory limit %s here", lr.Ref(), q.Raw))}
+			limit = fmt.Sprintf("no memory limit of its own, so it gets %s, %s", from, q.Raw)
+		}
+		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s, below the %s that hoplint takes as the least a server process needs (rule param min): it is likely to be OOM-killed under load, resetting its connections. Raise the limit to its measured peak plus headroom.%s",
+			containerWords(pc), e.From.Name, limit, p.Param("min"), assumptions(note))
+		p.Report(f)
 	}
 }

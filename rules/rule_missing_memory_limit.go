@@ -16,7 +16,10 @@ place pods knowing what they may use.
 
 hoplint checks every container: app containers, init containers and
 sidecars. A LimitRange among the linted files that gives containers in the
-namespace a default memory limit counts as a limit. Set
+namespace a memory limit (its ` + "`default`" + `, or its ` + "`max`" + `, which Kubernetes makes
+the default when ` + "`default`" + ` is unset) counts as a limit. It applies when the
+LimitRange and the workload name the same namespace, or when neither names
+one and both sit in the same directory (assumed to be applied together). Set
 ` + "`resources.limits.memory`" + ` a little above the memory the container uses at
 peak. The finding points at the ` + "`resources:`" + ` block, or at the container's
 ` + "`name:`" + ` when it has none.`,
@@ -75,7 +78,7 @@ func runMissingMemoryLimit(p *Pass) {
 				continue
 			}
 		}
-		if _, lr := limitRangeDefault(p, pc.w.NS(), "memory"); lr != nil {
+		if _, ok := limitRangeDefault(p, pc.w, "memory"); ok {
 			continue
 		}
 		req := ""

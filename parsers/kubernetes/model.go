@@ -241,7 +241,23 @@ type ConfigMap struct {
 // without a memory limit gets the namespace's default.
 type LimitRange struct {
 	Object
+	// DefaultLimits and MaxLimits are the default: and max: of its
+	// type: Container items, by resource name.
 	DefaultLimits map[string]Quantity
+	MaxLimits     map[string]Quantity
+}
+
+// ContainerLimit is the limit of res that the LimitRange gives a container
+// that sets none: default:, or max: when default: leaves res unset (the
+// API server defaults the one to the other; docs/facts/limitrange.md).
+func (lr *LimitRange) ContainerLimit(res string) (q Quantity, fromMax, ok bool) {
+	if q, ok := lr.DefaultLimits[res]; ok {
+		return q, false, q.OK
+	}
+	if q, ok := lr.MaxLimits[res]; ok {
+		return q, true, q.OK
+	}
+	return Quantity{}, false, false
 }
 
 // TargetGroupBinding (elbv2.k8s.aws) registers a Service's pods in an

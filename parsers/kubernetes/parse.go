@@ -341,9 +341,9 @@ func (res *Result) object(r *reader, m *yaml.Node, rng parsers.Range) {
 				continue
 			}
 			_, def := r.get(l, "default")
-			if q := r.quantities(def); q != nil {
-				lr.DefaultLimits = q
-			}
+			_, max := r.get(l, "max")
+			lr.DefaultLimits = mergeQuantities(lr.DefaultLimits, r.quantities(def))
+			lr.MaxLimits = mergeQuantities(lr.MaxLimits, r.quantities(max))
 		}
 		obj = lr
 	case "TargetGroupBinding":
@@ -517,6 +517,20 @@ func (r *reader) strs(s *yaml.Node) []Str {
 		}
 	}
 	return out
+}
+
+// mergeQuantities adds the entries of b not already in a (the first
+// Container item that names a resource wins).
+func mergeQuantities(a, b map[string]Quantity) map[string]Quantity {
+	for k, v := range b {
+		if a == nil {
+			a = map[string]Quantity{}
+		}
+		if _, ok := a[k]; !ok {
+			a[k] = v
+		}
+	}
+	return a
 }
 
 func (r *reader) quantities(m *yaml.Node) map[string]Quantity {
