@@ -33,7 +33,9 @@ everyone has stopped sending to it:
 
 Keep the wait below ` + "`terminationGracePeriodSeconds`" + ` (30 by default), which
 counts the hook's time too. hoplint reports only containers that an Ingress,
-a load balancer or another linted proxy sends traffic to.`,
+a load balancer or another linted proxy sends traffic to; a proxy in the
+same pod (an nginx sidecar reaching the app on localhost) does not count, as
+it needs no endpoints and stops with the pod.`,
 	Examples: []Example{
 		{Name: "ingress to pod without preStop", Bad: true, Archive: `-- app.yaml --
 apiVersion: apps/v1
@@ -161,6 +163,11 @@ func senders(g *topology.Graph, h *topology.Hop) []*topology.Hop {
 	}
 	for _, e := range g.In(h) {
 		from := e.From
+		if from.Pod != "" && from.Pod == h.Pod {
+			// A proxy in the same pod (nginx to localhost) reaches the
+			// container without endpoints, and stops with it.
+			continue
+		}
 		if svc, ok := from.Config.(*kubernetes.Service); ok && from.Kind == topology.KindService && svc.Type.Value != "LoadBalancer" {
 			// A ClusterIP or NodePort Service is only a path; who sends
 			// through it counts.

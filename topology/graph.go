@@ -68,7 +68,16 @@ type Hop struct {
 	// Notes are assumptions made while building the hop, repeated by any
 	// finding on it.
 	Notes []string
+	// Pod is the pod the hop runs in, whose loopback address it shares:
+	// the workload's hop ID for a container and for the nginx or httpd
+	// configuration it mounts; SharedPod for a configuration that several
+	// workloads mount; "" for a file no linted manifest deploys.
+	Pod string
 }
+
+// SharedPod marks a hop that runs in the pods of several workloads, so
+// that its loopback address names no single one.
+const SharedPod = "(several pods)"
 
 // Proxies reports whether the hop forwards requests to another hop.
 func (h *Hop) Proxies() bool { return !h.Proxy.IsZero() }

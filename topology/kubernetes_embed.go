@@ -89,6 +89,30 @@ func blockIndent(f *parsers.File, line int) int {
 	return 0
 }
 
+// configHops returns the servers of one parsed configuration and every
+// hop inside it that they reach: locations, upstreams, proxy backends.
+// While the Kubernetes loader runs, the only edges from those hops are
+// the configuration's own.
+func (c *k8sCluster) configHops(servers []*Hop) []*Hop {
+	out := append([]*Hop(nil), servers...)
+	seen := map[*Hop]bool{}
+	for _, h := range out {
+		seen[h] = true
+	}
+	for i := 0; i < len(out); i++ {
+		for _, e := range c.part.Out(out[i]) {
+			switch e.To.Kind {
+			case KindNginxLocation, KindNginxUpstream, KindApacheBackend:
+				if !seen[e.To] {
+					seen[e.To] = true
+					out = append(out, e.To)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // embeddedServer parses the nginx or httpd configuration a container
 // mounts from ConfigMaps (each entry once, however many pods mount it) and
 // returns the keep-alive of the server that listens on the container's
@@ -125,6 +149,16 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 				hs = loadApacheEmbedded(c.part, f, c.env)
 			}
 			c.embedded[e] = hs
+		}
+		pod := hopID(&w.Object, "")
+		for _, h := range c.configHops(hs) {
+			switch h.Pod {
+			case "":
+				h.Pod = pod
+			case pod:
+			default:
+				h.Pod = SharedPod
+			}
 		}
 		hops = append(hops, hs...)
 	}

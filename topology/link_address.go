@@ -40,8 +40,50 @@ var portOnlyKinds = map[HopKind]bool{KindTargetGroup: true, KindCLB: true}
 // that listens on it: a target group's port, a Classic ELB's instance
 // port, an nginx or Apache proxy to a loopback address. When two or more
 // servers listen on the port there is no link: hoplint does not guess.
+//
+// Reachability decides who counts. A load balancer reaches only servers
+// that listen on a non-loopback address; a loopback address reaches only
+// servers in the same pod (a container's localhost is its pod's), or,
+// between files that no linted manifest deploys, any such server, as
+// before: one host is the usual reading of a plain nginx.conf and the
+// app server it proxies to.
 func linkByPort(g *Graph, _ *Env) {
-	byPort := map[int][]*Hop{}
+	ports := serverPorts(g)
+	for _, h := range append([]*Hop(nil), g.Hops...) {
+		if hasDeclared(g, h) || forwardsToServer(g, h) {
+			continue
+		}
+		for _, t := range h.Targets {
+			remote := portOnlyKinds[h.Kind]
+			if t.Port == 0 || !remote && !loopback(t.Host) {
+				continue
+			}
+			var cands []*Hop
+			for _, sp := range ports[t.Port] {
+				if sp.hop != h && reaches(h, remote, sp) {
+					cands = append(cands, sp.hop)
+				}
+			}
+			if len(cands) != 1 {
+				continue
+			}
+			s := cands[0]
+			g.Link(&Edge{From: h, To: s, Confidence: Address, Range: t.Range, Passthrough: t.Passthrough,
+				Why: fmt.Sprintf("%s sends to port %d, and %s (%s) is the only linted server listening on %d", h.Name, t.Port, s.Name, s.File, t.Port)})
+		}
+	}
+}
+
+// serverPort is one server listening on a port, and whether it accepts
+// connections from other hosts there (not only on a loopback address).
+type serverPort struct {
+	hop    *Hop
+	remote bool
+}
+
+// serverPorts maps each port to the servers listening on it.
+func serverPorts(g *Graph) map[int][]serverPort {
+	byPort := map[int][]serverPort{}
 	for _, h := range g.Hops {
 		if !serverKinds[h.Kind] {
 			continue
@@ -50,35 +92,50 @@ func linkByPort(g *Graph, _ *Env) {
 			// No listen directive: nginx listens on *:80, or *:8000 when it
 			// runs without root. Either way the server is a candidate, so a
 			// port-80 target is ambiguous rather than linked elsewhere.
-			byPort[80] = append(byPort[80], h)
-			byPort[8000] = append(byPort[8000], h)
+			byPort[80] = append(byPort[80], serverPort{h, true})
+			byPort[8000] = append(byPort[8000], serverPort{h, true})
 			continue
 		}
-		seen := map[int]bool{}
+		at := map[int]int{}
 		for _, l := range h.Listen {
-			if l.Port > 0 && !seen[l.Port] {
-				seen[l.Port] = true
-				byPort[l.Port] = append(byPort[l.Port], h)
+			if l.Port <= 0 {
+				continue
+			}
+			i, seen := at[l.Port]
+			if !seen {
+				i = len(byPort[l.Port])
+				at[l.Port] = i
+				byPort[l.Port] = append(byPort[l.Port], serverPort{hop: h})
+			}
+			if !loopbackOnly(l.Host) {
+				byPort[l.Port][i].remote = true
 			}
 		}
 	}
-	for _, h := range append([]*Hop(nil), g.Hops...) {
-		if hasDeclared(g, h) || forwardsToServer(g, h) {
-			continue
-		}
-		for _, t := range h.Targets {
-			if t.Port == 0 || !portOnlyKinds[h.Kind] && !loopback(t.Host) {
-				continue
-			}
-			cands := byPort[t.Port]
-			if len(cands) != 1 || cands[0] == h {
-				continue
-			}
-			s := cands[0]
-			g.Link(&Edge{From: h, To: s, Confidence: Address, Range: t.Range, Passthrough: t.Passthrough,
-				Why: fmt.Sprintf("%s sends to port %d, and %s (%s) is the only linted server listening on %d", h.Name, t.Port, s.Name, s.File, t.Port)})
-		}
+	return byPort
+}
+
+// reaches reports whether h can open a connection to sp: from another host
+// (remote) only to a non-loopback listener; through the loopback address
+// only within one pod, or between hops that no linted manifest places in
+// a pod.
+func reaches(h *Hop, remote bool, sp serverPort) bool {
+	if remote {
+		return sp.remote
 	}
+	return h.Pod == sp.hop.Pod && h.Pod != SharedPod
+}
+
+// loopbackOnly reports a listen address that accepts connections from the
+// same host only (127.0.0.1, [::1], localhost). "" and 0.0.0.0 are every
+// address.
+func loopbackOnly(host string) bool {
+	host = strings.Trim(host, "[]")
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // forwardsToServer reports whether h already has a forwarding link to a
@@ -102,33 +159,47 @@ func loopback(host string) bool {
 }
 
 // linkAssumed links the only load-balancer target left unlinked to the
-// only server left unlinked, when there is exactly one of each: the common
-// small stack (one ALB, one nginx) written without anything that names the
-// other side. The link is reported as an assumption in every finding that
-// uses it, and `link: strict` switches it off.
+// only server left unlinked that listens on its port, when there is
+// exactly one of each: the common small stack (one ALB, one nginx)
+// where linkByPort found the port ambiguous only because of servers that
+// other hops already reach. The ports must agree (a server that declares
+// no port, or listens on a loopback address only, is no candidate). The
+// link is reported as an assumption in every finding that uses it, and
+// `link: strict` switches it off.
 func linkAssumed(g *Graph, env *Env) {
 	if env.Config.Strict() {
 		return
 	}
-	var fronts, backs []*Hop
+	var fronts []*Hop
 	for _, h := range g.Hops {
-		switch {
-		case portOnlyKinds[h.Kind]:
-			if !forwardsToServer(g, h) && !hasDeclared(g, h) && h.PoolIdle.Known() {
-				fronts = append(fronts, h)
-			}
-		case serverKinds[h.Kind]:
-			if !hasForwardingIn(g, h) {
-				backs = append(backs, h)
-			}
+		if portOnlyKinds[h.Kind] && !forwardsToServer(g, h) && !hasDeclared(g, h) && h.PoolIdle.Known() {
+			fronts = append(fronts, h)
 		}
 	}
-	if len(fronts) != 1 || len(backs) != 1 {
+	if len(fronts) != 1 {
 		return
 	}
-	f, b := fronts[0], backs[0]
-	g.Link(&Edge{From: f, To: b, Confidence: Assumed,
-		Why: fmt.Sprintf("%s is the only load-balancer target and %s (%s) the only server in the linted files", f.Name, b.Name, b.File)})
+	f := fronts[0]
+	ports := serverPorts(g)
+	var backs []*Hop
+	var via Target
+	seen := map[*Hop]bool{}
+	for _, t := range f.Targets {
+		for _, sp := range ports[t.Port] {
+			if t.Port == 0 || !sp.remote || seen[sp.hop] || hasForwardingIn(g, sp.hop) {
+				continue
+			}
+			seen[sp.hop] = true
+			backs = append(backs, sp.hop)
+			via = t
+		}
+	}
+	if len(backs) != 1 {
+		return
+	}
+	b := backs[0]
+	g.Link(&Edge{From: f, To: b, Confidence: Assumed, Range: via.Range, Passthrough: via.Passthrough,
+		Why: fmt.Sprintf("%s is the only load-balancer target left unlinked, and %s (%s) the only server listening on %d that nothing else sends to", f.Name, b.Name, b.File, via.Port)})
 }
 
 func hasForwardingIn(g *Graph, h *Hop) bool {
