@@ -433,6 +433,11 @@ func (c *k8sCluster) linkBackends(h *Hop, in *kubernetes.Ingress) {
 			continue
 		}
 		p, ok := servicePortFor(s, b)
+		if !ok && len(s.Ports) > 0 && (b.PortNum != 0 || b.PortName != "") {
+			// The backend names a port the Service does not have: the
+			// controller finds no endpoints, and nothing reaches the pods.
+			continue
+		}
 		for _, w := range ws {
 			var hops []*Hop
 			sure := false
