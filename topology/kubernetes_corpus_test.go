@@ -22,10 +22,8 @@ GoogleCloudPlatform__microservices-demo/release/kubernetes-manifests.yaml:45 mis
 	# frontend's server container: Service frontend-external (LoadBalancer) routes to it, no lifecycle.preStop
 GoogleCloudPlatform__microservices-demo/release/kubernetes-manifests.yaml:486 missing-memory-limit
 	# loadgenerator's init container frontend-check has no resources at all
-antonputra__tutorials/lessons/136/my-app/deploy/1-deployment.yaml:32 cpu-limit-too-small
-	# limits.cpu 20m < 50m
-antonputra__tutorials/lessons/136/my-app/deploy/1-deployment.yaml:33 memory-limit-too-small
-	# limits.memory 32Mi < 64Mi
+	# antonputra lesson 136 (limits 20m / 32Mi) is no longer reported: the corpus holds only its
+	# Deployment, no Service or Ingress sends to it, so it is not a server (issue 9 item 11)
 antonputra__tutorials/lessons/196/7-example/1-deployment.yaml:18 missing-prestop-drain
 	# ALB Ingress 7-example/myapp -> Service myapp -> Deployment myapp, no preStop
 aws-samples__eks-workshop-v2/manifests/base-application/carts/deployment-db.yaml:25 missing-memory-limit
@@ -76,6 +74,113 @@ kubernetes__ingress-nginx/docs/examples/docker-registry/deployment.yaml:24 missi
 	# ingress-nginx Ingress docker-registry routes to it, no preStop
 kubernetes__ingress-nginx/docs/examples/docker-registry/ingress-with-tls.yaml:5 unbounded-body-size
 	# proxy-body-size: "0"
+
+Mintplex-Labs__anything-llm/cloud-deployments/helm/charts/anythingllm/templates/configmap.yaml:5 skipped-file
+Mintplex-Labs__anything-llm/cloud-deployments/helm/charts/anythingllm/templates/deployment.yaml:4 skipped-file
+Mintplex-Labs__anything-llm/cloud-deployments/helm/charts/anythingllm/templates/pvc.yaml:4 skipped-file
+Mintplex-Labs__anything-llm/cloud-deployments/helm/charts/anythingllm/templates/service.yaml:4 skipped-file
+Mintplex-Labs__anything-llm/cloud-deployments/helm/charts/anythingllm/templates/tests/test-connection.yaml:4 skipped-file
+	# chart templates (Chart.yaml above templates/), {{ }} at the line named; changes with issue 10 (Helm rendering)
+	# k8/manifest.yaml: no finding. Its Ingress names Service port 3001, the Service has 3301 and 9090,
+	# so the Ingress reaches no pod (the missing-prestop-drain it gave before was built on that non-route)
+envoyproxy__gateway/examples/kubernetes/application.yaml:42 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/backend-utilization.yaml:57 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/backend-utilization.yaml:102 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/ext-auth-grpc-service.yaml:335 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/ext-auth-http-service.yaml:56 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/ext-proc-grpc-service.yaml:381 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/gateway-namespace-mode.yaml:51 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/gateway-namespace-mode.yaml:107 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/grpc-routing.yaml:41 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/http-routing.yaml:69 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/http-routing.yaml:132 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/http-routing.yaml:199 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/http-routing.yaml:246 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/merged-gateways.yaml:61 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/mergepatch.yaml:83 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/quickstart.yaml:59 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/tcp-routing.yaml:75 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/tcp-routing.yaml:109 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/tls-passthrough.yaml:30 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/tls-termination.yaml:68 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/udp-routing-example-backend.yaml:38 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/zone-aware-routing.yaml:35 missing-memory-limit
+envoyproxy__gateway/examples/kubernetes/zone-aware-routing.yaml:82 missing-memory-limit
+envoyproxy__gateway/test/e2e/testdata/preserve-case.yaml:68 missing-memory-limit
+	# each example backend checked in its file: no resources at all, or (backend-utilization,
+	# http-routing) requests.cpu 10m only; the repo holds no LimitRange. Line = the container's
+	# name: (or resources: where it has one)
+istio__istio/samples/websockets/app.yaml:32 missing-memory-limit
+	# tornado container has no resources
+kubernetes-sigs__kustomize/examples/helloWorld/deployment.yaml:16 missing-memory-limit
+	# the-container has no resources
+kubernetes-sigs__kustomize/examples/helloWorld/deployment.yaml:16 missing-prestop-drain
+	# Service the-service (type LoadBalancer, selector deployment: hello) selects it; no lifecycle
+kubernetes-sigs__kustomize/examples/ldap/base/deployment.yaml:18 missing-memory-limit
+	# ldap has no resources; neither overlay patches resources
+kubernetes-sigs__kustomize/examples/multibases/base/pod.yaml:9 missing-memory-limit
+	# nginx Pod, no resources
+kubernetes-sigs__kustomize/examples/mySql/deployment.yaml:20 missing-memory-limit
+	# mysql has no resources
+kubernetes-sigs__kustomize/examples/springboot/base/deployment.yaml:17 missing-memory-limit
+	# sbdemo has no resources in the base (true for the base and overlays/staging;
+	# overlays/production adds 1250Mi by memorylimit_patch.yaml): changes with issue 10 (Kustomize)
+kubernetes-sigs__kustomize/examples/springboot/base/deployment.yaml:17 missing-prestop-drain
+	# Service sbdemo (type LoadBalancer) selects it; no lifecycle in the base or any patch
+kubernetes-sigs__kustomize/examples/springboot/overlays/production/healthcheck_patch.yaml:10 missing-memory-limit
+	# a strategic-merge patch read as a whole Deployment: false once rendered (memorylimit_patch.yaml
+	# sets 1250Mi); changes with issue 10 (Kustomize patches)
+kubernetes-sigs__kustomize/examples/transformerconfigs/images/resources.yaml:24 missing-memory-limit
+kubernetes-sigs__kustomize/examples/transformerconfigs/images/resources.yaml:26 missing-memory-limit
+	# init containers nginx2 and init-alpine of deploy1: no resources (missing limits count for init containers)
+kubernetes-sigs__kustomize/examples/wordpress/mysql/deployment.yaml:20 missing-memory-limit
+	# mysql has no resources
+kubernetes-sigs__kustomize/examples/wordpress/patch.yaml:9 missing-memory-limit
+kubernetes-sigs__kustomize/examples/wordpress/patch.yaml:14 missing-memory-limit
+	# patch.yaml is a strategic-merge patch (init container init-command, container wordpress, no
+	# resources; the rendered Deployment has no memory limit either): changes with issue 10 (Kustomize patches)
+kubernetes-sigs__kustomize/examples/wordpress/wordpress/deployment.yaml:20 missing-memory-limit
+	# wordpress has no resources
+kubernetes-sigs__kustomize/examples/wordpress/wordpress/deployment.yaml:20 missing-prestop-drain
+	# Service wordpress (type LoadBalancer) selects it; no lifecycle
+nginx__nginx-gateway-fabric/examples/cafe-example/cafe.yaml:16 missing-memory-limit
+nginx__nginx-gateway-fabric/examples/cafe-example/cafe.yaml:49 missing-memory-limit
+nginx__nginx-gateway-fabric/examples/client-settings-policy/app.yaml:16 missing-memory-limit
+nginx__nginx-gateway-fabric/examples/client-settings-policy/app.yaml:49 missing-memory-limit
+nginx__nginx-gateway-fabric/examples/proxy-settings-policy/app.yaml:80 missing-memory-limit
+nginx__nginx-gateway-fabric/examples/proxy-settings-policy/app.yaml:138 missing-memory-limit
+nginx__nginx-gateway-fabric/examples/snippets/app.yaml:16 missing-memory-limit
+nginx__nginx-gateway-fabric/examples/snippets/app.yaml:49 missing-memory-limit
+nginx__nginx-gateway-fabric/examples/upstream-settings-policy/app.yaml:16 missing-memory-limit
+nginx__nginx-gateway-fabric/examples/upstream-settings-policy/app.yaml:49 missing-memory-limit
+	# coffee and tea Deployments of each example: no resources
+orlabs__orange/statefulset.yaml:84 missing-memory-limit
+orlabs__orange/statefulset.yaml:112 missing-memory-limit
+	# StatefulSets orange-gateway-a and -b: no resources
+prometheus-community__helm-charts/charts/prometheus-blackbox-exporter/templates/service.yaml:4 skipped-file
+	# chart template; changes with issue 10 (Helm rendering)
+prometheus-community__helm-charts/charts/prometheus-blackbox-exporter/values.yaml:99 skipped-file
+	# FALSE: values.yaml is the chart's values, not a template; the {{ }} is in a comment. Owned by
+	# the Helm/template work: changes with issue 10
+redhat-cop__gitops-catalog/openshift-gitops-operator/operator/components/enable-console-plugin/console-plugin-job.yaml:44 missing-memory-limit
+	# Job container minion has no resources (a resource of the Component, which also sets
+	# namespace openshift-gitops: the name in the message changes with issue 10)
+sameersbn__docker-squid/kubernetes/pod.yml:9 missing-memory-limit
+	# squid Pod has no resources
+sameersbn__docker-squid/kubernetes/pod.yml:9 missing-prestop-drain
+	# Service squid (type LoadBalancer, selector name: squid) selects the Pod; no lifecycle (a bare
+	# Pod has no rollouts, but its deletion races the endpoint removal the same way)
+spring-projects__spring-petclinic/k8s/db.yml:45 missing-memory-limit
+	# postgresql has no resources
+spring-projects__spring-petclinic/k8s/petclinic.yml:32 missing-memory-limit
+	# workload (petclinic) has no resources
+stefanprodan__podinfo/charts/podinfo/templates/deployment.yaml:4 skipped-file
+stefanprodan__podinfo/charts/podinfo/templates/tests/grpc.yaml:4 skipped-file
+stefanprodan__podinfo/charts/podinfo/templates/tests/jwt.yaml:4 skipped-file
+stefanprodan__podinfo/charts/podinfo/templates/tests/service.yaml:4 skipped-file
+	# chart templates; changes with issue 10 (Helm rendering)
+	# podinfo deploy/bases/*/cronjob-*.yaml (memory limit 32Mi) are no longer reported: CronJobs
+	# serve no requests (issue 9 item 11)
 `
 
 // TestKubernetesCorpus lints every corpus repository that holds
