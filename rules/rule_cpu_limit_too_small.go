@@ -107,13 +107,15 @@ func runCPULimitTooSmall(p *Pass) {
 		}
 		f := Finding{Range: q.Range}
 		limit := "a CPU limit of " + q.Raw
+		fix := "Raise the limit, or remove it and keep a CPU request."
 		if lr != nil {
+			fix = "Set resources.limits.cpu on the container, or raise the LimitRange's."
 			f.Range = containerAnchor(pc)
 			f.Related = []parsers.Related{relatedAt(q.Range, fmt.Sprintf("%s gives containers without a CPU limit %s here", lr.Ref(), q.Raw))}
 			limit = fmt.Sprintf("no CPU limit of its own, so it gets %s, %s", from, q.Raw)
 		}
-		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s (%d ms of CPU per 100 ms), below the %s that hoplint takes as the least a server needs (rule param min): CFS throttling stretches requests into timeouts. Raise the limit, or remove it and keep a CPU request.%s",
-			containerWords(pc), e.From.Name, limit, q.Q.MilliValue()/10, p.Param("min"), assumptions(note))
+		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s (%d ms of CPU per 100 ms), below the %s that hoplint takes as the least a server needs (rule param min): CFS throttling stretches requests into timeouts. %s%s",
+			containerWords(pc), e.From.Name, limit, q.Q.MilliValue()/10, p.Param("min"), fix, assumptions(note))
 		p.Report(f)
 	}
 }

@@ -107,13 +107,15 @@ func runMemoryLimitTooSmall(p *Pass) {
 		}
 		f := Finding{Range: q.Range}
 		limit := "a memory limit of " + q.Raw
+		fix := "Raise the limit to its measured peak plus headroom."
 		if lr != nil {
+			fix = "Set resources.limits.memory on the container to its measured peak plus headroom, or raise the LimitRange's."
 			f.Range = containerAnchor(pc)
 			f.Related = []parsers.Related{relatedAt(q.Range, fmt.Sprintf("%s gives containers without a memory limit %s here", lr.Ref(), q.Raw))}
 			limit = fmt.Sprintf("no memory limit of its own, so it gets %s, %s", from, q.Raw)
 		}
-		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s, below the %s that hoplint takes as the least a server process needs (rule param min): it is likely to be OOM-killed under load, resetting its connections. Raise the limit to its measured peak plus headroom.%s",
-			containerWords(pc), e.From.Name, limit, p.Param("min"), assumptions(note))
+		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s, below the %s that hoplint takes as the least a server process needs (rule param min): it is likely to be OOM-killed under load, resetting its connections. %s%s",
+			containerWords(pc), e.From.Name, limit, p.Param("min"), fix, assumptions(note))
 		p.Report(f)
 	}
 }
