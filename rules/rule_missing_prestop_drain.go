@@ -163,7 +163,7 @@ func senders(g *topology.Graph, h *topology.Hop) []*topology.Hop {
 	}
 	for _, e := range g.In(h) {
 		from := e.From
-		if from.Pod != "" && from.Pod == h.Pod {
+		if from.SharesPod(h) {
 			// A proxy in the same pod (nginx to localhost) reaches the
 			// container without endpoints, and stops with it.
 			continue

@@ -68,16 +68,24 @@ type Hop struct {
 	// Notes are assumptions made while building the hop, repeated by any
 	// finding on it.
 	Notes []string
-	// Pod is the pod the hop runs in, whose loopback address it shares:
-	// the workload's hop ID for a container and for the nginx or httpd
-	// configuration it mounts; SharedPod for a configuration that several
-	// workloads mount; "" for a file no linted manifest deploys.
-	Pod string
+	// Pods are the pods the hop runs in, whose loopback address it
+	// shares: the workload's hop ID for a container, and the IDs of every
+	// workload that mounts the nginx or httpd configuration behind it;
+	// none for a file that no linted manifest deploys.
+	Pods []string
 }
 
-// SharedPod marks a hop that runs in the pods of several workloads, so
-// that its loopback address names no single one.
-const SharedPod = "(several pods)"
+// SharesPod reports whether h runs in a pod that o runs in too.
+func (h *Hop) SharesPod(o *Hop) bool {
+	for _, p := range h.Pods {
+		for _, q := range o.Pods {
+			if p == q {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // Proxies reports whether the hop forwards requests to another hop.
 func (h *Hop) Proxies() bool { return !h.Proxy.IsZero() }

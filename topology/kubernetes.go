@@ -198,7 +198,7 @@ func (c *k8sCluster) workloadHops(w *kubernetes.Workload) {
 			File:   w.File.Path,
 			Range:  ct.Range,
 			Config: &kubernetes.PodContainer{Workload: w, Container: ct},
-			Pod:    hopID(&w.Object, ""),
+			Pods:   []string{hopID(&w.Object, "")},
 		}
 		for _, p := range ct.Ports {
 			h.Listen = append(h.Listen, Listen{Port: p.Port, Range: p.Range})

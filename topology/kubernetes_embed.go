@@ -152,12 +152,8 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 		}
 		pod := hopID(&w.Object, "")
 		for _, h := range c.configHops(hs) {
-			switch h.Pod {
-			case "":
-				h.Pod = pod
-			case pod:
-			default:
-				h.Pod = SharedPod
+			if len(h.Pods) == 0 || h.Pods[len(h.Pods)-1] != pod {
+				h.Pods = append(h.Pods, pod)
 			}
 		}
 		hops = append(hops, hs...)

@@ -43,7 +43,7 @@ var portOnlyKinds = map[HopKind]bool{KindTargetGroup: true, KindCLB: true}
 //
 // Reachability decides who counts. A load balancer reaches only servers
 // that listen on a non-loopback address; a loopback address reaches only
-// servers in the same pod (a container's localhost is its pod's), or,
+// servers in a pod the hop runs in (a container's localhost is its pod's), or,
 // between files that no linted manifest deploys, any such server, as
 // before: one host is the usual reading of a plain nginx.conf and the
 // app server it proxies to.
@@ -68,8 +68,11 @@ func linkByPort(g *Graph, _ *Env) {
 				continue
 			}
 			s := cands[0]
-			g.Link(&Edge{From: h, To: s, Confidence: Address, Range: t.Range, Passthrough: t.Passthrough,
-				Why: fmt.Sprintf("%s sends to port %d, and %s (%s) is the only linted server listening on %d", h.Name, t.Port, s.Name, s.File, t.Port)})
+			why := fmt.Sprintf("%s sends to port %d, and %s (%s) is the only linted server listening on %d", h.Name, t.Port, s.Name, s.File, t.Port)
+			if !remote && len(h.Pods) > 1 {
+				why += fmt.Sprintf(" in the %d workloads whose pods run this configuration (in the others nothing linted listens there)", len(h.Pods))
+			}
+			g.Link(&Edge{From: h, To: s, Confidence: Address, Range: t.Range, Passthrough: t.Passthrough, Why: why})
 		}
 	}
 }
@@ -117,13 +120,18 @@ func serverPorts(g *Graph) map[int][]serverPort {
 
 // reaches reports whether h can open a connection to sp: from another host
 // (remote) only to a non-loopback listener; through the loopback address
-// only within one pod, or between hops that no linted manifest places in
-// a pod.
+// only within a pod they share, or between hops that no linted manifest
+// places in a pod. A configuration that several workloads mount reaches
+// the servers of each of their pods, so one candidate among them is still
+// the one.
 func reaches(h *Hop, remote bool, sp serverPort) bool {
 	if remote {
 		return sp.remote
 	}
-	return h.Pod == sp.hop.Pod && h.Pod != SharedPod
+	if len(h.Pods) == 0 && len(sp.hop.Pods) == 0 {
+		return true
+	}
+	return h.SharesPod(sp.hop)
 }
 
 // loopbackOnly reports a listen address that accepts connections from the
