@@ -114,6 +114,9 @@ func runCPULimitTooSmall(p *Pass) {
 			f.Related = []parsers.Related{relatedAt(q.Range, fmt.Sprintf("%s gives containers without a CPU limit %s here", lr.Ref(), q.Raw))}
 			limit = fmt.Sprintf("no CPU limit of its own, so it gets %s, %s", from, q.Raw)
 		}
+		if !e.Range.IsZero() {
+			f.Related = append(f.Related, relatedAt(e.Range, e.From.Name+" sends requests to this container"))
+		}
 		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s (%d ms of CPU per 100 ms), below the %s that hoplint takes as the least a server needs (rule param min): CFS throttling stretches requests into timeouts. %s%s",
 			containerWords(pc), e.From.Name, limit, q.Q.MilliValue()/10, p.Param("min"), fix, assumptions(note))
 		p.Report(f)

@@ -114,6 +114,9 @@ func runMemoryLimitTooSmall(p *Pass) {
 			f.Related = []parsers.Related{relatedAt(q.Range, fmt.Sprintf("%s gives containers without a memory limit %s here", lr.Ref(), q.Raw))}
 			limit = fmt.Sprintf("no memory limit of its own, so it gets %s, %s", from, q.Raw)
 		}
+		if !e.Range.IsZero() {
+			f.Related = append(f.Related, relatedAt(e.Range, e.From.Name+" sends requests to this container"))
+		}
 		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s, below the %s that hoplint takes as the least a server process needs (rule param min): it is likely to be OOM-killed under load, resetting its connections. %s%s",
 			containerWords(pc), e.From.Name, limit, p.Param("min"), fix, assumptions(note))
 		p.Report(f)
