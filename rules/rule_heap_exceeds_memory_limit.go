@@ -23,7 +23,9 @@ itself — so it must stay well below the limit.
 hoplint reads ` + "`-Xmx`" + ` and ` + "`-XX:MaxRAMPercentage`" + ` (in JAVA_TOOL_OPTIONS, JAVA_OPTS,
 JDK_JAVA_OPTIONS, _JAVA_OPTIONS, CATALINA_OPTS or the command line), Node's
 ` + "`--max-old-space-size`" + ` (NODE_OPTIONS or the command line) and ` + "`GOMEMLIMIT`" + `, and
-compares them with ` + "`resources.limits.memory`" + `. A heap flag without a memory limit
+compares them with ` + "`resources.limits.memory`" + `, or, when the container sets none,
+with the limit a LimitRange of its namespace gives it (its ` + "`default`" + `, else its
+` + "`max`" + `; the finding cites it). A heap flag without any memory limit
 is fine (that is missing-memory-limit's business), and so is a percentage
 below 100. Keep the heap at about 75% of the limit, or size it with
 ` + "`-XX:MaxRAMPercentage=75`" + ` so that it follows the limit.`,
