@@ -41,10 +41,33 @@ func TestClassify(t *testing.T) {
 		{".github/workflows/ci.yml", workflow, ""},
 		{"package.json", []byte(`{"name": "x"}`), ""},
 		{"image.conf", []byte("\x00\x01binary"), ""},
+		{"php/www.conf", []byte("[www]\nlisten = /run/php-fpm.sock\npm = ondemand\n"), ""},
+		{"fonts.conf", []byte("<?xml version='1.0'?>\n<fontconfig>\n<match target=\"font\"></match>\n</fontconfig>\n"), ""},
+		{"orange.conf", []byte("{\n  \"plugins\": [\"stat\"]\n}\n"), ""},
+		{"redis.conf", []byte("bind 0.0.0.0\ntimeout 0\nmaxmemory 64mb\n"), ""},
+		{"nginx/redis.conf", []byte("bind 0.0.0.0\ntimeout 0\nmaxmemory 64mb\n"), ""}, // evidence beats the directory name
+		{"conf/nginx.conf.example", nginxConf, FormatNginx},
+		{"templates/default.conf.template", nginxFrag, FormatNginx},
+		{"kong.conf.default", []byte("#proxy_listen = 0.0.0.0:8000\nlog_level = notice\n"), ""},
 	}
 	for _, c := range cases {
 		if got := Classify(c.path, c.data); got != c.want {
 			t.Errorf("Classify(%q) = %q, want %q", c.path, got, c.want)
+		}
+	}
+	// Named on the command line, content decides, but never for documents.
+	for _, c := range []struct {
+		path string
+		data []byte
+		want Format
+	}{
+		{"app.txt.bak", nginxConf, FormatNginx},
+		{"README.md", []byte("Add this:\n\n```\nserver {\n  listen 80;\n}\n```\n"), ""},
+		{"notes.txt", apacheConf, ""},
+		{"haproxy.cfg", []byte("defaults\n  timeout client 30s\n  timeout server 30s\nlisten web\n  bind *:80\n"), ""},
+	} {
+		if got := ClassifyExplicit(c.path, c.data); got != c.want {
+			t.Errorf("ClassifyExplicit(%q) = %q, want %q", c.path, got, c.want)
 		}
 	}
 }
