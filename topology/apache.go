@@ -239,7 +239,10 @@ func buildApacheHops(part *Graph, c *apache.Config, version string, ids map[stri
 				if w != p {
 					why = fmt.Sprintf("%s in %s sends requests to %s, whose member %s is", p.D.String(), from.Name, p.Balancer, w.URL)
 				}
-				part.Link(&Edge{From: from, To: to, Why: why, Confidence: Reference, Range: p.D.Range})
+				// Within: the worker's wait (timeout=, else ProxyTimeout,
+				// else Timeout) is the virtual host's wait for that URL, one
+				// timer in one process, not a second, shorter one before it.
+				part.Link(&Edge{From: from, To: to, Why: why, Confidence: Reference, Range: p.D.Range, Within: true})
 			}
 		}
 	}
