@@ -26,8 +26,11 @@ var skipDirs = map[string]bool{
 // DiscoverOptions tune Discover.
 type DiscoverOptions struct {
 	// Ignore holds doublestar globs ("**/fixtures/**", "legacy/*.conf")
-	// matched against paths relative to the working directory.
+	// matched against paths relative to IgnoreBase.
 	Ignore []string
+	// IgnoreBase is the directory of the .hoplint.yml the globs come from;
+	// "" means the working directory.
+	IgnoreBase string
 	// WorkDir is the directory paths are reported relative to; "" means the
 	// process's working directory.
 	WorkDir string
@@ -77,6 +80,17 @@ func RelPath(wd, abs string) string {
 }
 
 func (d *discoverer) ignored(rel string) bool {
+	if d.opt.IgnoreBase != "" && len(d.opt.Ignore) > 0 {
+		abs := rel
+		if !filepath.IsAbs(filepath.FromSlash(abs)) {
+			abs = filepath.Join(d.wd, filepath.FromSlash(rel))
+		}
+		r, err := filepath.Rel(d.opt.IgnoreBase, abs)
+		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			return false // outside the configuration's directory
+		}
+		rel = filepath.ToSlash(r)
+	}
 	for _, g := range d.opt.Ignore {
 		if ok, _ := doublestar.Match(g, rel); ok {
 			return true
