@@ -130,7 +130,13 @@ func hasStatements(data []byte) bool {
 // spaces. crossplane's Lua lexer counts braces in strings correctly but not
 // in Lua comments ("-- close with }"), and would end the block there.
 // Positions do not move: only comment bytes change, never line breaks.
-func blankLuaComments(data []byte) []byte {
+func blankLuaComments(data []byte) []byte { return blankLua(data, false) }
+
+// blankLuaCode blanks whole *_by_lua_block bodies, for scans that look for
+// nginx-level text only (template placeholders): Lua's {CONST} is not one.
+func blankLuaCode(data []byte) []byte { return blankLua(data, true) }
+
+func blankLua(data []byte, all bool) []byte {
 	var out []byte
 	for i := 0; i < len(data); {
 		k := bytes.Index(data[i:], []byte("_by_lua_block"))
@@ -148,7 +154,15 @@ func blankLuaComments(data []byte) []byte {
 		if out == nil {
 			out = append([]byte(nil), data...)
 		}
-		i = blankLuaBody(out, j+1)
+		end := blankLuaBody(out, j+1)
+		if all {
+			for k := j + 1; k < end-1 && k < len(out); k++ {
+				if out[k] != '\n' && out[k] != '\r' {
+					out[k] = ' '
+				}
+			}
+		}
+		i = end
 	}
 	if out == nil {
 		return data

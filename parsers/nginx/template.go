@@ -31,8 +31,10 @@ var (
 func templatePlaceholder(f *parsers.File) (what string, r parsers.Range, ok bool) {
 	isTemplate := strings.HasSuffix(strings.ToLower(f.Path), ".template")
 	first := true
-	for n := 1; n <= f.NumLines(); n++ {
-		text := f.Line(n)
+	lines := strings.Split(string(blankLuaCode(f.Data)), "\n")
+	for i, text := range lines {
+		n := i + 1
+		text = strings.TrimSuffix(text, "\r")
 		trim := strings.TrimSpace(text)
 		if trim == "" || strings.HasPrefix(trim, "#") {
 			continue
