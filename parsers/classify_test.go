@@ -48,6 +48,8 @@ func TestClassify(t *testing.T) {
 		{"nginx/redis.conf", []byte("bind 0.0.0.0\ntimeout 0\nmaxmemory 64mb\n"), ""}, // evidence beats the directory name
 		{"conf/nginx.conf.example", nginxConf, FormatNginx},
 		{"templates/default.conf.template", nginxFrag, FormatNginx},
+		{"wazuh/ossec.conf", []byte("<ossec_config>\n  <client>\n    <server>\n      <address>10.0.0.1</address>\n    </server>\n  </client>\n  <syscheck>\n    <directories check_all=\"yes\">/etc</directories>\n  </syscheck>\n</ossec_config>\n"), ""},
+		{"apache2/ossec.conf", []byte("<ossec_config>\n  <client>\n    <address>10.0.0.1</address>\n  </client>\n</ossec_config>\n"), ""},
 		{"kong.conf.default", []byte("#proxy_listen = 0.0.0.0:8000\nlog_level = notice\n"), ""},
 	}
 	for _, c := range cases {
