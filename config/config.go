@@ -8,14 +8,21 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 )
 
-// DefaultFile is looked up in the working directory when --config is not given.
+// DefaultFile is looked up (see Find) when --config is not given.
 const DefaultFile = ".hoplint.yml"
+
+// Products are the names versions: may set, each read by some part of
+// hoplint. Any other key is a typo and an error.
+var Products = []string{"apache", "gunicorn", "ingress-nginx", "nginx", "node", "puma", "uvicorn"}
 
 // Config is the parsed .hoplint.yml. The zero value is the default
 // configuration: every rule at its default severity, nothing ignored, no
@@ -38,6 +45,35 @@ type Config struct {
 
 	// File is where the configuration was read from ("" for defaults).
 	File string `yaml:"-"`
+	// Lines maps a key path ("versions.nginx", "rules.ID",
+	// "rules.ID.params.NAME") to its line, for errors that point at it.
+	Lines map[string]int `yaml:"-"`
+}
+
+// Error is a configuration error at a line of the file. Its text names the
+// file and line and describes what is wrong, but never quotes the file's
+// content: a configuration can be a symbolic link to anything.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.File != "" && e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	case e.File != "":
+		return e.File + ": " + e.Msg
+	case e.Line > 0:
+		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
+	}
+	return e.Msg
+}
+
+// Errorf makes an Error at the line of key (see Lines).
+func (c *Config) Errorf(key, format string, args ...any) error {
+	return &Error{File: c.File, Line: c.Lines[key], Msg: fmt.Sprintf(format, args...)}
 }
 
 // RuleConfig is one entry under rules:. In YAML it is either a bare switch
@@ -62,7 +98,7 @@ func (r *RuleConfig) UnmarshalYAML(n *yaml.Node) error {
 		case "error", "warning", "info":
 			r.Severity = v
 		default:
-			return fmt.Errorf("line %d: rule setting %q is not on, off, error, warning or info", n.Line, n.Value)
+			return &Error{Line: n.Line, Msg: "a rule setting must be on, off, error, warning or info"}
 		}
 		return nil
 	}
@@ -88,40 +124,135 @@ type Terraform struct {
 // Load reads path. A missing default file is not an error (defaults
 // apply); a missing file named explicitly is.
 func Load(path string, explicit bool) (*Config, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if !explicit && errors.Is(err, os.ErrNotExist) {
+	if !explicit {
+		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
 			return &Config{}, nil
 		}
-		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return LoadFile(path, "")
+}
+
+// LoadFile reads and checks the configuration at path. When root is set
+// (a file found by Find), a symbolic link there must resolve inside root.
+// The file must be a regular file of at most MaxSize bytes.
+func LoadFile(path, root string) (*Config, error) {
+	data, err := readFile(path, root)
+	if err != nil {
+		return nil, &Error{File: path, Msg: err.Error()}
 	}
 	c, err := Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
+		var ce *Error
+		if errors.As(err, &ce) {
+			ce.File = path
+			return nil, ce
+		}
+		return nil, &Error{File: path, Msg: err.Error()}
 	}
 	c.File = path
 	return c, nil
 }
 
+// Dir is the directory of the configuration file ("" for defaults): ignore
+// globs are relative to it.
+func (c *Config) Dir() string {
+	if c == nil || c.File == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(c.File)
+	if err != nil {
+		return ""
+	}
+	return filepath.Dir(abs)
+}
+
 // Parse decodes .hoplint.yml content, refusing unknown keys so that a typo
-// ("rule:" for "rules:") is an error, not a silently ignored setting.
+// ("rule:" for "rules:") is an error, not a silently ignored setting, and
+// checking the versions: each key a product hoplint reads, each value a
+// version.
 func Parse(data []byte) (*Config, error) {
 	c := &Config{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
-	}
-	switch c.Link {
-	case "", "infer", "strict":
-	default:
-		return nil, fmt.Errorf("link: %q is not \"infer\" or \"strict\"", c.Link)
+		return nil, yamlError(err)
 	}
 	var node yaml.Node
 	if err := yaml.Unmarshal(data, &node); err == nil {
 		recordStackLines(&node, c)
+		c.Lines = keyLines(&node)
+	}
+	switch c.Link {
+	case "", "infer", "strict":
+	default:
+		return nil, c.Errorf("link", "link must be \"infer\" or \"strict\"")
+	}
+	products := map[string]bool{}
+	for _, p := range Products {
+		products[p] = true
+	}
+	keys := make([]string, 0, len(c.Versions))
+	for k := range c.Versions {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !products[k] {
+			return nil, c.Errorf("versions."+k, "versions: unknown product (hoplint reads versions of %s)", strings.Join(Products, ", "))
+		}
+		if !versionRe.MatchString(c.Versions[k]) {
+			return nil, c.Errorf("versions."+k, "versions.%s is not a version: write digits separated by dots, like 1.27 or 2.4.62", k)
+		}
 	}
 	return c, nil
+}
+
+var versionRe = regexp.MustCompile(`^v?[0-9]+(\.[0-9]+){0,3}$`)
+
+// yamlError restates a YAML error with its line only: yaml.v3's messages
+// quote keys and values from the file ("cannot unmarshal !!str `…`").
+func yamlError(err error) error {
+	var ce *Error
+	if errors.As(err, &ce) {
+		return ce
+	}
+	text := err.Error()
+	line := 0
+	if m := lineRe.FindStringSubmatch(text); m != nil {
+		line, _ = strconv.Atoi(m[1])
+	}
+	msg := "not valid YAML"
+	switch {
+	case strings.Contains(text, "not found in type"):
+		msg = "unknown key (see the Configuration section of the README)"
+	case strings.Contains(text, "cannot unmarshal"):
+		msg = "a value of the wrong type for its key"
+	case strings.Contains(text, "already defined"), strings.Contains(text, "already set"):
+		msg = "a key written twice"
+	}
+	return &Error{Line: line, Msg: msg}
+}
+
+var lineRe = regexp.MustCompile(`line ([0-9]+)`)
+
+// keyLines records the line of each key that errors point at.
+func keyLines(doc *yaml.Node) map[string]int {
+	lines := map[string]int{}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return lines
+	}
+	var walk func(prefix string, m *yaml.Node, depth int)
+	walk = func(prefix string, m *yaml.Node, depth int) {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			key := prefix + m.Content[i].Value
+			lines[key] = m.Content[i].Line
+			if v := m.Content[i+1]; v.Kind == yaml.MappingNode && depth < 3 {
+				walk(key+".", v, depth+1)
+			}
+		}
+	}
+	walk("", doc.Content[0], 0)
+	return lines
 }
 
 func recordStackLines(doc *yaml.Node, c *Config) {

@@ -2,13 +2,19 @@ package parsers
 
 import (
 	"bytes"
+	"encoding/json"
 	"path"
 	"strings"
+
+	crossplane "github.com/nginxinc/nginx-go-crossplane"
 )
 
 // Classify decides the format of a file from its slash-separated path and
 // its content. It returns "" for files that are not configuration hoplint
-// reads; those are skipped silently, never reported.
+// reads; those are skipped silently, never reported. nginx and Apache need
+// positive evidence in the content (known directives in their structure):
+// a .conf name alone proves nothing, since php-fpm pools, supervisord,
+// fontconfig, squid and redis all use it.
 func Classify(p string, data []byte) Format {
 	base := path.Base(p)
 	lower := strings.ToLower(base)
@@ -38,6 +44,22 @@ func Classify(p string, data []byte) Format {
 		return FormatApache
 	}
 
+	if looksBinary(data) {
+		return ""
+	}
+	switch {
+	case strings.HasPrefix(lower, "nginx.conf."), strings.HasSuffix(lower, ".template"),
+		strings.HasSuffix(lower, ".lua") && inDir("templates"):
+		// nginx.conf.example, default.conf.template (the nginx image's
+		// envsubst templates), Kong's nginx templates: nginx only when the
+		// content says so. The nginx parser then reports start-up
+		// placeholders instead of parsing them.
+		if data != nil && sniffConf(data) != FormatNginx {
+			return ""
+		}
+		return FormatNginx
+	}
+
 	isConf := strings.HasSuffix(lower, ".conf") || strings.HasSuffix(lower, ".conf.in")
 	noExt := !strings.Contains(base, ".")
 	apacheDir := inDir("apache2", "apache", "httpd")
@@ -46,21 +68,43 @@ func Classify(p string, data []byte) Format {
 	if !isConf && (!noExt || !sitesDir) {
 		return ""
 	}
-	if looksBinary(data) {
-		return ""
-	}
-	// Directory names decide only when the content does not contradict them:
-	// a conf.d directory exists in both nginx and Apache layouts.
-	kind := sniffConf(data)
-	switch {
+	// Directory names decide only for a file with no content signal at
+	// all (only comments): a conf.d directory exists in both nginx and
+	// Apache layouts, and a file that looks like anything else stays out.
+	ev := sniff(data)
+	switch kind := ev.format(); {
 	case kind != "":
 		return kind
+	case ev.foreign > 0 || ev.nginx > 0 || ev.apache > 0:
+		return ""
 	case nginxDir && isConf:
 		return FormatNginx
 	case apacheDir && isConf:
 		return FormatApache
 	}
 	return ""
+}
+
+// ClassifyExplicit classifies a file named on the command line: its name
+// may be unusual (a config kept as app.txt), so the content alone may
+// decide, but documents are never read as configuration.
+func ClassifyExplicit(p string, data []byte) Format {
+	if f := Classify(p, data); f != "" {
+		return f
+	}
+	lower := strings.ToLower(path.Base(p))
+	for _, ext := range []string{".md", ".markdown", ".rst", ".txt", ".html", ".htm", ".adoc", ".ini", ".cfg", ".toml", ".properties", ".xml", ".env"} {
+		if strings.HasSuffix(lower, ext) {
+			return ""
+		}
+	}
+	if looksBinary(data) {
+		return ""
+	}
+	if f := sniffConf(data); f != "" {
+		return f
+	}
+	return classifyStructured(data)
 }
 
 func looksBinary(data []byte) bool {
@@ -71,43 +115,144 @@ func looksBinary(data []byte) bool {
 	return bytes.IndexByte(data[:n], 0) >= 0
 }
 
-// sniffConf tells nginx from Apache syntax. nginx statements end in ";" or
-// open/close "{" "}" blocks; Apache has one directive per line and
-// <Section> tags. Comment lines are ignored. A file with neither signal
-// (only comments, or prose) is neither.
-func sniffConf(data []byte) Format {
-	var nginx, apache int
+// sniffConf tells nginx from Apache syntax by positive evidence; "" when
+// the file is neither (or both equally).
+func sniffConf(data []byte) Format { return sniff(data).format() }
+
+// evidence counts lines that only nginx, only Apache, or only some other
+// format (INI, XML, key = value, squid, redis, Markdown) would hold.
+type evidence struct {
+	nginx, apache, foreign int
+	// alien is set by a signal no nginx or Apache file carries: an XML
+	// prolog, an INI [section] header, a JSON document.
+	alien bool
+}
+
+func (e evidence) format() Format {
+	switch {
+	case e.alien:
+		return ""
+	case e.nginx > 0 && e.nginx > e.apache && e.nginx > e.foreign:
+		return FormatNginx
+	case e.apache > 0 && e.apache > e.nginx && e.apache > e.foreign:
+		return FormatApache
+	}
+	return ""
+}
+
+// sniff reads the file line by line. nginx statements end in ";" or open
+// and close "{" "}" blocks and start with a directive nginx (or a module
+// crossplane knows: Lua, njs, headers-more, …) defines; Apache has one
+// directive per line, written in CamelCase, and <Section> tags of known
+// names. Lines inside a *_by_lua_block are Lua, not evidence.
+func sniff(data []byte) evidence {
+	var e evidence
+	if t := bytes.TrimSpace(data); len(t) > 0 && (t[0] == '{' || t[0] == '[') && json.Valid(t) {
+		e.alien = true
+		return e
+	}
+	lua := 0      // brace depth inside a Lua block
+	open := false // inside an nginx statement spread over lines
 	for _, raw := range bytes.Split(data, []byte("\n")) {
 		line := bytes.TrimSpace(raw)
+		if lua > 0 {
+			lua += bytes.Count(line, []byte("{")) - bytes.Count(line, []byte("}"))
+			continue
+		}
 		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
 		if i := bytes.IndexByte(line, '#'); i > 0 && (line[i-1] == ' ' || line[i-1] == '\t') {
 			line = bytes.TrimSpace(line[:i])
 		}
+		if open {
+			if end := line[len(line)-1]; end == ';' || end == '{' {
+				open = false
+				e.nginx++
+			}
+			continue
+		}
+		fields := strings.Fields(string(line))
+		first := fields[0]
 		switch {
-		case line[0] == '<' && len(line) > 1 && (isLetter(line[1]) || line[1] == '/'):
-			apache += 2
-		case bytes.HasSuffix(line, []byte(";")), bytes.HasSuffix(line, []byte("{")), bytes.Equal(line, []byte("}")):
-			nginx++
+		case bytes.HasPrefix(line, []byte("<?xml")), bytes.HasPrefix(line, []byte("<!DOCTYPE")), bytes.HasPrefix(line, []byte("<!--")):
+			e.alien = true
+		case line[0] == '<':
+			if apacheSections[strings.ToLower(strings.Trim(strings.TrimPrefix(first, "</"), "<>"))] {
+				e.apache += 2
+			} else {
+				e.foreign++ // an XML or HTML element
+			}
+		case line[0] == '[' && line[len(line)-1] == ']':
+			e.alien = true // an INI section header
+		case line[0] == ';':
+			e.foreign++ // an INI comment
+		case strings.Contains(first, "=") || len(fields) > 1 && (fields[1] == "=" || strings.HasPrefix(fields[1], "=") && !strings.HasPrefix(fields[1], "=~")) && !isNginxDirective(first):
+			e.foreign++ // key = value
+		case strings.HasPrefix(first, "```"), first == "-", first == "*", first == "|":
+			e.foreign++ // Markdown
+		case first == ">":
+			// a template's code line (Kong's Penlight templates): no evidence
+		case bytes.HasSuffix(line, []byte(";")), bytes.HasSuffix(line, []byte("{")), bytes.HasSuffix(line, []byte("}")):
+			name := strings.TrimRight(first, ";{")
+			switch {
+			case isNginxDirective(name):
+				e.nginx++
+				if strings.HasSuffix(name, "_by_lua_block") && bytes.HasSuffix(line, []byte("{")) {
+					lua = 1
+				}
+			case first == "}" || first == "{":
+			case isApacheDirective(first):
+				e.apache++
+			}
 		case bytes.HasSuffix(line, []byte("\\")):
-			apache++
-		case isApacheDirective(line):
-			apache++
+		case isApacheDirective(first):
+			e.apache++
+		case isNginxDirective(first):
+			open = true // charset_types followed by one MIME type a line
+		default:
+			if isLower(first) {
+				e.foreign++ // squid's acl, redis's maxmemory: not nginx (no ";"), not Apache
+			}
 		}
 	}
-	switch {
-	case nginx == 0 && apache == 0:
-		return ""
-	case nginx > apache:
-		return FormatNginx
-	case apache > nginx:
-		return FormatApache
-	}
-	return ""
+	return e
 }
 
-func isLetter(b byte) bool { return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') }
+func isLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// nginxSources are the directive tables crossplane keeps for nginx and the
+// modules found in the wild (OpenResty's Lua, njs, headers-more, GeoIP2,
+// OpenTelemetry, NGINX Plus).
+var nginxSources = []crossplane.MatchFunc{
+	crossplane.MatchOssLatest, crossplane.MatchNginxPlusLatest, crossplane.MatchLuaLatest, crossplane.MatchNjsLatest,
+	crossplane.MatchHeadersMoreLatest, crossplane.MatchGeoip2Latest, crossplane.MatchOtelLatest,
+}
+
+func isNginxDirective(name string) bool {
+	for _, m := range nginxSources {
+		if _, ok := m(name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// apacheSections are httpd's section names (core and the common modules).
+var apacheSections = map[string]bool{
+	"virtualhost": true, "ifmodule": true, "ifdefine": true, "ifversion": true, "iffile": true, "ifdirective": true, "ifsection": true,
+	"directory": true, "directorymatch": true, "location": true, "locationmatch": true, "files": true, "filesmatch": true,
+	"proxy": true, "proxymatch": true, "if": true, "elseif": true, "else": true, "limit": true, "limitexcept": true,
+	"requireall": true, "requireany": true, "requirenone": true, "macro": true, "authnprovideralias": true, "authzprovideralias": true,
+	"mdomainset": true, "mdomain": true,
+}
 
 // apacheDirectives are directives common enough in httpd configuration to
 // recognise a file by; prose that happens to start a line with a capital
@@ -129,14 +274,12 @@ var apacheDirectives = map[string]bool{
 	"wsgidaemonprocess": true, "wsgiprocessgroup": true, "wsgiscriptalias": true, "order": true, "allow": true, "deny": true,
 }
 
-// isApacheDirective recognises a line starting with a known Apache
-// directive name (case-insensitive, as httpd reads them).
-func isApacheDirective(line []byte) bool {
-	end := bytes.IndexAny(line, " \t")
-	if end < 0 {
-		end = len(line)
-	}
-	return apacheDirectives[strings.ToLower(string(line[:end]))]
+// isApacheDirective recognises a known Apache directive name. httpd reads
+// names case-insensitively, but real files write them in CamelCase; a
+// lower-case "timeout" or "include" is far more often redis, HAProxy or
+// squid, so it is not taken as evidence.
+func isApacheDirective(name string) bool {
+	return name != "" && name[0] >= 'A' && name[0] <= 'Z' && apacheDirectives[strings.ToLower(name)]
 }
 
 // classifyStructured tells Kubernetes manifests and OpenAPI specs apart

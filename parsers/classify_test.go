@@ -41,10 +41,35 @@ func TestClassify(t *testing.T) {
 		{".github/workflows/ci.yml", workflow, ""},
 		{"package.json", []byte(`{"name": "x"}`), ""},
 		{"image.conf", []byte("\x00\x01binary"), ""},
+		{"php/www.conf", []byte("[www]\nlisten = /run/php-fpm.sock\npm = ondemand\n"), ""},
+		{"fonts.conf", []byte("<?xml version='1.0'?>\n<fontconfig>\n<match target=\"font\"></match>\n</fontconfig>\n"), ""},
+		{"orange.conf", []byte("{\n  \"plugins\": [\"stat\"]\n}\n"), ""},
+		{"redis.conf", []byte("bind 0.0.0.0\ntimeout 0\nmaxmemory 64mb\n"), ""},
+		{"nginx/redis.conf", []byte("bind 0.0.0.0\ntimeout 0\nmaxmemory 64mb\n"), ""}, // evidence beats the directory name
+		{"conf/nginx.conf.example", nginxConf, FormatNginx},
+		{"templates/default.conf.template", nginxFrag, FormatNginx},
+		{"wazuh/ossec.conf", []byte("<ossec_config>\n  <client>\n    <server>\n      <address>10.0.0.1</address>\n    </server>\n  </client>\n  <syscheck>\n    <directories check_all=\"yes\">/etc</directories>\n  </syscheck>\n</ossec_config>\n"), ""},
+		{"apache2/ossec.conf", []byte("<ossec_config>\n  <client>\n    <address>10.0.0.1</address>\n  </client>\n</ossec_config>\n"), ""},
+		{"kong.conf.default", []byte("#proxy_listen = 0.0.0.0:8000\nlog_level = notice\n"), ""},
 	}
 	for _, c := range cases {
 		if got := Classify(c.path, c.data); got != c.want {
 			t.Errorf("Classify(%q) = %q, want %q", c.path, got, c.want)
+		}
+	}
+	// Named on the command line, content decides, but never for documents.
+	for _, c := range []struct {
+		path string
+		data []byte
+		want Format
+	}{
+		{"app.txt.bak", nginxConf, FormatNginx},
+		{"README.md", []byte("Add this:\n\n```\nserver {\n  listen 80;\n}\n```\n"), ""},
+		{"notes.txt", apacheConf, ""},
+		{"haproxy.cfg", []byte("defaults\n  timeout client 30s\n  timeout server 30s\nlisten web\n  bind *:80\n"), ""},
+	} {
+		if got := ClassifyExplicit(c.path, c.data); got != c.want {
+			t.Errorf("ClassifyExplicit(%q) = %q, want %q", c.path, got, c.want)
 		}
 	}
 }

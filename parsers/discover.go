@@ -26,8 +26,11 @@ var skipDirs = map[string]bool{
 // DiscoverOptions tune Discover.
 type DiscoverOptions struct {
 	// Ignore holds doublestar globs ("**/fixtures/**", "legacy/*.conf")
-	// matched against paths relative to the working directory.
+	// matched against paths relative to IgnoreBase.
 	Ignore []string
+	// IgnoreBase is the directory of the .hoplint.yml the globs come from;
+	// "" means the working directory.
+	IgnoreBase string
 	// WorkDir is the directory paths are reported relative to; "" means the
 	// process's working directory.
 	WorkDir string
@@ -77,6 +80,17 @@ func RelPath(wd, abs string) string {
 }
 
 func (d *discoverer) ignored(rel string) bool {
+	if d.opt.IgnoreBase != "" && len(d.opt.Ignore) > 0 {
+		abs := rel
+		if !filepath.IsAbs(filepath.FromSlash(abs)) {
+			abs = filepath.Join(d.wd, filepath.FromSlash(rel))
+		}
+		r, err := filepath.Rel(d.opt.IgnoreBase, abs)
+		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			return false // outside the configuration's directory
+		}
+		rel = filepath.ToSlash(r)
+	}
 	for _, g := range d.opt.Ignore {
 		if ok, _ := doublestar.Match(g, rel); ok {
 			return true
@@ -162,16 +176,19 @@ func (d *discoverer) add(abs, root string, explicit bool) {
 		d.problems = append(d.problems, Problem{Kind: ProblemParse, Range: Range{File: rel}, Message: err.Error()})
 		return
 	}
-	format := Classify(rel, data)
-	if format == "" && explicit {
-		// Named on the command line: try the content alone.
-		if f := sniffConf(data); f != "" {
-			format = f
-		} else {
-			format = classifyStructured(data)
-		}
+	var format Format
+	if explicit {
+		format = ClassifyExplicit(rel, data)
+	} else {
+		format = Classify(rel, data)
 	}
 	if format == "" {
+		if explicit {
+			// Named on the command line, so the user expects it linted:
+			// say once that it was not, rather than guess a format.
+			d.problems = append(d.problems, Problem{Kind: ProblemSkipped, Range: Range{File: rel, Start: Pos{Line: 1, Col: 1}, End: Pos{Line: 1, Col: 1}},
+				Message: "hoplint does not recognise this file as nginx, Apache httpd, Terraform, Kubernetes or OpenAPI configuration, so it did not lint it"})
+		}
 		return
 	}
 	d.files = append(d.files, &File{Path: rel, Abs: abs, Root: root, Format: format, Data: data})
@@ -181,10 +198,16 @@ func (d *discoverer) add(abs, root string, explicit bool) {
 // images and archives in a repository are never opened.
 func maybeConfigName(p string) bool {
 	base := strings.ToLower(filepath.Base(p))
-	for _, ext := range []string{".conf", ".conf.in", ".yaml", ".yml", ".json", ".tf", ".tfvars"} {
+	for _, ext := range []string{".conf", ".conf.in", ".yaml", ".yml", ".json", ".tf", ".tfvars", ".template"} {
 		if strings.HasSuffix(base, ext) {
 			return true
 		}
+	}
+	if strings.HasPrefix(base, "nginx.conf.") {
+		return true // nginx.conf.example, nginx.conf.default
+	}
+	if strings.HasSuffix(base, ".lua") && strings.Contains("/"+strings.ToLower(filepath.ToSlash(filepath.Dir(p)))+"/", "/templates/") {
+		return true // Kong's nginx templates
 	}
 	if !strings.Contains(base, ".") {
 		dir := "/" + strings.ToLower(filepath.ToSlash(filepath.Dir(p))) + "/"

@@ -3,10 +3,15 @@ package rules
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/hoplint/hoplint/config"
 	"github.com/hoplint/hoplint/parsers"
@@ -21,36 +26,88 @@ type Options struct {
 }
 
 // Check validates rule IDs named in options and config, so that a typo is
-// a usage error instead of a silently ignored switch.
+// a usage error instead of a silently ignored switch, and the params'
+// values: each must parse the way its default does. Errors from the
+// configuration name its file and line.
 func Check(cfg *config.Config, opt Options) error {
-	for _, id := range append(append(cfg.RuleIDs(), opt.Enable...), opt.Disable...) {
+	for _, id := range append(append([]string(nil), opt.Enable...), opt.Disable...) {
 		if Lookup(id) == nil {
 			return fmt.Errorf("unknown rule %q (see `hoplint rules`)", id)
 		}
 	}
-	for id, rc := range cfg.Rules {
+	for _, id := range cfg.RuleIDs() {
+		rc := cfg.Rules[id]
+		key := "rules." + id
+		r := Lookup(id)
+		if r == nil {
+			return cfg.Errorf(key, "unknown rule under rules: (see `hoplint rules`)")
+		}
 		if rc.Severity != "" {
 			if _, err := ParseSeverity(rc.Severity); err != nil {
-				return fmt.Errorf("rules.%s: %w", id, err)
+				return cfg.Errorf(key+".severity", "rules.%s.severity must be error, warning or info", id)
 			}
 		}
-		r := Lookup(id)
+		names := make([]string, 0, len(rc.Params))
 		for name := range rc.Params {
-			if !r.hasParam(name) {
-				return fmt.Errorf("rules.%s: unknown param %q", id, name)
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			prm := r.param(name)
+			if prm == nil {
+				return cfg.Errorf(key+".params."+name, "rules.%s: unknown param (it has: %s)", id, paramNames(r))
+			}
+			if err := checkParam(*prm, fmt.Sprint(rc.Params[name])); err != nil {
+				return cfg.Errorf(key+".params."+name, "rules.%s.params.%s: %v", id, name, err)
 			}
 		}
 	}
 	return nil
 }
 
-func (r *Rule) hasParam(name string) bool {
-	for _, p := range r.Params {
-		if p.Name == name {
-			return true
+func (r *Rule) param(name string) *Param {
+	for i := range r.Params {
+		if r.Params[i].Name == name {
+			return &r.Params[i]
 		}
 	}
-	return false
+	return nil
+}
+
+func paramNames(r *Rule) string {
+	if len(r.Params) == 0 {
+		return "none"
+	}
+	var names []string
+	for _, p := range r.Params {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// checkParam requires a param value to be of its default's kind: an
+// integer, a Go duration, or a Kubernetes quantity ("64Mi", "50m"). A
+// value that does not parse would otherwise make the rule silently use
+// nothing, or panic.
+func checkParam(p Param, v string) error {
+	if _, err := strconv.Atoi(p.Default); err == nil {
+		if _, err := strconv.Atoi(v); err != nil {
+			return errors.New("must be a whole number, like " + p.Default)
+		}
+		return nil
+	}
+	if _, err := time.ParseDuration(p.Default); err == nil {
+		if _, err := time.ParseDuration(v); err != nil {
+			return errors.New("must be a duration, like " + p.Default)
+		}
+		return nil
+	}
+	if _, err := resource.ParseQuantity(p.Default); err == nil {
+		if _, err := resource.ParseQuantity(v); err != nil {
+			return errors.New("must be a Kubernetes quantity, like " + p.Default)
+		}
+	}
+	return nil
 }
 
 // Enabled reports whether rule r runs under cfg and opt.

@@ -105,6 +105,7 @@ type Pass struct {
 
 	params   map[string]string
 	findings []Finding
+	files    map[string]bool // see isFile
 }
 
 // Report records a finding of the running rule. Severity defaults to the
@@ -114,7 +115,24 @@ func (p *Pass) Report(f Finding) {
 	if f.Severity == 0 {
 		f.Severity = p.Rule.Severity
 	}
+	f.Message = fileNamesOnce(f.Message, f.Range.File, p.isFile)
 	p.findings = append(p.findings, f)
+}
+
+// isFile reports whether s is the path of a linted file or of a hop's file.
+func (p *Pass) isFile(s string) bool {
+	if p.files == nil {
+		p.files = map[string]bool{}
+		if p.Graph != nil {
+			for _, f := range p.Graph.Files {
+				p.files[f.Path] = true
+			}
+			for _, h := range p.Graph.Hops {
+				p.files[h.File] = true
+			}
+		}
+	}
+	return s != "" && p.files[s]
 }
 
 // Reportf reports a finding at r with a formatted message.

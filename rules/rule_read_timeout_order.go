@@ -19,9 +19,15 @@ outside in: the innermost hop gives up first and answers with its own
 error, which the outer hops pass on.
 
 When an outer hop gives up first, a slow response that the inner hop was
-still prepared to wait for is thrown away: the client gets a 504 from the
-outer hop, the inner hop keeps working (and logs a 499 or a reset when it
-finally answers), and the error in the logs points at the wrong hop.
+still prepared to wait for is thrown away: the client gets the outer hop's
+time-out error (504 Gateway Timeout from nginx, ingress-nginx, an ALB or
+CloudFront; 502 Proxy Error from Apache httpd), the inner hop keeps working
+(and logs a 499 or a reset when it finally answers), and the error in the
+logs points at the wrong hop.
+
+In Apache httpd a worker's ` + "`ProxyPass … timeout=N`" + ` replaces ` + "`ProxyTimeout`" + ` and
+` + "`Timeout`" + ` for that worker: it is the virtual host's one wait for that URL, not
+a second one behind it.
 
 hoplint compares, on every link it found, how long the outer hop waits for
 the inner one with how long the inner one waits for its own backend. It
@@ -84,9 +90,9 @@ func checkReadTimeout(p *Pass, e *topology.Edge, a, b *topology.Hop) {
 	if outer.Value > inner.Value || outer.Value == inner.Value && !racing {
 		return
 	}
-	msg := fmt.Sprintf("%s waits %s for %s, but %s waits up to %s for its own backend: a response slower than %s gets a 504 from %s while %s is still waiting for it. Raise %s above %s or lower %s below %s.%s%s",
+	msg := fmt.Sprintf("%s waits %s for %s, but %s waits up to %s for its own backend: a response slower than %s gets %s from %s while %s is still waiting for it. Raise %s above %s or lower %s below %s.%s%s",
 		hopFile(a), valueWords(outer, topology.FormatDuration), e.To.Name, hopFile(b), valueWords(inner, topology.FormatDuration),
-		topology.FormatDuration(outer.Value), shortName(a), shortName(b),
+		topology.FormatDuration(outer.Value), timeoutAnswer(a.Kind), shortName(a), shortName(b),
 		outer.Name, topology.FormatDuration(inner.Value), inner.Name, topology.FormatDuration(outer.Value),
 		linkWords(e), assumptions(append(append(append([]string(nil), a.Notes...), b.Notes...), outer.Note, inner.Note)...))
 	// The finding sits on the outer hop's timeout (or, for a default, on
@@ -97,4 +103,19 @@ func checkReadTimeout(p *Pass, e *topology.Edge, a, b *topology.Hop) {
 		related = append(related, relatedAt(e.Range, "the link: "+e.Why))
 	}
 	p.Report(Finding{Range: outer.Range, Related: related, Message: msg})
+}
+
+// timeoutAnswer is the status a client gets when hop kind k gives up
+// waiting for a response (docs/facts/issue9.md): nginx and the AWS load
+// balancers answer 504; Apache httpd's mod_proxy_http answers 502 ("Error
+// reading from remote server"), as the apache2 oracle shows.
+func timeoutAnswer(k topology.HopKind) string {
+	switch k {
+	case topology.KindApacheVHost, topology.KindApacheBackend:
+		return "a 502 Proxy Error"
+	case topology.KindNginxServer, topology.KindNginxLocation, topology.KindNginxUpstream, topology.KindIngressNginx,
+		topology.KindALB, topology.KindCLB, topology.KindTargetGroup, topology.KindIngressALB, topology.KindCloudFrontOrigin:
+		return "a 504"
+	}
+	return "an error"
 }

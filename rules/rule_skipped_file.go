@@ -7,11 +7,18 @@ var skippedFile = &Rule{
 	Title:    "a recognised file that hoplint does not lint, and why",
 	Severity: Info,
 	Doc: `Some files look like configuration hoplint reads but cannot be linted as they
-stand: a Helm chart template (` + "`{{ … }}`" + `) is not YAML until Helm renders it.
+stand: a Helm chart template (` + "`{{ … }}`" + `) is not YAML until Helm renders it,
+and an nginx template with start-up placeholders (` + "`{HTTP_INDEX_FILE}`" + `,
+` + "`${NGINX_PORT}`" + ` in the nginx image's ` + "`templates/*.template`" + `, Kong's
+` + "`${{VAR}}`" + ` and ` + "`> if …`" + ` lines) is not nginx until a script renders it.
 hoplint says so once per file instead of reporting parse errors, so that you
 know the file was not checked. Lint the rendered output instead:
 
-    helm template my-release ./chart > rendered.yaml && hoplint rendered.yaml`,
+    helm template my-release ./chart > rendered.yaml && hoplint rendered.yaml
+
+A file named on the command line that hoplint does not recognise as any of
+its formats (a haproxy.cfg, a README) is reported here too, once, rather
+than guessed at.`,
 	Run: func(p *Pass) { reportProblems(p, parsers.ProblemSkipped) },
 }
 

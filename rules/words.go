@@ -112,3 +112,35 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// fileNamesOnce drops the " (FILE)" that names a hop's file where the
+// reader already has it: the finding's own file, printed before the
+// message, and any file the message has already named once. Messages are
+// built from hop names, and a hop in the same file as the finding would
+// otherwise read "httpd.conf:2:1: Apache main server (httpd.conf) …".
+func fileNamesOnce(msg, primary string, isFile func(string) bool) string {
+	seen := map[string]bool{}
+	var b strings.Builder
+	for {
+		i := strings.Index(msg, " (")
+		if i < 0 {
+			b.WriteString(msg)
+			return b.String()
+		}
+		j := strings.IndexByte(msg[i+2:], ')')
+		if j < 0 {
+			b.WriteString(msg)
+			return b.String()
+		}
+		inner := msg[i+2 : i+2+j]
+		if isFile(inner) && (inner == primary || seen[inner]) {
+			b.WriteString(msg[:i])
+		} else {
+			if isFile(inner) {
+				seen[inner] = true
+			}
+			b.WriteString(msg[:i+2+j+1])
+		}
+		msg = msg[i+2+j+1:]
+	}
+}

@@ -82,7 +82,36 @@ func loadApache(part *Graph, files []*parsers.File, env *Env) {
 	ids := map[string]int{}
 	for _, c := range roots {
 		addApacheConfig(part, c, commented)
+		first := len(part.Hops)
 		buildApacheHops(part, c, version, ids)
+		if !mainLike(c) {
+			markApacheFragment(c, part.Hops[first:])
+		}
+	}
+}
+
+// markApacheFragment treats a root file that is not a main configuration
+// (a sites-available vhost, a conf.d snippet) as nginx fragments are: the
+// httpd.conf that includes it may set Timeout, ProxyTimeout,
+// KeepAliveTimeout and LimitRequestBody at server level, so a default is
+// not known to apply, and every finding says the file is a fragment.
+func markApacheFragment(c *apache.Config, hops []*Hop) {
+	note := c.File.Path + " is a fragment meant to be included; values set where it is included are unknown to hoplint"
+	for _, h := range hops {
+		h.Notes = append(h.Notes, note)
+		for _, d := range []*Duration{&h.KeepAlive, &h.ReadTimeout, &h.UpstreamTimeout} {
+			if d.IsDefault() && d.Name != "ttl" {
+				*d = Duration{Name: d.Name}
+			}
+		}
+		if h.UpstreamTimeout.Name == "Timeout" {
+			// ProxyTimeout not set here falls back to Timeout, but the
+			// including file may set ProxyTimeout at server level.
+			h.UpstreamTimeout = Duration{Name: "ProxyTimeout"}
+		}
+		if h.BodyLimit.IsDefault() {
+			h.BodyLimit = Size{Name: h.BodyLimit.Name}
+		}
 	}
 }
 
@@ -239,7 +268,10 @@ func buildApacheHops(part *Graph, c *apache.Config, version string, ids map[stri
 				if w != p {
 					why = fmt.Sprintf("%s in %s sends requests to %s, whose member %s is", p.D.String(), from.Name, p.Balancer, w.URL)
 				}
-				part.Link(&Edge{From: from, To: to, Why: why, Confidence: Reference, Range: p.D.Range})
+				// Within: the worker's wait (timeout=, else ProxyTimeout,
+				// else Timeout) is the virtual host's wait for that URL, one
+				// timer in one process, not a second, shorter one before it.
+				part.Link(&Edge{From: from, To: to, Why: why, Confidence: Reference, Range: p.D.Range, Within: true})
 			}
 		}
 	}

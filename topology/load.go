@@ -65,7 +65,7 @@ func Load(paths []string, cfg *config.Config, wd string) (*Graph, error) {
 			return nil, err
 		}
 	}
-	files, problems, err := parsers.Discover(paths, parsers.DiscoverOptions{Ignore: cfg.Ignore, WorkDir: wd})
+	files, problems, err := parsers.Discover(paths, parsers.DiscoverOptions{Ignore: cfg.Ignore, IgnoreBase: cfg.Dir(), WorkDir: wd})
 	if err != nil {
 		return nil, err
 	}

@@ -57,8 +57,19 @@ func TestNginxCorpus(t *testing.T) {
 				t.Errorf("%s: %s", key, p.Message)
 			}
 		}
+		explained := map[string]bool{}
+		for _, p := range g.Problems {
+			if p.Kind == parsers.ProblemParse || p.Kind == parsers.ProblemSkipped {
+				explained[p.Range.File] = true
+			}
+		}
 		for _, c := range g.Configs[parsers.FormatNginx] {
 			nc := c.(*topology.NginxConfig)
+			// No file is silently empty: a configuration with nothing read
+			// says why (a parse error, a template).
+			if len(nc.Directives) == 0 && !explained[nc.Main.Path] && strings.TrimSpace(stripComments(nc.Main.Data)) != "" {
+				t.Errorf("%s: read as empty nginx, with no finding saying why", nc.Main.Path)
+			}
 			for _, f := range nc.Files {
 				nginxFiles++
 				for _, never := range neverRead {
@@ -75,4 +86,14 @@ func TestNginxCorpus(t *testing.T) {
 	if nginxFiles < 40 {
 		t.Errorf("only %d nginx files read from the corpus; discovery or includes are broken", nginxFiles)
 	}
+}
+
+func stripComments(data []byte) string {
+	var b strings.Builder
+	for _, line := range strings.Split(string(data), "\n") {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			b.WriteString(t)
+		}
+	}
+	return b.String()
 }

@@ -71,6 +71,7 @@ func TestNginxOracle(t *testing.T) {
 			if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
 				t.Fatal(err)
 			}
+			shipStockFiles(t, dir, filepath.Dir(main))
 			conf := filepath.Join(dir, main)
 			cmd := exec.Command(bin, "-t", "-q", "-p", dir+"/", "-c", conf, "-e", "stderr", "-g", "pid "+filepath.Join(dir, "nginx.pid")+";")
 			out, err := cmd.CombinedOutput()
@@ -84,6 +85,29 @@ func TestNginxOracle(t *testing.T) {
 	}
 	if checked < 10 {
 		t.Errorf("only %d complete nginx fixtures found", checked)
+	}
+}
+
+// stockFiles are the files the nginx package installs beside nginx.conf.
+var stockFiles = []string{"mime.types", "fastcgi_params", "fastcgi.conf", "scgi_params", "uwsgi_params", "koi-utf", "koi-win", "win-utf"}
+
+// shipStockFiles puts the package's stock files in the fixture's conf
+// prefix where the fixture does not hold its own, as an installed nginx
+// has them: hoplint treats them as present, so the oracle must too.
+func shipStockFiles(t *testing.T, dir, confDir string) {
+	t.Helper()
+	for _, name := range stockFiles {
+		dst := filepath.Join(dir, confDir, name)
+		if _, err := os.Stat(dst); err == nil {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join("/etc/nginx", name))
+		if err != nil {
+			continue // not installed here; nginx -t then names the file
+		}
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -25,7 +25,7 @@ func cmdGraph(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return fail(stderr, fmt.Errorf("unknown format %q for graph (want text, mermaid or json)", *format))
 	}
-	cfg, err := loadConfig(*configFile)
+	cfg, err := loadConfig(*configFile, paths)
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -106,7 +106,7 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, fmt.Errorf("--fail-on: %w", err))
 		}
 	}
-	cfg, err := loadConfig(o.configFile)
+	cfg, err := loadConfig(o.configFile, paths)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -164,12 +164,26 @@ func writeReport(spec outputSpec, rep *report.Report, stdout io.Writer, noColor 
 	return f.Close()
 }
 
-func loadConfig(path string) (*config.Config, error) {
-	explicit := path != ""
-	if !explicit {
-		path = config.DefaultFile
+// loadConfig reads --config FILE, or the .hoplint.yml that config.Find
+// finds from the first linted path up to the repository root.
+func loadConfig(path string, paths []string) (*config.Config, error) {
+	if path != "" {
+		return config.Load(path, true)
 	}
-	return config.Load(path, explicit)
+	start := "."
+	if len(paths) > 0 {
+		start = paths[0]
+	}
+	found, root, err := config.Find(start)
+	if err != nil || found == "" {
+		return &config.Config{}, err
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, found); err == nil {
+			found = rel // errors name it as the user would
+		}
+	}
+	return config.LoadFile(found, root)
 }
 
 // sourceFunc serves file contents for snippets: discovered files from

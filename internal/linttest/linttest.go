@@ -70,7 +70,7 @@ func Extract(t testing.TB, ar *txtar.Archive, dir string) {
 }
 
 // Lint extracts an archive into a temporary directory and runs hoplint on
-// it as `hoplint .` would from that directory, with the archive's own
+// it as `hoplint .` (or `hoplint ARGS`, see Args) would from that directory, with the archive's own
 // .hoplint.yml if it has one.
 func Lint(t testing.TB, ar *txtar.Archive) ([]rules.Finding, *topology.Graph, string) {
 	t.Helper()
@@ -84,11 +84,22 @@ func Lint(t testing.TB, ar *txtar.Archive) ([]rules.Finding, *topology.Graph, st
 		}
 		cfg = c
 	}
-	g, err := topology.Load([]string{"."}, cfg, dir)
+	g, err := topology.Load(Args(ar), cfg, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return rules.Run(g, cfg, rules.Options{}), g, dir
+}
+
+// Args are the paths a case lints: those of an "args:" line in the
+// archive's comment (files named on the command line), else ".".
+func Args(ar *txtar.Archive) []string {
+	for _, line := range strings.Split(string(ar.Comment), "\n") {
+		if rest, ok := strings.CutPrefix(line, "args:"); ok {
+			return strings.Fields(rest)
+		}
+	}
+	return []string{"."}
 }
 
 // Expectations collects the want/related comments of an archive.

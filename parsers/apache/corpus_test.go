@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/hoplint/hoplint/parsers"
@@ -40,12 +41,25 @@ func TestCorpus(t *testing.T) {
 					t.Errorf("%s: %s", is.Range, is.Message)
 				}
 			}
+			// No file is silently empty: one with directives reads some.
+			if len(c.Directives) == 0 && hasDirectives(f.Data) {
+				t.Errorf("%s: read as empty Apache configuration", f.Path)
+			}
 		}
 	}
 	// h5bp: 24 files; httpd: 4 templates; netbox: 1.
 	if n < 29 {
 		t.Errorf("only %d Apache files found in the corpus; classification lost some", n)
 	}
+}
+
+func hasDirectives(data []byte) bool {
+	for _, line := range strings.Split(string(data), "\n") {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			return true
+		}
+	}
+	return false
 }
 
 // corpusDir is ../shared/corpus beside the repository (as

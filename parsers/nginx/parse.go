@@ -5,9 +5,7 @@
 package nginx
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -103,31 +101,15 @@ type Config struct {
 // what Load uses for each file, exported so that callers can find out which
 // files include which before deciding which ones are main files.
 func ParseFile(f *parsers.File) (*File, []parsers.Problem) {
-	opts := &crossplane.ParseOptions{
-		SingleFile:                true,
-		ParseComments:             true,
-		SkipDirectiveContextCheck: true,
-		StopParsingOnError:        false,
-		Open: func(string) (io.ReadCloser, error) {
-			return io.NopCloser(bytes.NewReader(f.Data)), nil
-		},
-	}
-	var problems []parsers.Problem
-	payload, err := parseSafely(f, opts)
-	if err != nil {
-		return &File{Src: f}, []parsers.Problem{{Kind: parsers.ProblemParse, Range: parsers.Range{File: f.Path, Start: f.At(1, 1, 1, 1).Start, End: f.At(1, 1, 1, 1).End}, Message: "cannot parse: " + err.Error()}}
+	if what, r, ok := templatePlaceholder(f); ok {
+		return &File{Src: f, Fragment: true}, []parsers.Problem{templateProblem(what, r)}
 	}
 	out := &File{Src: f}
-	for _, c := range payload.Config {
-		for _, e := range c.Errors {
-			line := 1
-			if e.Line != nil {
-				line = *e.Line
-			}
-			problems = append(problems, parsers.Problem{Kind: parsers.ProblemParse, Range: f.LineRange(line), Message: errorText(e.Error)})
-		}
-		out.Directives = convert(f, c.Parsed, out)
+	parsed, problems, err := parseRecovering(f)
+	if err != nil {
+		return out, []parsers.Problem{{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1), Message: "cannot parse: " + err.Error()}}
 	}
+	out.Directives = convert(f, parsed, out)
 	out.Fragment = true
 	for _, d := range out.Directives {
 		switch d.Name {
@@ -284,9 +266,12 @@ func (l *loader) problem(kind parsers.ProblemKind, d *Directive, msg string) {
 	l.c.Problems = append(l.c.Problems, parsers.Problem{Kind: kind, Range: d.Range, Message: msg})
 }
 
-// contentOnly are files distributions ship that hold only MIME types or
-// CGI parameters: when they are not in the linted tree nothing is lost, so
-// hoplint neither reports them nor treats their level as unknown.
+// contentOnly are the files every nginx package and the official image
+// ship in the conf prefix, holding only MIME types, CGI parameters or
+// charset maps: when they are not in the linted tree nothing the rules read
+// is lost, so hoplint neither reports them (nginx finds them at run time)
+// nor treats their level as unknown. When they are in the tree they are
+// read like any include.
 var contentOnly = map[string]bool{
 	"mime.types": true, "fastcgi_params": true, "fastcgi.conf": true, "uwsgi_params": true, "scgi_params": true, "koi-utf": true, "koi-win": true, "win-utf": true,
 }
@@ -350,6 +335,10 @@ func (l *loader) include(d *Directive, via []*Directive) (out []*Directive, ok b
 		f, err := l.parsed(m)
 		if err != nil {
 			switch {
+			case !isGlob && contentOnly[path.Base(filepath.ToSlash(pattern))]:
+				// Every nginx package and image ships it beside nginx.conf;
+				// a repository need not carry it.
+				return nil, true
 			case isGlob:
 				continue // a directory matched by the glob; nothing to read
 			case abs:
