@@ -23,7 +23,7 @@ const (
 	traefikSTDoc      = "https://doc.traefik.io/traefik/reference/routing-configuration/http/load-balancing/serverstransport/"
 
 	egVersion      = "v1.9"
-	ngfVersion     = "2.x, nginx's own default"
+	ngfVersion     = "2.x"
 	istioVersion   = "1.x"
 	traefikVersion = "v3"
 )
