@@ -232,7 +232,7 @@ func (x *gwIndex) routeHops(rt *kubernetes.Route) {
 		for i, rule := range rt.Rules {
 			suffix := fmt.Sprintf("/rules/%d", i)
 			if len(parents) > 1 {
-				suffix += "@" + p.gw.ID()
+				suffix += "@" + hopID(&p.gw.Object, "")
 			}
 			name := rt.Kind + " " + refName(&rt.Object)
 			if len(rt.Rules) > 1 {
