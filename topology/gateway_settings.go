@@ -17,7 +17,6 @@ const (
 	egClientDoc       = "https://gateway.envoyproxy.io/docs/api/extension_types/#httpclienttimeout"
 	egRouteTimeoutDoc = "https://gateway.envoyproxy.io/latest/tasks/traffic/http-timeouts/"
 	ngfClientDoc      = "https://docs.nginx.com/nginx-gateway-fabric/traffic-management/client-settings/"
-	ngfUpstreamDoc    = "https://docs.nginx.com/nginx-gateway-fabric/traffic-management/upstream-settings/"
 	istioDRDoc        = "https://istio.io/latest/docs/reference/config/networking/destination-rule/#ConnectionPoolSettings-HTTPSettings"
 	istioVSDoc        = "https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute"
 	traefikSTDoc      = "https://doc.traefik.io/traefik/reference/routing-configuration/http/load-balancing/serverstransport/"
@@ -321,22 +320,26 @@ func agree(ds []Duration) Duration {
 	return ds[0]
 }
 
-// ngfPool is NGINX Gateway Fabric's upstream pool toward one Service:
-// keep-alive is on by default (32 connections); an UpstreamSettingsPolicy
-// changes its timeout or switches it off with connections: 0.
-func (x *gwIndex) ngfPool(b svcRef, obj parsers.Range) Duration {
-	def := DefaultFor("UpstreamSettingsPolicy keepAlive.timeout", 60*time.Second, obj, &DefaultSource{Product: ImplNGF, Version: ngfVersion, URL: ngfUpstreamDoc})
+// ngfPool is NGINX Gateway Fabric's upstream pool toward one Service.
+// NGF reuses upstream connections only for upstreams whose
+// UpstreamSettingsPolicy sets keepAlive.connections above 0: for every
+// other upstream it sends "Connection: close" (getConnectionHeader in its
+// config generator), so nothing is pooled. A pooled upstream idles
+// keepAlive.timeout, else nginx's upstream keepalive_timeout of 60s.
+func (x *gwIndex) ngfPool(b svcRef, _ parsers.Range) Duration {
 	pol, _, _ := pick(x.targetingService("UpstreamSettingsPolicy", b))
 	if pol == nil {
-		return def
+		return Duration{Name: "UpstreamSettingsPolicy keepAlive.connections"}
 	}
-	if c, ok := pol.Fields["keepAlive.connections"]; ok && strings.TrimSpace(c.Value) == "0" {
+	c, ok := pol.Fields["keepAlive.connections"]
+	if n, err := strconv.Atoi(strings.TrimSpace(c.Value)); !ok || err != nil || n <= 0 {
 		return Duration{Name: policyName("keepAlive.connections", pol)} // no pool
 	}
 	if v, ok := pol.Fields["keepAlive.timeout"]; ok {
 		return x.duration(policyName("keepAlive.timeout", pol), v, true, false)
 	}
-	return def
+	return DefaultFor(policyName("keepAlive.timeout", pol), 60*time.Second, pol.NameRange,
+		&DefaultSource{Product: "nginx", Version: "all versions", URL: nginxUpstreamDoc + "#keepalive_timeout"})
 }
 
 func (x *gwIndex) targetingService(kind string, b svcRef) []*kubernetes.Policy {
