@@ -23,8 +23,9 @@ its own defaults, and the route inherits none of the Ingress's annotations:
 - ingress-nginx waits 60 s for a response (` + "`proxy-read-timeout`" + `); Envoy Gateway
   gives up after 15 s unless ` + "`timeouts.request`" + ` says otherwise, Istio and
   Traefik never do.
-- ingress-nginx refuses bodies above 1 MiB (` + "`proxy-body-size`" + `); Envoy Gateway,
-  Istio and Traefik set no body limit at all, NGINX Gateway Fabric keeps
+- ingress-nginx refuses bodies above 1 MiB (` + "`proxy-body-size`" + `); Envoy Gateway
+  (without a BackendTrafficPolicy ` + "`requestBuffer.limit`" + `) and Traefik (without a
+  Buffering middleware) set no body limit at all, NGINX Gateway Fabric keeps
   nginx's 1 MiB unless a ClientSettingsPolicy says otherwise.
 - ingress-nginx keeps idle upstream connections 60 s; Envoy Gateway and
   Istio keep them an hour, far beyond every app server's keep-alive.
@@ -117,7 +118,7 @@ func reportParity(p *Pass, ing *topology.Hop, at parsers.Range, rt *topology.Hop
 		changes = append(changes, fmt.Sprintf("the request-body limit goes from %s to %s", valueWords(a, topology.FormatSize), valueWords(b, topology.FormatSize)))
 		related = append(related, settingRelated(a, "the Ingress accepts "+topology.FormatSize(a.Value)+" here")...)
 		related = append(related, settingRelated(b, "the route accepts "+topology.FormatSize(b.Value)+" here")...)
-	case !b.Known() && gr.Impl != "" && gr.Impl != topology.ImplNGF && a.Value != topology.Unlimited:
+	case !b.Known() && (gr.Impl == topology.ImplEnvoyGateway || gr.Impl == topology.ImplTraefik) && a.Value != topology.Unlimited:
 		changes = append(changes, fmt.Sprintf("the request-body limit of %s has no counterpart: %s sets none unless configured, so bodies of any size now reach the backend", valueWords(a, topology.FormatSize), gr.Impl))
 		related = append(related, settingRelated(a, "the Ingress accepts "+topology.FormatSize(a.Value)+" here")...)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/resource"
+
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/kubernetes"
 )
@@ -67,6 +69,21 @@ func (x *gwIndex) duration(name string, v kubernetes.Str, bare, zeroOff bool) Du
 		d = Forever
 	}
 	return SetAt(name, d, v.Range)
+}
+
+// quantity reads a Kubernetes quantity ("10Mi", "500Ki", "1048576") as
+// a byte size.
+func (x *gwIndex) quantity(name string, v kubernetes.Str) Size {
+	q, err := resource.ParseQuantity(strings.TrimSpace(v.Value))
+	if err != nil || q.Sign() <= 0 {
+		if !x.reported[v.Range] {
+			x.reported[v.Range] = true
+			x.g.AddProblems(parsers.Problem{Kind: parsers.ProblemInvalid, Range: v.Range,
+				Message: fmt.Sprintf("%s %q is not a positive Kubernetes quantity; write it like \"10Mi\"", name, v.Value)})
+		}
+		return Size{Name: name}
+	}
+	return SetAt(name, q.Value(), v.Range)
 }
 
 // field is a policy value and the policy it came from.
@@ -242,6 +259,9 @@ func (x *gwIndex) routeSettings(h *Hop, rt *kubernetes.Route, rule kubernetes.Ro
 			if d := x.duration(policyName("timeout.http.maxConnectionDuration", v.pol), v.v, false, true); d.Known() && h.PoolIdle.Known() && d.Value < h.PoolIdle.Value {
 				h.PoolIdle = d
 			}
+		}
+		if v, ok := f["requestBuffer.limit"]; ok {
+			h.BodyLimit = x.quantity(policyName("requestBuffer.limit", v.pol), v.v)
 		}
 		switch v, ok := f["timeout.http.requestTimeout"]; {
 		case timeout.Known():

@@ -133,7 +133,7 @@ type Policy struct {
 var policyFields = map[string][]string{
 	"BackendTrafficPolicy": {
 		"timeout.http.connectionIdleTimeout", "timeout.http.maxConnectionDuration",
-		"timeout.http.requestTimeout", "tcpKeepalive.idleTime", "mergeType",
+		"timeout.http.requestTimeout", "tcpKeepalive.idleTime", "mergeType", "requestBuffer.limit",
 	},
 	"ClientTrafficPolicy": {
 		"timeout.http.idleTimeout", "timeout.http.requestReceivedTimeout", "connection.bufferLimit",
