@@ -190,8 +190,9 @@ func (x *gwIndex) gatewayHop(gw *kubernetes.Gateway) {
 
 // parent is a Gateway a route attaches to, and how.
 type parent struct {
-	gw  *kubernetes.Gateway
-	ref kubernetes.ParentRef
+	gw   *kubernetes.Gateway
+	ref  kubernetes.ParentRef
+	note string
 }
 
 func (x *gwIndex) parentsOf(rt *kubernetes.Route) []parent {
@@ -204,9 +205,19 @@ func (x *gwIndex) parentsOf(rt *kubernetes.Route) []parent {
 		if ns == "" {
 			ns = rt.NS()
 		}
-		for _, gw := range closest(rt.File.Path, x.gateways[ns+"/"+ref.Name]) {
-			out = append(out, parent{gw, ref})
+		gws := closest(rt.File.Path, x.gateways[ns+"/"+ref.Name])
+		if len(gws) == 0 {
+			continue
 		}
+		// Copies of one Gateway written in several files, none nearer the
+		// route than the others, are one object of the cluster: the first
+		// by path stands for it.
+		sort.SliceStable(gws, func(i, j int) bool { return gws[i].File.Path < gws[j].File.Path })
+		p := parent{gw: gws[0], ref: ref}
+		if len(gws) > 1 {
+			p.note = fmt.Sprintf("Gateway %s is written in %d files equally near the route; the copy in %s was used", refName(&gws[0].Object), len(gws), gws[0].File.Path)
+		}
+		out = append(out, p)
 	}
 	return out
 }
@@ -226,6 +237,9 @@ func (x *gwIndex) routeHops(rt *kubernetes.Route) {
 		if p.gw != nil {
 			gwHop = x.gwHops[p.gw]
 			impl, notes = x.implOf(p.gw)
+			if p.note != "" {
+				notes = append(notes, p.note)
+			}
 		} else {
 			notes = []string{fmt.Sprintf("none of the Gateways %s %s attaches to is among the linted files, so its implementation is unknown and none of its defaults is assumed", rt.Kind, refName(&rt.Object))}
 		}

@@ -81,7 +81,7 @@ nginx__nginx-gateway-fabric/examples/upstream-settings-policy/app.yaml:49 missin
 // links as hopSummary renders them.
 var corpusGatewayHops = `
 envoyproxy__gateway/examples/kubernetes | examples/kubernetes/quickstart.yaml#HTTPRoute/backend/rules/0 | pool=1h(default) timeout=15s(default) -> container backend of Deployment backend
-envoyproxy__gateway/examples/kubernetes | examples/kubernetes/quickstart.yaml#Gateway/eg | keepalive=1h(default) -> HTTPRoute default/example-route on Gateway eg (Envoy Gateway)
+envoyproxy__gateway/examples/kubernetes | examples/kubernetes/quickstart.yaml#Gateway/eg | keepalive=1h(default) -> HTTPRoute backend on Gateway eg (Envoy Gateway)
 envoyproxy__gateway/test/e2e/testdata | test/e2e/testdata/preserve-case.yaml#HTTPRoute/gateway-conformance-infra/preserve-case/rules/0 | -> container preserve-case of Deployment gateway-preserve-case-backend/preserve-case
 envoyproxy__gateway/test/e2e/testdata | test/e2e/testdata/btp-timeout.yaml#HTTPRoute/gateway-conformance-infra/http-btp-timeout/rules/0 |
 kubernetes-sigs__gateway-api/examples | examples/experimental/http-route-timeouts/timeout-example.yaml#HTTPRoute/timeout-example/rules/0 | timeout=2s(timeouts.backendRequest:17)
@@ -90,9 +90,9 @@ istio__istio/samples | samples/websockets/route.yaml#VirtualService/tornado/http
 `
 
 // Hand checks of the hop list:
-//   - quickstart: the Gateway's first link goes to admission-control.yaml's
-//     route, which names Gateway eg in the same namespace (the folder is read
-//     as one cluster). No BackendTrafficPolicy in the folder targets route backend, so
+//   - quickstart: its Gateway eg contains the route of the same file; the
+//     routes of the other examples name eg too, and take the first of its
+//     equally near copies by path (a note says so). No BackendTrafficPolicy in the folder targets route backend, so
 //     Envoy Gateway's 1 h idle and 15 s route timeout apply.
 //   - preserve-case and btp-timeout use gatewayClassName "{GATEWAY_CLASS_NAME}":
 //     no GatewayClass, no defaults, and the BackendTrafficPolicy of btp-timeout is
