@@ -241,7 +241,7 @@ func (x *gwIndex) routeHops(rt *kubernetes.Route) {
 				notes = append(notes, p.note)
 			}
 		} else {
-			notes = []string{fmt.Sprintf("none of the Gateways %s %s attaches to is among the linted files, so its implementation is unknown and none of its defaults is assumed", rt.Kind, refName(&rt.Object))}
+			notes = []string{x.unattachedNote(rt)}
 		}
 		for i, rule := range rt.Rules {
 			suffix := fmt.Sprintf("/rules/%d", i)
@@ -277,6 +277,16 @@ func (x *gwIndex) routeHops(rt *kubernetes.Route) {
 			}
 		}
 	}
+}
+
+// unattachedNote says why a route has no Gateway hop in front of it.
+func (x *gwIndex) unattachedNote(rt *kubernetes.Route) string {
+	for _, ref := range rt.ParentRefs {
+		if ref.Kind == "Service" {
+			return fmt.Sprintf("%s %s attaches to Service %s (mesh routing), which hoplint does not model, so no implementation defaults are assumed", rt.Kind, refName(&rt.Object), ref.Name)
+		}
+	}
+	return fmt.Sprintf("none of the Gateways %s %s attaches to is among the linted files, so its implementation is unknown and none of its defaults is assumed", rt.Kind, refName(&rt.Object))
 }
 
 func ruleLabel(r kubernetes.RouteRule, i int) string {
