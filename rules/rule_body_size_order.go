@@ -65,12 +65,19 @@ func runBodySizeOrder(p *Pass) {
 		// A location that inherits its server's limit carries the very
 		// same setting: one limit, reported once.
 		seen := map[parsers.Range]bool{}
+		defaulted := map[int64]bool{}
 		for _, b := range p.Graph.Parts(e.To) {
 			inner := b.BodyLimit
-			if !inner.Known() || inner.Value == topology.Unlimited || seen[inner.Range] {
+			if !inner.Known() || inner.Value == topology.Unlimited || seen[inner.Range] || defaulted[inner.Value] && inner.IsDefault() {
 				continue
 			}
 			seen[inner.Range] = true
+			if inner.IsDefault() {
+				// A location that inherits its server's default carries
+				// the same value at its own block: one finding, at the
+				// first part that relies on it.
+				defaulted[inner.Value] = true
+			}
 			if outer.Value != topology.Unlimited && inner.Value >= outer.Value {
 				continue
 			}

@@ -126,6 +126,12 @@ func loadApacheEmbedded(part *Graph, f *parsers.File, env *Env) []*Hop {
 	if env != nil && env.Config != nil {
 		version = env.Config.Version("apache")
 	}
+	return loadApacheEmbeddedVersion(part, f, version)
+}
+
+// loadApacheEmbeddedVersion is loadApacheEmbedded for a known httpd
+// version ("" when unknown): the version of the container's image.
+func loadApacheEmbeddedVersion(part *Graph, f *parsers.File, version string) []*Hop {
 	c := apache.Parse(f, apache.Options{Version: version, NoIncludes: true})
 	addApacheConfig(part, c, map[string]bool{})
 	return buildApacheHops(part, c, version, map[string]int{})

@@ -44,6 +44,7 @@ type k8sCluster struct {
 	embedded map[embeddedKey][]*Hop
 	// embeddedPick is the server of that configuration a container runs.
 	embeddedPick map[*kubernetes.Container]*Hop
+	pod          *podState // kubernetes_pod.go
 }
 
 func loadKubernetes(part *Graph, files []*parsers.File, env *Env) {

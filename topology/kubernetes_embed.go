@@ -2,7 +2,6 @@ package topology
 
 import (
 	"path"
-	"sort"
 	"strings"
 
 	"github.com/hoplint/hoplint/parsers"
@@ -127,36 +126,11 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 		return Duration{}, nil, false
 	}
 	var hops []*Hop
-	paths := make([]string, 0, len(files))
-	for p := range files {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		e := files[p]
-		if p != main && !strings.HasSuffix(p, ".conf") {
-			continue
-		}
-		if c.embedded == nil {
-			c.embedded = map[embeddedKey][]*Hop{}
-		}
-		hs, done := c.embedded[e]
-		if !done {
-			f := embeddedFile(e, format)
-			if format == parsers.FormatNginx {
-				hs = loadNginxEmbedded(c.part, f, c.env)
-			} else {
-				hs = loadApacheEmbedded(c.part, f, c.env)
-			}
-			c.embedded[e] = hs
-		}
-		pod := hopID(&w.Object, "")
-		for _, h := range c.configHops(hs) {
-			if len(h.Pods) == 0 || h.Pods[len(h.Pods)-1] != pod {
-				h.Pods = append(h.Pods, pod)
-			}
-		}
-		hops = append(hops, hs...)
+	if format == parsers.FormatNginx {
+		hops = c.podNginxHops(w, ct, files)
+		c.markPod(w, hops)
+	} else {
+		hops = c.podApacheHops(w, ct, files, main)
 	}
 	var servers []*Hop
 	for _, h := range hops {

@@ -21,6 +21,8 @@ type NginxConfig struct {
 	Model *nginx.Model
 	// Version is the nginx version from .hoplint.yml or an image tag; "" when unknown.
 	Version string
+	// VersionFrom says where Version was read.
+	VersionFrom string
 	// Hops maps the model's servers, locations and upstreams to their hops.
 	ServerHops   map[*nginx.Server]*Hop
 	LocationHops map[*nginx.Location]*Hop
@@ -155,13 +157,20 @@ func hasInclude(ds []*nginx.Directive) bool {
 }
 
 func addNginxConfig(part *Graph, c *nginx.Config, env *Env) []*Hop {
+	v := env.Config.Version("nginx")
+	return addNginxConfigVersion(part, c, imageVersion{v, "versions.nginx in .hoplint.yml"})
+}
+
+// addNginxConfigVersion builds the hops of c for nginx version v ("" when
+// unknown), saying where the version came from in the notes that use it.
+func addNginxConfigVersion(part *Graph, c *nginx.Config, v imageVersion) []*Hop {
 	part.AddProblems(c.Problems...)
 	for path, cs := range c.Comments {
 		part.AddComments(path, cs)
 	}
 	m := c.Build()
 	nc := &NginxConfig{
-		Config: c, Model: m, Version: env.Config.Version("nginx"),
+		Config: c, Model: m, Version: v.Version, VersionFrom: v.From,
 		ServerHops: map[*nginx.Server]*Hop{}, LocationHops: map[*nginx.Location]*Hop{}, UpstreamHops: map[*nginx.Upstream]*Hop{},
 	}
 	part.AddConfig(parsers.FormatNginx, nc)
@@ -344,7 +353,7 @@ func (b *nginxBuilder) upstreamHop(u *nginx.Upstream) *Hop {
 		n, err := nginx.ParseNumber(ka[0].Arg(0))
 		pooled = err == nil && n > 0
 	} else if at, known := AtLeast(b.nc.Version, "1.29.7"); known && at {
-		pooled, note = true, "nginx "+b.nc.Version+" pools upstream connections by default (keepalive 32 local since 1.29.7)"
+		pooled, note = true, "nginx "+b.nc.Version+" ("+b.nc.VersionFrom+") pools upstream connections by default (keepalive 32 local since 1.29.7)"
 	}
 	if pooled {
 		// The upstream keepalive_timeout is read from the upstream block

@@ -239,7 +239,9 @@ func confPrefix(main *File) string {
 func (l *loader) expand(ds []*Directive, via []*Directive) []*Directive {
 	out := make([]*Directive, 0, len(ds))
 	for _, d := range ds {
-		if d.Name == "include" && len(d.Args) == 1 && !d.IsBlock {
+		// An include the caller already marked unresolved (one naming a
+		// file of a container image) stays so and is not looked up here.
+		if d.Name == "include" && len(d.Args) == 1 && !d.IsBlock && !d.Unresolved {
 			got, ok := l.include(d, via)
 			out = append(out, got...)
 			if !ok {

@@ -1,0 +1,321 @@
+package topology
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/kubernetes"
+	"github.com/hoplint/hoplint/parsers/nginx"
+)
+
+// The nginx a pod runs: its configuration is the ConfigMap entries
+// mounted under /etc/nginx, put together the way nginx reads them from the
+// container's file system. An include names a path in the container, so
+// it is resolved against the mounted entries, never against the linted
+// tree; what no ConfigMap provides comes from the image.
+
+// Where the official nginx image keeps its stock files (docs/facts/pod.md).
+const (
+	nginxMainPath = nginxConfDir + "/nginx.conf"
+	nginxConfD    = nginxConfDir + "/conf.d"
+	nginxImageDoc = "https://hub.docker.com/_/nginx"
+)
+
+// podState is what the pod code caches across the workloads of one run.
+type podState struct {
+	// parsed holds each ConfigMap entry parsed as nginx once.
+	parsed map[embeddedKey]*nginx.File
+	// assembled holds the hops of each set of mounted entries, so that
+	// pods that mount the same ConfigMaps the same way share them.
+	assembled map[string]*podAssembly
+}
+
+type podAssembly struct {
+	servers []*Hop
+	version string
+}
+
+// imageVersion is the product version a container runs and where hoplint
+// read it: .hoplint.yml wins over the image tag; "latest", a tag without a
+// version or no tag leave it unknown.
+type imageVersion struct {
+	Version string
+	From    string
+}
+
+func (c *k8sCluster) imageVersion(product string, ct *kubernetes.Container) imageVersion {
+	if v := c.env.Config.Version(product); v != "" {
+		return imageVersion{v, "versions." + product + " in .hoplint.yml"}
+	}
+	if _, tag := imageName(ct.Image.Value); tag != "" {
+		return imageVersion{tag, fmt.Sprintf("the image tag %s of container %s", ct.Image.Value, ct.Name.Value)}
+	}
+	return imageVersion{}
+}
+
+func (v imageVersion) words(product string) string {
+	return fmt.Sprintf("%s %s, from %s", product, v.Version, v.From)
+}
+
+// wholeMounts returns the directories under dir that a container mounts a
+// whole ConfigMap on: they hide what the image has there.
+func wholeMounts(w *kubernetes.Workload, ct *kubernetes.Container, dir string) map[string]bool {
+	vols := map[string]bool{}
+	for _, v := range w.Pod.Volumes {
+		if v.ConfigMap != "" {
+			vols[v.Name] = true
+		}
+	}
+	out := map[string]bool{}
+	for _, m := range ct.VolumeMounts {
+		if vols[m.Name] && m.SubPath == "" && (m.MountPath == dir || strings.HasPrefix(m.MountPath, dir+"/")) {
+			out[path.Clean(m.MountPath)] = true
+		}
+	}
+	return out
+}
+
+// podNginxHops builds the nginx configuration a container runs from the
+// entries mounted under /etc/nginx (files maps container paths to them)
+// and returns its servers. The main file is a mounted nginx.conf, or the
+// image's stock one when only conf.d is mounted: it includes
+// /etc/nginx/conf.d/*.conf inside http {} and sets keepalive_timeout 65.
+func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Container, files map[string]embeddedKey) []*Hop {
+	if c.pod == nil {
+		c.pod = &podState{parsed: map[embeddedKey]*nginx.File{}, assembled: map[string]*podAssembly{}}
+	}
+	ver := c.imageVersion("nginx", ct)
+	key := assemblyKey(files)
+	if a, ok := c.pod.assembled[key]; ok {
+		if a.version != ver.Version && len(a.servers) > 0 {
+			a.servers[0].Notes = appendOnce(a.servers[0].Notes, "workloads that mount this configuration run different nginx versions; "+a.version+" was assumed")
+		}
+		return a.servers
+	}
+	a := &podAssembly{version: ver.Version}
+	c.pod.assembled[key] = a
+	p := &podNginx{c: c, files: files, whole: wholeMounts(w, ct, nginxConfDir)}
+	var main *nginx.File
+	stock := false
+	if e, ok := files[nginxMainPath]; ok {
+		pf := p.parse(e)
+		main = &nginx.File{Src: pf.Src, Directives: p.splice(pf.Directives, nil), Comments: pf.Comments, Fragment: pf.Fragment}
+	} else {
+		first := ""
+		for fp := range files {
+			if path.Dir(fp) == nginxConfD && strings.HasSuffix(fp, ".conf") && (first == "" || fp < first) {
+				first = fp
+			}
+		}
+		if first == "" {
+			return nil // nothing nginx reads: the image's own configuration runs
+		}
+		stock = true
+		e := files[first]
+		pf := p.parse(e)
+		inc := &nginx.Directive{Name: "include", Args: []string{nginxConfD + "/*.conf"}, File: pf.Src, Range: e.cm.Data[e.key].Range}
+		http := &nginx.Directive{Name: "http", IsBlock: true, File: pf.Src, Range: inc.Range, Block: p.splice([]*nginx.Directive{inc}, nil)}
+		main = &nginx.File{Src: pf.Src, Directives: []*nginx.Directive{http}}
+		p.note("nginx reads the mounted conf.d files through the image's stock /etc/nginx/nginx.conf, which includes /etc/nginx/conf.d/*.conf inside http {}")
+	}
+	cfg := nginx.Load(main, func(string) (*nginx.File, error) { return nil, fmt.Errorf("not in the linted tree") })
+	var kept []parsers.Problem
+	for _, pr := range cfg.Problems {
+		if pr.Kind != parsers.ProblemUnfollowed {
+			kept = append(kept, pr)
+		}
+	}
+	cfg.Problems = kept
+	cfg.Notes = append(cfg.Notes, p.notes...)
+	a.servers = addNginxConfigVersion(c.part, cfg, ver)
+	if stock {
+		for _, h := range c.configHops(a.servers) {
+			if h.Kind == KindNginxServer && h.KeepAlive.IsDefault() {
+				// No level below http sets it: the stock file's value holds.
+				src := &DefaultSource{Product: "nginx image (stock /etc/nginx/nginx.conf)", Version: "all versions", URL: nginxImageDoc}
+				h.KeepAlive = DefaultFor("keepalive_timeout", 65*time.Second, h.KeepAlive.Range, src)
+			}
+		}
+	}
+	return a.servers
+}
+
+func assemblyKey(files map[string]embeddedKey) string {
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	var b strings.Builder
+	for _, p := range paths {
+		fmt.Fprintf(&b, "%s=%p/%s\x00", p, files[p].cm, files[p].key)
+	}
+	return b.String()
+}
+
+func appendOnce(list []string, s string) []string {
+	for _, o := range list {
+		if o == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// podNginx resolves the includes of one container's nginx configuration.
+type podNginx struct {
+	c     *k8sCluster
+	files map[string]embeddedKey
+	whole map[string]bool
+	stack []embeddedKey
+	notes []string
+}
+
+func (p *podNginx) note(s string) { p.notes = appendOnce(p.notes, s) }
+
+// parse reads a ConfigMap entry as nginx once per run, reporting its
+// problems the first time.
+func (p *podNginx) parse(e embeddedKey) *nginx.File {
+	if pf, ok := p.c.pod.parsed[e]; ok {
+		return pf
+	}
+	pf, ps := nginx.ParseFile(embeddedFile(e, parsers.FormatNginx))
+	p.c.part.AddProblems(append(ps, nginx.Validate(pf)...)...)
+	p.c.pod.parsed[e] = pf
+	return pf
+}
+
+// splice replaces each include with the directives of the mounted entries
+// it names, at every level.
+func (p *podNginx) splice(ds []*nginx.Directive, via []*nginx.Directive) []*nginx.Directive {
+	out := make([]*nginx.Directive, 0, len(ds))
+	for _, d := range ds {
+		if d.Name == "include" && len(d.Args) == 1 && !d.IsBlock {
+			out = append(out, p.include(d, via)...)
+			continue
+		}
+		cp := *d
+		if len(via) > 0 {
+			cp.Via = via
+		}
+		if d.IsBlock {
+			cp.Block = p.splice(d.Block, via)
+		}
+		out = append(out, &cp)
+	}
+	return out
+}
+
+func (p *podNginx) include(d *nginx.Directive, via []*nginx.Directive) []*nginx.Directive {
+	pattern := d.Args[0]
+	unresolved := func(why string) []*nginx.Directive {
+		p.note("include " + pattern + " " + why + ", so the settings it holds are unknown")
+		cp := *d
+		cp.Via, cp.Unresolved = via, true
+		return []*nginx.Directive{&cp}
+	}
+	if strings.Contains(pattern, "$") {
+		return unresolved("uses a variable, which nginx does not expand there")
+	}
+	abs := path.Clean(pattern)
+	if !path.IsAbs(abs) {
+		abs = path.Join(nginxConfDir, abs)
+	}
+	var matches []string
+	for fp := range p.files {
+		if ok, _ := path.Match(abs, fp); ok {
+			matches = append(matches, fp)
+		}
+	}
+	sort.Strings(matches) // nginx reads glob matches in alphabetical order
+	if len(matches) == 0 {
+		switch {
+		case contentOnlyStock(path.Base(abs)):
+			return nil // MIME types and CGI parameters from the image
+		case strings.ContainsAny(abs, "*?[") && p.whole[path.Dir(abs)]:
+			return nil // the mounted directory holds nothing that matches
+		case strings.ContainsAny(abs, "*?[") && path.Dir(abs) == nginxConfD:
+			p.note("the image's stock /etc/nginx/conf.d/default.conf (a static server on port 80) is not mounted over and was not read")
+			return nil
+		}
+		return unresolved("names a file that no mounted ConfigMap provides (it comes from the image, or is missing)")
+	}
+	chain := append(append([]*nginx.Directive(nil), via...), d)
+	var out []*nginx.Directive
+	for _, m := range matches {
+		e := p.files[m]
+		cycle := false
+		for _, s := range p.stack {
+			cycle = cycle || s == e
+		}
+		if cycle {
+			p.c.part.AddProblems(parsers.Problem{Kind: parsers.ProblemParse, Range: d.Range,
+				Message: "include " + pattern + " includes " + m + " again from inside itself; nginx would fail to start"})
+			continue
+		}
+		p.stack = append(p.stack, e)
+		out = append(out, p.splice(p.parse(e).Directives, chain)...)
+		p.stack = p.stack[:len(p.stack)-1]
+	}
+	return out
+}
+
+// contentOnlyStock names the files every nginx image ships in /etc/nginx
+// that hold only MIME types, CGI parameters or charset maps.
+func contentOnlyStock(base string) bool {
+	switch base {
+	case "mime.types", "fastcgi_params", "fastcgi.conf", "uwsgi_params", "scgi_params", "koi-utf", "koi-win", "win-utf":
+		return true
+	}
+	return false
+}
+
+// markPod records that the hops of a configuration (and every hop inside
+// them) run in w's pod, whose loopback address they share.
+func (c *k8sCluster) markPod(w *kubernetes.Workload, servers []*Hop) {
+	pod := hopID(&w.Object, "")
+	for _, h := range c.configHops(servers) {
+		if len(h.Pods) == 0 || h.Pods[len(h.Pods)-1] != pod {
+			h.Pods = append(h.Pods, pod)
+		}
+	}
+}
+
+// podApacheHops parses each httpd configuration file a container mounts
+// (each entry once) with the httpd version of its image, and returns its
+// servers.
+func (c *k8sCluster) podApacheHops(w *kubernetes.Workload, ct *kubernetes.Container, files map[string]embeddedKey, main string) []*Hop {
+	ver := c.imageVersion("apache", ct)
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	var hops []*Hop
+	for _, p := range paths {
+		e := files[p]
+		if p != main && !strings.HasSuffix(p, ".conf") {
+			continue
+		}
+		if c.embedded == nil {
+			c.embedded = map[embeddedKey][]*Hop{}
+		}
+		hs, done := c.embedded[e]
+		if !done {
+			hs = loadApacheEmbeddedVersion(c.part, embeddedFile(e, parsers.FormatApache), ver.Version)
+			if ver.Version != "" {
+				for _, h := range c.configHops(hs) {
+					h.Notes = appendOnce(h.Notes, "httpd version "+ver.words("httpd"))
+				}
+			}
+			c.embedded[e] = hs
+		}
+		c.markPod(w, hs)
+		hops = append(hops, hs...)
+	}
+	return hops
+}
