@@ -58,7 +58,7 @@ func (c *k8sCluster) imageVersion(product string, ct *kubernetes.Container) imag
 }
 
 func (v imageVersion) words(product string) string {
-	return fmt.Sprintf("%s %s, from %s", product, v.Version, v.From)
+	return fmt.Sprintf("%s %s (from %s)", product, v.Version, v.From)
 }
 
 // wholeMounts returns the directories under dir that a container mounts a
@@ -132,6 +132,11 @@ func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Contain
 	cfg.Problems = kept
 	cfg.Notes = append(cfg.Notes, p.notes...)
 	a.servers = addNginxConfigVersion(c.part, cfg, ver)
+	for _, h := range c.configHops(a.servers) {
+		if sc := nginxScope(h.Config); sc != nil && sc.Opaque() {
+			h.Notes = append(h.Notes, p.unread...)
+		}
+	}
 	if stock {
 		for _, h := range c.configHops(a.servers) {
 			if h.Kind == KindNginxServer && h.KeepAlive.IsDefault() {
@@ -173,6 +178,9 @@ type podNginx struct {
 	whole map[string]bool
 	stack []embeddedKey
 	notes []string
+	// unread are the notes of includes not followed, for the hops whose
+	// levels hold one.
+	unread []string
 }
 
 func (p *podNginx) note(s string) { p.notes = appendOnce(p.notes, s) }
@@ -213,7 +221,7 @@ func (p *podNginx) splice(ds []*nginx.Directive, via []*nginx.Directive) []*ngin
 func (p *podNginx) include(d *nginx.Directive, via []*nginx.Directive) []*nginx.Directive {
 	pattern := d.Args[0]
 	unresolved := func(why string) []*nginx.Directive {
-		p.note("include " + pattern + " " + why + ", so the settings it holds are unknown")
+		p.unread = appendOnce(p.unread, "include "+pattern+" "+why+", so the settings it holds are unknown")
 		cp := *d
 		cp.Via, cp.Unresolved = via, true
 		return []*nginx.Directive{&cp}
@@ -309,7 +317,7 @@ func (c *k8sCluster) podApacheHops(w *kubernetes.Workload, ct *kubernetes.Contai
 			hs = loadApacheEmbeddedVersion(c.part, embeddedFile(e, parsers.FormatApache), ver.Version)
 			if ver.Version != "" {
 				for _, h := range c.configHops(hs) {
-					h.Notes = appendOnce(h.Notes, "httpd version "+ver.words("httpd"))
+					h.Notes = appendOnce(h.Notes, "assuming "+ver.words("httpd"))
 				}
 			}
 			c.embedded[e] = hs
@@ -318,4 +326,17 @@ func (c *k8sCluster) podApacheHops(w *kubernetes.Workload, ct *kubernetes.Contai
 		hops = append(hops, hs...)
 	}
 	return hops
+}
+
+// nginxScope is the configuration level behind an nginx hop.
+func nginxScope(c any) *nginx.Scope {
+	switch c := c.(type) {
+	case *nginx.Server:
+		return c.Scope
+	case *nginx.Location:
+		return c.Scope
+	case *nginx.Upstream:
+		return c.Scope
+	}
+	return nil
 }

@@ -233,6 +233,9 @@ func (b *nginxBuilder) notes() []string {
 // first argument), the default when no level sets it, or Unknown in a
 // fragment (the including file may set it).
 func (b *nginxBuilder) duration(sc *nginx.Scope, name string, def time.Duration, src *DefaultSource, obj parsers.Range) Duration {
+	if sc.Shadowed(name) {
+		return Duration{Name: name} // an include hoplint could not read may set it
+	}
 	if d := sc.Last(name); d != nil {
 		v, err := nginx.ParseTime(d.Arg(0), nginx.Millis)
 		if err != nil {
@@ -247,6 +250,9 @@ func (b *nginxBuilder) duration(sc *nginx.Scope, name string, def time.Duration,
 }
 
 func (b *nginxBuilder) size(sc *nginx.Scope, name string, def int64, src *DefaultSource, obj parsers.Range) Size {
+	if sc.Shadowed(name) {
+		return Size{Name: name}
+	}
 	if d := sc.Last(name); d != nil {
 		v, err := nginx.ParseSize(d.Arg(0), nginx.Offset)
 		if err != nil {
@@ -353,7 +359,7 @@ func (b *nginxBuilder) upstreamHop(u *nginx.Upstream) *Hop {
 		n, err := nginx.ParseNumber(ka[0].Arg(0))
 		pooled = err == nil && n > 0
 	} else if at, known := AtLeast(b.nc.Version, "1.29.7"); known && at {
-		pooled, note = true, "nginx "+b.nc.Version+" ("+b.nc.VersionFrom+") pools upstream connections by default (keepalive 32 local since 1.29.7)"
+		pooled, note = true, imageVersion{b.nc.Version, b.nc.VersionFrom}.words("nginx")+" pools upstream connections by default (keepalive 32 local since 1.29.7)"
 	}
 	if pooled {
 		// The upstream keepalive_timeout is read from the upstream block

@@ -65,6 +65,21 @@ func (s *Scope) Opaque() bool {
 	return false
 }
 
+// Shadowed reports whether a level nearer than the nearest one that sets
+// name holds an include hoplint could not follow: that include may set
+// name too, so the value found further out is not known to apply.
+func (s *Scope) Shadowed(name string) bool {
+	for sc := s; sc != nil; sc = sc.Parent {
+		if len(sc.Local(name)) > 0 {
+			return false
+		}
+		if sc.unresolved {
+			return true
+		}
+	}
+	return false
+}
+
 // Last returns the effective single-valued directive: the last one at the
 // nearest level that sets it (nginx rejects most duplicates; where it
 // accepts them, the last wins), or nil.
