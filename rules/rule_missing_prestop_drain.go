@@ -216,6 +216,7 @@ func runMissingPrestopDrain(p *Pass) {
 			})
 			continue
 		}
+		reportDrainOrder(p, from, cw, grace, graceWords, pc.Workload.Pod.TerminationGracePeriod.Range, c.PreStop)
 		if c.PreStopSleep >= grace {
 			p.Report(Finding{
 				Range:   c.PreStop,

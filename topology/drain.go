@@ -1,0 +1,42 @@
+package topology
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/hoplint/hoplint/parsers/kubernetes"
+	"github.com/hoplint/hoplint/parsers/terraform"
+)
+
+// DeregistrationDelay returns how long the load balancer behind hop h
+// keeps a deregistering target for in-flight requests, when the linted
+// files write it (docs/facts/drain.md): a Terraform target group's
+// deregistration_delay, or the AWS Load Balancer Controller's
+// deregistration_delay.timeout_seconds target-group attribute on an
+// Ingress. The AWS default (300 s) is not returned: it says nothing about
+// how long requests take.
+func DeregistrationDelay(h *Hop) (Duration, bool) {
+	switch c := h.Config.(type) {
+	case *terraform.TargetGroup:
+		if n, ok := c.DeregistrationDelay.Int(); ok && n >= 0 {
+			d := SetAt("deregistration_delay", time.Duration(n)*time.Second, c.DeregistrationDelay.Range)
+			d.Via = c.DeregistrationDelay.Via
+			return d, true
+		}
+	case *kubernetes.Ingress:
+		if h.Kind != KindIngressALB {
+			return Duration{}, false
+		}
+		const attr = "deregistration_delay.timeout_seconds"
+		a, ok := c.Annotations[albAnnotationPrefix+"target-group-attributes"]
+		if !ok {
+			return Duration{}, false
+		}
+		if v, has := attributes(a.Value)[attr]; has {
+			if n, err := strconv.Atoi(v); err == nil && n >= 0 && n <= 3600 {
+				return SetAt(attr, time.Duration(n)*time.Second, a.Range), true
+			}
+		}
+	}
+	return Duration{}, false
+}
