@@ -32,7 +32,14 @@ everyone has stopped sending to it:
           seconds: 10        # the sleep action (GA in Kubernetes 1.34); or exec: ["sleep", "10"]
 
 Keep the wait below ` + "`terminationGracePeriodSeconds`" + ` (30 by default), which
-counts the hook's time too. hoplint reports only containers that an Ingress,
+counts the hook's time too.
+
+The grace period must also outlast the load balancer's deregistration delay
+where the files set one (a Terraform target group's ` + "`deregistration_delay`" + `,
+the controller's ` + "`deregistration_delay.timeout_seconds`" + ` target-group
+attribute): the load balancer lets requests in flight to a deregistering
+target run that long, but the kubelet kills the pod when the grace period
+ends, cutting whatever is still running. hoplint reports only containers that an Ingress,
 a load balancer or another linted proxy sends traffic to; a proxy in the
 same pod (an nginx sidecar reaching the app on localhost) does not count, as
 it needs no endpoints and stops with the pod.`,
