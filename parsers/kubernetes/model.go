@@ -197,6 +197,10 @@ type ServicePort struct {
 	// the same as Port.
 	TargetPort string
 	Range      parsers.Range
+	// NodePort is the port every node opens for a NodePort or
+	// LoadBalancer Service (0 when not written: Kubernetes picks one).
+	NodePort      int
+	NodePortRange parsers.Range
 }
 
 // Ingress is a networking.k8s.io/v1 (or older v1beta1) Ingress.

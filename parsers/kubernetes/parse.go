@@ -564,9 +564,12 @@ func (r *reader) service(o Object, spec *yaml.Node) *Service {
 	_, ports := r.get(spec, "ports")
 	for _, p := range r.items(ports) {
 		n, _ := strconv.Atoi(r.field(p, "port").Value)
+		np := r.field(p, "nodePort")
+		node, _ := strconv.Atoi(np.Value)
 		s.Ports = append(s.Ports, ServicePort{
 			Name: r.field(p, "name").Value, Port: n,
 			TargetPort: r.field(p, "targetPort").Value, Range: r.at(p),
+			NodePort: node, NodePortRange: np.Range,
 		})
 	}
 	return s

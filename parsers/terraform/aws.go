@@ -123,6 +123,9 @@ type TargetGroup struct {
 	TargetType          Value
 	DeregistrationDelay Value
 	HealthCheckPath     Value
+	// TGName is the name attribute: the target group's name in AWS and in
+	// its ARN ("…:targetgroup/NAME/…").
+	TGName Value
 }
 
 // Attachment is an aws_lb_target_group_attachment.
@@ -205,7 +208,7 @@ var (
 			Blocks:     []hcl.BlockHeaderSchema{{Type: "action"}},
 		},
 		"aws_lb_target_group": {
-			Attributes: attrs("port", "protocol", "protocol_version", "target_type", "deregistration_delay"),
+			Attributes: attrs("name", "port", "protocol", "protocol_version", "target_type", "deregistration_delay"),
 			Blocks:     []hcl.BlockHeaderSchema{{Type: "health_check"}},
 		},
 		"aws_lb_target_group_attachment": {Attributes: attrs("target_group_arn", "target_id", "port")},
@@ -273,7 +276,7 @@ func (m *modInst) extract(r *resourceDecl) {
 		case "aws_lb_target_group":
 			tg := &TargetGroup{Object: obj, Port: e.value(a["port"]), Protocol: e.value(a["protocol"]),
 				ProtocolVersion: e.value(a["protocol_version"]), TargetType: e.value(a["target_type"]),
-				DeregistrationDelay: e.value(a["deregistration_delay"])}
+				DeregistrationDelay: e.value(a["deregistration_delay"]), TGName: e.value(a["name"])}
 			for _, b := range e.take(c.Blocks) {
 				if hc, _, _ := b.Body.PartialContent(healthCheckSchema); hc != nil {
 					tg.HealthCheckPath = e.value(hc.Attributes["path"])

@@ -292,7 +292,8 @@ func (m *modInst) registry(kind string, c *moduleCall, in instance, modPath stri
 				t := tgs.get(k)
 				tg := &TargetGroup{Object: base("aws_lb_target_group", strconv.Quote(k)),
 					ProtocolVersion: t.get("protocol_version").value(), TargetType: t.get("target_type").value(),
-					DeregistrationDelay: t.get("deregistration_delay").value(), HealthCheckPath: t.get("health_check").get("path").value()}
+					DeregistrationDelay: t.get("deregistration_delay").value(), HealthCheckPath: t.get("health_check").get("path").value(),
+					TGName: t.get("name").value()}
 				if tt, _ := tg.TargetType.Str(); tt != "lambda" {
 					tg.Port = orDefault(t.get("port").value(), defPort)
 					tg.Protocol = orDefault(t.get("protocol").value(), defProto)
