@@ -30,35 +30,46 @@ func (c *k8sCluster) mountedFiles(w *kubernetes.Workload, ct *kubernetes.Contain
 	}
 	for _, m := range ct.VolumeMounts {
 		v, ok := vols[m.Name]
-		if !ok || v.ConfigMap == "" || (m.MountPath != dir && !strings.HasPrefix(m.MountPath, dir+"/")) {
+		if !ok || (m.MountPath != dir && !strings.HasPrefix(m.MountPath, dir+"/")) {
 			continue
 		}
-		cms := closest(w.File.Path, c.configMaps[w.NS()+"/"+v.ConfigMap])
-		if len(cms) == 0 {
-			continue
+		srcs := v.Projected
+		if v.ConfigMap != "" {
+			srcs = append([]kubernetes.Volume{v}, srcs...)
 		}
-		cm := cms[0]
-		// Keys land at their own name, or where items: puts them.
-		files := map[string]string{}
-		for k := range cm.Data {
-			if len(v.Items) == 0 {
-				files[k] = k
-			} else if p, ok := v.Items[k]; ok {
-				files[k] = p
-			}
-		}
-		for k, rel := range files {
-			switch {
-			case m.SubPath != "":
-				if rel == m.SubPath {
-					out[m.MountPath] = embeddedKey{cm, k}
-				}
-			default:
-				out[path.Join(m.MountPath, rel)] = embeddedKey{cm, k}
-			}
+		for _, src := range srcs {
+			c.mountSource(w, m, src, out)
 		}
 	}
 	return out
+}
+
+// mountSource adds the entries of one ConfigMap source mounted by m.
+func (c *k8sCluster) mountSource(w *kubernetes.Workload, m kubernetes.VolumeMount, v kubernetes.Volume, out map[string]embeddedKey) {
+	cms := closest(w.File.Path, c.configMaps[w.NS()+"/"+v.ConfigMap])
+	if len(cms) == 0 {
+		return
+	}
+	cm := cms[0]
+	// Keys land at their own name, or where items: puts them.
+	files := map[string]string{}
+	for k := range cm.Data {
+		if len(v.Items) == 0 {
+			files[k] = k
+		} else if p, ok := v.Items[k]; ok {
+			files[k] = p
+		}
+	}
+	for k, rel := range files {
+		switch {
+		case m.SubPath != "":
+			if rel == m.SubPath {
+				out[m.MountPath] = embeddedKey{cm, k}
+			}
+		default:
+			out[path.Join(m.MountPath, rel)] = embeddedKey{cm, k}
+		}
+	}
 }
 
 // embeddedFile turns a ConfigMap entry into a File of its own whose

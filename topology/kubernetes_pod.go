@@ -66,7 +66,7 @@ func (v imageVersion) words(product string) string {
 func wholeMounts(w *kubernetes.Workload, ct *kubernetes.Container, dir string) map[string]bool {
 	vols := map[string]bool{}
 	for _, v := range w.Pod.Volumes {
-		if v.ConfigMap != "" {
+		if v.ConfigMap != "" || len(v.Projected) > 0 {
 			vols[v.Name] = true
 		}
 	}

@@ -156,6 +156,9 @@ type Volume struct {
 	ConfigMap string
 	// Items maps ConfigMap keys to the paths they are projected at.
 	Items map[string]string
+	// Projected lists the ConfigMap sources of a projected volume, each
+	// with its items.
+	Projected []Volume
 }
 
 // Resources is a container's resources: block.

@@ -419,14 +419,28 @@ func (r *reader) podSpec(spec *yaml.Node) PodSpec {
 	_, vols := r.get(spec, "volumes")
 	for _, v := range r.items(vols) {
 		vol := Volume{Name: r.field(v, "name").Value}
-		if cm := r.path(v, "configMap"); cm != nil {
-			vol.ConfigMap = r.field(cm, "name").Value
+		configMap := func(cm *yaml.Node) Volume {
+			out := Volume{Name: vol.Name, ConfigMap: r.field(cm, "name").Value}
 			_, items := r.get(cm, "items")
 			for _, it := range r.items(items) {
-				if vol.Items == nil {
-					vol.Items = map[string]string{}
+				if out.Items == nil {
+					out.Items = map[string]string{}
 				}
-				vol.Items[r.field(it, "key").Value] = r.field(it, "path").Value
+				out.Items[r.field(it, "key").Value] = r.field(it, "path").Value
+			}
+			return out
+		}
+		if cm := r.path(v, "configMap"); cm != nil {
+			vol = configMap(cm)
+		}
+		if pr := r.path(v, "projected"); pr != nil {
+			// A projected volume puts the keys of several sources in one
+			// directory.
+			_, srcs := r.get(pr, "sources")
+			for _, src := range r.items(srcs) {
+				if cm := r.path(src, "configMap"); cm != nil {
+					vol.Projected = append(vol.Projected, configMap(cm))
+				}
 			}
 		}
 		ps.Volumes = append(ps.Volumes, vol)
