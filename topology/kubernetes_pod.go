@@ -340,3 +340,58 @@ func nginxScope(c any) *nginx.Scope {
 	}
 	return nil
 }
+
+// podHops says which hops run inside which container, for `hoplint graph`:
+// the servers of the configuration a container runs, their locations, and
+// the upstreams and proxy pools those reach. under names the first
+// container (in graph order) each is shown under.
+type podHops struct {
+	parts map[*Hop][]*Hop
+	under map[*Hop]*Hop
+}
+
+func podInner(g *Graph) podHops {
+	out := podHops{parts: map[*Hop][]*Hop{}, under: map[*Hop]*Hop{}}
+	for _, c := range g.Hops {
+		if podContainerOf(c) == nil {
+			continue
+		}
+		var servers []*Hop
+		for _, e := range g.Out(c) {
+			if e.Within {
+				servers = append(servers, e.To)
+			}
+		}
+		if len(servers) == 0 {
+			continue
+		}
+		seen := map[*Hop]bool{c: true}
+		var list []*Hop
+		// Every server of the configuration runs in the container, not
+		// only the one its port reaches: start from all hops sharing the
+		// configuration's pods and file with the reached server.
+		for _, s := range servers {
+			for _, h := range g.Hops {
+				if h.File == s.File && h.SharesPod(c) && podContainerOf(h) == nil && !seen[h] && configKind(h.Kind) {
+					seen[h] = true
+					list = append(list, h)
+				}
+			}
+		}
+		out.parts[c] = list
+		for _, h := range list {
+			if out.under[h] == nil {
+				out.under[h] = c
+			}
+		}
+	}
+	return out
+}
+
+func configKind(k HopKind) bool {
+	switch k {
+	case KindNginxServer, KindNginxLocation, KindNginxUpstream, KindApacheVHost, KindApacheBackend:
+		return true
+	}
+	return false
+}

@@ -69,23 +69,18 @@ func settings(h *Hop) []*settingView {
 func RenderText(w io.Writer, g *Graph) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%d hops, %d links in %d files\n", len(g.Hops), len(g.Edges), len(g.Files))
+	inner := podInner(g)
 	for _, h := range g.Hops {
-		fmt.Fprintf(bw, "\n%s  [%s]\n  id %s\n  at %s\n", h.Name, h.Kind, h.ID, h.Range)
-		for _, s := range settings(h) {
-			where := s.Where
-			if s.Prov == "default" {
-				where = s.From
+		if inner.under[h] != nil {
+			continue // printed under the container that runs it
+		}
+		writeHop(bw, h, "")
+		for _, in := range inner.parts[h] {
+			if inner.under[in] == h {
+				writeHop(bw, in, "    ")
+			} else {
+				fmt.Fprintf(bw, "\n    runs %s (shown under %s)\n", in.Name, inner.under[in].Name)
 			}
-			fmt.Fprintf(bw, "  %-20s %-10s %s (%s)\n", s.Label, s.Value, s.Name, where)
-		}
-		for _, l := range h.Listen {
-			fmt.Fprintf(bw, "  listens on           :%d\n", l.Port)
-		}
-		for _, t := range h.Targets {
-			fmt.Fprintf(bw, "  forwards to          %s\n", t.URL)
-		}
-		for _, n := range h.Notes {
-			fmt.Fprintf(bw, "  note: %s\n", n)
 		}
 	}
 	if len(g.Edges) > 0 {
@@ -95,6 +90,27 @@ func RenderText(w io.Writer, g *Graph) error {
 		fmt.Fprintf(bw, "  %s → %s\n    %s: %s\n", e.From.Name, e.To.Name, e.Confidence, e.Why)
 	}
 	return bw.Flush()
+}
+
+// writeHop prints one hop and its settings, indented.
+func writeHop(bw *bufio.Writer, h *Hop, indent string) {
+	fmt.Fprintf(bw, "\n%s%s  [%s]\n%s  id %s\n%s  at %s\n", indent, h.Name, h.Kind, indent, h.ID, indent, h.Range)
+	for _, s := range settings(h) {
+		where := s.Where
+		if s.Prov == "default" {
+			where = s.From
+		}
+		fmt.Fprintf(bw, "%s  %-20s %-10s %s (%s)\n", indent, s.Label, s.Value, s.Name, where)
+	}
+	for _, l := range h.Listen {
+		fmt.Fprintf(bw, "%s  listens on           :%d\n", indent, l.Port)
+	}
+	for _, t := range h.Targets {
+		fmt.Fprintf(bw, "%s  forwards to          %s\n", indent, t.URL)
+	}
+	for _, n := range h.Notes {
+		fmt.Fprintf(bw, "%s  note: %s\n", indent, n)
+	}
 }
 
 // RenderMermaid prints a Mermaid flowchart, readable on GitHub as is.
