@@ -50,15 +50,10 @@ func applySuppressions(g *topology.Graph, fs []Finding, enabled func(string) boo
 		}
 		sups = append(sups, &suppression{Suppression: s})
 	}
-	// Index by file so that matching stays linear in the number of findings.
-	byFile := map[string][]*suppression{}
-	for _, s := range sups {
-		byFile[s.Range.File] = append(byFile[s.Range.File], s)
-	}
-
+	idx := indexSuppressions(sups)
 	out := fs[:0]
 	for _, f := range fs {
-		if !suppressed(f, byFile[f.Range.File]) {
+		if !idx.suppress(f) {
 			out = append(out, f)
 		}
 	}
@@ -88,18 +83,71 @@ func applySuppressions(g *topology.Graph, fs []Finding, enabled func(string) boo
 	return out
 }
 
-func suppressed(f Finding, sups []*suppression) bool {
-	hit := false
+// suppressionIndex finds the suppressions covering a line in constant time
+// per location: matching is linear in the findings, whatever the number of
+// suppressions (a generated file may hold thousands).
+type suppressionIndex struct {
+	byLine    map[string]map[int][]*suppression
+	wholeFile map[string][]*suppression
+	// wide holds suppressions covering many lines (a Kubernetes object's
+	// annotation covers the whole object); indexing each of their lines
+	// would cost as much as the file is long, so they are scanned.
+	wide map[string][]*suppression
+}
+
+// wideSpan is the number of lines above which a suppression is scanned
+// instead of indexed line by line.
+const wideSpan = 64
+
+func indexSuppressions(sups []*suppression) *suppressionIndex {
+	idx := &suppressionIndex{byLine: map[string]map[int][]*suppression{}, wholeFile: map[string][]*suppression{}, wide: map[string][]*suppression{}}
 	for _, s := range sups {
-		if !s.WholeFile && (f.Range.Start.Line < s.From || f.Range.Start.Line > s.To) {
-			continue
-		}
-		for _, id := range s.Rules {
-			if id == f.Rule {
-				s.used = true
-				hit = true
+		file := s.Range.File
+		switch {
+		case s.WholeFile:
+			idx.wholeFile[file] = append(idx.wholeFile[file], s)
+		case s.To-s.From >= wideSpan:
+			idx.wide[file] = append(idx.wide[file], s)
+		default:
+			lines := idx.byLine[file]
+			if lines == nil {
+				lines = map[int][]*suppression{}
+				idx.byLine[file] = lines
+			}
+			for l := s.From; l <= s.To; l++ {
+				lines[l] = append(lines[l], s)
 			}
 		}
+	}
+	return idx
+}
+
+// suppress reports whether a suppression silences f, marking every one that
+// does as used. A cross-file finding is silenced by a suppression at any of
+// its locations, primary or related, so the team owning either file can
+// mark it in its own file.
+func (idx *suppressionIndex) suppress(f Finding) bool {
+	hit := false
+	mark := func(cands []*suppression, line int, ranged bool) {
+		for _, s := range cands {
+			if ranged && (line < s.From || line > s.To) {
+				continue
+			}
+			for _, id := range s.Rules {
+				if id == f.Rule {
+					s.used = true
+					hit = true
+				}
+			}
+		}
+	}
+	for _, rg := range f.Locations() {
+		mark(idx.wholeFile[rg.File], 0, false)
+		if rg.Start.Line < 1 {
+			continue
+		}
+		mark(idx.byLine[rg.File][rg.Start.Line], 0, false)
+		mark(idx.wide[rg.File], rg.Start.Line, true)
 	}
 	return hit
 }
