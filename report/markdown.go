@@ -21,7 +21,7 @@ func Markdown(w io.Writer, r *Report) error {
 		fmt.Fprintf(bw, "### hoplint: no findings\n\n%d files, %d hops, %d links.\n", s.Files, s.Hops, s.Edges)
 	} else {
 		fmt.Fprintf(bw, "### hoplint: %d errors, %d warnings, %d infos\n\nIn %d files (%d hops, %d links).\n\n", s.Errors, s.Warnings, s.Infos, s.Files, s.Hops, s.Edges)
-		bw.WriteString("| severity | rule | where | finding |\n|---|---|---|---|\n")
+		fmt.Fprint(bw, "| severity | rule | where | finding |\n|---|---|---|---|\n")
 		for _, f := range r.Findings {
 			msg := mdCell(f.Message)
 			for _, rel := range f.Related {
@@ -34,7 +34,7 @@ func Markdown(w io.Writer, r *Report) error {
 		fmt.Fprintf(bw, "\n#### The path these findings touch\n\nHops in a file with a finding are outlined; dotted links are assumed.\n\n```mermaid\n%s```\n", mdFence(r.Path))
 	}
 	if len(r.Notes) > 0 {
-		bw.WriteString("\n")
+		fmt.Fprintln(bw)
 		for _, n := range r.Notes {
 			fmt.Fprintf(bw, "> %s\n", mdCell(n))
 		}

@@ -241,6 +241,10 @@ func isControl(c rune) bool {
 	return false
 }
 
+// Visible is visible for callers outside the package (the Mermaid picture
+// of hop names taken from config values).
+func Visible(s string) string { return visible(s) }
+
 // visible renders control characters from config values as escapes (\n,
 // \r, \x1b, \u202e), so that a value cannot end a line of output, colour
 // the terminal or start a workflow command ("\n::error file=…") that GitHub

@@ -135,18 +135,14 @@ func firstParagraph(doc string) string {
 
 // SARIF writes a SARIF 2.1.0 log with the full rule catalog.
 func SARIF(w io.Writer, r *Report) error {
-	log, err := r.sarifLog()
-	if err != nil {
+	if err := r.sarifLog().PrettyWrite(w); err != nil {
 		return err
 	}
-	if err := log.PrettyWrite(w); err != nil {
-		return err
-	}
-	_, err = io.WriteString(w, "\n")
+	_, err := io.WriteString(w, "\n")
 	return err
 }
 
-func (r *Report) sarifLog() (*sarif.Report, error) {
+func (r *Report) sarifLog() *sarif.Report {
 	run := sarif.NewRunWithInformationURI("hoplint", "https://github.com/hoplint/hoplint")
 	driver := run.Tool.Driver
 	if r.Version != "" {
@@ -196,5 +192,5 @@ func (r *Report) sarifLog() (*sarif.Report, error) {
 	}
 	log := sarif.NewReport()
 	log.AddRun(run)
-	return log, nil
+	return log
 }

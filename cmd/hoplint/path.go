@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hoplint/hoplint/report"
 	"github.com/hoplint/hoplint/rules"
 	"github.com/hoplint/hoplint/topology"
 )
@@ -44,6 +45,7 @@ func pathPicture(g *topology.Graph, fs []rules.Finding) string {
 	}
 	sub := &topology.Graph{}
 	var marked []string
+	copies := map[*topology.Hop]*topology.Hop{}
 	left := 0
 	for _, h := range g.Hops {
 		if !keep[h] {
@@ -56,15 +58,18 @@ func pathPicture(g *topology.Graph, fs []rules.Finding) string {
 		if touched[h] {
 			marked = append(marked, fmt.Sprintf("h%d", len(sub.Hops)))
 		}
-		sub.Hops = append(sub.Hops, h)
-	}
-	in := map[*topology.Hop]bool{}
-	for _, h := range sub.Hops {
-		in[h] = true
+		// A copy whose name, taken from config values, cannot break a
+		// line of the flowchart.
+		c := *h
+		c.Name = report.Visible(h.Name)
+		copies[h] = &c
+		sub.Hops = append(sub.Hops, &c)
 	}
 	for _, e := range g.Edges {
-		if in[e.From] && in[e.To] {
-			sub.Edges = append(sub.Edges, e)
+		if from, to := copies[e.From], copies[e.To]; from != nil && to != nil {
+			ec := *e
+			ec.From, ec.To = from, to
+			sub.Edges = append(sub.Edges, &ec)
 		}
 	}
 	var b bytes.Buffer
