@@ -83,40 +83,39 @@ func applySuppressions(g *topology.Graph, fs []Finding, enabled func(string) boo
 	return out
 }
 
-// suppressionIndex finds the suppressions covering a line in constant time
-// per location: matching is linear in the findings, whatever the number of
-// suppressions (a generated file may hold thousands).
+// suppressionIndex finds the suppressions covering a line without
+// scanning them all: matching stays linear in the findings whatever the
+// number of suppressions (a generated file may hold thousands, and a
+// Kubernetes file one annotation per object). Suppressions are filed under
+// every bucket of bucketLines lines they cover; a line looks at its own
+// bucket only.
 type suppressionIndex struct {
-	byLine    map[string]map[int][]*suppression
+	buckets   map[string]map[int][]*suppression
 	wholeFile map[string][]*suppression
-	// wide holds suppressions covering many lines (a Kubernetes object's
-	// annotation covers the whole object); indexing each of their lines
-	// would cost as much as the file is long, so they are scanned.
-	wide map[string][]*suppression
 }
 
-// wideSpan is the number of lines above which a suppression is scanned
-// instead of indexed line by line.
-const wideSpan = 64
+// bucketLines trades index size (a suppression covering a whole object
+// is filed once per bucket it spans) against candidates per lookup.
+const bucketLines = 64
 
 func indexSuppressions(sups []*suppression) *suppressionIndex {
-	idx := &suppressionIndex{byLine: map[string]map[int][]*suppression{}, wholeFile: map[string][]*suppression{}, wide: map[string][]*suppression{}}
+	idx := &suppressionIndex{buckets: map[string]map[int][]*suppression{}, wholeFile: map[string][]*suppression{}}
 	for _, s := range sups {
 		file := s.Range.File
-		switch {
-		case s.WholeFile:
+		if s.WholeFile {
 			idx.wholeFile[file] = append(idx.wholeFile[file], s)
-		case s.To-s.From >= wideSpan:
-			idx.wide[file] = append(idx.wide[file], s)
-		default:
-			lines := idx.byLine[file]
-			if lines == nil {
-				lines = map[int][]*suppression{}
-				idx.byLine[file] = lines
-			}
-			for l := s.From; l <= s.To; l++ {
-				lines[l] = append(lines[l], s)
-			}
+			continue
+		}
+		if s.To < s.From {
+			continue
+		}
+		b := idx.buckets[file]
+		if b == nil {
+			b = map[int][]*suppression{}
+			idx.buckets[file] = b
+		}
+		for k := s.From / bucketLines; k <= s.To/bucketLines; k++ {
+			b[k] = append(b[k], s)
 		}
 	}
 	return idx
@@ -146,8 +145,7 @@ func (idx *suppressionIndex) suppress(f Finding) bool {
 		if rg.Start.Line < 1 {
 			continue
 		}
-		mark(idx.byLine[rg.File][rg.Start.Line], 0, false)
-		mark(idx.wide[rg.File], rg.Start.Line, true)
+		mark(idx.buckets[rg.File][rg.Start.Line/bucketLines], rg.Start.Line, true)
 	}
 	return hit
 }
