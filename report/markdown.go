@@ -9,6 +9,11 @@ import (
 	"github.com/hoplint/hoplint/rules"
 )
 
+// markdownTableBudget keeps the summary under GitHub's limit of 1 MiB per
+// step summary (a larger one is dropped whole), with room for the picture.
+// https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#adding-a-job-summary
+var markdownTableBudget = 768 << 10
+
 // Markdown writes a summary for people reading a pull request: a headline
 // with the counts, a table of every finding with its related locations,
 // and a Mermaid picture of the part of the request path the findings
@@ -22,12 +27,19 @@ func Markdown(w io.Writer, r *Report) error {
 	} else {
 		fmt.Fprintf(bw, "### hoplint: %d errors, %d warnings, %d infos\n\nIn %d files (%d hops, %d links).\n\n", s.Errors, s.Warnings, s.Infos, s.Files, s.Hops, s.Edges)
 		fmt.Fprint(bw, "| severity | rule | where | finding |\n|---|---|---|---|\n")
-		for _, f := range r.Findings {
+		written := 0
+		for i, f := range r.Findings {
 			msg := mdCell(f.Message)
 			for _, rel := range f.Related {
 				msg += "<br>↳ " + mdCell(r.loc(rel.Range)) + ": " + mdCell(rel.Message)
 			}
-			fmt.Fprintf(bw, "| %s | [%s](%s#%s) | %s | %s |\n", mdSeverity(f.Severity), f.Rule, docsURL, f.Rule, mdCell(r.loc(f.Range)), msg)
+			row := fmt.Sprintf("| %s | [%s](%s#%s) | %s | %s |\n", mdSeverity(f.Severity), f.Rule, docsURL, f.Rule, mdCell(r.loc(f.Range)), msg)
+			if written+len(row) > markdownTableBudget {
+				fmt.Fprintf(bw, "\n%d more findings are not in this table: GitHub refuses a step summary over 1 MiB. The SARIF upload and `--format json` have them all.\n", len(r.Findings)-i)
+				break
+			}
+			written += len(row)
+			fmt.Fprint(bw, row)
 		}
 	}
 	if r.Path != "" && len(r.Findings) > 0 {

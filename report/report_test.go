@@ -281,3 +281,13 @@ func TestJSONColumnsAndShape(t *testing.T) {
 		t.Errorf("JSON columns %v", loc)
 	}
 }
+
+func TestMarkdownStaysUnderGitHubLimit(t *testing.T) {
+	old := markdownTableBudget
+	markdownTableBudget = 300
+	defer func() { markdownTableBudget = old }()
+	out := render(t, "markdown", sample())
+	if strings.Count(out, "| 🔴 error |")+strings.Count(out, "| 🟠 warning |") >= 3 || !strings.Contains(out, "more findings are not in this table") {
+		t.Errorf("table not cut at the budget:\n%s", out)
+	}
+}
