@@ -10,6 +10,19 @@ trap 'rm -rf "$work"' EXIT
 
 fail() { echo "action_test: $*" >&2; exit 1; }
 
+# action.yml passes every input to the script as INPUT_<NAME> and runs
+# the script this test runs (pre-commit brings python3 and PyYAML).
+python3 - "$repo/action.yml" <<'PY' || fail "action.yml does not match scripts/action.sh"
+import sys, yaml
+a = yaml.safe_load(open(sys.argv[1]))
+assert a["runs"]["using"] == "composite"
+run = [s for s in a["runs"]["steps"] if s.get("id") == "run"][0]
+assert "scripts/action.sh" in run["run"], run["run"]
+for name in a["inputs"]:
+    env = "INPUT_" + name.upper().replace("-", "_")
+    assert run["env"].get(env) == "${{ inputs.%s }}" % name, (name, env)
+PY
+
 (cd "$repo" && go build -o "$work/hoplint" ./cmd/hoplint)
 export HOPLINT="$work/hoplint"
 
