@@ -52,6 +52,16 @@ func TestEmptyPath(t *testing.T) {
 	if code, out, _ := runIn(t, dir, "--allow-empty", "docs"); code != 0 || !strings.Contains(out, "no findings in 0 files") {
 		t.Errorf("--allow-empty: exit %d %q", code, out)
 	}
+	// Every path must hold something: a good one does not cover an empty one.
+	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte("events {}\nhttp {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runIn(t, dir, "nginx.conf", "docs"); code != 2 || !strings.Contains(errs, "under docs;") {
+		t.Errorf("one empty path of two: exit %d, stderr %q", code, errs)
+	}
+	if code, _, errs := runIn(t, dir, "nginx.conf", "."); code != 0 {
+		t.Errorf("two paths with files: exit %d, stderr %q", code, errs)
+	}
 }
 
 // TestUnreadableFile pins the documented behaviour: a file hoplint cannot

@@ -184,10 +184,50 @@ func lint(o *lintOptions, paths []string) (*lintResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(g.Files) == 0 && len(g.Problems) == 0 && !o.allowEmpty {
-		return nil, fmt.Errorf("no file that hoplint reads (nginx, Apache httpd, Terraform, Kubernetes, OpenAPI) under %s; check the path, or pass --allow-empty", strings.Join(paths, " "))
+	if !o.allowEmpty {
+		if empty := emptyPaths(g, paths, wd); len(empty) > 0 {
+			return nil, fmt.Errorf("no file that hoplint reads (nginx, Apache httpd, Terraform, Kubernetes, OpenAPI) under %s; check the path, or pass --allow-empty", strings.Join(empty, " "))
+		}
 	}
 	return &lintResult{g: g, wd: wd, findings: rules.Run(g, cfg, ropts)}, nil
+}
+
+// emptyPaths lists the path arguments under which hoplint found nothing
+// to read, neither a file nor one it could not read: each path must count,
+// so that "hoplint infra/ ngnix/" does not pass on infra/ alone.
+func emptyPaths(g *topology.Graph, paths []string, wd string) []string {
+	var seen []string
+	for _, f := range g.Files {
+		seen = append(seen, f.Abs)
+	}
+	for _, p := range g.Problems {
+		if p.Range.File != "" {
+			seen = append(seen, absPath(wd, p.Range.File))
+		}
+	}
+	var empty []string
+	for _, p := range paths {
+		abs := absPath(wd, p)
+		found := false
+		for _, s := range seen {
+			if parsers.Within(abs, s) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			empty = append(empty, p)
+		}
+	}
+	return empty
+}
+
+func absPath(wd, p string) string {
+	p = filepath.FromSlash(p)
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(wd, p)
+	}
+	return filepath.Clean(p)
 }
 
 // filter applies --baseline and --new-from-rev.
