@@ -182,3 +182,18 @@ func TestShopFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestPathPicture: the summary's picture holds the hops the finding points
+// at and their neighbours, outlined, and leaves out an unrelated server in the same file.
+func TestPathPicture(t *testing.T) {
+	alb := "resource \"aws_lb\" \"web\" {\n  idle_timeout = 75\n}\nresource \"aws_lb_target_group\" \"web\" {\n  port     = 8080\n  protocol = \"HTTP\"\n}\nresource \"aws_lb_listener\" \"http\" {\n  load_balancer_arn = aws_lb.web.arn\n  port              = 80\n  default_action {\n    type             = \"forward\"\n    target_group_arn = aws_lb_target_group.web.arn\n  }\n}\n"
+	dir := writeTree(t, map[string]string{
+		"alb.tf":     alb,
+		"nginx.conf": "events {}\nhttp {\n    server {\n        listen 8080;\n        keepalive_timeout 75s;\n    }\n    server {\n        listen 9090;\n        server_name unrelated.example.com;\n    }\n}\n",
+	})
+	_, out, _ := runIn(t, dir, "--format", "markdown")
+	pic := out[strings.Index(out, "```mermaid"):]
+	if !strings.Contains(pic, "nginx default server (port 8080)") || !strings.Contains(pic, "ALB aws_lb.web") || strings.Contains(pic, "unrelated") || !strings.Contains(pic, "class h") {
+		t.Errorf("picture:\n%s", pic)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/report"
 	"github.com/hoplint/hoplint/rules"
 	"github.com/hoplint/hoplint/topology"
@@ -15,20 +16,46 @@ import (
 const maxPictureHops = 40
 
 // pathPicture draws, as a Mermaid flowchart, the part of the request path
-// the findings touch: every hop declared in a file a finding points into,
-// the hops linked to those, and the links between them. Hops in a file
-// with a finding are outlined. It returns "" when no finding touches a hop.
+// the findings touch: the hops a finding points at (its declaration, its
+// proxy line, or the line of one of its settings), the links a finding
+// points at, and the hops one link away, so the picture shows what sits
+// on either side. A finding that points at no hop's line (a parse error)
+// touches the hops declared in its file. Touched hops are outlined. It
+// returns "" when no finding touches a hop.
 func pathPicture(g *topology.Graph, fs []rules.Finding) string {
-	files := map[string]bool{}
-	for _, f := range fs {
-		for _, rg := range f.Locations() {
-			files[rg.File] = true
+	type at struct {
+		file string
+		line int
+	}
+	byLine := map[at][]*topology.Hop{}
+	add := func(h *topology.Hop, rg parsers.Range) {
+		if rg.File != "" && rg.Start.Line > 0 {
+			byLine[at{rg.File, rg.Start.Line}] = append(byLine[at{rg.File, rg.Start.Line}], h)
 		}
 	}
-	touched := map[*topology.Hop]bool{}
+	byFile := map[string][]*topology.Hop{}
 	for _, h := range g.Hops {
-		if files[h.Range.File] || files[h.File] {
-			touched[h] = true
+		byFile[h.Range.File] = append(byFile[h.Range.File], h)
+		for _, rg := range []parsers.Range{h.Range, h.Proxy, h.KeepAlive.Range, h.BodyLimit.Range, h.ReadTimeout.Range, h.PoolIdle.Range, h.UpstreamTimeout.Range} {
+			add(h, rg)
+		}
+	}
+	for _, e := range g.Edges {
+		add(e.From, e.Range)
+		add(e.To, e.Range)
+	}
+	touched := map[*topology.Hop]bool{}
+	for _, f := range fs {
+		hit := false
+		for _, rg := range f.Locations() {
+			for _, h := range byLine[at{rg.File, rg.Start.Line}] {
+				touched[h], hit = true, true
+			}
+		}
+		if !hit {
+			for _, h := range byFile[f.Range.File] {
+				touched[h] = true
+			}
 		}
 	}
 	if len(touched) == 0 {
