@@ -192,7 +192,10 @@ func TestPathPicture(t *testing.T) {
 		"nginx.conf": "events {}\nhttp {\n    server {\n        listen 8080;\n        keepalive_timeout 75s;\n    }\n    server {\n        listen 9090;\n        server_name unrelated.example.com;\n    }\n}\n",
 	})
 	_, out, _ := runIn(t, dir, "--format", "markdown")
-	pic := out[strings.Index(out, "```mermaid"):]
+	_, pic, ok := strings.Cut(out, "```mermaid")
+	if !ok {
+		t.Fatalf("no picture:\n%s", out)
+	}
 	if !strings.Contains(pic, "nginx default server (port 8080)") || !strings.Contains(pic, "ALB aws_lb.web") || strings.Contains(pic, "unrelated") || !strings.Contains(pic, "class h") {
 		t.Errorf("picture:\n%s", pic)
 	}
