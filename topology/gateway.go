@@ -386,6 +386,9 @@ func (x *gwIndex) linkBackendRef(h *Hop, rt *kubernetes.Route, b kubernetes.Back
 	if b.Group != "" && b.Group != "core" || b.Kind != "" && b.Kind != "Service" {
 		return // an implementation's own backend kind
 	}
+	if zeroWeight(b) {
+		return // weight 0: no request goes there
+	}
 	ns := b.Namespace
 	if ns == "" {
 		ns = rt.NS()
@@ -490,4 +493,9 @@ func serviceName(host, ns string) (string, string, bool) {
 		return parts[0], parts[1], true
 	}
 	return clusterDNSName(host)
+}
+
+// zeroWeight reports a backendRef that receives no requests ("weight: 0").
+func zeroWeight(b kubernetes.BackendRef) bool {
+	return b.Weight.Set && strings.TrimSpace(b.Weight.Value) == "0"
 }
