@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/topology"
 )
 
@@ -61,11 +62,15 @@ func runBodySizeOrder(p *Pass) {
 		if !outer.Known() {
 			continue
 		}
+		// A location that inherits its server's limit carries the very
+		// same setting: one limit, reported once.
+		seen := map[parsers.Range]bool{}
 		for _, b := range p.Graph.Parts(e.To) {
 			inner := b.BodyLimit
-			if !inner.Known() || inner.Value == topology.Unlimited {
+			if !inner.Known() || inner.Value == topology.Unlimited || seen[inner.Range] {
 				continue
 			}
+			seen[inner.Range] = true
 			if outer.Value != topology.Unlimited && inner.Value >= outer.Value {
 				continue
 			}

@@ -56,6 +56,13 @@ func shortName(h *topology.Hop) string {
 		return "ingress-nginx"
 	case topology.KindService:
 		return "the Service"
+	case topology.KindGateway, topology.KindGatewayRoute:
+		if r, ok := h.Config.(*topology.GatewayRoute); ok && r.Impl != "" {
+			return r.Impl
+		}
+		return "the gateway"
+	case topology.KindIngress:
+		return "the ingress controller"
 	}
 	return "the app server"
 }

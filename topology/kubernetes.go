@@ -42,6 +42,8 @@ type k8sCluster struct {
 	// embedded holds the hops of each ConfigMap entry parsed as nginx or
 	// httpd configuration, so that an entry mounted by many pods is read once.
 	embedded map[embeddedKey][]*Hop
+	// embeddedPick is the server of that configuration a container runs.
+	embeddedPick map[*kubernetes.Container]*Hop
 }
 
 func loadKubernetes(part *Graph, files []*parsers.File, env *Env) {
@@ -216,6 +218,12 @@ func (c *k8sCluster) workloadHops(w *kubernetes.Workload) {
 		}
 		c.part.AddHop(h)
 		c.containerHops[w] = append(c.containerHops[w], h)
+		if s := c.embeddedPick[ct]; s != nil {
+			// The server runs inside the container: its locations' timeouts
+			// and limits are the container's.
+			c.part.Link(&Edge{From: h, To: s, Within: true, Confidence: Reference, Range: s.Range,
+				Why: s.Name + " is the configuration " + h.Name + " runs"})
+		}
 	}
 }
 

@@ -183,5 +183,9 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 	if pick == nil {
 		return Duration{}, []string{"several servers in the mounted configuration; none listens on a declared container port"}, true
 	}
+	if c.embeddedPick == nil {
+		c.embeddedPick = map[*kubernetes.Container]*Hop{}
+	}
+	c.embeddedPick[ct] = pick
 	return pick.KeepAlive, nil, true
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/tools/txtar"
+
 	"github.com/hoplint/hoplint/parsers"
 )
 
@@ -13,6 +15,16 @@ import (
 // panic or hang, and every range it reports must lie inside the file.
 func FuzzParse(f *testing.F) {
 	seeds, _ := filepath.Glob("../../testdata/kubernetes/*.txtar")
+	// The Gateway API cases, file by file, so that mutations start from
+	// valid routes and policies.
+	gw, _ := filepath.Glob("../../testdata/gateway/*.txtar")
+	for _, s := range gw {
+		if ar, err := txtar.ParseFile(s); err == nil {
+			for _, file := range ar.Files {
+				f.Add(file.Data)
+			}
+		}
+	}
 	for _, s := range seeds {
 		if data, err := os.ReadFile(s); err == nil {
 			f.Add(data)

@@ -355,7 +355,9 @@ func (res *Result) object(r *reader, m *yaml.Node, rng parsers.Range) {
 		tgb.TargetType = r.field(spec, "targetType")
 		obj = tgb
 	default:
-		obj = &Other{Object: o}
+		if obj = r.gatewayObject(o, spec); obj == nil {
+			obj = &Other{Object: o}
+		}
 	}
 	res.Objects = append(res.Objects, obj)
 }

@@ -1,0 +1,501 @@
+package topology
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/kubernetes"
+)
+
+// The Gateway API and the implementations that serve it. The Kubernetes
+// loader reads the objects; this linker turns them into hops once every
+// Service and container hop exists: a Gateway hop (the implementation,
+// with its documented defaults) and, for every rule of a route attached
+// to it, a route hop inside it that forwards to the pods of the Services
+// the rule names. Policies (Envoy Gateway, NGINX Gateway Fabric, Istio,
+// Traefik) fill the settings of the hop they attach to.
+
+func init() { RegisterLinker("gateway-api", linkGateways) }
+
+// Hop kinds of the Gateway API and of the routing objects of its
+// implementations.
+const (
+	// KindGateway is a Gateway (or an Istio ingress Gateway) served by its
+	// implementation.
+	KindGateway HopKind = "gateway"
+	// KindGatewayRoute is one rule of an HTTPRoute or GRPCRoute, one http
+	// route of an Istio VirtualService or one route of a Traefik
+	// IngressRoute.
+	KindGatewayRoute HopKind = "gateway-route"
+)
+
+// The implementations hoplint knows the defaults of.
+const (
+	ImplEnvoyGateway = "Envoy Gateway"
+	ImplNGF          = "NGINX Gateway Fabric"
+	ImplIstio        = "Istio"
+	ImplTraefik      = "Traefik"
+)
+
+// gatewayControllers maps a GatewayClass controllerName to its
+// implementation (docs/facts/gateway.md).
+var gatewayControllers = map[string]string{
+	"gateway.envoyproxy.io/gatewayclass-controller": ImplEnvoyGateway,
+	"gateway.nginx.org/nginx-gateway-controller":    ImplNGF,
+	"istio.io/gateway-controller":                   ImplIstio,
+	"traefik.io/gateway-controller":                 ImplTraefik,
+}
+
+// GatewayRoute is the typed config behind a route hop, for rules that
+// compare what a route serves (migration-parity).
+type GatewayRoute struct {
+	// Impl is the implementation serving the route; "" when unknown.
+	Impl string
+	// Object is the route (HTTPRoute, GRPCRoute, VirtualService, IngressRoute).
+	Object *kubernetes.Object
+	// Hosts and Paths the rule serves; no hosts means any host.
+	Hosts []string
+	Paths []string
+	// Range is the rule's.
+	Range parsers.Range
+}
+
+// gwIndex is every Gateway API and implementation object of the linted
+// files, indexed by namespace and name.
+type gwIndex struct {
+	g        *Graph
+	classes  map[string][]*kubernetes.GatewayClass
+	gateways map[string][]*kubernetes.Gateway
+	routes   []*kubernetes.Route
+	grants   map[string][]*kubernetes.ReferenceGrant
+	// policies by kind, then by namespace.
+	policies map[string]map[string][]*kubernetes.Policy
+	vss      []*kubernetes.VirtualService
+	istioGWs map[string][]*kubernetes.IstioGateway
+	irs      []*kubernetes.IngressRoute
+	ingClass map[string][]*kubernetes.IngressClass
+	// services maps "namespace/name" to Service hops.
+	services map[string][]*Hop
+	gwHops   map[*kubernetes.Gateway]*Hop
+	// reported keeps a bad value that many routes share from being
+	// reported once per route.
+	reported map[parsers.Range]bool
+	// namespaces maps a linted Namespace object's name to its labels.
+	namespaces map[string]map[string]kubernetes.Str
+}
+
+func linkGateways(g *Graph, _ *Env) {
+	x := &gwIndex{
+		g: g, classes: map[string][]*kubernetes.GatewayClass{}, gateways: map[string][]*kubernetes.Gateway{},
+		grants: map[string][]*kubernetes.ReferenceGrant{}, policies: map[string]map[string][]*kubernetes.Policy{},
+		istioGWs: map[string][]*kubernetes.IstioGateway{}, ingClass: map[string][]*kubernetes.IngressClass{},
+		services: map[string][]*Hop{}, gwHops: map[*kubernetes.Gateway]*Hop{}, reported: map[parsers.Range]bool{}, namespaces: map[string]map[string]kubernetes.Str{},
+	}
+	found := false
+	for _, o := range g.Configs[parsers.FormatKubernetes] {
+		found = x.index(o) || found
+	}
+	if !found {
+		return
+	}
+	for _, h := range g.Hops {
+		if s, ok := h.Config.(*kubernetes.Service); ok {
+			x.services[s.NS()+"/"+s.Name] = append(x.services[s.NS()+"/"+s.Name], h)
+		}
+	}
+	for _, list := range x.gateways {
+		for _, gw := range list {
+			x.gatewayHop(gw)
+		}
+	}
+	for _, rt := range x.routes {
+		x.routeHops(rt)
+	}
+	x.istioHops()
+	x.traefikHops()
+}
+
+// index files one object; it reports whether the object is one of ours.
+func (x *gwIndex) index(o any) bool {
+	switch o := o.(type) {
+	case *kubernetes.GatewayClass:
+		x.classes[o.Name] = append(x.classes[o.Name], o)
+	case *kubernetes.Gateway:
+		x.gateways[o.NS()+"/"+o.Name] = append(x.gateways[o.NS()+"/"+o.Name], o)
+	case *kubernetes.Route:
+		x.routes = append(x.routes, o)
+	case *kubernetes.ReferenceGrant:
+		x.grants[o.NS()] = append(x.grants[o.NS()], o)
+	case *kubernetes.Policy:
+		if x.policies[o.Kind] == nil {
+			x.policies[o.Kind] = map[string][]*kubernetes.Policy{}
+		}
+		x.policies[o.Kind][o.NS()] = append(x.policies[o.Kind][o.NS()], o)
+	case *kubernetes.VirtualService:
+		x.vss = append(x.vss, o)
+	case *kubernetes.IstioGateway:
+		x.istioGWs[o.NS()+"/"+o.Name] = append(x.istioGWs[o.NS()+"/"+o.Name], o)
+	case *kubernetes.IngressRoute:
+		x.irs = append(x.irs, o)
+	case *kubernetes.IngressClass:
+		x.ingClass[o.Name] = append(x.ingClass[o.Name], o)
+		return false
+	case *kubernetes.Ingress:
+		return true // a Traefik Ingress may need its ServersTransport
+	case *kubernetes.Other:
+		if o.Kind == "Namespace" && o.Group() == "" {
+			x.namespaces[o.Name] = o.Labels
+		}
+		return false
+	default:
+		return false
+	}
+	return true
+}
+
+// implOf tells which implementation serves a Gateway, from its
+// GatewayClass's controllerName; "" with the reason when hoplint cannot
+// tell, and then no default of any implementation is assumed.
+func (x *gwIndex) implOf(gw *kubernetes.Gateway) (string, []string) {
+	class := gw.ClassName.Value
+	classes := closest(gw.File.Path, x.classes[class])
+	if len(classes) == 0 {
+		return "", []string{fmt.Sprintf("GatewayClass %q is not among the linted files, so the implementation serving Gateway %s is unknown and none of its defaults is assumed", class, refName(&gw.Object))}
+	}
+	ctl := classes[0].ControllerName.Value
+	for _, c := range classes[1:] {
+		if c.ControllerName.Value != ctl {
+			return "", []string{fmt.Sprintf("the copies of GatewayClass %s name different controllers, so the implementation of Gateway %s is unknown and none of its defaults is assumed", class, refName(&gw.Object))}
+		}
+	}
+	if impl, ok := gatewayControllers[ctl]; ok {
+		return impl, nil
+	}
+	return "", []string{fmt.Sprintf("GatewayClass %s names controller %q, which hoplint does not know, so no implementation defaults are assumed; only values written in the routes are used", class, ctl)}
+}
+
+func (x *gwIndex) gatewayHop(gw *kubernetes.Gateway) {
+	impl, notes := x.implOf(gw)
+	h := &Hop{
+		ID: hopID(&gw.Object, ""), Kind: KindGateway, File: gw.File.Path, Range: gw.NameRange,
+		Config: gw, Notes: notes, Name: "Gateway " + refName(&gw.Object),
+	}
+	if impl != "" {
+		h.Name = impl + " for Gateway " + refName(&gw.Object)
+	}
+	for _, l := range gw.Listeners {
+		if l.Port > 0 {
+			h.Listen = append(h.Listen, Listen{Host: l.Hostname, Port: l.Port, Range: l.Range})
+		}
+	}
+	x.gatewaySettings(h, gw, impl)
+	x.g.AddHop(h)
+	x.gwHops[gw] = h
+}
+
+// parent is a Gateway a route attaches to, and how.
+type parent struct {
+	gw   *kubernetes.Gateway
+	ref  kubernetes.ParentRef
+	note string
+}
+
+// parentsOf resolves a route's parentRefs to linted Gateways; refused
+// counts the Gateways that exist but do not accept the route.
+func (x *gwIndex) parentsOf(rt *kubernetes.Route) (out []parent, refused int) {
+	for _, ref := range rt.ParentRefs {
+		if ref.Kind != "" && ref.Kind != "Gateway" || ref.Group != "" && ref.Group != kubernetes.GatewayAPIGroup {
+			continue // a ListenerSet or a Service (mesh routing): not modelled
+		}
+		ns := ref.Namespace
+		if ns == "" {
+			ns = rt.NS()
+		}
+		gws := closest(rt.File.Path, x.gateways[ns+"/"+ref.Name])
+		if len(gws) == 0 {
+			continue
+		}
+		// Copies of one Gateway written in several files, none nearer the
+		// route than the others, are one object of the cluster: the first
+		// by path stands for it.
+		sort.SliceStable(gws, func(i, j int) bool { return gws[i].File.Path < gws[j].File.Path })
+		p := parent{gw: gws[0], ref: ref}
+		if ns != rt.NS() {
+			allowed, note := x.crossNamespaceAllowed(gws[0], ref, rt.NS())
+			if !allowed {
+				x.g.AddProblems(parsers.Problem{Kind: parsers.ProblemInvalid, Range: ref.Range,
+					Message: fmt.Sprintf("%s %s attaches to Gateway %s in another namespace, but no listener of that Gateway%s allows routes from namespace %s (allowedRoutes.namespaces.from defaults to Same): the Gateway does not accept the route, so it serves no traffic. Allow the route's namespace in the listener's allowedRoutes.namespaces (from: All, or a Selector that matches it), or move the route to namespace %s.",
+						rt.Kind, refName(&rt.Object), refName(&gws[0].Object), sectionWords(ref.SectionName), rt.NS(), gws[0].NS())})
+				refused++
+				continue
+			}
+			p.note = note
+		}
+		if len(gws) > 1 {
+			p.note = strings.TrimPrefix(p.note+"; "+fmt.Sprintf("Gateway %s is written in %d files equally near the route; the copy in %s was used", refName(&gws[0].Object), len(gws), gws[0].File.Path), "; ")
+		}
+		out = append(out, p)
+	}
+	return out, refused
+}
+
+func (x *gwIndex) routeHops(rt *kubernetes.Route) {
+	parents, refused := x.parentsOf(rt)
+	if len(parents) == 0 && refused > 0 {
+		return // no Gateway accepts it: the route carries no traffic
+	}
+	if len(parents) == 0 {
+		parents = []parent{{}}
+	}
+	hosts := make([]string, 0, len(rt.Hostnames))
+	for _, h := range rt.Hostnames {
+		hosts = append(hosts, h.Value)
+	}
+	for _, p := range parents {
+		var gwHop *Hop
+		impl, notes := "", []string(nil)
+		if p.gw != nil {
+			gwHop = x.gwHops[p.gw]
+			impl, notes = x.implOf(p.gw)
+			if p.note != "" {
+				notes = append(notes, p.note)
+			}
+		} else {
+			notes = []string{x.unattachedNote(rt)}
+		}
+		for i, rule := range rt.Rules {
+			suffix := fmt.Sprintf("/rules/%d", i)
+			if len(parents) > 1 {
+				suffix += "@" + hopID(&p.gw.Object, "")
+			}
+			name := rt.Kind + " " + refName(&rt.Object)
+			if len(rt.Rules) > 1 {
+				name += " rule " + ruleLabel(rule, i)
+			}
+			if p.gw != nil {
+				name += " on Gateway " + refName(&p.gw.Object)
+				if impl != "" {
+					name += " (" + impl + ")"
+				}
+			}
+			h := &Hop{
+				ID: hopID(&rt.Object, suffix), Kind: KindGatewayRoute, Name: name, File: rt.File.Path, Range: rule.Range,
+				Notes:  append([]string(nil), notes...),
+				Config: &GatewayRoute{Impl: impl, Object: &rt.Object, Hosts: hosts, Paths: rulePaths(rule.Paths), Range: rule.Range},
+			}
+			if len(rule.BackendRefs) > 0 {
+				h.Proxy = rule.BackendRefs[0].Range
+			}
+			x.routeSettings(h, rt, rule, p, impl)
+			x.g.AddHop(h)
+			if gwHop != nil {
+				x.g.Link(&Edge{From: gwHop, To: h, Within: true, Confidence: Reference, Range: p.ref.Range,
+					Why: fmt.Sprintf("%s %s attaches to Gateway %s (parentRefs)", rt.Kind, refName(&rt.Object), refName(&p.gw.Object))})
+			}
+			for _, b := range rule.BackendRefs {
+				x.linkBackendRef(h, rt, b)
+			}
+		}
+	}
+}
+
+// crossNamespaceAllowed tells whether a listener of gw (the one the
+// parentRef's sectionName names, else any) accepts routes from namespace
+// ns: from All, or a Selector. A Selector is checked against the labels of
+// the linted Namespace object (plus kubernetes.io/metadata.name, which
+// Kubernetes sets on every namespace); one hoplint cannot confirm (no
+// Namespace object, labels added outside the manifests, matchExpressions)
+// is taken as matching, with a note. Only a Gateway that accepts nothing
+// from other namespaces (from Same, the default) refuses the route.
+func (x *gwIndex) crossNamespaceAllowed(gw *kubernetes.Gateway, ref kubernetes.ParentRef, ns string) (bool, string) {
+	note := ""
+	for _, l := range gw.Listeners {
+		if ref.SectionName != "" && l.Name != ref.SectionName {
+			continue
+		}
+		switch l.AllowedFrom {
+		case "All":
+			return true, ""
+		case "Selector":
+			if x.selects(l, ns) {
+				return true, ""
+			}
+			note = fmt.Sprintf("assuming the allowedRoutes namespace selector of Gateway %s listener %s matches namespace %s", refName(&gw.Object), l.Name, ns)
+		}
+	}
+	return note != "", note
+}
+
+// selects reports whether listener l's namespace selector surely matches
+// namespace ns.
+func (x *gwIndex) selects(l kubernetes.GatewayListener, ns string) bool {
+	if l.AllowedExpr {
+		return false
+	}
+	labels := x.namespaces[ns] // nil when no Namespace object is linted
+
+	for k, v := range l.AllowedLabels {
+		if k == "kubernetes.io/metadata.name" && v.Value == ns {
+			continue
+		}
+		if got, ok := labels[k]; !ok || got.Value != v.Value {
+			return false
+		}
+	}
+	return true
+}
+
+func sectionWords(section string) string {
+	if section == "" {
+		return ""
+	}
+	return " (listener " + section + ")"
+}
+
+// unattachedNote says why a route has no Gateway hop in front of it.
+func (x *gwIndex) unattachedNote(rt *kubernetes.Route) string {
+	for _, ref := range rt.ParentRefs {
+		if ref.Kind == "Service" {
+			return fmt.Sprintf("%s %s attaches to Service %s (mesh routing), which hoplint does not model, so no implementation defaults are assumed", rt.Kind, refName(&rt.Object), ref.Name)
+		}
+	}
+	return fmt.Sprintf("none of the Gateways %s %s attaches to is among the linted files, so its implementation is unknown and none of its defaults is assumed", rt.Kind, refName(&rt.Object))
+}
+
+func ruleLabel(r kubernetes.RouteRule, i int) string {
+	if r.Name != "" {
+		return r.Name
+	}
+	return fmt.Sprint(i + 1)
+}
+
+func rulePaths(ps []string) []string {
+	if len(ps) == 0 {
+		return []string{"/"}
+	}
+	return ps
+}
+
+// linkBackendRef links a route hop to the pods of a Service backend. A
+// Service in another namespace is reachable only when a ReferenceGrant
+// there allows it; without one the Gateway refuses the reference, and
+// hoplint says so instead of linking.
+func (x *gwIndex) linkBackendRef(h *Hop, rt *kubernetes.Route, b kubernetes.BackendRef) {
+	if b.Group != "" && b.Group != "core" || b.Kind != "" && b.Kind != "Service" {
+		return // an implementation's own backend kind
+	}
+	if zeroWeight(b) {
+		return // weight 0: no request goes there
+	}
+	ns := b.Namespace
+	if ns == "" {
+		ns = rt.NS()
+	}
+	if ns != rt.NS() && !x.granted(rt, ns, b.Name) {
+		if len(x.services[ns+"/"+b.Name]) > 0 {
+			x.g.AddProblems(parsers.Problem{Kind: parsers.ProblemInvalid, Range: b.Range,
+				Message: fmt.Sprintf("%s %s sends to Service %s/%s in another namespace, but no ReferenceGrant among the linted files in namespace %s allows %ss from namespace %s to refer to it: the Gateway refuses the backend (ResolvedRefs: RefNotPermitted) and answers 500 for its share of the requests. Add a ReferenceGrant in %s with from {group: gateway.networking.k8s.io, kind: %s, namespace: %s} and to {group: \"\", kind: Service}; hoplint draws no link until then.",
+					rt.Kind, refName(&rt.Object), ns, b.Name, ns, rt.Kind, rt.NS(), ns, rt.Kind, rt.NS())})
+		}
+		return
+	}
+	why := fmt.Sprintf("%s %s sends to Service %s/%s", rt.Kind, refName(&rt.Object), ns, b.Name)
+	if ns != rt.NS() {
+		why += " (allowed by a ReferenceGrant in " + ns + ")"
+	}
+	x.linkService(h, why, ns, b.Name, b.Port, "", b.Range)
+}
+
+// granted reports whether a ReferenceGrant in ns lets rt refer to Service name.
+func (x *gwIndex) granted(rt *kubernetes.Route, ns, name string) bool {
+	for _, gr := range x.grants[ns] {
+		from := false
+		for _, f := range gr.From {
+			if f.Group == kubernetes.GatewayAPIGroup && f.Kind == rt.Kind && f.Namespace == rt.NS() {
+				from = true
+			}
+		}
+		if !from {
+			continue
+		}
+		for _, t := range gr.To {
+			if (t.Group == "" || t.Group == "core") && t.Kind == "Service" && (t.Name == "" || t.Name == name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// linkService links h to the containers behind Service ns/name on a port
+// (given by number, or by name), through the Service's own edges.
+func (x *gwIndex) linkService(h *Hop, why, ns, name string, port int, portName string, rng parsers.Range) {
+	for _, sh := range closestHops(h.File, x.services[ns+"/"+name]) {
+		svc := sh.Config.(*kubernetes.Service)
+		sp, ok := servicePortByNumber(svc, port)
+		if portName != "" {
+			ok = false
+			for _, p := range svc.Ports {
+				if p.Name == portName {
+					sp, ok = p, true
+				}
+			}
+		}
+		if !ok {
+			continue
+		}
+		for _, e := range x.g.Out(sh) {
+			pc := podContainerOf(e.To)
+			if pc == nil || !declaresPort(pc, sp) {
+				continue
+			}
+			conf, w := Reference, why+", whose selector matches "+pc.Workload.Ref()
+			if e.Confidence < Reference {
+				conf, w = e.Confidence, w+" ("+e.Why+")"
+			}
+			x.g.Link(&Edge{From: h, To: e.To, Confidence: conf, Range: rng, Why: w})
+		}
+	}
+}
+
+// sortedPolicies returns the policies of a kind in namespace ns that
+// target an object, in Envoy Gateway's tie-break order (namespace/name:
+// hoplint cannot see creation times).
+func (x *gwIndex) targeting(kind, ns, targetKind, targetName, section string) []*kubernetes.Policy {
+	var out []*kubernetes.Policy
+	for _, p := range x.policies[kind][ns] {
+		for _, t := range p.TargetRefs {
+			if t.Kind == targetKind && t.Name == targetName && t.SectionName == section &&
+				(t.Group == "" || t.Group == kubernetes.GatewayAPIGroup) {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID() < out[j].ID() })
+	return out
+}
+
+// serviceName resolves an Istio host or a Traefik service name written
+// relative to namespace ns: "reviews", "reviews.shop",
+// "reviews.shop.svc.cluster.local".
+func serviceName(host, ns string) (string, string, bool) {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	parts := strings.Split(host, ".")
+	switch {
+	case host == "" || strings.Contains(host, "*"):
+		return "", "", false
+	case len(parts) == 1:
+		return parts[0], ns, true
+	case len(parts) == 2:
+		return parts[0], parts[1], true
+	}
+	return clusterDNSName(host)
+}
+
+// zeroWeight reports a backendRef that receives no requests ("weight: 0").
+func zeroWeight(b kubernetes.BackendRef) bool {
+	return b.Weight.Set && strings.TrimSpace(b.Weight.Value) == "0"
+}
