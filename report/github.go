@@ -9,44 +9,71 @@ import (
 	"github.com/hoplint/hoplint/rules"
 )
 
+// githubAnnotationLimit is how many annotations of each level GitHub shows
+// per step; the rest are dropped without a word in the pull request.
+// https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
+const githubAnnotationLimit = 10
+
 // GitHub writes workflow commands that GitHub Actions turns into
 // annotations on the pull request:
 //
 //	::error file=F,line=L,endLine=L,col=C,endColumn=C,title=T::message
 //
 // Related locations become lines of the message, since an annotation has
-// one location.
+// one location. Control characters from config values are escaped first,
+// so a value cannot start a command of its own. When a level has more
+// findings than GitHub shows, a plain line in the log says so.
 func GitHub(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
+	perLevel := map[string]int{}
 	for _, f := range r.Findings {
-		level := "notice"
-		switch f.Severity {
-		case rules.Error:
-			level = "error"
-		case rules.Warning:
-			level = "warning"
-		}
-		msg := f.Message
+		level := githubLevel(f.Severity)
+		perLevel[level]++
+		msg := visible(f.Message)
 		for _, rel := range f.Related {
-			msg += "\n" + location(rel.Range) + ": " + rel.Message
+			msg += "\n" + r.loc(rel.Range) + ": " + visible(rel.Message)
 		}
-		props := []string{"file=" + escapeProperty(f.Range.File)}
-		if f.Range.Start.Line > 0 {
-			props = append(props, fmt.Sprintf("line=%d", f.Range.Start.Line))
-			if f.Range.End.Line > 0 {
-				props = append(props, fmt.Sprintf("endLine=%d", f.Range.End.Line))
-			}
-			if f.Range.Start.Col > 0 {
-				props = append(props, fmt.Sprintf("col=%d", f.Range.Start.Col))
-				if f.Range.End.Col > 0 && f.Range.End.Line == f.Range.Start.Line {
-					props = append(props, fmt.Sprintf("endColumn=%d", f.Range.End.Col))
-				}
-			}
+		fmt.Fprintf(bw, "::%s %s::%s\n", level, strings.Join(r.githubProps(f), ","), escapeData(msg))
+	}
+	for _, level := range []string{"error", "warning", "notice"} {
+		if n := perLevel[level]; n > githubAnnotationLimit {
+			fmt.Fprintf(bw, "hoplint: %d %s findings; GitHub shows only %d %s annotations per step, so %d are not on the pull request. Every finding is in the step summary (--format markdown) and the SARIF upload.\n",
+				n, level, githubAnnotationLimit, level, n-githubAnnotationLimit)
 		}
-		props = append(props, "title="+escapeProperty("hoplint "+f.Rule))
-		fmt.Fprintf(bw, "::%s %s::%s\n", level, strings.Join(props, ","), escapeData(msg))
 	}
 	return bw.Flush()
+}
+
+func githubLevel(s rules.Severity) string {
+	switch s {
+	case rules.Error:
+		return "error"
+	case rules.Warning:
+		return "warning"
+	}
+	return "notice"
+}
+
+// githubProps are the command's properties. A column is given only on a
+// one-line range: the toolkit rejects col on a range spanning lines.
+func (r *Report) githubProps(f rules.Finding) []string {
+	rg := f.Range
+	props := []string{"file=" + escapeProperty(visible(rg.File))}
+	if rg.Start.Line > 0 {
+		props = append(props, fmt.Sprintf("line=%d", rg.Start.Line))
+		end := rg.End.Line
+		if end < rg.Start.Line {
+			end = rg.Start.Line
+		}
+		props = append(props, fmt.Sprintf("endLine=%d", end))
+		if rg.Start.Col > 0 && end == rg.Start.Line {
+			props = append(props, fmt.Sprintf("col=%d", r.charColumn(rg, rg.Start.Col)))
+			if rg.End.Col > rg.Start.Col {
+				props = append(props, fmt.Sprintf("endColumn=%d", r.charColumn(rg, rg.End.Col)))
+			}
+		}
+	}
+	return append(props, "title="+escapeProperty("hoplint "+f.Rule))
 }
 
 // escapeData applies GitHub's escaping for a command's message.

@@ -38,8 +38,11 @@ type jsonReport struct {
 	Summary  Summary       `json:"summary"`
 }
 
-func toJSONLocation(r parsers.Range) jsonLocation {
-	return jsonLocation{File: r.File, Line: r.Start.Line, Column: r.Start.Col, EndLine: r.End.Line, EndColumn: r.End.Col}
+// jsonLocation counts columns in characters, as text output does.
+func (r *Report) jsonLocation(rg parsers.Range) jsonLocation {
+	end := rg
+	end.Start = rg.End
+	return jsonLocation{File: rg.File, Line: rg.Start.Line, Column: r.charColumn(rg, rg.Start.Col), EndLine: rg.End.Line, EndColumn: r.charColumn(end, rg.End.Col)}
 }
 
 // JSON writes version 1 of the JSON report.
@@ -48,10 +51,10 @@ func JSON(w io.Writer, r *Report) error {
 	for _, f := range r.Findings {
 		jf := jsonFinding{
 			Rule: f.Rule, Severity: f.Severity.String(), Message: f.Message,
-			Location: toJSONLocation(f.Range), Related: []jsonRelated{}, Fingerprint: f.Fingerprint,
+			Location: r.jsonLocation(f.Range), Related: []jsonRelated{}, Fingerprint: f.Fingerprint,
 		}
 		for _, rel := range f.Related {
-			jf.Related = append(jf.Related, jsonRelated{Location: toJSONLocation(rel.Range), Message: rel.Message})
+			jf.Related = append(jf.Related, jsonRelated{Location: r.jsonLocation(rel.Range), Message: rel.Message})
 		}
 		out.Findings = append(out.Findings, jf)
 	}

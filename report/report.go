@@ -1,6 +1,6 @@
 // Package report renders findings: text for people, JSON for programs,
-// GitHub workflow commands for pull-request annotations, SARIF for code
-// scanning.
+// GitHub workflow commands and a Markdown step summary for pull requests,
+// SARIF for code scanning, Checkstyle and JUnit XML for CI servers.
 package report
 
 import (
@@ -8,6 +8,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/rules"
@@ -27,12 +29,22 @@ type Summary struct {
 type Report struct {
 	Findings []rules.Finding
 	Summary  Summary
-	// Source returns a file's content for snippets, or nil.
-	Source func(path string) *parsers.File
+	// Sources are the files the run read, by path, for snippets and
+	// column conversion. A formatter never opens a file: a path a finding
+	// names is quoted only if it was read (within the root, under the cap).
+	Sources map[string]*parsers.File
 	// Color enables ANSI colours (text only, and only on a terminal).
 	Color bool
 	// Version is hoplint's version, for SARIF.
 	Version string
+	// Notes are one-line remarks about the run (baseline, --new-from-rev),
+	// printed by the summary formats.
+	Notes []string
+	// Path is a Mermaid flowchart of the hops the findings touch, or "".
+	Path string
+	// RepoDir is the working directory relative to the repository root
+	// ("" at the root), so that SARIF URIs are repository-relative.
+	RepoDir string
 }
 
 // Count fills the severity counts of s from findings.
@@ -54,10 +66,13 @@ func (s *Summary) Count(fs []rules.Finding) {
 type Formatter func(w io.Writer, r *Report) error
 
 var formatters = map[string]Formatter{
-	"text":   Text,
-	"json":   JSON,
-	"github": GitHub,
-	"sarif":  SARIF,
+	"text":       Text,
+	"json":       JSON,
+	"github":     GitHub,
+	"sarif":      SARIF,
+	"markdown":   Markdown,
+	"checkstyle": Checkstyle,
+	"junit":      JUnit,
 }
 
 // Lookup returns the formatter called name.
@@ -77,61 +92,192 @@ func Names() []string {
 }
 
 func (r *Report) source(path string) *parsers.File {
-	if r.Source == nil {
-		return nil
+	return r.Sources[path]
+}
+
+// line returns the source text of a range's first line, or "".
+func (r *Report) line(rg parsers.Range) string {
+	f := r.source(rg.File)
+	if f == nil || rg.Start.Line < 1 {
+		return ""
 	}
-	return r.Source(path)
+	return f.Line(rg.Start.Line - f.Shift.Line)
 }
 
 // snippet returns the line a range starts on and a marker under the range,
-// or "" when the source is not available.
+// or "" when the source is not available. Tabs widen to four columns and
+// other control characters are shown escaped, the marker following both.
 func (r *Report) snippet(rg parsers.Range) (string, string) {
-	f := r.source(rg.File)
-	if f == nil || rg.Start.Line < 1 {
+	raw := r.line(rg)
+	if raw == "" {
 		return "", ""
 	}
-	line := f.Line(rg.Start.Line - f.Shift.Line)
-	if line == "" {
-		return "", ""
-	}
-	line = strings.ReplaceAll(line, "\t", "    ")
-	raw := f.Line(rg.Start.Line - f.Shift.Line)
-	// Columns count bytes of the raw line; widen tabs the same way.
-	col := visualCol(raw, rg.Start.Col)
-	end := col + 1
+	byteCols := r.byteColumns(rg.File)
+	start := r.runeIndex(raw, rg.Start.Col, byteCols)
+	end := start + 1
 	if rg.End.Line == rg.Start.Line && rg.End.Col > rg.Start.Col {
-		end = visualCol(raw, rg.End.Col)
+		end = r.runeIndex(raw, rg.End.Col, byteCols)
 	}
-	if col > len(line) {
-		col = len(line)
+	var line strings.Builder
+	col, vStart, vEnd := 0, -1, -1
+	for i, c := range []rune(raw) {
+		if i == start {
+			vStart = col
+		}
+		if i == end {
+			vEnd = col
+		}
+		s := string(c)
+		switch {
+		case c == '\t':
+			s = "    "
+		case isControl(c):
+			s = visible(s)
+		}
+		line.WriteString(s)
+		col += utf8.RuneCountInString(s)
 	}
-	if end > len(line) {
-		end = len(line)
+	if vStart < 0 {
+		vStart = col
 	}
-	if end <= col {
-		end = col + 1
+	if vEnd < 0 {
+		vEnd = col
 	}
-	return line, strings.Repeat(" ", col) + "^" + strings.Repeat("~", end-col-1)
+	if vEnd <= vStart {
+		vEnd = vStart + 1
+	}
+	return line.String(), strings.Repeat(" ", vStart) + "^" + strings.Repeat("~", vEnd-vStart-1)
 }
 
-func visualCol(raw string, col int) int {
-	v := 0
-	for i := 0; i < col-1 && i < len(raw); i++ {
-		if raw[i] == '\t' {
-			v += 4
-		} else {
-			v++
-		}
+// byteColumns reports whether the parser of a file counts columns in bytes
+// (nginx through crossplane's lines, Apache's own lexer) rather than in
+// characters (YAML, HCL).
+func (r *Report) byteColumns(path string) bool {
+	f := r.source(path)
+	return f != nil && (f.Format == parsers.FormatNginx || f.Format == parsers.FormatApache)
+}
+
+// runeIndex is the 0-based character index of a 1-based column.
+func (r *Report) runeIndex(line string, col int, byteCols bool) int {
+	if col < 1 {
+		return 0
 	}
-	return v
+	if !byteCols {
+		return col - 1
+	}
+	if col-1 > len(line) {
+		return utf8.RuneCountInString(line) + col - 1 - len(line)
+	}
+	return utf8.RuneCountInString(line[:col-1])
+}
+
+// charColumn converts a range column to characters (Unicode code points),
+// 1-based, which is what text, JSON, GitHub and the XML formats print.
+func (r *Report) charColumn(rg parsers.Range, col int) int {
+	if col < 1 || rg.Start.Line < 1 {
+		return col
+	}
+	line := r.lineAt(rg.File, rg.Start.Line)
+	if line == "" || !r.byteColumns(rg.File) {
+		return col
+	}
+	return r.runeIndex(line, col, true) + 1
+}
+
+// utf16Column converts a range column to UTF-16 code units, 1-based, as
+// GitHub code scanning counts (SARIF columnKind utf16CodeUnits).
+func (r *Report) utf16Column(rg parsers.Range, line, col int) int {
+	if col < 1 || line < 1 {
+		return col
+	}
+	text := r.lineAt(rg.File, line)
+	if text == "" {
+		return col
+	}
+	runes := []rune(text)
+	idx := r.runeIndex(text, col, r.byteColumns(rg.File))
+	if idx > len(runes) {
+		return col
+	}
+	return len(utf16.Encode(runes[:idx])) + 1
+}
+
+func (r *Report) lineAt(path string, line int) string {
+	f := r.source(path)
+	if f == nil {
+		return ""
+	}
+	return f.Line(line - f.Shift.Line)
 }
 
 func location(rg parsers.Range) string {
 	switch {
 	case rg.Start.Line == 0:
-		return rg.File
+		return visible(rg.File)
 	case rg.Start.Col == 0:
-		return fmt.Sprintf("%s:%d", rg.File, rg.Start.Line)
+		return fmt.Sprintf("%s:%d", visible(rg.File), rg.Start.Line)
 	}
-	return fmt.Sprintf("%s:%d:%d", rg.File, rg.Start.Line, rg.Start.Col)
+	return fmt.Sprintf("%s:%d:%d", visible(rg.File), rg.Start.Line, rg.Start.Col)
+}
+
+// loc is location with the column in characters.
+func (r *Report) loc(rg parsers.Range) string {
+	rg.Start.Col = r.charColumn(rg, rg.Start.Col)
+	return location(rg)
+}
+
+// isControl reports characters that move the cursor, ring, recolour or
+// reorder a terminal or a log viewer: C0 and C1 controls, DEL, and the
+// Unicode bidirectional overrides and isolates. A tab is not one.
+func isControl(c rune) bool {
+	switch {
+	case c == '\t':
+		return false
+	case c < 0x20, c == 0x7f, c >= 0x80 && c < 0xa0:
+		return true
+	case c >= 0x202a && c <= 0x202e, c >= 0x2066 && c <= 0x2069, c == 0x200e, c == 0x200f, c == 0x061c:
+		return true
+	}
+	return false
+}
+
+// Visible is visible for callers outside the package (the Mermaid picture
+// of hop names taken from config values).
+func Visible(s string) string { return visible(s) }
+
+// visible renders control characters from config values as escapes (\n,
+// \r, \x1b, \u202e), so that a value cannot end a line of output, colour
+// the terminal or start a workflow command ("\n::error file=…") that GitHub
+// would turn into a forged annotation.
+func visible(s string) string {
+	clean := true
+	for _, c := range s {
+		if isControl(c) || c == utf8.RuneError {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i, w := 0, 0; i < len(s); i += w {
+		c, size := utf8.DecodeRuneInString(s[i:])
+		w = size
+		switch {
+		case c == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c < 0x80 && isControl(c):
+			fmt.Fprintf(&b, `\x%02x`, c)
+		case isControl(c):
+			fmt.Fprintf(&b, `\u%04x`, c)
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
 }

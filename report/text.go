@@ -43,12 +43,12 @@ func Text(w io.Writer, r *Report) error {
 		default:
 			sev = paint(ansiCyan+ansiBold, sev)
 		}
-		fmt.Fprintf(bw, "%s: %s: %s %s\n", paint(ansiBold, location(f.Range)), sev, f.Message, paint(ansiDim, "["+f.Rule+"]"))
+		fmt.Fprintf(bw, "%s: %s: %s %s\n", paint(ansiBold, r.loc(f.Range)), sev, visible(f.Message), paint(ansiDim, "["+f.Rule+"]"))
 		if line, marker := r.snippet(f.Range); line != "" {
 			fmt.Fprintf(bw, "    %s\n    %s\n", line, paint(ansiRed, marker))
 		}
 		for _, rel := range f.Related {
-			fmt.Fprintf(bw, "  %s: %s: %s\n", location(rel.Range), paint(ansiCyan, "note"), rel.Message)
+			fmt.Fprintf(bw, "  %s: %s: %s\n", r.loc(rel.Range), paint(ansiCyan, "note"), visible(rel.Message))
 			if line, marker := r.snippet(rel.Range); line != "" {
 				fmt.Fprintf(bw, "      %s\n      %s\n", line, paint(ansiCyan, marker))
 			}
@@ -59,6 +59,9 @@ func Text(w io.Writer, r *Report) error {
 		fmt.Fprintf(bw, "no findings in %d files (%d hops, %d links)\n", s.Files, s.Hops, s.Edges)
 	} else {
 		fmt.Fprintf(bw, "%d errors, %d warnings, %d infos in %d files (%d hops, %d links)\n", s.Errors, s.Warnings, s.Infos, s.Files, s.Hops, s.Edges)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(bw, "note: %s\n", visible(n))
 	}
 	return bw.Flush()
 }

@@ -5,6 +5,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"sort"
 	"strconv"
@@ -226,28 +229,120 @@ func sortFindings(fs []Finding) {
 	})
 }
 
-// fingerprint gives each finding an ID that survives unrelated edits: it
-// hashes the rule, the file, the text of the primary line and the message,
-// not the line number, so that adding a line above does not make a known
-// finding look new. Identical keys are told apart by their order.
+// fingerprint gives each finding an ID that survives unrelated edits and
+// changes when the finding's values change. It hashes content, never
+// positions: the rule, each location's file (relative to the repository
+// root, so that linting "." and the same directory by its absolute path
+// agree) and the text of its line, and the messages with any "file:line"
+// they quote reduced to the file. Identical keys are told apart by their
+// order.
 func fingerprint(g *topology.Graph, fs []Finding) {
 	files := map[string]*parsers.File{}
 	for _, f := range g.Files {
 		files[f.Path] = f
 	}
+	for p, f := range g.Sources {
+		if files[p] == nil {
+			files[p] = f
+		}
+	}
+	names := newStableNames(files)
 	count := map[string]int{}
 	for i := range fs {
 		f := &fs[i]
-		text := ""
-		if file := files[f.Range.File]; file != nil && f.Range.Start.Line > 0 {
-			text = strings.TrimSpace(file.Line(f.Range.Start.Line))
+		h := sha256.New()
+		write := func(parts ...string) {
+			for _, p := range parts {
+				h.Write([]byte(p))
+				h.Write([]byte{0})
+			}
 		}
-		h := sha256.Sum256([]byte(f.Rule + "\x00" + f.Range.File + "\x00" + text + "\x00" + f.Message))
-		key := hex.EncodeToString(h[:8])
+		line := func(rg parsers.Range) string {
+			file := files[rg.File]
+			if file == nil || rg.Start.Line < 1 {
+				return ""
+			}
+			return strings.TrimSpace(file.Line(rg.Start.Line - file.Shift.Line))
+		}
+		write(f.Rule, names.of(f.Range.File), line(f.Range), names.strip(f.Message))
+		for _, r := range f.Related {
+			write(names.of(r.Range.File), line(r.Range), names.strip(r.Message))
+		}
+		key := hex.EncodeToString(h.Sum(nil)[:8])
 		count[key]++
 		if n := count[key]; n > 1 {
 			key = fmt.Sprintf("%s-%d", key, n)
 		}
 		f.Fingerprint = key
 	}
+}
+
+// stableNames names files independently of the directory hoplint ran in.
+type stableNames struct {
+	files map[string]*parsers.File
+	roots map[string]string // File.Root → repository root (or Root itself)
+}
+
+func newStableNames(files map[string]*parsers.File) *stableNames {
+	return &stableNames{files: files, roots: map[string]string{}}
+}
+
+// posRe matches "path:line" and "path:line:col"; only the ones whose path
+// is a file hoplint read are positions (not "host:8080").
+var posRe = regexp.MustCompile(`([^\s():,'"]+):\d+(?::\d+)?`)
+
+var lineWord = regexp.MustCompile(`\bline \d+`)
+
+// strip removes the positions a message quotes.
+func (n *stableNames) strip(msg string) string {
+	msg = posRe.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := posRe.FindStringSubmatch(m)
+		if n.files[sub[1]] == nil {
+			return m
+		}
+		return n.of(sub[1])
+	})
+	return lineWord.ReplaceAllString(msg, "line")
+}
+
+// of returns path relative to the repository root that holds the file (the
+// nearest directory above its root with a .git), else relative to the
+// directory it was found under.
+func (n *stableNames) of(path string) string {
+	f := n.files[path]
+	if f == nil || f.Abs == "" || f.Root == "" {
+		return path
+	}
+	base, ok := n.roots[f.Root]
+	if !ok {
+		base = repoRoot(f.Root)
+		n.roots[f.Root] = base
+	}
+	if rel, err := filepath.Rel(base, f.Abs); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return path
+}
+
+func repoRoot(dir string) string {
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
+}
+
+// Locations returns the primary range followed by every related range.
+func (f Finding) Locations() []parsers.Range {
+	out := make([]parsers.Range, 0, 1+len(f.Related))
+	out = append(out, f.Range)
+	for _, r := range f.Related {
+		out = append(out, r.Range)
+	}
+	return out
 }

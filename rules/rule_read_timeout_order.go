@@ -92,7 +92,7 @@ func checkReadTimeout(p *Pass, e *topology.Edge, a, b *topology.Hop) {
 	}
 	msg := fmt.Sprintf("%s waits %s for %s, but %s waits up to %s for its own backend: a response slower than %s gets %s from %s while %s is still waiting for it. Raise %s above %s or lower %s below %s.%s%s",
 		hopFile(a), valueWords(outer, topology.FormatDuration), e.To.Name, hopFile(b), valueWords(inner, topology.FormatDuration),
-		topology.FormatDuration(outer.Value), timeoutAnswer(a.Kind), shortName(a), shortName(b),
+		topology.FormatDuration(outer.Value), timeoutAnswer(a), shortName(a), shortName(b),
 		outer.Name, topology.FormatDuration(inner.Value), inner.Name, topology.FormatDuration(outer.Value),
 		linkWords(e), assumptions(append(append(append([]string(nil), a.Notes...), b.Notes...), outer.Note, inner.Note)...))
 	// The finding sits on the outer hop's timeout (or, for a default, on
@@ -105,17 +105,25 @@ func checkReadTimeout(p *Pass, e *topology.Edge, a, b *topology.Hop) {
 	p.Report(Finding{Range: outer.Range, Related: related, Message: msg})
 }
 
-// timeoutAnswer is the status a client gets when hop kind k gives up
-// waiting for a response (docs/facts/issue9.md): nginx and the AWS load
-// balancers answer 504; Apache httpd's mod_proxy_http answers 502 ("Error
-// reading from remote server"), as the apache2 oracle shows.
-func timeoutAnswer(k topology.HopKind) string {
-	switch k {
+// timeoutAnswer is the status a client gets when hop h gives up waiting
+// for a response (docs/facts/issue9.md, docs/facts/gateway.md): nginx, the
+// AWS load balancers and Envoy (Envoy Gateway, Istio) answer 504; Apache
+// httpd's mod_proxy_http answers 502 ("Error reading from remote server"),
+// as the apache2 oracle shows. Other products get no status named.
+func timeoutAnswer(h *topology.Hop) string {
+	switch h.Kind {
 	case topology.KindApacheVHost, topology.KindApacheBackend:
 		return "a 502 Proxy Error"
 	case topology.KindNginxServer, topology.KindNginxLocation, topology.KindNginxUpstream, topology.KindIngressNginx,
 		topology.KindALB, topology.KindCLB, topology.KindTargetGroup, topology.KindIngressALB, topology.KindCloudFrontOrigin:
 		return "a 504"
+	case topology.KindGatewayRoute:
+		if r, ok := h.Config.(*topology.GatewayRoute); ok {
+			switch r.Impl {
+			case topology.ImplEnvoyGateway, topology.ImplIstio, topology.ImplNGF:
+				return "a 504"
+			}
+		}
 	}
 	return "an error"
 }

@@ -50,15 +50,10 @@ func applySuppressions(g *topology.Graph, fs []Finding, enabled func(string) boo
 		}
 		sups = append(sups, &suppression{Suppression: s})
 	}
-	// Index by file so that matching stays linear in the number of findings.
-	byFile := map[string][]*suppression{}
-	for _, s := range sups {
-		byFile[s.Range.File] = append(byFile[s.Range.File], s)
-	}
-
+	idx := indexSuppressions(sups)
 	out := fs[:0]
 	for _, f := range fs {
-		if !suppressed(f, byFile[f.Range.File]) {
+		if !idx.suppress(f) {
 			out = append(out, f)
 		}
 	}
@@ -88,18 +83,69 @@ func applySuppressions(g *topology.Graph, fs []Finding, enabled func(string) boo
 	return out
 }
 
-func suppressed(f Finding, sups []*suppression) bool {
-	hit := false
+// suppressionIndex finds the suppressions covering a line without
+// scanning them all: matching stays linear in the findings whatever the
+// number of suppressions (a generated file may hold thousands, and a
+// Kubernetes file one annotation per object). Suppressions are filed under
+// every bucket of bucketLines lines they cover; a line looks at its own
+// bucket only.
+type suppressionIndex struct {
+	buckets   map[string]map[int][]*suppression
+	wholeFile map[string][]*suppression
+}
+
+// bucketLines trades index size (a suppression covering a whole object
+// is filed once per bucket it spans) against candidates per lookup.
+const bucketLines = 64
+
+func indexSuppressions(sups []*suppression) *suppressionIndex {
+	idx := &suppressionIndex{buckets: map[string]map[int][]*suppression{}, wholeFile: map[string][]*suppression{}}
 	for _, s := range sups {
-		if !s.WholeFile && (f.Range.Start.Line < s.From || f.Range.Start.Line > s.To) {
+		file := s.Range.File
+		if s.WholeFile {
+			idx.wholeFile[file] = append(idx.wholeFile[file], s)
 			continue
 		}
-		for _, id := range s.Rules {
-			if id == f.Rule {
-				s.used = true
-				hit = true
+		if s.To < s.From {
+			continue
+		}
+		b := idx.buckets[file]
+		if b == nil {
+			b = map[int][]*suppression{}
+			idx.buckets[file] = b
+		}
+		for k := s.From / bucketLines; k <= s.To/bucketLines; k++ {
+			b[k] = append(b[k], s)
+		}
+	}
+	return idx
+}
+
+// suppress reports whether a suppression silences f, marking every one that
+// does as used. A cross-file finding is silenced by a suppression at any of
+// its locations, primary or related, so the team owning either file can
+// mark it in its own file.
+func (idx *suppressionIndex) suppress(f Finding) bool {
+	hit := false
+	mark := func(cands []*suppression, line int, ranged bool) {
+		for _, s := range cands {
+			if ranged && (line < s.From || line > s.To) {
+				continue
+			}
+			for _, id := range s.Rules {
+				if id == f.Rule {
+					s.used = true
+					hit = true
+				}
 			}
 		}
+	}
+	for _, rg := range f.Locations() {
+		mark(idx.wholeFile[rg.File], 0, false)
+		if rg.Start.Line < 1 {
+			continue
+		}
+		mark(idx.buckets[rg.File][rg.Start.Line/bucketLines], rg.Start.Line, true)
 	}
 	return hit
 }

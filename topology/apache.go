@@ -181,6 +181,9 @@ func apacheOpener(root *parsers.File, env *Env) func(abs string) (*parsers.File,
 
 func addApacheConfig(part *Graph, c *apache.Config, commented map[string]bool) {
 	part.AddConfig(parsers.FormatApache, c)
+	for _, f := range c.Files {
+		part.AddSource(f)
+	}
 	for _, is := range c.Issues {
 		part.AddProblems(is.Problem)
 	}

@@ -82,6 +82,8 @@ type gwIndex struct {
 	// reported keeps a bad value that many routes share from being
 	// reported once per route.
 	reported map[parsers.Range]bool
+	// namespaces maps a linted Namespace object's name to its labels.
+	namespaces map[string]map[string]kubernetes.Str
 }
 
 func linkGateways(g *Graph, _ *Env) {
@@ -89,7 +91,7 @@ func linkGateways(g *Graph, _ *Env) {
 		g: g, classes: map[string][]*kubernetes.GatewayClass{}, gateways: map[string][]*kubernetes.Gateway{},
 		grants: map[string][]*kubernetes.ReferenceGrant{}, policies: map[string]map[string][]*kubernetes.Policy{},
 		istioGWs: map[string][]*kubernetes.IstioGateway{}, ingClass: map[string][]*kubernetes.IngressClass{},
-		services: map[string][]*Hop{}, gwHops: map[*kubernetes.Gateway]*Hop{}, reported: map[parsers.Range]bool{},
+		services: map[string][]*Hop{}, gwHops: map[*kubernetes.Gateway]*Hop{}, reported: map[parsers.Range]bool{}, namespaces: map[string]map[string]kubernetes.Str{},
 	}
 	found := false
 	for _, o := range g.Configs[parsers.FormatKubernetes] {
@@ -142,6 +144,11 @@ func (x *gwIndex) index(o any) bool {
 		return false
 	case *kubernetes.Ingress:
 		return true // a Traefik Ingress may need its ServersTransport
+	case *kubernetes.Other:
+		if o.Kind == "Namespace" && o.Group() == "" {
+			x.namespaces[o.Name] = o.Labels
+		}
+		return false
 	default:
 		return false
 	}
@@ -195,8 +202,9 @@ type parent struct {
 	note string
 }
 
-func (x *gwIndex) parentsOf(rt *kubernetes.Route) []parent {
-	var out []parent
+// parentsOf resolves a route's parentRefs to linted Gateways; refused
+// counts the Gateways that exist but do not accept the route.
+func (x *gwIndex) parentsOf(rt *kubernetes.Route) (out []parent, refused int) {
 	for _, ref := range rt.ParentRefs {
 		if ref.Kind != "" && ref.Kind != "Gateway" || ref.Group != "" && ref.Group != kubernetes.GatewayAPIGroup {
 			continue // a ListenerSet or a Service (mesh routing): not modelled
@@ -214,16 +222,30 @@ func (x *gwIndex) parentsOf(rt *kubernetes.Route) []parent {
 		// by path stands for it.
 		sort.SliceStable(gws, func(i, j int) bool { return gws[i].File.Path < gws[j].File.Path })
 		p := parent{gw: gws[0], ref: ref}
+		if ns != rt.NS() {
+			allowed, note := x.crossNamespaceAllowed(gws[0], ref, rt.NS())
+			if !allowed {
+				x.g.AddProblems(parsers.Problem{Kind: parsers.ProblemInvalid, Range: ref.Range,
+					Message: fmt.Sprintf("%s %s attaches to Gateway %s in another namespace, but no listener of that Gateway%s allows routes from namespace %s (allowedRoutes.namespaces.from defaults to Same): the Gateway does not accept the route, so it serves no traffic. Allow the route's namespace in the listener's allowedRoutes.namespaces (from: All, or a Selector that matches it), or move the route to namespace %s.",
+						rt.Kind, refName(&rt.Object), refName(&gws[0].Object), sectionWords(ref.SectionName), rt.NS(), gws[0].NS())})
+				refused++
+				continue
+			}
+			p.note = note
+		}
 		if len(gws) > 1 {
-			p.note = fmt.Sprintf("Gateway %s is written in %d files equally near the route; the copy in %s was used", refName(&gws[0].Object), len(gws), gws[0].File.Path)
+			p.note = strings.TrimPrefix(p.note+"; "+fmt.Sprintf("Gateway %s is written in %d files equally near the route; the copy in %s was used", refName(&gws[0].Object), len(gws), gws[0].File.Path), "; ")
 		}
 		out = append(out, p)
 	}
-	return out
+	return out, refused
 }
 
 func (x *gwIndex) routeHops(rt *kubernetes.Route) {
-	parents := x.parentsOf(rt)
+	parents, refused := x.parentsOf(rt)
+	if len(parents) == 0 && refused > 0 {
+		return // no Gateway accepts it: the route carries no traffic
+	}
 	if len(parents) == 0 {
 		parents = []parent{{}}
 	}
@@ -279,6 +301,59 @@ func (x *gwIndex) routeHops(rt *kubernetes.Route) {
 	}
 }
 
+// crossNamespaceAllowed tells whether a listener of gw (the one the
+// parentRef's sectionName names, else any) accepts routes from namespace
+// ns: from All, or a Selector. A Selector is checked against the labels of
+// the linted Namespace object (plus kubernetes.io/metadata.name, which
+// Kubernetes sets on every namespace); one hoplint cannot confirm (no
+// Namespace object, labels added outside the manifests, matchExpressions)
+// is taken as matching, with a note. Only a Gateway that accepts nothing
+// from other namespaces (from Same, the default) refuses the route.
+func (x *gwIndex) crossNamespaceAllowed(gw *kubernetes.Gateway, ref kubernetes.ParentRef, ns string) (bool, string) {
+	note := ""
+	for _, l := range gw.Listeners {
+		if ref.SectionName != "" && l.Name != ref.SectionName {
+			continue
+		}
+		switch l.AllowedFrom {
+		case "All":
+			return true, ""
+		case "Selector":
+			if x.selects(l, ns) {
+				return true, ""
+			}
+			note = fmt.Sprintf("assuming the allowedRoutes namespace selector of Gateway %s listener %s matches namespace %s", refName(&gw.Object), l.Name, ns)
+		}
+	}
+	return note != "", note
+}
+
+// selects reports whether listener l's namespace selector surely matches
+// namespace ns.
+func (x *gwIndex) selects(l kubernetes.GatewayListener, ns string) bool {
+	if l.AllowedExpr {
+		return false
+	}
+	labels := x.namespaces[ns] // nil when no Namespace object is linted
+
+	for k, v := range l.AllowedLabels {
+		if k == "kubernetes.io/metadata.name" && v.Value == ns {
+			continue
+		}
+		if got, ok := labels[k]; !ok || got.Value != v.Value {
+			return false
+		}
+	}
+	return true
+}
+
+func sectionWords(section string) string {
+	if section == "" {
+		return ""
+	}
+	return " (listener " + section + ")"
+}
+
 // unattachedNote says why a route has no Gateway hop in front of it.
 func (x *gwIndex) unattachedNote(rt *kubernetes.Route) string {
 	for _, ref := range rt.ParentRefs {
@@ -310,6 +385,9 @@ func rulePaths(ps []string) []string {
 func (x *gwIndex) linkBackendRef(h *Hop, rt *kubernetes.Route, b kubernetes.BackendRef) {
 	if b.Group != "" && b.Group != "core" || b.Kind != "" && b.Kind != "Service" {
 		return // an implementation's own backend kind
+	}
+	if zeroWeight(b) {
+		return // weight 0: no request goes there
 	}
 	ns := b.Namespace
 	if ns == "" {
@@ -415,4 +493,9 @@ func serviceName(host, ns string) (string, string, bool) {
 		return parts[0], parts[1], true
 	}
 	return clusterDNSName(host)
+}
+
+// zeroWeight reports a backendRef that receives no requests ("weight: 0").
+func zeroWeight(b kubernetes.BackendRef) bool {
+	return b.Weight.Set && strings.TrimSpace(b.Weight.Value) == "0"
 }

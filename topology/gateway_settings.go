@@ -314,7 +314,7 @@ type svcRef struct{ ns, name string }
 func (x *gwIndex) ruleServices(rt *kubernetes.Route, rule kubernetes.RouteRule) []svcRef {
 	var out []svcRef
 	for _, b := range rule.BackendRefs {
-		if b.Group != "" && b.Group != "core" || b.Kind != "" && b.Kind != "Service" {
+		if b.Group != "" && b.Group != "core" || b.Kind != "" && b.Kind != "Service" || zeroWeight(b) {
 			continue
 		}
 		ns := b.Namespace

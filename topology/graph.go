@@ -169,6 +169,10 @@ type Graph struct {
 	// loader appends to its own slice; the element types live in the parser
 	// packages.
 	Configs map[parsers.Format][]any
+	// Sources are the files read besides the discovered ones (includes,
+	// module sources), by path, so that reports quote lines from what was
+	// parsed and never open a file again.
+	Sources map[string]*parsers.File
 
 	out map[*Hop][]*Edge
 	in  map[*Hop][]*Edge
@@ -224,6 +228,19 @@ func (g *Graph) AddComments(file string, cs []parsers.Comment) {
 		g.Comments = map[string][]parsers.Comment{}
 	}
 	g.Comments[file] = append(g.Comments[file], cs...)
+}
+
+// AddSource records a file read by an include or module call.
+func (g *Graph) AddSource(f *parsers.File) {
+	if f == nil {
+		return
+	}
+	if g.Sources == nil {
+		g.Sources = map[string]*parsers.File{}
+	}
+	if _, ok := g.Sources[f.Path]; !ok {
+		g.Sources[f.Path] = f
+	}
 }
 
 // AddConfig records a parsed configuration object of format f.

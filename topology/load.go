@@ -112,6 +112,9 @@ func Build(files []*parsers.File, problems []parsers.Problem, cfg *config.Config
 	for _, l := range linkers {
 		l.fn(g, env)
 	}
+	for _, f := range env.extra {
+		g.AddSource(f)
+	}
 	g.sortAll()
 	return g
 }
@@ -127,6 +130,9 @@ func (g *Graph) merge(p *Graph) {
 	g.Suppressions = append(g.Suppressions, p.Suppressions...)
 	for file, cs := range p.Comments {
 		g.AddComments(file, cs)
+	}
+	for _, f := range p.Sources {
+		g.AddSource(f)
 	}
 	for f, cs := range p.Configs {
 		for _, c := range cs {

@@ -14,14 +14,67 @@ import (
 // Version is set at release time with -ldflags "-X main.Version=v1.2.3".
 var Version = ""
 
+// version is the module version: the -ldflags one, else what the Go build
+// recorded (a tag when installed with go install ...@v1.2.3), else "devel".
 func version() string {
+	bi, _ := debug.ReadBuildInfo()
+	return moduleVersion(bi)
+}
+
+func moduleVersion(bi *debug.BuildInfo) string {
 	if Version != "" {
 		return Version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+	if bi != nil && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}
 	return "devel"
+}
+
+// versionLine is what `hoplint version` prints: the module version and the
+// VCS revision the binary was built from, when the build recorded one (go
+// build inside a git checkout does; -buildvcs=false does not).
+func versionLine() string {
+	bi, _ := debug.ReadBuildInfo()
+	return describeBuild(bi)
+}
+
+func describeBuild(bi *debug.BuildInfo) string {
+	line := "hoplint " + moduleVersion(bi)
+	if bi == nil {
+		return line
+	}
+	var rev, when string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		line += " (revision unknown)"
+	} else {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		extra := ""
+		if when != "" {
+			extra += ", " + when
+		}
+		if modified {
+			extra += ", modified"
+		}
+		line += " (revision " + rev + extra + ")"
+	}
+	if bi.GoVersion != "" {
+		line += " " + bi.GoVersion
+	}
+	return line
 }
 
 func cmdRules(args []string, stdout, stderr io.Writer) int {

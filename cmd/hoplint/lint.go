@@ -8,7 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+
+	"golang.org/x/term"
 
 	"github.com/hoplint/hoplint/config"
 	"github.com/hoplint/hoplint/parsers"
@@ -43,12 +44,33 @@ func (f *formatFlag) Set(v string) error {
 }
 
 type lintOptions struct {
-	formats    formatFlag
-	configFile string
-	failOn     string
-	enable     listFlag
-	disable    listFlag
-	noColor    bool
+	formats     formatFlag
+	configFile  string
+	failOn      string
+	enable      listFlag
+	disable     listFlag
+	noColor     bool
+	baseline    string
+	newFromRev  string
+	allowEmpty  bool
+	showVersion bool
+}
+
+// lintFlags declares the flags shared by lint and baseline.
+func lintFlags(name string, o *lintOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Var(&o.formats, "format", "")
+	fs.StringVar(&o.configFile, "config", "", "")
+	fs.StringVar(&o.failOn, "fail-on", "warning", "")
+	fs.Var(&o.enable, "enable", "")
+	fs.Var(&o.disable, "disable", "")
+	fs.BoolVar(&o.noColor, "no-color", false, "")
+	fs.StringVar(&o.baseline, "baseline", "", "")
+	fs.StringVar(&o.newFromRev, "new-from-rev", "", "")
+	fs.BoolVar(&o.allowEmpty, "allow-empty", false, "")
+	fs.BoolVar(&o.showVersion, "version", false, "")
+	return fs
 }
 
 // parseInterleaved parses flags that may come before, between or after the
@@ -77,20 +99,17 @@ func (u usageError) Error() string { return u.err.Error() }
 
 func cmdLint(args []string, stdout, stderr io.Writer) int {
 	var o lintOptions
-	fs := flag.NewFlagSet("hoplint", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Var(&o.formats, "format", "")
-	fs.StringVar(&o.configFile, "config", "", "")
-	fs.StringVar(&o.failOn, "fail-on", "warning", "")
-	fs.Var(&o.enable, "enable", "")
-	fs.Var(&o.disable, "disable", "")
-	fs.BoolVar(&o.noColor, "no-color", false, "")
-	paths, err := parseInterleaved(fs, args)
+	paths, err := parseInterleaved(lintFlags("hoplint", &o), args)
+	if errors.Is(err, flag.ErrHelp) {
+		usage(stdout)
+		return exitClean
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if len(paths) == 0 {
-		paths = []string{"."}
+	if o.showVersion {
+		fmt.Fprintln(stdout, versionLine())
+		return exitClean
 	}
 	if len(o.formats) == 0 {
 		o.formats = formatFlag{{name: "text"}}
@@ -106,51 +125,154 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, fmt.Errorf("--fail-on: %w", err))
 		}
 	}
-	cfg, err := loadConfig(o.configFile, paths)
+	res, err := lint(&o, paths)
 	if err != nil {
 		return fail(stderr, err)
 	}
-	ropts := rules.Options{Enable: o.enable, Disable: o.disable}
-	if err := rules.Check(cfg, ropts); err != nil {
+	if err := res.filter(&o); err != nil {
 		return fail(stderr, err)
 	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return fail(stderr, err)
+	if !summaryOnStdout(o.formats) {
+		for _, n := range res.notes {
+			fmt.Fprintln(stderr, "hoplint:", n)
+		}
 	}
-	g, err := topology.Load(paths, cfg, wd)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	findings := rules.Run(g, cfg, ropts)
-
-	rep := &report.Report{
-		Findings: findings,
-		Summary:  report.Summary{Files: len(g.Files), Hops: len(g.Hops), Edges: len(g.Edges)},
-		Source:   sourceFunc(g, wd),
-		Version:  version(),
-	}
-	rep.Summary.Count(findings)
+	rep := res.report()
 	for _, spec := range o.formats {
 		if err := writeReport(spec, rep, stdout, o.noColor); err != nil {
 			return fail(stderr, err)
 		}
 	}
 	if failOn != 0 {
-		for _, f := range findings {
+		for _, f := range res.findings {
 			if f.Severity >= failOn {
-				return 1
+				return exitFindings
 			}
 		}
 	}
-	return 0
+	return exitClean
+}
+
+// lintResult is one run: the graph, its findings, and what filtering said.
+type lintResult struct {
+	g        *topology.Graph
+	wd       string
+	findings []rules.Finding
+	notes    []string
+}
+
+// lint loads the configuration and the files under paths and runs the
+// rules. A path that holds nothing hoplint reads is an error unless
+// --allow-empty: a mistyped directory must not pass CI silently.
+func lint(o *lintOptions, paths []string) (*lintResult, error) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	cfg, err := loadConfig(o.configFile, paths)
+	if err != nil {
+		return nil, err
+	}
+	ropts := rules.Options{Enable: o.enable, Disable: o.disable}
+	if err := rules.Check(cfg, ropts); err != nil {
+		return nil, err
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	g, err := topology.Load(paths, cfg, wd)
+	if err != nil {
+		return nil, err
+	}
+	if !o.allowEmpty {
+		if empty := emptyPaths(g, paths, wd); len(empty) > 0 {
+			return nil, fmt.Errorf("no file that hoplint reads (nginx, Apache httpd, Terraform, Kubernetes, OpenAPI) under %s; check the path, or pass --allow-empty", strings.Join(empty, " "))
+		}
+	}
+	return &lintResult{g: g, wd: wd, findings: rules.Run(g, cfg, ropts)}, nil
+}
+
+// emptyPaths lists the path arguments under which hoplint found nothing
+// to read, neither a file nor one it could not read: each path must count,
+// so that "hoplint infra/ ngnix/" does not pass on infra/ alone.
+func emptyPaths(g *topology.Graph, paths []string, wd string) []string {
+	var seen []string
+	for _, f := range g.Files {
+		seen = append(seen, f.Abs)
+	}
+	for _, p := range g.Problems {
+		if p.Range.File != "" {
+			seen = append(seen, absPath(wd, p.Range.File))
+		}
+	}
+	var empty []string
+	for _, p := range paths {
+		abs := absPath(wd, p)
+		found := false
+		for _, s := range seen {
+			if parsers.Within(abs, s) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			empty = append(empty, p)
+		}
+	}
+	return empty
+}
+
+func absPath(wd, p string) string {
+	p = filepath.FromSlash(p)
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(wd, p)
+	}
+	return filepath.Clean(p)
+}
+
+// filter applies --baseline and --new-from-rev.
+func (r *lintResult) filter(o *lintOptions) error {
+	if o.baseline != "" {
+		b, err := readBaseline(o.baseline)
+		if err != nil {
+			return err
+		}
+		var hidden, gone int
+		r.findings, hidden, gone = b.filter(r.findings)
+		r.notes = append(r.notes, fmt.Sprintf("baseline %s: %d known findings not shown, %d gone since it was written (fixed or changed; run hoplint baseline again to drop them)", o.baseline, hidden, gone))
+	}
+	if o.newFromRev != "" {
+		d, err := gitChanges(r.wd, o.newFromRev)
+		if err != nil {
+			return err
+		}
+		before := len(r.findings)
+		r.findings = d.filter(r.wd, r.findings)
+		r.notes = append(r.notes, fmt.Sprintf("--new-from-rev %s: %d findings on lines not changed since then not shown", o.newFromRev, before-len(r.findings)))
+	}
+	return nil
+}
+
+func (r *lintResult) report() *report.Report {
+	g := r.g
+	rep := &report.Report{
+		Findings: r.findings,
+		Summary:  report.Summary{Files: len(g.Files), Hops: len(g.Hops), Edges: len(g.Edges)},
+		Sources:  sources(g),
+		Version:  version(),
+		Notes:    r.notes,
+		Path:     pathPicture(g, r.findings),
+		RepoDir:  repoDir(r.wd),
+	}
+	rep.Summary.Count(r.findings)
+	return rep
 }
 
 func writeReport(spec outputSpec, rep *report.Report, stdout io.Writer, noColor bool) error {
 	format, _ := report.Lookup(spec.name)
 	if spec.file == "" || spec.file == "-" {
 		r := *rep
-		r.Color = spec.name == "text" && !noColor && isTerminal(stdout)
+		r.Color = spec.name == "text" && useColor(stdout, noColor)
 		return format(stdout, &r)
 	}
 	f, err := os.Create(spec.file)
@@ -186,43 +308,66 @@ func loadConfig(path string, paths []string) (*config.Config, error) {
 	return config.LoadFile(found, root)
 }
 
-// sourceFunc serves file contents for snippets: discovered files from
-// memory, others (files reached by includes) read once from disk.
-func sourceFunc(g *topology.Graph, wd string) func(string) *parsers.File {
-	files := make(map[string]*parsers.File, len(g.Files))
-	for _, f := range g.Files {
-		files[f.Path] = f
+// summaryOnStdout reports whether a format that prints the run's notes
+// (text, markdown) goes to stdout; otherwise they go to stderr.
+func summaryOnStdout(formats formatFlag) bool {
+	for _, f := range formats {
+		if (f.file == "" || f.file == "-") && (f.name == "text" || f.name == "markdown") {
+			return true
+		}
 	}
-	var mu sync.Mutex
-	return func(path string) *parsers.File {
-		mu.Lock()
-		defer mu.Unlock()
-		if f, ok := files[path]; ok {
-			return f
+	return false
+}
+
+// repoDir is wd relative to the root of the git repository holding it
+// (the nearest directory with a .git), "" at the root or outside one.
+func repoDir(wd string) string {
+	for d := wd; ; {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			rel, err := filepath.Rel(d, wd)
+			if err != nil || rel == "." {
+				return ""
+			}
+			return filepath.ToSlash(rel)
 		}
-		abs := path
-		if !filepath.IsAbs(abs) {
-			abs = filepath.Join(wd, filepath.FromSlash(path))
+		parent := filepath.Dir(d)
+		if parent == d {
+			return ""
 		}
-		var f *parsers.File
-		if data, err := os.ReadFile(abs); err == nil && len(data) <= parsers.MaxFileSize {
-			f = parsers.NewFile(path, abs, filepath.Dir(abs), "", data)
-		}
-		files[path] = f
-		return f
+		d = parent
 	}
 }
 
-func isTerminal(w io.Writer) bool {
-	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+// sources are the files a report may quote: those discovered and those
+// read through includes and module calls, all already in memory. Nothing
+// is read again for a snippet (a finding may name any path, and re-reading
+// would escape the root and the size cap).
+func sources(g *topology.Graph) map[string]*parsers.File {
+	files := make(map[string]*parsers.File, len(g.Files)+len(g.Sources))
+	for p, f := range g.Sources {
+		files[p] = f
+	}
+	for _, f := range g.Files {
+		files[f.Path] = f
+	}
+	return files
+}
+
+// useColor decides whether text output is coloured: never with --no-color
+// or NO_COLOR (https://no-color.org), always with FORCE_COLOR (as CI
+// systems that render ANSI set it), else only on a terminal.
+func useColor(w io.Writer, noColor bool) bool {
+	if noColor || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	if v := os.Getenv("FORCE_COLOR"); v != "" && v != "0" && v != "false" {
+		return true
+	}
+	if os.Getenv("TERM") == "dumb" {
 		return false
 	}
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func fail(stderr io.Writer, err error) int {
@@ -231,5 +376,5 @@ func fail(stderr io.Writer, err error) int {
 		err = ue.err
 	}
 	fmt.Fprintln(stderr, "hoplint:", err)
-	return 2
+	return exitUsage
 }

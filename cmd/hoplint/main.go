@@ -8,16 +8,27 @@
 //	hoplint rules               the rule catalog
 //	hoplint explain RULE        one rule's documentation
 //	hoplint graph [PATH...]     the hops and links hoplint found
-//	hoplint version
+//	hoplint baseline [PATH...]  the current findings, for --baseline
+//	hoplint version             also --version
 //
 // Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage,
-// configuration or I/O error.
+// configuration or I/O error, 3 internal error (a bug in hoplint).
 package main
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+	"strings"
+)
+
+// Exit codes; the README documents them.
+const (
+	exitClean    = 0
+	exitFindings = 1
+	exitUsage    = 2
+	exitInternal = 3
 )
 
 func main() {
@@ -26,25 +37,83 @@ func main() {
 
 // run is main without the process: tests call it directly.
 func run(args []string, stdout, stderr io.Writer) int {
+	return protect(stderr, func() int { return dispatch(args, stdout, stderr) })
+}
+
+// protect turns a panic that reached the top into exit 3 with one line on
+// stderr, so that CI tells a bug in hoplint from a usage error (2) and from
+// findings (1). Rules and loaders recover on their own and report a
+// finding; this is the net under everything else.
+func protect(stderr io.Writer, fn func() int) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			frames := strings.ReplaceAll(firstFrame(debug.Stack()), "\n", " ")
+			fmt.Fprintf(stderr, "hoplint: internal error (please report it at https://github.com/hoplint/hoplint/issues): %v [%s]\n", r, frames)
+			code = exitInternal
+		}
+	}()
+	return fn()
+}
+
+// firstFrame is the function that panicked, for the one-line report.
+func firstFrame(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "panic(") && i+2 < len(lines) {
+			return strings.TrimSpace(lines[i+2]) + " " + strings.TrimSpace(lines[i+3])
+		}
+	}
+	return ""
+}
+
+func dispatch(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
-		switch args[0] {
+		sub, rest := args[0], args[1:]
+		if sub != "lint" && wantsHelp(rest) && isSubcommand(sub) {
+			usage(stdout)
+			return exitClean
+		}
+		switch sub {
 		case "rules":
-			return cmdRules(args[1:], stdout, stderr)
+			return cmdRules(rest, stdout, stderr)
 		case "explain":
-			return cmdExplain(args[1:], stdout, stderr)
+			return cmdExplain(rest, stdout, stderr)
 		case "graph":
-			return cmdGraph(args[1:], stdout, stderr)
-		case "version":
-			fmt.Fprintln(stdout, "hoplint", version())
-			return 0
+			return cmdGraph(rest, stdout, stderr)
+		case "baseline":
+			return cmdBaseline(rest, stdout, stderr)
+		case "version", "--version", "-version":
+			fmt.Fprintln(stdout, versionLine())
+			return exitClean
 		case "help", "-h", "-help", "--help":
 			usage(stdout)
-			return 0
+			return exitClean
 		case "lint":
-			args = args[1:]
+			args = rest
 		}
 	}
 	return cmdLint(args, stdout, stderr)
+}
+
+func isSubcommand(s string) bool {
+	switch s {
+	case "rules", "explain", "graph", "baseline", "version", "help":
+		return true
+	}
+	return false
+}
+
+// wantsHelp reports a -h or --help anywhere before a "--".
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 func usage(w io.Writer) {
@@ -53,19 +122,27 @@ reverse proxies, app servers and Kubernetes pods, linked across files.
 
 Usage:
   hoplint [flags] [PATH...]      lint files and directories (default: .)
+  hoplint baseline [flags] [PATH...] > .hoplint-baseline.json
+                                 record the current findings, for --baseline
   hoplint rules [--format text|json|markdown]
   hoplint explain RULE
   hoplint graph [--format text|mermaid|json] [PATH...]
-  hoplint version
+  hoplint version                also --version
 
 Flags:
-  --format NAME[=FILE]   output format: text, json, github, sarif (repeatable; FILE writes there)
-  --config FILE          configuration file (default: .hoplint.yml in the working directory)
+  --format NAME[=FILE]   output format: text, json, github, sarif, markdown, checkstyle,
+                         junit (repeatable; FILE writes there)
+  --config FILE          configuration file (default: .hoplint.yml)
   --fail-on LEVEL        exit 1 on findings at or above error, warning, info, or never (default warning)
   --enable RULE          run a rule the configuration switches off (repeatable, comma-separated)
   --disable RULE         do not run a rule (repeatable, comma-separated)
-  --no-color             never colour the text output
+  --baseline FILE        report only findings not in FILE (written by hoplint baseline)
+  --new-from-rev REV     report only findings with a location on a line changed since
+                         the git revision REV (working tree included; a new file is all new)
+  --allow-empty          exit 0 when the paths hold no file hoplint reads (default: exit 2)
+  --no-color             never colour the text output (also NO_COLOR=1; FORCE_COLOR=1 forces it)
 
-Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or I/O error.
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or I/O error,
+3 internal error (a bug in hoplint; please report it).
 `)
 }

@@ -55,7 +55,14 @@ type GatewayListener struct {
 	Hostname string
 	Port     int
 	Protocol string
-	Range    parsers.Range
+	// AllowedFrom is allowedRoutes.namespaces.from as written: "" (Same),
+	// "Same", "All" or "Selector".
+	AllowedFrom string
+	// AllowedLabels is the Selector's matchLabels; AllowedExpr is true
+	// when it also has matchExpressions, which hoplint does not evaluate.
+	AllowedLabels map[string]Str
+	AllowedExpr   bool
+	Range         parsers.Range
 }
 
 // Route is an HTTPRoute or GRPCRoute.
@@ -270,9 +277,14 @@ func (r *reader) gateway(o Object, spec *yaml.Node) *Gateway {
 	_, ls := r.get(spec, "listeners")
 	for _, l := range r.items(ls) {
 		port, _ := strconv.Atoi(r.field(l, "port").Value)
+		ns := r.path(l, "allowedRoutes", "namespaces")
+		sel := r.path(ns, "selector")
+		_, ml := r.get(sel, "matchLabels")
+		_, me := r.get(sel, "matchExpressions")
 		g.Listeners = append(g.Listeners, GatewayListener{
 			Name: r.field(l, "name").Value, Hostname: r.field(l, "hostname").Value,
 			Port: port, Protocol: r.field(l, "protocol").Value, Range: r.at(l),
+			AllowedFrom: r.field(ns, "from").Value, AllowedLabels: r.stringMap(ml), AllowedExpr: me != nil,
 		})
 	}
 	return g

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/hoplint/hoplint/rules"
+)
+
+// A baseline records the findings a repository had when it adopted
+// hoplint, by fingerprint, so that --baseline reports only new ones.
+// Fingerprints hash content, not positions (rules/engine.go): lines
+// inserted above a finding keep it known; a change to its values makes it
+// new.
+type baselineFile struct {
+	Version  int             `json:"version"`
+	Tool     string          `json:"tool"`
+	Findings []baselineEntry `json:"findings"`
+}
+
+// baselineEntry keeps the rule, file and message beside the fingerprint so
+// that a reviewer can read what was accepted; only the fingerprint matches.
+type baselineEntry struct {
+	Fingerprint string `json:"fingerprint"`
+	Rule        string `json:"rule"`
+	File        string `json:"file"`
+	Message     string `json:"message"`
+}
+
+const baselineVersion = 1
+
+func cmdBaseline(args []string, stdout, stderr io.Writer) int {
+	var o lintOptions
+	paths, err := parseInterleaved(lintFlags("baseline", &o), args)
+	if errors.Is(err, flag.ErrHelp) {
+		usage(stdout)
+		return exitClean
+	}
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if o.baseline != "" || o.newFromRev != "" || len(o.formats) > 0 {
+		return fail(stderr, fmt.Errorf("baseline writes every current finding as JSON; --baseline, --new-from-rev and --format do not apply"))
+	}
+	res, err := lint(&o, paths)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	out := baselineFile{Version: baselineVersion, Tool: "hoplint", Findings: []baselineEntry{}}
+	for _, f := range res.findings {
+		out.Findings = append(out.Findings, baselineEntry{Fingerprint: f.Fingerprint, Rule: f.Rule, File: f.Range.File, Message: f.Message})
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return fail(stderr, err)
+	}
+	fmt.Fprintf(stderr, "hoplint: %d findings recorded\n", len(out.Findings))
+	return exitClean
+}
+
+type baseline map[string]bool
+
+// readBaseline reads a file written by hoplint baseline. Anything else is
+// an error rather than an empty baseline: a wrong path must not hide
+// nothing and pass for adoption, nor hide everything.
+func readBaseline(path string) (baseline, error) {
+	data, err := readSmallFile(path, 64<<20)
+	if err != nil {
+		return nil, fmt.Errorf("--baseline: %w", err)
+	}
+	var b baselineFile
+	if err := json.Unmarshal(data, &b); err != nil {
+		return nil, fmt.Errorf("--baseline %s: not a hoplint baseline: %w", path, err)
+	}
+	if b.Version != baselineVersion || b.Tool != "hoplint" {
+		return nil, fmt.Errorf("--baseline %s: not a version %d hoplint baseline (write one with: hoplint baseline > %s)", path, baselineVersion, path)
+	}
+	out := baseline{}
+	for _, e := range b.Findings {
+		out[e.Fingerprint] = true
+	}
+	return out, nil
+}
+
+// filter drops findings in the baseline and counts those kept out and the
+// baselined fingerprints that no longer occur.
+func (b baseline) filter(fs []rules.Finding) (kept []rules.Finding, hidden, gone int) {
+	seen := map[string]bool{}
+	for _, f := range fs {
+		if b[f.Fingerprint] {
+			seen[f.Fingerprint] = true
+			hidden++
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept, hidden, len(b) - len(seen)
+}
+
+// readSmallFile reads a regular file of at most limit bytes.
+func readSmallFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	if st.Size() > limit {
+		return nil, fmt.Errorf("%s is %d bytes, over the limit of %d", path, st.Size(), limit)
+	}
+	return io.ReadAll(io.LimitReader(f, limit+1))
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/report"
+	"github.com/hoplint/hoplint/rules"
+	"github.com/hoplint/hoplint/topology"
+)
+
+// maxPictureHops keeps the step summary's Mermaid picture readable (and
+// within what GitHub renders); beyond it the picture says what it left out.
+const maxPictureHops = 40
+
+// pathPicture draws, as a Mermaid flowchart, the part of the request path
+// the findings touch: the hops a finding points at (its declaration, its
+// proxy line, or the line of one of its settings), the links a finding
+// points at, and the hops one link away, so the picture shows what sits
+// on either side. A finding that points at no hop's line (a parse error)
+// touches the hops declared in its file. Touched hops are outlined. It
+// returns "" when no finding touches a hop.
+func pathPicture(g *topology.Graph, fs []rules.Finding) string {
+	type at struct {
+		file string
+		line int
+	}
+	byLine := map[at][]*topology.Hop{}
+	add := func(h *topology.Hop, rg parsers.Range) {
+		if rg.File != "" && rg.Start.Line > 0 {
+			byLine[at{rg.File, rg.Start.Line}] = append(byLine[at{rg.File, rg.Start.Line}], h)
+		}
+	}
+	byFile := map[string][]*topology.Hop{}
+	for _, h := range g.Hops {
+		byFile[h.Range.File] = append(byFile[h.Range.File], h)
+		for _, rg := range []parsers.Range{h.Range, h.Proxy, h.KeepAlive.Range, h.BodyLimit.Range, h.ReadTimeout.Range, h.PoolIdle.Range, h.UpstreamTimeout.Range} {
+			add(h, rg)
+		}
+	}
+	for _, e := range g.Edges {
+		add(e.From, e.Range)
+		add(e.To, e.Range)
+	}
+	touched := map[*topology.Hop]bool{}
+	for _, f := range fs {
+		hit := false
+		for _, rg := range f.Locations() {
+			for _, h := range byLine[at{rg.File, rg.Start.Line}] {
+				touched[h], hit = true, true
+			}
+		}
+		if !hit {
+			for _, h := range byFile[f.Range.File] {
+				touched[h] = true
+			}
+		}
+	}
+	if len(touched) == 0 {
+		return ""
+	}
+	keep := map[*topology.Hop]bool{}
+	for _, e := range g.Edges {
+		if touched[e.From] || touched[e.To] {
+			keep[e.From], keep[e.To] = true, true
+		}
+	}
+	for h := range touched {
+		keep[h] = true
+	}
+	sub := &topology.Graph{}
+	var marked []string
+	copies := map[*topology.Hop]*topology.Hop{}
+	left := 0
+	for _, h := range g.Hops {
+		if !keep[h] {
+			continue
+		}
+		if len(sub.Hops) == maxPictureHops {
+			left++
+			continue
+		}
+		if touched[h] {
+			marked = append(marked, fmt.Sprintf("h%d", len(sub.Hops)))
+		}
+		// A copy whose name, taken from config values, cannot break a
+		// line of the flowchart.
+		c := *h
+		c.Name = report.Visible(h.Name)
+		copies[h] = &c
+		sub.Hops = append(sub.Hops, &c)
+	}
+	for _, e := range g.Edges {
+		if from, to := copies[e.From], copies[e.To]; from != nil && to != nil {
+			ec := *e
+			ec.From, ec.To = from, to
+			sub.Edges = append(sub.Edges, &ec)
+		}
+	}
+	var b bytes.Buffer
+	if err := topology.RenderMermaid(&b, sub); err != nil {
+		return ""
+	}
+	if len(marked) > 0 {
+		fmt.Fprintf(&b, "  classDef finding stroke:#d1242f,stroke-width:3px\n  class %s finding\n", strings.Join(marked, ","))
+	}
+	if left > 0 {
+		fmt.Fprintf(&b, "  more[\"%d more hops not drawn; run hoplint graph\"]\n", left)
+	}
+	return b.String()
+}

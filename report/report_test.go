@@ -1,0 +1,293 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/rules"
+)
+
+func rg(file string, l, c, el, ec int) parsers.Range {
+	return parsers.Range{File: file, Start: parsers.Pos{Line: l, Col: c}, End: parsers.Pos{Line: el, Col: ec}}
+}
+
+// sample has a cross-file finding, a multi-line one, a whole-file one and
+// a non-ASCII line, in a path that needs percent-encoding.
+func sample() *Report {
+	ngx := parsers.NewFile("nginx conf/nginx.conf", "/x/nginx conf/nginx.conf", "/x", parsers.FormatNginx,
+		[]byte("events {}\nhttp {\n    server_name \"☃𝄞\"; keepalive_timeout 75s;\n    server {\n    }\n}\n"))
+	tf := parsers.NewFile("alb.tf", "/x/alb.tf", "/x", parsers.FormatTerraform, []byte("resource \"aws_lb\" \"web\" {\n  idle_timeout = 75\n}\n"))
+	fs := []rules.Finding{
+		{Rule: "keepalive-order", Severity: rules.Error, Message: "nginx closes [::1]:80 after 75s", Range: rg("nginx conf/nginx.conf", 3, 28, 3, 50),
+			Related: []parsers.Related{{Range: rg("alb.tf", 2, 3, 2, 20), Message: "idle_timeout is 75s here"}}, Fingerprint: "abcdef0123456789"},
+		{Rule: "missing-body-size-limit", Severity: rules.Warning, Message: "server block", Range: rg("nginx conf/nginx.conf", 4, 5, 5, 6), Fingerprint: "1111111111111111-2"},
+		{Rule: "parse-error", Severity: rules.Error, Message: "cannot read: permission denied", Range: parsers.Range{File: "secret.conf"}, Fingerprint: "2222222222222222"},
+	}
+	r := &Report{Findings: fs, Sources: map[string]*parsers.File{ngx.Path: ngx, tf.Path: tf}, Version: "v1.2.3"}
+	r.Summary.Count(fs)
+	return r
+}
+
+func render(t *testing.T, name string, r *Report) string {
+	t.Helper()
+	f, _ := Lookup(name)
+	var b bytes.Buffer
+	if err := f(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// validateSARIF checks a log against the SARIF 2.1.0 schema (go-sarif
+// embeds it) and against what GitHub code scanning requires.
+func validateSARIF(t *testing.T, data []byte) *sarif.Report {
+	t.Helper()
+	log, err := sarif.FromBytes(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := log.Validate(); err != nil {
+		t.Fatalf("SARIF does not validate: %v", err)
+	}
+	return log
+}
+
+func TestSARIF(t *testing.T) {
+	out := render(t, "sarif", sample())
+	log := validateSARIF(t, []byte(out))
+	run := log.Runs[0]
+	if *run.ColumnKind != "utf16CodeUnits" || *run.AutomationDetails.ID != "hoplint/" || *run.Tool.Driver.SemanticVersion != "1.2.3" {
+		t.Errorf("run properties: %s", out[:200])
+	}
+	for _, r := range run.Tool.Driver.Rules {
+		if r.ShortDescription == nil || r.FullDescription == nil || r.Help == nil || r.Help.Markdown == nil || r.Help.Text == nil ||
+			r.HelpURI == nil || !strings.HasSuffix(*r.HelpURI, "rules.md#"+*r.ID) ||
+			r.Properties == nil || len(r.Properties.Tags) == 0 || r.Properties.Properties["problem.severity"] == nil {
+			t.Errorf("rule %s lacks a property code scanning reads", *r.ID)
+		}
+	}
+	res := run.Results[0]
+	if !strings.Contains(*res.Message.Text, "[alb.tf:2:3](1)") || !strings.Contains(*res.Message.Text, `\[::1\]:80`) {
+		t.Errorf("message does not link its related location or escape brackets: %s", *res.Message.Text)
+	}
+	if res.PartialFingerprints["primaryLocationLineHash"] != "abcdef0123456789:1" || run.Results[1].PartialFingerprints["primaryLocationLineHash"] != "1111111111111111:2" {
+		t.Errorf("primaryLocationLineHash: %v %v", res.PartialFingerprints, run.Results[1].PartialFingerprints)
+	}
+	loc := res.Locations[0].PhysicalLocation
+	if *loc.ArtifactLocation.URI != "nginx%20conf/nginx.conf" || *loc.ArtifactLocation.URIBaseID != "%SRCROOT%" {
+		t.Errorf("uri %s base %v", *loc.ArtifactLocation.URI, loc.ArtifactLocation.URIBaseID)
+	}
+	// "    server_name \"☃𝄞\"; " is 27 bytes before the column: 22 code
+	// points, 23 UTF-16 units (𝄞 is a surrogate pair).
+	if *loc.Region.StartColumn != 24 || *loc.Region.EndColumn != 46 {
+		t.Errorf("UTF-16 columns %d-%d, want 24-46", *loc.Region.StartColumn, *loc.Region.EndColumn)
+	}
+	if rel := res.RelatedLocations[0]; rel.ID != 1 || *rel.PhysicalLocation.ArtifactLocation.URI != "alb.tf" {
+		t.Errorf("related location %+v", rel)
+	}
+	whole := run.Results[2].Locations[0].PhysicalLocation.Region
+	if whole == nil || *whole.StartLine != 1 {
+		t.Errorf("a file-level finding needs a region")
+	}
+	// Inside a repository subdirectory, URIs are relative to the root.
+	r := sample()
+	r.RepoDir = "deploy"
+	log = validateSARIF(t, []byte(render(t, "sarif", r)))
+	if u := *log.Runs[0].Results[0].Locations[0].PhysicalLocation.ArtifactLocation.URI; u != "deploy/nginx%20conf/nginx.conf" {
+		t.Errorf("uri %s", u)
+	}
+}
+
+func TestGitHub(t *testing.T) {
+	out := render(t, "github", sample())
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if !strings.HasPrefix(lines[0], "::error file=nginx conf/nginx.conf,line=3,endLine=3,col=23,endColumn=45,title=hoplint keepalive-order::") {
+		t.Errorf("line 0 %q", lines[0])
+	}
+	if !strings.HasPrefix(lines[1], "::warning file=nginx conf/nginx.conf,line=4,endLine=5,title=") {
+		t.Errorf("a multi-line range must not carry col: %q", lines[1])
+	}
+	r := sample()
+	for i := 0; i < 12; i++ {
+		r.Findings = append(r.Findings, rules.Finding{Rule: "lingering-close-off", Severity: rules.Warning, Message: fmt.Sprint("m", i), Range: rg("alb.tf", 1, 1, 1, 2)})
+	}
+	if out := render(t, "github", r); !strings.Contains(out, "13 warning findings; GitHub shows only 10 warning annotations per step, so 3 are not on the pull request") {
+		t.Errorf("no note about the annotation limit:\n%s", out)
+	}
+}
+
+func TestTextColumnsCountCharacters(t *testing.T) {
+	out := render(t, "text", sample())
+	if !strings.Contains(out, "nginx conf/nginx.conf:3:23: error:") {
+		t.Errorf("column not in characters:\n%s", out)
+	}
+	// The marker sits under "keepalive_timeout", after the snowman and the clef.
+	marker := strings.Repeat(" ", 4+22) + "^" + strings.Repeat("~", 21)
+	if !strings.Contains(out, "        server_name \"☃𝄞\"; keepalive_timeout 75s;\n"+marker+"\n") {
+		t.Errorf("marker misplaced:\n%s", out)
+	}
+	if strings.Contains(render(t, "text", &Report{Findings: []rules.Finding{{Rule: "x", Range: rg("/etc/passwd", 1, 1, 1, 2)}}}), "root:") {
+		t.Errorf("a path never read was quoted")
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	r := sample()
+	r.Findings[0].Message = "value a|b <script> `x`"
+	r.Path = "flowchart LR\n  h0[\"a`b\"]\n"
+	out := render(t, "markdown", r)
+	if !strings.Contains(out, "### hoplint: 2 errors, 1 warnings, 0 infos") || !strings.Contains(out, `value a\|b &lt;script&gt; \`+"`x\\`") {
+		t.Errorf("markdown:\n%s", out)
+	}
+	if !strings.Contains(out, "```mermaid\nflowchart LR\n  h0[\"a#96;b\"]\n```") || !strings.Contains(out, "↳ alb.tf:2:3: idle\\_timeout is 75s here") {
+		t.Errorf("markdown mermaid or related:\n%s", out)
+	}
+}
+
+// The XML formats are checked against the constraints of their schemas,
+// written out here because no pure-Go XSD validator exists (the ones that
+// do wrap libxml2 through cgo): JUnit against Jenkins' junit-10.xsd
+// (jenkinsci/xunit-plugin), Checkstyle against the format its XMLLogger
+// writes (the one every importer reads).
+
+type xmlNode struct {
+	XMLName  xml.Name
+	Attrs    []xml.Attr `xml:",any,attr"`
+	Children []xmlNode  `xml:",any"`
+	Text     string     `xml:",chardata"`
+}
+
+func (n xmlNode) attr(name string) (string, bool) {
+	for _, a := range n.Attrs {
+		if a.Name.Local == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+type xmlElem struct {
+	required, optional []string
+	children           []string
+	checks             map[string]*regexp.Regexp
+}
+
+func checkXML(t *testing.T, data string, root string, schema map[string]xmlElem) {
+	t.Helper()
+	var n xmlNode
+	if err := xml.Unmarshal([]byte(data), &n); err != nil {
+		t.Fatalf("not XML: %v\n%s", err, data)
+	}
+	if n.XMLName.Local != root {
+		t.Fatalf("root %s, want %s", n.XMLName.Local, root)
+	}
+	var walk func(n xmlNode)
+	walk = func(n xmlNode) {
+		el, ok := schema[n.XMLName.Local]
+		if !ok {
+			t.Errorf("element <%s> not in the schema", n.XMLName.Local)
+			return
+		}
+		allowed := map[string]bool{}
+		for _, a := range append(append([]string{}, el.required...), el.optional...) {
+			allowed[a] = true
+		}
+		for _, a := range el.required {
+			if _, ok := n.attr(a); !ok {
+				t.Errorf("<%s> lacks required attribute %s", n.XMLName.Local, a)
+			}
+		}
+		for _, a := range n.Attrs {
+			if !allowed[a.Name.Local] {
+				t.Errorf("<%s> has attribute %s the schema does not declare", n.XMLName.Local, a.Name.Local)
+			}
+			if re := el.checks[a.Name.Local]; re != nil && !re.MatchString(a.Value) {
+				t.Errorf("<%s %s=%q> does not match %s", n.XMLName.Local, a.Name.Local, a.Value, re)
+			}
+		}
+		kids := map[string]bool{}
+		for _, c := range el.children {
+			kids[c] = true
+		}
+		for _, c := range n.Children {
+			if !kids[c.XMLName.Local] {
+				t.Errorf("<%s> may not contain <%s>", n.XMLName.Local, c.XMLName.Local)
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+}
+
+var number = regexp.MustCompile(`^[0-9]+$`)
+
+func TestJUnitSchema(t *testing.T) {
+	schema := map[string]xmlElem{
+		"testsuites": {optional: []string{"name", "time", "tests", "failures", "errors"}, children: []string{"testsuite"}, checks: map[string]*regexp.Regexp{"tests": number, "failures": number, "errors": number}},
+		"testsuite": {required: []string{"name", "tests", "failures", "errors"}, optional: []string{"group", "time", "skipped", "timestamp", "hostname", "id", "package", "file", "log", "url"},
+			children: []string{"testsuite", "properties", "testcase", "system-out", "system-err"}, checks: map[string]*regexp.Regexp{"tests": number, "failures": number, "errors": number}},
+		"testcase": {required: []string{"name"}, optional: []string{"time", "classname", "group"}, children: []string{"skipped", "error", "failure", "system-out", "system-err"}},
+		"failure":  {optional: []string{"type", "message"}},
+	}
+	out := render(t, "junit", sample())
+	checkXML(t, out, "testsuites", schema)
+	var s junitSuites
+	if err := xml.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Tests != 3 || s.Failures != 3 || len(s.Suites) != 2 || s.Suites[0].Cases[0].Failure == nil || !strings.Contains(s.Suites[0].Cases[0].Failure.Body, "alb.tf:2:3") {
+		t.Errorf("junit content: %s", out)
+	}
+	clean := render(t, "junit", &Report{})
+	checkXML(t, clean, "testsuites", schema)
+	if !strings.Contains(clean, `tests="1" failures="0"`) {
+		t.Errorf("clean run: %s", clean)
+	}
+}
+
+func TestCheckstyleSchema(t *testing.T) {
+	schema := map[string]xmlElem{
+		"checkstyle": {optional: []string{"version"}, children: []string{"file"}},
+		"file":       {required: []string{"name"}, children: []string{"error"}},
+		"error": {required: []string{"line", "severity", "message", "source"}, optional: []string{"column"},
+			checks: map[string]*regexp.Regexp{"line": number, "column": number, "severity": regexp.MustCompile(`^(ignore|info|warning|error)$`)}},
+	}
+	r := sample()
+	r.Findings[0].Message = "a \x1b\"<&> b"
+	out := render(t, "checkstyle", r)
+	checkXML(t, out, "checkstyle", schema)
+	if !strings.Contains(out, `<file name="nginx conf/nginx.conf">`) || !strings.Contains(out, `column="23"`) || !strings.Contains(out, `a \x1b&#34;&lt;&amp;&gt; b`) {
+		t.Errorf("checkstyle:\n%s", out)
+	}
+}
+
+func TestJSONColumnsAndShape(t *testing.T) {
+	var v map[string]any
+	out := render(t, "json", sample())
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	loc := v["findings"].([]any)[0].(map[string]any)["location"].(map[string]any)
+	if strconv.Itoa(int(loc["column"].(float64))) != "23" || int(loc["endColumn"].(float64)) != 45 {
+		t.Errorf("JSON columns %v", loc)
+	}
+}
+
+func TestMarkdownStaysUnderGitHubLimit(t *testing.T) {
+	old := markdownTableBudget
+	markdownTableBudget = 300
+	defer func() { markdownTableBudget = old }()
+	out := render(t, "markdown", sample())
+	if strings.Count(out, "| 🔴 error |")+strings.Count(out, "| 🟠 warning |") >= 3 || !strings.Contains(out, "more findings are not in this table") {
+		t.Errorf("table not cut at the budget:\n%s", out)
+	}
+}
