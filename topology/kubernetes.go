@@ -39,9 +39,6 @@ type k8sCluster struct {
 	containerHops map[*kubernetes.Workload][]*Hop
 	serviceHops   map[*kubernetes.Service]*Hop
 	controllers   []*nginxController
-	// embedded holds the hops of each ConfigMap entry parsed as nginx or
-	// httpd configuration, so that an entry mounted by many pods is read once.
-	embedded map[embeddedKey][]*Hop
 	// embeddedPick is the server of that configuration a container runs.
 	embeddedPick map[*kubernetes.Container]*Hop
 	pod          *podState // kubernetes_pod.go

@@ -141,7 +141,10 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 		hops = c.podNginxHops(w, ct, files)
 		c.markPod(w, hops)
 	} else {
-		hops = c.podApacheHops(w, ct, files, main)
+		var notes []string
+		if hops, notes = c.podApacheHops(w, ct, files, main); len(notes) > 0 {
+			return Duration{}, notes, true
+		}
 	}
 	var servers []*Hop
 	for _, h := range hops {

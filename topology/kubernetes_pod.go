@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/apache"
 	"github.com/hoplint/hoplint/parsers/kubernetes"
 	"github.com/hoplint/hoplint/parsers/nginx"
 )
@@ -293,39 +294,44 @@ func (c *k8sCluster) markPod(w *kubernetes.Workload, servers []*Hop) {
 	}
 }
 
-// podApacheHops parses each httpd configuration file a container mounts
-// (each entry once) with the httpd version of its image, and returns its
-// servers.
-func (c *k8sCluster) podApacheHops(w *kubernetes.Workload, ct *kubernetes.Container, files map[string]embeddedKey, main string) []*Hop {
+// podApacheHops reads the httpd.conf a container mounts, with its
+// Includes resolved against the other mounted entries, for the httpd
+// version of its image, and returns its servers. Without a mounted
+// httpd.conf the image's own runs: hoplint does not know which of the
+// mounted files it includes, so it reads none (the container says so).
+func (c *k8sCluster) podApacheHops(w *kubernetes.Workload, ct *kubernetes.Container, files map[string]embeddedKey, main string) ([]*Hop, []string) {
+	_, ok := files[main]
+	if !ok {
+		return nil, []string{"files are mounted under " + apacheConfDir + ", but not httpd.conf: the image's own httpd.conf decides which of them httpd reads, so hoplint read none"}
+	}
+	if c.pod == nil {
+		c.pod = &podState{parsed: map[embeddedKey]*nginx.File{}, assembled: map[string]*podAssembly{}}
+	}
 	ver := c.imageVersion("apache", ct)
-	paths := make([]string, 0, len(files))
-	for p := range files {
-		paths = append(paths, p)
+	key := "apache\x00" + assemblyKey(files)
+	if a, ok := c.pod.assembled[key]; ok {
+		c.markPod(w, a.servers)
+		return a.servers, nil
 	}
-	sort.Strings(paths)
-	var hops []*Hop
-	for _, p := range paths {
-		e := files[p]
-		if p != main && !strings.HasSuffix(p, ".conf") {
-			continue
-		}
-		if c.embedded == nil {
-			c.embedded = map[embeddedKey][]*Hop{}
-		}
-		hs, done := c.embedded[e]
-		if !done {
-			hs = loadApacheEmbeddedVersion(c.part, embeddedFile(e, parsers.FormatApache), ver.Version)
-			if ver.Version != "" {
-				for _, h := range c.configHops(hs) {
-					h.Notes = appendOnce(h.Notes, "assuming "+ver.words("httpd"))
-				}
-			}
-			c.embedded[e] = hs
-		}
-		c.markPod(w, hs)
-		hops = append(hops, hs...)
+	mounted := map[string]*parsers.File{}
+	for p, k := range files {
+		f := embeddedFile(k, parsers.FormatApache)
+		// Entries of one manifest share its path; the container path
+		// tells them apart for include cycles.
+		f.Abs += "#" + p
+		mounted[p] = f
 	}
-	return hops
+	cfg := apache.Parse(mounted[main], apache.Options{Version: ver.Version, Mounted: mounted, MountRoot: path.Dir(apacheConfDir)})
+	addApacheConfig(c.part, cfg, map[string]bool{})
+	hs := buildApacheHops(c.part, cfg, ver.Version, map[string]int{})
+	if ver.Version != "" {
+		for _, h := range c.configHops(hs) {
+			h.Notes = appendOnce(h.Notes, "assuming "+ver.words("httpd"))
+		}
+	}
+	c.pod.assembled[key] = &podAssembly{servers: hs, version: ver.Version}
+	c.markPod(w, hs)
+	return hs, nil
 }
 
 // nginxScope is the configuration level behind an nginx hop.

@@ -251,3 +251,52 @@ func cmpNums(a, b []int) int {
 	}
 	return 0
 }
+
+// includeMounted resolves an Include against the files a pod mounts
+// (Options.Mounted): a path, a directory (every file below it) or a
+// wildcard matched component by component, in alphabetical order.
+func (r *reader) includeMounted(d *Directive, arg string, parent *Directive, assumed []string, top *[]*Directive, unfollow func(string)) {
+	p := filepath.ToSlash(arg)
+	if !path.IsAbs(p) {
+		root := r.opt.MountRoot
+		if sr := r.cfg.ServerRoot; sr != nil && len(sr.Args) == 1 && path.IsAbs(filepath.ToSlash(sr.Args[0])) {
+			root = filepath.ToSlash(sr.Args[0])
+		}
+		p = path.Join(root, p)
+	}
+	p = path.Clean(p)
+	var names []string
+	for k := range r.opt.Mounted {
+		if k == p || strings.HasPrefix(k, p+"/") || hasWildcard(p) && matchPath(p, k) {
+			names = append(names, k)
+		}
+	}
+	if len(names) == 0 {
+		unfollow("it names a file of the container image that no mounted ConfigMap provides")
+		return
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		f := r.opt.Mounted[n]
+		if containsStr(r.stack, f.Abs) {
+			r.issue(d.Range, "Include cycle: %s includes %s, which is already being read; httpd gives up after 128 nested includes", d.File.Path, n)
+			return
+		}
+		r.readFile(f, parent, d, assumed, top)
+	}
+}
+
+// matchPath matches a slash path against a pattern with wildcards in any
+// component; components match one for one.
+func matchPath(pattern, name string) bool {
+	ps, ns := strings.Split(pattern, "/"), strings.Split(name, "/")
+	if len(ps) != len(ns) {
+		return false
+	}
+	for i := range ps {
+		if !fnmatch(ps[i], ns[i]) {
+			return false
+		}
+	}
+	return true
+}

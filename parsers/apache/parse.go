@@ -165,6 +165,12 @@ type Options struct {
 	// NoIncludes leaves every Include unfollowed: the file is embedded in
 	// another (a ConfigMap) and its paths name files in a container.
 	NoIncludes bool
+	// Mounted maps the container paths of the files a pod mounts (its
+	// ConfigMap entries) to them: an Include is resolved against these,
+	// relative paths against MountRoot (the image's ServerRoot), and a
+	// path none of them provides comes from the image and is not read.
+	Mounted   map[string]*parsers.File
+	MountRoot string
 }
 
 // MaxFiles caps how many files one tree may read, so that a wildcard over
@@ -605,6 +611,9 @@ func (r *reader) include(d *Directive, parent *Directive, assumed []string, top 
 		r.cfg.Unfollowed = append(r.cfg.Unfollowed, Unfollowed{D: d, Reason: reason})
 	}
 	switch {
+	case r.opt.Mounted != nil && !d.Unresolved:
+		r.includeMounted(d, arg, parent, assumed, top, unfollow)
+		return
 	case r.opt.NoIncludes:
 		unfollow("it names a file on the server, and this configuration is embedded in another file")
 		return
