@@ -40,7 +40,7 @@ type k8sCluster struct {
 	serviceHops   map[*kubernetes.Service]*Hop
 	controllers   []*nginxController
 	// embeddedPick is the server of that configuration a container runs.
-	embeddedPick map[*kubernetes.Container]*Hop
+	embeddedPick map[*kubernetes.Container][]*Hop
 	pod          *podState // kubernetes_pod.go
 }
 
@@ -216,7 +216,7 @@ func (c *k8sCluster) workloadHops(w *kubernetes.Workload) {
 		}
 		c.part.AddHop(h)
 		c.containerHops[w] = append(c.containerHops[w], h)
-		if s := c.embeddedPick[ct]; s != nil {
+		for _, s := range c.embeddedPick[ct] {
 			// The server runs inside the container: its locations' timeouts
 			// and limits are the container's.
 			c.part.Link(&Edge{From: h, To: s, Within: true, Confidence: Reference, Range: s.Range,

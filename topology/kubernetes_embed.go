@@ -128,7 +128,8 @@ func (c *k8sCluster) configHops(servers []*Hop) []*Hop {
 // returns the keep-alive of the server that listens on the container's
 // port.
 func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Container, format parsers.Format) (Duration, []string, bool) {
-	dir, main := nginxConfDir, nginxConfDir+"/nginx.conf"
+	lay := layoutFor(ct.Image.Value)
+	dir, main := lay.dir, lay.main
 	if format == parsers.FormatApache {
 		dir, main = apacheConfDir, apacheConfDir+"/httpd.conf"
 	}
@@ -138,7 +139,7 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 	}
 	var hops []*Hop
 	if format == parsers.FormatNginx {
-		hops = c.podNginxHops(w, ct, files)
+		hops = c.podNginxHops(w, ct, files, lay)
 		c.markPod(w, hops)
 	} else {
 		var notes []string
@@ -155,25 +156,35 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 	if len(servers) == 0 {
 		return Duration{}, nil, true
 	}
-	pick := servers[0]
+	picks := servers[:1]
 	if len(servers) > 1 {
-		pick = nil
+		// Every server listening on a declared container port receives
+		// the traffic sent to that port; the first one's keep-alive is
+		// the container's.
+		picks = nil
 		for _, s := range servers {
-			for _, l := range s.Listen {
-				for _, p := range ct.Ports {
-					if l.Port == p.Port && pick == nil {
-						pick = s
-					}
-				}
+			if listensOnAny(s, ct.Ports) {
+				picks = append(picks, s)
 			}
 		}
 	}
-	if pick == nil {
+	if len(picks) == 0 {
 		return Duration{}, []string{"several servers in the mounted configuration; none listens on a declared container port"}, true
 	}
 	if c.embeddedPick == nil {
-		c.embeddedPick = map[*kubernetes.Container]*Hop{}
+		c.embeddedPick = map[*kubernetes.Container][]*Hop{}
 	}
-	c.embeddedPick[ct] = pick
-	return pick.KeepAlive, nil, true
+	c.embeddedPick[ct] = picks
+	return picks[0].KeepAlive, nil, true
+}
+
+func listensOnAny(s *Hop, ports []kubernetes.ContainerPort) bool {
+	for _, l := range s.Listen {
+		for _, p := range ports {
+			if l.Port == p.Port {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -19,12 +19,37 @@ import (
 // it is resolved against the mounted entries, never against the linted
 // tree; what no ConfigMap provides comes from the image.
 
-// Where the official nginx image keeps its stock files (docs/facts/pod.md).
+// Where the images read their configuration (docs/facts/pod.md).
 const (
-	nginxMainPath = nginxConfDir + "/nginx.conf"
-	nginxConfD    = nginxConfDir + "/conf.d"
-	nginxImageDoc = "https://hub.docker.com/_/nginx"
+	nginxImageDoc   = "https://hub.docker.com/_/nginx"
+	bitnamiConfDir  = "/opt/bitnami/nginx/conf"
+	bitnamiBlockDoc = "https://docs.bitnami.com/aws/apps/appsmith/configuration/create-vhost-nginx/"
 )
+
+// nginxLayout is where an nginx image reads its configuration: the main
+// file, the directory its stock nginx.conf includes inside http {}, and
+// whether that stock file is known (the official image's, with
+// keepalive_timeout 65) or not (Bitnami's: its http level may set
+// anything, so what the mounted files leave unset stays unknown).
+type nginxLayout struct {
+	dir, main, blocks string
+	stockKnown        bool
+	image             string
+}
+
+func layoutFor(image string) nginxLayout {
+	ref := image
+	if i := strings.IndexAny(ref, "@"); i >= 0 {
+		ref = ref[:i]
+	}
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		ref = ref[:i]
+	}
+	if strings.HasSuffix(ref, "bitnami/nginx") {
+		return nginxLayout{dir: bitnamiConfDir, main: bitnamiConfDir + "/nginx.conf", blocks: bitnamiConfDir + "/server_blocks", image: "Bitnami"}
+	}
+	return nginxLayout{dir: nginxConfDir, main: nginxConfDir + "/nginx.conf", blocks: nginxConfDir + "/conf.d", stockKnown: true, image: "official nginx"}
+}
 
 // podState is what the pod code caches across the workloads of one run.
 type podState struct {
@@ -85,7 +110,7 @@ func wholeMounts(w *kubernetes.Workload, ct *kubernetes.Container, dir string) m
 // and returns its servers. The main file is a mounted nginx.conf, or the
 // image's stock one when only conf.d is mounted: it includes
 // /etc/nginx/conf.d/*.conf inside http {} and sets keepalive_timeout 65.
-func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Container, files map[string]embeddedKey) []*Hop {
+func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Container, files map[string]embeddedKey, lay nginxLayout) []*Hop {
 	if c.pod == nil {
 		c.pod = &podState{parsed: map[embeddedKey]*nginx.File{}, assembled: map[string]*podAssembly{}}
 	}
@@ -99,16 +124,16 @@ func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Contain
 	}
 	a := &podAssembly{version: ver.Version}
 	c.pod.assembled[key] = a
-	p := &podNginx{c: c, files: files, whole: wholeMounts(w, ct, nginxConfDir)}
+	p := &podNginx{c: c, files: files, whole: wholeMounts(w, ct, lay.dir), lay: lay}
 	var main *nginx.File
 	stock := false
-	if e, ok := files[nginxMainPath]; ok {
+	if e, ok := files[lay.main]; ok {
 		pf := p.parse(e)
 		main = &nginx.File{Src: pf.Src, Directives: p.splice(pf.Directives, nil), Comments: pf.Comments, Fragment: pf.Fragment}
 	} else {
 		first := ""
 		for fp := range files {
-			if path.Dir(fp) == nginxConfD && strings.HasSuffix(fp, ".conf") && (first == "" || fp < first) {
+			if path.Dir(fp) == lay.blocks && strings.HasSuffix(fp, ".conf") && (first == "" || fp < first) {
 				first = fp
 			}
 		}
@@ -118,10 +143,18 @@ func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Contain
 		stock = true
 		e := files[first]
 		pf := p.parse(e)
-		inc := &nginx.Directive{Name: "include", Args: []string{nginxConfD + "/*.conf"}, File: pf.Src, Range: e.cm.Data[e.key].Range}
-		http := &nginx.Directive{Name: "http", IsBlock: true, File: pf.Src, Range: inc.Range, Block: p.splice([]*nginx.Directive{inc}, nil)}
+		inc := &nginx.Directive{Name: "include", Args: []string{lay.blocks + "/*.conf"}, File: pf.Src, Range: e.cm.Data[e.key].Range}
+		block := p.splice([]*nginx.Directive{inc}, nil)
+		if !lay.stockKnown {
+			// The stock file's own http-level settings are not known:
+			// stand for them with an include hoplint cannot read.
+			stockInc := &nginx.Directive{Name: "include", Args: []string{lay.main}, File: pf.Src, Range: inc.Range, Unresolved: true}
+			block = append([]*nginx.Directive{stockInc}, block...)
+			p.unread = appendOnce(p.unread, "the "+lay.image+" image's stock "+lay.main+" sets http-level values hoplint does not know")
+		}
+		http := &nginx.Directive{Name: "http", IsBlock: true, File: pf.Src, Range: inc.Range, Block: block}
 		main = &nginx.File{Src: pf.Src, Directives: []*nginx.Directive{http}}
-		p.note("nginx reads the mounted conf.d files through the image's stock /etc/nginx/nginx.conf, which includes /etc/nginx/conf.d/*.conf inside http {}")
+		p.note(fmt.Sprintf("nginx reads the mounted %s files through the %s image's stock %s, which includes %s/*.conf inside http {}", path.Base(lay.blocks), lay.image, lay.main, lay.blocks))
 	}
 	cfg := nginx.Load(main, func(string) (*nginx.File, error) { return nil, fmt.Errorf("not in the linted tree") })
 	var kept []parsers.Problem
@@ -138,7 +171,7 @@ func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Contain
 			h.Notes = append(h.Notes, p.unread...)
 		}
 	}
-	if stock {
+	if stock && lay.stockKnown {
 		for _, h := range c.configHops(a.servers) {
 			if h.Kind == KindNginxServer && h.KeepAlive.IsDefault() {
 				// No level below http sets it: the stock file's value holds.
@@ -177,6 +210,7 @@ type podNginx struct {
 	c     *k8sCluster
 	files map[string]embeddedKey
 	whole map[string]bool
+	lay   nginxLayout
 	stack []embeddedKey
 	notes []string
 	// unread are the notes of includes not followed, for the hops whose
@@ -232,7 +266,7 @@ func (p *podNginx) include(d *nginx.Directive, via []*nginx.Directive) []*nginx.
 	}
 	abs := path.Clean(pattern)
 	if !path.IsAbs(abs) {
-		abs = path.Join(nginxConfDir, abs)
+		abs = path.Join(p.lay.dir, abs)
 	}
 	var matches []string
 	for fp := range p.files {
@@ -247,8 +281,8 @@ func (p *podNginx) include(d *nginx.Directive, via []*nginx.Directive) []*nginx.
 			return nil // MIME types and CGI parameters from the image
 		case strings.ContainsAny(abs, "*?[") && p.whole[path.Dir(abs)]:
 			return nil // the mounted directory holds nothing that matches
-		case strings.ContainsAny(abs, "*?[") && path.Dir(abs) == nginxConfD:
-			p.note("the image's stock /etc/nginx/conf.d/default.conf (a static server on port 80) is not mounted over and was not read")
+		case strings.ContainsAny(abs, "*?[") && path.Dir(abs) == p.lay.blocks && p.lay.stockKnown:
+			p.note("the image's stock " + p.lay.blocks + "/default.conf (a static server on port 80) is not mounted over and was not read")
 			return nil
 		}
 		return unresolved("names a file that no mounted ConfigMap provides (it comes from the image, or is missing)")
