@@ -18,7 +18,9 @@ func FuzzParse(f *testing.F) {
 	// The Gateway API cases, file by file, so that mutations start from
 	// valid routes and policies.
 	gw, _ := filepath.Glob("../../testdata/gateway/*.txtar")
-	for _, s := range gw {
+	// The pod cases likewise: volumes, projected sources, node ports.
+	pod, _ := filepath.Glob("../../testdata/pod/*.txtar")
+	for _, s := range append(gw, pod...) {
 		if ar, err := txtar.ParseFile(s); err == nil {
 			for _, file := range ar.Files {
 				f.Add(file.Data)
