@@ -216,7 +216,13 @@ type podNginx struct {
 	// unread are the notes of includes not followed, for the hops whose
 	// levels hold one.
 	unread []string
+	// reads counts the files included, so that entries including each
+	// other several times cannot multiply without bound.
+	reads int
 }
+
+// maxPodIncludes caps the files one pod's configuration includes.
+const maxPodIncludes = 2000
 
 func (p *podNginx) note(s string) { p.notes = appendOnce(p.notes, s) }
 
@@ -299,6 +305,13 @@ func (p *podNginx) include(d *nginx.Directive, via []*nginx.Directive) []*nginx.
 			p.c.part.AddProblems(parsers.Problem{Kind: parsers.ProblemParse, Range: d.Range,
 				Message: "include " + pattern + " includes " + m + " again from inside itself; nginx would fail to start"})
 			continue
+		}
+		if p.reads++; p.reads > maxPodIncludes {
+			if p.reads == maxPodIncludes+1 {
+				p.c.part.AddProblems(parsers.Problem{Kind: parsers.ProblemParse, Range: d.Range,
+					Message: fmt.Sprintf("include %s: more than %d files included in one configuration; hoplint stopped reading includes", pattern, maxPodIncludes)})
+			}
+			return append(out, unresolved("was not read: more than 2000 files are included")...)
 		}
 		p.stack = append(p.stack, e)
 		out = append(out, p.splice(p.parse(e).Directives, chain)...)

@@ -2,6 +2,7 @@ package topology_test
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -51,5 +52,53 @@ func TestPodGraph(t *testing.T) {
 	}
 	if n := strings.Count(out, "nginx default server (port 8081)  [nginx-server]"); n != 1 {
 		t.Errorf("server 8081 printed %d times, want once:\n%s", n, out)
+	}
+}
+
+// TestPodIncludeBomb: ConfigMap entries that each include the next twice
+// would expand to 2^30 copies; the includes stop after 2000 files with one
+// parse-error, and the run ends.
+func TestPodIncludeBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n")
+	b.WriteString("  nginx.conf: |\n    events {}\n    http {\n        include /etc/nginx/conf.d/k0.conf;\n    }\n")
+	const keys = 30
+	for i := 0; i < keys; i++ {
+		fmt.Fprintf(&b, "  k%d.conf: |\n", i)
+		if i < keys-1 {
+			fmt.Fprintf(&b, "    include /etc/nginx/conf.d/k%d.conf;\n    include /etc/nginx/conf.d/k%d.conf;\n", i+1, i+1)
+		} else {
+			b.WriteString("    server { listen 80; location / { proxy_pass http://127.0.0.1:9000; } }\n")
+		}
+	}
+	b.WriteString(`---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: b
+spec:
+  selector: {matchLabels: {app: b}}
+  template:
+    metadata: {labels: {app: b}}
+    spec:
+      containers:
+        - name: nginx
+          image: nginx:1.27
+          resources: {limits: {memory: 128Mi}}
+          volumeMounts:
+            - {name: c, mountPath: /etc/nginx/nginx.conf, subPath: nginx.conf}
+            - {name: c, mountPath: /etc/nginx/conf.d}
+      volumes:
+        - {name: c, configMap: {name: bomb}}
+`)
+	findings, _, _ := linttest.Lint(t, &txtar.Archive{Files: []txtar.File{{Name: "k.yaml", Data: []byte(b.String())}}})
+	n := 0
+	for _, f := range findings {
+		if f.Rule == "parse-error" && strings.Contains(f.Message, "more than 2000 files included") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("want one parse-error for the include cap, got %d in %d findings", n, len(findings))
 	}
 }

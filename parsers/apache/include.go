@@ -278,6 +278,10 @@ func (r *reader) includeMounted(d *Directive, arg string, parent *Directive, ass
 	sort.Strings(names)
 	for _, n := range names {
 		f := r.opt.Mounted[n]
+		if r.nfiles >= MaxFiles {
+			r.issue(d.Range, "%s: more than %d files in one configuration; hoplint stopped reading includes", d.Name, MaxFiles)
+			return
+		}
 		if containsStr(r.stack, f.Abs) {
 			r.issue(d.Range, "Include cycle: %s includes %s, which is already being read; httpd gives up after 128 nested includes", d.File.Path, n)
 			return
