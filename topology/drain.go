@@ -13,7 +13,7 @@ import (
 // files write it (docs/facts/drain.md): a Terraform target group's
 // deregistration_delay, or the AWS Load Balancer Controller's
 // deregistration_delay.timeout_seconds target-group attribute on an
-// Ingress. The AWS default (300 s) is not returned: it says nothing about
+// Ingress or on a LoadBalancer Service that makes an NLB. The AWS default (300 s) is not returned: it says nothing about
 // how long requests take.
 func DeregistrationDelay(h *Hop) (Duration, bool) {
 	switch c := h.Config.(type) {
@@ -24,18 +24,29 @@ func DeregistrationDelay(h *Hop) (Duration, bool) {
 			return d, true
 		}
 	case *kubernetes.Ingress:
-		if h.Kind != KindIngressALB {
-			return Duration{}, false
+		if h.Kind == KindIngressALB {
+			return delayAttribute(c.Annotations[albAnnotationPrefix+"target-group-attributes"])
 		}
-		const attr = "deregistration_delay.timeout_seconds"
-		a, ok := c.Annotations[albAnnotationPrefix+"target-group-attributes"]
-		if !ok {
-			return Duration{}, false
+	case *kubernetes.Service:
+		// An NLB the controller makes for a LoadBalancer Service takes
+		// the same attribute from the Service's annotation.
+		if h.Kind == KindNLB {
+			return delayAttribute(c.Annotations[awsServicePrefix+"target-group-attributes"])
 		}
-		if v, has := attributes(a.Value)[attr]; has {
-			if n, err := strconv.Atoi(v); err == nil && n >= 0 && n <= 3600 {
-				return SetAt(attr, time.Duration(n)*time.Second, a.Range), true
-			}
+	}
+	return Duration{}, false
+}
+
+// delayAttribute reads deregistration_delay.timeout_seconds from a
+// target-group-attributes annotation ("k=v,k=v").
+func delayAttribute(a kubernetes.Str) (Duration, bool) {
+	const attr = "deregistration_delay.timeout_seconds"
+	if !a.Set {
+		return Duration{}, false
+	}
+	if v, has := attributes(a.Value)[attr]; has {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 && n <= 3600 {
+			return SetAt(attr, time.Duration(n)*time.Second, a.Range), true
 		}
 	}
 	return Duration{}, false
