@@ -37,7 +37,7 @@ counts the hook's time too.
 The grace period must also outlast the load balancer's deregistration delay
 where the files set one (a Terraform target group's ` + "`deregistration_delay`" + `,
 the controller's ` + "`deregistration_delay.timeout_seconds`" + ` target-group
-attribute): the load balancer lets requests in flight to a deregistering
+attribute on an Ingress or an NLB Service): the load balancer lets requests in flight to a deregistering
 target run that long, but the kubelet kills the pod when the grace period
 ends, cutting whatever is still running. hoplint reports only containers that an Ingress,
 a load balancer or another linted proxy sends traffic to; a proxy in the
