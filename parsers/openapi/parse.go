@@ -251,7 +251,10 @@ func (st *state) load(js []byte) (*openapi3.T, error) {
 	return si.Spec, nil
 }
 
-var yamlLineRe = regexp.MustCompile(`line (\d+)`)
+var (
+	yamlLineRe     = regexp.MustCompile(`line (\d+)`)
+	yamlLinePrefix = regexp.MustCompile(`^line \d+: `)
+)
 
 // parserErrors are yaml.v3's parser (not scanner) errors: it prints their
 // line 0-based, where the construct that failed began.
@@ -276,6 +279,8 @@ func yamlErrRange(f *parsers.File, err error) parsers.Range {
 
 func cleanYAMLErr(err error) string {
 	s := strings.TrimPrefix(err.Error(), "yaml: ")
+	// The finding's position says where; the message need not.
+	s = yamlLinePrefix.ReplaceAllString(s, "")
 	return strings.ReplaceAll(s, "\n", "; ")
 }
 
