@@ -43,6 +43,7 @@ func loadOpenAPI(part *Graph, files []*parsers.File, env *Env) {
 	})
 	for _, sp := range specs {
 		part.AddProblems(sp.Problems...)
+		part.AddComments(sp.File.Path, sp.Comments)
 		if !sp.Loaded {
 			continue
 		}

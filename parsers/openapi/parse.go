@@ -40,6 +40,8 @@ type Spec struct {
 	Range    parsers.Range
 	Routes   []*Route
 	Problems []parsers.Problem
+	// Comments of the spec file (YAML), for suppressions.
+	Comments []parsers.Comment
 	// Loaded is false when the spec could not be loaded (see Problems).
 	Loaded bool
 }
@@ -152,6 +154,9 @@ func Parse(f *parsers.File, open Opener) *Spec {
 		return sp
 	}
 	st.docs[f.Abs] = d
+	var cs parsers.YAMLComments
+	cs.Collect(d.root)
+	sp.Comments = cs.Locate(f)
 	if k, v := get(d.root, "openapi"); v != nil {
 		sp.Version, sp.Range = v.Value, nodeRange(f, k)
 	} else if k, v := get(d.root, "swagger"); v != nil {
