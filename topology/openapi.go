@@ -2,6 +2,7 @@ package topology
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/openapi"
@@ -72,4 +73,35 @@ func loadOpenAPI(part *Graph, files []*parsers.File, env *Env) {
 		}
 		part.AddConfig(parsers.FormatOpenAPI, c)
 	}
+}
+
+// routeDetails describes a route hop for `hoplint graph`: where it is
+// served, its body and its streaming responses, as label/value pairs.
+func routeDetails(h *Hop) [][2]string {
+	r, ok := h.Config.(*openapi.Route)
+	if !ok {
+		return nil
+	}
+	var out [][2]string
+	for _, srv := range r.Servers {
+		where := openapi.JoinPath(srv.Base, r.Template)
+		if srv.Host != "" {
+			where = srv.Host + where
+		}
+		out = append(out, [2]string{"serves", where + " (servers: " + srv.URL + ")"})
+	}
+	if b := r.Body; b != nil {
+		v := strings.Join(b.MediaTypes, ", ")
+		if v == "" {
+			v = "no media type"
+		}
+		if b.Size > 0 {
+			v += fmt.Sprintf(", declared up to %s: %s (%s)", FormatSize(b.Size), b.SizeWhat, b.SizeRange)
+		}
+		out = append(out, [2]string{"takes a body", v})
+	}
+	for _, st := range r.Streams {
+		out = append(out, [2]string{"streams", fmt.Sprintf("%s (%s, %s)", st.What, st.Status, st.Range)})
+	}
+	return out
 }

@@ -1,11 +1,13 @@
 package topology_test
 
 import (
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/txtar"
 
 	"github.com/hoplint/hoplint/internal/linttest"
+	"github.com/hoplint/hoplint/topology"
 )
 
 func TestOpenAPICases(t *testing.T) { linttest.RunDir(t, "../testdata/openapi") }
@@ -37,5 +39,29 @@ func TestOpenAPIUnmatchedSpecIsLinted(t *testing.T) {
 	}
 	if files != 1 {
 		t.Errorf("openapi.yaml not among the linted files")
+	}
+}
+
+// TestOpenAPIGraph: `hoplint graph` lists each route with where it is
+// served, its body and declared size, and its link to the hop serving it.
+func TestOpenAPIGraph(t *testing.T) {
+	ar, err := txtar.ParseFile("../testdata/openapi/upload_above_limit.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, g, _ := linttest.Lint(t, ar)
+	var b strings.Builder
+	if err := topology.RenderText(&b, g); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"route POST /upload  [openapi-route]",
+		"serves               api.example.com/upload (servers: https://api.example.com)",
+		"takes a body         multipart/form-data, declared up to 20m: maxLength 20971520 (format: binary) of property file",
+		"nginx location /upload of server api.example.com (port 80) → route POST /upload\n    address: the spec serves POST /upload",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("graph lacks %q:\n%s", want, b.String())
+		}
 	}
 }
