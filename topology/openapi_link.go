@@ -10,6 +10,7 @@ import (
 	"github.com/hoplint/hoplint/parsers/kubernetes"
 	"github.com/hoplint/hoplint/parsers/nginx"
 	"github.com/hoplint/hoplint/parsers/openapi"
+	"github.com/hoplint/hoplint/parsers/terraform"
 )
 
 func init() { RegisterLinker("o-openapi", linkOpenAPI) }
@@ -18,12 +19,15 @@ func init() { RegisterLinker("o-openapi", linkOpenAPI) }
 type routeHop struct {
 	hop *Hop
 	why string
+	// byHost: the hop chose the route by the spec's host (a server_name,
+	// a host_header condition, an Ingress rule's host), not for any host.
+	byHost bool
 }
 
 // routeServer finds, for one front-end object (an nginx server, an Apache
 // virtual host, an Ingress), the hop that serves a path: host is "" when
 // the spec names none (then any name matches).
-type routeServer func(host, path string) (routeHop, bool)
+type routeServer func(host, path string) []routeHop
 
 // linkOpenAPI links each route to the hops that serve it: by host and path
 // when the spec names hosts; when it names none (relative servers, or a
@@ -61,14 +65,12 @@ func linkRoute(g *Graph, env *Env, servers []routeServer, r *openapi.Route, h *H
 			host = ""
 		}
 		for _, rs := range servers {
-			s, ok := rs(host, path)
-			if !ok {
-				continue
-			}
-			if host != "" {
-				named = append(named, cand{s, path, srv})
-			} else {
-				anon = append(anon, cand{s, path, srv})
+			for _, s := range rs(host, path) {
+				if s.byHost {
+					named = append(named, cand{s, path, srv})
+				} else {
+					anon = append(anon, cand{s, path, srv})
+				}
 			}
 		}
 	}
@@ -88,8 +90,11 @@ func linkRoute(g *Graph, env *Env, servers []routeServer, r *openapi.Route, h *H
 	}
 	c := anon[0]
 	what := "names no host"
-	if c.srv.Host != "" {
+	switch {
+	case c.srv.Host != "" && loopback(c.srv.Host):
 		what = "names only a loopback host"
+	case c.srv.Host != "":
+		what = "names host " + c.srv.Host + ", which no linted hop names"
 	}
 	g.Link(&Edge{From: c.s.hop, To: h, Confidence: Assumed,
 		Why: fmt.Sprintf("the spec %s (servers: %s), and %s (%s) is the only linted hop serving %s: %s", what, c.srv.URL, c.s.hop.Name, c.s.hop.File, c.path, c.s.why)})
@@ -111,6 +116,23 @@ func frontEnds(g *Graph) []routeServer {
 		nc := c.(*NginxConfig)
 		for _, s := range nc.Model.Servers {
 			out = append(out, nginxServes(nc, s))
+		}
+	}
+	tgs := map[*terraform.TargetGroup]*Hop{}
+	for _, h := range g.Hops {
+		if tg, ok := h.Config.(*terraform.TargetGroup); ok && h.Kind == KindTargetGroup {
+			tgs[tg] = h
+		}
+	}
+	var rules []*terraform.ListenerRule
+	for _, c := range g.Configs[parsers.FormatTerraform] {
+		if r, ok := c.(*terraform.ListenerRule); ok {
+			rules = append(rules, r)
+		}
+	}
+	for _, c := range g.Configs[parsers.FormatTerraform] {
+		if l, ok := c.(*terraform.Listener); ok {
+			out = append(out, albServes(l, rules, tgs))
 		}
 	}
 	for _, h := range g.Hops {
@@ -178,28 +200,28 @@ func sample(path string) string { return paramRe.ReplaceAllString(path, "x") }
 // longest prefix, ^~, then regular expressions in order), as
 // ngx_http_core_module documents; the route links to it when it proxies.
 func nginxServes(nc *NginxConfig, s *nginx.Server) routeServer {
-	return func(host, path string) (routeHop, bool) {
+	return func(host, path string) []routeHop {
 		why := ""
 		if host != "" {
 			name, ok := hostMatches(s.Names, host)
 			if !ok {
-				return routeHop{}, false
+				return nil
 			}
 			why = "server_name " + name + " matches"
 		}
 		l, how, ok := nginxLocation(s.Locations, path)
 		if !ok || l == nil {
-			return routeHop{}, false
+			return nil
 		}
 		h := nc.LocationHops[l]
 		if h == nil {
-			return routeHop{}, false // the location serves the path itself (no *_pass)
+			return nil // the location serves the path itself (no *_pass)
 		}
 		words := fmt.Sprintf("nginx picks location %s for it (%s)", l.Match, how)
 		if why != "" {
 			words = why + " and " + words
 		}
-		return routeHop{hop: h, why: words}, true
+		return []routeHop{{hop: h, why: words, byHost: host != ""}}
 	}
 }
 
@@ -273,12 +295,12 @@ func splitMatch(m string) (mod, arg string) {
 // ProxyPass paths in order (mod_proxy: the first matching rule wins; "!"
 // excludes).
 func apacheServes(h *Hop, vh *apache.Host) routeServer {
-	return func(host, path string) (routeHop, bool) {
+	return func(host, path string) []routeHop {
 		why := ""
 		if host != "" {
 			name, ok := hostMatches(vh.Names, host)
 			if !ok {
-				return routeHop{}, false
+				return nil
 			}
 			why = "ServerName/ServerAlias " + name + " matches and "
 		}
@@ -294,31 +316,31 @@ func apacheServes(h *Hop, vh *apache.Host) routeServer {
 			case p.Kind == "ProxyPassMatch" && local != "":
 				re, err := regexp.Compile(local)
 				if err != nil {
-					return routeHop{}, false
+					return nil
 				}
 				m, sure = re.MatchString(sample(path)), true
 			default:
 				continue
 			}
 			if !sure {
-				return routeHop{}, false
+				return nil
 			}
 			if !m {
 				continue
 			}
 			if p.Exclusion() {
-				return routeHop{}, false
+				return nil
 			}
-			return routeHop{hop: h, why: fmt.Sprintf("%s%s %s is the first proxy rule of %s matching it", why, p.Kind, local, h.Name)}, true
+			return []routeHop{{hop: h, why: fmt.Sprintf("%s%s %s is the first proxy rule of %s matching it", why, p.Kind, local, h.Name), byHost: host != ""}}
 		}
-		return routeHop{}, false
+		return nil
 	}
 }
 
 // ingressServes matches an Ingress rule's host and the longest path that
 // covers the route (Prefix semantics: whole path segments).
 func ingressServes(h *Hop, in *kubernetes.Ingress) routeServer {
-	return func(host, path string) (routeHop, bool) {
+	return func(host, path string) []routeHop {
 		var best *kubernetes.Backend
 		for i := range in.Backends {
 			b := &in.Backends[i]
@@ -342,13 +364,13 @@ func ingressServes(h *Hop, in *kubernetes.Ingress) routeServer {
 			}
 		}
 		if best == nil {
-			return routeHop{}, false
+			return nil
 		}
 		what := "its default backend"
 		if !best.Default {
 			what = fmt.Sprintf("its rule host %q path %s", best.Host, orSlash(best.Path))
 		}
-		return routeHop{hop: h, why: fmt.Sprintf("%s routes it by %s to Service %s", h.Name, what, best.Service)}, true
+		return []routeHop{{hop: h, why: fmt.Sprintf("%s routes it by %s to Service %s", h.Name, what, best.Service), byHost: host != "" && best.Host != ""}}
 	}
 }
 
@@ -365,4 +387,122 @@ func segmentPrefix(prefix, path string) bool {
 		return true
 	}
 	return path == prefix || strings.HasPrefix(path, prefix+"/")
+}
+
+// albServes evaluates an ALB listener's rules for a request: host_header
+// and path_pattern conditions (wildcards * and ?), lowest priority first,
+// then the default action, as the ALB documents. A rule whose conditions
+// or priority hoplint cannot evaluate makes the answer unknown: no link.
+func albServes(l *terraform.Listener, all []*terraform.ListenerRule, tgs map[*terraform.TargetGroup]*Hop) routeServer {
+	var rules []*terraform.ListenerRule
+	for _, r := range all {
+		if r.Listener.RefersTo(&l.Object) {
+			rules = append(rules, r)
+		}
+	}
+	return func(host, path string) []routeHop {
+		type cand struct {
+			r      *terraform.ListenerRule
+			prio   int64
+			why    string
+			byHost bool
+		}
+		var cands []cand
+		for _, r := range rules {
+			m, why, byHost := ruleMatches(r, host, path)
+			if m == matchNo {
+				continue
+			}
+			prio, ok := r.Priority.Int()
+			if !ok || m == matchUnknown {
+				return nil // it may take the request before any other rule
+			}
+			cands = append(cands, cand{r, prio, why, byHost})
+		}
+		fws, why, byHost := l.Forwards, "no listener rule matches it, and the default action of listener "+objName(&l.Object)+" forwards", false
+		if len(cands) > 0 {
+			best := cands[0]
+			for _, c := range cands[1:] {
+				if c.prio < best.prio {
+					best = c
+				}
+			}
+			fws, byHost = best.r.Forwards, best.byHost
+			why = fmt.Sprintf("listener rule %s (priority %d, %s) forwards", objName(&best.r.Object), best.prio, best.why)
+		}
+		var out []routeHop
+		for _, f := range fws {
+			for tg, h := range tgs {
+				if f.TargetGroup.RefersTo(&tg.Object) {
+					out = append(out, routeHop{hop: h, why: why + " it to " + h.Name, byHost: byHost})
+				}
+			}
+		}
+		return out
+	}
+}
+
+type match uint8
+
+const (
+	matchNo match = iota
+	matchYes
+	matchUnknown
+)
+
+func ruleMatches(r *terraform.ListenerRule, host, path string) (match, string, bool) {
+	if len(r.Conditions) == 0 {
+		return matchUnknown, "", false
+	}
+	res, words, byHost := matchYes, []string{}, false
+	for _, c := range r.Conditions {
+		vals, ok := c.Values.Strings()
+		if c.Field == "" || !ok {
+			res = matchUnknown
+			continue
+		}
+		subject, fold := sample(path), false
+		if c.Field == "host_header" {
+			if host == "" {
+				res = matchUnknown // the spec names no host: any rule on the host may apply
+				continue
+			}
+			subject, fold = host, true
+		}
+		hit := ""
+		for _, v := range vals {
+			if globMatch(v, subject, fold) {
+				hit = v
+				break
+			}
+		}
+		if hit == "" {
+			return matchNo, "", false
+		}
+		byHost = byHost || c.Field == "host_header"
+		words = append(words, c.Field+" "+hit)
+	}
+	return res, strings.Join(words, ", "), byHost
+}
+
+// globMatch matches an ALB condition value: * any run of characters, ? one.
+func globMatch(pattern, s string, fold bool) bool {
+	var b strings.Builder
+	b.WriteString("^")
+	if fold {
+		b.WriteString("(?i)")
+	}
+	for _, r := range pattern {
+		switch r {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	return err == nil && re.MatchString(s)
 }
