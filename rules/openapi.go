@@ -69,9 +69,12 @@ type routeHop struct {
 
 // routesBehind returns the routes a hop serves: routes linked to it, and
 // every route of a spec linked to it (a declared stack names the spec).
-func routesBehind(g *topology.Graph, h *topology.Hop) []*topology.Hop {
-	var out []*topology.Hop
+// sure is false when every such link is an assumption.
+func routesBehind(g *topology.Graph, h *topology.Hop) (out []*topology.Hop, sure bool) {
 	for _, e := range g.Out(h) {
+		if topology.IsSpecKind(e.To.Kind) && e.Confidence != topology.Assumed {
+			sure = true
+		}
 		switch e.To.Kind {
 		case topology.KindOpenAPIRoute:
 			out = append(out, e.To)
@@ -83,7 +86,7 @@ func routesBehind(g *topology.Graph, h *topology.Hop) []*topology.Hop {
 			}
 		}
 	}
-	return out
+	return out, sure
 }
 
 // specFile names a route's spec for messages: "route POST /upload of api.yaml".

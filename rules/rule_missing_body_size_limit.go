@@ -28,10 +28,11 @@ application accepts: ` + "`client_max_body_size 20m;`" + ` in the location or se
 ` + "`nginx.ingress.kubernetes.io/proxy-body-size`" + ` annotation. The finding points at
 the block that proxies and relies on the default.
 
-When an OpenAPI spec covers the hop (its routes are linked to it), only a
-hop that serves a route taking a request body needs the limit: a
-location whose routes are all GET gets no finding, and the finding cites
-the route that takes a body.`,
+When an OpenAPI spec covers the hop (its routes are linked to it by host
+and path, or by a declared stack), only a hop that serves a route taking
+a request body needs the limit: a location whose routes are all GET gets
+no finding, and the finding cites the route that takes a body. A link
+hoplint only assumed (a spec that names no host) never silences it.`,
 	Run: runMissingBodySizeLimit,
 }
 
@@ -45,11 +46,14 @@ func runMissingBodySizeLimit(p *Pass) {
 		lim := h.BodyLimit
 		related := []parsers.Related{relatedAt(h.Proxy, "requests are forwarded here")}
 		covered := ""
-		if routes := routesBehind(p.Graph, h); len(routes) > 0 {
-			body := bodyRoute(routes)
-			if body == nil {
-				continue // the spec says nothing behind it takes a body
-			}
+		routes, sure := routesBehind(p.Graph, h)
+		body := bodyRoute(routes)
+		if len(routes) > 0 && body == nil && sure {
+			// The spec says nothing behind it takes a body. A link drawn
+			// only by assumption never silences a finding.
+			continue
+		}
+		if body != nil {
 			r := body.Config.(*openapi.Route)
 			related = append(related, relatedAt(r.Body.Range, fmt.Sprintf("%s takes a request body (%s)", specFile(body), strings.Join(r.Body.MediaTypes, ", "))))
 			covered = fmt.Sprintf(" %s behind it takes a request body.", specFile(body))

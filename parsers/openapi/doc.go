@@ -93,6 +93,17 @@ func classifyRef(ref, abs, root string) (refFate, string) {
 	if !parsers.Within(root, target) {
 		return refOutside, target
 	}
+	// A symlink inside the root may point out of it: the reader would
+	// refuse it, so it is not followed rather than failing the load.
+	if real, err := filepath.EvalSymlinks(target); err == nil {
+		realRoot, rerr := filepath.EvalSymlinks(root)
+		if rerr != nil {
+			realRoot = root
+		}
+		if !parsers.Within(realRoot, real) {
+			return refOutside, target
+		}
+	}
 	return refFile, target
 }
 

@@ -131,6 +131,52 @@ paths:
 	}
 }
 
+// TestSymlinkOutOfRootNotFollowed: a $ref to a symlink inside the root
+// that points outside it is reported, not read, and the spec still loads.
+func TestSymlinkOutOfRootNotFollowed(t *testing.T) {
+	base := t.TempDir()
+	if err := os.WriteFile(filepath.Join(base, "secret.yaml"), []byte("Upload: {type: string, format: binary, maxLength: 1234}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(base, "root")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(base, "secret.yaml"), filepath.Join(root, "link.yaml")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	spec := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /upload:
+    post:
+      requestBody:
+        content:
+          application/octet-stream:
+            schema:
+              $ref: "link.yaml#/Upload"
+      responses:
+        "200": {description: ok}
+`
+	abs := filepath.Join(root, "api.yaml")
+	if err := os.WriteFile(abs, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sp := openapi.Parse(parsers.NewFile("api.yaml", abs, root, parsers.FormatOpenAPI, []byte(spec)), func(p string) (*parsers.File, error) {
+		d, err := parsers.ReadWithin(root, p)
+		if err != nil {
+			return nil, err
+		}
+		return parsers.NewFile("x", p, root, parsers.FormatOpenAPI, d), nil
+	})
+	if !sp.Loaded || len(sp.Routes) != 1 || sp.Routes[0].Body.Size != 0 {
+		t.Fatalf("loaded %v, routes %v, problems %v", sp.Loaded, sp.Routes, sp.Problems)
+	}
+	if len(sp.Problems) != 1 || sp.Problems[0].Kind != parsers.ProblemUnfollowed {
+		t.Errorf("problems %v", sp.Problems)
+	}
+}
+
 func TestRoutes(t *testing.T) {
 	sp := parseTree(t, map[string]string{
 		"root/api.yaml": `openapi: 3.1.0
@@ -257,4 +303,46 @@ func itoa(n int) string {
 		return string(rune('0' + n))
 	}
 	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// TestSwagger2FormDataAndProduces: a formData file field with maxLength is
+// the declared size (placed at that parameter), and produces:
+// text/event-stream makes the response stream (placed at produces).
+func TestSwagger2FormDataAndProduces(t *testing.T) {
+	sp := parseTree(t, map[string]string{
+		"root/api.yaml": `swagger: "2.0"
+info: {title: t, version: "1"}
+basePath: /api
+paths:
+  /upload:
+    post:
+      consumes: [multipart/form-data]
+      parameters:
+        - {name: note, in: formData, type: string}
+        - name: file
+          in: formData
+          type: file
+          maxLength: 3000000
+      responses:
+        "200": {description: ok}
+  /events:
+    get:
+      produces: [text/event-stream]
+      responses:
+        "200": {description: events}
+`,
+	}, "api.yaml")
+	if !sp.Loaded || len(sp.Routes) != 2 {
+		t.Fatalf("not loaded: %v", sp.Problems)
+	}
+	ev, up := sp.Routes[0], sp.Routes[1]
+	if ev.Label() != "GET /events" || len(ev.Streams) != 1 || ev.Streams[0].What != "text/event-stream" || ev.Streams[0].Range.Start.Line != 18 {
+		t.Errorf("events route %+v", ev)
+	}
+	if p := strings.Join(up.Paths(), ","); p != "/api/upload" || up.Servers[0].Host != "" {
+		t.Errorf("upload paths %s host %q", p, up.Servers[0].Host)
+	}
+	if up.Body == nil || up.Body.Size != 3000000 || up.Body.SizeRange.Start.Line != 13 {
+		t.Errorf("upload body %+v", up.Body)
+	}
 }

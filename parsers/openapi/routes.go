@@ -220,8 +220,20 @@ func (st *state) streams(op *openapi3.Operation, opPath []string) []Stream {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
+	var produced []string
+	if st.spec.Swagger {
+		produced = st.swaggerStreamTypes(opPath)
+	}
 	for _, code := range codes {
 		r := resp[code]
+		if len(produced) > 0 && strings.HasPrefix(code, "2") {
+			// Swagger 2.0 names response media types in produces; the
+			// converter gives a response content only when it has a schema.
+			for _, mt := range produced {
+				out = append(out, Stream{What: mt, Status: code, Range: st.swaggerProduces(opPath)})
+			}
+			continue
+		}
 		if code == "101" {
 			out = append(out, Stream{What: "websocket upgrade (101)", Status: code, Range: st.at(append(append([]string(nil), opPath...), "responses", code))})
 			continue
@@ -230,7 +242,7 @@ func (st *state) streams(op *openapi3.Operation, opPath []string) []Stream {
 			continue
 		}
 		for mt := range r.Value.Content {
-			base := strings.ToLower(strings.TrimSpace(strings.SplitN(mt, ";", 2)[0]))
+			base := mediaBase(mt)
 			if !streamTypes[base] {
 				continue
 			}
@@ -248,6 +260,31 @@ func (st *state) streams(op *openapi3.Operation, opPath []string) []Stream {
 		return out[i].What < out[j].What
 	})
 	return out
+}
+
+// swaggerStreamTypes returns the streaming media types an operation
+// produces (its own produces, else the spec's).
+func (st *state) swaggerStreamTypes(opPath []string) []string {
+	list := st.node(append(append([]string(nil), opPath...), "produces"))
+	if list == nil {
+		list = st.node([]string{"produces"})
+	}
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []string
+	for _, n := range list.Content {
+		if n = deref(n); n != nil && n.Kind == yaml.ScalarNode {
+			if base := mediaBase(n.Value); streamTypes[base] {
+				out = append(out, base)
+			}
+		}
+	}
+	return out
+}
+
+func mediaBase(mt string) string {
+	return strings.ToLower(strings.TrimSpace(strings.SplitN(mt, ";", 2)[0]))
 }
 
 func (st *state) swaggerProduces(opPath []string) parsers.Range {
