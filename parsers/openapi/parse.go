@@ -161,6 +161,19 @@ func Parse(f *parsers.File, open Opener) *Spec {
 		sp.Version, sp.Range = v.Value, nodeRange(f, k)
 	} else if k, v := get(d.root, "swagger"); v != nil {
 		sp.Version, sp.Range, sp.Swagger = v.Value, nodeRange(f, k), true
+	} else {
+		// The classifier saw an openapi or swagger key, but not at the
+		// top level: some other YAML or JSON file, not a spec.
+		return sp
+	}
+	family, want := "OpenAPI", "3"
+	if sp.Swagger {
+		family, want = "Swagger", "2"
+	}
+	if strings.SplitN(sp.Version, ".", 2)[0] != want {
+		sp.Problems = append(sp.Problems, parsers.Problem{Kind: parsers.ProblemSkipped, Range: sp.Range,
+			Message: fmt.Sprintf("%s %s is not a version hoplint reads (OpenAPI 3.0 and 3.1, Swagger 2.0), so its routes are not checked", family, sp.Version)})
+		return sp
 	}
 	if _, info := get(d.root, "info"); info != nil {
 		if _, t := get(info, "title"); t != nil {

@@ -346,3 +346,14 @@ paths:
 		t.Errorf("upload body %+v", up.Body)
 	}
 }
+
+func TestNotASpecOrOtherVersion(t *testing.T) {
+	sp := parseTree(t, map[string]string{"root/package.json": `{"name": "x", "scripts": {"swagger": "node gen.js"}}`}, "package.json")
+	if sp.Loaded || len(sp.Problems) != 0 {
+		t.Errorf("a JSON file with a nested swagger key: loaded %v, problems %v", sp.Loaded, sp.Problems)
+	}
+	sp = parseTree(t, map[string]string{"root/api.json": `{"swaggerVersion": "1.2", "swagger": "1.2", "apis": []}`}, "api.json")
+	if sp.Loaded || len(sp.Problems) != 1 || sp.Problems[0].Kind != parsers.ProblemSkipped || !strings.Contains(sp.Problems[0].Message, "Swagger 1.2 is not a version hoplint reads") {
+		t.Errorf("Swagger 1.2: %v", sp.Problems)
+	}
+}
