@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/apache"
@@ -256,7 +257,7 @@ func nginxLocation(locs []*nginx.Location, path string) (*nginx.Location, string
 		if mod == "~*" {
 			arg = "(?i)" + arg
 		}
-		re, err := regexp.Compile(arg)
+		re, err := compileCached(arg)
 		if err != nil {
 			return nil, "", false // a PCRE feature Go lacks: unknown
 		}
@@ -314,7 +315,7 @@ func apacheServes(h *Hop, vh *apache.Host) routeServer {
 			case p.Kind == "ProxyPass" && local != "":
 				m, sure = prefixMatch(local, path)
 			case p.Kind == "ProxyPassMatch" && local != "":
-				re, err := regexp.Compile(local)
+				re, err := compileCached(local)
 				if err != nil {
 					return nil
 				}
@@ -503,6 +504,33 @@ func globMatch(pattern, s string, fold bool) bool {
 		}
 	}
 	b.WriteString("$")
-	re, err := regexp.Compile(b.String())
+	re, err := compileCached(b.String())
 	return err == nil && re.MatchString(s)
+}
+
+// regexCache holds the expressions compiled while linking: each location,
+// ProxyPassMatch or listener-rule pattern is tried against every route.
+// Graphs may be built concurrently (tests do), hence the lock.
+var regexCache struct {
+	sync.Mutex
+	m map[string]compiled
+}
+
+type compiled struct {
+	re  *regexp.Regexp
+	err error
+}
+
+func compileCached(expr string) (*regexp.Regexp, error) {
+	regexCache.Lock()
+	defer regexCache.Unlock()
+	if c, ok := regexCache.m[expr]; ok {
+		return c.re, c.err
+	}
+	re, err := regexp.Compile(expr)
+	if regexCache.m == nil || len(regexCache.m) > 10000 {
+		regexCache.m = map[string]compiled{}
+	}
+	regexCache.m[expr] = compiled{re, err}
+	return re, err
 }
