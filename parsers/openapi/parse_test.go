@@ -357,3 +357,34 @@ func TestNotASpecOrOtherVersion(t *testing.T) {
 		t.Errorf("Swagger 1.2: %v", sp.Problems)
 	}
 }
+
+func TestSizeInAlternatives(t *testing.T) {
+	sp := parseTree(t, map[string]string{"root/api.yaml": `openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /media:
+    put:
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              oneOf:
+                - type: object
+                  properties:
+                    image: {type: string, contentMediaType: image/png, maxLength: 1000}
+                - type: object
+                  properties:
+                    video:
+                      type: array
+                      items: {type: string, format: binary, maxLength: 9000}
+      responses:
+        "204": {description: ok}
+`}, "api.yaml")
+	if !sp.Loaded || len(sp.Routes) != 1 || sp.Routes[0].Body == nil {
+		t.Fatalf("not loaded: %v", sp.Problems)
+	}
+	b := sp.Routes[0].Body
+	if b.Size != 9000 || b.SizeRange.Start.Line != 18 || !strings.Contains(b.SizeWhat, "of the items of property video") {
+		t.Errorf("body %+v at %v", b, b.SizeRange)
+	}
+}

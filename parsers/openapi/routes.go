@@ -148,9 +148,9 @@ func (st *state) body(rb *openapi3.RequestBody, opPath []string) *Body {
 
 // largestBinary returns the largest maxLength declared for a binary string
 // in schema s: the body schema itself (application/octet-stream), one of
-// its properties (a multipart file field), array items or allOf parts. A
-// file of that size makes a body at least that large. The path leads from
-// s to the maxLength keyword.
+// its properties (a multipart file field), array items, allOf parts or
+// oneOf/anyOf alternatives. A file of that size makes a body at least that
+// large. The path leads from s to the maxLength keyword.
 func largestBinary(s *openapi3.Schema, path []string, depth int) (int64, string, []string) {
 	if s == nil || depth > 8 {
 		return 0, "", nil
@@ -186,8 +186,14 @@ func largestBinary(s *openapi3.Schema, path []string, depth int) (int64, string,
 		consider(s.Properties[name], "properties", name)
 	}
 	consider(s.Items, "items")
-	for i, a := range s.AllOf {
-		consider(a, "allOf", strconv.Itoa(i))
+	// Any alternative the schema accepts is a body the route accepts.
+	for _, alts := range []struct {
+		key  string
+		refs openapi3.SchemaRefs
+	}{{"allOf", s.AllOf}, {"oneOf", s.OneOf}, {"anyOf", s.AnyOf}} {
+		for i, a := range alts.refs {
+			consider(a, alts.key, strconv.Itoa(i))
+		}
 	}
 	return best, what, at
 }
