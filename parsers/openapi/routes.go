@@ -20,6 +20,10 @@ var streamTypes = map[string]bool{
 	"application/x-ndjson": true,
 }
 
+// maxDeclared is the largest maxLength read as a declared size (1 TiB): a
+// larger one is a placeholder for "no limit" (2^63-1), not a promise.
+const maxDeclared = 1 << 40
+
 var methodOrder = map[string]int{"GET": 1, "HEAD": 2, "POST": 3, "PUT": 4, "PATCH": 5, "DELETE": 6, "OPTIONS": 7, "TRACE": 8}
 
 func (st *state) routes(t *openapi3.T) {
@@ -158,7 +162,7 @@ func largestBinary(s *openapi3.Schema, path []string, depth int) (int64, string,
 	var best int64
 	var what string
 	var at []string
-	if isBinary(s) && s.MaxLength != nil && *s.MaxLength > 0 && *s.MaxLength < 1<<62 {
+	if isBinary(s) && s.MaxLength != nil && *s.MaxLength > 0 && *s.MaxLength <= maxDeclared {
 		best, at = int64(*s.MaxLength), append(append([]string(nil), path...), "maxLength")
 		what = "maxLength " + strconv.FormatUint(*s.MaxLength, 10) + binaryWords(s)
 		switch n := len(path); {
