@@ -49,9 +49,9 @@ func loadOpenAPI(part *Graph, files []*parsers.File, env *Env) {
 			continue
 		}
 		c := &OpenAPIConfig{Spec: sp, Routes: map[*openapi.Route]*Hop{}}
-		name := "OpenAPI spec"
+		name := "OpenAPI " + sp.Version + " spec"
 		if sp.Swagger {
-			name = "Swagger spec"
+			name = "Swagger " + sp.Version + " spec"
 		}
 		if sp.Title != "" {
 			name += " " + sp.Title
