@@ -119,10 +119,10 @@ func frontEnds(g *Graph) []routeServer {
 			out = append(out, nginxServes(nc, s))
 		}
 	}
-	tgs := map[*terraform.TargetGroup]*Hop{}
+	var tgs []*Hop // in graph order, so that links are drawn in the same order every run
 	for _, h := range g.Hops {
-		if tg, ok := h.Config.(*terraform.TargetGroup); ok && h.Kind == KindTargetGroup {
-			tgs[tg] = h
+		if _, ok := h.Config.(*terraform.TargetGroup); ok && h.Kind == KindTargetGroup {
+			tgs = append(tgs, h)
 		}
 	}
 	var rules []*terraform.ListenerRule
@@ -394,7 +394,7 @@ func segmentPrefix(prefix, path string) bool {
 // and path_pattern conditions (wildcards * and ?), lowest priority first,
 // then the default action, as the ALB documents. A rule whose conditions
 // or priority hoplint cannot evaluate makes the answer unknown: no link.
-func albServes(l *terraform.Listener, all []*terraform.ListenerRule, tgs map[*terraform.TargetGroup]*Hop) routeServer {
+func albServes(l *terraform.Listener, all []*terraform.ListenerRule, tgs []*Hop) routeServer {
 	var rules []*terraform.ListenerRule
 	for _, r := range all {
 		if r.Listener.RefersTo(&l.Object) {
@@ -433,8 +433,8 @@ func albServes(l *terraform.Listener, all []*terraform.ListenerRule, tgs map[*te
 		}
 		var out []routeHop
 		for _, f := range fws {
-			for tg, h := range tgs {
-				if f.TargetGroup.RefersTo(&tg.Object) {
+			for _, h := range tgs {
+				if f.TargetGroup.RefersTo(&h.Config.(*terraform.TargetGroup).Object) {
 					out = append(out, routeHop{hop: h, why: why + " it to " + h.Name, byHost: byHost})
 				}
 			}
