@@ -165,6 +165,10 @@ func Parse(f *parsers.File, open Opener) *Spec {
 		// top level: some other YAML or JSON file, not a spec.
 		return sp
 	}
+	if !versionRe.MatchString(sp.Version) {
+		// swagger: {enabled: true} in a Helm values file, say: not a spec.
+		return sp
+	}
 	family, want := "OpenAPI", "3"
 	if sp.Swagger {
 		family, want = "Swagger", "2"
@@ -268,6 +272,7 @@ func (st *state) load(js []byte) (*openapi3.T, error) {
 }
 
 var (
+	versionRe      = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,2}$`)
 	yamlLineRe     = regexp.MustCompile(`line (\d+)`)
 	yamlLinePrefix = regexp.MustCompile(`^line \d+: `)
 )

@@ -352,6 +352,10 @@ func TestNotASpecOrOtherVersion(t *testing.T) {
 	if sp.Loaded || len(sp.Problems) != 0 {
 		t.Errorf("a JSON file with a nested swagger key: loaded %v, problems %v", sp.Loaded, sp.Problems)
 	}
+	sp = parseTree(t, map[string]string{"root/values.yaml": "swagger:\n  enabled: true\nopenapi: yes\n"}, "values.yaml")
+	if sp.Loaded || len(sp.Problems) != 0 {
+		t.Errorf("a values file with a swagger: section: loaded %v, problems %v", sp.Loaded, sp.Problems)
+	}
 	sp = parseTree(t, map[string]string{"root/api.json": `{"swaggerVersion": "1.2", "swagger": "1.2", "apis": []}`}, "api.json")
 	if sp.Loaded || len(sp.Problems) != 1 || sp.Problems[0].Kind != parsers.ProblemSkipped || !strings.Contains(sp.Problems[0].Message, "Swagger 1.2 is not a version hoplint reads") {
 		t.Errorf("Swagger 1.2: %v", sp.Problems)
