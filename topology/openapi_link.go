@@ -26,15 +26,16 @@ type routeHop struct {
 }
 
 // routeServer finds, for one front-end object (an nginx server, an Apache
-// virtual host, an Ingress), the hop that serves a path: host is "" when
-// the spec names none (then any name matches).
+// virtual host, an Ingress, an ALB listener), the hops that serve a path:
+// host is "" when the spec names none (then any name matches).
 type routeServer func(host, path string) []routeHop
 
-// linkOpenAPI links each route to the hops that serve it: by host and path
-// when the spec names hosts; when it names none (relative servers, or a
-// loopback address), only when exactly one hop in the linted files serves
-// the path, as an assumption (off under link: strict). Routes of a spec
-// that a stack in .hoplint.yml declares are left as declared.
+// linkOpenAPI links each route to the hops that serve it: by address when
+// a hop chose the route by the spec's host and its path; otherwise (the
+// spec names no host or only a loopback one, or the hop serves the path
+// for any host) only when exactly one hop in the linted files serves the
+// path, as an assumption (off under link: strict). Routes of a spec that a
+// stack in .hoplint.yml declares are left as declared.
 func linkOpenAPI(g *Graph, env *Env) {
 	servers := frontEnds(g)
 	for _, c := range g.Configs[parsers.FormatOpenAPI] {
