@@ -84,6 +84,9 @@ func RenderText(w io.Writer, g *Graph) error {
 		for _, t := range h.Targets {
 			fmt.Fprintf(bw, "  forwards to          %s\n", t.URL)
 		}
+		for _, d := range routeDetails(h) {
+			fmt.Fprintf(bw, "  %-20s %s\n", d[0], d[1])
+		}
 		for _, n := range h.Notes {
 			fmt.Fprintf(bw, "  note: %s\n", n)
 		}
@@ -135,6 +138,7 @@ func RenderJSON(w io.Writer, g *Graph) error {
 		Listen   []int          `json:"listen,omitempty"`
 		Targets  []string       `json:"targets,omitempty"`
 		Notes    []string       `json:"notes,omitempty"`
+		Route    []string       `json:"route,omitempty"`
 	}
 	type jedge struct {
 		From       string `json:"from"`
@@ -156,6 +160,9 @@ func RenderJSON(w io.Writer, g *Graph) error {
 		}
 		for _, t := range h.Targets {
 			j.Targets = append(j.Targets, t.URL)
+		}
+		for _, d := range routeDetails(h) {
+			j.Route = append(j.Route, d[0]+" "+d[1])
 		}
 		out.Hops = append(out.Hops, j)
 	}
