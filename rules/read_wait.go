@@ -35,7 +35,7 @@ func waitOf(g *topology.Graph, h *topology.Hop, visiting map[*topology.Hop]bool)
 		own, ownHop = h.UpstreamTimeout.Value, h
 	}
 	out := g.Out(h)
-	if len(out) == 0 {
+	if len(out) == 0 || onlySpecs(out) {
 		if lbKinds[h.Kind] {
 			return 0, nil, false
 		}
@@ -43,6 +43,9 @@ func waitOf(g *topology.Graph, h *topology.Hop, visiting map[*topology.Hop]bool)
 	}
 	longest, longestHop := time.Duration(0), (*topology.Hop)(nil)
 	for _, e := range out {
+		if topology.IsSpecKind(e.To.Kind) {
+			continue // a spec's route describes the backend; it does not wait
+		}
 		w, wh, ok := waitOf(g, e.To, visiting)
 		if !ok {
 			return 0, nil, false
@@ -55,4 +58,13 @@ func waitOf(g *topology.Graph, h *topology.Hop, visiting map[*topology.Hop]bool)
 		return longest, longestHop, true
 	}
 	return own, ownHop, true
+}
+
+func onlySpecs(es []*topology.Edge) bool {
+	for _, e := range es {
+		if !topology.IsSpecKind(e.To.Kind) {
+			return false
+		}
+	}
+	return true
 }

@@ -23,7 +23,14 @@ hoplint compares the body limit of each hop with that of the hop it
 forwards to (for an nginx server, with each of its locations too), and
 reports at the inner limit: raise it to the outer one, or lower the outer
 limit so that oversized bodies are refused at the edge, before they use
-bandwidth and buffers on the way in.`,
+bandwidth and buffers on the way in.
+
+With an OpenAPI spec, hoplint also holds each route's declared size
+against every hop in front of it: the largest ` + "`maxLength`" + ` of a binary string
+(` + "`format: binary`" + `, ` + "`format: byte`" + `, ` + "`contentMediaType`" + `) in the request body, a
+file of which makes a body at least that large. A hop that caps bodies
+below it refuses uploads the API promises to accept. The finding sits on
+the hop's limit; the spec's line is related.`,
 	Examples: []Example{
 		{Name: "nginx front accepts more than the nginx behind it", Bad: true, Archive: bodySizeOrderExample},
 		{Name: "limits agree", Archive: strings.Replace(bodySizeOrderExample, "client_max_body_size 10m", "client_max_body_size 50m", 1)},
@@ -54,6 +61,7 @@ http {
 func init() { Register(bodySizeOrder) }
 
 func runBodySizeOrder(p *Pass) {
+	runBodySizeOrderSpecs(p)
 	for _, e := range p.Graph.Edges {
 		if e.Within {
 			continue
@@ -100,4 +108,67 @@ func runBodySizeOrder(p *Pass) {
 			})
 		}
 	}
+}
+
+// runBodySizeOrderSpecs reports a hop whose body limit is below what a
+// route behind it declares. One finding per limit: the route with the
+// largest declared size is named, the others counted.
+func runBodySizeOrderSpecs(p *Pass) {
+	type hit struct {
+		f    front
+		r    routeHop
+		more int
+	}
+	var order []topology.Size
+	byLimit := map[parsers.Range]*hit{}
+	for _, rh := range specRoutes(p.Graph) {
+		b := rh.r.Body
+		if b == nil || b.Size <= 0 {
+			continue
+		}
+		for _, f := range routeFronts(p.Graph, rh.h) {
+			lim := f.hop.BodyLimit
+			if !lim.Known() || lim.Value == topology.Unlimited || lim.Value >= b.Size {
+				continue
+			}
+			h := byLimit[lim.Range]
+			switch {
+			case h == nil:
+				byLimit[lim.Range] = &hit{f: f, r: rh}
+				order = append(order, lim)
+			case b.Size > h.r.r.Body.Size:
+				h.f, h.r, h.more = f, rh, h.more+1
+			default:
+				h.more++
+			}
+		}
+	}
+	for _, lim := range order {
+		h := byLimit[lim.Range]
+		a, b := h.f.hop, h.r.r.Body
+		others := ""
+		if h.more > 0 {
+			others = fmt.Sprintf(" (and %d more %s behind it)", h.more, plural(h.more, "upload route", "upload routes"))
+		}
+		related := []parsers.Related{relatedAt(b.SizeRange, fmt.Sprintf("%s declares %s here", specFile(h.r.h), b.SizeWhat))}
+		related = append(related, lim.Via...)
+		words := ""
+		if h.f.link != nil {
+			words = linkWords(h.f.link)
+		}
+		p.Report(Finding{
+			Range:   lim.Range,
+			Related: related,
+			Message: fmt.Sprintf("%s accepts request bodies up to %s, but %s%s declares uploads of %s (%s): bodies between the two are refused with 413 by %s, which clients mid-upload see as a reset. Raise %s to at least %s, or lower the spec's maxLength to what the path accepts.%s%s",
+				hopFile(a), valueWords(lim, topology.FormatSize), specFile(h.r.h), others, topology.FormatSize(b.Size), b.SizeWhat, shortName(a),
+				lim.Name, topology.FormatSize(roundUpMiB(b.Size)), words,
+				assumptions(append(append([]string(nil), a.Notes...), lim.Note, "a binary string's maxLength read as bytes")...)),
+		})
+	}
+}
+
+// roundUpMiB rounds a size up to whole MiB, as limits are written.
+func roundUpMiB(n int64) int64 {
+	const mib = 1 << 20
+	return (n + mib - 1) / mib * mib
 }

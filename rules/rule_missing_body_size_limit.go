@@ -2,8 +2,10 @@ package rules
 
 import (
 	"fmt"
-	"github.com/hoplint/hoplint/parsers"
+	"strings"
 
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/openapi"
 	"github.com/hoplint/hoplint/topology"
 )
 
@@ -24,7 +26,13 @@ Set the limit explicitly where the proxy forwards requests, to what the
 application accepts: ` + "`client_max_body_size 20m;`" + ` in the location or server,
 ` + "`LimitRequestBody 20971520`" + ` in the virtual host, or the
 ` + "`nginx.ingress.kubernetes.io/proxy-body-size`" + ` annotation. The finding points at
-the block that proxies and relies on the default.`,
+the block that proxies and relies on the default.
+
+When an OpenAPI spec covers the hop (its routes are linked to it by host
+and path, or by a declared stack), only a hop that serves a route taking
+a request body needs the limit: a location whose routes are all GET gets
+no finding, and the finding cites the route that takes a body. A link
+hoplint only assumed (a spec that names no host) never silences it.`,
 	Run: runMissingBodySizeLimit,
 }
 
@@ -36,6 +44,20 @@ func runMissingBodySizeLimit(p *Pass) {
 			continue
 		}
 		lim := h.BodyLimit
+		related := []parsers.Related{relatedAt(h.Proxy, "requests are forwarded here")}
+		covered := ""
+		routes, sure := routesBehind(p.Graph, h)
+		body := bodyRoute(routes)
+		if len(routes) > 0 && body == nil && sure {
+			// The spec says nothing behind it takes a body. A link drawn
+			// only by assumption never silences a finding.
+			continue
+		}
+		if body != nil {
+			r := body.Config.(*openapi.Route)
+			related = append(related, relatedAt(r.Body.Range, fmt.Sprintf("%s takes a request body (%s)", specFile(body), strings.Join(r.Body.MediaTypes, ", "))))
+			covered = fmt.Sprintf(" %s behind it takes a request body.", specFile(body))
+		}
 		effect := "larger request bodies are refused" + resetWords(lim)
 		if lim.Value == topology.Unlimited {
 			// A default of "no limit" (Apache before 2.4.54) refuses nothing.
@@ -43,9 +65,9 @@ func runMissingBodySizeLimit(p *Pass) {
 		}
 		p.Report(Finding{
 			Range:   lim.Range,
-			Related: []parsers.Related{relatedAt(h.Proxy, "requests are forwarded here")},
-			Message: fmt.Sprintf("%s forwards requests but sets no %s, so %s applies: %s. Set %s to the largest body the backend accepts.%s",
-				h.Name, lim.Name, bodyDefaultWords(lim), effect, lim.Name, assumptions(append(h.Notes, lim.Note)...)),
+			Related: related,
+			Message: fmt.Sprintf("%s forwards requests but sets no %s, so %s applies: %s.%s Set %s to the largest body the backend accepts.%s",
+				h.Name, lim.Name, bodyDefaultWords(lim), effect, covered, lim.Name, assumptions(append(h.Notes, lim.Note)...)),
 		})
 	}
 }
@@ -69,4 +91,15 @@ func resetWords(s topology.Size) string {
 		return " with 413, and clients still uploading see the connection reset"
 	}
 	return ""
+}
+
+// bodyRoute returns the first route (in file order) that takes a body, or nil.
+func bodyRoute(routes []*topology.Hop) *topology.Hop {
+	var best *topology.Hop
+	for _, h := range routes {
+		if r, ok := h.Config.(*openapi.Route); ok && r.Body != nil && (best == nil || h.Range.Less(best.Range)) {
+			best = h
+		}
+	}
+	return best
 }

@@ -108,6 +108,9 @@ func writeHop(bw *bufio.Writer, h *Hop, indent string) {
 	for _, t := range h.Targets {
 		fmt.Fprintf(bw, "%s  forwards to          %s\n", indent, t.URL)
 	}
+	for _, d := range routeDetails(h) {
+		fmt.Fprintf(bw, "%s  %-20s %s\n", indent, d[0], d[1])
+	}
 	for _, n := range h.Notes {
 		fmt.Fprintf(bw, "%s  note: %s\n", indent, n)
 	}
@@ -151,6 +154,7 @@ func RenderJSON(w io.Writer, g *Graph) error {
 		Listen   []int          `json:"listen,omitempty"`
 		Targets  []string       `json:"targets,omitempty"`
 		Notes    []string       `json:"notes,omitempty"`
+		Route    []string       `json:"route,omitempty"`
 	}
 	type jedge struct {
 		From       string `json:"from"`
@@ -172,6 +176,9 @@ func RenderJSON(w io.Writer, g *Graph) error {
 		}
 		for _, t := range h.Targets {
 			j.Targets = append(j.Targets, t.URL)
+		}
+		for _, d := range routeDetails(h) {
+			j.Route = append(j.Route, d[0]+" "+d[1])
 		}
 		out.Hops = append(out.Hops, j)
 	}

@@ -119,6 +119,11 @@ func wantsHelp(args []string) bool {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `hoplint lints the configuration of a request path: load balancers, CDNs,
 reverse proxies, app servers and Kubernetes pods, linked across files.
+It reads nginx, Apache httpd, Terraform (AWS load balancers, CloudFront) and
+Kubernetes files, and OpenAPI 3.0/3.1 and Swagger 2.0 specs: per operation the
+method, full path (servers' base path + template), hosts, body media types, the
+maxLength of a binary body or file field, and streaming responses (SSE, NDJSON,
+101); $refs are followed only inside PATH, never over the network.
 
 Usage:
   hoplint [flags] [PATH...]      lint files and directories (default: .)

@@ -27,7 +27,7 @@ func Parse(f *parsers.File) *Result {
 		return res
 	}
 	docs := splitDocuments(data)
-	var comments commentSet
+	var comments parsers.YAMLComments
 	for _, d := range docs {
 		var doc yaml.Node
 		if err := yaml.Unmarshal(d.data, &doc); err != nil {
@@ -46,10 +46,7 @@ func Parse(f *parsers.File) *Result {
 			// keeps none of them, yet a hoplint:ignore-file may be here.
 			for _, l := range bytes.Split(d.data, []byte("\n")) {
 				if t := strings.TrimSpace(string(l)); strings.HasPrefix(t, "#") {
-					if comments == nil {
-						comments = commentSet{}
-					}
-					comments[t]++
+					comments.Add(t)
 				}
 			}
 			continue
@@ -64,7 +61,7 @@ func Parse(f *parsers.File) *Result {
 			continue
 		}
 		r := &reader{f: f, base: d.line, budget: 16*n + 4096}
-		comments.collect(&doc, 0)
+		comments.Collect(&doc)
 		before := len(res.Objects)
 		res.document(r, doc.Content[0], d)
 		if r.blown {
@@ -74,7 +71,7 @@ func Parse(f *parsers.File) *Result {
 			})
 		}
 	}
-	res.Comments = comments.locate(f)
+	res.Comments = comments.Locate(f)
 	return res
 }
 
@@ -635,82 +632,6 @@ func (r *reader) ingress(o Object, spec *yaml.Node) *Ingress {
 		}
 	}
 	return in
-}
-
-// commentSet gathers the comments yaml.v3 attached to nodes. yaml.v3 does
-// not say on which line a comment sits, so locate finds each one in the
-// text: a "#" that starts a comment there, with exactly that text.
-type commentSet map[string]int
-
-func (cs *commentSet) collect(n *yaml.Node, depth int) {
-	if n == nil || depth > 10000 {
-		return
-	}
-	for _, c := range []string{n.HeadComment, n.LineComment, n.FootComment} {
-		if c == "" {
-			continue
-		}
-		if *cs == nil {
-			*cs = commentSet{}
-		}
-		for _, l := range strings.Split(c, "\n") {
-			if l = strings.TrimSpace(l); strings.HasPrefix(l, "#") {
-				(*cs)[l]++
-			}
-		}
-	}
-	if n.Kind == yaml.AliasNode {
-		return
-	}
-	for _, k := range n.Content {
-		cs.collect(k, depth+1)
-	}
-}
-
-func (cs commentSet) locate(f *parsers.File) []parsers.Comment {
-	if len(cs) == 0 {
-		return nil
-	}
-	var out []parsers.Comment
-	for i := 1; i <= f.NumLines(); i++ {
-		text := f.Line(i)
-		idx := commentStart(text)
-		if idx < 0 {
-			continue
-		}
-		c := strings.TrimRight(text[idx:], " \t")
-		if cs[c] == 0 {
-			continue
-		}
-		out = append(out, parsers.Comment{Line: i, Col: idx + 1, Text: strings.TrimPrefix(c, "#")})
-	}
-	return out
-}
-
-// commentStart finds where a YAML comment starts on a line: a "#" at the
-// start or after a space, outside quotes; -1 when there is none.
-func commentStart(line string) int {
-	var quote byte
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			} else if c == '\\' && quote == '"' {
-				i++
-			}
-		case c == '"' || c == '\'':
-			if i == 0 || line[i-1] == ' ' || line[i-1] == '\t' || line[i-1] == ':' || line[i-1] == '[' || line[i-1] == '{' || line[i-1] == ',' || line[i-1] == '-' {
-				quote = c
-			}
-		case c == '#':
-			if i == 0 || line[i-1] == ' ' || line[i-1] == '\t' {
-				return i
-			}
-		}
-	}
-	return -1
 }
 
 // String renders a Str for messages.

@@ -111,7 +111,20 @@ type Listener struct {
 type ListenerRule struct {
 	Object
 	Listener Value // listener_arn
+	Priority Value
 	Forwards []Forward
+	// Conditions are the rule's condition blocks; a request must meet all.
+	Conditions []Condition
+}
+
+// Condition is one condition block of a listener rule. Field names the
+// kind read (host_header, path_pattern); other kinds (http_header,
+// query_string, source_ip, http_request_method) have Field "" and make the
+// rule's match unknown to hoplint.
+type Condition struct {
+	Field  string
+	Values Value // values = [...]
+	Range  parsers.Range
 }
 
 // TargetGroup is an aws_lb_target_group / aws_alb_target_group.
@@ -204,8 +217,8 @@ var (
 			Blocks:     []hcl.BlockHeaderSchema{{Type: "default_action"}},
 		},
 		"aws_lb_listener_rule": {
-			Attributes: attrs("listener_arn"),
-			Blocks:     []hcl.BlockHeaderSchema{{Type: "action"}},
+			Attributes: attrs("listener_arn", "priority"),
+			Blocks:     []hcl.BlockHeaderSchema{{Type: "action"}, {Type: "condition"}},
 		},
 		"aws_lb_target_group": {
 			Attributes: attrs("name", "port", "protocol", "protocol_version", "target_type", "deregistration_delay"),
@@ -219,6 +232,11 @@ var (
 		"aws_cloudfront_distribution": {Blocks: []hcl.BlockHeaderSchema{{Type: "origin"}}},
 	}
 	healthCheckSchema = &hcl.BodySchema{Attributes: attrs("path")}
+	conditionSchema   = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+		{Type: "host_header"}, {Type: "path_pattern"}, {Type: "http_header"}, {Type: "http_request_method"},
+		{Type: "query_string"}, {Type: "source_ip"},
+	}}
+	valuesSchema      = &hcl.BodySchema{Attributes: attrs("values")}
 	elbListenerSchema = &hcl.BodySchema{Attributes: attrs("instance_port", "instance_protocol", "lb_port", "lb_protocol")}
 	originSchema      = &hcl.BodySchema{
 		Attributes: attrs("domain_name", "origin_id"),
@@ -271,8 +289,17 @@ func (m *modInst) extract(r *resourceDecl) {
 				LoadBalancer: e.value(a["load_balancer_arn"]), Port: e.value(a["port"]), Protocol: e.value(a["protocol"]),
 				TCPIdleTimeoutSeconds: e.value(a["tcp_idle_timeout_seconds"]), Forwards: e.forwards(e.take(c.Blocks))})
 		case "aws_lb_listener_rule":
+			var actions, conds hcl.Blocks
+			for _, b := range e.take(c.Blocks) {
+				if b.Type == "condition" {
+					conds = append(conds, b)
+				} else {
+					actions = append(actions, b)
+				}
+			}
 			m.l.res.ListenerRules = append(m.l.res.ListenerRules, &ListenerRule{Object: obj,
-				Listener: e.value(a["listener_arn"]), Forwards: e.forwards(e.take(c.Blocks))})
+				Listener: e.value(a["listener_arn"]), Priority: e.value(a["priority"]), Forwards: e.forwards(actions),
+				Conditions: e.conditions(conds)})
 		case "aws_lb_target_group":
 			tg := &TargetGroup{Object: obj, Port: e.value(a["port"]), Protocol: e.value(a["protocol"]),
 				ProtocolVersion: e.value(a["protocol_version"]), TargetType: e.value(a["target_type"]),
@@ -353,6 +380,30 @@ func (e *extractor) value(a *hcl.Attribute) Value {
 	v := e.m.eval(a.Expr, e.vars)
 	un, via, refs := marksOf(v)
 	return Value{Val: un, Set: true, Known: un.IsWhollyKnown(), Range: e.m.rng(a.Range), Via: via, Refs: refs}
+}
+
+// conditions reads a listener rule's condition blocks: host_header and
+// path_pattern values; any other kind is kept with Field "".
+func (e *extractor) conditions(blocks hcl.Blocks) []Condition {
+	var out []Condition
+	for _, b := range blocks {
+		cc, _, _ := b.Body.PartialContent(conditionSchema)
+		if cc == nil {
+			continue
+		}
+		for _, kb := range e.take(cc.Blocks) {
+			cond := Condition{Range: e.m.rng(kb.DefRange)}
+			switch kb.Type {
+			case "host_header", "path_pattern":
+				cond.Field = kb.Type
+				if vc, _, _ := kb.Body.PartialContent(valuesSchema); vc != nil {
+					cond.Values = e.value(vc.Attributes["values"])
+				}
+			}
+			out = append(out, cond)
+		}
+	}
+	return out
 }
 
 // forwards reads the target groups of forward actions: target_group_arn,

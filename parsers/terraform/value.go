@@ -78,6 +78,27 @@ func (v Value) Str() (string, bool) {
 	return s.AsString(), true
 }
 
+// Strings returns a list (or tuple, or set) of known strings, converting
+// elements as Terraform would.
+func (v Value) Strings() ([]string, bool) {
+	if !v.Present() {
+		return nil, false
+	}
+	if t := v.Val.Type(); !t.IsListType() && !t.IsTupleType() && !t.IsSetType() {
+		return nil, false
+	}
+	var out []string
+	for it := v.Val.ElementIterator(); it.Next(); {
+		_, ev := it.Element()
+		s, err := convert.Convert(ev, cty.String)
+		if err != nil || !s.IsKnown() || s.IsNull() {
+			return nil, false
+		}
+		out = append(out, s.AsString())
+	}
+	return out, true
+}
+
 // Bool returns the value as a bool.
 func (v Value) Bool() (bool, bool) {
 	if !v.Present() {
