@@ -73,10 +73,10 @@ func runBodySizeOrder(p *Pass) {
 		// A location that inherits its server's limit carries the very
 		// same setting: one limit, reported once.
 		seen := map[parsers.Range]bool{}
-		defaulted := map[int64]bool{}
+		defaulted := map[*topology.Hop]bool{}
 		for _, b := range p.Graph.Parts(e.To) {
 			inner := b.BodyLimit
-			if !inner.Known() || inner.Value == topology.Unlimited || seen[inner.Range] || defaulted[inner.Value] && inner.IsDefault() {
+			if !inner.Known() || inner.Value == topology.Unlimited || seen[inner.Range] || inner.IsDefault() && defaulted[partOwner(p.Graph, b)] {
 				continue
 			}
 			seen[inner.Range] = true
@@ -84,7 +84,7 @@ func runBodySizeOrder(p *Pass) {
 				// A location that inherits its server's default carries
 				// the same value at its own block: one finding, at the
 				// first part that relies on it.
-				defaulted[inner.Value] = true
+				defaulted[partOwner(p.Graph, b)] = true
 			}
 			if outer.Value != topology.Unlimited && inner.Value >= outer.Value {
 				continue
@@ -171,4 +171,16 @@ func runBodySizeOrderSpecs(p *Pass) {
 func roundUpMiB(n int64) int64 {
 	const mib = 1 << 20
 	return (n + mib - 1) / mib * mib
+}
+
+// partOwner is the hop a part inherits its settings from: the server of a
+// location (the hop with a Within edge to it that is not a container), or
+// the hop itself.
+func partOwner(g *topology.Graph, h *topology.Hop) *topology.Hop {
+	for _, e := range g.In(h) {
+		if e.Within && (e.From.Kind == topology.KindNginxServer || e.From.Kind == topology.KindApacheVHost) {
+			return e.From
+		}
+	}
+	return h
 }
