@@ -150,9 +150,65 @@ spec:
                 port:
                   number: 80
 `},
+		{Name: "grace period shorter than the deregistration delay", Bad: true, Archive: drainOrderExample},
+		{Name: "grace period longer than the deregistration delay", Archive: strings.Replace(drainOrderExample, "terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 75", 1)},
 	},
 	Run: runMissingPrestopDrain,
 }
+
+const drainOrderExample = `-- app.yaml --
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      terminationGracePeriodSeconds: 30
+      containers:
+        - name: web
+          image: example/web:1.0
+          ports:
+            - containerPort: 8000
+          lifecycle:
+            preStop:
+              sleep:
+                seconds: 10
+          resources:
+            limits: {memory: 256Mi}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+      targetPort: 8000
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    alb.ingress.kubernetes.io/target-type: ip
+    alb.ingress.kubernetes.io/target-group-attributes: deregistration_delay.timeout_seconds=60
+spec:
+  ingressClassName: alb
+  defaultBackend:
+    service:
+      name: web
+      port:
+        number: 80
+`
 
 func init() { Register(missingPrestopDrain) }
 
