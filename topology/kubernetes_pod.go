@@ -58,6 +58,9 @@ type podState struct {
 	// assembled holds the hops of each set of mounted entries, so that
 	// pods that mount the same ConfigMaps the same way share them.
 	assembled map[string]*podAssembly
+	// ids numbers the hop IDs of every configuration held in manifests,
+	// so that two in one file do not share one.
+	ids map[string]int
 }
 
 type podAssembly struct {
@@ -112,7 +115,7 @@ func wholeMounts(w *kubernetes.Workload, ct *kubernetes.Container, dir string) m
 // /etc/nginx/conf.d/*.conf inside http {} and sets keepalive_timeout 65.
 func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Container, files map[string]embeddedKey, lay nginxLayout) []*Hop {
 	if c.pod == nil {
-		c.pod = &podState{parsed: map[embeddedKey]*nginx.File{}, assembled: map[string]*podAssembly{}}
+		c.pod = newPodState()
 	}
 	ver := c.imageVersion("nginx", ct)
 	key := assemblyKey(files)
@@ -165,7 +168,7 @@ func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Contain
 	}
 	cfg.Problems = kept
 	cfg.Notes = append(cfg.Notes, p.notes...)
-	a.servers = addNginxConfigVersion(c.part, cfg, ver)
+	a.servers = addNginxConfigVersion(c.part, cfg, ver, c.pod.ids)
 	for _, h := range c.configHops(a.servers) {
 		if sc := nginxScope(h.Config); sc != nil && sc.Opaque() {
 			h.Notes = append(h.Notes, p.unread...)
@@ -352,7 +355,7 @@ func (c *k8sCluster) podApacheHops(w *kubernetes.Workload, ct *kubernetes.Contai
 		return nil, []string{"files are mounted under " + apacheConfDir + ", but not httpd.conf: the image's own httpd.conf decides which of them httpd reads, so hoplint read none"}
 	}
 	if c.pod == nil {
-		c.pod = &podState{parsed: map[embeddedKey]*nginx.File{}, assembled: map[string]*podAssembly{}}
+		c.pod = newPodState()
 	}
 	ver := c.imageVersion("apache", ct)
 	key := "apache\x00" + assemblyKey(files)
@@ -370,7 +373,7 @@ func (c *k8sCluster) podApacheHops(w *kubernetes.Workload, ct *kubernetes.Contai
 	}
 	cfg := apache.Parse(mounted[main], apache.Options{Version: ver.Version, Mounted: mounted, MountRoot: path.Dir(apacheConfDir)})
 	addApacheConfig(c.part, cfg, map[string]bool{})
-	hs := buildApacheHops(c.part, cfg, ver.Version, map[string]int{})
+	hs := buildApacheHops(c.part, cfg, ver.Version, c.pod.ids)
 	if ver.Version != "" {
 		for _, h := range c.configHops(hs) {
 			h.Notes = appendOnce(h.Notes, "assuming "+ver.words("httpd"))
@@ -447,4 +450,8 @@ func configKind(k HopKind) bool {
 		return true
 	}
 	return false
+}
+
+func newPodState() *podState {
+	return &podState{parsed: map[embeddedKey]*nginx.File{}, assembled: map[string]*podAssembly{}, ids: map[string]int{}}
 }

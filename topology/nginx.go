@@ -158,12 +158,14 @@ func hasInclude(ds []*nginx.Directive) bool {
 
 func addNginxConfig(part *Graph, c *nginx.Config, env *Env) []*Hop {
 	v := env.Config.Version("nginx")
-	return addNginxConfigVersion(part, c, imageVersion{v, "versions.nginx in .hoplint.yml"})
+	return addNginxConfigVersion(part, c, imageVersion{v, "versions.nginx in .hoplint.yml"}, map[string]int{})
 }
 
 // addNginxConfigVersion builds the hops of c for nginx version v ("" when
 // unknown), saying where the version came from in the notes that use it.
-func addNginxConfigVersion(part *Graph, c *nginx.Config, v imageVersion) []*Hop {
+// ids numbers hop IDs that repeat: configurations held in one manifest
+// share it, so that their hops' IDs stay unique.
+func addNginxConfigVersion(part *Graph, c *nginx.Config, v imageVersion, ids map[string]int) []*Hop {
 	part.AddProblems(c.Problems...)
 	for path, cs := range c.Comments {
 		part.AddComments(path, cs)
@@ -174,7 +176,7 @@ func addNginxConfigVersion(part *Graph, c *nginx.Config, v imageVersion) []*Hop 
 		ServerHops: map[*nginx.Server]*Hop{}, LocationHops: map[*nginx.Location]*Hop{}, UpstreamHops: map[*nginx.Upstream]*Hop{},
 	}
 	part.AddConfig(parsers.FormatNginx, nc)
-	b := &nginxBuilder{part: part, c: c, nc: nc, ids: map[string]int{}}
+	b := &nginxBuilder{part: part, c: c, nc: nc, ids: ids}
 	upstreams := m.UpstreamByName()
 	for _, u := range m.Upstreams {
 		nc.UpstreamHops[u] = b.upstreamHop(u)
