@@ -102,3 +102,27 @@ spec:
 		t.Errorf("want one parse-error for the include cap, got %d in %d findings", n, len(findings))
 	}
 }
+
+// TestPodHopIDsUnique: three ConfigMaps in one manifest, each with a server
+// on 8080, give three hops with three IDs.
+func TestPodHopIDsUnique(t *testing.T) {
+	ar, err := txtar.ParseFile("../testdata/pod/image_versions.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, g, _ := linttest.Lint(t, ar)
+	seen := map[string]bool{}
+	servers := 0
+	for _, h := range g.Hops {
+		if seen[h.ID] {
+			t.Errorf("hop ID %s is used twice", h.ID)
+		}
+		seen[h.ID] = true
+		if h.Kind == topology.KindNginxServer && h.File == "latest.yaml" {
+			servers++
+		}
+	}
+	if servers != 3 {
+		t.Errorf("want the 3 servers of latest.yaml, got %d", servers)
+	}
+}
