@@ -25,12 +25,13 @@ func linkSidecar(g *Graph, env *Env) {
 			byPod[h.Pods[0]] = append(byPod[h.Pods[0]], h)
 		}
 	}
+	ports := serverPorts(g)
 	for _, h := range append([]*Hop(nil), g.Hops...) {
 		if len(h.Pods) == 0 || podContainerOf(h) != nil || forwardsToServer(g, h) || hasDeclared(g, h) {
 			continue
 		}
 		for _, t := range h.Targets {
-			if t.Port == 0 || !loopback(t.Host) {
+			if t.Port == 0 || !loopback(t.Host) || portTakenInPod(h, ports[t.Port]) {
 				continue
 			}
 			for _, pod := range h.Pods {
@@ -71,6 +72,18 @@ func portlessSibling(g *Graph, containers []*Hop, h *Hop) (sibling, runs *Hop) {
 		return nil, nil
 	}
 	return portless[0], runs
+}
+
+// portTakenInPod reports whether a container or server in a pod h runs in
+// declares the port: then the port is not unclaimed (linkByPort found it
+// ambiguous, or hoplint must not guess), and no sibling is assumed.
+func portTakenInPod(h *Hop, on []serverPort) bool {
+	for _, sp := range on {
+		if sp.hop != h && h.SharesPod(sp.hop) {
+			return true
+		}
+	}
+	return false
 }
 
 func containsHop(hs []*Hop, h *Hop) bool {
