@@ -82,7 +82,10 @@ func runUpstreamKeepaliveIneffective(p *Pass) {
 		before, known := topology.AtLeast(nc.Version, "1.29.7")
 		before = known && !before
 		version := "nginx " + nc.Version
-		if nc.Version != "" && p.Config.File != "" {
+		switch {
+		case nc.Version != "" && nc.VersionFromImage:
+			version += " (from " + nc.VersionFrom + ")"
+		case nc.Version != "" && p.Config.File != "":
 			version += " (from " + p.Config.File + ")"
 		}
 		for _, l := range nc.Model.Locations {

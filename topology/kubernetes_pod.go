@@ -74,14 +74,16 @@ type podAssembly struct {
 type imageVersion struct {
 	Version string
 	From    string
+	// Image: read from the image tag, not from .hoplint.yml.
+	Image bool
 }
 
 func (c *k8sCluster) imageVersion(product string, ct *kubernetes.Container) imageVersion {
 	if v := c.env.Config.Version(product); v != "" {
-		return imageVersion{v, "versions." + product + " in .hoplint.yml"}
+		return imageVersion{Version: v, From: "versions." + product + " in .hoplint.yml"}
 	}
 	if _, tag := imageName(ct.Image.Value); tag != "" {
-		return imageVersion{tag, fmt.Sprintf("the image tag %s of container %s", ct.Image.Value, ct.Name.Value)}
+		return imageVersion{Version: tag, From: fmt.Sprintf("the image tag %s of container %s", ct.Image.Value, ct.Name.Value), Image: true}
 	}
 	return imageVersion{}
 }

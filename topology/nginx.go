@@ -21,8 +21,11 @@ type NginxConfig struct {
 	Model *nginx.Model
 	// Version is the nginx version from .hoplint.yml or an image tag; "" when unknown.
 	Version string
-	// VersionFrom says where Version was read.
+	// VersionFrom says where Version was read: "versions.nginx in
+	// .hoplint.yml", or the image tag of the container that runs it.
 	VersionFrom string
+	// VersionFromImage: Version came from an image tag.
+	VersionFromImage bool
 	// Hops maps the model's servers, locations and upstreams to their hops.
 	ServerHops   map[*nginx.Server]*Hop
 	LocationHops map[*nginx.Location]*Hop
@@ -158,7 +161,7 @@ func hasInclude(ds []*nginx.Directive) bool {
 
 func addNginxConfig(part *Graph, c *nginx.Config, env *Env) []*Hop {
 	v := env.Config.Version("nginx")
-	return addNginxConfigVersion(part, c, imageVersion{v, "versions.nginx in .hoplint.yml"}, map[string]int{})
+	return addNginxConfigVersion(part, c, imageVersion{Version: v, From: "versions.nginx in .hoplint.yml"}, map[string]int{})
 }
 
 // addNginxConfigVersion builds the hops of c for nginx version v ("" when
@@ -172,7 +175,7 @@ func addNginxConfigVersion(part *Graph, c *nginx.Config, v imageVersion, ids map
 	}
 	m := c.Build()
 	nc := &NginxConfig{
-		Config: c, Model: m, Version: v.Version, VersionFrom: v.From,
+		Config: c, Model: m, Version: v.Version, VersionFrom: v.From, VersionFromImage: v.Image,
 		ServerHops: map[*nginx.Server]*Hop{}, LocationHops: map[*nginx.Location]*Hop{}, UpstreamHops: map[*nginx.Upstream]*Hop{},
 	}
 	part.AddConfig(parsers.FormatNginx, nc)
@@ -361,7 +364,7 @@ func (b *nginxBuilder) upstreamHop(u *nginx.Upstream) *Hop {
 		n, err := nginx.ParseNumber(ka[0].Arg(0))
 		pooled = err == nil && n > 0
 	} else if at, known := AtLeast(b.nc.Version, "1.29.7"); known && at {
-		pooled, note = true, imageVersion{b.nc.Version, b.nc.VersionFrom}.words("nginx")+" pools upstream connections by default (keepalive 32 local since 1.29.7)"
+		pooled, note = true, imageVersion{Version: b.nc.Version, From: b.nc.VersionFrom}.words("nginx")+" pools upstream connections by default (keepalive 32 local since 1.29.7)"
 	}
 	if pooled {
 		// The upstream keepalive_timeout is read from the upstream block
