@@ -53,6 +53,13 @@ func TestPodGraph(t *testing.T) {
 	if n := strings.Count(out, "nginx default server (port 8081)  [nginx-server]"); n != 1 {
 		t.Errorf("server 8081 printed %d times, want once:\n%s", n, out)
 	}
+	b.Reset()
+	if err := topology.RenderMermaid(&b, g); err != nil {
+		t.Fatal(err)
+	}
+	if m := b.String(); !strings.Contains(m, "  subgraph pod") || strings.Count(m, "\n  end\n") != 1 {
+		t.Errorf("mermaid: want one subgraph for the nginx container:\n%s", m)
+	}
 }
 
 // TestPodIncludeBomb: ConfigMap entries that each include the next twice

@@ -129,6 +129,19 @@ func RenderMermaid(w io.Writer, g *Graph) error {
 		}
 		fmt.Fprintf(bw, "  %s[\"%s\"]\n", ids[h], mermaidEscape(label))
 	}
+	// The servers and locations a container runs are drawn inside it.
+	inner := podInner(g)
+	for i, h := range g.Hops {
+		var in []string
+		for _, p := range inner.parts[h] {
+			if inner.under[p] == h {
+				in = append(in, ids[p])
+			}
+		}
+		if len(in) > 0 {
+			fmt.Fprintf(bw, "  subgraph pod%d[\"%s\"]\n    %s\n  end\n", i, mermaidEscape(h.Name), strings.Join(append([]string{ids[h]}, in...), "\n    "))
+		}
+	}
 	for _, e := range g.Edges {
 		arrow := "-->"
 		if e.Confidence == Assumed {
