@@ -35,6 +35,9 @@ type nginxLayout struct {
 	dir, main, blocks string
 	stockKnown        bool
 	image             string
+	// assumed says the layout is assumed for an image hoplint does not
+	// know by name.
+	assumed string
 }
 
 func layoutFor(image string) nginxLayout {
@@ -48,7 +51,25 @@ func layoutFor(image string) nginxLayout {
 	if strings.HasSuffix(ref, "bitnami/nginx") {
 		return nginxLayout{dir: bitnamiConfDir, main: bitnamiConfDir + "/nginx.conf", blocks: bitnamiConfDir + "/server_blocks", image: "Bitnami"}
 	}
-	return nginxLayout{dir: nginxConfDir, main: nginxConfDir + "/nginx.conf", blocks: nginxConfDir + "/conf.d", stockKnown: true, image: "official nginx"}
+	l := nginxLayout{dir: nginxConfDir, main: nginxConfDir + "/nginx.conf", blocks: nginxConfDir + "/conf.d", stockKnown: true, image: "official nginx"}
+	if !officialNginx(ref) {
+		l.assumed = "assuming " + image + " is built like the official nginx image (configuration in /etc/nginx, its stock nginx.conf)"
+	}
+	return l
+}
+
+// officialNginx reports an image reference (without tag) of the official
+// nginx image or its unprivileged variant, on Docker Hub or a mirror.
+func officialNginx(ref string) bool {
+	parts := strings.Split(ref, "/")
+	if len(parts) > 1 && strings.ContainsAny(parts[0], ".:") {
+		parts = parts[1:] // a registry host
+	}
+	switch strings.Join(parts, "/") {
+	case "nginx", "library/nginx", "nginx/nginx", "nginxinc/nginx-unprivileged":
+		return true
+	}
+	return false
 }
 
 // podState is what the pod code caches across the workloads of one run.
@@ -130,6 +151,9 @@ func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Contain
 	a := &podAssembly{version: ver.Version}
 	c.pod.assembled[key] = a
 	p := &podNginx{c: c, files: files, whole: wholeMounts(w, ct, lay.dir), lay: lay}
+	if lay.assumed != "" {
+		p.note(lay.assumed)
+	}
 	var main *nginx.File
 	stock := false
 	if e, ok := files[lay.main]; ok {
