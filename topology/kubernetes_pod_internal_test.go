@@ -7,7 +7,7 @@ import "testing"
 func TestImageLayoutAndVersion(t *testing.T) {
 	for _, c := range []struct {
 		image, version, dir string
-		assumed            bool
+		assumed             bool
 	}{
 		{"nginx:1.29.7", "1.29.7", "/etc/nginx", false},
 		{"nginx:1.27-alpine", "1.27", "/etc/nginx", false},
