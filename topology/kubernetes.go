@@ -55,8 +55,18 @@ func loadKubernetes(part *Graph, files []*parsers.File, env *Env) {
 		containerHops: map[*kubernetes.Workload][]*Hop{}, serviceHops: map[*kubernetes.Service]*Hop{},
 	}
 	for i, res := range results {
+		if files[i].Consumed {
+			// A kustomization or chart renders it: its objects arrive
+			// through the rendered file; only its comments count here.
+			part.AddComments(files[i].Path, res.Comments)
+			continue
+		}
 		part.AddProblems(res.Problems...)
-		part.AddComments(files[i].Path, res.Comments)
+		if files[i].Map == nil {
+			// A rendered file's comments sit at rendered lines; the
+			// sources' own comments are read from the consumed files.
+			part.AddComments(files[i].Path, res.Comments)
+		}
 		part.Suppressions = append(part.Suppressions, res.Suppressions...)
 		for _, o := range res.Objects {
 			part.AddConfig(parsers.FormatKubernetes, o)

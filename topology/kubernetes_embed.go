@@ -74,6 +74,14 @@ func embeddedFile(e embeddedKey, format parsers.Format) *parsers.File {
 	} else {
 		f.Shift = parsers.Pos{Line: s.Line - 1, Col: s.Col - 1}
 	}
+	if host.Map != nil {
+		// A rendered ConfigMap: its entry's text comes line for line from
+		// a source (a generator's input file, a base's block), so the
+		// embedded file is shifted into that source instead.
+		first := host.Map.Range(f.Shift.Line+1, f.Shift.Col+1, f.Shift.Line+1, f.Shift.Col+1)
+		f.Path = first.File
+		f.Shift = parsers.Pos{Line: first.Start.Line - 1, Col: first.Start.Col - 1}
+	}
 	return f
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hoplint/hoplint/config"
 	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/render"
 )
 
 // Loader turns the discovered files of one format into hops, edges,
@@ -69,6 +70,8 @@ func Load(paths []string, cfg *config.Config, wd string) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
+	files, rendered := render.Render(files, render.Options{WorkDir: wd, ChartValues: cfg.ChartValues()})
+	problems = append(problems, rendered...)
 	return Build(files, problems, cfg, wd), nil
 }
 

@@ -1,0 +1,5 @@
+package render
+
+import "github.com/hoplint/hoplint/parsers"
+
+func (r *renderer) helm(files, charts []*parsers.File) {}

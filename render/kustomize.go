@@ -1,0 +1,413 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/api/types"
+
+	"github.com/hoplint/hoplint/parsers"
+)
+
+// kustomize renders every deployable kustomization among the files.
+type kustomizer struct {
+	r   *renderer
+	all []*kustomization
+	dir map[string]*kustomization // absolute directory → kustomization
+	fs  map[string]*confinedFS    // root → filesystem, shared by builds
+	// docs caches parsed source documents by absolute path.
+	docs map[string][]*yaml.Node
+}
+
+func (r *renderer) kustomize(files []*parsers.File) {
+	kz := &kustomizer{r: r, dir: map[string]*kustomization{}, fs: map[string]*confinedFS{}, docs: map[string][]*yaml.Node{}}
+	for _, f := range files {
+		k, err := parseKustomization(f)
+		if err != nil {
+			r.problem(parsers.ProblemParse, f.LineRange(1), "kustomization is not valid YAML: "+strings.TrimPrefix(err.Error(), "yaml: "))
+			continue
+		}
+		if prev := kz.dir[k.dir]; prev != nil {
+			r.problem(parsers.ProblemParse, f.LineRange(1), fmt.Sprintf("kustomize refuses a directory with two kustomization files (%s and %s); keep one", path.Base(prev.file.Path), path.Base(f.Path)))
+			continue
+		}
+		kz.dir[k.dir] = k
+		kz.all = append(kz.all, k)
+	}
+	used := map[*kustomization]bool{}
+	for _, k := range kz.all {
+		r.consume(k.file.Abs)
+		for _, ref := range k.remote {
+			r.problem(parsers.ProblemUnfollowed, ref.rng, fmt.Sprintf("remote base %q is not fetched (hoplint never goes to the network), so the objects it adds are not linted; lint a local copy to check them", ref.value))
+		}
+		for _, ref := range k.helm {
+			r.problem(parsers.ProblemUnfollowed, ref.rng, fmt.Sprintf("helmCharts entry %q is not inflated (hoplint does not run Helm through kustomize), so its objects are not linted; put the chart in the tree to have hoplint render it", ref.value))
+		}
+		for _, ref := range append(append([]ref{}, k.resources...), k.components...) {
+			if sub := kz.dir[ref.abs]; sub != nil {
+				used[sub] = true
+			} else {
+				r.consume(ref.abs)
+			}
+		}
+		for _, ref := range k.consumed {
+			r.consume(ref.abs)
+		}
+	}
+	for _, k := range kz.all {
+		if !used[k] && !k.component {
+			kz.build(k)
+		}
+	}
+}
+
+func (kz *kustomizer) filesystem(root string) *confinedFS {
+	if c := kz.fs[root]; c != nil {
+		return c
+	}
+	c := newConfinedFS(root, func(_ string, data []byte) []byte { return rewriteKustomization(data) })
+	kz.fs[root] = c
+	return c
+}
+
+// chain is k and every kustomization it reaches through resources and
+// components, outermost first: the order in which their patches win.
+func (kz *kustomizer) chain(k *kustomization) []*kustomization {
+	var out []*kustomization
+	seen := map[*kustomization]bool{}
+	var visit func(*kustomization)
+	visit = func(k *kustomization) {
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		out = append(out, k)
+		for _, ref := range append(append([]ref{}, k.components...), k.resources...) {
+			if sub := kz.dir[ref.abs]; sub != nil {
+				visit(sub)
+			}
+		}
+	}
+	visit(k)
+	return out
+}
+
+func (kz *kustomizer) build(k *kustomization) {
+	r := kz.r
+	opts := krusty.MakeDefaultOptions()
+	opts.PluginConfig = types.DisabledPluginConfig()
+	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
+	opts.Reorder = krusty.ReorderOptionLegacy
+	m, err := runKustomize(krusty.MakeKustomizer(opts), kz.filesystem(k.file.Root), k.dir)
+	if err != nil {
+		msg := strings.ReplaceAll(err.Error(), k.file.Root+string(filepath.Separator), "")
+		r.problem(parsers.ProblemParse, k.file.LineRange(1), "kustomize build fails, so nothing of this kustomization is linted: "+msg)
+		return
+	}
+	dirRel := path.Dir(k.file.Path)
+	word := "kustomization"
+	for _, ref := range k.resources {
+		if kz.dir[ref.abs] != nil {
+			word = "overlay"
+		}
+	}
+	via := &parsers.Via{Range: k.file.LineRange(1), Message: fmt.Sprintf("in %s %s (as kustomize builds it)", word, dirRel)}
+
+	type piece struct {
+		res    *resource.Resource
+		origin *resource.Origin
+		text   []byte
+	}
+	var pieces []piece
+	for _, res := range m.Resources() {
+		o, _ := res.GetOrigin()
+		_ = res.SetOrigin(nil)
+		text, err := res.AsYAML()
+		if err != nil {
+			continue
+		}
+		pieces = append(pieces, piece{res, o, text})
+	}
+	var buf bytes.Buffer
+	offs := make([]int, len(pieces))
+	line := 0
+	for i, p := range pieces {
+		if i > 0 {
+			buf.WriteString("---\n")
+			line++
+		}
+		offs[i] = line
+		buf.Write(p.text)
+		line += bytes.Count(p.text, []byte("\n"))
+	}
+	out := parsers.NewFile(k.file.Path+"#build", k.file.Abs+"#build", k.file.Root, parsers.FormatKubernetes, buf.Bytes())
+	lm := newLineMap(out, via, r.byPath)
+	chain := kz.chain(k)
+	for i, p := range pieces {
+		var doc yaml.Node
+		if yaml.Unmarshal(p.text, &doc) != nil || len(doc.Content) == 0 {
+			continue
+		}
+		root := doc.Content[0]
+		mp := &mapper{m: lm, off: offs[i], render: out, ops: map[string][]cand{}}
+		kind, name := p.res.GetKind(), p.res.GetName()
+		entry := srcPos{file: k.file.Path, line: 1, col: 1}
+		if p.origin != nil && p.origin.ConfiguredBy.Kind != "" {
+			if g, gk := kz.generator(chain, p.origin.ConfiguredBy.Name); g != nil {
+				entry = srcPos{file: g.entry.File, line: g.entry.Start.Line, col: g.entry.Start.Col}
+				kz.mapGenerated(mp, root, chain, p.origin.ConfiguredBy.Name)
+				_ = gk
+			}
+			mp.walk(nil, root, cand{}, nil, entry, "")
+			continue
+		}
+		var base cand
+		if p.origin != nil && p.origin.Path != "" && p.origin.Repo == "" {
+			abs := filepath.Join(k.dir, filepath.FromSlash(p.origin.Path))
+			if f := r.source(abs); f != nil {
+				base = pickDoc(&srcDoc{file: f}, kz.parsed(abs, f.Data), kind, name)
+				entry = srcPos{file: f.Path, line: 1, col: 1}
+			}
+		}
+		patches := kz.patchCands(chain, kind, name, mp.ops)
+		mp.walk(nil, root, base, patches, entry, "")
+	}
+	out.Map = lm
+	r.out = append(r.out, out)
+}
+
+// runKustomize builds dir and turns a panic inside kustomize (bad input it
+// did not expect) into an error, so that one kustomization cannot stop the run.
+func runKustomize(k *krusty.Kustomizer, fs *confinedFS, dir string) (m interface {
+	Resources() []*resource.Resource
+}, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("kustomize stopped on this input: %v", p)
+		}
+	}()
+	defer quiet()()
+	res, err := k.Run(fs, dir)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (kz *kustomizer) parsed(abs string, data []byte) []*yaml.Node {
+	if d, ok := kz.docs[abs]; ok {
+		return d
+	}
+	d := parseDocs(data)
+	kz.docs[abs] = d
+	return d
+}
+
+func parseDocs(data []byte) []*yaml.Node {
+	var out []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) || err != nil {
+			break
+		}
+		if len(n.Content) > 0 {
+			out = append(out, n.Content[0])
+		}
+	}
+	return out
+}
+
+// pickDoc finds the source document of a rendered object in its origin
+// file: the same kind, whose name the rendered name contains (prefixes and
+// suffixes only add to it); the longest such name wins.
+func pickDoc(d *srcDoc, docs []*yaml.Node, kind, name string) cand {
+	best, bestLen := cand{}, -1
+	for _, n := range docs {
+		if scalar(get(n, "kind")) != kind {
+			continue
+		}
+		dn := scalar(get(get(n, "metadata"), "name"))
+		if !strings.Contains(name, dn) {
+			continue
+		}
+		if len(dn) > bestLen {
+			best, bestLen = cand{doc: d, v: n}, len(dn)
+		}
+	}
+	return best
+}
+
+// patchCands returns, outermost first, the strategic-merge patches of the
+// chain that may apply to an object of this kind and name, and files the
+// JSON 6902 operations that may apply under their paths in ops.
+func (kz *kustomizer) patchCands(chain []*kustomization, kind, name string, ops map[string][]cand) []cand {
+	var out []cand
+	for _, k := range chain {
+		for _, p := range k.patches {
+			var d *srcDoc
+			var docs []*yaml.Node
+			if p.file != "" {
+				f := kz.r.source(p.file)
+				if f == nil {
+					continue
+				}
+				d, docs = &srcDoc{file: f}, kz.parsed(p.file, f.Data)
+			} else {
+				d, docs = inlineDoc(k.file, p.inline)
+			}
+			for _, n := range docs {
+				if n.Kind == yaml.SequenceNode {
+					if !matches(p.kind, p.name, kind, name) {
+						continue
+					}
+					for _, op := range n.Content {
+						o := scalar(get(op, "op"))
+						ptr := scalar(get(op, "path"))
+						if (o != "add" && o != "replace") || ptr == "" {
+							continue
+						}
+						for i := 0; i+1 < len(op.Content); i += 2 {
+							if op.Content[i].Value == "value" {
+								ops[ptr] = append(ops[ptr], cand{doc: d, k: op.Content[i], v: op.Content[i+1]})
+							}
+						}
+					}
+					continue
+				}
+				pk, pn := p.kind, p.name
+				if pk == "" {
+					pk = scalar(get(n, "kind"))
+				}
+				if pn == "" {
+					pn = scalar(get(get(n, "metadata"), "name"))
+				}
+				if matches(pk, pn, kind, name) {
+					out = append(out, cand{doc: d, v: n})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func matches(wantKind, wantName, kind, name string) bool {
+	return (wantKind == "" || wantKind == kind) && strings.Contains(name, wantName)
+}
+
+// inlineDoc reads a patch written inside the kustomization, shifted to
+// where its text sits there.
+func inlineDoc(f *parsers.File, n *yaml.Node) (*srcDoc, []*yaml.Node) {
+	d := &srcDoc{file: f, lineOff: n.Line - 1, colOff: n.Column - 1}
+	if n.Style == yaml.LiteralStyle || n.Style == yaml.FoldedStyle {
+		d.lineOff = n.Line
+		d.colOff = 0
+		for l := n.Line + 1; l <= f.NumLines(); l++ {
+			if t := f.Line(l); strings.TrimSpace(t) != "" {
+				d.colOff = indentOf(t)
+				break
+			}
+		}
+	}
+	return d, parseDocs([]byte(n.Value))
+}
+
+// generator finds the generator entry of that name in the chain,
+// outermost first.
+func (kz *kustomizer) generator(chain []*kustomization, name string) (*generator, *kustomization) {
+	for _, k := range chain {
+		for i := range k.gens {
+			if k.gens[i].name == name {
+				return &k.gens[i], k
+			}
+		}
+	}
+	return nil, nil
+}
+
+// mapGenerated maps a generated ConfigMap's data entries: a file entry to
+// the file itself, line for line (so an nginx.conf in it is linted at its
+// own lines), a literal to its line in the kustomization.
+func (kz *kustomizer) mapGenerated(mp *mapper, root *yaml.Node, chain []*kustomization, name string) {
+	for _, field := range []string{"data", "binaryData"} {
+		data := get(root, field)
+		if data == nil || data.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(data.Content); i += 2 {
+			key, val := data.Content[i], data.Content[i+1]
+			for _, k := range chain {
+				var hit bool
+				for _, g := range k.gens {
+					if g.name != name {
+						continue
+					}
+					if ref, ok := g.files[key.Value]; ok {
+						mp.m.set(key.Line+mp.off, lineSrc{file: ref.rng.File, line: ref.rng.Start.Line, keyDelta: ref.rng.Start.Col - key.Column})
+						if f := kz.r.source(ref.abs); f != nil && (val.Style == yaml.LiteralStyle || val.Style == yaml.FoldedStyle) {
+							n := strings.Count(strings.TrimRight(val.Value, "\n"), "\n") + 1
+							for j := 1; j <= n; j++ {
+								line := val.Line + mp.off + j
+								mp.m.set(line, lineSrc{file: f.Path, line: j, keyDelta: -indentOf(mp.render.Line(line))})
+							}
+						}
+						hit = true
+					} else if lit, ok := g.literals[key.Value]; ok {
+						mp.m.set(key.Line+mp.off, lineSrc{file: lit.File, line: lit.Start.Line, keyDelta: lit.Start.Col - key.Column})
+						hit = true
+					}
+				}
+				if hit {
+					break
+				}
+			}
+		}
+	}
+}
+
+// sortedKeys is for deterministic iteration.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var quietMu sync.Mutex
+
+// quiet silences kustomize while it builds: it prints deprecation warnings
+// straight to os.Stderr and notes through the standard logger, which would
+// mix with hoplint's own output. Rendering runs before the loaders start,
+// so nothing else writes there meanwhile. It returns the undo.
+func quiet() func() {
+	quietMu.Lock()
+	stderr, logOut := os.Stderr, log.Writer()
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err == nil {
+		os.Stderr = null
+	}
+	log.SetOutput(io.Discard)
+	return func() {
+		os.Stderr = stderr
+		log.SetOutput(logOut)
+		if null != nil {
+			_ = null.Close()
+		}
+		quietMu.Unlock()
+	}
+}
