@@ -9,7 +9,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
@@ -36,7 +35,7 @@ func (r *renderer) kustomize(files []*parsers.File) {
 	for _, f := range files {
 		k, err := parseKustomization(f)
 		if err != nil {
-			r.problem(parsers.ProblemParse, f.LineRange(1), "kustomization is not valid YAML: "+strings.TrimPrefix(err.Error(), "yaml: "))
+			r.problem(parsers.ProblemParse, headLine(f), "kustomization is not valid YAML: "+strings.TrimPrefix(err.Error(), "yaml: "))
 			continue
 		}
 		if prev := kz.dir[k.dir]; prev != nil {
@@ -112,8 +111,7 @@ func (kz *kustomizer) build(k *kustomization) {
 	opts.Reorder = krusty.ReorderOptionLegacy
 	m, err := runKustomize(krusty.MakeKustomizer(opts), kz.filesystem(k.file.Root), k.dir)
 	if err != nil {
-		msg := strings.ReplaceAll(err.Error(), k.file.Root+string(filepath.Separator), "")
-		r.problem(parsers.ProblemParse, k.file.LineRange(1), "kustomize build fails, so nothing of this kustomization is linted: "+msg)
+		r.problem(parsers.ProblemParse, kz.errorAt(k, err.Error()), "kustomize build fails, so nothing of this kustomization is linted: "+kz.relMessage(k, err.Error()))
 		return
 	}
 	dirRel := path.Dir(k.file.Path)
@@ -123,7 +121,7 @@ func (kz *kustomizer) build(k *kustomization) {
 			word = "overlay"
 		}
 	}
-	via := &parsers.Via{Range: k.file.LineRange(1), Message: fmt.Sprintf("in %s %s (as kustomize builds it)", word, dirRel)}
+	via := &parsers.Via{Range: headLine(k.file), Message: fmt.Sprintf("in %s %s (as kustomize builds it)", word, dirRel)}
 
 	type piece struct {
 		res    *resource.Resource
@@ -165,10 +163,9 @@ func (kz *kustomizer) build(k *kustomization) {
 		kind, name := p.res.GetKind(), p.res.GetName()
 		entry := srcPos{file: k.file.Path, line: 1, col: 1}
 		if p.origin != nil && p.origin.ConfiguredBy.Kind != "" {
-			if g, gk := kz.generator(chain, p.origin.ConfiguredBy.Name); g != nil {
+			if g := kz.generator(chain, name); g != nil {
 				entry = srcPos{file: g.entry.File, line: g.entry.Start.Line, col: g.entry.Start.Col}
-				kz.mapGenerated(mp, root, chain, p.origin.ConfiguredBy.Name)
-				_ = gk
+				kz.mapGenerated(mp, root, chain, g.name)
 			}
 			mp.walk(nil, root, cand{}, nil, entry, "")
 			continue
@@ -325,17 +322,21 @@ func inlineDoc(f *parsers.File, n *yaml.Node) (*srcDoc, []*yaml.Node) {
 	return d, parseDocs([]byte(n.Value))
 }
 
-// generator finds the generator entry of that name in the chain,
-// outermost first.
-func (kz *kustomizer) generator(chain []*kustomization, name string) (*generator, *kustomization) {
+// generator finds the generator entry that made an object of this
+// rendered name (its name plus prefixes, suffixes and the content hash;
+// kustomize records no generator name in the origin), outermost first,
+// the longest name winning.
+func (kz *kustomizer) generator(chain []*kustomization, rendered string) *generator {
+	var best *generator
 	for _, k := range chain {
 		for i := range k.gens {
-			if k.gens[i].name == name {
-				return &k.gens[i], k
+			g := &k.gens[i]
+			if g.name != "" && strings.Contains(rendered, g.name) && (best == nil || len(g.name) > len(best.name)) {
+				best = g
 			}
 		}
 	}
-	return nil, nil
+	return best
 }
 
 // mapGenerated maps a generated ConfigMap's data entries: a file entry to
@@ -378,16 +379,6 @@ func (kz *kustomizer) mapGenerated(mp *mapper, root *yaml.Node, chain []*kustomi
 	}
 }
 
-// sortedKeys is for deterministic iteration.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 var quietMu sync.Mutex
 
 // quiet silences kustomize while it builds: it prints deprecation warnings
@@ -410,4 +401,38 @@ func quiet() func() {
 		}
 		quietMu.Unlock()
 	}
+}
+
+// relMessage rewrites the absolute paths kustomize puts in its errors
+// relative to the working directory, as every hoplint message is.
+func (kz *kustomizer) relMessage(k *kustomization, msg string) string {
+	rel := parsers.RelPath(kz.r.opt.WorkDir, k.file.Root)
+	prefix := rel + "/"
+	if rel == "." {
+		prefix = ""
+	}
+	msg = strings.ReplaceAll(msg, k.file.Root+string(filepath.Separator), prefix)
+	return strings.Join(strings.Fields(msg), " ")
+}
+
+// errorAt points a build error at the entry that names the file kustomize
+// complains about, when one of the kustomizations involved names it, else
+// at the kustomization built.
+func (kz *kustomizer) errorAt(k *kustomization, msg string) parsers.Range {
+	for _, c := range kz.chain(k) {
+		refs := append(append(append([]ref{}, c.resources...), c.components...), c.consumed...)
+		for _, ref := range refs {
+			if ref.abs == "" {
+				continue
+			}
+			rel, err := filepath.Rel(k.file.Root, ref.abs)
+			if err != nil {
+				continue
+			}
+			if strings.Contains(msg, ref.abs) || strings.Contains(msg, "'"+rel+"'") || strings.Contains(msg, " "+rel+":") || strings.Contains(msg, "'"+rel) {
+				return ref.rng
+			}
+		}
+	}
+	return headLine(k.file)
 }

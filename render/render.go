@@ -13,6 +13,7 @@ package render
 
 import (
 	"path/filepath"
+	"strings"
 
 	"github.com/hoplint/hoplint/parsers"
 )
@@ -112,4 +113,16 @@ func (r *renderer) source(abs string) *parsers.File {
 	r.byPath[f.Path] = f
 	r.extra = append(r.extra, f)
 	return f
+}
+
+// headLine is the first line of f that is not blank, a comment or a
+// document marker: where a note about the whole file points.
+func headLine(f *parsers.File) parsers.Range {
+	for i := 1; i <= f.NumLines(); i++ {
+		t := strings.TrimSpace(f.Line(i))
+		if t != "" && !strings.HasPrefix(t, "#") && t != "---" {
+			return f.LineRange(i)
+		}
+	}
+	return f.LineRange(1)
 }

@@ -26,7 +26,10 @@ type lineSrc struct {
 	keyDelta int
 	valCol   int // rendered column where the value starts; 0 when none
 	valDelta int
-	ok       bool
+	// via, when set, replaces the file's Via for this line (a value set in
+	// values.yaml names the template that used it).
+	via *parsers.Via
+	ok  bool
 }
 
 func newLineMap(text *parsers.File, via *parsers.Via, files map[string]*parsers.File) *lineMap {
@@ -72,6 +75,9 @@ func (s lineSrc) col(c int) int {
 func (m *lineMap) Range(line, col, endLine, endCol int) parsers.Range {
 	s := m.at(line)
 	r := parsers.Range{File: s.file, Start: parsers.Pos{Line: s.line, Col: s.col(col)}, Via: m.via}
+	if s.via != nil {
+		r.Via = s.via
+	}
 	e := m.at(endLine)
 	switch {
 	case endLine == line:
@@ -174,7 +180,11 @@ func (mp *mapper) walk(rk, rv *yaml.Node, base cand, patches []cand, inherit src
 	if rk != nil {
 		at = rk
 	}
-	mp.m.set(at.Line+mp.off, lineSrc{file: here.file, line: here.line, keyDelta: here.col - at.Column})
+	if rk != nil || rv.Kind != yaml.MappingNode || len(rv.Content) == 0 {
+		// A list item or document that is a mapping starts on the line
+		// of its first key, which maps that line itself.
+		mp.m.set(at.Line+mp.off, lineSrc{file: here.file, line: here.line, keyDelta: here.col - at.Column})
+	}
 	switch rv.Kind {
 	case yaml.ScalarNode:
 		if chosen.ok() && rk != nil && rv.Line == rk.Line {

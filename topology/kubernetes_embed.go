@@ -34,7 +34,7 @@ func (c *k8sCluster) mountedFiles(w *kubernetes.Workload, ct *kubernetes.Contain
 		if !ok || v.ConfigMap == "" || (m.MountPath != dir && !strings.HasPrefix(m.MountPath, dir+"/")) {
 			continue
 		}
-		cms := closest(w.File.Path, c.configMaps[w.NS()+"/"+v.ConfigMap])
+		cms := closest(w.File.Path, c.configMaps[w.Space()+"/"+v.ConfigMap])
 		if len(cms) == 0 {
 			continue
 		}

@@ -85,6 +85,12 @@ func Build(files []*parsers.File, problems []parsers.Problem, cfg *config.Config
 	byFormat := map[parsers.Format][]*parsers.File{}
 	for _, f := range files {
 		env.All[f.Abs] = f
+		if f.Consumed && f.Format != parsers.FormatKubernetes {
+			// An nginx.conf a kustomization generates a ConfigMap from is
+			// linted inside that ConfigMap, where it is deployed. (The
+			// Kubernetes loader reads consumed files for their comments.)
+			continue
+		}
 		byFormat[f.Format] = append(byFormat[f.Format], f)
 	}
 	var formats []parsers.Format

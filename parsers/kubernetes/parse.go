@@ -314,6 +314,9 @@ func (res *Result) object(r *reader, m *yaml.Node, rng parsers.Range) {
 		Kind:       r.field(m, "kind").Value,
 		Range:      rng,
 	}
+	if r.f.Map != nil {
+		o.Scope = r.f.Path
+	}
 	if o.Kind == "" || o.APIVersion == "" {
 		return
 	}
