@@ -125,6 +125,9 @@ func (r *renderer) renderChart(cf *parsers.File) {
 		via.Message = fmt.Sprintf("rendered by chart %s (helm template)", dirRel)
 	}
 	hm := &helmMap{r: r, chartDir: dir, chartName: ch.Name(), valueFiles: valueFiles}
+	for _, b := range bufs {
+		hm.bufNames = append(hm.bufNames, b.Name)
+	}
 	var text strings.Builder
 	type seg struct {
 		name  string

@@ -25,6 +25,8 @@ type helmMap struct {
 	valueFiles []*parsers.File
 	values     []*yaml.Node
 	parsed     bool
+	bufNames   []string // chart-relative paths of the chart's files
+	defines    map[string]*defined
 }
 
 type tmplLine struct {
@@ -34,6 +36,8 @@ type tmplLine struct {
 	re     *regexp.Regexp // for lines with actions and literal text
 	prints bool           // an action-only line that writes output
 	vals   string         // the .Values path the line uses, if any
+	// include names the template an action-only line includes.
+	include string
 }
 
 var (
@@ -41,22 +45,48 @@ var (
 	valuesRe  = regexp.MustCompile(`\.Values\.([A-Za-z0-9_.]+)`)
 	controlRe = regexp.MustCompile(`^\{\{-?\s*(if|else|end|range|with|define|/\*|\$[A-Za-z0-9_]*\s*:?=)`)
 	withRe    = regexp.MustCompile(`\{\{-?\s*with\s+\.Values\.([A-Za-z0-9_.]+)`)
+	blockRe   = regexp.MustCompile(`^\{\{-?\s*(if|range|with|define|block|end)\b`)
+	includeRe = regexp.MustCompile(`\b(?:include|template)\s+"([^"]+)"`)
 )
 
-func parseTemplate(f *parsers.File) []tmplLine {
-	out := make([]tmplLine, 0, f.NumLines())
-	with := ""
-	for i := 1; i <= f.NumLines(); i++ {
+func parseTemplate(f *parsers.File, from, to int) []tmplLine {
+	out := make([]tmplLine, 0, to-from+1)
+	// blocks holds, per open if/range/with/define, the .Values path a
+	// with block sets its dot to ("" for the others).
+	var blocks []string
+	with := func() string {
+		for k := len(blocks) - 1; k >= 0; k-- {
+			if blocks[k] != "" {
+				return blocks[k]
+			}
+		}
+		return ""
+	}
+	for i := from; i <= to; i++ {
 		raw := f.Line(i)
 		t := strings.TrimSpace(raw)
 		tl := tmplLine{n: i, indent: indentOf(raw)}
-		if m := withRe.FindStringSubmatch(t); m != nil {
-			with = m[1]
-		}
 		if m := valuesRe.FindStringSubmatch(t); m != nil {
 			tl.vals = strings.TrimSuffix(m[1], ".")
-		} else if with != "" && strings.Contains(t, " . ") {
-			tl.vals = with
+		} else if w := with(); w != "" && (strings.Contains(t, " . ") || strings.Contains(t, " .}}")) {
+			tl.vals = w
+		}
+		for _, a := range actionRe.FindAllString(t, -1) {
+			switch m := blockRe.FindStringSubmatch(a); {
+			case m == nil:
+			case m[1] == "end":
+				if len(blocks) > 0 {
+					blocks = blocks[:len(blocks)-1]
+				}
+			case m[1] == "with":
+				w := ""
+				if wm := withRe.FindStringSubmatch(a); wm != nil {
+					w = wm[1]
+				}
+				blocks = append(blocks, w)
+			default:
+				blocks = append(blocks, "")
+			}
 		}
 		switch {
 		case t == "":
@@ -67,6 +97,9 @@ func parseTemplate(f *parsers.File) []tmplLine {
 			joined := strings.TrimSpace(strings.Join(lits, ""))
 			if len(joined) < 2 {
 				tl.prints = !controlRe.MatchString(t) && !strings.HasPrefix(t, "{{/*") && !strings.HasPrefix(t, "{{- /*")
+				if m := includeRe.FindStringSubmatch(t); m != nil && tl.prints {
+					tl.include = m[1]
+				}
 				break
 			}
 			var b strings.Builder
@@ -100,15 +133,20 @@ func (hm *helmMap) mapTemplate(lm *lineMap, name string, first int, lines []stri
 	if src == nil {
 		return
 	}
-	tl := parseTemplate(src)
+	hm.mapLines(lm, src, rest, parseTemplate(src, 1, src.NumLines()), first, lines, 0)
+}
+
+// mapLines matches rendered lines against template lines tl of src.
+func (hm *helmMap) mapLines(lm *lineMap, src *parsers.File, rel string, tl []tmplLine, first int, lines []string, depth int) {
 	tvia := func(t *tmplLine) *parsers.Via {
-		return &parsers.Via{Range: src.LineRange(t.n), Message: fmt.Sprintf("through template %s of chart %s (helm template)", rest, hm.chartName)}
+		return &parsers.Via{Range: src.LineRange(t.n), Message: fmt.Sprintf("through template %s of chart %s (helm template)", rel, hm.chartName)}
 	}
 	p := 0
 	exp := -1 // template line index of the running expansion
 	var stack []expKey
 	prevMatched := -1 // rendered line index matched to a literal "key:" line
-	for i, raw := range lines {
+	for i := 0; i < len(lines); i++ {
+		raw := lines[i]
 		line := first + i
 		rt := strings.TrimSpace(raw)
 		rind := indentOf(raw)
@@ -157,6 +195,27 @@ func (hm *helmMap) mapTemplate(lm *lineMap, name string, first int, lines []stri
 				}
 			}
 			stack = nil
+			if exp >= 0 && tl[exp].include != "" && depth < 8 {
+				if def := hm.define(tl[exp].include); def != nil {
+					// The included template wrote the lines up to the
+					// next literal line of this one: map them inside it.
+					end := i
+					if next := nextLiteral(tl, exp+1); next >= 0 {
+						for end < len(lines) && !tl[next].matches(strings.TrimSpace(lines[end])) {
+							end++
+						}
+					} else {
+						end = len(lines)
+					}
+					hm.mapLines(lm, def.file, def.rel, def.lines, first+i, lines[i:end], depth+1)
+					for l := i; l < end; l++ {
+						lm.set(first+l, lineSrc{file: src.Path, line: tl[exp].n, keyDelta: tl[exp].indent - indentOf(lines[l])})
+					}
+					p, exp, prevMatched = exp+1, -1, -1
+					i = end - 1
+					continue
+				}
+			}
 		}
 		if exp < 0 {
 			at := p - 1
@@ -188,6 +247,79 @@ func (hm *helmMap) mapTemplate(lm *lineMap, name string, first int, lines []stri
 		prevMatched = -1
 		lm.set(line, lineSrc{file: src.Path, line: t.n, keyDelta: t.indent - rind})
 	}
+}
+
+func nextLiteral(tl []tmplLine, from int) int {
+	for k := from; k < len(tl); k++ {
+		if tl[k].text != "" || tl[k].re != nil {
+			return k
+		}
+	}
+	return -1
+}
+
+// defined is a named template ({{ define "name" }}) of the chart.
+type defined struct {
+	file  *parsers.File
+	rel   string
+	lines []tmplLine
+}
+
+var defineRe = regexp.MustCompile(`\{\{-?\s*define\s+"([^"]+)"`)
+
+// define finds a named template in the chart's templates/ (helpers in
+// _helpers.tpl, most often).
+func (hm *helmMap) define(name string) *defined {
+	if hm.defines == nil {
+		hm.defines = map[string]*defined{}
+		for _, f := range hm.templateFiles() {
+			rel, _ := filepath.Rel(hm.chartDir, f.Abs)
+			for i := 1; i <= f.NumLines(); i++ {
+				m := defineRe.FindStringSubmatch(f.Line(i))
+				if m == nil {
+					continue
+				}
+				end := defineEnd(f, i)
+				hm.defines[m[1]] = &defined{file: f, rel: filepath.ToSlash(rel), lines: parseTemplate(f, i+1, end-1)}
+				i = end
+			}
+		}
+	}
+	return hm.defines[name]
+}
+
+// defineEnd is the line of the {{ end }} that closes the define on line
+// start (blocks counted; several actions on one line are counted too).
+func defineEnd(f *parsers.File, start int) int {
+	depth := 0
+	for i := start; i <= f.NumLines(); i++ {
+		for _, a := range actionRe.FindAllString(f.Line(i), -1) {
+			if m := blockRe.FindStringSubmatch(a); m != nil {
+				if m[1] == "end" {
+					depth--
+				} else {
+					depth++
+				}
+			}
+		}
+		if depth <= 0 && i > start {
+			return i
+		}
+	}
+	return f.NumLines()
+}
+
+func (hm *helmMap) templateFiles() []*parsers.File {
+	var out []*parsers.File
+	dir := filepath.Join(hm.chartDir, "templates")
+	for _, b := range hm.bufNames {
+		if strings.HasPrefix(b, "templates/") {
+			if f := hm.r.source(filepath.Join(hm.chartDir, filepath.FromSlash(b))); f != nil && parsers.Within(dir, f.Abs) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 type expKey struct {
