@@ -90,8 +90,8 @@ func TestKubernetesCorpus(t *testing.T) {
 	var got []string
 	files := 0
 	for _, e := range entries {
-		if !e.IsDir() {
-			continue
+		if !e.IsDir() || renderCorpusRepos[e.Name()] {
+			continue // the render corpus is pinned by TestRenderCorpus
 		}
 		dir := filepath.Join(corpus, e.Name())
 		g, err := topology.Load([]string{"."}, nil, dir)
