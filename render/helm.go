@@ -302,7 +302,10 @@ func dropTestHooks(body string) string {
 	return strings.Join(keep, "\n---")
 }
 
-var tmplErrRe = regexp.MustCompile(`template: ([^:]+):(\d+):(\d+)`)
+// tmplErrRe finds the template position in Helm's errors: "template:
+// web/templates/x.yaml:8:14: ..." or "execution error at
+// (web/templates/x.yaml:8:14): ...".
+var tmplErrRe = regexp.MustCompile(`(?:template: |\()([^:() ]+):(\d+):(\d+)`)
 
 // templateErrorAt points a render error at the template line Helm names.
 func (r *renderer) templateErrorAt(cf *parsers.File, dir string, err error) parsers.Range {
