@@ -155,7 +155,7 @@ func (r *renderer) renderChart(cf *parsers.File) {
 		line += len(ls)
 	}
 	rendered := parsers.NewFile(cf.Path+"#template", cf.Abs+"#template", cf.Root, parsers.FormatKubernetes, []byte(text.String()))
-	lm := newLineMap(rendered, via, r.byPath)
+	lm := newLineMap(rendered, via, r.fileByPath)
 	for _, s := range segs {
 		hm.mapTemplate(lm, s.name, s.first, s.lines)
 	}

@@ -31,6 +31,8 @@ type kustomization struct {
 	// not fetch or inflate.
 	remote []ref
 	helm   []ref
+	// openapi is set when the kustomization names its own schema.
+	openapi bool
 }
 
 // ref is one path written in a kustomization.
@@ -183,6 +185,7 @@ func parseKustomization(f *parsers.File) (*kustomization, error) {
 				}
 			}
 		case "openapi":
+			k.openapi = true
 			if p := get(v, "path"); p != nil && p.Value != "" {
 				k.consumed = append(k.consumed, mk(p))
 			}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -28,6 +29,7 @@ type kustomizer struct {
 	fs  map[string]*confinedFS    // root → filesystem, shared by builds
 	// docs caches parsed source documents by absolute path.
 	docs map[string][]*yaml.Node
+	mu   sync.Mutex
 }
 
 func (r *renderer) kustomize(files []*parsers.File) {
@@ -65,11 +67,62 @@ func (r *renderer) kustomize(files []*parsers.File) {
 			r.consume(ref.abs)
 		}
 	}
+	var deploy []*kustomization
+	openapi := false
 	for _, k := range kz.all {
+		openapi = openapi || k.openapi
 		if !used[k] && !k.component {
-			kz.build(k)
+			deploy = append(deploy, k)
+			kz.filesystem(k.file.Root)
 		}
 	}
+	outs := make([]*parsers.File, len(deploy))
+	probs := make([]*parsers.Problem, len(deploy))
+	workers := runtime.GOMAXPROCS(0)
+	if openapi {
+		// A kustomization's openapi: field swaps kustomize's schema,
+		// which is process-wide: build one at a time.
+		workers = 1
+	}
+	defer quiet()()
+	parallel(len(deploy), workers, func(i int) { outs[i], probs[i] = kz.build(deploy[i]) })
+	for i := range deploy {
+		if probs[i] != nil {
+			r.problems = append(r.problems, *probs[i])
+		}
+		if outs[i] != nil {
+			r.out = append(r.out, outs[i])
+		}
+	}
+}
+
+// parallel calls fn(0..n-1) on up to workers goroutines.
+func parallel(n, workers int, fn func(int)) {
+	if workers > n {
+		workers = n
+	}
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 func (kz *kustomizer) filesystem(root string) *confinedFS {
@@ -103,7 +156,10 @@ func (kz *kustomizer) chain(k *kustomization) []*kustomization {
 	return out
 }
 
-func (kz *kustomizer) build(k *kustomization) {
+// build renders one deployable kustomization. It runs concurrently with
+// the other builds: it touches shared state only through r.source and
+// kz.parsed, which lock.
+func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) {
 	r := kz.r
 	opts := krusty.MakeDefaultOptions()
 	opts.PluginConfig = types.DisabledPluginConfig()
@@ -111,8 +167,8 @@ func (kz *kustomizer) build(k *kustomization) {
 	opts.Reorder = krusty.ReorderOptionLegacy
 	m, err := runKustomize(krusty.MakeKustomizer(opts), kz.filesystem(k.file.Root), k.dir)
 	if err != nil {
-		r.problem(parsers.ProblemParse, kz.errorAt(k, err.Error()), "kustomize build fails, so nothing of this kustomization is linted: "+kz.relMessage(k, err.Error()))
-		return
+		return nil, &parsers.Problem{Kind: parsers.ProblemParse, Range: kz.errorAt(k, err.Error()),
+			Message: "kustomize build fails, so nothing of this kustomization is linted: " + kz.relMessage(k, err.Error())}
 	}
 	dirRel := path.Dir(k.file.Path)
 	word := "kustomization"
@@ -151,7 +207,7 @@ func (kz *kustomizer) build(k *kustomization) {
 		line += bytes.Count(p.text, []byte("\n"))
 	}
 	out := parsers.NewFile(k.file.Path+"#build", k.file.Abs+"#build", k.file.Root, parsers.FormatKubernetes, buf.Bytes())
-	lm := newLineMap(out, via, r.byPath)
+	lm := newLineMap(out, via, r.fileByPath)
 	chain := kz.chain(k)
 	for i, p := range pieces {
 		var doc yaml.Node
@@ -182,7 +238,7 @@ func (kz *kustomizer) build(k *kustomization) {
 		mp.walk(nil, root, base, patches, entry, "")
 	}
 	out.Map = lm
-	r.out = append(r.out, out)
+	return out, nil
 }
 
 // runKustomize builds dir and turns a panic inside kustomize (bad input it
@@ -195,7 +251,6 @@ func runKustomize(k *krusty.Kustomizer, fs *confinedFS, dir string) (m interface
 			err = fmt.Errorf("kustomize stopped on this input: %v", p)
 		}
 	}()
-	defer quiet()()
 	res, err := k.Run(fs, dir)
 	if err != nil {
 		return nil, err
@@ -204,6 +259,8 @@ func runKustomize(k *krusty.Kustomizer, fs *confinedFS, dir string) (m interface
 }
 
 func (kz *kustomizer) parsed(abs string, data []byte) []*yaml.Node {
+	kz.mu.Lock()
+	defer kz.mu.Unlock()
 	if d, ok := kz.docs[abs]; ok {
 		return d
 	}
@@ -381,10 +438,11 @@ func (kz *kustomizer) mapGenerated(mp *mapper, root *yaml.Node, chain []*kustomi
 
 var quietMu sync.Mutex
 
-// quiet silences kustomize while it builds: it prints deprecation warnings
-// straight to os.Stderr and notes through the standard logger, which would
-// mix with hoplint's own output. Rendering runs before the loaders start,
-// so nothing else writes there meanwhile. It returns the undo.
+// quiet silences kustomize and Helm while they render: kustomize prints
+// deprecation warnings straight to os.Stderr and both log notes through the
+// standard logger, which would mix with hoplint's own output. Rendering
+// runs before the loaders start, so nothing else writes there meanwhile.
+// It returns the undo.
 func quiet() func() {
 	quietMu.Lock()
 	stderr, logOut := os.Stderr, log.Writer()

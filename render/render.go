@@ -14,6 +14,7 @@ package render
 import (
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/hoplint/hoplint/parsers"
 )
@@ -36,6 +37,9 @@ type renderer struct {
 	out      []*parsers.File // rendered files
 	extra    []*parsers.File // source files read that discovery did not return
 	problems []parsers.Problem
+	// mu guards byAbs, byPath and extra, which source fills while
+	// kustomizations build concurrently.
+	mu sync.RWMutex
 }
 
 // Render renders the kustomizations and charts among files. It returns
@@ -93,6 +97,8 @@ func (r *renderer) consume(abs string) {
 // .yml file that does not look like a manifest, a generator input).
 func (r *renderer) source(abs string) *parsers.File {
 	abs = filepath.Clean(abs)
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if f := r.byAbs[abs]; f != nil {
 		return f
 	}
@@ -113,6 +119,13 @@ func (r *renderer) source(abs string) *parsers.File {
 	r.byPath[f.Path] = f
 	r.extra = append(r.extra, f)
 	return f
+}
+
+// fileByPath returns a file read so far by its reported path.
+func (r *renderer) fileByPath(p string) *parsers.File {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.byPath[p]
 }
 
 // headLine is the first line of f that is not blank, a comment or a

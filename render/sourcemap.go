@@ -16,7 +16,7 @@ import (
 type lineMap struct {
 	lines []lineSrc // index: rendered line
 	text  *parsers.File
-	files map[string]*parsers.File // source path → file, for line lengths
+	files func(path string) *parsers.File // source files, for line lengths
 	via   *parsers.Via
 }
 
@@ -32,7 +32,7 @@ type lineSrc struct {
 	ok  bool
 }
 
-func newLineMap(text *parsers.File, via *parsers.Via, files map[string]*parsers.File) *lineMap {
+func newLineMap(text *parsers.File, via *parsers.Via, files func(string) *parsers.File) *lineMap {
 	return &lineMap{lines: make([]lineSrc, text.NumLines()+2), text: text, via: via, files: files}
 }
 
@@ -86,7 +86,7 @@ func (m *lineMap) Range(line, col, endLine, endCol int) parsers.Range {
 		r.End = parsers.Pos{Line: e.line, Col: e.col(endCol)}
 	default:
 		end := r.Start.Col
-		if f := m.files[s.file]; f != nil {
+		if f := m.files(s.file); f != nil {
 			end = len(f.Line(s.line)) + 1
 		}
 		r.End = parsers.Pos{Line: s.line, Col: end}
@@ -239,7 +239,7 @@ func (mp *mapper) block(rv *yaml.Node, src cand, here srcPos) {
 			f, l, _ := src.doc.pos(src.v)
 			sl := l + j
 			sindent := rindent
-			if sf := mp.m.files[f]; sf != nil {
+			if sf := mp.m.files(f); sf != nil {
 				sindent = indentOf(sf.Line(sl))
 			}
 			mp.m.set(line, lineSrc{file: f, line: sl, keyDelta: sindent - rindent})
