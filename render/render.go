@@ -102,18 +102,27 @@ func (r *renderer) source(abs string) *parsers.File {
 	if f := r.byAbs[abs]; f != nil {
 		return f
 	}
-	root := r.opt.WorkDir
+	// The deepest root of the discovered files that holds abs.
+	root := ""
 	for _, f := range r.byAbs {
-		if parsers.Within(f.Root, abs) {
+		if parsers.Within(f.Root, abs) && len(f.Root) > len(root) {
 			root = f.Root
-			break
 		}
+	}
+	if root == "" {
+		return nil
 	}
 	data, err := parsers.ReadWithin(root, abs)
 	if err != nil {
 		return nil
 	}
-	f := parsers.NewFile(parsers.RelPath(r.opt.WorkDir, abs), abs, root, "", data)
+	var format parsers.Format
+	if ext := strings.ToLower(filepath.Ext(abs)); ext == ".yaml" || ext == ".yml" {
+		// Read by the Kubernetes loader for its comments only (a
+		// suppression in values.yaml), never for objects.
+		format = parsers.FormatKubernetes
+	}
+	f := parsers.NewFile(parsers.RelPath(r.opt.WorkDir, abs), abs, root, format, data)
 	f.Consumed = true
 	r.byAbs[abs] = f
 	r.byPath[f.Path] = f

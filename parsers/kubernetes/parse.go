@@ -87,6 +87,14 @@ func Parse(f *parsers.File) *Result {
 
 func (res *Result) skip(line int) {
 	res.Skipped = true
+	// The YAML did not parse, so its comments come from the lines: a
+	// suppression in a chart template still applies to what it renders.
+	for i := 1; i <= res.File.NumLines(); i++ {
+		text := res.File.Line(i)
+		if c := commentStart(text); c >= 0 {
+			res.Comments = append(res.Comments, parsers.Comment{Line: i, Col: c + 1, Text: strings.TrimRight(text[c+1:], " \t")})
+		}
+	}
 	res.Problems = append(res.Problems, parsers.Problem{
 		Kind:  parsers.ProblemSkipped,
 		Range: res.File.LineRange(line),
