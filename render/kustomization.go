@@ -74,7 +74,11 @@ func parseKustomization(f *parsers.File) (*kustomization, error) {
 	}
 	mk := func(n *yaml.Node) ref {
 		r := ref{value: n.Value, rng: at(n)}
-		if !isRemote(n.Value) {
+		switch {
+		case isRemote(n.Value):
+		case filepath.IsAbs(n.Value):
+			r.abs = filepath.Clean(n.Value) // kustomize refuses it; the message says why
+		default:
 			r.abs = filepath.Join(k.dir, filepath.FromSlash(n.Value))
 		}
 		return r

@@ -47,6 +47,10 @@ func (r *renderer) kustomize(files []*parsers.File) {
 		kz.dir[k.dir] = k
 		kz.all = append(kz.all, k)
 	}
+	// used marks the kustomizations another one builds on. A use from
+	// inside a cycle (a base that names its own overlay, a kustomization
+	// that names itself) does not count, so that kustomize still runs on
+	// them and reports the cycle instead of hoplint saying nothing.
 	used := map[*kustomization]bool{}
 	for _, k := range kz.all {
 		r.consume(k.file.Abs)
@@ -58,7 +62,9 @@ func (r *renderer) kustomize(files []*parsers.File) {
 		}
 		for _, ref := range append(append([]ref{}, k.resources...), k.components...) {
 			if sub := kz.dir[ref.abs]; sub != nil {
-				used[sub] = true
+				if !kz.reaches(sub, k) {
+					used[sub] = true
+				}
 			} else {
 				r.consume(ref.abs)
 			}
@@ -132,6 +138,16 @@ func (kz *kustomizer) filesystem(root string) *confinedFS {
 	c := newConfinedFS(root, func(_ string, data []byte) []byte { return rewriteKustomization(data) })
 	kz.fs[root] = c
 	return c
+}
+
+// reaches reports whether to is in from's chain.
+func (kz *kustomizer) reaches(from, to *kustomization) bool {
+	for _, c := range kz.chain(from) {
+		if c == to {
+			return true
+		}
+	}
+	return false
 }
 
 // chain is k and every kustomization it reaches through resources and
@@ -477,19 +493,22 @@ func (kz *kustomizer) relMessage(k *kustomization, msg string) string {
 // complains about, when one of the kustomizations involved names it, else
 // at the kustomization built.
 func (kz *kustomizer) errorAt(k *kustomization, msg string) parsers.Range {
+	var refs []ref
 	for _, c := range kz.chain(k) {
-		refs := append(append(append([]ref{}, c.resources...), c.components...), c.consumed...)
-		for _, ref := range refs {
-			if ref.abs == "" {
-				continue
-			}
-			rel, err := filepath.Rel(k.file.Root, ref.abs)
-			if err != nil {
-				continue
-			}
-			if strings.Contains(msg, ref.abs) || strings.Contains(msg, "'"+rel+"'") || strings.Contains(msg, " "+rel+":") || strings.Contains(msg, "'"+rel) {
-				return ref.rng
-			}
+		refs = append(append(append(refs, c.resources...), c.components...), c.consumed...)
+	}
+	// The entry kustomize quotes as written, else one whose path it names.
+	for _, ref := range refs {
+		if strings.Contains(msg, "'"+ref.value+"'") || strings.Contains(msg, "\""+ref.value+"\"") || strings.Contains(msg, "("+ref.value+")") {
+			return ref.rng
+		}
+	}
+	for _, ref := range refs {
+		if ref.abs == "" {
+			continue
+		}
+		if rel, err := filepath.Rel(k.file.Root, ref.abs); err == nil && (strings.Contains(msg, ref.abs) || strings.Contains(msg, "'"+rel+"'")) {
+			return ref.rng
 		}
 	}
 	return headLine(k.file)
