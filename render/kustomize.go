@@ -183,8 +183,11 @@ func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) 
 	opts.Reorder = krusty.ReorderOptionLegacy
 	m, err := runKustomize(krusty.MakeKustomizer(opts), kz.filesystem(k.file.Root), k.dir)
 	if err != nil {
-		return nil, &parsers.Problem{Kind: parsers.ProblemParse, Range: kz.errorAt(k, err.Error()),
-			Message: "kustomize build fails, so nothing of this kustomization is linted: " + kz.relMessage(k, err.Error())}
+		msg := "kustomize build fails, so nothing of this kustomization is linted: " + kz.relMessage(k, err.Error())
+		if strings.Contains(msg, parsers.ErrOutsideRoot.Error()) {
+			msg += "; hoplint reads nothing outside the directory it lints, so lint a directory that holds the bases too (the repository root)"
+		}
+		return nil, &parsers.Problem{Kind: parsers.ProblemParse, Range: kz.errorAt(k, err.Error()), Message: msg}
 	}
 	dirRel := path.Dir(k.file.Path)
 	word := "kustomization"
