@@ -455,28 +455,45 @@ func (kz *kustomizer) mapGenerated(mp *mapper, root *yaml.Node, chain []*kustomi
 	}
 }
 
-var quietMu sync.Mutex
+var quietState struct {
+	sync.Mutex
+	depth  int
+	stderr *os.File
+	log    io.Writer
+	null   *os.File
+}
 
 // quiet silences kustomize and Helm while they render: kustomize prints
 // deprecation warnings straight to os.Stderr and both log notes through the
 // standard logger, which would mix with hoplint's own output. Rendering
-// runs before the loaders start, so nothing else writes there meanwhile.
-// It returns the undo.
+// runs before the loaders start, so nothing of hoplint writes there
+// meanwhile. Calls may overlap (tests render in parallel): the first
+// silences, the last restores. It returns the undo.
 func quiet() func() {
-	quietMu.Lock()
-	stderr, logOut := os.Stderr, log.Writer()
-	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err == nil {
-		os.Stderr = null
-	}
-	log.SetOutput(io.Discard)
-	return func() {
-		os.Stderr = stderr
-		log.SetOutput(logOut)
-		if null != nil {
-			_ = null.Close()
+	q := &quietState
+	q.Lock()
+	if q.depth == 0 {
+		q.stderr, q.log = os.Stderr, log.Writer()
+		if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+			q.null = null
+			os.Stderr = null
 		}
-		quietMu.Unlock()
+		log.SetOutput(io.Discard)
+	}
+	q.depth++
+	q.Unlock()
+	return func() {
+		q.Lock()
+		defer q.Unlock()
+		q.depth--
+		if q.depth == 0 {
+			os.Stderr = q.stderr
+			log.SetOutput(q.log)
+			if q.null != nil {
+				_ = q.null.Close()
+				q.null = nil
+			}
+		}
 	}
 }
 
