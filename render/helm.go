@@ -170,13 +170,22 @@ func (r *renderer) renderChart(cf *parsers.File) {
 	r.out = append(r.out, rendered)
 }
 
+// chartValues finds the values files named for a chart: the key equal to
+// its directory, else the longest key its directory ends with.
 func (r *renderer) chartValues(dirRel string) []string {
-	for k, v := range r.opt.ChartValues {
-		if k == dirRel || strings.HasSuffix(dirRel, "/"+strings.TrimPrefix(k, "./")) || k == "." && dirRel == "." {
-			return v
+	if v, ok := r.opt.ChartValues[dirRel]; ok {
+		return v
+	}
+	best := ""
+	for k := range r.opt.ChartValues {
+		if t := strings.TrimPrefix(k, "./"); strings.HasSuffix(dirRel, "/"+t) && len(t) > len(best) {
+			best = k
 		}
 	}
-	return nil
+	if best == "" {
+		return nil
+	}
+	return r.opt.ChartValues[best]
 }
 
 // chartFiles reads every file of the chart directory, refusing symlinks
