@@ -33,6 +33,9 @@ type kustomization struct {
 	helm   []ref
 	// openapi is set when the kustomization names its own schema.
 	openapi bool
+	// foreign is set for a file named like a kustomization that is some
+	// other object (a Flux kustomize.toolkit.fluxcd.io Kustomization).
+	foreign bool
 }
 
 // ref is one path written in a kustomization.
@@ -104,6 +107,8 @@ func parseKustomization(f *parsers.File) (*kustomization, error) {
 		switch key {
 		case "kind":
 			k.component = v.Value == "Component"
+		case "apiVersion":
+			k.foreign = v.Value != "" && !strings.HasPrefix(v.Value, "kustomize.config.k8s.io/")
 		case "resources", "bases":
 			for _, n := range strs(v) {
 				r := mk(n)

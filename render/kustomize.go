@@ -40,6 +40,12 @@ func (r *renderer) kustomize(files []*parsers.File) {
 			r.problem(parsers.ProblemParse, headLine(f), "kustomization is not valid YAML: "+strings.TrimPrefix(err.Error(), "yaml: "))
 			continue
 		}
+		if k.foreign {
+			// Not kustomize's: an ordinary manifest that happens to have
+			// the name (Flux's Kustomization objects often do).
+			f.Format = parsers.FormatKubernetes
+			continue
+		}
 		if prev := kz.dir[k.dir]; prev != nil {
 			r.problem(parsers.ProblemParse, f.LineRange(1), fmt.Sprintf("kustomize refuses a directory with two kustomization files (%s and %s); keep one", path.Base(prev.file.Path), path.Base(f.Path)))
 			continue
