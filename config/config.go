@@ -42,6 +42,9 @@ type Config struct {
 	Stacks []Stack `yaml:"stacks"`
 	// Terraform options.
 	Terraform Terraform `yaml:"terraform"`
+	// Charts names, per Helm chart directory, the values files to render
+	// it with besides its values.yaml.
+	Charts map[string]Chart `yaml:"charts"`
 
 	// File is where the configuration was read from ("" for defaults).
 	File string `yaml:"-"`
@@ -177,6 +180,9 @@ func Parse(data []byte) (*Config, error) {
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
 		return nil, yamlError(err)
 	}
+	if err := validateCharts(c.Charts); err != nil {
+		return nil, err
+	}
 	var node yaml.Node
 	if err := yaml.Unmarshal(data, &node); err == nil {
 		recordStackLines(&node, c)
@@ -253,6 +259,51 @@ func keyLines(doc *yaml.Node) map[string]int {
 	}
 	walk("", doc.Content[0], 0)
 	return lines
+}
+
+// Chart is one entry under charts:.
+type Chart struct {
+	// Values are values files relative to the chart directory, applied
+	// after values.yaml in order, as `helm template -f` applies them.
+	Values []string `yaml:"values"`
+}
+
+// validateCharts refuses values paths that could leave the chart (absolute
+// or with ..): hoplint never reads outside the linted tree.
+func validateCharts(charts map[string]Chart) error {
+	for _, dir := range sortedChartDirs(charts) {
+		if dir == "" {
+			return errors.New("charts: a chart directory must be named")
+		}
+		for _, v := range charts[dir].Values {
+			clean := strings.ReplaceAll(v, "\\", "/")
+			if v == "" || strings.HasPrefix(clean, "/") || clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(clean, "/../") {
+				return fmt.Errorf("charts: %s: values file %q must be a path inside the chart", dir, v)
+			}
+		}
+	}
+	return nil
+}
+
+func sortedChartDirs(charts map[string]Chart) []string {
+	dirs := make([]string, 0, len(charts))
+	for d := range charts {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	return dirs
+}
+
+// ChartValues returns the extra values files of each chart directory.
+func (c *Config) ChartValues() map[string][]string {
+	if c == nil || len(c.Charts) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(c.Charts))
+	for d, ch := range c.Charts {
+		out[strings.TrimSuffix(d, "/")] = ch.Values
+	}
+	return out
 }
 
 func recordStackLines(doc *yaml.Node, c *Config) {

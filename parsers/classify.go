@@ -30,6 +30,12 @@ func Classify(p string, data []byte) Format {
 		return false
 	}
 
+	switch base {
+	case "kustomization.yaml", "kustomization.yml", "Kustomization":
+		return FormatKustomization
+	case "Chart.yaml":
+		return FormatHelmChart
+	}
 	switch {
 	case strings.HasSuffix(lower, ".tf"), strings.HasSuffix(lower, ".tf.json"), strings.HasSuffix(lower, ".tfvars"), strings.HasSuffix(lower, ".tfvars.json"):
 		return FormatTerraform

@@ -197,6 +197,9 @@ func (d *discoverer) add(abs, root string, explicit bool) {
 // maybeConfigName is the cheap name test done before a file is read, so that
 // images and archives in a repository are never opened.
 func maybeConfigName(p string) bool {
+	if filepath.Base(p) == "Kustomization" {
+		return true
+	}
 	base := strings.ToLower(filepath.Base(p))
 	for _, ext := range []string{".conf", ".conf.in", ".yaml", ".yml", ".json", ".tf", ".tfvars", ".template"} {
 		if strings.HasSuffix(base, ext) {

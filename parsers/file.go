@@ -15,6 +15,11 @@ const (
 	FormatTerraform  Format = "terraform"
 	FormatKubernetes Format = "kubernetes"
 	FormatOpenAPI    Format = "openapi"
+	// FormatKustomization is a kustomization file and FormatHelmChart a
+	// chart's Chart.yaml: neither is linted itself; the render stage builds
+	// them into the manifests they deploy.
+	FormatKustomization Format = "kustomization"
+	FormatHelmChart     Format = "helm-chart"
 )
 
 // File is one configuration file as read from disk. Data is read once and
@@ -37,9 +42,24 @@ type File struct {
 	// Line is added to every line; Col to every column (the block's
 	// indentation). Path then names the host file.
 	Shift Pos
+	// Map is set on a rendered file (the output of kustomize build or helm
+	// template): it turns a position in Data into the source range that
+	// produced it, so that findings point at the lines a user edits.
+	Map SourceMap
+	// Consumed marks a file that a kustomization or chart renders: its
+	// objects reach the rules through the rendered output, never on their
+	// own; it is still parsed for its comments (suppressions).
+	Consumed bool
 
 	once  sync.Once
 	lines []int // byte offset of each line start
+}
+
+// SourceMap maps positions of a rendered file back to the sources.
+type SourceMap interface {
+	// Range maps the span from (line, col) to (endLine, endCol) of the
+	// rendered text.
+	Range(line, col, endLine, endCol int) Range
 }
 
 // NewFile makes a File from data already in memory (tests, embedded configs).
@@ -118,6 +138,10 @@ func (f *File) shift(p Pos) Pos {
 // At returns a range for the 1-based line and columns of Data, shifted into
 // the host file where the file is embedded.
 func (f *File) At(line, col, endLine, endCol int) Range {
+	if f.Map != nil {
+		s, e := f.shift(Pos{line, col}), f.shift(Pos{endLine, endCol})
+		return f.Map.Range(s.Line, s.Col, e.Line, e.Col)
+	}
 	return Range{File: f.Path, Start: f.shift(Pos{line, col}), End: f.shift(Pos{endLine, endCol})}
 }
 

@@ -21,6 +21,23 @@ type Range struct {
 	File  string
 	Start Pos
 	End   Pos
+	// Via is set on a range inside a rendered object (a Kustomize overlay,
+	// a Helm chart): it names what rendered it, so that a finding on a base
+	// line can say which overlays are affected. Nil for a file's own text.
+	Via *Via
+}
+
+// Via is the rendering that put a value where a Range points: the
+// kustomization or chart (its file, at Range) and a note for the user
+// ("in overlay overlays/dev").
+type Via struct {
+	Range   Range
+	Message string
+}
+
+// Same reports whether r and o cover the same text, whatever rendered it.
+func (r Range) Same(o Range) bool {
+	return r.File == o.File && r.Start == o.Start && r.End == o.End
 }
 
 // IsZero reports whether r points nowhere.

@@ -54,7 +54,7 @@ func (cs YAMLComments) Locate(f *File) []Comment {
 	var out []Comment
 	for i := 1; i <= f.NumLines(); i++ {
 		text := f.Line(i)
-		idx := yamlCommentStart(text)
+		idx := YAMLCommentStart(text)
 		if idx < 0 {
 			continue
 		}
@@ -67,9 +67,9 @@ func (cs YAMLComments) Locate(f *File) []Comment {
 	return out
 }
 
-// yamlCommentStart finds where a YAML comment starts on a line: a "#" at the
+// YAMLCommentStart finds where a YAML comment starts on a line: a "#" at the
 // start or after a space, outside quotes; -1 when there is none.
-func yamlCommentStart(line string) int {
+func YAMLCommentStart(line string) int {
 	var quote byte
 	for i := 0; i < len(line); i++ {
 		c := line[i]

@@ -196,18 +196,49 @@ func firstFrames(stack []byte) string {
 	return strings.Join(lines, "\n")
 }
 
+// dedupe drops repeated findings. A finding on a rendered object (its
+// range has a Via) is reported once per source location however many
+// overlays or charts render that line: the first message stays, and every
+// rendering becomes a related location ("in overlay overlays/dev").
 func dedupe(fs []Finding) []Finding {
-	seen := make(map[string]bool, len(fs))
+	seen := make(map[string]int, len(fs))
 	out := fs[:0]
 	for _, f := range fs {
 		k := f.Rule + "\x00" + f.Range.String() + "\x00" + f.Message
-		if seen[k] {
+		if f.Range.Via != nil {
+			k = f.Rule + "\x00" + f.Range.String() + fmt.Sprintf(":%d:%d", f.Range.End.Line, f.Range.End.Col)
+		}
+		if i, ok := seen[k]; ok {
+			if f.Range.Via != nil {
+				out[i].Related = appendVias(out[i].Related, f)
+			}
 			continue
 		}
-		seen[k] = true
+		seen[k] = len(out)
+		f.Related = appendVias(append([]parsers.Related(nil), f.Related...), f)
 		out = append(out, f)
 	}
 	return out
+}
+
+// appendVias adds, once each, the renderings behind f's locations to rel.
+func appendVias(rel []parsers.Related, f Finding) []parsers.Related {
+	add := func(v *parsers.Via) {
+		if v == nil {
+			return
+		}
+		for _, r := range rel {
+			if r.Message == v.Message && r.Range.Same(v.Range) {
+				return
+			}
+		}
+		rel = append(rel, parsers.Related{Range: v.Range, Message: v.Message})
+	}
+	add(f.Range.Via)
+	for _, r := range f.Related {
+		add(r.Range.Via)
+	}
+	return rel
 }
 
 func sortFindings(fs []Finding) {

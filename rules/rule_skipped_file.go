@@ -7,12 +7,19 @@ var skippedFile = &Rule{
 	Title:    "a recognised file that hoplint does not lint, and why",
 	Severity: Info,
 	Doc: `Some files look like configuration hoplint reads but cannot be linted as they
-stand: a Helm chart template (` + "`{{ … }}`" + `) is not YAML until Helm renders it,
-and an nginx template with start-up placeholders (` + "`{HTTP_INDEX_FILE}`" + `,
-` + "`${NGINX_PORT}`" + ` in the nginx image's ` + "`templates/*.template`" + `, Kong's
-` + "`${{VAR}}`" + ` and ` + "`> if …`" + ` lines) is not nginx until a script renders it.
-hoplint says so once per file instead of reporting parse errors, so that you
-know the file was not checked. Lint the rendered output instead:
+stand: a Helm chart template (` + "`{{ … }}`" + `) outside any chart is not YAML until
+Helm renders it, and an nginx template with start-up placeholders
+(` + "`{HTTP_INDEX_FILE}`" + `, ` + "`${NGINX_PORT}`" + ` in the nginx image's
+` + "`templates/*.template`" + `, Kong's ` + "`${{VAR}}`" + ` and ` + "`> if …`" + ` lines) is not nginx until
+a script renders it. hoplint says so once per file instead of reporting parse
+errors, so that you know the file was not checked.
+
+Templates inside a chart (a directory with ` + "`Chart.yaml`" + `) are not skipped: hoplint
+renders the chart with its values.yaml (and the values files named for it
+under ` + "`charts:`" + ` in .hoplint.yml) and lints what it deploys. YAML whose string
+values merely contain ` + "`{{ }}`" + ` (Prometheus alerts, Argo Workflows) parses and is
+linted as it is. For a template that is not in a chart, lint the chart
+directory, or the rendered output:
 
     helm template my-release ./chart > rendered.yaml && hoplint rendered.yaml
 

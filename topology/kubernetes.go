@@ -55,8 +55,18 @@ func loadKubernetes(part *Graph, files []*parsers.File, env *Env) {
 		containerHops: map[*kubernetes.Workload][]*Hop{}, serviceHops: map[*kubernetes.Service]*Hop{},
 	}
 	for i, res := range results {
+		if files[i].Consumed {
+			// A kustomization or chart renders it: its objects arrive
+			// through the rendered file; only its comments count here.
+			part.AddComments(files[i].Path, res.Comments)
+			continue
+		}
 		part.AddProblems(res.Problems...)
-		part.AddComments(files[i].Path, res.Comments)
+		if files[i].Map == nil {
+			// A rendered file's comments sit at rendered lines; the
+			// sources' own comments are read from the consumed files.
+			part.AddComments(files[i].Path, res.Comments)
+		}
 		part.Suppressions = append(part.Suppressions, res.Suppressions...)
 		for _, o := range res.Objects {
 			part.AddConfig(parsers.FormatKubernetes, o)
@@ -87,7 +97,7 @@ func (c *k8sCluster) targetGroupBindingHop(b *kubernetes.TargetGroupBinding) {
 		Name: "target group of TargetGroupBinding " + refName(&b.Object),
 	}
 	c.part.AddHop(h)
-	svcs := c.svcByName[b.NS()+"/"+b.ServiceName.Value]
+	svcs := c.svcByName[b.Space()+"/"+b.ServiceName.Value]
 	if len(svcs) == 0 {
 		return
 	}
@@ -98,7 +108,7 @@ func (c *k8sCluster) targetGroupBindingHop(b *kubernetes.TargetGroupBinding) {
 		bk.PortName = b.ServicePort.Value
 	}
 	p, ok := servicePortFor(s, bk)
-	for _, w := range closest(s.File.Path, c.selected(s.NS(), s.Selector)) {
+	for _, w := range closest(s.File.Path, c.selected(s.Space(), s.Selector)) {
 		var hops []*Hop
 		sure := false
 		if ok {
@@ -123,16 +133,16 @@ func (c *k8sCluster) index(o kubernetes.Obj) {
 		i := len(c.workloads)
 		c.workloads = append(c.workloads, o)
 		for k, v := range o.PodLabels {
-			key := o.NS() + "\x00" + k + "=" + v.Value
+			key := o.Space() + "\x00" + k + "=" + v.Value
 			c.byLabel[key] = append(c.byLabel[key], i)
 		}
 	case *kubernetes.Service:
 		c.services = append(c.services, o)
-		c.svcByName[o.NS()+"/"+o.Name] = append(c.svcByName[o.NS()+"/"+o.Name], o)
+		c.svcByName[o.Space()+"/"+o.Name] = append(c.svcByName[o.Space()+"/"+o.Name], o)
 	case *kubernetes.Ingress:
 		c.ingresses = append(c.ingresses, o)
 	case *kubernetes.ConfigMap:
-		c.configMaps[o.NS()+"/"+o.Name] = append(c.configMaps[o.NS()+"/"+o.Name], o)
+		c.configMaps[o.Space()+"/"+o.Name] = append(c.configMaps[o.Space()+"/"+o.Name], o)
 	case *kubernetes.IngressClass:
 		c.classes[o.Name] = append(c.classes[o.Name], o)
 	case *kubernetes.TargetGroupBinding:
@@ -316,7 +326,7 @@ func (c *k8sCluster) serviceHop(s *kubernetes.Service) {
 	}
 	c.part.AddHop(h)
 	c.serviceHops[s] = h
-	for _, w := range closest(s.File.Path, c.selected(s.NS(), s.Selector)) {
+	for _, w := range closest(s.File.Path, c.selected(s.Space(), s.Selector)) {
 		seen := map[*Hop]bool{}
 		ports := s.Ports
 		if len(ports) == 0 {
@@ -371,12 +381,12 @@ func portWords(p kubernetes.ServicePort) string {
 // backendHops resolves an Ingress backend to the Service and the container
 // hops behind it.
 func (c *k8sCluster) backendHops(in *kubernetes.Ingress, b kubernetes.Backend) (*kubernetes.Service, []*kubernetes.Workload) {
-	svcs := c.svcByName[in.NS()+"/"+b.Service]
+	svcs := c.svcByName[in.Space()+"/"+b.Service]
 	if len(svcs) == 0 {
 		return nil, nil
 	}
 	s := closest(in.File.Path, svcs)[0]
-	return s, closest(s.File.Path, c.selected(s.NS(), s.Selector))
+	return s, closest(s.File.Path, c.selected(s.Space(), s.Selector))
 }
 
 // closest keeps, among objects with the same kind, namespace and name

@@ -46,7 +46,7 @@ func (c *k8sCluster) mountedFiles(w *kubernetes.Workload, ct *kubernetes.Contain
 
 // mountSource adds the entries of one ConfigMap source mounted by m.
 func (c *k8sCluster) mountSource(w *kubernetes.Workload, m kubernetes.VolumeMount, v kubernetes.Volume, out map[string]embeddedKey) {
-	cms := closest(w.File.Path, c.configMaps[w.NS()+"/"+v.ConfigMap])
+	cms := closest(w.File.Path, c.configMaps[w.Space()+"/"+v.ConfigMap])
 	if len(cms) == 0 {
 		return
 	}
@@ -83,6 +83,14 @@ func embeddedFile(e embeddedKey, format parsers.Format) *parsers.File {
 		f.Shift = parsers.Pos{Line: s.Line, Col: blockIndent(host, s.Line+1)}
 	} else {
 		f.Shift = parsers.Pos{Line: s.Line - 1, Col: s.Col - 1}
+	}
+	if host.Map != nil {
+		// A rendered ConfigMap: its entry's text comes line for line from
+		// a source (a generator's input file, a base's block), so the
+		// embedded file is shifted into that source instead.
+		first := host.Map.Range(f.Shift.Line+1, f.Shift.Col+1, f.Shift.Line+1, f.Shift.Col+1)
+		f.Path = first.File
+		f.Shift = parsers.Pos{Line: first.Start.Line - 1, Col: first.Start.Col - 1}
 	}
 	return f
 }

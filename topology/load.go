@@ -8,6 +8,7 @@ import (
 
 	"github.com/hoplint/hoplint/config"
 	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/render"
 )
 
 // Loader turns the discovered files of one format into hops, edges,
@@ -69,6 +70,8 @@ func Load(paths []string, cfg *config.Config, wd string) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
+	files, rendered := render.Render(files, render.Options{WorkDir: wd, ChartValues: cfg.ChartValues()})
+	problems = append(problems, rendered...)
 	return Build(files, problems, cfg, wd), nil
 }
 
@@ -82,6 +85,12 @@ func Build(files []*parsers.File, problems []parsers.Problem, cfg *config.Config
 	byFormat := map[parsers.Format][]*parsers.File{}
 	for _, f := range files {
 		env.All[f.Abs] = f
+		if f.Consumed && f.Format != parsers.FormatKubernetes {
+			// An nginx.conf a kustomization generates a ConfigMap from is
+			// linted inside that ConfigMap, where it is deployed. (The
+			// Kubernetes loader reads consumed files for their comments.)
+			continue
+		}
 		byFormat[f.Format] = append(byFormat[f.Format], f)
 	}
 	var formats []parsers.Format

@@ -48,6 +48,20 @@ type Object struct {
 	// Range covers the whole object; NameRange its metadata.name.
 	Range     parsers.Range
 	NameRange parsers.Range
+	// Scope is the rendered file (one kustomize build, one chart) that
+	// produced the object, "" for an object written as is. Objects of two
+	// overlays are alternatives, never one cluster: links stay inside a
+	// scope.
+	Scope string
+}
+
+// Space keys the objects that can see each other: the namespace, within
+// the rendering that produced the object.
+func (o *Object) Space() string {
+	if o.Scope == "" {
+		return o.NS()
+	}
+	return o.NS() + "\x00" + o.Scope
 }
 
 // Meta returns the object itself (so that every typed object satisfies Obj).

@@ -2,6 +2,7 @@ package kubernetes
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -22,20 +23,26 @@ const IgnoreAnnotation = "hoplint.dev/ignore"
 func Parse(f *parsers.File) *Result {
 	res := &Result{File: f}
 	data := f.Data
-	if line := helmLine(data); line > 0 {
-		res.skip(line)
-		return res
-	}
+	// A file is a Helm template when it does not parse as YAML (below);
+	// templates inside a chart never get here: the render stage renders
+	// the chart. "{{ }}" inside string values (Argo Workflows, Prometheus
+	// alerts, Alertmanager templates, placeholders) is ordinary YAML.
 	docs := splitDocuments(data)
 	var comments parsers.YAMLComments
 	for _, d := range docs {
 		var doc yaml.Node
-		if err := yaml.Unmarshal(d.data, &doc); err != nil {
+		err := yaml.Unmarshal(d.data, &doc)
+		if err == nil && f.Map == nil && bytes.Contains(d.data, []byte("{{")) && mappingKey(&doc, 0) {
+			// "{{ .Values.x }}" parses only as a flow mapping used as a
+			// mapping key, which no manifest has: a template.
+			err = errTemplate
+		}
+		if err != nil {
 			if bytes.Contains(data, []byte("{{")) {
 				// Template syntax that broke the YAML: a chart template
-				// under a name the helmLine heuristic did not catch.
+				// outside any chart (no Chart.yaml above it).
 				res.Objects, res.Problems, res.Suppressions = nil, nil, nil
-				res.skip(firstLineWith(data, "{{"))
+				res.skip(templateLine(data))
 				return res
 			}
 			res.Problems = append(res.Problems, parseProblem(f, d.line, err))
@@ -77,11 +84,19 @@ func Parse(f *parsers.File) *Result {
 
 func (res *Result) skip(line int) {
 	res.Skipped = true
+	// The YAML did not parse, so its comments come from the lines: a
+	// suppression in a chart template still applies to what it renders.
+	for i := 1; i <= res.File.NumLines(); i++ {
+		text := res.File.Line(i)
+		if c := parsers.YAMLCommentStart(text); c >= 0 {
+			res.Comments = append(res.Comments, parsers.Comment{Line: i, Col: c + 1, Text: strings.TrimRight(text[c+1:], " \t")})
+		}
+	}
 	res.Problems = append(res.Problems, parsers.Problem{
 		Kind:  parsers.ProblemSkipped,
 		Range: res.File.LineRange(line),
-		Message: "this is a Helm chart template ({{ … }}), not YAML until Helm renders it, so hoplint does not lint it; " +
-			"lint the rendered manifests instead: `helm template RELEASE CHART > rendered.yaml && hoplint rendered.yaml`",
+		Message: "this is a Helm chart template ({{ … }}) outside any chart (no Chart.yaml above it), not YAML until Helm renders it, so hoplint does not lint it; " +
+			"lint the chart directory, or the rendered manifests: `helm template RELEASE CHART > rendered.yaml && hoplint rendered.yaml`",
 	})
 }
 
@@ -158,14 +173,10 @@ func parseProblem(f *parsers.File, base int, err error) parsers.Problem {
 	return parsers.Problem{Kind: parsers.ProblemParse, Range: f.LineRange(line), Message: "not valid YAML: " + msg}
 }
 
-// helmLine returns the first line that only a chart template has: a line
-// that starts with a template action, or an action on .Values, .Release,
-// .Chart or include. "{{ $labels.x }}" inside a Prometheus alert is
-// ordinary text and does not count.
-func helmLine(data []byte) int {
-	if !bytes.Contains(data, []byte("{{")) {
-		return 0
-	}
+// templateLine returns the line to report a template at: the first line
+// that only a chart template has (an action starting the line, or on
+// .Values, .Release, .Chart, include), else the first "{{".
+func templateLine(data []byte) int {
 	line := 0
 	for _, raw := range bytes.Split(data, []byte("\n")) {
 		line++
@@ -182,7 +193,29 @@ func helmLine(data []byte) int {
 			return line
 		}
 	}
-	return 0
+	return firstLineWith(data, "{{")
+}
+
+var errTemplate = errors.New("template syntax")
+
+// mappingKey reports whether some mapping in n has a mapping as a key.
+func mappingKey(n *yaml.Node, depth int) bool {
+	if n == nil || depth > 10000 || n.Kind == yaml.AliasNode {
+		return false
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i < len(n.Content); i += 2 {
+			if n.Content[i].Kind == yaml.MappingNode {
+				return true
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if mappingKey(c, depth+1) {
+			return true
+		}
+	}
+	return false
 }
 
 func firstLineWith(data []byte, s string) int {
@@ -285,6 +318,9 @@ func (res *Result) object(r *reader, m *yaml.Node, rng parsers.Range) {
 		APIVersion: r.field(m, "apiVersion").Value,
 		Kind:       r.field(m, "kind").Value,
 		Range:      rng,
+	}
+	if r.f.Map != nil {
+		o.Scope = r.f.Path
 	}
 	if o.Kind == "" || o.APIVersion == "" {
 		return

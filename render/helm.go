@@ -1,0 +1,342 @@
+package render
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+
+	"github.com/hoplint/hoplint/parsers"
+)
+
+// The release a chart is rendered as: `helm template` without a name.
+const (
+	releaseName      = "release-name"
+	releaseNamespace = "default"
+	// maxChartBytes bounds what one chart may make hoplint read.
+	maxChartBytes = 64 << 20
+)
+
+func (r *renderer) helm(files, charts []*parsers.File) {
+	dirs := make([]string, 0, len(charts))
+	byDir := map[string]*parsers.File{}
+	for _, c := range charts {
+		d := filepath.Dir(c.Abs)
+		dirs = append(dirs, d)
+		byDir[d] = c
+	}
+	sort.Strings(dirs)
+	// A chart inside another chart's charts/ is a dependency, rendered
+	// with its parent, not on its own.
+	var top []string
+	for _, d := range dirs {
+		sub := false
+		for _, p := range top {
+			if parsers.Within(filepath.Join(p, "charts"), d) {
+				sub = true
+			}
+		}
+		if !sub {
+			top = append(top, d)
+		}
+	}
+	for _, f := range files {
+		for _, d := range top {
+			if parsers.Within(d, f.Abs) {
+				r.consumed[f.Abs] = true
+			}
+		}
+	}
+	for _, d := range top {
+		r.renderChart(byDir[d])
+	}
+}
+
+// renderChart renders one chart as `helm template release-name CHART -f
+// values...` would, without a cluster: the chart's files are read through
+// the confined root, `lookup` returns nothing, dependencies come only
+// from charts/.
+func (r *renderer) renderChart(cf *parsers.File) {
+	dir := filepath.Dir(cf.Abs)
+	dirRel := path.Dir(cf.Path)
+	bufs, err := chartFiles(cf.Root, dir)
+	if err != nil {
+		r.problem(parsers.ProblemParse, headLine(cf), "cannot read the chart, so it is not rendered: "+err.Error())
+		return
+	}
+	ch, err := loadChart(bufs)
+	if err != nil {
+		r.problem(parsers.ProblemParse, headLine(cf), "helm cannot load this chart, so it is not rendered: "+err.Error())
+		return
+	}
+	if missing := missingDependencies(ch); len(missing) > 0 {
+		for _, m := range missing {
+			r.problem(parsers.ProblemParse, lineWith(cf, "name: "+m),
+				fmt.Sprintf("helm template fails: found in Chart.yaml, but missing in charts/ directory: %s; run `helm dependency build %s` and commit charts/, or vendor the dependency, so that hoplint can render the chart", m, dirRel))
+		}
+		return
+	}
+	// Values: values.yaml, then each file named in .hoplint.yml.
+	valueFiles := []*parsers.File{r.source(filepath.Join(dir, "values.yaml"))}
+	if valueFiles[0] == nil {
+		valueFiles = nil
+	}
+	vals := map[string]any{}
+	for _, v := range r.chartValues(dirRel) {
+		abs := filepath.Join(dir, filepath.FromSlash(v))
+		f := r.source(abs)
+		if f == nil {
+			r.problem(parsers.ProblemParse, headLine(cf), fmt.Sprintf("values file %s named for this chart in .hoplint.yml cannot be read inside the linted tree; the chart is rendered without it", v))
+			continue
+		}
+		m, err := chartutil.ReadValues(f.Data)
+		if err != nil {
+			r.problem(parsers.ProblemParse, f.LineRange(1), "helm cannot read these values: "+err.Error())
+			continue
+		}
+		vals = mergeValues(vals, m)
+		valueFiles = append(valueFiles, f)
+	}
+	out, err := renderWith(ch, vals)
+	if err != nil {
+		r.problem(parsers.ProblemParse, r.templateErrorAt(cf, dir, err), "helm template fails, so nothing of this chart is linted: "+err.Error())
+		return
+	}
+	var names []string
+	for n := range out {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var vfNames []string
+	for _, f := range valueFiles {
+		vfNames = append(vfNames, path.Base(f.Path))
+	}
+	via := &parsers.Via{Range: headLine(cf), Message: fmt.Sprintf("rendered by chart %s with %s (helm template)", dirRel, strings.Join(vfNames, ", "))}
+	if len(vfNames) == 0 {
+		via.Message = fmt.Sprintf("rendered by chart %s (helm template)", dirRel)
+	}
+	hm := &helmMap{r: r, chartDir: dir, chartName: ch.Name(), valueFiles: valueFiles}
+	for _, b := range bufs {
+		hm.bufNames = append(hm.bufNames, b.Name)
+	}
+	var text strings.Builder
+	type seg struct {
+		name  string
+		first int // first rendered line of the template's text
+		lines []string
+	}
+	var segs []seg
+	line := 0
+	for _, n := range names {
+		base := path.Base(n)
+		if strings.HasPrefix(base, "_") || !strings.HasSuffix(n, ".yaml") && !strings.HasSuffix(n, ".yml") && !strings.HasSuffix(n, ".json") {
+			continue
+		}
+		body := dropTestHooks(out[n])
+		if strings.TrimSpace(body) == "" {
+			continue
+		}
+		text.WriteString("---\n# Source: " + n + "\n")
+		line += 2
+		ls := strings.Split(strings.TrimRight(body, "\n"), "\n")
+		segs = append(segs, seg{name: n, first: line + 1, lines: ls})
+		for _, l := range ls {
+			text.WriteString(l + "\n")
+		}
+		line += len(ls)
+	}
+	rendered := parsers.NewFile(cf.Path+"#template", cf.Abs+"#template", cf.Root, parsers.FormatKubernetes, []byte(text.String()))
+	lm := newLineMap(rendered, via, r.fileByPath)
+	for _, s := range segs {
+		hm.mapTemplate(lm, s.name, s.first, s.lines)
+	}
+	// Lines no template accounts for (the "---" and "# Source:" we wrote)
+	// fall back to the chart.
+	for l := 1; l < len(lm.lines); l++ {
+		if !lm.lines[l].ok {
+			lm.set(l, lineSrc{file: cf.Path, line: 1})
+		}
+	}
+	rendered.Map = lm
+	r.out = append(r.out, rendered)
+}
+
+// chartValues finds the values files named for a chart: the key equal to
+// its directory, else the longest key its directory ends with.
+func (r *renderer) chartValues(dirRel string) []string {
+	if v, ok := r.opt.ChartValues[dirRel]; ok {
+		return v
+	}
+	best := ""
+	for k := range r.opt.ChartValues {
+		if t := strings.TrimPrefix(k, "./"); strings.HasSuffix(dirRel, "/"+t) && len(t) > len(best) {
+			best = k
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	return r.opt.ChartValues[best]
+}
+
+// chartFiles reads every file of the chart directory, refusing symlinks
+// that leave the root and stopping at maxChartBytes. values.schema.json is
+// left out: its $refs could name URLs, and hoplint never fetches.
+func chartFiles(root, dir string) ([]*loader.BufferedFile, error) {
+	var out []*loader.BufferedFile
+	total := 0
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if e.IsDir() {
+			if n := e.Name(); p != dir && (n == ".git" || n == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if rel == "values.schema.json" || strings.HasSuffix(rel, "/values.schema.json") {
+			return nil
+		}
+		if e.Type()&fs.ModeSymlink == 0 && !e.Type().IsRegular() {
+			return nil
+		}
+		data, err := parsers.ReadWithin(root, p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", rel, err)
+		}
+		total += len(data)
+		if total > maxChartBytes {
+			return fmt.Errorf("the chart holds more than %d bytes", maxChartBytes)
+		}
+		out = append(out, &loader.BufferedFile{Name: rel, Data: data})
+		return nil
+	})
+	return out, err
+}
+
+// loadChart turns a panic in Helm's loader into an error.
+func loadChart(bufs []*loader.BufferedFile) (ch *chart.Chart, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("helm stopped on this chart: %v", p)
+		}
+	}()
+	return loader.LoadFiles(bufs)
+}
+
+func missingDependencies(ch *chart.Chart) []string {
+	if ch.Metadata == nil {
+		return nil
+	}
+	have := map[string]bool{}
+	for _, d := range ch.Dependencies() {
+		have[d.Name()] = true
+	}
+	var missing []string
+	for _, d := range ch.Metadata.Dependencies {
+		if !have[d.Name] {
+			missing = append(missing, d.Name)
+		}
+	}
+	return missing
+}
+
+func renderWith(ch *chart.Chart, vals map[string]any) (out map[string]string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("helm stopped on this chart: %v", p)
+		}
+	}()
+	defer quiet()()
+	if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
+		return nil, err
+	}
+	rv, err := chartutil.ToRenderValuesWithSchemaValidation(ch, vals, chartutil.ReleaseOptions{
+		Name: releaseName, Namespace: releaseNamespace, Revision: 1, IsInstall: true,
+	}, chartutil.DefaultCapabilities, true)
+	if err != nil {
+		return nil, err
+	}
+	// engine.Render without a cluster: lookup returns an empty result.
+	return engine.Render(ch, rv)
+}
+
+// mergeValues merges b over a as `helm -f` does: maps merge key by key,
+// anything else replaces.
+func mergeValues(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		if bm, ok := v.(map[string]any); ok {
+			if am, ok := out[k].(map[string]any); ok {
+				out[k] = mergeValues(am, bm)
+				continue
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+var hookTestRe = regexp.MustCompile(`(?m)^\s*"?helm\.sh/hook"?\s*:\s*"?[^\n"]*\btest\b`)
+
+// dropTestHooks removes `helm test` pods from a template's output: they
+// run only when someone runs helm test, never serve traffic, and are not
+// part of what an install deploys.
+func dropTestHooks(body string) string {
+	if !strings.Contains(body, "helm.sh/hook") {
+		return body
+	}
+	docs := strings.Split(body, "\n---")
+	var keep []string
+	for _, d := range docs {
+		if !hookTestRe.MatchString(d) {
+			keep = append(keep, d)
+		}
+	}
+	return strings.Join(keep, "\n---")
+}
+
+// tmplErrRe finds the template position in Helm's errors: "template:
+// web/templates/x.yaml:8:14: ..." or "execution error at
+// (web/templates/x.yaml:8:14): ...".
+var tmplErrRe = regexp.MustCompile(`(?:template: |\()([^:() ]+):(\d+):(\d+)`)
+
+// templateErrorAt points a render error at the template line Helm names.
+func (r *renderer) templateErrorAt(cf *parsers.File, dir string, err error) parsers.Range {
+	m := tmplErrRe.FindStringSubmatch(err.Error())
+	if m == nil {
+		return headLine(cf)
+	}
+	_, rest, _ := strings.Cut(m[1], "/")
+	f := r.source(filepath.Join(dir, filepath.FromSlash(rest)))
+	if f == nil {
+		return headLine(cf)
+	}
+	n, _ := strconv.Atoi(m[2])
+	return f.LineRange(n)
+}
+
+// lineWith is the first line of f containing s, else line 1.
+func lineWith(f *parsers.File, s string) parsers.Range {
+	for i := 1; i <= f.NumLines(); i++ {
+		if strings.Contains(f.Line(i), s) {
+			return f.LineRange(i)
+		}
+	}
+	return f.LineRange(1)
+}

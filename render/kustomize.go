@@ -1,0 +1,541 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/api/types"
+
+	"github.com/hoplint/hoplint/parsers"
+)
+
+// kustomize renders every deployable kustomization among the files.
+type kustomizer struct {
+	r   *renderer
+	all []*kustomization
+	dir map[string]*kustomization // absolute directory → kustomization
+	fs  map[string]*confinedFS    // root → filesystem, shared by builds
+	// docs caches parsed source documents by absolute path.
+	docs map[string][]*yaml.Node
+	mu   sync.Mutex
+}
+
+func (r *renderer) kustomize(files []*parsers.File) {
+	kz := &kustomizer{r: r, dir: map[string]*kustomization{}, fs: map[string]*confinedFS{}, docs: map[string][]*yaml.Node{}}
+	for _, f := range files {
+		k, err := parseKustomization(f)
+		if err != nil {
+			r.problem(parsers.ProblemParse, headLine(f), "kustomization is not valid YAML: "+strings.TrimPrefix(err.Error(), "yaml: "))
+			continue
+		}
+		if k.foreign {
+			// Not kustomize's: an ordinary manifest that happens to have
+			// the name (Flux's Kustomization objects often do).
+			f.Format = parsers.FormatKubernetes
+			continue
+		}
+		if prev := kz.dir[k.dir]; prev != nil {
+			r.problem(parsers.ProblemParse, f.LineRange(1), fmt.Sprintf("kustomize refuses a directory with two kustomization files (%s and %s); keep one", path.Base(prev.file.Path), path.Base(f.Path)))
+			continue
+		}
+		kz.dir[k.dir] = k
+		kz.all = append(kz.all, k)
+	}
+	// used marks the kustomizations another one builds on. A use from
+	// inside a cycle (a base that names its own overlay, a kustomization
+	// that names itself) does not count, so that kustomize still runs on
+	// them and reports the cycle instead of hoplint saying nothing.
+	used := map[*kustomization]bool{}
+	for _, k := range kz.all {
+		r.consume(k.file.Abs)
+		for _, ref := range k.remote {
+			r.problem(parsers.ProblemUnfollowed, ref.rng, fmt.Sprintf("remote base %q is not fetched (hoplint never goes to the network), so the objects it adds are not linted; lint a local copy to check them", ref.value))
+		}
+		for _, ref := range k.helm {
+			r.problem(parsers.ProblemUnfollowed, ref.rng, fmt.Sprintf("helmCharts entry %q is not inflated (hoplint does not run Helm through kustomize), so its objects are not linted; put the chart in the tree to have hoplint render it", ref.value))
+		}
+		for _, ref := range append(append([]ref{}, k.resources...), k.components...) {
+			if sub := kz.dir[ref.abs]; sub != nil {
+				if !kz.reaches(sub, k) {
+					used[sub] = true
+				}
+			} else {
+				r.consume(ref.abs)
+			}
+		}
+		for _, ref := range k.consumed {
+			r.consume(ref.abs)
+		}
+	}
+	var deploy []*kustomization
+	openapi := false
+	for _, k := range kz.all {
+		openapi = openapi || k.openapi
+		if !used[k] && !k.component {
+			deploy = append(deploy, k)
+			kz.filesystem(k.file.Root)
+		}
+	}
+	outs := make([]*parsers.File, len(deploy))
+	probs := make([]*parsers.Problem, len(deploy))
+	workers := runtime.GOMAXPROCS(0)
+	if openapi {
+		// A kustomization's openapi: field swaps kustomize's schema,
+		// which is process-wide: build one at a time.
+		workers = 1
+	}
+	defer quiet()()
+	parallel(len(deploy), workers, func(i int) { outs[i], probs[i] = kz.build(deploy[i]) })
+	for i := range deploy {
+		if probs[i] != nil {
+			r.problems = append(r.problems, *probs[i])
+		}
+		if outs[i] != nil {
+			r.out = append(r.out, outs[i])
+		}
+	}
+}
+
+// parallel calls fn(0..n-1) on up to workers goroutines.
+func parallel(n, workers int, fn func(int)) {
+	if workers > n {
+		workers = n
+	}
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func (kz *kustomizer) filesystem(root string) *confinedFS {
+	if c := kz.fs[root]; c != nil {
+		return c
+	}
+	c := newConfinedFS(root, func(_ string, data []byte) []byte { return rewriteKustomization(data) })
+	kz.fs[root] = c
+	return c
+}
+
+// reaches reports whether to is in from's chain.
+func (kz *kustomizer) reaches(from, to *kustomization) bool {
+	for _, c := range kz.chain(from) {
+		if c == to {
+			return true
+		}
+	}
+	return false
+}
+
+// chain is k and every kustomization it reaches through resources and
+// components, outermost first: the order in which their patches win.
+func (kz *kustomizer) chain(k *kustomization) []*kustomization {
+	var out []*kustomization
+	seen := map[*kustomization]bool{}
+	var visit func(*kustomization)
+	visit = func(k *kustomization) {
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		out = append(out, k)
+		for _, ref := range append(append([]ref{}, k.components...), k.resources...) {
+			if sub := kz.dir[ref.abs]; sub != nil {
+				visit(sub)
+			}
+		}
+	}
+	visit(k)
+	return out
+}
+
+// build renders one deployable kustomization. It runs concurrently with
+// the other builds: it touches shared state only through r.source and
+// kz.parsed, which lock.
+func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) {
+	r := kz.r
+	opts := krusty.MakeDefaultOptions()
+	opts.PluginConfig = types.DisabledPluginConfig()
+	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
+	opts.Reorder = krusty.ReorderOptionLegacy
+	m, err := runKustomize(krusty.MakeKustomizer(opts), kz.filesystem(k.file.Root), k.dir)
+	if err != nil {
+		msg := "kustomize build fails, so nothing of this kustomization is linted: " + kz.relMessage(k, err.Error())
+		if strings.Contains(msg, parsers.ErrOutsideRoot.Error()) {
+			msg += "; hoplint reads nothing outside the directory it lints, so lint a directory that holds the bases too (the repository root)"
+		}
+		return nil, &parsers.Problem{Kind: parsers.ProblemParse, Range: kz.errorAt(k, err.Error()), Message: msg}
+	}
+	dirRel := path.Dir(k.file.Path)
+	word := "kustomization"
+	for _, ref := range k.resources {
+		if kz.dir[ref.abs] != nil {
+			word = "overlay"
+		}
+	}
+	via := &parsers.Via{Range: headLine(k.file), Message: fmt.Sprintf("in %s %s (as kustomize builds it)", word, dirRel)}
+
+	type piece struct {
+		res    *resource.Resource
+		origin *resource.Origin
+		text   []byte
+	}
+	var pieces []piece
+	for _, res := range m.Resources() {
+		o, _ := res.GetOrigin()
+		_ = res.SetOrigin(nil)
+		text, err := res.AsYAML()
+		if err != nil {
+			continue
+		}
+		pieces = append(pieces, piece{res, o, text})
+	}
+	var buf bytes.Buffer
+	offs := make([]int, len(pieces))
+	line := 0
+	for i, p := range pieces {
+		if i > 0 {
+			buf.WriteString("---\n")
+			line++
+		}
+		offs[i] = line
+		buf.Write(p.text)
+		line += bytes.Count(p.text, []byte("\n"))
+	}
+	out := parsers.NewFile(k.file.Path+"#build", k.file.Abs+"#build", k.file.Root, parsers.FormatKubernetes, buf.Bytes())
+	lm := newLineMap(out, via, r.fileByPath)
+	chain := kz.chain(k)
+	for i, p := range pieces {
+		var doc yaml.Node
+		if yaml.Unmarshal(p.text, &doc) != nil || len(doc.Content) == 0 {
+			continue
+		}
+		root := doc.Content[0]
+		mp := &mapper{m: lm, off: offs[i], render: out, ops: map[string][]cand{}}
+		kind, name := p.res.GetKind(), p.res.GetName()
+		entry := srcPos{file: k.file.Path, line: 1, col: 1}
+		if p.origin != nil && p.origin.ConfiguredBy.Kind != "" {
+			if g := kz.generator(chain, name); g != nil {
+				entry = srcPos{file: g.entry.File, line: g.entry.Start.Line, col: g.entry.Start.Col}
+				kz.mapGenerated(mp, root, chain, g.name)
+			}
+			mp.walk(nil, root, cand{}, nil, entry, "")
+			continue
+		}
+		var base cand
+		if p.origin != nil && p.origin.Path != "" && p.origin.Repo == "" {
+			abs := filepath.Join(k.dir, filepath.FromSlash(p.origin.Path))
+			if f := r.source(abs); f != nil {
+				base = pickDoc(&srcDoc{file: f}, kz.parsed(abs, f.Data), kind, name)
+				entry = srcPos{file: f.Path, line: 1, col: 1}
+			}
+		}
+		patches := kz.patchCands(chain, kind, name, mp.ops)
+		mp.walk(nil, root, base, patches, entry, "")
+	}
+	out.Map = lm
+	return out, nil
+}
+
+// runKustomize builds dir and turns a panic inside kustomize (bad input it
+// did not expect) into an error, so that one kustomization cannot stop the run.
+func runKustomize(k *krusty.Kustomizer, fs *confinedFS, dir string) (m interface {
+	Resources() []*resource.Resource
+}, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("kustomize stopped on this input: %v", p)
+		}
+	}()
+	res, err := k.Run(fs, dir)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (kz *kustomizer) parsed(abs string, data []byte) []*yaml.Node {
+	kz.mu.Lock()
+	defer kz.mu.Unlock()
+	if d, ok := kz.docs[abs]; ok {
+		return d
+	}
+	d := parseDocs(data)
+	kz.docs[abs] = d
+	return d
+}
+
+func parseDocs(data []byte) []*yaml.Node {
+	var out []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) || err != nil {
+			break
+		}
+		if len(n.Content) > 0 {
+			out = append(out, n.Content[0])
+		}
+	}
+	return out
+}
+
+// pickDoc finds the source document of a rendered object in its origin
+// file: the same kind, whose name the rendered name contains (prefixes and
+// suffixes only add to it); the longest such name wins.
+func pickDoc(d *srcDoc, docs []*yaml.Node, kind, name string) cand {
+	best, bestLen := cand{}, -1
+	for _, n := range docs {
+		if scalar(get(n, "kind")) != kind {
+			continue
+		}
+		dn := scalar(get(get(n, "metadata"), "name"))
+		if !strings.Contains(name, dn) {
+			continue
+		}
+		if len(dn) > bestLen {
+			best, bestLen = cand{doc: d, v: n}, len(dn)
+		}
+	}
+	return best
+}
+
+// patchCands returns, outermost first, the strategic-merge patches of the
+// chain that may apply to an object of this kind and name, and files the
+// JSON 6902 operations that may apply under their paths in ops.
+func (kz *kustomizer) patchCands(chain []*kustomization, kind, name string, ops map[string][]cand) []cand {
+	var out []cand
+	for _, k := range chain {
+		for _, p := range k.patches {
+			var d *srcDoc
+			var docs []*yaml.Node
+			if p.file != "" {
+				f := kz.r.source(p.file)
+				if f == nil {
+					continue
+				}
+				d, docs = &srcDoc{file: f}, kz.parsed(p.file, f.Data)
+			} else {
+				d, docs = inlineDoc(k.file, p.inline)
+			}
+			for _, n := range docs {
+				if n.Kind == yaml.SequenceNode {
+					if !matches(p.kind, p.name, kind, name) {
+						continue
+					}
+					for _, op := range n.Content {
+						o := scalar(get(op, "op"))
+						ptr := scalar(get(op, "path"))
+						if (o != "add" && o != "replace") || ptr == "" {
+							continue
+						}
+						for i := 0; i+1 < len(op.Content); i += 2 {
+							if op.Content[i].Value == "value" {
+								ops[ptr] = append(ops[ptr], cand{doc: d, k: op.Content[i], v: op.Content[i+1]})
+							}
+						}
+					}
+					continue
+				}
+				pk, pn := p.kind, p.name
+				if pk == "" {
+					pk = scalar(get(n, "kind"))
+				}
+				if pn == "" {
+					pn = scalar(get(get(n, "metadata"), "name"))
+				}
+				if matches(pk, pn, kind, name) {
+					out = append(out, cand{doc: d, v: n})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func matches(wantKind, wantName, kind, name string) bool {
+	return (wantKind == "" || wantKind == kind) && strings.Contains(name, wantName)
+}
+
+// inlineDoc reads a patch written inside the kustomization, shifted to
+// where its text sits there.
+func inlineDoc(f *parsers.File, n *yaml.Node) (*srcDoc, []*yaml.Node) {
+	d := &srcDoc{file: f, lineOff: n.Line - 1, colOff: n.Column - 1}
+	if n.Style == yaml.LiteralStyle || n.Style == yaml.FoldedStyle {
+		d.lineOff = n.Line
+		d.colOff = 0
+		for l := n.Line + 1; l <= f.NumLines(); l++ {
+			if t := f.Line(l); strings.TrimSpace(t) != "" {
+				d.colOff = indentOf(t)
+				break
+			}
+		}
+	}
+	return d, parseDocs([]byte(n.Value))
+}
+
+// generator finds the generator entry that made an object of this
+// rendered name (its name plus prefixes, suffixes and the content hash;
+// kustomize records no generator name in the origin), outermost first,
+// the longest name winning.
+func (kz *kustomizer) generator(chain []*kustomization, rendered string) *generator {
+	var best *generator
+	for _, k := range chain {
+		for i := range k.gens {
+			g := &k.gens[i]
+			if g.name != "" && strings.Contains(rendered, g.name) && (best == nil || len(g.name) > len(best.name)) {
+				best = g
+			}
+		}
+	}
+	return best
+}
+
+// mapGenerated maps a generated ConfigMap's data entries: a file entry to
+// the file itself, line for line (so an nginx.conf in it is linted at its
+// own lines), a literal to its line in the kustomization.
+func (kz *kustomizer) mapGenerated(mp *mapper, root *yaml.Node, chain []*kustomization, name string) {
+	for _, field := range []string{"data", "binaryData"} {
+		data := get(root, field)
+		if data == nil || data.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(data.Content); i += 2 {
+			key, val := data.Content[i], data.Content[i+1]
+			for _, k := range chain {
+				var hit bool
+				for _, g := range k.gens {
+					if g.name != name {
+						continue
+					}
+					if ref, ok := g.files[key.Value]; ok {
+						mp.m.set(key.Line+mp.off, lineSrc{file: ref.rng.File, line: ref.rng.Start.Line, keyDelta: ref.rng.Start.Col - key.Column})
+						if f := kz.r.source(ref.abs); f != nil && (val.Style == yaml.LiteralStyle || val.Style == yaml.FoldedStyle) {
+							n := strings.Count(strings.TrimRight(val.Value, "\n"), "\n") + 1
+							for j := 1; j <= n; j++ {
+								line := val.Line + mp.off + j
+								mp.m.set(line, lineSrc{file: f.Path, line: j, keyDelta: -indentOf(mp.render.Line(line))})
+							}
+						}
+						hit = true
+					} else if lit, ok := g.literals[key.Value]; ok {
+						mp.m.set(key.Line+mp.off, lineSrc{file: lit.File, line: lit.Start.Line, keyDelta: lit.Start.Col - key.Column})
+						hit = true
+					}
+				}
+				if hit {
+					break
+				}
+			}
+		}
+	}
+}
+
+var quietState struct {
+	sync.Mutex
+	depth  int
+	stderr *os.File
+	log    io.Writer
+	null   *os.File
+}
+
+// quiet silences kustomize and Helm while they render: kustomize prints
+// deprecation warnings straight to os.Stderr and both log notes through the
+// standard logger, which would mix with hoplint's own output. Rendering
+// runs before the loaders start, so nothing of hoplint writes there
+// meanwhile. Calls may overlap (tests render in parallel): the first
+// silences, the last restores. It returns the undo.
+func quiet() func() {
+	q := &quietState
+	q.Lock()
+	if q.depth == 0 {
+		q.stderr, q.log = os.Stderr, log.Writer()
+		if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+			q.null = null
+			os.Stderr = null
+		}
+		log.SetOutput(io.Discard)
+	}
+	q.depth++
+	q.Unlock()
+	return func() {
+		q.Lock()
+		defer q.Unlock()
+		q.depth--
+		if q.depth == 0 {
+			os.Stderr = q.stderr
+			log.SetOutput(q.log)
+			if q.null != nil {
+				_ = q.null.Close()
+				q.null = nil
+			}
+		}
+	}
+}
+
+// relMessage rewrites the absolute paths kustomize puts in its errors
+// relative to the working directory, as every hoplint message is.
+func (kz *kustomizer) relMessage(k *kustomization, msg string) string {
+	rel := parsers.RelPath(kz.r.opt.WorkDir, k.file.Root)
+	prefix := rel + "/"
+	if rel == "." {
+		prefix = ""
+	}
+	msg = strings.ReplaceAll(msg, k.file.Root+string(filepath.Separator), prefix)
+	return strings.Join(strings.Fields(msg), " ")
+}
+
+// errorAt points a build error at the entry that names the file kustomize
+// complains about, when one of the kustomizations involved names it, else
+// at the kustomization built.
+func (kz *kustomizer) errorAt(k *kustomization, msg string) parsers.Range {
+	var refs []ref
+	for _, c := range kz.chain(k) {
+		refs = append(append(append(refs, c.resources...), c.components...), c.consumed...)
+	}
+	// The entry kustomize quotes as written, else one whose path it names.
+	for _, ref := range refs {
+		if strings.Contains(msg, "'"+ref.value+"'") || strings.Contains(msg, "\""+ref.value+"\"") || strings.Contains(msg, "("+ref.value+")") {
+			return ref.rng
+		}
+	}
+	for _, ref := range refs {
+		if ref.abs == "" {
+			continue
+		}
+		if rel, err := filepath.Rel(k.file.Root, ref.abs); err == nil && (strings.Contains(msg, ref.abs) || strings.Contains(msg, "'"+rel+"'")) {
+			return ref.rng
+		}
+	}
+	return headLine(k.file)
+}
