@@ -114,12 +114,15 @@ func (r *reader) list(dir string) []string {
 }
 
 // walkDir returns every file under dir, alphabetically, recursing into
-// subdirectories as httpd does for an included directory.
+// subdirectories as httpd does for an included directory. Each directory
+// is entered once, by its resolved path: two symlinks pointing at each
+// other's parent would otherwise make the walk exponential.
 func (r *reader) walkDir(dir string) []string {
 	var out []string
+	visited := map[string]bool{}
 	var rec func(d string, depth int)
 	rec = func(d string, depth int) {
-		if depth > 32 || len(out) > MaxFiles {
+		if depth > 32 || len(out) > MaxFiles || !firstVisit(visited, d) {
 			return
 		}
 		for _, n := range r.list(d) {

@@ -224,6 +224,8 @@ type reader struct {
 	nfiles    int
 	srvRoot   string // absolute ServerRoot inside the linted root, or ""
 	srvRootOK bool   // ServerRoot set (inside or outside the root)
+	overflow  bool   // the current line's ${VAR} expansion was over maxResolvedLine
+	deepNoted bool   // the section depth limit was reported
 }
 
 func newReader(f *parsers.File, opt Options, assumeAll bool) *reader {
@@ -308,7 +310,7 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 			}
 			continue
 		}
-		resolved, unresolved := resolveVars(text, r.cfg.Defines)
+		resolved, unresolved := r.resolve(f, lineRange(l), text)
 		toks := tokenize(resolved)
 		if len(toks) == 0 {
 			continue
@@ -379,6 +381,10 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 				if err != "" {
 					r.issue(rng, "%s", err)
 				}
+				if active && r.tooDeep(rng, len(frames)) {
+					i = r.soak(f, lines, i, d.Name)
+					continue
+				}
 				if active {
 					frames = append(frames, &frame{name: d.Name, line: l, assume: assume})
 					continue
@@ -389,6 +395,10 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 			if strings.EqualFold(d.Name, "Macro") {
 				// mod_macro bodies are templates, read only where Use
 				// expands them; hoplint does not expand them.
+				i = r.soak(f, lines, i, d.Name)
+				continue
+			}
+			if r.tooDeep(rng, len(frames)) {
 				i = r.soak(f, lines, i, d.Name)
 				continue
 			}
@@ -546,6 +556,11 @@ func (r *reader) readTime(d *Directive, parent *Directive, assumed []string, top
 			}
 			if strings.Contains(d.Args[0], ":") {
 				r.issue(d.Range, "Define: the variable name %q must not contain ':'", d.Args[0])
+			}
+			if r.overflow {
+				// Too long to expand: the value is unknown from here on.
+				delete(r.cfg.Defines, d.Args[0])
+				break
 			}
 			r.cfg.Defines[d.Args[0]] = v
 		}

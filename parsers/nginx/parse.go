@@ -112,7 +112,10 @@ func ParseFile(f *parsers.File) (*File, []parsers.Problem) {
 			return io.NopCloser(bytes.NewReader(f.Data)), nil
 		},
 	}
-	var problems []parsers.Problem
+	fatal, problems := preParse(f)
+	if fatal != nil {
+		return &File{Src: f, Fragment: true}, []parsers.Problem{*fatal}
+	}
 	payload, err := parseSafely(f, opts)
 	if err != nil {
 		return &File{Src: f}, []parsers.Problem{{Kind: parsers.ProblemParse, Range: parsers.Range{File: f.Path, Start: f.At(1, 1, 1, 1).Start, End: f.At(1, 1, 1, 1).End}, Message: "cannot parse: " + err.Error()}}
@@ -231,6 +234,10 @@ type loader struct {
 	base   string
 	root   string
 	stack  []string
+	// includes and included count the include directives followed and the
+	// directives they pulled in; capped says the limit was reported.
+	includes, included int
+	capped             bool
 }
 
 // confPrefix is the directory nginx resolves relative includes against:
@@ -266,6 +273,9 @@ func (l *loader) expand(ds []*Directive, via []*Directive) []*Directive {
 				out = append(out, &cp)
 			}
 			continue
+		}
+		if len(via) > 0 {
+			l.included++
 		}
 		if len(via) > 0 || d.IsBlock {
 			cp := *d
@@ -341,6 +351,10 @@ func (l *loader) include(d *Directive, via []*Directive) (out []*Directive, ok b
 	}
 	ok = true
 	for _, m := range matches {
+		if !l.budget(d) {
+			return out, false
+		}
+		l.includes++
 		for _, s := range l.stack {
 			if s == m {
 				l.problem(parsers.ProblemParse, d, "include cycle: "+l.cycle(m)+"; nginx would fail to start")

@@ -1,0 +1,83 @@
+package apache
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/hoplint/hoplint/parsers"
+)
+
+// firstVisit records dir (resolved through symlinks) in visited and reports
+// whether it was new.
+func firstVisit(visited map[string]bool, dir string) bool {
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		real = dir
+	}
+	if visited[real] {
+		return false
+	}
+	visited[real] = true
+	return true
+}
+
+// maxResolvedLine caps a line after ${VAR} expansion. httpd itself has no
+// cap (2.4.71 aborts with "Memory allocation failed" on `Define A ${A}${A}`
+// repeated 40 times); a real configuration line is a few hundred bytes, and
+// 1 MiB is far beyond any, yet small enough that the worst case, every line
+// at the cap, stays within memory.
+const maxResolvedLine = 1 << 20
+
+// maxSectionDepth caps how deeply sections (<VirtualHost>, <Location>,
+// <IfModule>, …) nest. Real configurations nest a handful deep; each level
+// costs hoplint a copy of the conditions around it, so thousands of levels
+// would cost memory quadratic in the depth.
+const maxSectionDepth = 100
+
+// resolve expands ${VAR} in one line, refusing (once per line) an expansion
+// over maxResolvedLine: the line is then left unexpanded and marked
+// unresolved, and a Define on it leaves its variable unknown.
+func (r *reader) resolve(f *parsers.File, rng parsers.Range, text string) (string, bool) {
+	r.overflow = false
+	if expandedLen(text, r.cfg.Defines) > maxResolvedLine {
+		r.overflow = true
+		r.cfg.Issues = append(r.cfg.Issues, Issue{Problem: parsers.Problem{Kind: parsers.ProblemParse, Range: rng,
+			Message: "expanding the ${VAR}s on this line would make it longer than hoplint's limit of 1 MiB; hoplint left it unexpanded, so what it sets is unknown (httpd itself may run out of memory on it)"}})
+		return text, true
+	}
+	return resolveVars(text, r.cfg.Defines)
+}
+
+// expandedLen is the length resolveVars would return, computed without
+// building the string; it stops counting once over the cap.
+func expandedLen(s string, defs map[string]string) int {
+	n := 0
+	for i := 0; i < len(s) && n <= maxResolvedLine; i++ {
+		if s[i] == '$' && i+1 < len(s) && s[i+1] == '{' {
+			if end := strings.IndexByte(s[i+2:], '}'); end >= 0 {
+				if v, ok := defs[s[i+2:i+2+end]]; ok {
+					n += len(v)
+					i += 2 + end
+					continue
+				}
+			}
+		}
+		n++
+	}
+	return n
+}
+
+// tooDeep reports whether opening one more section at depth would pass
+// maxSectionDepth, and says so once per configuration.
+func (r *reader) tooDeep(rng parsers.Range, depth int) bool {
+	if depth < maxSectionDepth {
+		return false
+	}
+	if !r.deepNoted {
+		r.deepNoted = true
+		r.cfg.Issues = append(r.cfg.Issues, Issue{Problem: parsers.Problem{Kind: parsers.ProblemParse, Range: rng,
+			Message: fmt.Sprintf("sections are nested more than %d deep here; hoplint did not read this section or anything inside it (no real configuration nests this deep)", maxSectionDepth)}})
+	}
+	return true
+}
