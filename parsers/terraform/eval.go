@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/hoplint/hoplint/parsers"
 )
@@ -99,6 +100,8 @@ func Load(parsed []*File, opt Options) *Result {
 		if len(md.config) == 0 {
 			continue // only tfvars here
 		}
+		l.budget = nil
+		l.ensureBudget()
 		m := l.newInst(md, "", nil, nil, []string{d})
 		m.root = true
 		m.setVariables()
@@ -113,6 +116,9 @@ type loader struct {
 	dirs     map[string]*moduleDir
 	varFiles []*File
 	noted    map[string]bool
+	// budget and funcs serve the root module being evaluated.
+	budget *budget
+	funcs  map[string]function.Function
 }
 
 // unfollowed notes, once per call site, a module hoplint could not read.
@@ -206,7 +212,7 @@ func (m *modInst) setVariables() {
 				if m.dir.variables[name] == nil {
 					continue
 				}
-				v, d := a.Expr.Value(nil)
+				v, d := a.Expr.Value(literalCtx)
 				if d.HasErrors() {
 					v = cty.DynamicVal
 				}
@@ -229,7 +235,7 @@ func (m *modInst) setVariables() {
 		if !ok {
 			switch {
 			case decl.def != nil:
-				d, diags := decl.def.Value(nil)
+				d, diags := decl.def.Value(literalCtx)
 				if diags.HasErrors() {
 					d = cty.DynamicVal
 				}
@@ -420,6 +426,7 @@ func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) (v cty.V
 			v = cty.DynamicVal
 		}
 	}()
+	m.l.ensureBudget()
 	m.ensure(expr)
 	ctx := m.evalContext()
 	if len(extra) > 0 {
@@ -427,7 +434,7 @@ func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) (v cty.V
 		ctx.Variables = extra
 	}
 	v, diags := expr.Value(ctx)
-	if diags.HasErrors() {
+	if !m.checkBudget(expr, v) || diags.HasErrors() {
 		return cty.DynamicVal
 	}
 	return v
@@ -462,7 +469,7 @@ func (m *modInst) evalContext() *hcl.EvalContext {
 			vars[typ] = cty.ObjectVal(names)
 		}
 	}
-	m.ctx = &hcl.EvalContext{Variables: vars, Functions: functions}
+	m.ctx = &hcl.EvalContext{Variables: vars, Functions: m.l.funcs}
 	return m.ctx
 }
 

@@ -83,6 +83,7 @@ func Parse(f *parsers.File) *File {
 	out.Problems = append(out.Problems, diagProblems(f, diags, parsers.ProblemParse)...)
 	if hf != nil && hf.Body != nil {
 		out.Body = hf.Body
+		instrument(out.Body)
 	}
 	return out
 }
