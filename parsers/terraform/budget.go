@@ -44,6 +44,11 @@ type budget struct {
 	// big is set when a function's result was too large and replaced by
 	// an unknown value; the expression evaluating it reports that.
 	big bool
+	// memo holds the outputs of each module instance evaluated, by
+	// inputsKey; evals counts them.
+	memo       map[string]cty.Value
+	evals      int
+	evalsNoted bool
 }
 
 func (b *budget) charge(n int) bool {

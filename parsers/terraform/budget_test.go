@@ -87,3 +87,36 @@ locals {
 		t.Errorf("m = %#v", m)
 	}
 }
+
+// Module calls multiply: each distinct input set is evaluated once, the
+// cut at maxInstances and the cycle are reported where they apply, and a
+// module only reachable through a cycle is still evaluated.
+func TestModuleLimitsAreReported(t *testing.T) {
+	nlb := "resource \"aws_lb\" \"x\" {\n  load_balancer_type = \"network\"\n}\n"
+	r := load(t, map[string]string{
+		"main.tf":     "module \"a\" {\n  source = \"./m1\"\n  count  = 256\n}\n",
+		"m1/main.tf":  "module \"a\" {\n  source = \"../m2\"\n  count  = 256\n}\n",
+		"m2/main.tf":  "module \"a\" {\n  source = \"../m3\"\n  count  = 1000\n}\n",
+		"m3/main.tf":  nlb,
+		"c/a/main.tf": "module \"b\" {\n  source = \"../b\"\n}\n" + nlb,
+		"c/b/main.tf": "module \"a\" {\n  source = \"../a\"\n}\n",
+	})
+	var notes []string
+	for _, p := range r.Problems {
+		notes = append(notes, p.Range.String()+" "+p.Message)
+	}
+	all := strings.Join(notes, "\n")
+	for _, want := range []string{
+		`main.tf:1:1 module "a": 255 of its 256 instances have the same inputs`,
+		`m2/main.tf:3:12 count = 1000 makes more than 256 instances`,
+		`c/b/main.tf:2:12 module "a": source "../a" is a module already being evaluated`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("missing %q in\n%s", want, all)
+		}
+	}
+	// One NLB per distinct input set: the chain, and c/a evaluated as a root.
+	if len(r.LoadBalancers) != 2 {
+		t.Errorf("load balancers = %d, want 2", len(r.LoadBalancers))
+	}
+}

@@ -92,22 +92,41 @@ func Load(parsed []*File, opt Options) *Result {
 			}
 		}
 	}
+	var roots []string
 	for _, d := range order {
-		if called[d] {
-			continue
+		if !called[d] {
+			roots = append(roots, d)
+			l.evalRoot(d)
 		}
-		md := l.dirs[d]
-		if len(md.config) == 0 {
-			continue // only tfvars here
+	}
+	// Directories only reachable through a module call cycle (a module
+	// that calls itself, two that call each other) have no root: the
+	// first of each is evaluated as one, so that its findings and the
+	// cycle show.
+	reached := l.reachable(roots)
+	for _, d := range order {
+		if !reached[d] {
+			for r := range l.reachable([]string{d}) {
+				reached[r] = true
+			}
+			l.evalRoot(d)
 		}
-		l.budget = nil
-		l.ensureBudget()
-		m := l.newInst(md, "", nil, nil, []string{d})
-		m.root = true
-		m.setVariables()
-		m.run()
 	}
 	return l.res
+}
+
+// evalRoot evaluates directory d as a root module, with a budget of its own.
+func (l *loader) evalRoot(d string) {
+	md := l.dirs[d]
+	if md == nil || len(md.config) == 0 {
+		return // only tfvars here
+	}
+	l.budget = nil
+	l.ensureBudget()
+	m := l.newInst(md, "", nil, nil, []string{d})
+	m.root = true
+	m.setVariables()
+	m.run()
 }
 
 type loader struct {
@@ -185,6 +204,9 @@ type modInst struct {
 	state   map[string]uint8     // symbol → 1 computing, 2 done
 	outputs map[string]cty.Value
 	ctx     *hcl.EvalContext
+	// shared counts, per module call, the instances whose inputs matched
+	// an instance already evaluated.
+	shared map[string]int
 }
 
 func (l *loader) newInst(md *moduleDir, modPath string, inputs map[string]cty.Value, _ *modInst, stack []string) *modInst {
@@ -192,6 +214,7 @@ func (l *loader) newInst(md *moduleDir, modPath string, inputs map[string]cty.Va
 		l: l, dir: md, path: modPath, inputs: inputs, stack: stack,
 		vars: map[string]cty.Value{}, locals: map[string]cty.Value{}, mods: map[string]cty.Value{},
 		shapes: map[string]cty.Value{}, state: map[string]uint8{}, outputs: map[string]cty.Value{},
+		shared: map[string]int{},
 	}
 }
 
@@ -510,6 +533,7 @@ func (m *modInst) instances(count, forEach hcl.Expression) []instance {
 			return unknownInst
 		}
 		if c > maxInstances {
+			m.countNote(count, fmt.Sprintf("count = %d", c))
 			c = maxInstances
 		}
 		out := make([]instance, 0, c)
@@ -545,6 +569,7 @@ func (m *modInst) instances(count, forEach hcl.Expression) []instance {
 				k = ks
 			}
 			if len(out) >= maxInstances {
+				m.countNote(forEach, "for_each")
 				break
 			}
 			out = append(out, instance{key: strconv.Quote(k.AsString()), keyed: true, vars: map[string]cty.Value{
@@ -614,10 +639,14 @@ func (m *modInst) module(name string) {
 	}
 	kind := registryKind(c.source)
 	var childDir *moduleDir
+	if kind == "" && localSource(c.source) && len(m.stack) >= maxModuleDepth {
+		m.depthNote(c)
+	}
 	if kind == "" && localSource(c.source) && len(m.stack) < maxModuleDepth {
 		abs := filepath.Clean(filepath.Join(m.dir.abs, filepath.FromSlash(c.source)))
 		for _, s := range m.stack {
 			if s == abs {
+				m.cycleNote(c)
 				m.mods[name] = cty.DynamicVal // a module calling itself
 				return
 			}
@@ -663,16 +692,14 @@ func (m *modInst) module(name string) {
 		if kind != "" {
 			out = m.registry(kind, c, in, modPath, inputs)
 		} else {
-			child := m.l.newInst(childDir, modPath, inputs, m, append(append([]string(nil), m.stack...), childDir.abs))
-			child.setVariables()
-			child.run()
-			out = cty.ObjectVal(child.outputs)
+			out = m.childOutputs(c, childDir, modPath, inputs)
 		}
 		list = append(list, out)
 		if k, err := strconv.Unquote(in.key); err == nil {
 			vals[k] = out
 		}
 	}
+	m.sharedNote(c, len(insts))
 	switch {
 	case len(insts) == 1 && insts[0].unknown:
 		m.mods[name] = cty.DynamicVal
