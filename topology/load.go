@@ -110,9 +110,10 @@ func Build(files []*parsers.File, problems []parsers.Problem, cfg *config.Config
 		g.merge(p)
 	}
 	for _, l := range linkers {
-		l.fn(g, env)
+		runLinker(g, env, l)
 	}
 	g.sortAll()
+	capProblems(g)
 	return g
 }
 

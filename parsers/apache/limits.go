@@ -81,3 +81,11 @@ func (r *reader) tooDeep(rng parsers.Range, depth int) bool {
 	}
 	return true
 }
+
+// Empty is the configuration of a file that could not be read at all: it
+// holds the file and nothing else, so that callers can go on.
+func Empty(f *parsers.File) *Config {
+	c := newReader(f, Options{}, true).cfg
+	c.Files = []*parsers.File{f}
+	return c
+}
