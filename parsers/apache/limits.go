@@ -38,7 +38,7 @@ const maxSectionDepth = 100
 // resolve expands ${VAR} in one line, refusing (once per line) an expansion
 // over maxResolvedLine: the line is then left unexpanded and marked
 // unresolved, and a Define on it leaves its variable unknown.
-func (r *reader) resolve(f *parsers.File, rng parsers.Range, text string) (string, bool) {
+func (r *reader) resolve(rng parsers.Range, text string) (string, bool) {
 	r.overflow = false
 	if expandedLen(text, r.cfg.Defines) > maxResolvedLine {
 		r.overflow = true

@@ -310,7 +310,7 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 			}
 			continue
 		}
-		resolved, unresolved := r.resolve(f, lineRange(l), text)
+		resolved, unresolved := r.resolve(lineRange(l), text)
 		toks := tokenize(resolved)
 		if len(toks) == 0 {
 			continue

@@ -38,9 +38,10 @@ func checkDepth(data []byte) int {
 		switch {
 		case comment:
 		case quote != 0:
-			if c == '\\' {
+			switch c {
+			case '\\':
 				i++
-			} else if c == quote {
+			case quote:
 				quote = 0
 			}
 		case c == '\\':

@@ -17,13 +17,16 @@ func TestCorpusWithinNesting(t *testing.T) {
 		t.Skip("no corpus")
 	}
 	n := 0
-	_ = filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() || !(strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tf.json")) {
+	err := filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if e.IsDir() || !strings.HasSuffix(p, ".tf") && !strings.HasSuffix(p, ".tf.json") {
 			return nil
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return nil
+			return err
 		}
 		n++
 		f := parsers.NewFile(p, p, root, parsers.FormatTerraform, data)
@@ -32,6 +35,9 @@ func TestCorpusWithinNesting(t *testing.T) {
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if n == 0 {
 		t.Fatal("no Terraform files in the corpus")
 	}
