@@ -214,6 +214,25 @@ spec:
 		write(t, d, "httpd.conf", "Include inc/\nServerName a\n")
 	}, want: []want{{"invalid-value", "d/inc/a/x.conf", 1, `Timeout`}}, maxFindings: 2},
 
+	{name: "8 include wildcards over looping symlinks", gen: func(t *testing.T, d string) {
+		write(t, d, "inc/a/x.conf", "Timeout 5\n")
+		write(t, d, "inc/b/y.conf", "Timeout 5\n")
+		for _, l := range []string{"l1", "l2"} { // two ways down at every level: 2⁴⁰ paths
+			symlink(t, "../b", filepath.Join(d, "inc/a", l))
+			symlink(t, "../a", filepath.Join(d, "inc/b", l))
+		}
+		write(t, d, "httpd.conf", "IncludeOptional inc/"+rep("*/", 40)+"none.conf\nServerName a\n")
+	}, want: []want{{"parse-error", "d/httpd.conf", 1, `more than 4000 directory listings \(the last: d/inc/a/l1/`}}, maxFindings: 2},
+	{name: "6 nginx include wildcards over looping symlinks", gen: func(t *testing.T, d string) {
+		write(t, d, "inc/a/x.conf", "server { listen 80; }\n")
+		write(t, d, "inc/b/y.conf", "server { listen 81; }\n")
+		for _, l := range []string{"l1", "l2"} {
+			symlink(t, "../b", filepath.Join(d, "inc/a", l))
+			symlink(t, "../a", filepath.Join(d, "inc/b", l))
+		}
+		write(t, d, "nginx.conf", "events {}\nhttp {\ninclude inc/"+rep("*/", 40)+"none.conf;\n}\n")
+	}, want: []want{{"include-not-followed", "d/nginx.conf", 3, `wildcards in more than 4 path components`}}, maxFindings: 1},
+
 	// 9. Long lines.
 	{name: "9 one-line nginx.conf", gen: func(t *testing.T, d string) {
 		write(t, d, "nginx.conf", "events {} http { server { listen 80; "+rep("location /a { proxy_pass http://b; } ", 25000)+"} }\n")

@@ -89,6 +89,9 @@ func (r *reader) expand(pattern string) (files []string, matched bool) {
 // list returns the entry names of dir sorted, or nil when it cannot be read
 // or resolves outside the root.
 func (r *reader) list(dir string) []string {
+	if !r.mayList(dir) {
+		return nil
+	}
 	root := r.cfg.File.Root
 	real, err := filepath.EvalSymlinks(dir)
 	if err != nil {

@@ -89,3 +89,24 @@ func Empty(f *parsers.File) *Config {
 	c.Files = []*parsers.File{f}
 	return c
 }
+
+// maxListings caps the directories one configuration may list for Include
+// wildcards and included directories. A wildcard in every component of a
+// long path over two directories that link to each other would otherwise
+// list 2ⁿ directories even when nothing matches in the end.
+const maxListings = 4000
+
+// mayList counts one more directory listing and reports whether it is
+// still within maxListings; past it, reading the tree goes on without the
+// files those wildcards would have matched, and that is said once.
+func (r *reader) mayList(dir string) bool {
+	r.listed++
+	if r.listed <= maxListings {
+		return true
+	}
+	if r.listed == maxListings+1 {
+		r.cfg.Issues = append(r.cfg.Issues, Issue{Problem: parsers.Problem{Kind: parsers.ProblemParse, Range: parsers.Range{File: r.cfg.File.Path, Start: parsers.Pos{Line: 1, Col: 1}, End: parsers.Pos{Line: 1, Col: 1}},
+			Message: fmt.Sprintf("Include wildcards and directories in this configuration needed more than %d directory listings (the last: %s); hoplint stopped expanding them, so files they match may be missing", maxListings, relTo(r.cfg.File, dir))}})
+	}
+	return false
+}

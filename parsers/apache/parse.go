@@ -226,6 +226,7 @@ type reader struct {
 	srvRootOK bool   // ServerRoot set (inside or outside the root)
 	overflow  bool   // the current line's ${VAR} expansion was over maxResolvedLine
 	deepNoted bool   // the section depth limit was reported
+	listed    int    // directories listed for Include wildcards and directories
 }
 
 func newReader(f *parsers.File, opt Options, assumeAll bool) *reader {

@@ -2,6 +2,8 @@ package nginx
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/hoplint/hoplint/parsers"
 )
@@ -89,4 +91,24 @@ func (l *loader) budget(d *Directive) bool {
 		l.problem(parsers.ProblemParse, d, fmt.Sprintf("this configuration includes more than %d files or %d directives through include; hoplint stopped following includes here, so what the rest set is unknown", maxIncludes, maxIncluded))
 	}
 	return false
+}
+
+// maxWildcardParts caps the path components of an include glob that hold
+// a wildcard. Real globs have one or two (conf.d/*.conf, sites-enabled/*);
+// matching goes through every directory at each such component, so many of
+// them over directories that link to each other are exponential.
+const maxWildcardParts = 4
+
+func tooManyWildcards(pattern string) bool {
+	n := 0
+	for _, part := range strings.Split(filepath.ToSlash(pattern), "/") {
+		if strings.ContainsAny(part, "*?[") {
+			n++
+		}
+	}
+	return n > maxWildcardParts
+}
+
+func wildcardMessage(pattern string) string {
+	return fmt.Sprintf("include %s has wildcards in more than %d path components; hoplint did not expand it, so the settings it holds are unknown", pattern, maxWildcardParts)
 }

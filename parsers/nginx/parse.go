@@ -340,6 +340,9 @@ func (l *loader) include(d *Directive, via []*Directive) (out []*Directive, ok b
 	}
 	matches := []string{resolved}
 	isGlob := strings.ContainsAny(pattern, "*?[")
+	if isGlob && tooManyWildcards(pattern) {
+		return unfollowed(wildcardMessage(pattern))
+	}
 	if isGlob {
 		m, err := filepath.Glob(resolved)
 		if err != nil {
