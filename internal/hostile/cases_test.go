@@ -37,8 +37,12 @@ var cases = []hostileCase{
 		write(t, d, "main.tf", "locals {\n  x = "+rep("(", 100000)+"1"+rep(")", 100000)+"\n}\n")
 	}, want: []want{{"parse-error", "d/main.tf", 2, `nested more than 256 deep`}}, maxFindings: 1},
 	{name: "1 hcl nested blocks", gen: func(t *testing.T, d string) {
-		write(t, d, "main.tf", "resource \"a\" \"b\" {\n"+rep("x {\n", 1000000)+rep("}\n", 1000000)+"}\n")
-	}, want: []want{{"parse-error", "d/main.tf", 257, `nested more than 256 deep`}}, maxFindings: 1},
+		write(t, d, "a.tf", "resource \"a\" \"b\" {\n"+rep("x {\n", 100000)+rep("}\n", 100000)+"}\n")
+		write(t, d, "b.tf", "resource \"a\" \"b\" {\n"+rep("x {\n", 1000000)+rep("}\n", 1000000)+"}\n")
+	}, want: []want{
+		{"parse-error", "d/a.tf", 257, `nested more than 256 deep`},
+		{"parse-error", "d/b.tf", 1, `more than 262144 brackets and operators`},
+	}, maxFindings: 2},
 	{name: "1 tf.json arrays", gen: func(t *testing.T, d string) {
 		write(t, d, "main.tf.json", `{"locals":{"x":`+rep("[", 1000000)+rep("]", 1000000)+`}}`)
 	}, want: []want{{"parse-error", "d/main.tf.json", 1, `nested more than 256 deep`}}, maxFindings: 1},
@@ -58,6 +62,24 @@ var cases = []hostileCase{
 		{"parse-error", "d/a.tf", 2, `nested more than 256 deep`},
 		{"parse-error", "d/b.tf", 0, `nested more than 256 deep`},
 	}, maxFindings: 2},
+	{name: "1 hcl operator chains", gen: func(t *testing.T, d string) {
+		write(t, d, "a.tf", "locals {\n  x = 1"+rep(" + 1", 100000)+"\n}\n")
+		write(t, d, "b.tf", "locals {\n  x = true"+rep(" || true", 100000)+"\n}\n")
+	}, want: []want{
+		{"parse-error", "d/a.tf", 2, `nested more than 256 deep`},
+		{"parse-error", "d/b.tf", 2, `nested more than 256 deep`},
+	}, maxFindings: 2},
+	{name: "1 hcl a million tokens", gen: func(t *testing.T, d string) {
+		write(t, d, "a.tf", "locals {\n  x = a"+rep("[0]", 1000000)+"\n}\n")
+		write(t, d, "b.tf", "locals {\n  x = a"+rep(".b", 1000000)+"\n}\n")
+		write(t, d, "c.tf.json", `{"locals":{"x":[`+strings.TrimSuffix(rep("[],", 3000000), ",")+`]}}`)
+		write(t, d, "d.tf.json", `{"locals":{"x":"${1`+rep("+1", 500000)+`}"}}`)
+	}, want: []want{
+		{"parse-error", "d/a.tf", 1, `more than 262144 brackets and operators`},
+		{"parse-error", "d/b.tf", 1, `more than 262144 brackets and operators`},
+		{"parse-error", "d/c.tf.json", 1, `more than 262144 JSON values`},
+		{"parse-error", "d/d.tf.json", 1, `nested more than 256 deep`},
+	}, maxFindings: 4},
 	{name: "1 hcl for and calls", gen: func(t *testing.T, d string) {
 		write(t, d, "a.tf", "locals {\n  x = "+rep("[for x in ", 50000)+"[1]"+rep(" : x]", 50000)+"\n}\n")
 		write(t, d, "b.tf", "locals {\n  x = "+rep("max(", 100000)+"1"+rep(")", 100000)+"\n}\n")
@@ -245,6 +267,10 @@ spec:
 		items = append(items, `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"nginx:1.27"}]}}`)
 		write(t, d, "list.json", `{"apiVersion":"v1","kind":"List","items":[`+strings.Join(items, ",")+`]}`)
 	}, want: []want{{"missing-memory-limit", "d/list.json", 1, `container c`}}},
+
+	{name: "9 a YAML flow sequence of 5,000,000 items", gen: func(t *testing.T, d string) {
+		write(t, d, "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: ["+strings.TrimSuffix(rep("1,", 5000000), ",")+"]\n")
+	}, want: []want{{"parse-error", "d/pod.yaml", 1, `more than 1048576 values`}}, maxFindings: 1},
 
 	// 10. nginx nesting.
 	{name: "10 nginx a{ x80000", gen: func(t *testing.T, d string) {

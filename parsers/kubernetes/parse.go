@@ -29,6 +29,10 @@ func Parse(f *parsers.File) *Result {
 	docs := splitDocuments(data)
 	var comments commentSet
 	for _, d := range docs {
+		if p := tooManyNodes(f, d.data, d.line); p != nil {
+			res.Problems = append(res.Problems, *p)
+			continue
+		}
 		var doc yaml.Node
 		if err := yaml.Unmarshal(d.data, &doc); err != nil {
 			if bytes.Contains(data, []byte("{{")) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -24,12 +25,21 @@ const maxNesting = 256
 // hostile file); files with fewer opening bytes than the limit are not
 // scanned at all.
 func tooDeep(f *parsers.File, isJSON bool) *parsers.Problem {
-	if openers(f.Data) < maxNesting {
+	n := openers(f.Data)
+	if !isJSON && n > maxPunctuation {
+		return &parsers.Problem{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1),
+			Message: fmt.Sprintf("this file has more than %d brackets and operators; hoplint did not parse it, since HCL's parser holds every token and a file like this would cost gigabytes (no hand-written configuration is this large)", maxPunctuation)}
+	}
+	if n < maxNesting {
 		return nil
 	}
 	var off int
 	if isJSON {
-		off = jsonDepth(f.Data)
+		var many bool
+		if off, many = jsonDepth(f.Data); many {
+			return &parsers.Problem{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1),
+				Message: fmt.Sprintf("this file has more than %d JSON values; hoplint did not parse it, since HCL's parser and evaluation hold every one and a file like this would cost gigabytes (no hand-written configuration is this large)", maxPunctuation)}
+		}
 	} else {
 		off = nativeDepth(f.Data)
 	}
@@ -41,13 +51,21 @@ func tooDeep(f *parsers.File, isJSON bool) *parsers.Problem {
 		Message: fmt.Sprintf("blocks or expressions are nested more than %d deep here; hoplint did not parse this file (no real configuration nests this deep)", maxNesting)}
 }
 
-// openers counts the bytes that can open a nesting level: an upper bound
-// of the depth.
+// maxPunctuation caps the brackets and operators of one native syntax
+// file: HCL's lexer and parser hold a token for each, 1,000,000 "[0]"
+// (3 MB) cost 1.5 GB. The largest hand-written modules have a few
+// thousand.
+const maxPunctuation = 1 << 18
+
+// openers counts the bytes that can open a nesting level or chain an
+// operator (an upper bound of the depth), and the closing brackets, dots
+// and commas that are tokens too.
 func openers(data []byte) int {
 	n := 0
 	for _, c := range data {
 		switch c {
-		case '(', '[', '{', '"', '<', '?', '!', '-':
+		case '(', '[', '{', '"', '<', '>', '?', '!', '-', '+', '*', '/', '%', '=', '&', '|',
+			')', ']', '}', '.', ',':
 			n++
 		}
 	}
@@ -56,7 +74,8 @@ func openers(data []byte) int {
 
 // tokenDepth returns the byte offset (plus base) of the token where nesting
 // first passes maxNesting, or -1. A run of unary operators and a chain of
-// conditionals nest too: HCL recurses once per "!" and per "?".
+// conditionals or binary operators nest too: HCL recurses once per "!",
+// "?" and operator.
 func tokenDepth(toks hclsyntax.Tokens, base int) int {
 	depth := 0
 	cond := []int{0} // conditionals seen at each open level
@@ -80,16 +99,28 @@ func tokenDepth(toks hclsyntax.Tokens, base int) int {
 				extra -= cond[len(cond)-1]
 				cond = cond[:len(cond)-1]
 			}
-		case hclsyntax.TokenQuestion:
+		case hclsyntax.TokenQuestion, hclsyntax.TokenPlus, hclsyntax.TokenStar, hclsyntax.TokenSlash,
+			hclsyntax.TokenPercent, hclsyntax.TokenEqualOp, hclsyntax.TokenNotEqual, hclsyntax.TokenLessThan,
+			hclsyntax.TokenGreaterThan, hclsyntax.TokenLessThanEq, hclsyntax.TokenGreaterThanEq,
+			hclsyntax.TokenAnd, hclsyntax.TokenOr:
+			// Conditionals and binary operators chain: HCL evaluates a
+			// chain of n of them n calls deep.
 			cond[len(cond)-1]++
 			extra++
+		case hclsyntax.TokenComma:
+			extra -= cond[len(cond)-1]
+			cond[len(cond)-1] = 0
 		case hclsyntax.TokenNewline:
 			// A new attribute: the conditionals of the previous one are done.
 			extra -= cond[len(cond)-1]
 			cond[len(cond)-1] = 0
-		case hclsyntax.TokenBang, hclsyntax.TokenMinus:
+		case hclsyntax.TokenBang:
 			unary++
 			extra++
+		case hclsyntax.TokenMinus:
+			unary++
+			cond[len(cond)-1]++
+			extra += 2
 		}
 		if depth+extra > maxNesting {
 			return base + t.Range.Start.Byte
@@ -100,32 +131,40 @@ func tokenDepth(toks hclsyntax.Tokens, base int) int {
 
 // jsonDepth returns the offset where JSON nesting, or the nesting of a
 // template inside a JSON string (HCL parses "${…}" in strings when it
-// evaluates them), first passes maxNesting, or -1.
-func jsonDepth(data []byte) int {
+// evaluates them), first passes maxNesting, or -1; many is true when the
+// file holds more than maxPunctuation values.
+func jsonDepth(data []byte) (off int, many bool) {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	depth := 0
+	depth, values := 0, 0
 	for {
 		start := dec.InputOffset()
 		tok, err := dec.Token()
 		if err != nil {
-			return -1 // a syntax error: HCL reports it without recursing further
+			return -1, false // a syntax error: HCL reports it without recursing further
+		}
+		if values++; values > maxPunctuation {
+			return -1, true
 		}
 		switch v := tok.(type) {
 		case json.Delim:
 			if v == '{' || v == '[' {
 				if depth++; depth > maxNesting {
-					return int(start) + bytes.IndexAny(data[start:], "{[")
+					return int(start) + bytes.IndexAny(data[start:], "{["), false
 				}
 			} else {
 				depth--
 			}
 		case string:
-			if openers([]byte(v)) < maxNesting-depth {
+			n := openers([]byte(v))
+			if n < maxNesting-depth {
 				continue
+			}
+			if n > maxPunctuation {
+				return int(start) + bytes.IndexByte(data[start:], '"'), false
 			}
 			toks, _ := hclsyntax.LexTemplate([]byte(v), "", hcl.Pos{Line: 1, Column: 1})
 			if off := tokenDepth(toks, 0); off >= 0 || depth+1 > maxNesting {
-				return int(start) + bytes.IndexByte(data[start:], '"')
+				return int(start) + bytes.IndexByte(data[start:], '"'), false
 			}
 		}
 	}
@@ -213,17 +252,32 @@ func nativeDepth(data []byte) int {
 					extra -= top.conds
 					stack = stack[:len(stack)-1]
 				}
-			case c == '?':
+			case c == '?' || c == '+' || c == '*' || c == '/' || c == '%' || c == '<' || c == '>':
+				// Conditionals and binary operators chain: HCL evaluates
+				// a chain of n of them n calls deep.
 				top.conds++
 				extra++
+			case (c == '=' || c == '!' || c == '&' || c == '|') && i+1 < len(data) && data[i+1] == "==&|"[strings.IndexByte("=!&|", c)]:
+				// ==, !=, &&, ||
+				top.conds++
+				extra++
+				i++
+			case c == ',':
+				// The next element, argument or item starts a new chain.
+				extra -= top.conds
+				top.conds = 0
 			case c == '\n' && (top.kind == 0 || top.kind == '{'):
 				// A new attribute or object item: the conditionals of the
 				// previous one are done (inside ( and [ an expression goes on).
 				extra -= top.conds
 				top.conds = 0
-			case c == '!' || c == '-':
+			case c == '!':
 				unary++
 				extra++
+			case c == '-':
+				unary++
+				top.conds++
+				extra += 2
 			}
 		}
 		if len(stack)-1+extra > maxNesting {

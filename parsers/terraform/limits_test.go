@@ -57,6 +57,10 @@ func TestNestingShapes(t *testing.T) {
 		"templates":    "x = " + rep("\"${", deep) + "1" + rep("}\"", deep),
 		"heredocs":     "x = " + rep("<<EOT\n${", deep) + "1" + rep("}\nEOT\n", deep),
 		"for":          "x = " + rep("[for x in ", deep) + "[1]" + rep(" : x]", deep),
+		"plus":         "x = 1" + rep(" + 1", deep),
+		"or":           "x = true" + rep(" || true", deep),
+		"equals":       "x = 1" + rep(" == 1", deep),
+		"binary minus": "x = 1" + rep("-1", deep),
 	}
 	for name, src := range cases {
 		f := parsers.NewFile("main.tf", "/m/main.tf", "/m", parsers.FormatTerraform, []byte("locals {\n"+src+"\n}\n"))
@@ -72,9 +76,16 @@ func TestNestingShapes(t *testing.T) {
 			}
 		}
 	}
+	// Long lists of negative numbers and operators in separate elements
+	// do not chain.
+	list := "x = [" + rep("-1, 2 + 3, ", deep) + "0]"
+	f := parsers.NewFile("main.tf", "/m/main.tf", "/m", parsers.FormatTerraform, []byte("locals {\n"+list+"\n}\n"))
+	if p := tooDeep(f, false); p != nil {
+		t.Errorf("a long list refused: %s", p.Message)
+	}
 	// Brackets inside strings, comments and heredoc bodies do not nest.
 	lit := "# " + rep("(", deep) + "\nx = \"" + rep("(", deep) + "\"\ny = <<EOT\n" + rep("{", deep) + "\nEOT\n"
-	f := parsers.NewFile("main.tf", "/m/main.tf", "/m", parsers.FormatTerraform, []byte("locals {\n"+lit+"}\n"))
+	f = parsers.NewFile("main.tf", "/m/main.tf", "/m", parsers.FormatTerraform, []byte("locals {\n"+lit+"}\n"))
 	if p := tooDeep(f, false); p != nil {
 		t.Errorf("literal brackets refused: %s at %s", p.Message, p.Range)
 	}
