@@ -272,6 +272,14 @@ spec:
 		write(t, d, "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: ["+strings.TrimSuffix(rep("1,", 5000000), ",")+"]\n")
 	}, want: []want{{"parse-error", "d/pod.yaml", 1, `more than 1048576 values`}}, maxFindings: 1},
 
+	{name: "9 many tiny directives", gen: func(t *testing.T, d string) {
+		write(t, d, "nginx.conf", "events {}\nhttp {\n"+rep("a b;\n", 3000000)+"}\n")
+		write(t, d, "httpd.conf", rep("Timeout 5\n", 1500000))
+	}, want: []want{
+		{"parse-error", "d/nginx.conf", 1, `more than 500000 directives`},
+		{"parse-error", "d/httpd.conf", 1, `more than 500000 lines`},
+	}, maxFindings: 2},
+
 	// 10. nginx nesting.
 	{name: "10 nginx a{ x80000", gen: func(t *testing.T, d string) {
 		write(t, d, "nginx.conf", rep("a{", 80000)+"\n")

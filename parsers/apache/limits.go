@@ -1,6 +1,7 @@
 package apache
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -109,4 +110,19 @@ func (r *reader) mayList(dir string) bool {
 			Message: fmt.Sprintf("Include wildcards and directories in this configuration needed more than %d directory listings (the last: %s); hoplint stopped expanding them, so files they match may be missing", maxListings, relTo(r.cfg.File, dir))}})
 	}
 	return false
+}
+
+// maxLines caps the lines of one file: each directive costs hoplint about
+// 500 bytes, so 16 MB of "Timeout 5" would cost close to a gigabyte. Real
+// configurations have thousands of lines.
+const maxLines = 500000
+
+// tooLong reports whether f has more than maxLines lines, and says so.
+func (r *reader) tooLong(f *parsers.File) bool {
+	if bytes.Count(f.Data, []byte("\n")) <= maxLines {
+		return false
+	}
+	r.cfg.Issues = append(r.cfg.Issues, Issue{Problem: parsers.Problem{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1),
+		Message: fmt.Sprintf("this file has more than %d lines; hoplint did not read it, since every directive is held in memory (no hand-written configuration is this large)", maxLines)}})
+	return true
 }

@@ -265,6 +265,9 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 		r.seen[f.Abs] = true
 		r.cfg.Files = append(r.cfg.Files, f)
 	}
+	if r.tooLong(f) {
+		return
+	}
 	lines := splitLogical(f.Data)
 	firstRead := r.cfg.Comments[f.Path] == nil
 	var frames []*frame

@@ -1,6 +1,7 @@
 package nginx
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -22,6 +23,11 @@ const (
 	// maxIncluded caps the directives that includes pull into one
 	// configuration, for the same reason with fewer, larger files.
 	maxIncluded = 200000
+	// maxDirectives caps the directives of one file, estimated from its
+	// ";" and "{" bytes: the parsing library holds about 400 bytes per
+	// directive, so 16 MB of "a b;" would cost over a gigabyte. Real
+	// files, even generated ones, average tens of bytes per directive.
+	maxDirectives = 500000
 )
 
 // checkDepth scans data the way nginx tokenises it (quotes, backslash
@@ -72,6 +78,10 @@ func preParse(f *parsers.File) (fatal *parsers.Problem, extra []parsers.Problem)
 		p := f.PosAt(off)
 		return &parsers.Problem{Kind: parsers.ProblemParse, Range: parsers.Range{File: f.Path, Start: p, End: parsers.Pos{Line: p.Line, Col: p.Col + 1}},
 			Message: fmt.Sprintf("blocks are nested more than %d deep here; hoplint did not parse this file (no real configuration nests this deep)", maxDepth)}, nil
+	}
+	if n := bytes.Count(f.Data, []byte(";")) + bytes.Count(f.Data, []byte("{")); n > maxDirectives {
+		return &parsers.Problem{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1),
+			Message: fmt.Sprintf("this file has more than %d directives; hoplint did not parse it, since every one is held in memory (split it, or lint the configuration it is generated from)", maxDirectives)}, nil
 	}
 	if parsers.HasBOM(f.Data) {
 		extra = append(extra, parsers.Problem{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1),
