@@ -138,6 +138,9 @@ type loader struct {
 	// budget and funcs serve the root module being evaluated.
 	budget *budget
 	funcs  map[string]function.Function
+	// readErrors holds, per module directory, why a file in it could not
+	// be read (a FIFO, a file over the size limit).
+	readErrors map[string]string
 }
 
 // unfollowed notes, once per call site, a module hoplint could not read.
@@ -174,6 +177,7 @@ func (l *loader) dir(abs, root, rel string) *moduleDir {
 		}
 		f, err := l.opt.Open(root, filepath.Join(abs, e.Name()))
 		if err != nil {
+			l.noteReadError(abs, rel+"/"+e.Name(), err)
 			continue
 		}
 		files = append(files, Parse(f))
@@ -654,6 +658,9 @@ func (m *modInst) module(name string) {
 		childDir = m.l.dir(abs, m.dir.root, path.Clean(path.Join(m.dir.rel, c.source)))
 		if childDir == nil {
 			why := "has no Terraform files in the linted tree"
+			if e := m.l.readErrors[abs]; e != "" {
+				why = "could not be read (" + e + ")"
+			}
 			if !parsers.Within(m.dir.root, abs) {
 				why = "lies outside the linted directory"
 			}

@@ -135,3 +135,14 @@ func (l *loader) reachable(roots []string) map[string]bool {
 	}
 	return seen
 }
+
+// noteReadError remembers the first file of a module directory that could
+// not be read, so that the call says why the module is unknown.
+func (l *loader) noteReadError(dir, name string, err error) {
+	if l.readErrors == nil {
+		l.readErrors = map[string]string{}
+	}
+	if l.readErrors[dir] == "" {
+		l.readErrors[dir] = name + ": " + err.Error()
+	}
+}
