@@ -280,6 +280,19 @@ spec:
 		{"parse-error", "d/httpd.conf", 1, `more than 500000 lines`},
 	}, maxFindings: 2},
 
+	{name: "9 YAML alias bomb and deep flow nesting", gen: func(t *testing.T, d string) {
+		var b strings.Builder
+		b.WriteString("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n")
+		for c := 'b'; c <= 'i'; c++ {
+			fmt.Fprintf(&b, "    %c: &%c [%s]\n", c, c, strings.TrimSuffix(rep("*"+string(c-1)+",", 9), ","))
+		}
+		write(t, d, "bomb.yaml", b.String())
+		write(t, d, "deep.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: y\n  labels: "+rep("[", 100000)+rep("]", 100000)+"\n")
+	}, want: []want{
+		{"parse-error", "d/bomb.yaml", 1, `alias`},
+		{"parse-error", "d/deep.yaml", 0, `max depth`},
+	}, maxFindings: 2},
+
 	// 10. nginx nesting.
 	{name: "10 nginx a{ x80000", gen: func(t *testing.T, d string) {
 		write(t, d, "nginx.conf", rep("a{", 80000)+"\n")
