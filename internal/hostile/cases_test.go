@@ -349,7 +349,7 @@ spec:
 		if err := os.WriteFile(filepath.Join(d, "main.tf"), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-	}, want: []want{{"parse-error", "d/main.tf", 0, ``}}, maxFindings: 51, rss: 900 << 20},
+	}, want: []want{{"parse-error", "d/main.tf", 0, ``}}, maxFindings: 51},
 	{name: "18 many problems in one nginx file", gen: func(t *testing.T, d string) {
 		write(t, d, "nginx.conf", "events {}\nhttp {\nserver {\n"+rep("client_max_body_size 1.5m;\n", 5000)+"}\n}\n")
 	}, want: []want{{"invalid-value", "d/nginx.conf", 0, ``}}},
