@@ -41,6 +41,12 @@ const maxSectionDepth = 100
 // unresolved, and a Define on it leaves its variable unknown.
 func (r *reader) resolve(rng parsers.Range, text string) (string, bool) {
 	r.overflow = false
+	if r.usesUnknown(text) {
+		// A variable whose expansion was refused: what this line says is
+		// unknown too, and so is a variable it defines.
+		r.overflow = true
+		return text, true
+	}
 	if expandedLen(text, r.cfg.Defines) > maxResolvedLine {
 		r.overflow = true
 		r.cfg.Issues = append(r.cfg.Issues, Issue{Problem: parsers.Problem{Kind: parsers.ProblemParse, Range: rng,
@@ -125,4 +131,24 @@ func (r *reader) tooLong(f *parsers.File) bool {
 	r.cfg.Issues = append(r.cfg.Issues, Issue{Problem: parsers.Problem{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1),
 		Message: fmt.Sprintf("this file has more than %d lines; hoplint did not read it, since every directive is held in memory (no hand-written configuration is this large)", maxLines)}})
 	return true
+}
+
+// usesUnknown reports whether text refers to a variable left unknown
+// because its expansion was refused.
+func (r *reader) usesUnknown(text string) bool {
+	for name := range r.unknown {
+		if strings.Contains(text, "${"+name+"}") {
+			return true
+		}
+	}
+	return false
+}
+
+// defineUnknown records that variable name has no known value from here on.
+func (r *reader) defineUnknown(name string) {
+	delete(r.cfg.Defines, name)
+	if r.unknown == nil {
+		r.unknown = map[string]bool{}
+	}
+	r.unknown[name] = true
 }

@@ -227,6 +227,8 @@ type reader struct {
 	overflow  bool   // the current line's ${VAR} expansion was over maxResolvedLine
 	deepNoted bool   // the section depth limit was reported
 	listed    int    // directories listed for Include wildcards and directories
+	// unknown are variables whose expansion was refused (maxResolvedLine).
+	unknown map[string]bool
 }
 
 func newReader(f *parsers.File, opt Options, assumeAll bool) *reader {
@@ -563,9 +565,10 @@ func (r *reader) readTime(d *Directive, parent *Directive, assumed []string, top
 			}
 			if r.overflow {
 				// Too long to expand: the value is unknown from here on.
-				delete(r.cfg.Defines, d.Args[0])
+				r.defineUnknown(d.Args[0])
 				break
 			}
+			delete(r.unknown, d.Args[0])
 			r.cfg.Defines[d.Args[0]] = v
 		}
 	case "undefine":
