@@ -234,7 +234,21 @@ spec:
 		symlink(t, "../b", filepath.Join(d, "inc/a/lb"))
 		symlink(t, "../a", filepath.Join(d, "inc/b/la"))
 		write(t, d, "httpd.conf", "Include inc/\nServerName a\n")
-	}, want: []want{{"invalid-value", "d/inc/a/x.conf", 1, `Timeout`}}, maxFindings: 2},
+	}, want: []want{
+		{"invalid-value", "d/inc/a/x.conf", 1, `Timeout`},
+		{"parse-error", "d/httpd.conf", 1, `leads back to d/inc/., a directory symlink loop; httpd follows it until the system refuses`},
+	}, maxFindings: 2},
+	{name: "8 include dir with two looping symlinks per directory", gen: func(t *testing.T, d string) {
+		write(t, d, "inc/a/x.conf", "Timeout 5s\n")
+		for _, l := range []string{"l1", "l2"} { // 2³² paths without visited tracking
+			symlink(t, "../b", filepath.Join(d, "inc/a", l))
+			symlink(t, "../a", filepath.Join(d, "inc/b", l))
+		}
+		write(t, d, "httpd.conf", "Include inc/\nServerName a\n")
+	}, want: []want{
+		{"invalid-value", "d/inc/a/x.conf", 1, `Timeout`},
+		{"parse-error", "d/httpd.conf", 1, `directory symlink loop`},
+	}, maxFindings: 2},
 
 	{name: "8 include wildcards over looping symlinks", gen: func(t *testing.T, d string) {
 		write(t, d, "inc/a/x.conf", "Timeout 5\n")

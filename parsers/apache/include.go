@@ -123,11 +123,19 @@ func (r *reader) list(dir string) []string {
 func (r *reader) walkDir(dir string) []string {
 	var out []string
 	visited := map[string]bool{}
+	var path []string // resolved directories being walked, outermost first
 	var rec func(d string, depth int)
 	rec = func(d string, depth int) {
-		if depth > 32 || len(out) > MaxFiles || !firstVisit(visited, d) {
+		if depth > 32 || len(out) > MaxFiles {
 			return
 		}
+		real, first := firstVisit(visited, d)
+		if !first {
+			r.symlinkLoop(dir, d, real, path)
+			return
+		}
+		path = append(path, real)
+		defer func() { path = path[:len(path)-1] }()
 		for _, n := range r.list(d) {
 			p := filepath.Join(d, n)
 			st, err := os.Stat(p)

@@ -10,17 +10,38 @@ import (
 )
 
 // firstVisit records dir (resolved through symlinks) in visited and reports
-// whether it was new.
-func firstVisit(visited map[string]bool, dir string) bool {
+// whether it was new, with its resolved path.
+func firstVisit(visited map[string]bool, dir string) (string, bool) {
 	real, err := filepath.EvalSymlinks(dir)
 	if err != nil {
 		real = dir
 	}
 	if visited[real] {
-		return false
+		return real, false
 	}
 	visited[real] = true
-	return true
+	return real, true
+}
+
+// symlinkLoop reports, once per included directory, a directory symlink
+// that leads back into a directory being walked: httpd follows it until
+// the system refuses ("Too many levels of symbolic links") and does not
+// start. A directory reached twice without a loop is only read once.
+func (r *reader) symlinkLoop(top, dir, real string, path []string) {
+	loop := false
+	for _, p := range path {
+		if p == real {
+			loop = true
+		}
+	}
+	if !loop || r.incl == nil || r.loopNoted[top] {
+		return
+	}
+	if r.loopNoted == nil {
+		r.loopNoted = map[string]bool{}
+	}
+	r.loopNoted[top] = true
+	r.issue(r.incl.Range, "%s %s: %s leads back to %s, a directory symlink loop; httpd follows it until the system refuses (\"Too many levels of symbolic links\") and does not start. hoplint read each directory once", r.incl.Name, r.incl.Arg(0), relTo(r.cfg.File, dir), relTo(r.cfg.File, real))
 }
 
 // maxResolvedLine caps a line after ${VAR} expansion. httpd itself has no

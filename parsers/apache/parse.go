@@ -229,6 +229,10 @@ type reader struct {
 	listed    int    // directories listed for Include wildcards and directories
 	// unknown are variables whose expansion was refused (maxResolvedLine).
 	unknown map[string]bool
+	// incl is the Include being expanded; loopNoted the included
+	// directories whose symlink loop was reported.
+	incl      *Directive
+	loopNoted map[string]bool
 }
 
 func newReader(f *parsers.File, opt Options, assumeAll bool) *reader {
@@ -672,7 +676,9 @@ func (r *reader) include(d *Directive, parent *Directive, assumed []string, top 
 		if b != "" {
 			p = filepath.Join(b, arg)
 		}
+		r.incl = d
 		fs, matched := r.expand(filepath.Clean(p))
+		r.incl = nil
 		if matched {
 			files, matchedAny = fs, true
 			break
