@@ -176,6 +176,11 @@ func (d *discoverer) add(abs, root string, explicit bool) {
 		d.problems = append(d.problems, Problem{Kind: ProblemParse, Range: Range{File: rel}, Message: err.Error()})
 		return
 	}
+	if byName := Classify(rel, nil); (byName != "" || explicit) && looksBinary(data) {
+		d.problems = append(d.problems, binaryProblem(rel))
+		return
+	}
+	data = stripBOM(data)
 	var format Format
 	if explicit {
 		format = ClassifyExplicit(rel, data)
@@ -220,6 +225,11 @@ func maybeConfigName(p string) bool {
 }
 
 func readCapped(abs string) ([]byte, error) {
+	// Stat before opening: opening a FIFO blocks until something writes
+	// to it, which in CI is never.
+	if err := checkRegular(abs); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(abs)
 	if err != nil {
 		return nil, errors.New("cannot read: " + unwrapPathError(err))
@@ -231,6 +241,9 @@ func readCapped(abs string) ([]byte, error) {
 	}
 	if st.IsDir() {
 		return nil, errors.New("is a directory")
+	}
+	if !st.Mode().IsRegular() {
+		return nil, errNotRegular
 	}
 	if st.Size() > MaxFileSize {
 		return nil, fmt.Errorf("file is %d bytes, over hoplint's limit of %d; not read", st.Size(), MaxFileSize)

@@ -40,9 +40,9 @@ func loadApache(part *Graph, files []*parsers.File, env *Env) {
 		version = env.Config.Version("apache")
 	}
 	cfgs := make([]*apache.Config, len(files))
-	ParallelEach(files, func(i int, f *parsers.File) {
+	ParallelFiles(part, files, func(i int, f *parsers.File) {
 		cfgs[i] = apache.Parse(f, apache.Options{Version: version, Open: apacheOpener(f, env)})
-	})
+	}, func(i int, f *parsers.File) { cfgs[i] = apache.Empty(f) })
 	// Which files are read by a tree other than their own?
 	included := map[string]bool{}
 	for i, c := range cfgs {

@@ -46,7 +46,8 @@ type k8sCluster struct {
 
 func loadKubernetes(part *Graph, files []*parsers.File, env *Env) {
 	results := make([]*kubernetes.Result, len(files))
-	ParallelEach(files, func(i int, f *parsers.File) { results[i] = kubernetes.Parse(f) })
+	ParallelFiles(part, files, func(i int, f *parsers.File) { results[i] = kubernetes.Parse(f) },
+		func(i int, _ *parsers.File) { results[i] = &kubernetes.Result{} })
 
 	c := &k8sCluster{
 		part: part, env: env,

@@ -119,12 +119,13 @@ func Build(files []*parsers.File, problems []parsers.Problem, cfg *config.Config
 		g.merge(p)
 	}
 	for _, l := range linkers {
-		l.fn(g, env)
+		runLinker(g, env, l)
 	}
 	for _, f := range env.extra {
 		g.AddSource(f)
 	}
 	g.sortAll()
+	capProblems(g)
 	return g
 }
 
@@ -155,14 +156,17 @@ func (g *Graph) merge(p *Graph) {
 // input itself; this is the last line of defence.
 func recoverInto(part *Graph, files []*parsers.File) {
 	if r := recover(); r != nil {
-		file := ""
+		// Panics while reading one file are caught per file (ParallelFiles);
+		// this one happened while the format's files were combined, so no
+		// single file is to blame: it is reported on the first, saying so.
+		file, format := "", ""
 		if len(files) > 0 {
-			file = files[0].Path
+			file, format = files[0].Path, string(files[0].Format)+" "
 		}
 		part.AddProblems(parsers.Problem{
 			Kind:    parsers.ProblemParse,
 			Range:   parsers.Range{File: file},
-			Message: "internal error while reading these files (please report it): " + sprint(r),
+			Message: "internal error while linking the " + format + "files together (please report it), reported on the first of them; the findings of these files are missing: " + sprint(r),
 		})
 	}
 }

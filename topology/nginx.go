@@ -53,10 +53,10 @@ func loadNginx(part *Graph, files []*parsers.File, env *Env) {
 		problems []parsers.Problem
 	}
 	results := make([]result, len(files))
-	ParallelEach(files, func(i int, f *parsers.File) {
+	ParallelFiles(part, files, func(i int, f *parsers.File) {
 		pf, ps := nginx.ParseFile(f)
 		results[i] = result{pf, append(ps, nginx.Validate(pf)...)}
-	})
+	}, func(i int, f *parsers.File) { results[i] = result{file: &nginx.File{Src: f, Fragment: true}} })
 
 	// Files reached by an include are parsed on first use and then shared.
 	// A file's own problems are reported once, and only when the file is

@@ -40,7 +40,8 @@ const (
 // them into edges.
 func loadTerraform(part *Graph, files []*parsers.File, env *Env) {
 	parsed := make([]*terraform.File, len(files))
-	ParallelEach(files, func(i int, f *parsers.File) { parsed[i] = terraform.Parse(f) })
+	ParallelFiles(part, files, func(i int, f *parsers.File) { parsed[i] = terraform.Parse(f) },
+		func(i int, f *parsers.File) { parsed[i] = &terraform.File{File: f} })
 
 	opt := terraform.Options{
 		Open: func(root, abs string) (*parsers.File, error) { return env.Open(root, abs, parsers.FormatTerraform) },

@@ -89,6 +89,9 @@ func (r *reader) expand(pattern string) (files []string, matched bool) {
 // list returns the entry names of dir sorted, or nil when it cannot be read
 // or resolves outside the root.
 func (r *reader) list(dir string) []string {
+	if !r.mayList(dir) {
+		return nil
+	}
 	root := r.cfg.File.Root
 	real, err := filepath.EvalSymlinks(dir)
 	if err != nil {
@@ -114,14 +117,25 @@ func (r *reader) list(dir string) []string {
 }
 
 // walkDir returns every file under dir, alphabetically, recursing into
-// subdirectories as httpd does for an included directory.
+// subdirectories as httpd does for an included directory. Each directory
+// is entered once, by its resolved path: two symlinks pointing at each
+// other's parent would otherwise make the walk exponential.
 func (r *reader) walkDir(dir string) []string {
 	var out []string
+	visited := map[string]bool{}
+	var path []string // resolved directories being walked, outermost first
 	var rec func(d string, depth int)
 	rec = func(d string, depth int) {
 		if depth > 32 || len(out) > MaxFiles {
 			return
 		}
+		real, first := firstVisit(visited, d)
+		if !first {
+			r.symlinkLoop(dir, d, real, path)
+			return
+		}
+		path = append(path, real)
+		defer func() { path = path[:len(path)-1] }()
 		for _, n := range r.list(d) {
 			p := filepath.Join(d, n)
 			st, err := os.Stat(p)

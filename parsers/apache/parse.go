@@ -230,6 +230,15 @@ type reader struct {
 	nfiles    int
 	srvRoot   string // absolute ServerRoot inside the linted root, or ""
 	srvRootOK bool   // ServerRoot set (inside or outside the root)
+	overflow  bool   // the current line's ${VAR} expansion was over maxResolvedLine
+	deepNoted bool   // the section depth limit was reported
+	listed    int    // directories listed for Include wildcards and directories
+	// unknown are variables whose expansion was refused (maxResolvedLine).
+	unknown map[string]bool
+	// incl is the Include being expanded; loopNoted the included
+	// directories whose symlink loop was reported.
+	incl      *Directive
+	loopNoted map[string]bool
 }
 
 func newReader(f *parsers.File, opt Options, assumeAll bool) *reader {
@@ -267,6 +276,9 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 	if !r.seen[f.Abs] {
 		r.seen[f.Abs] = true
 		r.cfg.Files = append(r.cfg.Files, f)
+	}
+	if r.tooLong(f) {
+		return
 	}
 	lines := splitLogical(f.Data)
 	firstRead := r.cfg.Comments[f.Path] == nil
@@ -314,7 +326,7 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 			}
 			continue
 		}
-		resolved, unresolved := resolveVars(text, r.cfg.Defines)
+		resolved, unresolved := r.resolve(lineRange(l), text)
 		toks := tokenize(resolved)
 		if len(toks) == 0 {
 			continue
@@ -385,6 +397,10 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 				if err != "" {
 					r.issue(rng, "%s", err)
 				}
+				if active && r.tooDeep(rng, len(frames)) {
+					i = r.soak(f, lines, i, d.Name)
+					continue
+				}
 				if active {
 					frames = append(frames, &frame{name: d.Name, line: l, assume: assume})
 					continue
@@ -395,6 +411,10 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 			if strings.EqualFold(d.Name, "Macro") {
 				// mod_macro bodies are templates, read only where Use
 				// expands them; hoplint does not expand them.
+				i = r.soak(f, lines, i, d.Name)
+				continue
+			}
+			if r.tooDeep(rng, len(frames)) {
 				i = r.soak(f, lines, i, d.Name)
 				continue
 			}
@@ -553,6 +573,12 @@ func (r *reader) readTime(d *Directive, parent *Directive, assumed []string, top
 			if strings.Contains(d.Args[0], ":") {
 				r.issue(d.Range, "Define: the variable name %q must not contain ':'", d.Args[0])
 			}
+			if r.overflow {
+				// Too long to expand: the value is unknown from here on.
+				r.defineUnknown(d.Args[0])
+				break
+			}
+			delete(r.unknown, d.Args[0])
 			r.cfg.Defines[d.Args[0]] = v
 		}
 	case "undefine":
@@ -659,7 +685,9 @@ func (r *reader) include(d *Directive, parent *Directive, assumed []string, top 
 		if b != "" {
 			p = filepath.Join(b, arg)
 		}
+		r.incl = d
 		fs, matched := r.expand(filepath.Clean(p))
+		r.incl = nil
 		if matched {
 			files, matchedAny = fs, true
 			break

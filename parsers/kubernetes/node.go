@@ -144,17 +144,28 @@ func (r *reader) field(m *yaml.Node, key string) Str {
 	return r.str(v)
 }
 
+// maxRangeWidth caps how far along its line a node's range may reach.
+const maxRangeWidth = 1024
+
 // at is the range of a node's first line from its column to the end of the
-// text on that line (without a trailing comment).
+// text on that line (without a trailing comment), at most maxRangeWidth
+// bytes.
 func (r *reader) at(n *yaml.Node) parsers.Range {
 	if n == nil {
 		return parsers.Range{}
 	}
 	line := n.Line + r.base
 	text := r.f.Line(line)
+	// A one-line JSON manifest holds every node on one line: look only at
+	// a window after the node, so that ranging every node stays linear.
+	if n.Column > 0 && len(text) > n.Column-1+maxRangeWidth {
+		text = text[:n.Column-1+maxRangeWidth]
+	}
 	end := len(text)
-	if i := strings.Index(text, " #"); i >= n.Column-1 && i >= 0 {
-		end = i
+	if from := n.Column - 1; from >= 0 && from <= len(text) {
+		if i := strings.Index(text[from:], " #"); i >= 0 {
+			end = from + i
+		}
 	}
 	for end > 0 && (text[end-1] == ' ' || text[end-1] == '\t' || text[end-1] == '\r') {
 		end--

@@ -30,6 +30,10 @@ func Parse(f *parsers.File) *Result {
 	docs := splitDocuments(data)
 	var comments parsers.YAMLComments
 	for _, d := range docs {
+		if p := tooManyNodes(f, d.data, d.line); p != nil {
+			res.Problems = append(res.Problems, *p)
+			continue
+		}
 		var doc yaml.Node
 		err := yaml.Unmarshal(d.data, &doc)
 		if err == nil && f.Map == nil && bytes.Contains(d.data, []byte("{{")) && mappingKey(&doc, 0) {

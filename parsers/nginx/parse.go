@@ -101,13 +101,18 @@ type Config struct {
 // what Load uses for each file, exported so that callers can find out which
 // files include which before deciding which ones are main files.
 func ParseFile(f *parsers.File) (*File, []parsers.Problem) {
+	fatal, pre := preParse(f)
+	if fatal != nil {
+		return &File{Src: f, Fragment: true}, []parsers.Problem{*fatal}
+	}
 	if what, r, ok := templatePlaceholder(f); ok {
 		return &File{Src: f, Fragment: true}, []parsers.Problem{templateProblem(what, r)}
 	}
 	out := &File{Src: f}
 	parsed, problems, err := parseRecovering(f)
+	problems = append(pre, problems...)
 	if err != nil {
-		return out, []parsers.Problem{{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1), Message: "cannot parse: " + err.Error()}}
+		return out, append(problems, parsers.Problem{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1), Message: "cannot parse: " + err.Error()})
 	}
 	out.Directives = convert(f, parsed, out)
 	out.Fragment = true
@@ -213,6 +218,10 @@ type loader struct {
 	base   string
 	root   string
 	stack  []string
+	// includes and included count the include directives followed and the
+	// directives they pulled in; capped says the limit was reported.
+	includes, included int
+	capped             bool
 }
 
 // confPrefix is the directory nginx resolves relative includes against:
@@ -250,6 +259,9 @@ func (l *loader) expand(ds []*Directive, via []*Directive) []*Directive {
 				out = append(out, &cp)
 			}
 			continue
+		}
+		if len(via) > 0 {
+			l.included++
 		}
 		if len(via) > 0 || d.IsBlock {
 			cp := *d
@@ -317,6 +329,9 @@ func (l *loader) include(d *Directive, via []*Directive) (out []*Directive, ok b
 	}
 	matches := []string{resolved}
 	isGlob := strings.ContainsAny(pattern, "*?[")
+	if isGlob && tooManyWildcards(pattern) {
+		return unfollowed(wildcardMessage(pattern))
+	}
 	if isGlob {
 		m, err := filepath.Glob(resolved)
 		if err != nil {
@@ -328,6 +343,10 @@ func (l *loader) include(d *Directive, via []*Directive) (out []*Directive, ok b
 	}
 	ok = true
 	for _, m := range matches {
+		if !l.budget(d) {
+			return out, false
+		}
+		l.includes++
 		for _, s := range l.stack {
 			if s == m {
 				l.problem(parsers.ProblemParse, d, "include cycle: "+l.cycle(m)+"; nginx would fail to start")

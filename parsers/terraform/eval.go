@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/hoplint/hoplint/parsers"
 )
@@ -91,20 +92,41 @@ func Load(parsed []*File, opt Options) *Result {
 			}
 		}
 	}
+	var roots []string
 	for _, d := range order {
-		if called[d] {
-			continue
+		if !called[d] {
+			roots = append(roots, d)
+			l.evalRoot(d)
 		}
-		md := l.dirs[d]
-		if len(md.config) == 0 {
-			continue // only tfvars here
+	}
+	// Directories only reachable through a module call cycle (a module
+	// that calls itself, two that call each other) have no root: the
+	// first of each is evaluated as one, so that its findings and the
+	// cycle show.
+	reached := l.reachable(roots)
+	for _, d := range order {
+		if !reached[d] {
+			for r := range l.reachable([]string{d}) {
+				reached[r] = true
+			}
+			l.evalRoot(d)
 		}
-		m := l.newInst(md, "", nil, nil, []string{d})
-		m.root = true
-		m.setVariables()
-		m.run()
 	}
 	return l.res
+}
+
+// evalRoot evaluates directory d as a root module, with a budget of its own.
+func (l *loader) evalRoot(d string) {
+	md := l.dirs[d]
+	if md == nil || len(md.config) == 0 {
+		return // only tfvars here
+	}
+	l.budget = nil
+	l.ensureBudget()
+	m := l.newInst(md, "", nil, nil, []string{d})
+	m.root = true
+	m.setVariables()
+	m.run()
 }
 
 type loader struct {
@@ -113,6 +135,12 @@ type loader struct {
 	dirs     map[string]*moduleDir
 	varFiles []*File
 	noted    map[string]bool
+	// budget and funcs serve the root module being evaluated.
+	budget *budget
+	funcs  map[string]function.Function
+	// readErrors holds, per module directory, why a file in it could not
+	// be read (a FIFO, a file over the size limit).
+	readErrors map[string]string
 }
 
 // unfollowed notes, once per call site, a module hoplint could not read.
@@ -149,6 +177,7 @@ func (l *loader) dir(abs, root, rel string) *moduleDir {
 		}
 		f, err := l.opt.Open(root, filepath.Join(abs, e.Name()))
 		if err != nil {
+			l.noteReadError(abs, rel+"/"+e.Name(), err)
 			continue
 		}
 		files = append(files, Parse(f))
@@ -179,6 +208,9 @@ type modInst struct {
 	state   map[string]uint8     // symbol → 1 computing, 2 done
 	outputs map[string]cty.Value
 	ctx     *hcl.EvalContext
+	// shared counts, per module call, the instances whose inputs matched
+	// an instance already evaluated.
+	shared map[string]int
 }
 
 func (l *loader) newInst(md *moduleDir, modPath string, inputs map[string]cty.Value, _ *modInst, stack []string) *modInst {
@@ -186,6 +218,7 @@ func (l *loader) newInst(md *moduleDir, modPath string, inputs map[string]cty.Va
 		l: l, dir: md, path: modPath, inputs: inputs, stack: stack,
 		vars: map[string]cty.Value{}, locals: map[string]cty.Value{}, mods: map[string]cty.Value{},
 		shapes: map[string]cty.Value{}, state: map[string]uint8{}, outputs: map[string]cty.Value{},
+		shared: map[string]int{},
 	}
 }
 
@@ -206,7 +239,7 @@ func (m *modInst) setVariables() {
 				if m.dir.variables[name] == nil {
 					continue
 				}
-				v, d := a.Expr.Value(nil)
+				v, d := a.Expr.Value(literalCtx)
 				if d.HasErrors() {
 					v = cty.DynamicVal
 				}
@@ -229,7 +262,7 @@ func (m *modInst) setVariables() {
 		if !ok {
 			switch {
 			case decl.def != nil:
-				d, diags := decl.def.Value(nil)
+				d, diags := decl.def.Value(literalCtx)
 				if diags.HasErrors() {
 					d = cty.DynamicVal
 				}
@@ -420,6 +453,7 @@ func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) (v cty.V
 			v = cty.DynamicVal
 		}
 	}()
+	m.l.ensureBudget()
 	m.ensure(expr)
 	ctx := m.evalContext()
 	if len(extra) > 0 {
@@ -427,7 +461,7 @@ func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) (v cty.V
 		ctx.Variables = extra
 	}
 	v, diags := expr.Value(ctx)
-	if diags.HasErrors() {
+	if !m.checkBudget(expr, v) || diags.HasErrors() {
 		return cty.DynamicVal
 	}
 	return v
@@ -462,7 +496,7 @@ func (m *modInst) evalContext() *hcl.EvalContext {
 			vars[typ] = cty.ObjectVal(names)
 		}
 	}
-	m.ctx = &hcl.EvalContext{Variables: vars, Functions: functions}
+	m.ctx = &hcl.EvalContext{Variables: vars, Functions: m.l.funcs}
 	return m.ctx
 }
 
@@ -503,6 +537,7 @@ func (m *modInst) instances(count, forEach hcl.Expression) []instance {
 			return unknownInst
 		}
 		if c > maxInstances {
+			m.countNote(count, fmt.Sprintf("count = %d", c))
 			c = maxInstances
 		}
 		out := make([]instance, 0, c)
@@ -538,6 +573,7 @@ func (m *modInst) instances(count, forEach hcl.Expression) []instance {
 				k = ks
 			}
 			if len(out) >= maxInstances {
+				m.countNote(forEach, "for_each")
 				break
 			}
 			out = append(out, instance{key: strconv.Quote(k.AsString()), keyed: true, vars: map[string]cty.Value{
@@ -607,10 +643,14 @@ func (m *modInst) module(name string) {
 	}
 	kind := registryKind(c.source)
 	var childDir *moduleDir
+	if kind == "" && localSource(c.source) && len(m.stack) >= maxModuleDepth {
+		m.depthNote(c)
+	}
 	if kind == "" && localSource(c.source) && len(m.stack) < maxModuleDepth {
 		abs := filepath.Clean(filepath.Join(m.dir.abs, filepath.FromSlash(c.source)))
 		for _, s := range m.stack {
 			if s == abs {
+				m.cycleNote(c)
 				m.mods[name] = cty.DynamicVal // a module calling itself
 				return
 			}
@@ -618,6 +658,9 @@ func (m *modInst) module(name string) {
 		childDir = m.l.dir(abs, m.dir.root, path.Clean(path.Join(m.dir.rel, c.source)))
 		if childDir == nil {
 			why := "has no Terraform files in the linted tree"
+			if e := m.l.readErrors[abs]; e != "" {
+				why = "could not be read (" + e + ")"
+			}
 			if !parsers.Within(m.dir.root, abs) {
 				why = "lies outside the linted directory"
 			}
@@ -656,16 +699,14 @@ func (m *modInst) module(name string) {
 		if kind != "" {
 			out = m.registry(kind, c, in, modPath, inputs)
 		} else {
-			child := m.l.newInst(childDir, modPath, inputs, m, append(append([]string(nil), m.stack...), childDir.abs))
-			child.setVariables()
-			child.run()
-			out = cty.ObjectVal(child.outputs)
+			out = m.childOutputs(c, childDir, modPath, inputs)
 		}
 		list = append(list, out)
 		if k, err := strconv.Unquote(in.key); err == nil {
 			vals[k] = out
 		}
 	}
+	m.sharedNote(c, len(insts))
 	switch {
 	case len(insts) == 1 && insts[0].unknown:
 		m.mods[name] = cty.DynamicVal

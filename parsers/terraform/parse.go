@@ -69,6 +69,10 @@ func Parse(f *parsers.File) *File {
 		hf    *hcl.File
 		diags hcl.Diagnostics
 	)
+	if p := tooDeep(f, out.JSON); p != nil {
+		out.Problems = append(out.Problems, *p)
+		return out
+	}
 	start := hcl.Pos{Line: 1, Column: 1, Byte: 0}
 	if out.JSON {
 		hf, diags = hcljson.ParseWithStartPos(f.Data, f.Path, start)
@@ -79,6 +83,7 @@ func Parse(f *parsers.File) *File {
 	out.Problems = append(out.Problems, diagProblems(f, diags, parsers.ProblemParse)...)
 	if hf != nil && hf.Body != nil {
 		out.Body = hf.Body
+		instrument(out.Body)
 	}
 	return out
 }

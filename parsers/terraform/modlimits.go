@@ -1,0 +1,148 @@
+package terraform
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/hoplint/hoplint/parsers"
+)
+
+// maxModuleEvals caps how many module instances one root module may
+// evaluate, counting only distinct input sets: four nested calls with
+// count = 256 would otherwise ask for 256⁴ of them.
+const maxModuleEvals = 1024
+
+// limitNote reports, once per range, that a limit cut what hoplint reads.
+// It is information, like an include hoplint did not follow: what lies
+// beyond the limit is unknown, not wrong.
+func (l *loader) limitNote(r parsers.Range, msg string) { l.unfollowed(r, msg) }
+
+// inputsKey identifies a module instance by its directory and inputs:
+// values, with the resources they refer to, but not the provenance notes
+// (which name the instance and would make every key distinct).
+func inputsKey(dir string, inputs map[string]cty.Value) string {
+	names := make([]string, 0, len(inputs))
+	for n := range inputs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(dir)
+	for _, n := range names {
+		un, pvm := inputs[n].UnmarkDeepWithPaths()
+		fmt.Fprintf(&b, "\x00%s=%s", n, un.GoString())
+		var refs []string
+		for _, pm := range pvm {
+			for mk := range pm.Marks {
+				if r, ok := mk.(Ref); ok {
+					refs = append(refs, fmt.Sprintf("%#v@%#v", pm.Path, r))
+				}
+			}
+		}
+		sort.Strings(refs)
+		b.WriteString(strings.Join(refs, ","))
+	}
+	return b.String()
+}
+
+// childOutputs evaluates a local child module for one instance, once per
+// distinct input set per root module, within maxModuleEvals.
+func (m *modInst) childOutputs(c *moduleCall, childDir *moduleDir, modPath string, inputs map[string]cty.Value) cty.Value {
+	b := m.l.budget
+	key := inputsKey(childDir.abs, inputs)
+	if out, ok := b.memo[key]; ok {
+		m.shared[c.name]++
+		return out
+	}
+	if b.evals >= maxModuleEvals {
+		if !b.evalsNoted {
+			b.evalsNoted = true
+			m.l.limitNote(m.rng(c.decl), fmt.Sprintf("module %q: this root module already evaluated %d module instances with distinct inputs, hoplint's limit; it did not evaluate %s or any further instance, so what they create is unknown", c.name, maxModuleEvals, modPath))
+		}
+		return cty.DynamicVal
+	}
+	b.evals++
+	child := m.l.newInst(childDir, modPath, inputs, m, append(append([]string(nil), m.stack...), childDir.abs))
+	child.setVariables()
+	child.run()
+	out := cty.ObjectVal(child.outputs)
+	if b.memo == nil {
+		b.memo = map[string]cty.Value{}
+	}
+	b.memo[key] = out
+	return out
+}
+
+// cycleNote reports a module call that would evaluate a module already
+// being evaluated on the current path.
+func (m *modInst) cycleNote(c *moduleCall) {
+	m.l.limitNote(m.rng(c.srcExpr.Range()), fmt.Sprintf("module %q: source %q is a module already being evaluated on this path (%s), a module call cycle; hoplint did not follow it again", c.name, c.source, m.cyclePath()))
+}
+
+func (m *modInst) cyclePath() string {
+	p := m.path
+	if p == "" {
+		p = "the root module"
+	}
+	return p
+}
+
+// depthNote reports a module call beyond maxModuleDepth.
+func (m *modInst) depthNote(c *moduleCall) {
+	m.l.limitNote(m.rng(c.srcExpr.Range()), fmt.Sprintf("module %q: modules are nested more than %d deep here, hoplint's limit; it did not read this one, so what it creates is unknown", c.name, maxModuleDepth))
+}
+
+// countNote reports count or for_each making more instances than hoplint
+// reads.
+func (m *modInst) countNote(expr hcl.Expression, what string) {
+	m.l.limitNote(m.rng(expr.Range()), fmt.Sprintf("%s makes more than %d instances; hoplint read the first %d, so what the others set is not checked", what, maxInstances, maxInstances))
+}
+
+// sharedNote says, at a module call, that some of its instances were not
+// evaluated on their own because an identical one already was.
+func (m *modInst) sharedNote(c *moduleCall, total int) {
+	n := m.shared[c.name]
+	if n == 0 {
+		return
+	}
+	m.l.limitNote(m.rng(c.decl), fmt.Sprintf("module %q: %d of its %d instances have the same inputs as one hoplint already evaluated; it evaluated each distinct set of inputs once, so a finding inside names only the first such instance and holds for all of them", c.name, n, total))
+}
+
+// reachable returns the directories that the local module calls of the
+// given roots reach, roots included.
+func (l *loader) reachable(roots []string) map[string]bool {
+	seen := map[string]bool{}
+	queue := append([]string(nil), roots...)
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		if md := l.dirs[d]; md != nil {
+			for _, c := range md.modules {
+				if localSource(c.source) {
+					queue = append(queue, filepath.Clean(filepath.Join(d, filepath.FromSlash(c.source))))
+				}
+			}
+		}
+	}
+	return seen
+}
+
+// noteReadError remembers the first file of a module directory that could
+// not be read, so that the call says why the module is unknown.
+func (l *loader) noteReadError(dir, name string, err error) {
+	if l.readErrors == nil {
+		l.readErrors = map[string]string{}
+	}
+	if l.readErrors[dir] == "" {
+		l.readErrors[dir] = name + ": " + err.Error()
+	}
+}
