@@ -287,16 +287,18 @@ func Within(root, path string) bool {
 // when their target is inside root too.
 func ReadWithin(root, abs string) ([]byte, error) {
 	abs = filepath.Clean(abs)
-	if !Within(root, abs) {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		realRoot = root
+	}
+	// abs may name the root as given or in its resolved form (a root
+	// reached through a symlink); what it resolves to must be inside.
+	if !Within(root, abs) && !Within(realRoot, abs) {
 		return nil, ErrOutsideRoot
 	}
 	target, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		return nil, errors.New(unwrapPathError(err))
-	}
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		realRoot = root
 	}
 	if !Within(realRoot, target) {
 		return nil, ErrOutsideRoot

@@ -39,7 +39,10 @@ func newConfinedFS(root string, rewrite func(string, []byte) []byte) *confinedFS
 // lexical form is (kustomize asks about files it may create names for).
 func (c *confinedFS) inside(p string) bool {
 	abs, err := filepath.Abs(p)
-	if err != nil || !parsers.Within(c.root, abs) {
+	// kustomize hands back paths with symlinks resolved (CleanedAbs), so a
+	// root reached through a symlink (macOS /tmp, a linked checkout) is
+	// also recognised in its resolved form.
+	if err != nil || !parsers.Within(c.root, abs) && !parsers.Within(c.realRoot, abs) {
 		return false
 	}
 	real, err := filepath.EvalSymlinks(abs)

@@ -45,6 +45,30 @@ func TestConfinedFS(t *testing.T) {
 	}
 }
 
+// TestConfinedFSLinkedRoot checks that a root reached through a symlink
+// (macOS /tmp, a linked checkout) still reads its own files in the resolved
+// form kustomize hands back, and still refuses what lies outside.
+func TestConfinedFSLinkedRoot(t *testing.T) {
+	top := t.TempDir()
+	real := filepath.Join(top, "real")
+	must(t, os.MkdirAll(filepath.Join(real, "app"), 0o755))
+	must(t, os.WriteFile(filepath.Join(real, "app", "ok.yaml"), []byte("kind: ConfigMap\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(top, "secret.yaml"), []byte("kind: Secret\n"), 0o644))
+	link := filepath.Join(top, "link")
+	must(t, os.Symlink(real, link))
+	c := newConfinedFS(link, nil)
+	d, f, err := c.CleanedAbs(filepath.Join(link, "app"))
+	if err != nil {
+		t.Fatalf("CleanedAbs through the linked root: %v", err)
+	}
+	if data, err := c.ReadFile(filepath.Join(string(d), f, "ok.yaml")); err != nil || string(data) != "kind: ConfigMap\n" {
+		t.Errorf("resolved path inside the linked root: %q, %v", data, err)
+	}
+	if _, err := c.ReadFile(filepath.Join(top, "secret.yaml")); !errors.Is(err, parsers.ErrOutsideRoot) {
+		t.Errorf("outside the linked root: read %v, want outside the root", err)
+	}
+}
+
 // TestRemoteBasesStripped checks that kustomize never sees a remote
 // resource (it would run git or fetch a URL).
 func TestRemoteBasesStripped(t *testing.T) {

@@ -189,11 +189,17 @@ func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) 
 	opts.Reorder = krusty.ReorderOptionLegacy
 	m, err := runKustomize(krusty.MakeKustomizer(opts), kz.filesystem(k.file.Root), k.dir)
 	if err != nil {
-		msg := "kustomize build fails, so nothing of this kustomization is linted: " + kz.relMessage(k, err.Error())
+		raw := err.Error()
+		// kustomize names files with symlinks resolved; speak of them
+		// under the root as the user gave it.
+		if real, e := filepath.EvalSymlinks(k.file.Root); e == nil && real != k.file.Root {
+			raw = strings.ReplaceAll(raw, real+string(filepath.Separator), k.file.Root+string(filepath.Separator))
+		}
+		msg := "kustomize build fails, so nothing of this kustomization is linted: " + kz.relMessage(k, raw)
 		if strings.Contains(msg, parsers.ErrOutsideRoot.Error()) {
 			msg += "; hoplint reads nothing outside the directory it lints, so lint a directory that holds the bases too (the repository root)"
 		}
-		return nil, &parsers.Problem{Kind: parsers.ProblemParse, Range: kz.errorAt(k, err.Error()), Message: msg}
+		return nil, &parsers.Problem{Kind: parsers.ProblemParse, Range: kz.errorAt(k, raw), Message: msg}
 	}
 	dirRel := path.Dir(k.file.Path)
 	word := "kustomization"
