@@ -170,17 +170,23 @@ var dropWhenUnknown = map[string]bool{
 // dropUnknownEntries are the maps whose unknown entries are left out.
 var dropUnknownEntries = map[string]bool{"labels": true, "annotations": true, "data": true}
 
-func (k *kubeYAML) unknown(r parsers.Range) *yaml.Node {
-	k.unknowns++
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: kubernetes.UnknownTag, Value: fmt.Sprintf("(known after apply #%d)", k.unknowns),
-		Line: r.Start.Line, Column: r.Start.Col}
+// unknown is the placeholder of a value known only at apply time: named
+// after the variable it is, when the parser could tell (the same variable
+// is the same value), else numbered so that it equals nothing.
+func (k *kubeYAML) unknown(r parsers.Range, symbol string) *yaml.Node {
+	v := "(" + symbol + ", known after apply)"
+	if symbol == "" {
+		k.unknowns++
+		v = fmt.Sprintf("(known after apply #%d)", k.unknowns)
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: kubernetes.UnknownTag, Value: v, Line: r.Start.Line, Column: r.Start.Col}
 }
 
 // filled is an unknown map with the given keys, each unknown.
 func (k *kubeYAML) filled(r parsers.Range, keys ...string) *yaml.Node {
 	m := &yaml.Node{Kind: yaml.MappingNode, Line: r.Start.Line, Column: r.Start.Col}
 	for _, key := range keys {
-		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: r.Start.Line, Column: r.Start.Col}, k.unknown(r))
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: r.Start.Line, Column: r.Start.Col}, k.unknown(r, ""))
 	}
 	return m
 }
@@ -218,7 +224,7 @@ func (k *kubeYAML) node(n *terraform.KubeNode, key string, container bool) *yaml
 		}
 		return s
 	}
-	return k.unknown(r)
+	return k.unknown(r, n.Symbol)
 }
 
 // entry converts the value of map entry e of a map found under parent.
@@ -228,6 +234,8 @@ func (k *kubeYAML) entry(e terraform.KubeKey, parent string, container bool) *ya
 		return k.node(v, e.Name, false)
 	}
 	switch {
+	case v.Symbol != "" && (parent == "labels" || parent == "matchLabels" || parent == "selector" || parent == "metadata" || parent == "serviceRef"):
+		return k.unknown(v.Range, v.Symbol) // a name or label, the same wherever the variable is used
 	case dropUnknownEntries[parent]:
 		return nil
 	case container && e.Name == "resources":
@@ -244,5 +252,5 @@ func (k *kubeYAML) entry(e terraform.KubeKey, parent string, container bool) *ya
 	case dropWhenUnknown[e.Name]:
 		return nil
 	}
-	return k.unknown(v.Range)
+	return k.unknown(v.Range, v.Symbol)
 }

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -45,6 +46,12 @@ type KubeNode struct {
 	Range parsers.Range
 	// Refs are the resources the value refers to (aws_lb_target_group.x).
 	Refs []Ref
+	// Symbol names an unknown value that is exactly a variable of its
+	// module instance ("var.routing.service_name", with " of module.x"
+	// outside the root module), written directly or through locals, object
+	// constructors and merge: two unknown nodes with the same Symbol hold
+	// the same value. "" when hoplint cannot tell.
+	Symbol string
 }
 
 // KubeKey is one entry of a KubeMap.
@@ -122,7 +129,7 @@ func (m *modInst) extractKubernetes(r *resourceDecl) {
 		if typed {
 			root = w.typed(body, in.vars, kk)
 		} else if a := body.Attributes["manifest"]; a != nil {
-			root = w.value(m.eval(a.Expr, in.vars), a.Expr, nil)
+			root = w.value(m.eval(a.Expr, in.vars), a.Expr, a.Expr, nil)
 		}
 		if root == nil || root.Kind != KubeMap || w.budget < 0 {
 			continue
@@ -238,7 +245,7 @@ func (w *kubeWalker) block(b *hclsyntax.Body, vars map[string]cty.Value, typ str
 			break
 		}
 		if a := it.attr; a != nil {
-			if v := w.value(w.m.eval(a.Expr, vars), a.Expr, nil); v != nil {
+			if v := w.value(w.m.eval(a.Expr, vars), a.Expr, a.Expr, nil); v != nil {
 				add(camel(a.Name), false, a.NameRange, v)
 			}
 			continue
@@ -305,7 +312,10 @@ func (w *kubeWalker) dynamic(blk *hclsyntax.Block, vars map[string]cty.Value, na
 // value turns an evaluated value into a node; ranges come from the object
 // and tuple constructors written in expr where there are some, else from
 // expr itself. A null value is nil: the field is not sent.
-func (w *kubeWalker) value(v cty.Value, expr hcl.Expression, inherited []Ref) *KubeNode {
+//
+// sym is the expression that yields exactly this value, when hoplint can
+// follow it (nil otherwise), for Symbol.
+func (w *kubeWalker) value(v cty.Value, expr, sym hcl.Expression, inherited []Ref) *KubeNode {
 	if !w.spend() {
 		return nil
 	}
@@ -319,6 +329,7 @@ func (w *kubeWalker) value(v cty.Value, expr hcl.Expression, inherited []Ref) *K
 	n := &KubeNode{Range: w.m.rng(expr.Range()), Refs: refs}
 	if !v.IsKnown() {
 		n.Kind = KubeUnknown
+		n.Symbol = w.symbol(sym)
 		return n
 	}
 	if v.IsNull() {
@@ -355,7 +366,7 @@ func (w *kubeWalker) value(v cty.Value, expr hcl.Expression, inherited []Ref) *K
 			if !ok {
 				kr, ex = expr.Range(), expr
 			}
-			if c := w.value(ev, ex, refs); c != nil {
+			if c := w.value(ev, ex, w.symItem(sym, name, 0), refs); c != nil {
 				n.Keys = append(n.Keys, KubeKey{Name: name, Range: w.m.rng(kr), Value: c})
 			}
 		}
@@ -373,7 +384,7 @@ func (w *kubeWalker) value(v cty.Value, expr hcl.Expression, inherited []Ref) *K
 			if elems != nil {
 				ex = elems[i]
 			}
-			if c := w.value(ev, ex, refs); c != nil {
+			if c := w.value(ev, ex, nil, refs); c != nil {
 				n.Items = append(n.Items, c)
 			}
 		}
@@ -381,6 +392,104 @@ func (w *kubeWalker) value(v cty.Value, expr hcl.Expression, inherited []Ref) *K
 		n.Kind = KubeUnknown
 	}
 	return n
+}
+
+// resolve follows parentheses and references to locals of the module to
+// the expression that computes the value.
+func (w *kubeWalker) resolve(e hcl.Expression) hcl.Expression {
+	for depth := 0; e != nil && depth < 16; depth++ {
+		e = unwrap(e)
+		t, ok := e.(*hclsyntax.ScopeTraversalExpr)
+		if !ok || t.Traversal.RootName() != "local" || len(t.Traversal) != 2 {
+			return e
+		}
+		attr, ok := t.Traversal[1].(hcl.TraverseAttr)
+		if !ok || w.m.dir.locals[attr.Name] == nil {
+			return e
+		}
+		e = w.m.dir.locals[attr.Name].Expr
+	}
+	return nil
+}
+
+// symbol names the value of e when e is a variable, or an attribute of a
+// resource or data source, written as a plain reference
+// (var.routing.service_name, kubernetes_namespace_v1.this.metadata[0].name):
+// the same in every place of this module instance.
+func (w *kubeWalker) symbol(e hcl.Expression) string {
+	t, ok := w.resolve(e).(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(t.Traversal) < 2 {
+		return ""
+	}
+	root := t.Traversal.RootName()
+	if root != "var" && root != "data" && !w.m.dir.types[root] {
+		return "" // each, count, self, path: not one value per module instance
+	}
+	s := root
+	for _, step := range t.Traversal[1:] {
+		switch st := step.(type) {
+		case hcl.TraverseAttr:
+			s += "." + st.Name
+		case hcl.TraverseIndex:
+			switch {
+			case st.Key.Type() == cty.String && st.Key.IsKnown():
+				s += "[" + strconv.Quote(st.Key.AsString()) + "]"
+			case st.Key.Type() == cty.Number && st.Key.IsKnown():
+				s += "[" + st.Key.AsBigFloat().Text('f', -1) + "]"
+			default:
+				return ""
+			}
+		default:
+			return ""
+		}
+	}
+	if w.m.path != "" {
+		s += " of " + w.m.path
+	}
+	return s
+}
+
+// symItem returns the expression written for key in the object e
+// computes: an object constructor's item, or the last argument of merge
+// that has the key (later arguments whose known value lacks it are
+// skipped). nil when hoplint cannot tell.
+func (w *kubeWalker) symItem(e hcl.Expression, key string, depth int) hcl.Expression {
+	if e == nil || depth > 8 {
+		return nil
+	}
+	switch x := w.resolve(e).(type) {
+	case *hclsyntax.ObjectConsExpr:
+		for _, it := range x.Items {
+			if itemKey(it.KeyExpr) == key {
+				return it.ValueExpr
+			}
+		}
+	case *hclsyntax.FunctionCallExpr:
+		if x.Name != "merge" || x.ExpandFinal {
+			return nil
+		}
+		for i := len(x.Args) - 1; i >= 0; i-- {
+			a := w.resolve(x.Args[i])
+			if oc, ok := a.(*hclsyntax.ObjectConsExpr); ok {
+				if it := w.symItem(oc, key, depth+1); it != nil {
+					return it
+				}
+				continue
+			}
+			t, ok := a.(*hclsyntax.ScopeTraversalExpr)
+			if !ok || t.Traversal.RootName() != "var" {
+				return nil
+			}
+			v, _ := w.m.eval(a, nil).UnmarkDeep()
+			if !v.IsWhollyKnown() || v.IsNull() || !(v.Type().IsMapType() || v.Type().IsObjectType()) {
+				return nil
+			}
+			if v.Type().IsObjectType() && v.Type().HasAttribute(key) || v.Type().IsMapType() && v.HasIndex(cty.StringVal(key)).True() {
+				return nil // the variable sets it: its value is known, not this item
+			}
+		}
+	}
+	return nil
 }
 
 func unwrap(e hcl.Expression) hcl.Expression {
