@@ -116,16 +116,20 @@ var readAnnotationPrefixes = []string{
 }
 
 // unknownAnnotations reports an Ingress or Service whose annotations
-// hoplint reads are known only when Terraform applies: it is left out,
-// with a finding that says so.
+// hoplint reads are known only when Terraform applies (or any object whose
+// hoplint.dev/ annotation is): it is left out, with a finding that says so.
 func unknownAnnotations(ko *terraform.KubeObject) (parsers.Problem, bool) {
 	kind := ko.Root.Get("kind")
-	if kind == nil || (kind.Value != "Ingress" && kind.Value != "Service") {
+	ann := ko.Root.Get("metadata", "annotations")
+	if kind == nil || ann == nil {
 		return parsers.Problem{}, false
 	}
-	ann := ko.Root.Get("metadata", "annotations")
-	if ann == nil {
-		return parsers.Problem{}, false
+	prefixes := readAnnotationPrefixes
+	if kind.Value != "Ingress" && kind.Value != "Service" {
+		prefixes = []string{"hoplint.dev/"} // other objects' settings do not come from annotations
+		if ann.Kind == terraform.KubeUnknown {
+			return parsers.Problem{}, false
+		}
 	}
 	at, which := ann.Range, "its annotations are computed from values"
 	unknown := ann.Kind == terraform.KubeUnknown
@@ -133,7 +137,7 @@ func unknownAnnotations(ko *terraform.KubeObject) (parsers.Problem, bool) {
 		if e.Value.Kind != terraform.KubeUnknown {
 			continue
 		}
-		for _, p := range readAnnotationPrefixes {
+		for _, p := range prefixes {
 			if strings.HasPrefix(e.Name, p) {
 				unknown, at, which = true, e.Range, "its annotation "+e.Name+" is computed from a value"
 			}

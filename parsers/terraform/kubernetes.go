@@ -131,7 +131,16 @@ func (m *modInst) extractKubernetes(r *resourceDecl) {
 		} else if a := body.Attributes["manifest"]; a != nil {
 			root = w.value(m.eval(a.Expr, in.vars), a.Expr, a.Expr, nil)
 		}
-		if root == nil || root.Kind != KubeMap || w.budget < 0 {
+		if w.budget < 0 {
+			continue
+		}
+		if root == nil || root.Kind != KubeMap {
+			if !typed {
+				// A manifest read from a file (yamldecode(file(…))) or
+				// computed from unknown values: say so, never stay silent.
+				m.l.res.Problems = append(m.l.res.Problems, parsers.Problem{Kind: parsers.ProblemSkipped, Range: m.rng(body.Attributes["manifest"].SrcRange),
+					Message: "the manifest of kubernetes_manifest." + r.name + " is known only when Terraform applies (hoplint does not read files through file() or decode them, and leaves values of other resources unknown), so this object is not linted"})
+			}
 			continue
 		}
 		m.l.res.Kubernetes = append(m.l.res.Kubernetes, &KubeObject{
