@@ -389,7 +389,7 @@ func (w *kubeWalker) value(v cty.Value, expr, sym hcl.Expression, inherited []Re
 		i := 0
 		for it := v.ElementIterator(); it.Next(); i++ {
 			_, ev := it.Element()
-			var ex hcl.Expression = expr
+			ex := expr
 			if elems != nil {
 				ex = elems[i]
 			}
@@ -490,7 +490,7 @@ func (w *kubeWalker) symItem(e hcl.Expression, key string, depth int) hcl.Expres
 				return nil
 			}
 			v, _ := w.m.eval(a, nil).UnmarkDeep()
-			if !v.IsWhollyKnown() || v.IsNull() || !(v.Type().IsMapType() || v.Type().IsObjectType()) {
+			if !v.IsWhollyKnown() || v.IsNull() || (!v.Type().IsMapType() && !v.Type().IsObjectType()) {
 				return nil
 			}
 			if v.Type().IsObjectType() && v.Type().HasAttribute(key) || v.Type().IsMapType() && v.HasIndex(cty.StringVal(key)).True() {
