@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -132,6 +133,8 @@ func (m *modInst) extractKubernetes(r *resourceDecl) {
 			root = w.value(m.eval(a.Expr, in.vars), a.Expr, a.Expr, nil)
 		}
 		if w.budget < 0 {
+			m.l.res.Problems = append(m.l.res.Problems, parsers.Problem{Kind: parsers.ProblemSkipped, Range: m.rng(r.decl),
+				Message: fmt.Sprintf("%s.%s writes more than %d values (dynamic blocks over large collections?); hoplint does not lint this Kubernetes object", r.typ, r.name, maxKubeNodes)})
 			continue
 		}
 		if root == nil || root.Kind != KubeMap {
