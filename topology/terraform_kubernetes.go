@@ -93,7 +93,14 @@ func (b *tfBuilder) bindTargetGroup(t *kubernetes.TargetGroupBinding, refs []ter
 		return
 	}
 	tg := tgs[0]
-	from := b.g.Hop(hopID(&t.Object, ""))
+	// By the typed object, not the hop ID: two module instances may
+	// create bindings of the same name in one file.
+	var from *Hop
+	for _, h := range b.g.Hops {
+		if h.Config == kubernetes.Obj(t) {
+			from = h
+		}
+	}
 	if from == nil {
 		return
 	}
