@@ -258,7 +258,13 @@ func runMissingPrestopDrain(p *Pass) {
 		c := pc.Container
 		grace := 30
 		graceWords := "terminationGracePeriodSeconds (30, the Kubernetes default)"
-		if g := pc.Workload.Pod.TerminationGracePeriod; g.Set {
+		g := pc.Workload.Pod.TerminationGracePeriod
+		if g.Unknown {
+			// Written in Terraform and known only at apply time: no
+			// ordering can be judged against it.
+			graceWords = "terminationGracePeriodSeconds (known only after apply)"
+		}
+		if g.Set && !g.Unknown {
 			if n, err := strconv.Atoi(g.Value); err == nil {
 				grace, graceWords = n, "terminationGracePeriodSeconds ("+g.Value+")"
 			}
@@ -279,7 +285,10 @@ func runMissingPrestopDrain(p *Pass) {
 			})
 			continue
 		}
-		reportDrainOrder(p, from, cw, grace, graceWords, pc.Workload.Pod.TerminationGracePeriod.Range, c.PreStop)
+		if g.Unknown {
+			continue
+		}
+		reportDrainOrder(p, from, cw, grace, graceWords, g.Range, c.PreStop)
 		if c.PreStopSleep >= grace {
 			p.Report(Finding{
 				Range:   c.PreStop,

@@ -252,7 +252,7 @@ func (c *k8sCluster) checkQuantities(w *kubernetes.Workload, ct *kubernetes.Cont
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			if q := side.qs[n]; !q.OK {
+			if q := side.qs[n]; !q.OK && !q.Unknown {
 				c.part.AddProblems(parsers.Problem{Kind: parsers.ProblemInvalid, Range: q.Range,
 					Message: fmt.Sprintf("resources.%s.%s %q of container %s of %s is not a Kubernetes quantity, so the API server rejects the pod; write it like 512Mi, 1Gi, 500m or 2",
 						side.name, n, q.Raw, ct.Name.Value, w.Ref())})

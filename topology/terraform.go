@@ -55,6 +55,7 @@ func loadTerraform(part *Graph, files []*parsers.File, env *Env) {
 	}
 	b := &tfBuilder{g: part, res: res, byObj: map[*terraform.Object]*Hop{}}
 	b.build()
+	b.kubernetesObjects(env)
 }
 
 // varFiles reads the var files named in .hoplint.yml (terraform.var_files),

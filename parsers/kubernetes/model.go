@@ -22,6 +22,10 @@ type Str struct {
 	Range parsers.Range
 	// Set is false when the field is absent (or null).
 	Set bool
+	// Unknown: the field is written, but its value is known only when
+	// Terraform applies the configuration (an object written in HCL);
+	// Value is then a placeholder that equals no other value.
+	Unknown bool
 	// Key is the range of the mapping key, for entries of maps
 	// (annotations, ConfigMap data).
 	Key parsers.Range
@@ -193,6 +197,8 @@ type Quantity struct {
 	// Q is valid when OK.
 	Q  resource.Quantity
 	OK bool
+	// Unknown: known only at apply time (see Str.Unknown); never OK.
+	Unknown bool
 }
 
 // Service is a v1 Service.

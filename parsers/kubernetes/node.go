@@ -136,7 +136,7 @@ func (r *reader) str(n *yaml.Node) Str {
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return Str{}
 	}
-	return Str{Value: n.Value, Range: r.scalarRange(n), Set: true, Style: n.Style, Line: n.Line + r.base, Col: n.Column}
+	return Str{Value: n.Value, Range: r.scalarRange(n), Set: true, Unknown: n.Tag == UnknownTag, Style: n.Style, Line: n.Line + r.base, Col: n.Column}
 }
 
 func (r *reader) field(m *yaml.Node, key string) Str {

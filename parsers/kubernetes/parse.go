@@ -593,8 +593,10 @@ func (r *reader) quantities(m *yaml.Node) map[string]Quantity {
 		if !s.Set {
 			return
 		}
-		q := Quantity{Raw: s.Value, Range: r.span(k, v)}
-		if parsed, err := resource.ParseQuantity(s.Value); err == nil {
+		q := Quantity{Raw: s.Value, Range: r.span(k, v), Unknown: s.Unknown}
+		if s.Unknown {
+			q.Raw = "(known after apply)"
+		} else if parsed, err := resource.ParseQuantity(s.Value); err == nil {
 			q.Q, q.OK = parsed, true
 		}
 		if out == nil {

@@ -43,6 +43,8 @@ type Result struct {
 	Attachments   []*Attachment
 	ClassicELBs   []*ClassicELB
 	Distributions []*Distribution
+	// Kubernetes are the objects of kubernetes_* resources (kubernetes.go).
+	Kubernetes []*KubeObject
 }
 
 // Load evaluates the modules formed by the given parsed files. Each
@@ -355,6 +357,7 @@ func (m *modInst) run() {
 	}
 	for _, r := range m.dir.resources {
 		m.extract(r)
+		m.extractKubernetes(r)
 	}
 	onames := make([]string, 0, len(m.dir.outputs))
 	for n := range m.dir.outputs {

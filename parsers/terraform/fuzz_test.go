@@ -17,6 +17,23 @@ resource "aws_lb" "x" {
   for_each = var.v
   idle_timeout = each.value
 }`))
+	f.Add([]byte(`variable "n" { type = list(string) }
+resource "kubernetes_deployment_v1" "d" {
+  metadata { name = var.n[0] }
+  spec { template { spec {
+    container { name = "a"
+      resources { limits = { memory = "1Gi" } }
+      dynamic "env" {
+        for_each = var.n
+        iterator = e
+        content { name = e.value }
+      }
+    }
+  } } }
+}
+resource "kubernetes_manifest" "m" {
+  manifest = { apiVersion = "v1", kind = "Service", metadata = merge({ name = "x" }, {}), spec = { ports = [{ port = 80 }] } }
+}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A directory that does not exist: module calls find nothing to
 		// read, and no file system work slows the fuzzer down.
