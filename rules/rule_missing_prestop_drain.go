@@ -263,10 +263,14 @@ func runMissingPrestopDrain(p *Pass) {
 				grace, graceWords = n, "terminationGracePeriodSeconds ("+g.Value+")"
 			}
 		}
-		names := make([]string, len(from))
+		// Two objects of one name (the same GRPCRoute in two example
+		// files) are named once; the related locations show both.
+		var names []string
 		related := make([]parsers.Related, 0, len(from))
-		for i, s := range from {
-			names[i] = s.Name
+		for _, s := range from {
+			if len(names) == 0 || names[len(names)-1] != s.Name {
+				names = append(names, s.Name)
+			}
 			related = append(related, relatedAt(s.Range, s.Name+" sends requests to this container"))
 		}
 		cw := containerWords(podContainer{pc.Workload, c})
