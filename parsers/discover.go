@@ -123,6 +123,12 @@ func (d *discoverer) walk(p string) error {
 		return nil
 	}
 	root := abs
+	if chart := chartOwning(filepath.Join(abs, "-"), abs, d.wd); chart != "" {
+		// A chart's templates/ directory alone: its files are not YAML
+		// before helm renders them, and it has no Chart.yaml of its own.
+		d.problems = append(d.problems, Problem{Kind: ProblemSkipped, Range: Range{File: RelPath(d.wd, abs)}, Message: chartPartMessage("directory holds templates of", RelPath(d.wd, chart), "them")})
+		return nil
+	}
 	return filepath.WalkDir(abs, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
 			rel := RelPath(d.wd, path)
@@ -186,13 +192,8 @@ func (d *discoverer) add(abs, root string, explicit bool) {
 			// A template or values file of a chart means nothing alone
 			// (a template is not YAML before helm renders it): say how to
 			// lint it rather than "not recognised" or nothing at all.
-			c := RelPath(d.wd, chart)
-			in := "in " + c
-			if c == "." {
-				in = "in the current directory"
-			}
 			d.problems = append(d.problems, Problem{Kind: ProblemSkipped, Range: Range{File: rel, Start: Pos{Line: 1, Col: 1}, End: Pos{Line: 1, Col: 1}},
-				Message: "this file belongs to the Helm chart " + in + ", which hoplint lints only as a whole (helm template renders its templates with its values), so it did not lint this file on its own. Lint the chart's directory instead (hoplint " + c + ")"})
+				Message: chartPartMessage("file belongs to", RelPath(d.wd, chart), "this file")})
 			return
 		}
 	}
@@ -350,4 +351,14 @@ func chartOwning(abs, root, wd string) string {
 func isFile(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.Mode().IsRegular()
+}
+
+// chartPartMessage says that a part of the chart in dir (relative to the
+// working directory) was named alone, and how to lint it.
+func chartPartMessage(what, dir, it string) string {
+	in := "in " + dir
+	if dir == "." {
+		in = "in the current directory"
+	}
+	return "this " + what + " the Helm chart " + in + ", which hoplint lints only as a whole (helm template renders its templates with its values), so it did not lint " + it + " on its own. Lint the chart's directory instead (hoplint " + dir + ")"
 }
