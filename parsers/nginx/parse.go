@@ -382,7 +382,16 @@ func (l *loader) include(d *Directive, via []*Directive) (out []*Directive, ok b
 			case l.c.Fragment:
 				// Linted on its own, a fragment's includes resolve against a
 				// guessed prefix; a miss says nothing about nginx.
-				return unfollowed("include " + pattern + " was not found relative to " + parsers.RelPath(filepath.Dir(l.c.Main.Abs), l.base) + "; this file is a fragment and hoplint does not know which nginx.conf includes it")
+				// The directory is named as the user sees it (from the
+				// working directory), not relative to this file ("."), and
+				// the advice is the run that knows the including nginx.conf.
+				where := path.Join(path.Dir(l.c.Main.Path), parsers.RelPath(filepath.Dir(l.c.Main.Abs), l.base))
+				if where == "." {
+					where = "the current directory"
+				} else {
+					where += "/"
+				}
+				return unfollowed("include " + pattern + " was not found under " + where + "; this file is a fragment and hoplint does not know which nginx.conf includes it, so what that include sets is unknown to hoplint. Lint the directory that holds the nginx.conf including this file")
 			}
 			l.problem(parsers.ProblemParse, d, "include "+pattern+": "+err.Error()+"; nginx would fail to start")
 			return out, false
