@@ -123,6 +123,12 @@ func (d *discoverer) walk(p string) error {
 		return nil
 	}
 	root := abs
+	if chart := chartOwning(filepath.Join(abs, "-"), abs, d.wd); chart != "" {
+		// A chart's templates/ directory alone: its files are not YAML
+		// before helm renders them, and it has no Chart.yaml of its own.
+		d.problems = append(d.problems, Problem{Kind: ProblemSkipped, Range: Range{File: RelPath(d.wd, abs)}, Message: chartPartMessage("directory holds templates of", RelPath(d.wd, chart), "them")})
+		return nil
+	}
 	return filepath.WalkDir(abs, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
 			rel := RelPath(d.wd, path)
@@ -181,6 +187,16 @@ func (d *discoverer) add(abs, root string, explicit bool) {
 		return
 	}
 	data = stripBOM(data)
+	if explicit {
+		if chart := chartOwning(abs, root, d.wd); chart != "" {
+			// A template or values file of a chart means nothing alone
+			// (a template is not YAML before helm renders it): say how to
+			// lint it rather than "not recognised" or nothing at all.
+			d.problems = append(d.problems, Problem{Kind: ProblemSkipped, Range: Range{File: rel, Start: Pos{Line: 1, Col: 1}, End: Pos{Line: 1, Col: 1}},
+				Message: chartPartMessage("file belongs to", RelPath(d.wd, chart), "this file")})
+			return
+		}
+	}
 	var format Format
 	if explicit {
 		format = ClassifyExplicit(rel, data)
@@ -308,3 +324,43 @@ func ReadWithin(root, abs string) ([]byte, error) {
 
 // ErrOutsideRoot is returned for a path that escapes the linted root.
 var ErrOutsideRoot = errors.New("outside the linted root")
+
+// chartOwning returns the directory of the Helm chart (inside root) that
+// file abs is a template (under templates/) or a values file (values*.yaml
+// beside Chart.yaml) of; "" for any other file, Chart.yaml included.
+//
+// A file named on the command line has its own directory as root, so the
+// chart is looked for up to the working directory too: only whether a
+// Chart.yaml exists there is read.
+func chartOwning(abs, root, wd string) string {
+	dir := filepath.Dir(abs)
+	base := strings.ToLower(filepath.Base(abs))
+	if strings.HasPrefix(base, "values") && (strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) && isFile(filepath.Join(dir, "Chart.yaml")) {
+		return dir
+	}
+	inside := func(p string) bool { return Within(root, p) || Within(wd, p) }
+	for d := dir; inside(d); d = filepath.Dir(d) {
+		if filepath.Base(d) == "templates" && inside(filepath.Dir(d)) && isFile(filepath.Join(filepath.Dir(d), "Chart.yaml")) {
+			return filepath.Dir(d)
+		}
+		if d == filepath.Dir(d) {
+			break
+		}
+	}
+	return ""
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// chartPartMessage says that a part of the chart in dir (relative to the
+// working directory) was named alone, and how to lint it.
+func chartPartMessage(what, dir, it string) string {
+	in := "in " + dir
+	if dir == "." {
+		in = "in the current directory"
+	}
+	return "this " + what + " the Helm chart " + in + ", which hoplint lints only as a whole (helm template renders its templates with its values), so it did not lint " + it + " on its own. Lint the chart's directory instead (hoplint " + dir + ")"
+}

@@ -120,9 +120,11 @@ func (r *renderer) renderChart(cf *parsers.File) {
 	for _, f := range valueFiles {
 		vfNames = append(vfNames, path.Base(f.Path))
 	}
-	via := &parsers.Via{Range: headLine(cf), Message: fmt.Sprintf("rendered by chart %s with %s (helm template)", dirRel, strings.Join(vfNames, ", "))}
+	// The note sits on the chart's Chart.yaml, so it names the chart, not
+	// its directory again (which printed "chart ." from inside the chart).
+	via := &parsers.Via{Range: headLine(cf), Message: fmt.Sprintf("rendered by chart %s with %s (helm template)", ch.Name(), strings.Join(vfNames, ", "))}
 	if len(vfNames) == 0 {
-		via.Message = fmt.Sprintf("rendered by chart %s (helm template)", dirRel)
+		via.Message = fmt.Sprintf("rendered by chart %s (helm template)", ch.Name())
 	}
 	hm := &helmMap{r: r, chartDir: dir, chartName: ch.Name(), valueFiles: valueFiles}
 	for _, b := range bufs {

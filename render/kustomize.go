@@ -195,10 +195,13 @@ func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) 
 		if real, e := filepath.EvalSymlinks(k.file.Root); e == nil && real != k.file.Root {
 			raw = strings.ReplaceAll(raw, real+string(filepath.Separator), k.file.Root+string(filepath.Separator))
 		}
-		msg := "kustomize build fails, so nothing of this kustomization is linted: " + kz.relMessage(k, raw)
-		if strings.Contains(msg, parsers.ErrOutsideRoot.Error()) {
-			msg += "; hoplint reads nothing outside the directory it lints, so lint a directory that holds the bases too (the repository root)"
+		if p := kz.outside(k); p != nil && strings.Contains(raw, parsers.ErrOutsideRoot.Error()) {
+			// kustomize would build it; hoplint only refuses to read the
+			// base: no parse error, and kustomize's long message (which
+			// names the base twice, by absolute path) would not say so.
+			return nil, p
 		}
+		msg := "kustomize build fails, so nothing of this kustomization is linted: " + kz.relMessage(k, raw)
 		return nil, &parsers.Problem{Kind: parsers.ProblemParse, Range: kz.errorAt(k, raw), Message: msg}
 	}
 	dirRel := path.Dir(k.file.Path)
@@ -544,4 +547,41 @@ func (kz *kustomizer) errorAt(k *kustomization, msg string) parsers.Range {
 		}
 	}
 	return headLine(k.file)
+}
+
+// outside reports the first entry of k (or of a kustomization it builds
+// on) that resolves outside the linted root, as an include hoplint did not
+// follow; nil when there is none.
+func (kz *kustomizer) outside(k *kustomization) *parsers.Problem {
+	for _, c := range kz.chain(k) {
+		for _, rf := range append(append(append([]ref{}, c.resources...), c.components...), c.consumed...) {
+			if rf.abs == "" || parsers.Within(c.file.Root, rf.abs) || filepath.IsAbs(rf.value) {
+				continue
+			}
+			// Only a base directory: kustomize itself refuses a file
+			// outside the kustomization's root, which stays a parse error.
+			// (Whether it is a directory is all that is read.)
+			if st, err := os.Stat(rf.abs); err != nil || !st.IsDir() {
+				continue
+			}
+			// The nearest directory holding both is the one to lint.
+			both := c.dir
+			for !parsers.Within(both, rf.abs) && filepath.Dir(both) != both {
+				both = filepath.Dir(both)
+			}
+			return &parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: rf.rng,
+				Message: fmt.Sprintf("%s lies outside the linted directory, so hoplint did not read it and did not build this kustomization; what it deploys is unknown to hoplint. Lint a directory that holds both (hoplint %s)",
+					rf.value, lintPath(kz.r.opt.WorkDir, both))}
+		}
+	}
+	return nil
+}
+
+// lintPath is dir as the user would type it from wd: relative, with ".."
+// when dir is above wd.
+func lintPath(wd, dir string) string {
+	if rel, err := filepath.Rel(wd, dir); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(dir)
 }

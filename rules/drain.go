@@ -24,11 +24,16 @@ func reportDrainOrder(p *Pass, from []*topology.Hop, cw string, grace int, grace
 		if !graceRange.IsZero() {
 			related = append(related, relatedAt(graceRange, "the grace period is set here"))
 		}
+		// An ALB answers the cut request 502; an NLB passes the reset on.
+		cut := "a reset"
+		if code := closedAnswer(s); code != "" {
+			cut += " or " + code
+		}
 		p.Report(Finding{
 			Range:   at,
 			Related: related,
-			Message: fmt.Sprintf("%s is killed after %s, but %s waits up to %ds (%s) for requests still in flight to a deregistering target: a request still running when the grace period ends is cut with a reset or 502, though the load balancer would have let it finish. Raise terminationGracePeriodSeconds above %d (plus the preStop wait), or lower %s below %d.",
-				cw, graceWords, s.Name, secs, delay.Name, secs, delay.Name, grace),
+			Message: fmt.Sprintf("%s is killed after %s, but %s waits up to %ds (%s) for requests still in flight to a deregistering target: a request still running when the grace period ends is cut with %s, though the load balancer would have let it finish. Raise terminationGracePeriodSeconds above %d (plus the preStop wait), or lower %s below %d.",
+				cw, graceWords, s.Name, secs, delay.Name, cut, secs, delay.Name, grace),
 		})
 	}
 }

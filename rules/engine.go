@@ -200,8 +200,14 @@ func firstFrames(stack []byte) string {
 // range has a Via) is reported once per source location however many
 // overlays or charts render that line: the first message stays, and every
 // rendering becomes a related location ("in overlay overlays/dev").
+//
+// When the renderings name the object differently (namePrefix: prod- and
+// staging- in two overlays), the kept message says that its names are
+// those of the first rendering, so that it does not seem to speak of one
+// overlay only.
 func dedupe(fs []Finding) []Finding {
 	seen := make(map[string]int, len(fs))
+	differ := map[int]bool{}
 	out := fs[:0]
 	for _, f := range fs {
 		k := f.Rule + "\x00" + f.Range.String() + "\x00" + f.Message
@@ -211,12 +217,18 @@ func dedupe(fs []Finding) []Finding {
 		if i, ok := seen[k]; ok {
 			if f.Range.Via != nil {
 				out[i].Related = appendVias(out[i].Related, f)
+				if f.Message != out[i].Message {
+					differ[i] = true
+				}
 			}
 			continue
 		}
 		seen[k] = len(out)
 		f.Related = appendVias(append([]parsers.Related(nil), f.Related...), f)
 		out = append(out, f)
+	}
+	for i := range differ {
+		out[i].Message = strings.TrimSuffix(out[i].Message, ".") + ". Names and values are those of the first rendering listed below; the others have the same finding under their own names."
 	}
 	return out
 }

@@ -16,7 +16,12 @@ that file are unknown to hoplint, so a finding that depends on them is not
 reported. Absolute includes under the usual configuration prefixes
 (` + "`/etc/nginx/`" + `, ` + "`/usr/local/nginx/conf/`" + `…) are read from the linted tree when the
 main file's directory holds the same relative path, since repositories keep
-the content of /etc/nginx rather than the machine's /etc.`,
+the content of /etc/nginx rather than the machine's /etc.
+
+An nginx configuration with no server of its own whose glob include
+(` + "`include /etc/nginx/sites-enabled/*;`" + `) matches no file in the linted tree is
+reported too: its servers are in files hoplint was not given, and the run
+would otherwise say nothing.`,
 	Examples: []Example{
 		{Name: "outside the root", Bad: true, Archive: `-- nginx.conf --
 events {}

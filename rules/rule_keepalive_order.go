@@ -14,7 +14,8 @@ var keepaliveOrder = &Rule{
 must drop an idle connection before the backend does. Otherwise the backend
 closes the connection just as the proxy sends the next request on it: the
 proxy reads a reset ("connection reset by peer", "upstream prematurely closed
-connection") and the client gets a 502. It happens under light load, at
+connection") and the client gets a 502 (a 503 from Envoy: Envoy Gateway,
+Istio). It happens under light load, at
 random, and never shows in tests.
 
 AWS states it for its load balancers: "configure the idle timeout of your
@@ -80,9 +81,15 @@ func runKeepaliveOrder(p *Pass) {
 		if pool.Value == ka.Value {
 			clash = "closes them after the same " + valueWords(ka, topology.FormatDuration) + ", and the two timers race"
 		}
-		msg := fmt.Sprintf("%s keeps idle connections %s, but %s %s: %s will reuse connections %s has already closed and answer 502. %s%s%s",
+		// What the client gets depends on the product that reuses the
+		// connection: Envoy answers 503, nginx and the AWS load balancers 502.
+		answer := "fail those requests"
+		if code := closedAnswer(a); code != "" {
+			answer = "answer " + code
+		}
+		msg := fmt.Sprintf("%s keeps idle connections %s, but %s %s: %s will reuse connections %s has already closed and %s. %s%s%s",
 			hopFile(a), poolWords(pool), hopFile(b), clash,
-			shortName(a), shortName(b), fix, linkWords(e), assumptions(append(append(append([]string(nil), a.Notes...), b.Notes...), pool.Note, ka.Note)...))
+			shortName(a), shortName(b), answer, fix, linkWords(e), assumptions(append(append(append([]string(nil), a.Notes...), b.Notes...), pool.Note, ka.Note)...))
 		related := settingRelated(pool, fmt.Sprintf("%s %s is %s here", a.Name, pool.Name, topology.FormatDuration(pool.Value)))
 		// Where the server's value came from (a variable default, a tfvars
 		// line, a module input), since the finding sits on the attribute.

@@ -21,7 +21,7 @@ the Service's endpoints. The ingress controller, kube-proxy and the cloud
 load balancer learn about that removal seconds later — an ALB only after the
 target is deregistered. Until then they keep sending new requests, and
 keep reusing pooled connections, to a process that is already shutting down:
-connection refused, resets and 502s on every deploy.
+connection refused, resets and 502s (503s behind Envoy) on every deploy.
 
 A ` + "`preStop`" + ` hook that waits a few seconds keeps the container serving until
 everyone has stopped sending to it:
@@ -269,10 +269,14 @@ func runMissingPrestopDrain(p *Pass) {
 				grace, graceWords = n, "terminationGracePeriodSeconds ("+g.Value+")"
 			}
 		}
-		names := make([]string, len(from))
+		// Two objects of one name (the same GRPCRoute in two example
+		// files) are named once; the related locations show both.
+		var names []string
 		related := make([]parsers.Related, 0, len(from))
-		for i, s := range from {
-			names[i] = s.Name
+		for _, s := range from {
+			if len(names) == 0 || names[len(names)-1] != s.Name {
+				names = append(names, s.Name)
+			}
 			related = append(related, relatedAt(s.Range, s.Name+" sends requests to this container"))
 		}
 		cw := containerWords(podContainer{pc.Workload, c})
@@ -280,8 +284,8 @@ func runMissingPrestopDrain(p *Pass) {
 			p.Report(Finding{
 				Range:   c.Range,
 				Related: related,
-				Message: fmt.Sprintf("%s receives traffic from %s but has no preStop hook: on every rollout it gets SIGTERM while it is still being removed from the endpoints, and requests sent in those seconds fail with resets or 502s. Add lifecycle.preStop with a sleep of a few seconds (sleep: {seconds: 10} on Kubernetes 1.34+, or exec sleep 10), below %s.",
-					cw, strings.Join(names, " and "), graceWords),
+				Message: fmt.Sprintf("%s receives traffic from %s but has no preStop hook: on every rollout it gets SIGTERM while it is still being removed from the endpoints, and requests sent in those seconds fail with %s. Add lifecycle.preStop with a sleep of a few seconds (sleep: {seconds: 10} on Kubernetes 1.34+, or exec sleep 10), below %s.",
+					cw, strings.Join(names, " and "), failWords(from), graceWords),
 			})
 			continue
 		}
@@ -298,4 +302,35 @@ func runMissingPrestopDrain(p *Pass) {
 			})
 		}
 	}
+}
+
+// failWords says how requests sent to a stopping container fail, from
+// what its senders answer when a connection is refused or reset
+// (closedAnswer): "resets or 502s" behind nginx or an ALB, "resets or
+// 503s" behind Envoy, "resets or errors" behind a proxy whose answer
+// hoplint does not know, only refused or reset connections behind a
+// Service's load balancer or an NLB, which pass TCP through.
+func failWords(from []*topology.Hop) string {
+	var codes []string
+	seen := map[string]bool{}
+	for _, s := range from {
+		c := closedAnswer(s)
+		switch {
+		case c != "":
+			c += "s"
+		case s.Kind == topology.KindService || s.Kind == topology.KindNLB:
+			continue
+		default:
+			c = "errors"
+		}
+		if !seen[c] {
+			seen[c] = true
+			codes = append(codes, c)
+		}
+	}
+	sort.Strings(codes)
+	if len(codes) == 0 {
+		return "refused or reset connections"
+	}
+	return "resets or " + strings.Join(codes, " or ")
 }

@@ -40,7 +40,8 @@ envoyproxy__gateway/examples/kubernetes/gateway-namespace-mode.yaml:51 missing-p
 envoyproxy__gateway/examples/kubernetes/gateway-namespace-mode.yaml:107 missing-prestop-drain
 	# team-b-backend, likewise in team-b
 envoyproxy__gateway/examples/kubernetes/grpc-routing.yaml:41 missing-prestop-drain
-	# yages gRPC server behind GRPCRoute yages; no preStop
+	# yages gRPC server behind GRPCRoute yages; no preStop. jwt/grpc-jwt.yaml declares GRPCRoute yages
+	# too: the message names it once ("resets or 503s": Envoy), with a related location in each file
 envoyproxy__gateway/examples/kubernetes/http-routing.yaml:58 missing-prestop-drain
 	# example-backend behind HTTPRoute example-route; no preStop
 envoyproxy__gateway/examples/kubernetes/http-routing.yaml:121 missing-prestop-drain

@@ -19,7 +19,8 @@ import (
 // file (see the comment after it); a change here must be checked again.
 var corpusKubernetesFindings = `
 GoogleCloudPlatform__microservices-demo/release/kubernetes-manifests.yaml:45 missing-prestop-drain
-	# frontend's server container: Service frontend-external (LoadBalancer) routes to it, no lifecycle.preStop
+	# frontend's server container: Service frontend-external (LoadBalancer) routes to it, no lifecycle.preStop;
+	# that load balancer passes TCP through, so the message says "refused or reset connections", no 502s
 GoogleCloudPlatform__microservices-demo/release/kubernetes-manifests.yaml:486 missing-memory-limit
 	# loadgenerator's init container frontend-check has no resources at all
 	# antonputra lesson 136 (limits 20m / 32Mi) is no longer reported: the corpus holds only its

@@ -226,3 +226,17 @@ func (env *Env) Open(root, abs string, format parsers.Format) (*parsers.File, er
 	env.extra[abs] = f
 	return f, nil
 }
+
+// FileCount is the number of files the summary reports: those read from
+// disk. The output of kustomize build or helm template is held as a file
+// too (kustomization.yaml#build, Chart.yaml#template), but it is no file
+// of the user's, and counting it made a kustomize tree seem larger.
+func FileCount(g *Graph) int {
+	n := 0
+	for _, f := range g.Files {
+		if f.Map == nil {
+			n++
+		}
+	}
+	return n
+}

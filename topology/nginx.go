@@ -2,6 +2,7 @@ package topology
 
 import (
 	"fmt"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -189,6 +190,16 @@ func addNginxConfigVersion(part *Graph, c *nginx.Config, v imageVersion, ids map
 		h := b.serverHop(s)
 		nc.ServerHops[s] = h
 		hops = append(hops, h)
+	}
+	if len(m.Servers) == 0 && !c.Fragment {
+		// No server and an include that matched nothing (zulip's
+		// "include /etc/nginx/sites-enabled/*"): the servers are in files
+		// hoplint was not given, and the run would otherwise be silent.
+		for _, g := range c.EmptyGlobs {
+			part.AddProblems(parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: g.Include.Range,
+				Message: fmt.Sprintf("include %s matched no file in the linted tree (hoplint looked for %s beside this file), and this configuration defines no server of its own, so hoplint checked nothing in it: a server file copied there at deploy time is linted on its own, without this file's settings, and one that is not in the repository is not linted at all. Keep the files nginx includes under %s/ in the repository so that they are linted together.",
+					g.Include.Arg(0), g.Looked, path.Dir(g.Looked))})
+		}
 	}
 	for _, l := range m.Locations {
 		if l.Pass == nil {

@@ -63,12 +63,24 @@ func TestNginxCorpus(t *testing.T) {
 				explained[p.Range.File] = true
 			}
 		}
+		unfollowed := map[string]bool{}
+		for _, p := range g.Problems {
+			if p.Kind == parsers.ProblemUnfollowed {
+				unfollowed[p.Range.File] = true
+			}
+		}
 		for _, c := range g.Configs[parsers.FormatNginx] {
 			nc := c.(*topology.NginxConfig)
 			// No file is silently empty: a configuration with nothing read
 			// says why (a parse error, a template).
 			if len(nc.Directives) == 0 && !explained[nc.Main.Path] && strings.TrimSpace(stripComments(nc.Main.Data)) != "" {
 				t.Errorf("%s: read as empty nginx, with no finding saying why", nc.Main.Path)
+			}
+			// Nor is a main file whose servers are all elsewhere (zulip's
+			// include /etc/nginx/sites-enabled/*; awesome-compose's and the
+			// tutorials' default.conf copied into conf.d/ at build time).
+			if !nc.Fragment && len(nc.Model.Servers) == 0 && len(nc.Directives) > 0 && !explained[nc.Main.Path] && !unfollowed[nc.Main.Path] {
+				t.Errorf("%s: an nginx configuration with no server, with no finding saying why", nc.Main.Path)
 			}
 			for _, f := range nc.Files {
 				nginxFiles++

@@ -68,7 +68,7 @@ func settings(h *Hop) []*settingView {
 // RenderText prints hops with their settings, then links with their reasons.
 func RenderText(w io.Writer, g *Graph) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "%d hops, %d links in %d files\n", len(g.Hops), len(g.Edges), len(g.Files))
+	fmt.Fprintf(bw, "%d hops, %d links in %d files\n", len(g.Hops), len(g.Edges), FileCount(g))
 	inner := podInner(g)
 	for _, h := range g.Hops {
 		if inner.under[h] != nil {

@@ -42,7 +42,8 @@ kubernetes-sigs__kustomize/examples/helloWorld/deployment.yaml:16 missing-presto
 	# Service the-service is type LoadBalancer and selects the pods; no preStop
 kubernetes-sigs__kustomize/examples/ldap/base/deployment.yaml:18 missing-memory-limit via=examples/ldap/overlays/production/kustomization.yaml,examples/ldap/overlays/staging/kustomization.yaml
 	# the ldap container has no resources and neither overlay's deployment.yaml patch adds any:
-	# one finding on the base line, both overlays named
+	# one finding on the base line, both overlays named; the message names production-ldap and says
+	# that its names are those of the first rendering listed (staging renders staging-ldap)
 kubernetes-sigs__kustomize/examples/multibases/base/pod.yaml:9 missing-memory-limit via=examples/multibases/kustomization.yaml
 	# multibases/kustomization.yaml renders the Pod three times (dev, staging, production
 	# overlays, cluster-a- prefix); none sets resources; one finding on the base line
@@ -52,7 +53,9 @@ kubernetes-sigs__kustomize/examples/springboot/base/deployment.yaml:17 missing-m
 	# staging adds no limit; production's memorylimit_patch.yaml sets limits.memory, so
 	# production is (rightly) not named
 kubernetes-sigs__kustomize/examples/springboot/base/deployment.yaml:17 missing-prestop-drain via=examples/springboot/overlays/production/kustomization.yaml,examples/springboot/overlays/staging/kustomization.yaml
-	# Service sbdemo is type LoadBalancer in both overlays; no patch adds a preStop
+	# Service sbdemo is type LoadBalancer in both overlays; no patch adds a preStop; names as in the
+	# first rendering (production-), which the message says; a LoadBalancer Service passes TCP
+	# through, so "refused or reset connections"
 kubernetes-sigs__kustomize/examples/transformerconfigs/images/kustomization.yaml:5 parse-error
 	# configurations: names kustomizeconfig/mykind.yaml, which the tree does not hold (the
 	# README creates it): kustomize build fails with this message

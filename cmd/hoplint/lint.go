@@ -257,7 +257,7 @@ func (r *lintResult) report() *report.Report {
 	g := r.g
 	rep := &report.Report{
 		Findings: r.findings,
-		Summary:  report.Summary{Files: len(g.Files), Hops: len(g.Hops), Edges: len(g.Edges)},
+		Summary:  report.Summary{Files: topology.FileCount(g), Hops: len(g.Hops), Edges: len(g.Edges)},
 		Sources:  sources(g),
 		Version:  version(),
 		Notes:    r.notes,

@@ -705,7 +705,9 @@ func (r *reader) include(d *Directive, parent *Directive, assumed []string, top 
 		case optional:
 			unfollow("no file under the linted directory matches it (ServerRoot is not known)")
 		default:
-			unfollow("no file under the linted directory matches it, and without a ServerRoot inside the linted directory hoplint cannot tell where httpd would look")
+			// A file linted without the httpd.conf that includes it (or
+			// its ServerRoot): the run that would read it is the one to name.
+			unfollow("no file under the linted directory matches it, and without a ServerRoot inside the linted directory hoplint cannot tell where httpd would look (lint the directory that holds the main httpd.conf to have it read)")
 		}
 		return
 	}

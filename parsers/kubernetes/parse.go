@@ -99,7 +99,7 @@ func (res *Result) skip(line int) {
 	res.Problems = append(res.Problems, parsers.Problem{
 		Kind:  parsers.ProblemSkipped,
 		Range: res.File.LineRange(line),
-		Message: "this is a Helm chart template ({{ … }}) outside any chart (no Chart.yaml above it), not YAML until Helm renders it, so hoplint does not lint it; " +
+		Message: "this is a Helm chart template ({{ … }}) outside any chart hoplint was given (no Chart.yaml above it in the linted directory), not YAML until Helm renders it, so hoplint does not lint it; " +
 			"lint the chart directory, or the rendered manifests: `helm template RELEASE CHART > rendered.yaml && hoplint rendered.yaml`",
 	})
 }

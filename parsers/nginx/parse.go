@@ -95,6 +95,18 @@ type Config struct {
 	Notes []string
 	// Includes lists the absolute paths of every file included.
 	Includes []string
+	// EmptyGlobs are the include directives whose pattern matched no file
+	// in the linted tree. nginx accepts that, but when the configuration
+	// then has no server, its servers live in files hoplint was not given.
+	EmptyGlobs []EmptyGlob
+}
+
+// EmptyGlob is an include whose pattern matched no file in the linted tree.
+type EmptyGlob struct {
+	Include *Directive
+	// Looked is the pattern hoplint matched, relative to the main file's
+	// directory ("conf.d/*.conf" for /etc/nginx/conf.d/*.conf).
+	Looked string
 }
 
 // ParseFile parses one file on its own, without following includes. It is
@@ -340,6 +352,9 @@ func (l *loader) include(d *Directive, via []*Directive) (out []*Directive, ok b
 		}
 		sort.Strings(m) // nginx reads glob matches in alphabetical order
 		matches = m     // and a glob that matches nothing is not an error
+		if len(m) == 0 {
+			l.c.EmptyGlobs = append(l.c.EmptyGlobs, EmptyGlob{d, filepath.ToSlash(parsers.RelPath(filepath.Dir(l.c.Main.Abs), resolved))})
+		}
 	}
 	ok = true
 	for _, m := range matches {
@@ -367,7 +382,16 @@ func (l *loader) include(d *Directive, via []*Directive) (out []*Directive, ok b
 			case l.c.Fragment:
 				// Linted on its own, a fragment's includes resolve against a
 				// guessed prefix; a miss says nothing about nginx.
-				return unfollowed("include " + pattern + " was not found relative to " + parsers.RelPath(filepath.Dir(l.c.Main.Abs), l.base) + "; this file is a fragment and hoplint does not know which nginx.conf includes it")
+				// The directory is named as the user sees it (from the
+				// working directory), not relative to this file ("."), and
+				// the advice is the run that knows the including nginx.conf.
+				where := path.Join(path.Dir(l.c.Main.Path), parsers.RelPath(filepath.Dir(l.c.Main.Abs), l.base))
+				if where == "." {
+					where = "the current directory"
+				} else {
+					where += "/"
+				}
+				return unfollowed("include " + pattern + " was not found under " + where + "; this file is a fragment and hoplint does not know which nginx.conf includes it, so what that include sets is unknown to hoplint. Lint the directory that holds the nginx.conf including this file")
 			}
 			l.problem(parsers.ProblemParse, d, "include "+pattern+": "+err.Error()+"; nginx would fail to start")
 			return out, false
