@@ -28,6 +28,16 @@ const (
 )
 
 func TestMain(m *testing.M) {
+	switch os.Getenv("HOPLINT_CRASH_TEST") {
+	case "crash": // a panic nothing can recover: the runtime exits 2
+		crashOutput()
+		done := make(chan bool)
+		go func() { panic("boom in a goroutine") }()
+		<-done
+	case "usage":
+		crashOutput()
+		os.Exit(exitUsage)
+	}
 	if dir := os.Getenv("HOPLINT_CLI_CHILD"); dir != "" {
 		lim := &syscall.Rlimit{Cur: cliHardLimit, Max: cliHardLimit}
 		if err := syscall.Setrlimit(syscall.RLIMIT_AS, lim); err != nil || os.Chdir(dir) != nil {
@@ -256,5 +266,21 @@ func mustSymlink(t *testing.T, target, link string) {
 	t.Helper()
 	if err := os.Symlink(target, link); err != nil {
 		t.Skip("no symlinks here:", err)
+	}
+}
+
+// TestSupervisedCrashExit3: item 22. A fatal error of the Go runtime in the
+// supervised child (here an unrecovered panic in a goroutine; out of memory
+// and stack overflows go the same way) exits 3, not the runtime's 2; the
+// child's own exit 2 stays 2.
+func TestSupervisedCrashExit3(t *testing.T) {
+	for _, c := range []struct {
+		mode string
+		want int
+	}{{"crash", exitInternal}, {"usage", exitUsage}} {
+		code, ok := supervise(os.Args[0], []string{"-test.run=^$"}, append(os.Environ(), "HOPLINT_CRASH_TEST="+c.mode))
+		if !ok || code != c.want {
+			t.Errorf("%s: exit %d (started: %v), want %d", c.mode, code, ok, c.want)
+		}
 	}
 }
