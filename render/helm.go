@@ -146,6 +146,15 @@ func (r *renderer) renderChart(cf *parsers.File) {
 		if strings.TrimSpace(body) == "" {
 			continue
 		}
+		if text.Len()+len(body) > parsers.MaxFileSize {
+			// A template that loops a million times renders fine and
+			// then costs gigabytes to read; a file that large is not read
+			// either.
+			r.problem(parsers.ProblemParse, r.templateAt(cf, dir, ch.Name(), n), fmt.Sprintf(
+				"helm renders chart %s to more than %d bytes (at %s), over hoplint's limit for a file, so nothing of this chart is linted",
+				dirRel, parsers.MaxFileSize, n))
+			return
+		}
 		text.WriteString("---\n# Source: " + n + "\n")
 		line += 2
 		ls := strings.Split(strings.TrimRight(body, "\n"), "\n")
@@ -169,6 +178,16 @@ func (r *renderer) renderChart(cf *parsers.File) {
 	}
 	rendered.Map = lm
 	r.out = append(r.out, rendered)
+}
+
+// templateAt is the first line of the template Helm names n ("chart/
+// templates/x.yaml", a dependency's under "chart/charts/dep/"), else the
+// chart's head line.
+func (r *renderer) templateAt(cf *parsers.File, dir, chartName, n string) parsers.Range {
+	if f := r.source(filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(n, chartName+"/")))); f != nil {
+		return headLine(f)
+	}
+	return headLine(cf)
 }
 
 // chartValues finds the values files named for a chart: the key equal to
