@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
@@ -108,7 +109,7 @@ func (r *renderer) renderChart(cf *parsers.File) {
 	}
 	out, err := renderWith(ch, vals)
 	if err != nil {
-		r.problem(parsers.ProblemParse, r.templateErrorAt(cf, dir, err), "helm template fails, so nothing of this chart is linted: "+err.Error())
+		r.problem(parsers.ProblemParse, r.templateErrorAt(cf, dir, err), "helm template fails, so nothing of this chart is linted: "+shortError(err.Error()))
 		return
 	}
 	var names []string
@@ -147,6 +148,15 @@ func (r *renderer) renderChart(cf *parsers.File) {
 		if strings.TrimSpace(body) == "" {
 			continue
 		}
+		if text.Len()+len(body) > parsers.MaxFileSize {
+			// A template that loops a million times renders fine and
+			// then costs gigabytes to read; a file that large is not read
+			// either.
+			r.problem(parsers.ProblemParse, r.templateAt(cf, dir, ch.Name(), n), fmt.Sprintf(
+				"helm renders chart %s to more than %d bytes (at %s), over hoplint's limit for a file, so nothing of this chart is linted",
+				dirRel, parsers.MaxFileSize, n))
+			return
+		}
 		text.WriteString("---\n# Source: " + n + "\n")
 		line += 2
 		ls := strings.Split(strings.TrimRight(body, "\n"), "\n")
@@ -170,6 +180,16 @@ func (r *renderer) renderChart(cf *parsers.File) {
 	}
 	rendered.Map = lm
 	r.out = append(r.out, rendered)
+}
+
+// templateAt is the first line of the template Helm names n ("chart/
+// templates/x.yaml", a dependency's under "chart/charts/dep/"), else the
+// chart's head line.
+func (r *renderer) templateAt(cf *parsers.File, dir, chartName, n string) parsers.Range {
+	if f := r.source(filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(n, chartName+"/")))); f != nil {
+		return headLine(f)
+	}
+	return headLine(cf)
 }
 
 // chartValues finds the values files named for a chart: the key equal to
@@ -253,6 +273,27 @@ func missingDependencies(ch *chart.Chart) []string {
 		}
 	}
 	return missing
+}
+
+// maxErrorText bounds a Helm error quoted in a finding: a template that
+// includes itself fails after 1,000 levels with one "error calling
+// include" per level, 100 KB of text that says nothing the first and last
+// lines do not.
+const maxErrorText = 1000
+
+// shortError keeps the start and the end of a long error message.
+func shortError(s string) string {
+	if len(s) <= maxErrorText {
+		return s
+	}
+	head, tail := s[:maxErrorText/2], s[len(s)-maxErrorText/2:]
+	for !utf8.ValidString(head) {
+		head = head[:len(head)-1]
+	}
+	for !utf8.ValidString(tail) {
+		tail = tail[1:]
+	}
+	return fmt.Sprintf("%s … (%d bytes left out) … %s", head, len(s)-len(head)-len(tail), tail)
 }
 
 func renderWith(ch *chart.Chart, vals map[string]any) (out map[string]string, err error) {

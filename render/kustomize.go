@@ -178,11 +178,48 @@ func (kz *kustomizer) chain(k *kustomization) []*kustomization {
 	return out
 }
 
+// Bounds on what one build may ask of kustomize, which applies each patch
+// to a fresh copy of its targets and merges generator entries one by one:
+// 400 patches took 13 s and 100,000 configMapGenerator literals did not
+// end in a minute. Kustomizations written by hand hold tens of each.
+const (
+	maxBuildPatches = 200
+	maxBuildEntries = 20000
+)
+
+// tooBig refuses a build over maxBuildPatches patches or maxBuildEntries
+// generator entries, counted over its whole chain of bases, with a problem
+// on the kustomization that has the most.
+func (kz *kustomizer) tooBig(k *kustomization) *parsers.Problem {
+	patches, entries := 0, 0
+	worst, most := k, 0
+	for _, c := range kz.chain(k) {
+		n := len(c.patches)
+		for _, g := range c.gens {
+			n += len(g.files) + len(g.literals)
+			entries += len(g.files) + len(g.literals)
+		}
+		patches += len(c.patches)
+		if n > most {
+			worst, most = c, n
+		}
+	}
+	if patches <= maxBuildPatches && entries <= maxBuildEntries {
+		return nil
+	}
+	return &parsers.Problem{Kind: parsers.ProblemParse, Range: headLine(worst.file), Message: fmt.Sprintf(
+		"kustomization %s was not built: with its bases it has %d patches and %d generator entries, over hoplint's limits of %d and %d (kustomize's time grows faster than their number), so nothing of it is linted",
+		path.Dir(k.file.Path), patches, entries, maxBuildPatches, maxBuildEntries)}
+}
+
 // build renders one deployable kustomization. It runs concurrently with
 // the other builds: it touches shared state only through r.source and
 // kz.parsed, which lock.
 func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) {
 	r := kz.r
+	if p := kz.tooBig(k); p != nil {
+		return nil, p
+	}
 	opts := krusty.MakeDefaultOptions()
 	opts.PluginConfig = types.DisabledPluginConfig()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly

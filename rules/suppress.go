@@ -67,7 +67,7 @@ func applySuppressions(g *topology.Graph, fs []Finding, enabled func(string) boo
 				live = true
 			}
 		}
-		if !live || !enabled(unusedSuppression.ID) {
+		if !live || !enabled(unusedSuppression.ID) || s.coversCapped(g) {
 			continue
 		}
 		out = append(out, Finding{
@@ -75,12 +75,50 @@ func applySuppressions(g *topology.Graph, fs []Finding, enabled func(string) boo
 			Message: fmt.Sprintf("suppression of %s matches no finding; remove it, or it will hide a future one", strings.Join(s.Rules, ",")),
 		})
 	}
-	for _, f := range extra {
+	for _, f := range capPerFile(extra) {
 		if enabled(f.Rule) {
 			out = append(out, f)
 		}
 	}
 	return out
+}
+
+// maxBadPerFile caps the malformed suppressions listed for one file, as
+// the parsers' problems are capped: a generated file can repeat one bad
+// comment a hundred thousand times.
+const maxBadPerFile = 50
+
+// capPerFile keeps the first maxBadPerFile findings of each file (extra is
+// in reading order) and folds the rest into one that says how many.
+func capPerFile(fs []Finding) []Finding {
+	count := map[string]int{}
+	fold := map[string]int{} // index in out of the folding finding
+	out := fs[:0]
+	for _, f := range fs {
+		file := f.Range.File
+		count[file]++
+		switch count[file] {
+		case maxBadPerFile + 1:
+			fold[file] = len(out)
+			out = append(out, f)
+		default:
+			if count[file] <= maxBadPerFile {
+				out = append(out, f)
+			}
+		}
+	}
+	for file, i := range fold {
+		out[i].Message = fmt.Sprintf("and %d more malformed suppressions in this file, from here on, that hoplint does not list (the first of them: %s)", count[file]-maxBadPerFile, out[i].Message)
+	}
+	return out
+}
+
+// coversCapped reports whether s covers lines of a file whose problems
+// hoplint stopped listing (after the first 50): it may well match one of
+// those, so calling it unused would be a guess.
+func (s *suppression) coversCapped(g *topology.Graph) bool {
+	from, ok := g.ProblemsCapped[s.Range.File]
+	return ok && (s.WholeFile || s.To >= from)
 }
 
 // suppressionIndex finds the suppressions covering a line without

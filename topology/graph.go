@@ -173,6 +173,9 @@ type Graph struct {
 	// module sources), by path, so that reports quote lines from what was
 	// parsed and never open a file again.
 	Sources map[string]*parsers.File
+	// ProblemsCapped is, per file whose problems were capped, the line of
+	// the first one left out (see capProblems).
+	ProblemsCapped map[string]int
 
 	out map[*Hop][]*Edge
 	in  map[*Hop][]*Edge

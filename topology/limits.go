@@ -34,6 +34,10 @@ func capProblems(g *Graph) {
 		}
 	}
 	for f, i := range first {
+		if g.ProblemsCapped == nil {
+			g.ProblemsCapped = map[string]int{}
+		}
+		g.ProblemsCapped[f] = out[i].Range.Start.Line
 		more := count[f] - maxProblemsPerFile
 		out[i].Message = fmt.Sprintf("and %d more problems in this file, from here on, that hoplint does not list (the first of them: %s)", more, out[i].Message)
 	}

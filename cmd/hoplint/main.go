@@ -32,6 +32,13 @@ const (
 )
 
 func main() {
+	if os.Getenv(childEnv) != "" {
+		crashOutput()
+	} else if exe, err := os.Executable(); err == nil {
+		if code, ok := supervise(exe, os.Args[1:], os.Environ()); ok {
+			os.Exit(code)
+		}
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

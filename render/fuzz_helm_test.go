@@ -1,0 +1,52 @@
+package render
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hoplint/hoplint/parsers"
+)
+
+// FuzzHelm renders a chart with an arbitrary template, helper and values
+// file: nothing may panic (Helm's own panics must become a problem), and
+// every rendered line maps to a source position. It does not bound time:
+// Helm's template engine has no execution budget (a template may loop a
+// million times; see the skipped cases in internal/hostile), so an input
+// that takes long is a known limit, not a new finding.
+func FuzzHelm(f *testing.F) {
+	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  containers:\n  - name: c\n    image: {{ .Values.image }}\n"), []byte("{{- define \"x\" }}a{{ end }}\n"), []byte("image: nginx:1.27\n"))
+	f.Add([]byte("{{ include \"x\" . }}\n{{ tpl .Values.t . }}\n"), []byte("{{- define \"x\" }}{{ .Values.t }}{{ end }}\n"), []byte("t: '{{ .Release.Namespace }}'\n"))
+	f.Add([]byte("{{ required \"need\" .Values.a }}"), []byte(""), []byte("a: &a [1]\nb: *a\n"))
+	f.Add([]byte("{{ range $i, $e := .Values.l }}\n---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: c{{ $i }}}\n{{ end }}"), []byte("{{/* c */}}"), []byte("l: [a, b]\n"))
+	f.Fuzz(func(t *testing.T, tmpl, helper, values []byte) {
+		if len(tmpl)+len(helper)+len(values) > 1<<14 {
+			return
+		}
+		dir := t.TempDir()
+		write := func(p string, data []byte) {
+			p = filepath.Join(dir, p)
+			_ = os.MkdirAll(filepath.Dir(p), 0o755)
+			_ = os.WriteFile(p, data, 0o644)
+		}
+		write("c/Chart.yaml", []byte("apiVersion: v2\nname: c\nversion: 1.0.0\n"))
+		write("c/values.yaml", values)
+		write("c/templates/t.yaml", tmpl)
+		write("c/templates/_h.tpl", helper)
+		files, _, err := parsers.Discover([]string{"."}, parsers.DiscoverOptions{WorkDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := Render(files, Options{WorkDir: dir})
+		for _, o := range out {
+			if o.Map == nil {
+				continue
+			}
+			for l := 1; l <= o.NumLines(); l++ {
+				if r := o.At(l, 1, l, 2); r.File == "" || r.Start.Line < 1 {
+					t.Fatalf("rendered line %d maps nowhere: %+v", l, r)
+				}
+			}
+		}
+	})
+}
