@@ -22,9 +22,11 @@ type embeddedKey struct {
 }
 
 // mountedFiles returns the ConfigMap entries a container sees under dir,
-// with the path each lands at.
-func (c *k8sCluster) mountedFiles(w *kubernetes.Workload, ct *kubernetes.Container, dir string) map[string]embeddedKey {
+// with the path each lands at, and notes naming the copy taken where a
+// ConfigMap has several equally near copies.
+func (c *k8sCluster) mountedFiles(w *kubernetes.Workload, ct *kubernetes.Container, dir string) (map[string]embeddedKey, []string) {
 	out := map[string]embeddedKey{}
+	var notes []string
 	vols := map[string]kubernetes.Volume{}
 	for _, v := range w.Pod.Volumes {
 		vols[v.Name] = v
@@ -34,11 +36,13 @@ func (c *k8sCluster) mountedFiles(w *kubernetes.Workload, ct *kubernetes.Contain
 		if !ok || v.ConfigMap == "" || (m.MountPath != dir && !strings.HasPrefix(m.MountPath, dir+"/")) {
 			continue
 		}
-		cms := closest(w.File.Path, c.configMaps[w.NS()+"/"+v.ConfigMap])
-		if len(cms) == 0 {
+		cm, tie := nearestOne(w.File.Path, c.configMaps[w.NS()+"/"+v.ConfigMap])
+		if cm == nil || tie != "" && c.strict {
 			continue
 		}
-		cm := cms[0]
+		if tie != "" {
+			notes = append(notes, tie)
+		}
 		// Keys land at their own name, or where items: puts them.
 		files := map[string]string{}
 		for k := range cm.Data {
@@ -59,7 +63,7 @@ func (c *k8sCluster) mountedFiles(w *kubernetes.Workload, ct *kubernetes.Contain
 			}
 		}
 	}
-	return out
+	return out, notes
 }
 
 // embeddedFile turns a ConfigMap entry into a File of its own whose
@@ -98,7 +102,7 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 	if format == parsers.FormatApache {
 		dir, main = apacheConfDir, apacheConfDir+"/httpd.conf"
 	}
-	files := c.mountedFiles(w, ct, dir)
+	files, notes := c.mountedFiles(w, ct, dir)
 	if len(files) == 0 {
 		return Duration{}, nil, false
 	}
@@ -135,7 +139,7 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 		}
 	}
 	if len(servers) == 0 {
-		return Duration{}, nil, true
+		return Duration{}, notes, true
 	}
 	pick := servers[0]
 	if len(servers) > 1 {
@@ -151,7 +155,7 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 		}
 	}
 	if pick == nil {
-		return Duration{}, []string{"several servers in the mounted configuration; none listens on a declared container port"}, true
+		return Duration{}, append(notes, "several servers in the mounted configuration; none listens on a declared container port"), true
 	}
-	return pick.KeepAlive, nil, true
+	return pick.KeepAlive, notes, true
 }
