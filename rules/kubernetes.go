@@ -7,6 +7,7 @@ import (
 
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/kubernetes"
+	"github.com/hoplint/hoplint/topology"
 )
 
 // Helpers shared by the Kubernetes container rules.
@@ -57,17 +58,40 @@ func containerAnchor(pc podContainer) parsers.Range {
 	return pc.c.Range
 }
 
-// limitRangeDefault returns the LimitRange default for a resource in a
-// namespace, if a linted LimitRange gives one.
-func limitRangeDefault(p *Pass, ns, res string) (kubernetes.Quantity, *kubernetes.LimitRange) {
+// limitRanges finds the LimitRange default of one resource for a workload:
+// of the LimitRanges of its namespace that give one, the nearest to the
+// workload's file (its own stack, as names resolve in topology), first of
+// equally near ones. Built once per rule run, so that each container costs
+// a lookup instead of a scan of every object.
+type limitRanges struct {
+	res  string
+	byNS map[string]*topology.NearIndex[*kubernetes.LimitRange]
+}
+
+func newLimitRanges(p *Pass, res string) limitRanges {
+	lists := map[string][]*kubernetes.LimitRange{}
 	for _, o := range p.Graph.Configs[parsers.FormatKubernetes] {
-		if lr, ok := o.(*kubernetes.LimitRange); ok && lr.NS() == ns {
+		if lr, ok := o.(*kubernetes.LimitRange); ok {
 			if q, ok := lr.DefaultLimits[res]; ok && q.OK {
-				return q, lr
+				lists[lr.NS()] = append(lists[lr.NS()], lr)
 			}
 		}
 	}
-	return kubernetes.Quantity{}, nil
+	l := limitRanges{res: res, byNS: map[string]*topology.NearIndex[*kubernetes.LimitRange]{}}
+	for ns, lrs := range lists {
+		l.byNS[ns] = topology.NewNearIndex(lrs, func(lr *kubernetes.LimitRange) string { return lr.File.Path })
+	}
+	return l
+}
+
+// defaultFor returns the default limit that applies to w's containers, if
+// a linted LimitRange gives one.
+func (l limitRanges) defaultFor(w *kubernetes.Workload) (kubernetes.Quantity, *kubernetes.LimitRange) {
+	lrs, _ := l.byNS[w.NS()].Nearest(w.File.Path)
+	if len(lrs) == 0 {
+		return kubernetes.Quantity{}, nil
+	}
+	return lrs[0].DefaultLimits[l.res], lrs[0]
 }
 
 // quantityParam reads a rule param as a Kubernetes quantity.

@@ -187,6 +187,7 @@ func goSize(s string) (int64, bool) {
 }
 
 func runHeapExceedsMemoryLimit(p *Pass) {
+	defaults := newLimitRanges(p, "memory")
 	for _, pc := range containers(p) {
 		hs := heapSettings(pc.c)
 		if len(hs) == 0 {
@@ -200,7 +201,7 @@ func runHeapExceedsMemoryLimit(p *Pass) {
 			}
 		}
 		if !lim.OK {
-			if q, lr := limitRangeDefault(p, pc.w.NS(), "memory"); lr != nil {
+			if q, lr := defaults.defaultFor(pc.w); lr != nil {
 				lim, limWords = q, "the default memory limit of LimitRange "+lr.Ref()[len("LimitRange "):]
 			}
 		}

@@ -69,13 +69,14 @@ spec:
 func init() { Register(missingMemoryLimit) }
 
 func runMissingMemoryLimit(p *Pass) {
+	defaults := newLimitRanges(p, "memory")
 	for _, pc := range containers(p) {
 		if r := pc.c.Resources; r != nil {
 			if _, ok := r.Limits["memory"]; ok {
 				continue
 			}
 		}
-		if _, lr := limitRangeDefault(p, pc.w.NS(), "memory"); lr != nil {
+		if _, lr := defaults.defaultFor(pc.w); lr != nil {
 			continue
 		}
 		req := ""

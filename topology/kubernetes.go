@@ -22,7 +22,7 @@ const KindIngress HopKind = "k8s-ingress"
 //
 // A tree can hold the same object many times (one copy per environment,
 // overlay or cluster). Every name resolves to the copies nearest to the
-// object that names it (nearIndex): its own stack first. Copies that are
+// object that names it (NearIndex): its own stack first. Copies that are
 // equally near are a tie; hoplint then links one of them and says which,
 // never every copy to every copy.
 type k8sCluster struct {
@@ -40,7 +40,7 @@ type k8sCluster struct {
 	// wlKeys numbers the distinct workloads ("Deployment/shop/web"); wlCopies
 	// holds each one's copies.
 	wlKeys   map[string]int
-	wlCopies []*nearIndex[*kubernetes.Workload]
+	wlCopies []*NearIndex[*kubernetes.Workload]
 	// byLabel maps "namespace\x00key=value" to the workload keys (sorted,
 	// each once) of which some copy's pods carry that label.
 	byLabel map[string][]int
@@ -51,14 +51,14 @@ type k8sCluster struct {
 
 	// svcByName, configMaps and classes map "namespace/name" (a class:
 	// its name) to the copies of that object.
-	svcByName  map[string]*nearIndex[*kubernetes.Service]
-	configMaps map[string]*nearIndex[*kubernetes.ConfigMap]
-	classes    map[string]*nearIndex[*kubernetes.IngressClass]
+	svcByName  map[string]*NearIndex[*kubernetes.Service]
+	configMaps map[string]*NearIndex[*kubernetes.ConfigMap]
+	classes    map[string]*NearIndex[*kubernetes.IngressClass]
 	// defaultClasses holds the IngressClasses marked as the default.
-	defaultClasses *nearIndex[*kubernetes.IngressClass]
+	defaultClasses *NearIndex[*kubernetes.IngressClass]
 	// albGroups maps an IngressGroup name to its members that set the load
 	// balancer's idle timeout.
-	albGroups map[string]*nearIndex[*kubernetes.Ingress]
+	albGroups map[string]*NearIndex[*kubernetes.Ingress]
 
 	// containerHops maps a workload's containers to their hops.
 	containerHops map[*kubernetes.Workload][]*Hop
@@ -205,33 +205,33 @@ func (c *k8sCluster) index(objs []kubernetes.Obj) {
 			c.tgbs = append(c.tgbs, o)
 		}
 	}
-	c.wlCopies = make([]*nearIndex[*kubernetes.Workload], len(c.wlKeys))
+	c.wlCopies = make([]*NearIndex[*kubernetes.Workload], len(c.wlKeys))
 	for key, k := range c.wlKeys {
-		c.wlCopies[k] = newNearIndex(wls[key], objPath[*kubernetes.Workload])
+		c.wlCopies[k] = NewNearIndex(wls[key], objPath[*kubernetes.Workload])
 	}
 	c.svcByName = nearIndexes(svcs)
 	c.configMaps = nearIndexes(cms)
 	c.classes = nearIndexes(classes)
 	c.albGroups = nearIndexes(groups)
 	if len(defaults) > 0 {
-		c.defaultClasses = newNearIndex(defaults, objPath[*kubernetes.IngressClass])
+		c.defaultClasses = NewNearIndex(defaults, objPath[*kubernetes.IngressClass])
 	}
 }
 
 func objPath[T kubernetes.Obj](o T) string { return o.Meta().File.Path }
 
-func nearIndexes[T kubernetes.Obj](m map[string][]T) map[string]*nearIndex[T] {
-	out := make(map[string]*nearIndex[T], len(m))
+func nearIndexes[T kubernetes.Obj](m map[string][]T) map[string]*NearIndex[T] {
+	out := make(map[string]*NearIndex[T], len(m))
 	for k, v := range m {
-		out[k] = newNearIndex(v, objPath[T])
+		out[k] = NewNearIndex(v, objPath[T])
 	}
 	return out
 }
 
 // nearestOne resolves a name to one object: the nearest copy, or the first
 // of equally near copies, with the words that say so (else "").
-func nearestOne[T kubernetes.Obj](from string, idx *nearIndex[T]) (T, string) {
-	copies, _ := idx.nearest(from)
+func nearestOne[T kubernetes.Obj](from string, idx *NearIndex[T]) (T, string) {
+	copies, _ := idx.Nearest(from)
 	if len(copies) == 0 {
 		var zero T
 		return zero, ""
@@ -295,7 +295,7 @@ func (c *k8sCluster) selected(s *kubernetes.Service) []selectedWorkload {
 	}
 	var out []selectedWorkload
 	for _, k := range keys {
-		copies, _ := c.wlCopies[k].nearest(s.File.Path)
+		copies, _ := c.wlCopies[k].Nearest(s.File.Path)
 		var match []*kubernetes.Workload
 		for _, w := range copies {
 			if selects(s.Selector, w.PodLabels) {
@@ -362,7 +362,7 @@ func (c *k8sCluster) selectionKeys(ns string, sel map[string]kubernetes.Str) []i
 func (c *k8sCluster) ambiguousSelector(s *kubernetes.Service, keys []int) {
 	names := make([]string, 0, 3)
 	for _, k := range keys[:3] {
-		copies, _ := c.wlCopies[k].nearest(s.File.Path)
+		copies, _ := c.wlCopies[k].Nearest(s.File.Path)
 		names = append(names, copies[0].Ref())
 	}
 	c.part.AddProblems(parsers.Problem{Kind: parsers.ProblemAmbiguous, Range: s.SelectorRange,

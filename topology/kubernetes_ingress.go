@@ -42,7 +42,7 @@ type nginxController struct {
 // behind one controller read its ConfigMap once.
 type controllerIndex struct {
 	keys   map[string]int // "Kind/namespace/name" of the controller workload
-	copies []*nearIndex[*nginxController]
+	copies []*NearIndex[*nginxController]
 	// byClass maps an --ingress-class to controller keys; byBoth maps
 	// --controller-class and --ingress-class, joined by NUL.
 	byClass, byBoth map[string][]int
@@ -129,7 +129,7 @@ func (c *k8sCluster) indexControllers() {
 		addKey(x.byBoth, ctl.controllerClass+"\x00"+ctl.ingressClass, k)
 	}
 	for _, cs := range copies {
-		x.copies = append(x.copies, newNearIndex(cs, func(n *nginxController) string { return n.w.File.Path }))
+		x.copies = append(x.copies, NewNearIndex(cs, func(n *nginxController) string { return n.w.File.Path }))
 	}
 	for key := range c.configMaps {
 		_, name, _ := strings.Cut(key, "/")
@@ -248,13 +248,13 @@ func (c *k8sCluster) controllerSettings(from string, rt ingressRoute) *ctlSettin
 	var runs [][]*nginxController
 	if len(rt.controllers) > 0 {
 		for _, k := range rt.controllers {
-			ctls, lo := x.copies[k].nearest(from)
+			ctls, lo := x.copies[k].Nearest(from)
 			fmt.Fprintf(&sig, "%d:%d:%d;", k, lo, len(ctls))
 			runs = append(runs, ctls)
 		}
 	} else {
 		for i, key := range x.conventional {
-			cms, lo := c.configMaps[key].nearest(from)
+			cms, lo := c.configMaps[key].Nearest(from)
 			fmt.Fprintf(&sig, "c%d:%d:%d;", i, lo, len(cms))
 		}
 	}
@@ -270,7 +270,7 @@ func (c *k8sCluster) controllerSettings(from string, rt ingressRoute) *ctlSettin
 			for _, ctl := range r {
 				versions[ctl.version] = true
 				if ctl.configMap != "" {
-					cms, _ := c.configMaps[ctl.configMap].nearest(ctl.w.File.Path)
+					cms, _ := c.configMaps[ctl.configMap].Nearest(ctl.w.File.Path)
 					s.cms = append(s.cms, cms...)
 				}
 			}
@@ -284,7 +284,7 @@ func (c *k8sCluster) controllerSettings(from string, rt ingressRoute) *ctlSettin
 		// No controller among the files: the conventional names of the Helm
 		// chart and of the old static manifests.
 		for _, key := range x.conventional {
-			cms, _ := c.configMaps[key].nearest(from)
+			cms, _ := c.configMaps[key].Nearest(from)
 			s.cms = append(s.cms, cms...)
 		}
 		s.note = "assuming ConfigMap " + x.conventional[0] + " configures the ingress-nginx controller (its conventional name; the controller is not among the linted files)"

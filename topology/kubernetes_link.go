@@ -25,9 +25,9 @@ func linkClusterDNS(g *Graph, env *Env) {
 	if len(byName) == 0 {
 		return
 	}
-	services := make(map[string]*nearIndex[*Hop], len(byName))
+	services := make(map[string]*NearIndex[*Hop], len(byName))
 	for k, hs := range byName {
-		services[k] = newNearIndex(hs, func(h *Hop) string { return h.File })
+		services[k] = NewNearIndex(hs, func(h *Hop) string { return h.File })
 	}
 	hops := append([]*Hop(nil), g.Hops...)
 	for _, h := range hops {
@@ -41,7 +41,7 @@ func linkClusterDNS(g *Graph, env *Env) {
 			}
 			// The Service copy nearest to the proxy; of equally near copies
 			// the first, and the link says so.
-			near, _ := services[ns+"/"+name].nearest(h.File)
+			near, _ := services[ns+"/"+name].Nearest(h.File)
 			if len(near) == 1 || len(near) > 1 && !env.Config.Strict() {
 				sh := near[0]
 				svc := sh.Config.(*kubernetes.Service)

@@ -5,61 +5,61 @@ import (
 	"strings"
 )
 
-// nearIndex holds the copies of one named object (the Service shop/web
+// NearIndex holds the copies of one named object (the Service shop/web
 // written once per environment, the same ConfigMap in two overlays), sorted
 // by file path, so that the copies nearest to a file are found without
 // looking at the others: the copies under a directory are a contiguous run
 // of the sorted paths, found by binary search. A tree of N environments
 // then costs N log N lookups instead of N².
-type nearIndex[T any] struct {
+type NearIndex[T any] struct {
 	paths []string
 	items []T
 }
 
-// newNearIndex sorts items by pathOf, keeping the order of items in the
+// NewNearIndex sorts items by pathOf, keeping the order of items in the
 // same file.
-func newNearIndex[T any](items []T, pathOf func(T) string) *nearIndex[T] {
+func NewNearIndex[T any](items []T, pathOf func(T) string) *NearIndex[T] {
 	idx := make([]int, len(items))
 	for i := range idx {
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(a, b int) bool { return pathOf(items[idx[a]]) < pathOf(items[idx[b]]) })
-	n := &nearIndex[T]{paths: make([]string, len(items)), items: make([]T, len(items))}
+	n := &NearIndex[T]{paths: make([]string, len(items)), items: make([]T, len(items))}
 	for i, j := range idx {
 		n.paths[i], n.items[i] = pathOf(items[j]), items[j]
 	}
 	return n
 }
 
-// nearest returns the copies nearest to the file at from: those in the
+// Nearest returns the copies nearest to the file at from: those in the
 // same file, else those under its directory, else under the parent, and so
 // on up to the root (all of them). The result is a sub-slice of the index
-// (do not append to it), and lo is its position, so that two lookups that
-// found the same copies can tell.
-func (n *nearIndex[T]) nearest(from string) (items []T, lo int) {
+// (capped, so that appending to it copies), and lo is its position, so that
+// two lookups that found the same copies can tell.
+func (n *NearIndex[T]) Nearest(from string) (items []T, lo int) {
 	if n == nil || len(n.items) == 0 {
 		return nil, 0
 	}
 	if len(n.items) == 1 {
-		return n.items, 0
+		return n.items[:1:1], 0
 	}
 	if lo, hi := n.under(from, true); lo < hi {
-		return n.items[lo:hi], lo
+		return n.items[lo:hi:hi], lo
 	}
 	for dir := from; ; {
 		i := strings.LastIndexByte(dir, '/')
 		if i < 0 {
-			return n.items, 0
+			return n.items[:len(n.items):len(n.items)], 0
 		}
 		dir = dir[:i]
 		if lo, hi := n.under(dir+"/", false); lo < hi {
-			return n.items[lo:hi], lo
+			return n.items[lo:hi:hi], lo
 		}
 	}
 }
 
 // under returns the run of paths equal to p (exact) or starting with p.
-func (n *nearIndex[T]) under(p string, exact bool) (int, int) {
+func (n *NearIndex[T]) under(p string, exact bool) (int, int) {
 	lo := sort.SearchStrings(n.paths, p)
 	hi := lo + sort.Search(len(n.paths)-lo, func(i int) bool {
 		q := n.paths[lo+i]
