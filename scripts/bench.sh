@@ -44,7 +44,8 @@ measure() {
 	secs="" kb=0
 	for _ in $(seq "$runs"); do
 		/usr/bin/time -f "%e %M" -o "$work/time.out" "$@" >/dev/null 2>"$work/stderr.out" || true
-		read -r s m <"$work/time.out" || { cat "$work/time.out" "$work/stderr.out" >&2; exit 2; }
+		# GNU time puts "Command exited with non-zero status N" first.
+		read -r s m < <(tail -n 1 "$work/time.out") || { cat "$work/time.out" "$work/stderr.out" >&2; exit 2; }
 		if [ -z "$secs" ] || awk -v a="$s" -v b="$secs" 'BEGIN{exit !(a<b)}'; then secs=$s; fi
 		[ "$m" -gt "$kb" ] && kb=$m
 	done

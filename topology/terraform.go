@@ -102,6 +102,52 @@ type tfBuilder struct {
 	byObj map[*terraform.Object]*Hop
 	lbs   []*tfLB
 	tgs   []*tfTG
+	// lbRefs and tgRefs resolve references to load balancers and target
+	// groups; listeners to listeners (for listener rules).
+	lbRefs    *tfRefIndex[*tfLB]
+	tgRefs    *tfRefIndex[*tfTG]
+	listeners *tfRefIndex[*terraform.Listener]
+}
+
+// tfRefIndex finds the objects a reference names (aws_lb.web, module.alb's
+// aws_lb.this[0]) by module path, type and name, and among the objects that
+// share them (the same root module written once per environment) those
+// nearest to the referring file: its own root module first. Without it every
+// listener of N copies of a stack forwarded to the target groups of all N.
+type tfRefIndex[T any] struct {
+	byName map[string]*NearIndex[T]
+	obj    func(T) *terraform.Object
+}
+
+func newTFRefIndex[T any](items []T, obj func(T) *terraform.Object) *tfRefIndex[T] {
+	lists := map[string][]T{}
+	for _, it := range items {
+		o := obj(it)
+		k := o.Module + "\x00" + o.Type + "\x00" + o.Name
+		lists[k] = append(lists[k], it)
+	}
+	x := &tfRefIndex[T]{byName: make(map[string]*NearIndex[T], len(lists)), obj: obj}
+	for k, l := range lists {
+		x.byName[k] = NewNearIndex(l, func(it T) string { return obj(it).Range.File })
+	}
+	return x
+}
+
+// resolve returns the objects v refers to, as seen from the file at from,
+// each once, in index order.
+func (x *tfRefIndex[T]) resolve(v terraform.Value, from string) []T {
+	var out []T
+	seen := map[*terraform.Object]bool{}
+	for _, r := range v.Refs {
+		near, _ := x.byName[r.Module+"\x00"+r.Type+"\x00"+r.Name].Nearest(from)
+		for _, it := range near {
+			if o := x.obj(it); o.Matches(r) && !seen[o] {
+				seen[o] = true
+				out = append(out, it)
+			}
+		}
+	}
+	return out
 }
 
 type tfLB struct {
@@ -216,14 +262,17 @@ func (b *tfBuilder) build() {
 		b.add(&tg.Object, h)
 		b.tgs = append(b.tgs, &tfTG{hop: h, tg: tg})
 	}
+	b.lbRefs = newTFRefIndex(b.lbs, lbObject)
+	b.tgRefs = newTFRefIndex(b.tgs, func(t *tfTG) *terraform.Object { return &t.tg.Object })
+	b.listeners = newTFRefIndex(r.Listeners, func(l *terraform.Listener) *terraform.Object { return &l.Object })
 	for _, a := range r.Attachments {
 		b.g.AddConfig(parsers.FormatTerraform, a)
 		p, ok := a.Port.Int()
 		if !ok {
 			continue
 		}
-		for _, t := range b.tgs {
-			if a.TargetGroup.RefersTo(&t.tg.Object) && !hasPort(t.hop.Targets, int(p)) {
+		for _, t := range b.tgRefs.resolve(a.TargetGroup, a.Range.File) {
+			if !hasPort(t.hop.Targets, int(p)) {
 				t.hop.Targets = append(t.hop.Targets, Target{Port: int(p), URL: fmt.Sprintf("targets :%d", p), Range: a.Port.Range})
 			}
 		}
@@ -251,11 +300,12 @@ func hasPort(ts []Target, p int) bool {
 	return false
 }
 
-// lbOf returns the load balancers a listener's load_balancer_arn refers to.
-func (b *tfBuilder) lbOf(v terraform.Value) []*tfLB {
+// lbOf returns the load balancers (not Classic ELBs) a listener's
+// load_balancer_arn refers to.
+func (b *tfBuilder) lbOf(l *terraform.Listener) []*tfLB {
 	var out []*tfLB
-	for _, lb := range b.lbs {
-		if lb.lb != nil && v.RefersTo(&lb.lb.Object) {
+	for _, lb := range b.lbRefs.resolve(l.LoadBalancer, l.Range.File) {
+		if lb.lb != nil {
 			out = append(out, lb)
 		}
 	}
@@ -280,21 +330,18 @@ func listenerWords(l *terraform.Listener) string {
 func (b *tfBuilder) linkListeners() {
 	r := b.res
 	for _, l := range r.Listeners {
-		lbs := b.lbOf(l.LoadBalancer)
+		lbs := b.lbOf(l)
 		for _, lb := range lbs {
 			if p, ok := l.Port.Int(); ok && !hasListen(lb.hop.Listen, int(p)) {
 				lb.hop.Listen = append(lb.hop.Listen, Listen{Port: int(p), Range: l.Port.Range})
 			}
-			b.forward(lb, l.Forwards, listenerWords(l)+" forwards to it")
+			b.forward(lb, l.Forwards, l.Range.File, listenerWords(l)+" forwards to it")
 		}
 	}
 	for _, rule := range r.ListenerRules {
-		for _, l := range r.Listeners {
-			if !rule.Listener.RefersTo(&l.Object) {
-				continue
-			}
-			for _, lb := range b.lbOf(l.LoadBalancer) {
-				b.forward(lb, rule.Forwards, fmt.Sprintf("listener rule %s on %s forwards to it", objName(&rule.Object), listenerWords(l)))
+		for _, l := range b.listeners.resolve(rule.Listener, rule.Range.File) {
+			for _, lb := range b.lbOf(l) {
+				b.forward(lb, rule.Forwards, rule.Range.File, fmt.Sprintf("listener rule %s on %s forwards to it", objName(&rule.Object), listenerWords(l)))
 			}
 		}
 	}
@@ -309,12 +356,11 @@ func hasListen(ls []Listen, p int) bool {
 	return false
 }
 
-func (b *tfBuilder) forward(lb *tfLB, fws []terraform.Forward, why string) {
+// forward links lb to the target groups that forwards written in the file
+// at from name.
+func (b *tfBuilder) forward(lb *tfLB, fws []terraform.Forward, from, why string) {
 	for _, f := range fws {
-		for _, t := range b.tgs {
-			if !f.TargetGroup.RefersTo(&t.tg.Object) {
-				continue
-			}
+		for _, t := range b.tgRefs.resolve(f.TargetGroup, from) {
 			if lb.hop.Proxy.IsZero() {
 				lb.hop.Proxy = f.TargetGroup.Range
 			}
@@ -397,11 +443,8 @@ func (b *tfBuilder) origins(d *terraform.Distribution) {
 		h.ID, h.File, h.Range = objID(&d.Object)+".origin."+id, d.Range.File, o.Range
 		h.Notes = objNotes(&d.Object)
 		b.g.AddHop(h)
-		for _, lb := range b.lbs {
+		for _, lb := range b.lbRefs.resolve(o.DomainName, d.Range.File) {
 			obj := lbObject(lb)
-			if !o.DomainName.RefersTo(obj) {
-				continue
-			}
 			b.g.Link(&Edge{From: h, To: lb.hop, Confidence: Reference, Range: o.DomainName.Range,
 				Why: fmt.Sprintf("origin %q of %s has domain_name = %s's DNS name", id, objName(&d.Object), objName(obj))})
 		}
