@@ -110,10 +110,12 @@ type tfBuilder struct {
 }
 
 // tfRefIndex finds the objects a reference names (aws_lb.web, module.alb's
-// aws_lb.this[0]) by module path, type and name, and among the objects that
-// share them (the same root module written once per environment) those
-// nearest to the referring file: its own root module first. Without it every
-// listener of N copies of a stack forwarded to the target groups of all N.
+// aws_lb.this[0]) by root module, module path, type and name: a reference
+// never leaves the root module it was evaluated in, so N copies of a stack
+// (env1/, env2/, or two roots calling one modules/alb) keep their links
+// apart. Without it every listener of N copies forwarded to the target
+// groups of all N. Objects that still share all four (none, unless a
+// parser leaves Root empty) resolve to the nearest by directory.
 type tfRefIndex[T any] struct {
 	byName map[string]*NearIndex[T]
 	obj    func(T) *terraform.Object
@@ -123,7 +125,7 @@ func newTFRefIndex[T any](items []T, obj func(T) *terraform.Object) *tfRefIndex[
 	lists := map[string][]T{}
 	for _, it := range items {
 		o := obj(it)
-		k := o.Module + "\x00" + o.Type + "\x00" + o.Name
+		k := o.Root + "\x00" + o.Module + "\x00" + o.Type + "\x00" + o.Name
 		lists[k] = append(lists[k], it)
 	}
 	x := &tfRefIndex[T]{byName: make(map[string]*NearIndex[T], len(lists)), obj: obj}
@@ -133,13 +135,13 @@ func newTFRefIndex[T any](items []T, obj func(T) *terraform.Object) *tfRefIndex[
 	return x
 }
 
-// resolve returns the objects v refers to, as seen from the file at from,
-// each once, in index order.
-func (x *tfRefIndex[T]) resolve(v terraform.Value, from string) []T {
+// resolve returns the objects v, written in object from, refers to, each
+// once, in index order.
+func (x *tfRefIndex[T]) resolve(v terraform.Value, from *terraform.Object) []T {
 	var out []T
 	seen := map[*terraform.Object]bool{}
 	for _, r := range v.Refs {
-		near, _ := x.byName[r.Module+"\x00"+r.Type+"\x00"+r.Name].Nearest(from)
+		near, _ := x.byName[from.Root+"\x00"+r.Module+"\x00"+r.Type+"\x00"+r.Name].Nearest(from.Range.File)
 		for _, it := range near {
 			if o := x.obj(it); o.Matches(r) && !seen[o] {
 				seen[o] = true
@@ -271,7 +273,7 @@ func (b *tfBuilder) build() {
 		if !ok {
 			continue
 		}
-		for _, t := range b.tgRefs.resolve(a.TargetGroup, a.Range.File) {
+		for _, t := range b.tgRefs.resolve(a.TargetGroup, &a.Object) {
 			if !hasPort(t.hop.Targets, int(p)) {
 				t.hop.Targets = append(t.hop.Targets, Target{Port: int(p), URL: fmt.Sprintf("targets :%d", p), Range: a.Port.Range})
 			}
@@ -304,7 +306,7 @@ func hasPort(ts []Target, p int) bool {
 // load_balancer_arn refers to.
 func (b *tfBuilder) lbOf(l *terraform.Listener) []*tfLB {
 	var out []*tfLB
-	for _, lb := range b.lbRefs.resolve(l.LoadBalancer, l.Range.File) {
+	for _, lb := range b.lbRefs.resolve(l.LoadBalancer, &l.Object) {
 		if lb.lb != nil {
 			out = append(out, lb)
 		}
@@ -335,13 +337,13 @@ func (b *tfBuilder) linkListeners() {
 			if p, ok := l.Port.Int(); ok && !hasListen(lb.hop.Listen, int(p)) {
 				lb.hop.Listen = append(lb.hop.Listen, Listen{Port: int(p), Range: l.Port.Range})
 			}
-			b.forward(lb, l.Forwards, l.Range.File, listenerWords(l)+" forwards to it")
+			b.forward(lb, l.Forwards, &l.Object, listenerWords(l)+" forwards to it")
 		}
 	}
 	for _, rule := range r.ListenerRules {
-		for _, l := range b.listeners.resolve(rule.Listener, rule.Range.File) {
+		for _, l := range b.listeners.resolve(rule.Listener, &rule.Object) {
 			for _, lb := range b.lbOf(l) {
-				b.forward(lb, rule.Forwards, rule.Range.File, fmt.Sprintf("listener rule %s on %s forwards to it", objName(&rule.Object), listenerWords(l)))
+				b.forward(lb, rule.Forwards, &rule.Object, fmt.Sprintf("listener rule %s on %s forwards to it", objName(&rule.Object), listenerWords(l)))
 			}
 		}
 	}
@@ -356,9 +358,9 @@ func hasListen(ls []Listen, p int) bool {
 	return false
 }
 
-// forward links lb to the target groups that forwards written in the file
-// at from name.
-func (b *tfBuilder) forward(lb *tfLB, fws []terraform.Forward, from, why string) {
+// forward links lb to the target groups that forwards written in object
+// from name.
+func (b *tfBuilder) forward(lb *tfLB, fws []terraform.Forward, from *terraform.Object, why string) {
 	for _, f := range fws {
 		for _, t := range b.tgRefs.resolve(f.TargetGroup, from) {
 			if lb.hop.Proxy.IsZero() {
@@ -443,7 +445,7 @@ func (b *tfBuilder) origins(d *terraform.Distribution) {
 		h.ID, h.File, h.Range = objID(&d.Object)+".origin."+id, d.Range.File, o.Range
 		h.Notes = objNotes(&d.Object)
 		b.g.AddHop(h)
-		for _, lb := range b.lbRefs.resolve(o.DomainName, d.Range.File) {
+		for _, lb := range b.lbRefs.resolve(o.DomainName, &d.Object) {
 			obj := lbObject(lb)
 			b.g.Link(&Edge{From: h, To: lb.hop, Confidence: Reference, Range: o.DomainName.Range,
 				Why: fmt.Sprintf("origin %q of %s has domain_name = %s's DNS name", id, objName(&d.Object), objName(obj))})
