@@ -176,6 +176,16 @@ func objName(o *terraform.Object) string {
 
 func objID(o *terraform.Object) string { return o.Range.File + "#" + o.Address() }
 
+// uniqueID keeps hop IDs apart when one declaration makes objects in
+// several root modules (env1/ and env2/ both calling modules/alb): the
+// first keeps FILE#ADDRESS, the others get @ROOT, the root's directory.
+func (b *tfBuilder) uniqueID(id string, o *terraform.Object) string {
+	if b.g.Hop(id) != nil && o.Root != "" {
+		return id + "@" + o.Root
+	}
+	return id
+}
+
 func objNotes(o *terraform.Object) []string {
 	var notes []string
 	if o.KeyUnknown {
@@ -209,7 +219,7 @@ func seconds(name string, v terraform.Value, obj parsers.Range, def time.Duratio
 }
 
 func (b *tfBuilder) add(o *terraform.Object, h *Hop) {
-	h.ID, h.File, h.Range = objID(o), o.Range.File, o.Range
+	h.ID, h.File, h.Range = b.uniqueID(objID(o), o), o.Range.File, o.Range
 	h.Notes = append(objNotes(o), h.Notes...)
 	b.g.AddHop(h)
 	b.byObj[o] = h
@@ -442,7 +452,7 @@ func (b *tfBuilder) origins(d *terraform.Distribution) {
 				h.Targets = append(h.Targets, Target{Host: host, Port: p, URL: fmt.Sprintf("%s:%d", host, p), Range: o.DomainName.Range})
 			}
 		}
-		h.ID, h.File, h.Range = objID(&d.Object)+".origin."+id, d.Range.File, o.Range
+		h.ID, h.File, h.Range = b.uniqueID(objID(&d.Object)+".origin."+id, &d.Object), d.Range.File, o.Range
 		h.Notes = objNotes(&d.Object)
 		b.g.AddHop(h)
 		for _, lb := range b.lbRefs.resolve(o.DomainName, &d.Object) {
