@@ -50,14 +50,21 @@ func key(f rules.Finding, env string) string {
 	return strings.ReplaceAll(b.String(), env+"/", "env1/")
 }
 
-// withCases adds the files of the repository's Kubernetes txtar cases,
-// each case in a directory of its own: they hold the controllers,
-// ConfigMaps and IngressClasses the corpus has few of.
+// withCases adds the files of the repository's Kubernetes and Terraform
+// txtar cases, each case in a directory of its own: they hold the
+// controllers, ConfigMaps, IngressClasses and load balancers the corpus
+// has few of. (Not the nginx, Apache and cross-format cases: a link by
+// port takes the only server on the port in the whole tree, so copies of
+// those make every port ambiguous; see linkByPort.)
 func withCases(t *testing.T, files []benchtree.File) []benchtree.File {
 	t.Helper()
-	cases, err := filepath.Glob(filepath.Join(linttest.RepoRoot(), "testdata", "kubernetes", "*.txtar"))
-	if err != nil || len(cases) == 0 {
-		t.Fatalf("no Kubernetes cases: %v", err)
+	var cases []string
+	for _, format := range []string{"kubernetes", "terraform"} {
+		found, err := filepath.Glob(filepath.Join(linttest.RepoRoot(), "testdata", format, "*.txtar"))
+		if err != nil || len(found) == 0 {
+			t.Fatalf("no %s cases: %v", format, err)
+		}
+		cases = append(cases, found...)
 	}
 	for _, c := range cases {
 		data, err := os.ReadFile(c)
@@ -75,7 +82,7 @@ func withCases(t *testing.T, files []benchtree.File) []benchtree.File {
 }
 
 // TestCopiesPerEnvironment lints the corpus manifests and the Kubernetes
-// cases once (env1/) and three times (env1/ … env3/): each environment
+// and Terraform cases once (env1/) and three times (env1/ … env3/): each environment
 // must get exactly the findings of the single copy, every location of
 // each finding inside its own environment. A lookup that reached into
 // another environment (an Ingress reading every copy of its controller's
