@@ -8,7 +8,8 @@
 #    binary (one process, as CI runs it), the yaml.v3 decoding floor of the
 #    same files (one process that only decodes them), their ratio, peak RSS
 #    and the growth from one size to the next.
-#    Targets: ratio <= 2 at every size; 4x the files costs at most 5x the time.
+#    Targets: ratio <= 2 at every size; 4x the files costs at most 5x the time
+#    (time grows at most 1.25x as fast as the files, at every step).
 # 2. The generated nginx/Terraform/Kubernetes mix of BenchmarkBuild, whose
 #    time must grow linearly with its scale.
 # 3. kube-score and conftest (one-rule policy) on the 2,700-file tree, next
@@ -51,7 +52,7 @@ measure() {
 		c=$(awk -v u="$u" -v y="$y" 'BEGIN{printf "%.2f", u+y}')
 		if [ -z "$secs" ] || awk -v a="$s" -v b="$secs" 'BEGIN{exit !(a<b)}'; then secs=$s; fi
 		if [ -z "$cpu" ] || awk -v a="$c" -v b="$cpu" 'BEGIN{exit !(a<b)}'; then cpu=$c; fi
-		[ "$m" -gt "$kb" ] && kb=$m
+		if [ "$m" -gt "$kb" ]; then kb=$m; fi
 	done
 }
 
@@ -80,8 +81,10 @@ for shape in envs samedir; do
 		if [ -n "$prev_n" ]; then
 			growth=$(awk -v n="$n" -v pn="$prev_n" -v s="$secs" -v ps="$prev_s" -v m="$kb" -v pm="$prev_kb" \
 				'BEGIN{printf "%.1fx files, %.2fx time, %.2fx memory", n/pn, s/ps, m/pm}')
-			if awk -v n="$n" -v pn="$prev_n" -v s="$secs" -v ps="$prev_s" 'BEGIN{exit !(n/pn<=4.01 && s/ps>5*n/pn/4)}'; then
-				growth="$growth  FAIL (limit 5x time for 4x files)"
+			# 4x the files may cost 5x the time: time may grow 1.25x faster
+			# than the files at every step.
+			if awk -v n="$n" -v pn="$prev_n" -v s="$secs" -v ps="$prev_s" 'BEGIN{exit !(s/ps>1.25*n/pn)}'; then
+				growth="$growth  FAIL (limit $(awk -v n="$n" -v pn="$prev_n" 'BEGIN{printf "%.2f", 1.25*n/pn}')x time)"
 				fail=1
 			fi
 		fi
@@ -115,7 +118,7 @@ echo "== 3. peers on the 2,700-file tree (envs) =="
 tools="$work/tools"
 mkdir -p "$tools"
 install() { # install NAME MODULE@VERSION
-	[ -x "$tools/$1" ] && return 0
+	if [ -x "$tools/$1" ]; then return 0; fi
 	if ! GOBIN="$tools" GOFLAGS=-buildvcs=false go install "$2" >"$work/install-$1.log" 2>&1; then
 		echo "$1: cannot install $2 (see $work/install-$1.log); skipped"
 		return 1
