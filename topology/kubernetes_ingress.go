@@ -140,12 +140,16 @@ func (c *k8sCluster) indexControllers() {
 	sort.Strings(x.conventional)
 }
 
-// addKey appends k to m[name] unless it is there already (keys grow, so
-// the last one is the only one to check).
+// addKey appends k to m[name] unless it is there already. A class has few
+// distinct controllers (copies of one controller share its key), so the
+// scan stays short.
 func addKey(m map[string][]int, name string, k int) {
-	if l := m[name]; len(l) == 0 || l[len(l)-1] != k {
-		m[name] = append(l, k)
+	for _, have := range m[name] {
+		if have == k {
+			return
+		}
 	}
+	m[name] = append(m[name], k)
 }
 
 // ingressController decides which controller serves an Ingress, and the

@@ -45,3 +45,16 @@ func TestNearIndex(t *testing.T) {
 		t.Errorf("nil index gave %v", got)
 	}
 }
+
+// TestAddKey: copies of one controller in many environments
+// share one key per class, so an Ingress looks at each controller once,
+// not once per copy.
+func TestAddKey(t *testing.T) {
+	m := map[string][]int{}
+	for _, k := range []int{0, 1, 0, 1, 2, 0} {
+		addKey(m, "nginx", k)
+	}
+	if got := m["nginx"]; len(got) != 3 || got[0] != 0 || got[1] != 1 || got[2] != 2 {
+		t.Errorf("keys = %v, want [0 1 2]", got)
+	}
+}
