@@ -30,6 +30,16 @@ type File struct {
 // Manifests returns the files under corpus that hoplint reads as
 // Kubernetes manifests, in path order.
 func Manifests(corpus string) ([]File, error) {
+	return discovered(corpus, parsers.FormatKubernetes)
+}
+
+// All returns every file under corpus that hoplint reads, of any format,
+// in path order.
+func All(corpus string) ([]File, error) {
+	return discovered(corpus, "")
+}
+
+func discovered(corpus string, format parsers.Format) ([]File, error) {
 	abs, err := filepath.Abs(corpus)
 	if err != nil {
 		return nil, err
@@ -40,12 +50,12 @@ func Manifests(corpus string) ([]File, error) {
 	}
 	var out []File
 	for _, f := range found {
-		if f.Format == parsers.FormatKubernetes {
+		if format == "" || f.Format == format {
 			out = append(out, File{Path: f.Path, Data: f.Data})
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no Kubernetes manifests under %s", corpus)
+		return nil, fmt.Errorf("no %s files under %s", format, corpus)
 	}
 	return out, nil
 }

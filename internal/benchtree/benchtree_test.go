@@ -81,15 +81,16 @@ func withCases(t *testing.T, files []benchtree.File) []benchtree.File {
 	return files
 }
 
-// TestCopiesPerEnvironment lints the corpus manifests and the Kubernetes
-// and Terraform cases once (env1/) and three times (env1/ … env3/): each environment
-// must get exactly the findings of the single copy, every location of
-// each finding inside its own environment. A lookup that reached into
-// another environment (an Ingress reading every copy of its controller's
-// ConfigMap, a Service linked to every copy of its Deployment) changes,
+// TestCopiesPerEnvironment lints the whole corpus (every format) and the
+// Kubernetes and Terraform cases once (env1/) and three times (env1/ …
+// env3/): each environment must get exactly the findings of the single
+// copy, every location of each finding inside its own environment. A
+// lookup that reached into another environment (an Ingress reading every
+// copy of its controller's ConfigMap, a Service linked to every copy of
+// its Deployment, a CloudFront origin to every copy of its ALB) changes,
 // moves or multiplies them.
 func TestCopiesPerEnvironment(t *testing.T) {
-	files, err := benchtree.Manifests(linttest.CorpusDir(t))
+	files, err := benchtree.All(linttest.CorpusDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}
