@@ -12,8 +12,8 @@ var ambiguousLink = &Rule{
 	Title:    "a link with too many candidates to draw, so what lies behind it is not checked",
 	Severity: Info,
 	Doc: `hoplint links hops it can tell apart: an Ingress to its Service, a Service to
-the workloads its selector matches. When one link would fan out to more than
-64 hops (a selector such as ` + "`app: web`" + ` that hundreds of Deployments carry),
+the workloads its selector matches. When a selector matches more than 64
+workloads (` + "`app: web`" + `, carried by the pods of hundreds of Deployments),
 every one of those links would be a guess, and together they are a cross
 product that no finding could word usefully. hoplint then draws none and says
 so here: the timeouts and limits behind that Service are not compared.
@@ -24,7 +24,8 @@ Deployment's pods carry), or declare the stack in ` + "`.hoplint.yml`" + `.
 Copies of one object (the same Deployment written once per environment) are
 not ambiguous: each Service links to the copy nearest to it by directory, and
 when several copies are equally near, to the first, with the assumption
-written into every finding that uses the link.`,
+written into the link (the cross-hop findings repeat it; ` + "`link: strict`" + ` drops such
+links).`,
 	Examples: []Example{
 		{Name: "one selector for every Deployment", Bad: true, Archive: sharedSelectorArchive(65)},
 		{Name: "a selector two Deployments share", Archive: sharedSelectorArchive(2)},
