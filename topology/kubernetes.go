@@ -366,7 +366,7 @@ func (c *k8sCluster) ambiguousSelector(s *kubernetes.Service, keys []int) {
 		names = append(names, copies[0].Ref())
 	}
 	c.part.AddProblems(parsers.Problem{Kind: parsers.ProblemAmbiguous, Range: s.SelectorRange,
-		Message: fmt.Sprintf("the selector of Service %s (%s) matches the pods of %d workloads (%s, …); hoplint links a Service to at most %d, so it links this one to none and checks nothing behind it. Give the Service a selector that names its own pods, or declare the stack in .hoplint.yml.",
+		Message: fmt.Sprintf("the selector of Service %s (%s) matches the pods of %d workloads (%s, …); hoplint links a Service to at most %d workloads, so it links this one to none and checks nothing behind it. Give the Service a selector that names its own pods, or declare the stack in .hoplint.yml.",
 			refName(&s.Object), selectorWords(s.Selector), len(keys), strings.Join(names, ", "), maxFanOut)})
 }
 
