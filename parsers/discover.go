@@ -264,11 +264,17 @@ func readCapped(abs string) ([]byte, error) {
 	if st.Size() > MaxFileSize {
 		return nil, fmt.Errorf("file is %d bytes, over hoplint's limit of %d; not read", st.Size(), MaxFileSize)
 	}
-	data := make([]byte, 0, st.Size())
-	buf := make([]byte, 32<<10)
+	// Read straight into a buffer of the size stat gave (one byte more, so
+	// that a file that grew meanwhile is noticed without a second buffer):
+	// a 32 KiB scratch buffer per file was most of what a tree of 50,000
+	// small manifests allocated.
+	data := make([]byte, 0, st.Size()+1)
 	for {
-		n, err := f.Read(buf)
-		data = append(data, buf[:n]...)
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
 		if len(data) > MaxFileSize {
 			return nil, fmt.Errorf("file is over hoplint's limit of %d bytes; not read", MaxFileSize)
 		}

@@ -163,6 +163,13 @@ func (f *File) LineRange(n int) Range {
 	return f.At(n, first+1, n, last+1)
 }
 
+// DirectiveMarker starts every directive hoplint reads from a comment
+// ("hoplint:ignore …"). A comment without it means nothing to hoplint, so a
+// parser that needs a pass of its own to find comments (HCL's parser drops
+// them; only its lexer sees them) skips that pass on files that do not
+// contain the marker at all.
+const DirectiveMarker = "hoplint:"
+
 // Comment is one comment in a file, as its parser found it. The rules engine
 // reads suppressions from comments, never from raw text, so a "#" inside a
 // quoted string is never taken for a suppression.

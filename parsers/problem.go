@@ -21,6 +21,10 @@ const (
 	// ProblemIgnoredAttribute: a setting the product silently ignores in
 	// this context (a Classic-ELB-only annotation on an NLB Service).
 	ProblemIgnoredAttribute ProblemKind = "ignored-lb-attribute"
+	// ProblemAmbiguous: a link hoplint would have to guess among too many
+	// candidates (a Service selector matching hundreds of workloads), so it
+	// draws none. Information: what lies behind is not checked.
+	ProblemAmbiguous ProblemKind = "ambiguous-link"
 )
 
 // Problem is something a parser found wrong with its input. Parsers never

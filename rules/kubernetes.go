@@ -77,18 +77,16 @@ type rangeLimit struct {
 // they are applied, so it applies only to a workload in the same directory
 // and the assumption is spelled out; otherwise it does not.
 func limitRangeDefault(p *Pass, w *kubernetes.Workload, res string) (rangeLimit, bool) {
-	for _, o := range p.Graph.Configs[parsers.FormatKubernetes] {
-		lr, ok := o.(*kubernetes.LimitRange)
-		if !ok {
-			continue
-		}
+	// Of the LimitRanges of its namespace, the nearest copies by directory:
+	// a tree that repeats one environment per directory gives each its own.
+	near, _ := p.limitRanges()[w.Namespace].Nearest(w.File.Path)
+	for _, lr := range near {
 		note := ""
-		switch {
-		case lr.Namespace != "" && lr.Namespace == w.Namespace:
-		case lr.Namespace == "" && w.Namespace == "" && path.Dir(lr.File.Path) == path.Dir(w.File.Path):
+		if w.Namespace == "" {
+			if path.Dir(lr.File.Path) != path.Dir(w.File.Path) {
+				continue
+			}
 			note = fmt.Sprintf("assuming %s and %s, which name no namespace, are applied to the same one", lr.Ref(), w.Ref())
-		default:
-			continue
 		}
 		q, fromMax, ok := lr.ContainerLimit(res)
 		if !ok {
@@ -171,4 +169,23 @@ func bytesWords(n int64) string {
 		return fmt.Sprintf("%dKi", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// limitRanges indexes the linted LimitRanges by namespace and path, built
+// once per rule run: every container asks, and the objects of a large tree
+// are many while LimitRanges are few.
+func (p *Pass) limitRanges() map[string]*topology.NearIndex[*kubernetes.LimitRange] {
+	if p.lrs == nil {
+		byNS := map[string][]*kubernetes.LimitRange{}
+		for _, o := range p.Graph.Configs[parsers.FormatKubernetes] {
+			if lr, ok := o.(*kubernetes.LimitRange); ok {
+				byNS[lr.Namespace] = append(byNS[lr.Namespace], lr)
+			}
+		}
+		p.lrs = map[string]*topology.NearIndex[*kubernetes.LimitRange]{}
+		for ns, lrs := range byNS {
+			p.lrs[ns] = topology.NewNearIndex(lrs, func(lr *kubernetes.LimitRange) string { return lr.File.Path })
+		}
+	}
+	return p.lrs
 }

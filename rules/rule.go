@@ -14,6 +14,7 @@ import (
 
 	"github.com/hoplint/hoplint/config"
 	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/kubernetes"
 	"github.com/hoplint/hoplint/topology"
 )
 
@@ -105,7 +106,8 @@ type Pass struct {
 
 	params   map[string]string
 	findings []Finding
-	files    map[string]bool // see isFile
+	files    map[string]bool                                        // see isFile
+	lrs      map[string]*topology.NearIndex[*kubernetes.LimitRange] // see limitRanges
 }
 
 // Report records a finding of the running rule. Severity defaults to the

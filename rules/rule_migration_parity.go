@@ -61,6 +61,12 @@ func runMigrationParity(p *Pass) {
 	if len(byKey) == 0 {
 		return
 	}
+	// The Ingress a route replaces is the nearest by directory: a tree
+	// with one environment per directory pairs each route with its own.
+	near := make(map[string]*topology.NearIndex[served], len(byKey))
+	for k, ss := range byKey {
+		near[k] = topology.NewNearIndex(ss, func(s served) string { return s.hop.File })
+	}
 	for _, h := range p.Graph.Hops {
 		gr, ok := h.Config.(*topology.GatewayRoute)
 		if !ok {
@@ -73,7 +79,8 @@ func runMigrationParity(p *Pass) {
 		done := map[*topology.Hop]bool{}
 		for _, host := range hosts {
 			for _, path := range gr.Paths {
-				for _, s := range byKey[routeKey(host, path)] {
+				cands, _ := near[routeKey(host, path)].Nearest(h.File)
+				for _, s := range cands {
 					if done[s.hop] {
 						continue
 					}

@@ -17,9 +17,10 @@ import (
 
 // genTree writes a stack of the given scale: scale×1000 Kubernetes
 // manifests (Deployments and Services, one app per pair, spread over
-// namespaces and files) and scale×100 nginx servers proxying to the
-// Services by cluster DNS name. Scale 5 is the issue's 5,000 manifests and
-// 500 nginx servers.
+// namespaces and files), scale×100 nginx servers proxying to the Services
+// by cluster DNS name, and scale×50 Terraform ALBs (ten to a file, with
+// comments) whose target groups send to half of the nginx servers by port.
+// Scale 5 is 5,000 manifests, 500 nginx servers and 250 load balancers.
 func genTree(tb testing.TB, dir string, scale int) {
 	tb.Helper()
 	apps := scale * 500 // two manifests per app
@@ -82,6 +83,32 @@ spec:
 	}
 	n.WriteString("}\n")
 	writeFile(tb, filepath.Join(dir, "nginx", "nginx.conf"), n.String())
+	for f := 0; f*10 < scale*50; f++ {
+		var t strings.Builder
+		for i := f * 10; i < (f+1)*10 && i < scale*50; i++ {
+			fmt.Fprintf(&t, `# Load balancer %[1]d: ALB in front of nginx server %[1]d.
+resource "aws_lb" "lb%[1]d" {
+  name         = "lb%[1]d" # the console name
+  idle_timeout = 120
+}
+
+resource "aws_lb_target_group" "tg%[1]d" {
+  port     = %[2]d
+  protocol = "HTTP"
+}
+
+resource "aws_lb_listener" "http%[1]d" {
+  load_balancer_arn = aws_lb.lb%[1]d.arn
+  port              = 80
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.tg%[1]d.arn
+  }
+}
+`, i, 10000+i)
+		}
+		writeFile(tb, filepath.Join(dir, "terraform", fmt.Sprintf("lb%03d.tf", f)), t.String())
+	}
 }
 
 func writeFile(tb testing.TB, p, s string) {
@@ -137,6 +164,15 @@ func TestGeneratedTreeLinks(t *testing.T) {
 	}
 	if links != 100 {
 		t.Errorf("%d upstream → app server links, want 100", links)
+	}
+	tgs := 0
+	for _, e := range g.Edges {
+		if e.From.Kind == topology.KindTargetGroup && e.To.Kind == topology.KindNginxServer {
+			tgs++
+		}
+	}
+	if tgs != 50 {
+		t.Errorf("%d target group → nginx server links, want 50", tgs)
 	}
 	for _, f := range rules.Run(g, &config.Config{}, rules.Options{}) {
 		if f.Rule == "keepalive-order" {

@@ -84,11 +84,13 @@ type gwIndex struct {
 	reported map[parsers.Range]bool
 	// namespaces maps a linted Namespace object's name to its labels.
 	namespaces map[string]map[string]kubernetes.Str
+	// strict: link: strict, under which a tie between copies links nothing.
+	strict bool
 }
 
-func linkGateways(g *Graph, _ *Env) {
+func linkGateways(g *Graph, env *Env) {
 	x := &gwIndex{
-		g: g, classes: map[string][]*kubernetes.GatewayClass{}, gateways: map[string][]*kubernetes.Gateway{},
+		g: g, strict: env != nil && env.Config != nil && env.Config.Strict(), classes: map[string][]*kubernetes.GatewayClass{}, gateways: map[string][]*kubernetes.Gateway{},
 		grants: map[string][]*kubernetes.ReferenceGrant{}, policies: map[string]map[string][]*kubernetes.Policy{},
 		istioGWs: map[string][]*kubernetes.IstioGateway{}, ingClass: map[string][]*kubernetes.IngressClass{},
 		services: map[string][]*Hop{}, gwHops: map[*kubernetes.Gateway]*Hop{}, reported: map[parsers.Range]bool{}, namespaces: map[string]map[string]kubernetes.Str{},
@@ -432,7 +434,22 @@ func (x *gwIndex) granted(rt *kubernetes.Route, ns, name string) bool {
 // linkService links h to the containers behind Service ns/name on a port
 // (given by number, or by name), through the Service's own edges.
 func (x *gwIndex) linkService(h *Hop, why, ns, name string, port int, portName string, rng parsers.Range) {
-	for _, sh := range closestHops(h.File, x.services[ns+"/"+name]) {
+	near := closestHops(h.File, x.services[ns+"/"+name])
+	if len(near) > 1 {
+		// Equally near copies of one Service (the same manifest twice) are
+		// a tie: link the first, say so, and never the cross product.
+		if x.strict {
+			return
+		}
+		conflict := near[1:]
+		names := make([]string, len(conflict))
+		for i, c := range conflict {
+			names[i] = c.File
+		}
+		why += fmt.Sprintf(" (%d copies of Service %s/%s are equally near; hoplint took the one in %s, not %s)", len(near), ns, name, near[0].File, strings.Join(names, ", "))
+		near = near[:1]
+	}
+	for _, sh := range near {
 		svc := sh.Config.(*kubernetes.Service)
 		sp, ok := servicePortByNumber(svc, port)
 		if portName != "" {
@@ -463,7 +480,10 @@ func (x *gwIndex) linkService(h *Hop, why, ns, name string, port int, portName s
 // sortedPolicies returns the policies of a kind in namespace ns that
 // target an object, in Envoy Gateway's tie-break order (namespace/name:
 // hoplint cannot see creation times).
-func (x *gwIndex) targeting(kind, ns, targetKind, targetName, section string) []*kubernetes.Policy {
+//
+// Of copies of one policy written for several environments, only those
+// nearest to from (the target's file) count.
+func (x *gwIndex) targeting(from, kind, ns, targetKind, targetName, section string) []*kubernetes.Policy {
 	var out []*kubernetes.Policy
 	for _, p := range x.policies[kind][ns] {
 		for _, t := range p.TargetRefs {
@@ -474,6 +494,7 @@ func (x *gwIndex) targeting(kind, ns, targetKind, targetName, section string) []
 			}
 		}
 	}
+	out = closest(from, out)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].ID() < out[j].ID() })
 	return out
 }

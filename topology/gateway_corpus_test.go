@@ -56,8 +56,9 @@ envoyproxy__gateway/examples/kubernetes/mergepatch.yaml:83 missing-prestop-drain
 	# backend of this file, also named by the other examples' routes to Service backend; no preStop
 envoyproxy__gateway/examples/kubernetes/quickstart.yaml:59 missing-prestop-drain
 	# quickstart backend behind HTTPRoute backend; no preStop
-envoyproxy__gateway/examples/kubernetes/tls-termination.yaml:68 missing-prestop-drain
-	# backend behind the routes to Service backend; no preStop
+	# tls-termination.yaml:68 (backend): no finding. Its own route is a TCPRoute; the HTTPRoutes of other
+	# example files that name Service default/backend see four equally near copies of it and link only
+	# the first (application.yaml), with the tie stated, never all four (issue 12's tie rule)
 envoyproxy__gateway/test/e2e/testdata/preserve-case.yaml:68 missing-prestop-drain
 	# preserve-case pod in gateway-preserve-case-backend, reached across namespaces under ReferenceGrant allow-preserve-case; no preStop
 istio__istio/samples/websockets/app.yaml:32 missing-prestop-drain

@@ -129,14 +129,14 @@ func (x *gwIndex) egBackendPolicy(rt *kubernetes.Route, rule kubernetes.RouteRul
 	const kind = "BackendTrafficPolicy"
 	var ruleLevel, gwListener, gwLevel []*kubernetes.Policy
 	if rule.Name != "" {
-		ruleLevel = x.targeting(kind, rt.NS(), rt.Kind, rt.Name, rule.Name)
+		ruleLevel = x.targeting(rt.File.Path, kind, rt.NS(), rt.Kind, rt.Name, rule.Name)
 	}
-	routeLevel := x.targeting(kind, rt.NS(), rt.Kind, rt.Name, "")
+	routeLevel := x.targeting(rt.File.Path, kind, rt.NS(), rt.Kind, rt.Name, "")
 	if p.gw != nil {
 		if p.ref.SectionName != "" {
-			gwListener = x.targeting(kind, p.gw.NS(), "Gateway", p.gw.Name, p.ref.SectionName)
+			gwListener = x.targeting(p.gw.File.Path, kind, p.gw.NS(), "Gateway", p.gw.Name, p.ref.SectionName)
 		}
-		gwLevel = x.targeting(kind, p.gw.NS(), "Gateway", p.gw.Name, "")
+		gwLevel = x.targeting(p.gw.File.Path, kind, p.gw.NS(), "Gateway", p.gw.Name, "")
 	}
 	pol, level, notes := pick(ruleLevel, routeLevel, gwListener, gwLevel)
 	fields := fieldsOf(pol)
@@ -160,11 +160,11 @@ func (x *gwIndex) egBackendPolicy(rt *kubernetes.Route, rule kubernetes.RouteRul
 func (x *gwIndex) inherited(kind string, rt *kubernetes.Route, p parent) map[string]field {
 	out := map[string]field{}
 	if p.gw != nil {
-		if pol, _, _ := pick(x.targeting(kind, p.gw.NS(), "Gateway", p.gw.Name, "")); pol != nil {
+		if pol, _, _ := pick(x.targeting(p.gw.File.Path, kind, p.gw.NS(), "Gateway", p.gw.Name, "")); pol != nil {
 			out = fieldsOf(pol)
 		}
 	}
-	if pol, _, _ := pick(x.targeting(kind, rt.NS(), rt.Kind, rt.Name, "")); pol != nil {
+	if pol, _, _ := pick(x.targeting(rt.File.Path, kind, rt.NS(), rt.Kind, rt.Name, "")); pol != nil {
 		for k, v := range fieldsOf(pol) {
 			out[k] = v
 		}
@@ -177,7 +177,7 @@ func (x *gwIndex) inherited(kind string, rt *kubernetes.Route, p parent) map[str
 func (x *gwIndex) gatewaySettings(h *Hop, gw *kubernetes.Gateway, impl string) {
 	switch impl {
 	case ImplEnvoyGateway:
-		pol, _, notes := pick(x.targeting("ClientTrafficPolicy", gw.NS(), "Gateway", gw.Name, ""))
+		pol, _, notes := pick(x.targeting(gw.File.Path, "ClientTrafficPolicy", gw.NS(), "Gateway", gw.Name, ""))
 		h.Notes = append(h.Notes, notes...)
 		f := fieldsOf(pol)
 		h.KeepAlive = DefaultFor("ClientTrafficPolicy timeout.http.idleTimeout", time.Hour, gw.NameRange, egDefault(egClientDoc))
@@ -188,7 +188,7 @@ func (x *gwIndex) gatewaySettings(h *Hop, gw *kubernetes.Gateway, impl string) {
 			h.ReadTimeout = x.duration(policyName("timeout.http.requestReceivedTimeout", v.pol), v.v, false, true)
 		}
 	case ImplNGF:
-		pol, _, _ := pick(x.targeting("ClientSettingsPolicy", gw.NS(), "Gateway", gw.Name, ""))
+		pol, _, _ := pick(x.targeting(gw.File.Path, "ClientSettingsPolicy", gw.NS(), "Gateway", gw.Name, ""))
 		f := fieldsOf(pol)
 		h.KeepAlive = DefaultFor("ClientSettingsPolicy keepAlive.timeout.server", 75*time.Second, gw.NameRange, ngfDefault(nginxCoreDoc+"#keepalive_timeout"))
 		if v, ok := f["keepAlive.timeout.server"]; ok {

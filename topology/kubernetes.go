@@ -19,26 +19,54 @@ const KindIngress HopKind = "k8s-ingress"
 
 // k8sCluster is everything the Kubernetes loader read, indexed so that
 // every link is a lookup, never a scan over all pairs of objects.
+//
+// A tree can hold the same object many times (one copy per environment,
+// overlay or cluster). Every name resolves to the copies nearest to the
+// object that names it (NearIndex): its own stack first. Copies that are
+// equally near are a tie; hoplint then links one of them and says which,
+// never every copy to every copy.
 type k8sCluster struct {
 	part *Graph
 	env  *Env
+	// strict (link: strict) drops the links that rest on an assumption:
+	// a name with equally near copies then resolves to none.
+	strict bool
 
 	workloads []*kubernetes.Workload
 	services  []*kubernetes.Service
 	ingresses []*kubernetes.Ingress
 	tgbs      []*kubernetes.TargetGroupBinding
-	// byLabel maps "namespace\x00key=value" to the workloads whose pods
-	// carry that label.
+
+	// wlKeys numbers the distinct workloads ("Deployment/shop/web"); wlCopies
+	// holds each one's copies.
+	wlKeys   map[string]int
+	wlCopies []*NearIndex[*kubernetes.Workload]
+	// byLabel maps "namespace\x00key=value" to the workload keys (sorted,
+	// each once) of which some copy's pods carry that label.
 	byLabel map[string][]int
-	// svcByName maps "namespace/name" to Services (a tree can hold the
-	// same object twice, for two environments).
-	svcByName  map[string][]*kubernetes.Service
-	configMaps map[string][]*kubernetes.ConfigMap
-	classes    map[string][]*kubernetes.IngressClass
+	// selections caches the workload keys a selector can match, by
+	// namespace and selector: a hundred copies of one Service intersect the
+	// label lists once.
+	selections map[string][]int
+
+	// svcByName, configMaps and classes map "namespace/name" (a class:
+	// its name) to the copies of that object.
+	svcByName  map[string]*NearIndex[*kubernetes.Service]
+	configMaps map[string]*NearIndex[*kubernetes.ConfigMap]
+	classes    map[string]*NearIndex[*kubernetes.IngressClass]
+	// defaultClasses holds the IngressClasses marked as the default.
+	defaultClasses *NearIndex[*kubernetes.IngressClass]
+	// albGroups maps an IngressGroup name to its members that set the load
+	// balancer's idle timeout.
+	albGroups map[string]*NearIndex[*kubernetes.Ingress]
+
 	// containerHops maps a workload's containers to their hops.
 	containerHops map[*kubernetes.Workload][]*Hop
 	serviceHops   map[*kubernetes.Service]*Hop
-	controllers   []*nginxController
+	// ambiguous holds the Services already reported for selecting too much.
+	ambiguous   map[*kubernetes.Service]bool
+	controllers []*nginxController
+	ctl         controllerIndex
 	// embeddedPick is the server of that configuration a container runs.
 	embeddedPick map[*kubernetes.Container][]*Hop
 	pod          *podState // kubernetes_pod.go
@@ -51,10 +79,10 @@ func loadKubernetes(part *Graph, files []*parsers.File, env *Env) {
 
 	c := &k8sCluster{
 		part: part, env: env,
-		byLabel: map[string][]int{}, svcByName: map[string][]*kubernetes.Service{},
-		configMaps: map[string][]*kubernetes.ConfigMap{}, classes: map[string][]*kubernetes.IngressClass{},
 		containerHops: map[*kubernetes.Workload][]*Hop{}, serviceHops: map[*kubernetes.Service]*Hop{},
+		ambiguous: map[*kubernetes.Service]bool{}, strict: env.Config.Strict(),
 	}
+	var objs []kubernetes.Obj
 	for i, res := range results {
 		if files[i].Consumed {
 			// A kustomization or chart renders it: its objects arrive
@@ -71,9 +99,10 @@ func loadKubernetes(part *Graph, files []*parsers.File, env *Env) {
 		part.Suppressions = append(part.Suppressions, res.Suppressions...)
 		for _, o := range res.Objects {
 			part.AddConfig(parsers.FormatKubernetes, o)
-			c.index(o)
 		}
+		objs = append(objs, res.Objects...)
 	}
+	c.index(objs)
 	c.findControllers()
 	for _, w := range c.workloads {
 		c.workloadHops(w)
@@ -98,18 +127,18 @@ func (c *k8sCluster) targetGroupBindingHop(b *kubernetes.TargetGroupBinding) {
 		Name: "target group of TargetGroupBinding " + refName(&b.Object),
 	}
 	c.part.AddHop(h)
-	svcs := c.svcByName[b.Space()+"/"+b.ServiceName.Value]
-	if len(svcs) == 0 {
+	s, tie := nearestOne(b.File.Path, c.svcByName[b.Space()+"/"+b.ServiceName.Value])
+	if s == nil || tie != "" && c.strict {
 		return
 	}
-	s := closest(b.File.Path, svcs)[0]
 	port, _ := strconv.Atoi(b.ServicePort.Value)
 	bk := kubernetes.Backend{Service: s.Name, PortNum: port}
 	if port == 0 {
 		bk.PortName = b.ServicePort.Value
 	}
 	p, ok := servicePortFor(s, bk)
-	for _, w := range closest(s.File.Path, c.selected(s.Space(), s.Selector)) {
+	for _, sw := range c.selected(s) {
+		w := sw.w
 		var hops []*Hop
 		sure := false
 		if ok {
@@ -123,52 +152,205 @@ func (c *k8sCluster) targetGroupBindingHop(b *kubernetes.TargetGroupBinding) {
 			if !sure {
 				conf = Assumed
 			}
+			if n := joinTies(tie, sw.tie); n != "" {
+				why += "; " + n
+				conf = Assumed
+			}
 			c.part.Link(&Edge{From: h, To: to, Why: why, Confidence: conf, Range: b.ServiceName.Range})
 		}
 	}
 }
 
-func (c *k8sCluster) index(o kubernetes.Obj) {
-	switch o := o.(type) {
-	case *kubernetes.Workload:
-		i := len(c.workloads)
-		c.workloads = append(c.workloads, o)
-		for k, v := range o.PodLabels {
-			key := o.Space() + "\x00" + k + "=" + v.Value
-			c.byLabel[key] = append(c.byLabel[key], i)
+// index sorts the objects into the lookups the links use.
+func (c *k8sCluster) index(objs []kubernetes.Obj) {
+	var (
+		wls      = map[string][]*kubernetes.Workload{}
+		svcs     = map[string][]*kubernetes.Service{}
+		cms      = map[string][]*kubernetes.ConfigMap{}
+		classes  = map[string][]*kubernetes.IngressClass{}
+		defaults []*kubernetes.IngressClass
+		groups   = map[string][]*kubernetes.Ingress{}
+	)
+	c.wlKeys, c.byLabel, c.selections = map[string]int{}, map[string][]int{}, map[string][]int{}
+	for _, o := range objs {
+		switch o := o.(type) {
+		case *kubernetes.Workload:
+			c.workloads = append(c.workloads, o)
+			key := o.Kind + "/" + o.Space() + "/" + o.Name
+			k, ok := c.wlKeys[key]
+			if !ok {
+				k = len(c.wlKeys)
+				c.wlKeys[key] = k
+			}
+			wls[key] = append(wls[key], o)
+			for lk, v := range o.PodLabels {
+				l := o.Space() + "\x00" + lk + "=" + v.Value
+				// Keys are numbered in order of first sight, so each list
+				// stays sorted by appending only a key it does not end with.
+				if ks := c.byLabel[l]; len(ks) == 0 || ks[len(ks)-1] < k {
+					c.byLabel[l] = append(ks, k)
+				} else if !containsInt(ks, k) {
+					c.byLabel[l] = insertInt(ks, k)
+				}
+			}
+		case *kubernetes.Service:
+			c.services = append(c.services, o)
+			svcs[o.Space()+"/"+o.Name] = append(svcs[o.Space()+"/"+o.Name], o)
+		case *kubernetes.Ingress:
+			c.ingresses = append(c.ingresses, o)
+			if g := o.Annotations[albAnnotationPrefix+"group.name"]; g.Set {
+				if a, ok := o.Annotations[albAnnotationPrefix+"load-balancer-attributes"]; ok {
+					if _, has := attributes(a.Value)[albIdleAttribute]; has {
+						groups[g.Value] = append(groups[g.Value], o)
+					}
+				}
+			}
+		case *kubernetes.ConfigMap:
+			cms[o.Space()+"/"+o.Name] = append(cms[o.Space()+"/"+o.Name], o)
+		case *kubernetes.IngressClass:
+			classes[o.Name] = append(classes[o.Name], o)
+			if o.IsDefault {
+				defaults = append(defaults, o)
+			}
+		case *kubernetes.TargetGroupBinding:
+			c.tgbs = append(c.tgbs, o)
 		}
-	case *kubernetes.Service:
-		c.services = append(c.services, o)
-		c.svcByName[o.Space()+"/"+o.Name] = append(c.svcByName[o.Space()+"/"+o.Name], o)
-	case *kubernetes.Ingress:
-		c.ingresses = append(c.ingresses, o)
-	case *kubernetes.ConfigMap:
-		c.configMaps[o.Space()+"/"+o.Name] = append(c.configMaps[o.Space()+"/"+o.Name], o)
-	case *kubernetes.IngressClass:
-		c.classes[o.Name] = append(c.classes[o.Name], o)
-	case *kubernetes.TargetGroupBinding:
-		c.tgbs = append(c.tgbs, o)
+	}
+	c.wlCopies = make([]*NearIndex[*kubernetes.Workload], len(c.wlKeys))
+	for key, k := range c.wlKeys {
+		c.wlCopies[k] = NewNearIndex(wls[key], objPath[*kubernetes.Workload])
+	}
+	c.svcByName = nearIndexes(svcs)
+	c.configMaps = nearIndexes(cms)
+	c.classes = nearIndexes(classes)
+	c.albGroups = nearIndexes(groups)
+	if len(defaults) > 0 {
+		c.defaultClasses = NewNearIndex(defaults, objPath[*kubernetes.IngressClass])
 	}
 }
 
-// selected returns the workloads in ns whose pod labels carry every pair
-// of the selector: the intersection of one index lookup per pair,
-// starting from the rarest. An empty selector selects nothing (a Service
-// without one has manually managed endpoints).
-func (c *k8sCluster) selected(ns string, sel map[string]kubernetes.Str) []*kubernetes.Workload {
+func objPath[T kubernetes.Obj](o T) string { return o.Meta().File.Path }
+
+func nearIndexes[T kubernetes.Obj](m map[string][]T) map[string]*NearIndex[T] {
+	out := make(map[string]*NearIndex[T], len(m))
+	for k, v := range m {
+		out[k] = NewNearIndex(v, objPath[T])
+	}
+	return out
+}
+
+// nearestOne resolves a name to one object: the nearest copy, or the first
+// of equally near copies, with the words that say so (else "").
+func nearestOne[T kubernetes.Obj](from string, idx *NearIndex[T]) (T, string) {
+	copies, _ := idx.Nearest(from)
+	if len(copies) == 0 {
+		var zero T
+		return zero, ""
+	}
+	return copies[0], tieWords(copies)
+}
+
+// tieWords says which of several equally near copies a link took.
+func tieWords[T kubernetes.Obj](copies []T) string {
+	if len(copies) < 2 {
+		return ""
+	}
+	m := copies[0].Meta()
+	others := []string{}
+	for _, o := range copies[1:] {
+		if p := o.Meta().File.Path; p != m.File.Path && (len(others) == 0 || others[len(others)-1] != p) {
+			others = append(others, p)
+		}
+		if len(others) == 2 {
+			break
+		}
+	}
+	where := "another in the same file"
+	if len(others) > 0 {
+		where = strings.Join(others, ", ")
+		if len(copies) > len(others)+1 {
+			where += ", …"
+		}
+	}
+	return fmt.Sprintf("%d copies of %s are equally near (%s), so hoplint took the one in %s", len(copies), m.Ref(), where, m.File.Path)
+}
+
+func joinTies(a, b string) string {
+	if a != "" && b != "" {
+		return a + "; " + b
+	}
+	return a + b
+}
+
+// selectedWorkload is a workload a Service selects, with the words that
+// say which copy was taken when several were equally near.
+type selectedWorkload struct {
+	w   *kubernetes.Workload
+	tie string
+}
+
+// selected returns the workloads whose pods Service s selects: for each
+// workload whose pod labels can carry every pair of the selector, the copy
+// nearest to the Service (its own stack), kept when that copy's labels
+// match. An empty selector selects nothing (a Service without one has
+// manually managed endpoints). A selector that matches more than
+// maxFanOut workloads is reported as ambiguous and selects nothing.
+func (c *k8sCluster) selected(s *kubernetes.Service) []selectedWorkload {
+	keys := c.selectionKeys(s.Space(), s.Selector)
+	if len(keys) > maxFanOut {
+		if !c.ambiguous[s] {
+			c.ambiguous[s] = true
+			c.ambiguousSelector(s, keys)
+		}
+		return nil
+	}
+	var out []selectedWorkload
+	for _, k := range keys {
+		copies, _ := c.wlCopies[k].Nearest(s.File.Path)
+		var match []*kubernetes.Workload
+		for _, w := range copies {
+			if selects(s.Selector, w.PodLabels) {
+				match = append(match, w)
+			}
+		}
+		if len(match) == 1 || len(match) > 1 && !c.strict {
+			out = append(out, selectedWorkload{match[0], tieWords(match)})
+		}
+	}
+	return out
+}
+
+func selects(sel, labels map[string]kubernetes.Str) bool {
+	for k, v := range sel {
+		if l, ok := labels[k]; !ok || l.Value != v.Value {
+			return false
+		}
+	}
+	return true
+}
+
+// selectionKeys returns the workload keys some copy of which carries each
+// pair of the selector: the intersection of one index lookup per pair,
+// starting from the rarest, computed once per namespace and selector.
+func (c *k8sCluster) selectionKeys(ns string, sel map[string]kubernetes.Str) []int {
 	if len(sel) == 0 {
 		return nil
+	}
+	memo := ns + "\x00" + selectorWords(sel)
+	if keys, ok := c.selections[memo]; ok {
+		return keys
 	}
 	lists := make([][]int, 0, len(sel))
 	for k, v := range sel {
 		l := c.byLabel[ns+"\x00"+k+"="+v.Value]
 		if len(l) == 0 {
+			c.selections[memo] = nil
 			return nil
 		}
 		lists = append(lists, l)
 	}
 	sort.Slice(lists, func(i, j int) bool { return len(lists[i]) < len(lists[j]) })
-	var out []*kubernetes.Workload
+	var out []int
 	for _, i := range lists[0] {
 		all := true
 		for _, l := range lists[1:] {
@@ -178,15 +360,38 @@ func (c *k8sCluster) selected(ns string, sel map[string]kubernetes.Str) []*kuber
 			}
 		}
 		if all {
-			out = append(out, c.workloads[i])
+			out = append(out, i)
 		}
 	}
+	c.selections[memo] = out
 	return out
+}
+
+// ambiguousSelector reports a selector that matches too many workloads to
+// link: each link would be a guess, and all of them together a cross
+// product.
+func (c *k8sCluster) ambiguousSelector(s *kubernetes.Service, keys []int) {
+	names := make([]string, 0, 3)
+	for _, k := range keys[:3] {
+		copies, _ := c.wlCopies[k].Nearest(s.File.Path)
+		names = append(names, copies[0].Ref())
+	}
+	c.part.AddProblems(parsers.Problem{Kind: parsers.ProblemAmbiguous, Range: s.SelectorRange,
+		Message: fmt.Sprintf("the selector of Service %s (%s) matches the pods of %d workloads (%s, …); hoplint links a Service to at most %d workloads, so it links this one to none and checks nothing behind it. Give the Service a selector that names its own pods, or declare the stack in .hoplint.yml.",
+			refName(&s.Object), selectorWords(s.Selector), len(keys), strings.Join(names, ", "), maxFanOut)})
 }
 
 func containsInt(sorted []int, x int) bool {
 	i := sort.SearchInts(sorted, x)
 	return i < len(sorted) && sorted[i] == x
+}
+
+func insertInt(sorted []int, x int) []int {
+	i := sort.SearchInts(sorted, x)
+	sorted = append(sorted, 0)
+	copy(sorted[i+1:], sorted[i:])
+	sorted[i] = x
+	return sorted
 }
 
 func hopID(o *kubernetes.Object, suffix string) string {
@@ -327,7 +532,8 @@ func (c *k8sCluster) serviceHop(s *kubernetes.Service) {
 	}
 	c.part.AddHop(h)
 	c.serviceHops[s] = h
-	for _, w := range closest(s.File.Path, c.selected(s.Space(), s.Selector)) {
+	for _, sw := range c.selected(s) {
+		w := sw.w
 		seen := map[*Hop]bool{}
 		ports := s.Ports
 		if len(ports) == 0 {
@@ -346,7 +552,11 @@ func (c *k8sCluster) serviceHop(s *kubernetes.Service) {
 					conf = Assumed
 					why += fmt.Sprintf("; no container declares port %s, so every container was taken", portWords(p))
 				}
-				c.part.Link(&Edge{From: h, To: to, Why: why, Confidence: conf, Range: s.SelectorRange})
+				if sw.tie != "" {
+					why += "; " + sw.tie
+					conf = Assumed
+				}
+				c.part.Link(&Edge{From: h, To: to, Why: why, Confidence: conf, Range: s.SelectorRange, tie: sw.tie})
 			}
 		}
 	}
@@ -379,53 +589,15 @@ func portWords(p kubernetes.ServicePort) string {
 	return strconv.Itoa(p.Port)
 }
 
-// backendHops resolves an Ingress backend to the Service and the container
-// hops behind it.
-func (c *k8sCluster) backendHops(in *kubernetes.Ingress, b kubernetes.Backend) (*kubernetes.Service, []*kubernetes.Workload) {
-	svcs := c.svcByName[in.Space()+"/"+b.Service]
-	if len(svcs) == 0 {
-		return nil, nil
+// backendHops resolves an Ingress backend to the Service (the nearest
+// copy) and the workloads behind it, with the words that say which copy
+// was taken when several were equally near.
+func (c *k8sCluster) backendHops(in *kubernetes.Ingress, b kubernetes.Backend) (*kubernetes.Service, string, []selectedWorkload) {
+	s, tie := nearestOne(in.File.Path, c.svcByName[in.Space()+"/"+b.Service])
+	if s == nil || tie != "" && c.strict {
+		return nil, "", nil
 	}
-	s := closest(in.File.Path, svcs)[0]
-	return s, closest(s.File.Path, c.selected(s.Space(), s.Selector))
-}
-
-// closest keeps, among objects with the same kind, namespace and name
-// (one object written for two environments), the copies nearest to the
-// file at from: a tree with overlays/prod and overlays/staging links
-// each Service to the Deployment beside it, not to both.
-func closest[T kubernetes.Obj](from string, objs []T) []T {
-	if len(objs) < 2 {
-		return objs
-	}
-	key := func(o T) string { m := o.Meta(); return m.Kind + "/" + m.NS() + "/" + m.Name }
-	best := map[string]int{}
-	for _, o := range objs {
-		if n := commonDirs(from, o.Meta().File.Path) + 1; n > best[key(o)] {
-			best[key(o)] = n
-		}
-	}
-	var out []T
-	for _, o := range objs {
-		if commonDirs(from, o.Meta().File.Path)+1 == best[key(o)] {
-			out = append(out, o)
-		}
-	}
-	return out
-}
-
-// commonDirs counts the leading path elements two slash paths share; the
-// same file counts one more than its directory.
-func commonDirs(a, b string) int {
-	if a == b {
-		return strings.Count(a, "/") + 1
-	}
-	pa, pb := strings.Split(a, "/"), strings.Split(b, "/")
-	n := 0
-	for n < len(pa)-1 && n < len(pb)-1 && pa[n] == pb[n] {
-		n++
-	}
-	return n
+	return s, tie, c.selected(s)
 }
 
 // servicePortFor finds the Service port an Ingress backend names.
@@ -445,7 +617,7 @@ func servicePortFor(s *kubernetes.Service, b kubernetes.Backend) (kubernetes.Ser
 // backends reach.
 func (c *k8sCluster) linkBackends(h *Hop, in *kubernetes.Ingress) {
 	for _, b := range in.Backends {
-		s, ws := c.backendHops(in, b)
+		s, tie, ws := c.backendHops(in, b)
 		if s == nil {
 			continue
 		}
@@ -455,7 +627,8 @@ func (c *k8sCluster) linkBackends(h *Hop, in *kubernetes.Ingress) {
 			// controller finds no endpoints, and nothing reaches the pods.
 			continue
 		}
-		for _, w := range ws {
+		for _, sw := range ws {
+			w := sw.w
 			var hops []*Hop
 			sure := false
 			if ok {
@@ -469,6 +642,10 @@ func (c *k8sCluster) linkBackends(h *Hop, in *kubernetes.Ingress) {
 				if !sure {
 					conf = Assumed
 					why += "; the port does not name a declared container port, so every container was taken"
+				}
+				if n := joinTies(tie, sw.tie); n != "" {
+					why += "; " + n
+					conf = Assumed
 				}
 				c.part.Link(&Edge{From: h, To: to, Why: why, Confidence: conf, Range: b.Range})
 			}

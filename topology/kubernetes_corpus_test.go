@@ -89,7 +89,6 @@ envoyproxy__gateway/examples/kubernetes/http-routing.yaml:58 missing-prestop-dra
 envoyproxy__gateway/examples/kubernetes/merged-gateways.yaml:61 missing-prestop-drain
 envoyproxy__gateway/examples/kubernetes/mergepatch.yaml:83 missing-prestop-drain
 envoyproxy__gateway/examples/kubernetes/quickstart.yaml:59 missing-prestop-drain
-envoyproxy__gateway/examples/kubernetes/tls-termination.yaml:68 missing-prestop-drain
 envoyproxy__gateway/test/e2e/testdata/preserve-case.yaml:68 missing-prestop-drain
 istio__istio/samples/websockets/app.yaml:32 missing-prestop-drain
 nginx__nginx-gateway-fabric/examples/cafe-example/cafe.yaml:16 missing-prestop-drain

@@ -21,9 +21,11 @@ type embeddedKey struct {
 }
 
 // mountedFiles returns the ConfigMap entries a container sees under dir,
-// with the path each lands at.
-func (c *k8sCluster) mountedFiles(w *kubernetes.Workload, ct *kubernetes.Container, dir string) map[string]embeddedKey {
+// with the path each lands at, and notes naming the copy taken where a
+// ConfigMap has several equally near copies.
+func (c *k8sCluster) mountedFiles(w *kubernetes.Workload, ct *kubernetes.Container, dir string) (map[string]embeddedKey, []string) {
 	out := map[string]embeddedKey{}
+	var notes []string
 	vols := map[string]kubernetes.Volume{}
 	for _, v := range w.Pod.Volumes {
 		vols[v.Name] = v
@@ -38,19 +40,21 @@ func (c *k8sCluster) mountedFiles(w *kubernetes.Workload, ct *kubernetes.Contain
 			srcs = append([]kubernetes.Volume{v}, srcs...)
 		}
 		for _, src := range srcs {
-			c.mountSource(w, m, src, out)
+			notes = append(notes, c.mountSource(w, m, src, out)...)
 		}
 	}
-	return out
+	return out, notes
 }
 
 // mountSource adds the entries of one ConfigMap source mounted by m.
-func (c *k8sCluster) mountSource(w *kubernetes.Workload, m kubernetes.VolumeMount, v kubernetes.Volume, out map[string]embeddedKey) {
-	cms := closest(w.File.Path, c.configMaps[w.Space()+"/"+v.ConfigMap])
-	if len(cms) == 0 {
-		return
+func (c *k8sCluster) mountSource(w *kubernetes.Workload, m kubernetes.VolumeMount, v kubernetes.Volume, out map[string]embeddedKey) (notes []string) {
+	cm, tie := nearestOne(w.File.Path, c.configMaps[w.Space()+"/"+v.ConfigMap])
+	if cm == nil || tie != "" && c.strict {
+		return nil
 	}
-	cm := cms[0]
+	if tie != "" {
+		notes = append(notes, tie)
+	}
 	// Keys land at their own name, or where items: puts them.
 	files := map[string]string{}
 	for k := range cm.Data {
@@ -70,6 +74,7 @@ func (c *k8sCluster) mountSource(w *kubernetes.Workload, m kubernetes.VolumeMoun
 			out[path.Join(m.MountPath, rel)] = embeddedKey{cm, k}
 		}
 	}
+	return notes
 }
 
 // embeddedFile turns a ConfigMap entry into a File of its own whose
@@ -141,7 +146,7 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 	if format == parsers.FormatApache {
 		dir, main = apacheConfDir, apacheConfDir+"/httpd.conf"
 	}
-	files := c.mountedFiles(w, ct, dir)
+	files, notes := c.mountedFiles(w, ct, dir)
 	if len(files) == 0 {
 		return Duration{}, nil, false
 	}
@@ -162,7 +167,7 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 		}
 	}
 	if len(servers) == 0 {
-		return Duration{}, nil, true
+		return Duration{}, notes, true
 	}
 	picks := servers[:1]
 	if len(servers) > 1 {
@@ -177,13 +182,13 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 		}
 	}
 	if len(picks) == 0 {
-		return Duration{}, []string{"several servers in the mounted configuration; none listens on a declared container port"}, true
+		return Duration{}, append(notes, "several servers in the mounted configuration; none listens on a declared container port"), true
 	}
 	if c.embeddedPick == nil {
 		c.embeddedPick = map[*kubernetes.Container][]*Hop{}
 	}
 	c.embeddedPick[ct] = picks
-	return picks[0].KeepAlive, nil, true
+	return picks[0].KeepAlive, notes, true
 }
 
 func listensOnAny(s *Hop, ports []kubernetes.ContainerPort) bool {

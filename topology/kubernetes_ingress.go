@@ -22,6 +22,7 @@ const (
 	albAnnotationPrefix   = "alb.ingress.kubernetes.io/"
 	awsServicePrefix      = "service.beta.kubernetes.io/aws-load-balancer-"
 	ingressNginxClass     = "k8s.io/ingress-nginx"
+	albIdleAttribute      = "idle_timeout.timeout_seconds"
 	albControllerClass    = "ingress.k8s.aws/alb"
 )
 
@@ -33,6 +34,41 @@ type nginxController struct {
 	ingressClass    string
 	controllerClass string
 	version         string
+}
+
+// controllerIndex finds the ingress-nginx controllers that may serve an
+// Ingress, each resolved to its copies nearest to the Ingress, and caches
+// what their ConfigMaps say per set of controllers: a thousand Ingresses
+// behind one controller read its ConfigMap once.
+type controllerIndex struct {
+	keys   map[string]int // "Kind/namespace/name" of the controller workload
+	copies []*NearIndex[*nginxController]
+	// byClass maps an --ingress-class to controller keys; byBoth maps
+	// --controller-class and --ingress-class, joined by NUL.
+	byClass, byBoth map[string][]int
+	all             []int
+	// conventional lists the ConfigMaps named like the controller's own
+	// (for a tree that holds the ConfigMap but not the controller), sorted.
+	conventional []string
+	settings     map[string]*ctlSettings
+}
+
+// ctlSettings is what the ConfigMaps of one set of controllers say.
+type ctlSettings struct {
+	cms     []*kubernetes.ConfigMap
+	note    string
+	version string
+	values  map[string]cmValue
+}
+
+// get reads one key from every candidate ConfigMap, once.
+func (s *ctlSettings) get(key string) cmValue {
+	v, ok := s.values[key]
+	if !ok {
+		v = lookupCM(s.cms, key)
+		s.values[key] = v
+	}
+	return v
 }
 
 // findControllers looks for ingress-nginx controller containers: the
@@ -72,13 +108,57 @@ func (c *k8sCluster) findControllers() {
 			break
 		}
 	}
+	c.indexControllers()
+}
+
+func (c *k8sCluster) indexControllers() {
+	x := &c.ctl
+	x.keys, x.byClass, x.byBoth, x.settings = map[string]int{}, map[string][]int{}, map[string][]int{}, map[string]*ctlSettings{}
+	var copies [][]*nginxController
+	for _, ctl := range c.controllers {
+		key := ctl.w.Kind + "/" + ctl.w.NS() + "/" + ctl.w.Name
+		k, ok := x.keys[key]
+		if !ok {
+			k = len(copies)
+			x.keys[key] = k
+			copies = append(copies, nil)
+			x.all = append(x.all, k)
+		}
+		copies[k] = append(copies[k], ctl)
+		addKey(x.byClass, ctl.ingressClass, k)
+		addKey(x.byBoth, ctl.controllerClass+"\x00"+ctl.ingressClass, k)
+	}
+	for _, cs := range copies {
+		x.copies = append(x.copies, NewNearIndex(cs, func(n *nginxController) string { return n.w.File.Path }))
+	}
+	for key := range c.configMaps {
+		_, name, _ := strings.Cut(key, "/")
+		if name == "ingress-nginx-controller" || name == "nginx-configuration" {
+			x.conventional = append(x.conventional, key)
+		}
+	}
+	sort.Strings(x.conventional)
+}
+
+// addKey appends k to m[name] unless it is there already. A class has few
+// distinct controllers (copies of one controller share its key), so the
+// scan stays short.
+func addKey(m map[string][]int, name string, k int) {
+	for _, have := range m[name] {
+		if have == k {
+			return
+		}
+	}
+	m[name] = append(m[name], k)
 }
 
 // ingressController decides which controller serves an Ingress, and the
 // assumptions that took.
 type ingressRoute struct {
-	kind        HopKind
-	controllers []*nginxController
+	kind HopKind
+	// controllers are controller keys (controllerIndex.copies); each
+	// resolves to its copies nearest to the Ingress.
+	controllers []int
 	notes       []string
 }
 
@@ -88,39 +168,25 @@ func (c *k8sCluster) route(in *kubernetes.Ingress) ingressRoute {
 		class = in.ClassAnnotation.Value
 	}
 	if class == "" {
-		for _, ics := range c.classes {
-			for _, ic := range ics {
-				if ic.IsDefault {
-					class = ic.Name
-				}
-			}
+		if ic, _ := nearestOne(in.File.Path, c.defaultClasses); ic != nil {
+			class = ic.Name
 		}
 	}
 	if class != "" {
-		if ics := c.classes[class]; len(ics) > 0 {
-			ctl := ics[0].Controller.Value
+		if ic, _ := nearestOne(in.File.Path, c.classes[class]); ic != nil {
+			ctl := ic.Controller.Value
 			if ctl == albControllerClass {
 				return ingressRoute{kind: KindIngressALB}
 			}
 			// A controller serves the IngressClasses whose spec.controller is
 			// its --controller-class and whose name is its --ingress-class.
-			var ctls []*nginxController
-			for _, n := range c.controllers {
-				if n.controllerClass == ctl && n.ingressClass == class {
-					ctls = append(ctls, n)
-				}
-			}
+			ctls := c.ctl.byBoth[ctl+"\x00"+class]
 			if len(ctls) > 0 || ctl == ingressNginxClass {
 				return ingressRoute{kind: KindIngressNginx, controllers: ctls}
 			}
 			return ingressRoute{kind: KindIngress}
 		}
-		var ctls []*nginxController
-		for _, n := range c.controllers {
-			if n.ingressClass == class {
-				ctls = append(ctls, n)
-			}
-		}
+		ctls := c.ctl.byClass[class]
 		switch {
 		case len(ctls) > 0:
 			return ingressRoute{kind: KindIngressNginx, controllers: ctls}
@@ -133,7 +199,7 @@ func (c *k8sCluster) route(in *kubernetes.Ingress) ingressRoute {
 	}
 	for k := range in.Annotations {
 		if strings.HasPrefix(k, nginxAnnotationPrefix) {
-			return ingressRoute{kind: KindIngressNginx, controllers: c.controllers, notes: []string{"assuming ingress-nginx serves this Ingress: it names no class and uses nginx.ingress.kubernetes.io annotations"}}
+			return ingressRoute{kind: KindIngressNginx, controllers: c.ctl.all, notes: []string{"assuming ingress-nginx serves this Ingress: it names no class and uses nginx.ingress.kubernetes.io annotations"}}
 		}
 		if strings.HasPrefix(k, albAnnotationPrefix) {
 			return ingressRoute{kind: KindIngressALB, notes: []string{"assuming the AWS Load Balancer Controller serves this Ingress: it names no class and uses alb.ingress.kubernetes.io annotations"}}
@@ -174,33 +240,62 @@ type cmValue struct {
 	agree bool // false when candidates disagree: the value is Unknown
 }
 
-func (c *k8sCluster) controllerConfigMaps(rt ingressRoute) ([]*kubernetes.ConfigMap, string) {
-	var cms []*kubernetes.ConfigMap
+// controllerSettings returns what configures the controllers of rt as
+// seen from the Ingress at from: each controller's copies nearest to the
+// Ingress, and for each of those the copies of its --configmap nearest to
+// it. Copies that are equally near all count: a key is known only when
+// they agree. The result is shared by every Ingress that resolves to the
+// same copies.
+func (c *k8sCluster) controllerSettings(from string, rt ingressRoute) *ctlSettings {
+	x := &c.ctl
+	var sig strings.Builder
+	var runs [][]*nginxController
 	if len(rt.controllers) > 0 {
-		for _, ctl := range rt.controllers {
-			if ctl.configMap != "" {
-				cms = append(cms, c.configMaps[ctl.configMap]...)
+		for _, k := range rt.controllers {
+			ctls, lo := x.copies[k].Nearest(from)
+			fmt.Fprintf(&sig, "%d:%d:%d;", k, lo, len(ctls))
+			runs = append(runs, ctls)
+		}
+	} else {
+		for i, key := range x.conventional {
+			cms, lo := c.configMaps[key].Nearest(from)
+			fmt.Fprintf(&sig, "c%d:%d:%d;", i, lo, len(cms))
+		}
+	}
+	if s, ok := x.settings[sig.String()]; ok {
+		return s
+	}
+	s := &ctlSettings{values: map[string]cmValue{}}
+	x.settings[sig.String()] = s
+	switch {
+	case len(runs) > 0:
+		versions := map[string]bool{}
+		for _, r := range runs {
+			for _, ctl := range r {
+				versions[ctl.version] = true
+				if ctl.configMap != "" {
+					cms, _ := c.configMaps[ctl.configMap].Nearest(ctl.w.File.Path)
+					s.cms = append(s.cms, cms...)
+				}
 			}
 		}
-		return cms, ""
-	}
-	// No controller among the files: the conventional names of the Helm
-	// chart and of the old static manifests.
-	var names []string
-	for key := range c.configMaps {
-		_, name, _ := strings.Cut(key, "/")
-		if name == "ingress-nginx-controller" || name == "nginx-configuration" {
-			names = append(names, key)
+		if len(versions) == 1 {
+			for v := range versions {
+				s.version = v
+			}
 		}
+	case len(x.conventional) > 0:
+		// No controller among the files: the conventional names of the Helm
+		// chart and of the old static manifests.
+		for _, key := range x.conventional {
+			cms, _ := c.configMaps[key].Nearest(from)
+			s.cms = append(s.cms, cms...)
+		}
+		s.note = "assuming ConfigMap " + x.conventional[0] + " configures the ingress-nginx controller (its conventional name; the controller is not among the linted files)"
+	default:
+		s.note = "the ingress-nginx controller and its ConfigMap are not among the linted files; its defaults are assumed"
 	}
-	sort.Strings(names)
-	for _, key := range names {
-		cms = append(cms, c.configMaps[key]...)
-	}
-	if len(cms) > 0 {
-		return cms, "assuming ConfigMap " + names[0] + " configures the ingress-nginx controller (its conventional name; the controller is not among the linted files)"
-	}
-	return nil, "the ingress-nginx controller and its ConfigMap are not among the linted files; its defaults are assumed"
+	return s
 }
 
 // lookup reads one key from every candidate ConfigMap: the value when all
@@ -229,14 +324,11 @@ func ingressNginxDefault(key string, version string) *DefaultSource {
 }
 
 func (c *k8sCluster) ingressNginxSettings(h *Hop, in *kubernetes.Ingress, rt ingressRoute) {
-	cms, note := c.controllerConfigMaps(rt)
-	if note != "" {
-		h.Notes = append(h.Notes, note)
+	set := c.controllerSettings(in.File.Path, rt)
+	if set.note != "" {
+		h.Notes = append(h.Notes, set.note)
 	}
-	version := ""
-	if len(rt.controllers) == 1 {
-		version = rt.controllers[0].version
-	}
+	version := set.version
 	obj := in.NameRange
 	seconds := func(key, annotation string, def time.Duration) Duration {
 		if annotation != "" {
@@ -249,7 +341,7 @@ func (c *k8sCluster) ingressNginxSettings(h *Hop, in *kubernetes.Ingress, rt ing
 						nginxAnnotationPrefix, annotation, a.Value, wholeSeconds(a.Value))})
 			}
 		}
-		cv := lookupCM(cms, key)
+		cv := set.get(key)
 		switch {
 		case !cv.agree:
 			return Duration{Name: key}
@@ -272,7 +364,7 @@ func (c *k8sCluster) ingressNginxSettings(h *Hop, in *kubernetes.Ingress, rt ing
 	h.UpstreamTimeout = seconds("proxy-read-timeout", "proxy-read-timeout", 60*time.Second)
 
 	pooled := true
-	if cv := lookupCM(cms, "upstream-keepalive-connections"); !cv.agree {
+	if cv := set.get("upstream-keepalive-connections"); !cv.agree {
 		pooled = false
 	} else if cv.v.Set && strings.TrimSpace(cv.v.Value) == "0" {
 		pooled = false
@@ -294,7 +386,7 @@ func (c *k8sCluster) ingressNginxSettings(h *Hop, in *kubernetes.Ingress, rt ing
 			Message: fmt.Sprintf("%sproxy-body-size %q is not an nginx size (a number with an optional k, m or g suffix); nginx would refuse the generated configuration", nginxAnnotationPrefix, a.Value)})
 		return
 	}
-	cv := lookupCM(cms, "proxy-body-size")
+	cv := set.get("proxy-body-size")
 	switch {
 	case !cv.agree:
 		h.BodyLimit = Size{Name: "proxy-body-size"}
@@ -359,24 +451,17 @@ func attributes(s string) map[string]string {
 }
 
 func (c *k8sCluster) albSettings(h *Hop, in *kubernetes.Ingress) {
-	const attr = "idle_timeout.timeout_seconds"
+	const attr = albIdleAttribute
 	src := &DefaultSource{Product: "AWS Application Load Balancer", Version: "all versions", URL: albAttributesDoc}
 	idle := DefaultFor(attr, 60*time.Second, in.NameRange, src)
 	a, ok := in.Annotations[albAnnotationPrefix+"load-balancer-attributes"]
 	if !ok {
 		// In an IngressGroup, attributes set on another member apply to
-		// the shared load balancer.
+		// the shared load balancer: the member nearest to this Ingress.
 		if g := in.Annotations[albAnnotationPrefix+"group.name"]; g.Set {
-			for _, o := range c.ingresses {
-				if o != in && o.Annotations[albAnnotationPrefix+"group.name"].Value == g.Value {
-					if oa, ok2 := o.Annotations[albAnnotationPrefix+"load-balancer-attributes"]; ok2 {
-						if _, has := attributes(oa.Value)[attr]; has {
-							a, ok = oa, true
-							h.Notes = append(h.Notes, "Ingress "+refName(&o.Object)+" sets the attributes of IngressGroup "+g.Value)
-							break
-						}
-					}
-				}
+			if o, _ := nearestOne(in.File.Path, c.albGroups[g.Value]); o != nil {
+				a, ok = o.Annotations[albAnnotationPrefix+"load-balancer-attributes"], true
+				h.Notes = append(h.Notes, "Ingress "+refName(&o.Object)+" sets the attributes of IngressGroup "+g.Value)
 			}
 		}
 	}

@@ -16,14 +16,18 @@ func init() { RegisterLinker("kubernetes-dns", linkClusterDNS) }
 // Service, by address. A ClusterIP Service forwards TCP connections as
 // they are, so the keep-alive that matters is the container's.
 func linkClusterDNS(g *Graph, env *Env) {
-	services := map[string][]*Hop{}
+	byName := map[string][]*Hop{}
 	for _, h := range g.Hops {
 		if s, ok := h.Config.(*kubernetes.Service); ok {
-			services[s.NS()+"/"+s.Name] = append(services[s.NS()+"/"+s.Name], h)
+			byName[s.NS()+"/"+s.Name] = append(byName[s.NS()+"/"+s.Name], h)
 		}
 	}
-	if len(services) == 0 {
+	if len(byName) == 0 {
 		return
+	}
+	services := make(map[string]*NearIndex[*Hop], len(byName))
+	for k, hs := range byName {
+		services[k] = NewNearIndex(hs, func(h *Hop) string { return h.File })
 	}
 	hops := append([]*Hop(nil), g.Hops...)
 	for _, h := range hops {
@@ -35,8 +39,20 @@ func linkClusterDNS(g *Graph, env *Env) {
 			if !ok {
 				continue
 			}
-			for _, sh := range closestHops(h.File, services[ns+"/"+name]) {
+			// The Service copy nearest to the proxy; of equally near copies
+			// the first, and the link says so.
+			near, _ := services[ns+"/"+name].Nearest(h.File)
+			if len(near) == 1 || len(near) > 1 && !env.Config.Strict() {
+				sh := near[0]
 				svc := sh.Config.(*kubernetes.Service)
+				tie := ""
+				if len(near) > 1 {
+					copies := make([]*kubernetes.Service, len(near))
+					for i, n := range near {
+						copies[i] = n.Config.(*kubernetes.Service)
+					}
+					tie = "; " + tieWords(copies)
+				}
 				port, ok := servicePortByNumber(svc, t.Port)
 				if !ok {
 					continue
@@ -50,10 +66,17 @@ func linkClusterDNS(g *Graph, env *Env) {
 					if t.Port != 0 {
 						addr += ":" + strconv.Itoa(t.Port)
 					}
+					conf, why := Address, tie
+					if e.tie != "" {
+						why += "; " + e.tie
+					}
+					if why != "" {
+						conf = Assumed
+					}
 					g.Link(&Edge{
-						From: h, To: e.To, Confidence: Address, Range: t.Range,
-						Why: fmt.Sprintf("%s forwards to %s, the cluster DNS name of Service %s, whose selector matches %s",
-							h.Name, addr, refName(&svc.Object), pc.Workload.Ref()),
+						From: h, To: e.To, Confidence: conf, Range: t.Range,
+						Why: fmt.Sprintf("%s forwards to %s, the cluster DNS name of Service %s, whose selector matches %s%s",
+							h.Name, addr, refName(&svc.Object), pc.Workload.Ref(), why),
 					})
 				}
 			}
@@ -111,25 +134,4 @@ func declaresPort(pc *kubernetes.PodContainer, p kubernetes.ServicePort) bool {
 		}
 	}
 	return !anyDeclares
-}
-
-// closestHops prefers the Service copies nearest to the file that names
-// them, as closest does for objects.
-func closestHops(from string, hs []*Hop) []*Hop {
-	if len(hs) < 2 {
-		return hs
-	}
-	best := -1
-	for _, h := range hs {
-		if n := commonDirs(from, h.File); n > best {
-			best = n
-		}
-	}
-	var out []*Hop
-	for _, h := range hs {
-		if commonDirs(from, h.File) == best {
-			out = append(out, h)
-		}
-	}
-	return out
 }

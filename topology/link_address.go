@@ -64,11 +64,19 @@ func linkByPort(g *Graph, _ *Env) {
 					cands = append(cands, sp.hop)
 				}
 			}
+			// A tree that repeats one environment per directory has a
+			// server on the port in each: the hop's own stack is the
+			// nearest by directory, and a tie there is no link.
+			if len(cands) > 1 {
+				cands, _ = NewNearIndex(cands, func(s *Hop) string { return s.File }).Nearest(h.File)
+			}
 			if len(cands) != 1 {
 				continue
 			}
 			s := cands[0]
-			why := fmt.Sprintf("%s sends to port %d, and %s (%s) is the only linted server listening on %d", h.Name, t.Port, s.Name, s.File, t.Port)
+			// The same words whether it is the only server on the port or
+			// the nearest of copies, so each copy of a tree reads alike.
+			why := fmt.Sprintf("%s sends to port %d, and %s (%s) is the nearest linted server listening on %d, with no other as near", h.Name, t.Port, s.Name, s.File, t.Port)
 			if !remote && len(h.Pods) > 1 {
 				why += fmt.Sprintf(" in the %d workloads whose pods run this configuration (in the others nothing linted listens there)", len(h.Pods))
 			}

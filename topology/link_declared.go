@@ -2,6 +2,7 @@ package topology
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/hoplint/hoplint/config"
@@ -20,6 +21,10 @@ func init() { RegisterLinker("a-declared", linkDeclared) }
 // that names one hop also works (k8s/app.yaml#Deployment/shop/web).
 func linkDeclared(g *Graph, env *Env) {
 	cfg := env.Config
+	if len(cfg.Stacks) == 0 {
+		return
+	}
+	ids := sortedIDs(g)
 	for i, st := range cfg.Stacks {
 		var prev *Hop
 		name := st.Name
@@ -27,7 +32,7 @@ func linkDeclared(g *Graph, env *Env) {
 			name = fmt.Sprintf("stack %d", i+1)
 		}
 		for _, id := range st.Hops {
-			h, err := resolveHop(g, id)
+			h, err := resolveHop(g, ids, id)
 			if err != nil {
 				g.AddProblems(parsers.Problem{Kind: parsers.ProblemParse, Range: stackRange(cfg, st),
 					Message: fmt.Sprintf("stacks: %s: %v; `hoplint graph` lists the hop ids", name, err)})
@@ -43,14 +48,23 @@ func linkDeclared(g *Graph, env *Env) {
 	}
 }
 
-func resolveHop(g *Graph, id string) (*Hop, error) {
+// sortedIDs lists the hops by ID, so that a FILE#OBJECT prefix finds the
+// hops it names by binary search instead of a scan per declared hop.
+func sortedIDs(g *Graph) []*Hop {
+	hs := append([]*Hop(nil), g.Hops...)
+	sort.Slice(hs, func(i, j int) bool { return hs[i].ID < hs[j].ID })
+	return hs
+}
+
+func resolveHop(g *Graph, sorted []*Hop, id string) (*Hop, error) {
 	if h := g.Hop(id); h != nil {
 		return h, nil
 	}
 	var found []*Hop
-	for _, h := range g.Hops {
-		if strings.HasPrefix(h.ID, id+"/") || strings.HasPrefix(h.ID, id+".") || strings.HasPrefix(h.ID, id+"#") {
-			found = append(found, h)
+	for _, sep := range []string{"/", ".", "#"} {
+		p := id + sep
+		for i := sort.Search(len(sorted), func(i int) bool { return sorted[i].ID >= p }); i < len(sorted) && strings.HasPrefix(sorted[i].ID, p); i++ {
+			found = append(found, sorted[i])
 		}
 	}
 	switch len(found) {
@@ -59,7 +73,19 @@ func resolveHop(g *Graph, id string) (*Hop, error) {
 	case 0:
 		return nil, fmt.Errorf("no hop %q", id)
 	}
-	return nil, fmt.Errorf("%q names %d hops (%s, …); name one", id, len(found), found[0].ID)
+	// Name the first of them in the graph's order, as users see it listed.
+	in := map[*Hop]bool{}
+	for _, h := range found {
+		in[h] = true
+	}
+	first := found[0]
+	for _, h := range g.Hops {
+		if in[h] {
+			first = h
+			break
+		}
+	}
+	return nil, fmt.Errorf("%q names %d hops (%s, …); name one", id, len(found), first.ID)
 }
 
 func configName(cfg *config.Config) string {

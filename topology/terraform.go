@@ -104,6 +104,54 @@ type tfBuilder struct {
 	byObj map[*terraform.Object]*Hop
 	lbs   []*tfLB
 	tgs   []*tfTG
+	// lbRefs and tgRefs resolve references to load balancers and target
+	// groups; listeners to listeners (for listener rules).
+	lbRefs    *tfRefIndex[*tfLB]
+	tgRefs    *tfRefIndex[*tfTG]
+	listeners *tfRefIndex[*terraform.Listener]
+}
+
+// tfRefIndex finds the objects a reference names (aws_lb.web, module.alb's
+// aws_lb.this[0]) by root module, module path, type and name: a reference
+// never leaves the root module it was evaluated in, so N copies of a stack
+// (env1/, env2/, or two roots calling one modules/alb) keep their links
+// apart. Without it every listener of N copies forwarded to the target
+// groups of all N. Objects that still share all four (none, unless a
+// parser leaves Root empty) resolve to the nearest by directory.
+type tfRefIndex[T any] struct {
+	byName map[string]*NearIndex[T]
+	obj    func(T) *terraform.Object
+}
+
+func newTFRefIndex[T any](items []T, obj func(T) *terraform.Object) *tfRefIndex[T] {
+	lists := map[string][]T{}
+	for _, it := range items {
+		o := obj(it)
+		k := o.Root + "\x00" + o.Module + "\x00" + o.Type + "\x00" + o.Name
+		lists[k] = append(lists[k], it)
+	}
+	x := &tfRefIndex[T]{byName: make(map[string]*NearIndex[T], len(lists)), obj: obj}
+	for k, l := range lists {
+		x.byName[k] = NewNearIndex(l, func(it T) string { return obj(it).Range.File })
+	}
+	return x
+}
+
+// resolve returns the objects v, written in object from, refers to, each
+// once, in index order.
+func (x *tfRefIndex[T]) resolve(v terraform.Value, from *terraform.Object) []T {
+	var out []T
+	seen := map[*terraform.Object]bool{}
+	for _, r := range v.Refs {
+		near, _ := x.byName[from.Root+"\x00"+r.Module+"\x00"+r.Type+"\x00"+r.Name].Nearest(from.Range.File)
+		for _, it := range near {
+			if o := x.obj(it); o.Matches(r) && !seen[o] {
+				seen[o] = true
+				out = append(out, it)
+			}
+		}
+	}
+	return out
 }
 
 type tfLB struct {
@@ -129,6 +177,16 @@ func objName(o *terraform.Object) string {
 }
 
 func objID(o *terraform.Object) string { return o.Range.File + "#" + o.Address() }
+
+// uniqueID keeps hop IDs apart when one declaration makes objects in
+// several root modules (env1/ and env2/ both calling modules/alb): the
+// first keeps FILE#ADDRESS, the others get @ROOT, the root's directory.
+func (b *tfBuilder) uniqueID(id string, o *terraform.Object) string {
+	if b.g.Hop(id) != nil && o.Root != "" {
+		return id + "@" + o.Root
+	}
+	return id
+}
 
 func objNotes(o *terraform.Object) []string {
 	var notes []string
@@ -163,7 +221,7 @@ func seconds(name string, v terraform.Value, obj parsers.Range, def time.Duratio
 }
 
 func (b *tfBuilder) add(o *terraform.Object, h *Hop) {
-	h.ID, h.File, h.Range = objID(o), o.Range.File, o.Range
+	h.ID, h.File, h.Range = b.uniqueID(objID(o), o), o.Range.File, o.Range
 	h.Notes = append(objNotes(o), h.Notes...)
 	b.g.AddHop(h)
 	b.byObj[o] = h
@@ -226,14 +284,17 @@ func (b *tfBuilder) build() {
 		b.add(&tg.Object, h)
 		b.tgs = append(b.tgs, &tfTG{hop: h, tg: tg})
 	}
+	b.lbRefs = newTFRefIndex(b.lbs, lbObject)
+	b.tgRefs = newTFRefIndex(b.tgs, func(t *tfTG) *terraform.Object { return &t.tg.Object })
+	b.listeners = newTFRefIndex(r.Listeners, func(l *terraform.Listener) *terraform.Object { return &l.Object })
 	for _, a := range r.Attachments {
 		b.g.AddConfig(parsers.FormatTerraform, a)
 		p, ok := a.Port.Int()
 		if !ok {
 			continue
 		}
-		for _, t := range b.tgs {
-			if a.TargetGroup.RefersTo(&t.tg.Object) && !hasPort(t.hop.Targets, int(p)) {
+		for _, t := range b.tgRefs.resolve(a.TargetGroup, &a.Object) {
+			if !hasPort(t.hop.Targets, int(p)) {
 				t.hop.Targets = append(t.hop.Targets, Target{Port: int(p), URL: fmt.Sprintf("targets :%d", p), Range: a.Port.Range})
 			}
 		}
@@ -280,11 +341,12 @@ func hasPort(ts []Target, p int) bool {
 	return false
 }
 
-// lbOf returns the load balancers a listener's load_balancer_arn refers to.
-func (b *tfBuilder) lbOf(v terraform.Value) []*tfLB {
+// lbOf returns the load balancers (not Classic ELBs) a listener's
+// load_balancer_arn refers to.
+func (b *tfBuilder) lbOf(l *terraform.Listener) []*tfLB {
 	var out []*tfLB
-	for _, lb := range b.lbs {
-		if lb.lb != nil && v.RefersTo(&lb.lb.Object) {
+	for _, lb := range b.lbRefs.resolve(l.LoadBalancer, &l.Object) {
+		if lb.lb != nil {
 			out = append(out, lb)
 		}
 	}
@@ -309,21 +371,18 @@ func listenerWords(l *terraform.Listener) string {
 func (b *tfBuilder) linkListeners() {
 	r := b.res
 	for _, l := range r.Listeners {
-		lbs := b.lbOf(l.LoadBalancer)
+		lbs := b.lbOf(l)
 		for _, lb := range lbs {
 			if p, ok := l.Port.Int(); ok && !hasListen(lb.hop.Listen, int(p)) {
 				lb.hop.Listen = append(lb.hop.Listen, Listen{Port: int(p), Range: l.Port.Range})
 			}
-			b.forward(lb, l.Forwards, listenerWords(l)+" forwards to it")
+			b.forward(lb, l.Forwards, &l.Object, listenerWords(l)+" forwards to it")
 		}
 	}
 	for _, rule := range r.ListenerRules {
-		for _, l := range r.Listeners {
-			if !rule.Listener.RefersTo(&l.Object) {
-				continue
-			}
-			for _, lb := range b.lbOf(l.LoadBalancer) {
-				b.forward(lb, rule.Forwards, fmt.Sprintf("listener rule %s on %s forwards to it", objName(&rule.Object), listenerWords(l)))
+		for _, l := range b.listeners.resolve(rule.Listener, &rule.Object) {
+			for _, lb := range b.lbOf(l) {
+				b.forward(lb, rule.Forwards, &rule.Object, fmt.Sprintf("listener rule %s on %s forwards to it", objName(&rule.Object), listenerWords(l)))
 			}
 		}
 	}
@@ -338,12 +397,11 @@ func hasListen(ls []Listen, p int) bool {
 	return false
 }
 
-func (b *tfBuilder) forward(lb *tfLB, fws []terraform.Forward, why string) {
+// forward links lb to the target groups that forwards written in object
+// from name.
+func (b *tfBuilder) forward(lb *tfLB, fws []terraform.Forward, from *terraform.Object, why string) {
 	for _, f := range fws {
-		for _, t := range b.tgs {
-			if !f.TargetGroup.RefersTo(&t.tg.Object) {
-				continue
-			}
+		for _, t := range b.tgRefs.resolve(f.TargetGroup, from) {
 			if lb.hop.Proxy.IsZero() {
 				lb.hop.Proxy = f.TargetGroup.Range
 			}
@@ -423,14 +481,11 @@ func (b *tfBuilder) origins(d *terraform.Distribution) {
 				h.Targets = append(h.Targets, Target{Host: host, Port: p, URL: fmt.Sprintf("%s:%d", host, p), Range: o.DomainName.Range})
 			}
 		}
-		h.ID, h.File, h.Range = objID(&d.Object)+".origin."+id, d.Range.File, o.Range
+		h.ID, h.File, h.Range = b.uniqueID(objID(&d.Object)+".origin."+id, &d.Object), d.Range.File, o.Range
 		h.Notes = objNotes(&d.Object)
 		b.g.AddHop(h)
-		for _, lb := range b.lbs {
+		for _, lb := range b.lbRefs.resolve(o.DomainName, &d.Object) {
 			obj := lbObject(lb)
-			if !o.DomainName.RefersTo(obj) {
-				continue
-			}
 			b.g.Link(&Edge{From: h, To: lb.hop, Confidence: Reference, Range: o.DomainName.Range,
 				Why: fmt.Sprintf("origin %q of %s has domain_name = %s's DNS name", id, objName(&d.Object), objName(obj))})
 		}

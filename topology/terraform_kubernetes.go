@@ -29,10 +29,10 @@ func (b *tfBuilder) kubernetesObjects(env *Env) {
 	}
 	c := &k8sCluster{
 		part: b.g, env: env,
-		byLabel: map[string][]int{}, svcByName: map[string][]*kubernetes.Service{},
-		configMaps: map[string][]*kubernetes.ConfigMap{}, classes: map[string][]*kubernetes.IngressClass{},
 		containerHops: map[*kubernetes.Workload][]*Hop{}, serviceHops: map[*kubernetes.Service]*Hop{},
+		ambiguous: map[*kubernetes.Service]bool{}, strict: env.Config.Strict(),
 	}
+	var objs []kubernetes.Obj
 	conv := &kubeYAML{}
 	bound := map[*kubernetes.TargetGroupBinding][]terraform.Ref{}
 	var order []*kubernetes.TargetGroupBinding
@@ -46,7 +46,7 @@ func (b *tfBuilder) kubernetesObjects(env *Env) {
 		b.g.Suppressions = append(b.g.Suppressions, res.Suppressions...)
 		for _, o := range res.Objects {
 			b.g.AddConfig(parsers.FormatKubernetes, o)
-			c.index(o)
+			objs = append(objs, o)
 			if t, ok := o.(*kubernetes.TargetGroupBinding); ok {
 				if arn := ko.Root.Get("spec", "targetGroupARN"); arn != nil {
 					bound[t] = arn.Refs
@@ -55,6 +55,7 @@ func (b *tfBuilder) kubernetesObjects(env *Env) {
 			}
 		}
 	}
+	c.index(objs)
 	c.findControllers()
 	for _, w := range c.workloads {
 		c.workloadHops(w)
@@ -88,6 +89,11 @@ func (b *tfBuilder) bindTargetGroup(t *kubernetes.TargetGroupBinding, refs []ter
 				break
 			}
 		}
+	}
+	if len(tgs) > 1 {
+		// The same module written once per environment: the binding's own
+		// stack is the nearest by directory.
+		tgs, _ = NewNearIndex(tgs, func(tg *tfTG) string { return tg.hop.File }).Nearest(t.File.Path)
 	}
 	if len(tgs) != 1 {
 		return
@@ -167,7 +173,11 @@ func unknownAnnotations(ko *terraform.KubeObject) (parsers.Problem, bool) {
 // so that none equals a name, label or port; where the reader would take
 // an absent field for "missing" (a container's resources or lifecycle),
 // the placeholder fills the fields it reads.
-type kubeYAML struct{ unknowns int }
+type kubeYAML struct {
+	// unknowns numbers the nameless unknowns of each file, so that each
+	// equals nothing else and a copy of a file numbers them alike.
+	unknowns map[string]int
+}
 
 // dropWhenUnknown are the fields whose unknown value is left out: lists
 // and maps the reader takes as they come (an unknown list of containers
@@ -187,8 +197,11 @@ var dropUnknownEntries = map[string]bool{"labels": true, "annotations": true, "d
 func (k *kubeYAML) unknown(r parsers.Range, symbol string) *yaml.Node {
 	v := "(" + symbol + ", known after apply)"
 	if symbol == "" {
-		k.unknowns++
-		v = fmt.Sprintf("(known after apply #%d)", k.unknowns)
+		if k.unknowns == nil {
+			k.unknowns = map[string]int{}
+		}
+		k.unknowns[r.File]++
+		v = fmt.Sprintf("(known after apply #%d of %s)", k.unknowns[r.File], r.File)
 	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: kubernetes.UnknownTag, Value: v, Line: r.Start.Line, Column: r.Start.Col}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/tools/txtar"
+
 	"github.com/hoplint/hoplint/config"
 	"github.com/hoplint/hoplint/internal/linttest"
 	"github.com/hoplint/hoplint/parsers"
@@ -132,4 +134,40 @@ func linked(g *topology.Graph, from *topology.Hop, to string) bool {
 		}
 	}
 	return false
+}
+
+// TestTerraformRootsKeepHopsApart: a child module two roots call makes one
+// hop per root, with distinct IDs, each linked from its own root only.
+func TestTerraformRootsKeepHopsApart(t *testing.T) {
+	ar, err := txtar.ParseFile("../testdata/terraform/copies_shared_module.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, g, _ := linttest.Lint(t, ar)
+	ids := map[string]bool{}
+	albs := 0
+	for _, h := range g.Hops {
+		if ids[h.ID] {
+			t.Errorf("two hops share ID %s", h.ID)
+		}
+		ids[h.ID] = true
+		if h.Kind != topology.KindALB {
+			continue
+		}
+		albs++
+		in := g.In(h)
+		if len(in) != 1 {
+			t.Fatalf("%s has %d links in, want 1 (its own root's origin)", h.ID, len(in))
+		}
+		root := "env1/"
+		if strings.HasSuffix(h.ID, "@env2") {
+			root = "env2/"
+		}
+		if !strings.HasPrefix(in[0].From.File, root) {
+			t.Errorf("%s is linked from %s, want a file under %s", h.ID, in[0].From.File, root)
+		}
+	}
+	if albs != 2 {
+		t.Errorf("%d ALB hops, want one per root", albs)
+	}
 }

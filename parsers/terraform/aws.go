@@ -28,6 +28,11 @@ type Object struct {
 	Single bool
 	// Module is the module path ("" for a root module, "module.alb").
 	Module string
+	// Root is the directory of the root module this instance was evaluated
+	// from (slash-separated, relative to the working directory): a child
+	// module that two roots call (env/prod and env/staging both using
+	// modules/alb) makes objects that differ only by it.
+	Root string
 	// Range is the declaration: the resource block header, or the module
 	// block of a registry module.
 	Range parsers.Range
@@ -265,7 +270,7 @@ func (m *modInst) extract(r *resourceDecl) {
 	for _, in := range insts {
 		obj := Object{
 			Type: r.typ, Name: r.name, Key: in.key, Keyed: in.keyed, KeyUnknown: in.unknown,
-			Single: len(insts) == 1 && !in.unknown, Module: m.path, Range: m.rng(r.decl),
+			Single: len(insts) == 1 && !in.unknown, Module: m.path, Root: m.rootRel, Range: m.rng(r.decl),
 		}
 		ctx := m.evalContext()
 		if len(in.vars) > 0 {

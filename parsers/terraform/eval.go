@@ -202,6 +202,9 @@ type modInst struct {
 	inputs map[string]cty.Value
 	stack  []string
 	root   bool
+	// rootRel is the directory of the root module this instance descends
+	// from (Object.Root).
+	rootRel string
 
 	vars    map[string]cty.Value
 	locals  map[string]cty.Value
@@ -215,9 +218,13 @@ type modInst struct {
 	shared map[string]int
 }
 
-func (l *loader) newInst(md *moduleDir, modPath string, inputs map[string]cty.Value, _ *modInst, stack []string) *modInst {
+func (l *loader) newInst(md *moduleDir, modPath string, inputs map[string]cty.Value, parent *modInst, stack []string) *modInst {
+	rootRel := md.rel
+	if parent != nil {
+		rootRel = parent.rootRel
+	}
 	return &modInst{
-		l: l, dir: md, path: modPath, inputs: inputs, stack: stack,
+		l: l, dir: md, path: modPath, inputs: inputs, stack: stack, rootRel: rootRel,
 		vars: map[string]cty.Value{}, locals: map[string]cty.Value{}, mods: map[string]cty.Value{},
 		shapes: map[string]cty.Value{}, state: map[string]uint8{}, outputs: map[string]cty.Value{},
 		shared: map[string]int{},

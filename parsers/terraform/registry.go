@@ -256,7 +256,7 @@ func (m *modInst) registry(kind string, c *moduleCall, in instance, modPath stri
 	get := func(name string) node { return m.inputNode(c, inputs, name) }
 	// Every resource of these modules is named "this".
 	base := func(typ, key string) Object {
-		return Object{Type: typ, Name: "this", Key: key, Keyed: key != "", Single: key == "0", Module: modPath, Range: m.rng(c.decl), Registry: kind}
+		return Object{Type: typ, Name: "this", Key: key, Keyed: key != "", Single: key == "0", Module: modPath, Root: m.rootRel, Range: m.rng(c.decl), Registry: kind}
 	}
 	switch kind {
 	case RegistryALB:

@@ -71,17 +71,37 @@ func TestRegistryKind(t *testing.T) {
 }
 
 func TestComments(t *testing.T) {
-	src := "# one\nresource \"aws_lb\" \"x\" { # two\n  name = \"a # not a comment\" // three\n  /* four */\n}\n"
+	src := "# hoplint:ignore one\nresource \"aws_lb\" \"x\" { # two\n  name = \"a # not a comment\" // three\n  /* four */\n}\n"
 	f := Parse(parsers.NewFile("main.tf", "/x/main.tf", "/x", parsers.FormatTerraform, []byte(src)))
 	var got []string
 	for _, c := range f.Comments {
 		got = append(got, strings.TrimSpace(c.Text))
 	}
-	if strings.Join(got, "|") != "one|two|three|four" {
+	if strings.Join(got, "|") != "hoplint:ignore one|two|three|four" {
 		t.Errorf("comments = %q", got)
 	}
 	if c := f.Comments[1]; c.Line != 2 || c.Col != 25 {
 		t.Errorf("comment two at %d:%d, want 2:25", c.Line, c.Col)
+	}
+}
+
+// TestCommentsOnlyWithDirective: a file that holds no "hoplint:" anywhere
+// is not lexed a second time for comments (none could be a suppression);
+// one that holds it only inside a string yields no directive comment.
+func TestCommentsOnlyWithDirective(t *testing.T) {
+	for src, want := range map[string]string{
+		"# one\nresource \"aws_lb\" \"x\" { # two\n}\n":                                         "",
+		"resource \"aws_lb\" \"x\" {\n  name = \"# hoplint:ignore keepalive-order -- no\"\n}\n": "",
+		"resource \"aws_lb\" \"x\" { # hoplint:ignore keepalive-order -- why\n}\n":              "hoplint:ignore keepalive-order -- why",
+	} {
+		f := Parse(parsers.NewFile("main.tf", "/x/main.tf", "/x", parsers.FormatTerraform, []byte(src)))
+		var got []string
+		for _, c := range f.Comments {
+			got = append(got, strings.TrimSpace(c.Text))
+		}
+		if strings.Join(got, "|") != want {
+			t.Errorf("comments of %q = %q, want %q", src, got, want)
+		}
 	}
 }
 

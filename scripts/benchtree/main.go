@@ -1,0 +1,82 @@
+// Command benchtree writes the trees scripts/bench.sh measures, and
+// measures the yaml.v3 decoding floor of a tree.
+//
+//	benchtree write CORPUS DST envs|samedir FILES [EXCLUDE]
+//	benchtree floor DIR
+//
+// FILES 0 writes one copy of each manifest. EXCLUDE names a file listing corpus paths (one a line) to leave out: the
+// manifests another linter cannot parse, so that it can be timed on the
+// same files as hoplint.
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/hoplint/hoplint/internal/benchtree"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "benchtree:", err)
+		os.Exit(2)
+	}
+}
+
+func run(args []string) error {
+	switch {
+	case (len(args) == 5 || len(args) == 6) && args[0] == "write":
+		n, err := strconv.Atoi(args[4])
+		if err != nil {
+			return err
+		}
+		files, err := benchtree.Manifests(args[1])
+		if err != nil {
+			return err
+		}
+		if len(args) == 6 {
+			if files, err = exclude(files, args[5]); err != nil {
+				return err
+			}
+		}
+		if n == 0 {
+			n = len(files) // one copy
+		}
+		written, err := benchtree.Write(args[2], files, benchtree.Shape(args[3]), n)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%d files (%d manifests of the corpus, copied)\n", len(written), len(files))
+		return nil
+	case len(args) == 2 && args[0] == "floor":
+		files, docs, err := benchtree.DecodeFloor(args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Printf("decoded %d files, %d documents\n", files, docs)
+		return nil
+	}
+	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree floor DIR")
+}
+
+func exclude(files []benchtree.File, list string) ([]benchtree.File, error) {
+	data, err := os.ReadFile(list)
+	if err != nil {
+		return nil, err
+	}
+	skip := map[string]bool{}
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			skip[l] = true
+		}
+	}
+	kept := files[:0]
+	for _, f := range files {
+		if !skip[f.Path] {
+			kept = append(kept, f)
+		}
+	}
+	return kept, nil
+}

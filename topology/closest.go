@@ -1,0 +1,65 @@
+package topology
+
+import (
+	"strings"
+
+	"github.com/hoplint/hoplint/parsers/kubernetes"
+)
+
+// closest keeps, among objects with the same kind, namespace and name (one
+// object written for two environments), the copies nearest to the file at
+// from. The Gateway API linker resolves its few names per route with it;
+// the Kubernetes linker's hot lookups use NearIndex instead (scope.go).
+func closest[T kubernetes.Obj](from string, objs []T) []T {
+	if len(objs) < 2 {
+		return objs
+	}
+	key := func(o T) string { m := o.Meta(); return m.Kind + "/" + m.NS() + "/" + m.Name }
+	best := map[string]int{}
+	for _, o := range objs {
+		if n := commonDirs(from, o.Meta().File.Path) + 1; n > best[key(o)] {
+			best[key(o)] = n
+		}
+	}
+	var out []T
+	for _, o := range objs {
+		if commonDirs(from, o.Meta().File.Path)+1 == best[key(o)] {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// closestHops keeps the hops whose files are nearest to from.
+func closestHops(from string, hs []*Hop) []*Hop {
+	if len(hs) < 2 {
+		return hs
+	}
+	best := -1
+	for _, h := range hs {
+		if n := commonDirs(from, h.File); n > best {
+			best = n
+		}
+	}
+	var out []*Hop
+	for _, h := range hs {
+		if commonDirs(from, h.File) == best {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// commonDirs counts the leading path elements two slash paths share; the
+// same file counts one more than its directory.
+func commonDirs(a, b string) int {
+	if a == b {
+		return strings.Count(a, "/") + 1
+	}
+	pa, pb := strings.Split(a, "/"), strings.Split(b, "/")
+	n := 0
+	for n < len(pa)-1 && n < len(pb)-1 && pa[n] == pb[n] {
+		n++
+	}
+	return n
+}
