@@ -51,15 +51,32 @@ func closestHops(from string, hs []*Hop) []*Hop {
 }
 
 // commonDirs counts the leading path elements two slash paths share; the
-// same file counts one more than its directory.
+// same file counts one more than its directory. It allocates nothing: the
+// Gateway API linker calls it for every copy of every name it resolves.
 func commonDirs(a, b string) int {
 	if a == b {
 		return strings.Count(a, "/") + 1
 	}
-	pa, pb := strings.Split(a, "/"), strings.Split(b, "/")
+	// Directories are the elements before each path's last slash.
+	da, db := a, b
+	if i := strings.LastIndexByte(da, '/'); i >= 0 {
+		da = da[:i+1]
+	} else {
+		da = ""
+	}
+	if i := strings.LastIndexByte(db, '/'); i >= 0 {
+		db = db[:i+1]
+	} else {
+		db = ""
+	}
 	n := 0
-	for n < len(pa)-1 && n < len(pb)-1 && pa[n] == pb[n] {
+	for len(da) > 0 && len(db) > 0 {
+		i, j := strings.IndexByte(da, '/'), strings.IndexByte(db, '/')
+		if i != j || da[:i] != db[:j] {
+			break
+		}
 		n++
+		da, db = da[i+1:], db[j+1:]
 	}
 	return n
 }

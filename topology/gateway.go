@@ -86,6 +86,27 @@ type gwIndex struct {
 	namespaces map[string]map[string]kubernetes.Str
 	// strict: link: strict, under which a tie between copies links nothing.
 	strict bool
+	// near indexes the copies of each name once, so that a tree repeating
+	// one environment per directory costs a lookup per route, not a scan.
+	nearGW  map[string]*NearIndex[*kubernetes.Gateway]
+	nearCls map[string]*NearIndex[*kubernetes.GatewayClass]
+	nearSvc map[string]*NearIndex[*Hop]
+	nearDR  map[string]*NearIndex[*kubernetes.Policy]
+	// drByService holds the DestinationRules of each "namespace/name".
+	drByService map[string][]*kubernetes.Policy
+}
+
+// nearOf returns the index of items under key, built on first use.
+func nearOf[T any](cache *map[string]*NearIndex[T], key string, items []T, pathOf func(T) string) *NearIndex[T] {
+	if *cache == nil {
+		*cache = map[string]*NearIndex[T]{}
+	}
+	n, ok := (*cache)[key]
+	if !ok {
+		n = NewNearIndex(items, pathOf)
+		(*cache)[key] = n
+	}
+	return n
 }
 
 func linkGateways(g *Graph, env *Env) {
@@ -162,7 +183,7 @@ func (x *gwIndex) index(o any) bool {
 // tell, and then no default of any implementation is assumed.
 func (x *gwIndex) implOf(gw *kubernetes.Gateway) (string, []string) {
 	class := gw.ClassName.Value
-	classes := closest(gw.File.Path, x.classes[class])
+	classes, _ := nearOf(&x.nearCls, class, x.classes[class], objPath[*kubernetes.GatewayClass]).Nearest(gw.File.Path)
 	if len(classes) == 0 {
 		return "", []string{fmt.Sprintf("GatewayClass %q is not among the linted files, so the implementation serving Gateway %s is unknown and none of its defaults is assumed", class, refName(&gw.Object))}
 	}
@@ -215,7 +236,7 @@ func (x *gwIndex) parentsOf(rt *kubernetes.Route) (out []parent, refused int) {
 		if ns == "" {
 			ns = rt.NS()
 		}
-		gws := closest(rt.File.Path, x.gateways[ns+"/"+ref.Name])
+		gws, _ := nearOf(&x.nearGW, ns+"/"+ref.Name, x.gateways[ns+"/"+ref.Name], objPath[*kubernetes.Gateway]).Nearest(rt.File.Path)
 		if len(gws) == 0 {
 			continue
 		}
@@ -434,7 +455,7 @@ func (x *gwIndex) granted(rt *kubernetes.Route, ns, name string) bool {
 // linkService links h to the containers behind Service ns/name on a port
 // (given by number, or by name), through the Service's own edges.
 func (x *gwIndex) linkService(h *Hop, why, ns, name string, port int, portName string, rng parsers.Range) {
-	near := closestHops(h.File, x.services[ns+"/"+name])
+	near, _ := nearOf(&x.nearSvc, ns+"/"+name, x.services[ns+"/"+name], func(h *Hop) string { return h.File }).Nearest(h.File)
 	if len(near) > 1 {
 		// Equally near copies of one Service (the same manifest twice) are
 		// a tie: link the first, say so, and never the cross product.

@@ -379,16 +379,25 @@ func (x *gwIndex) targetingService(kind string, b svcRef) []*kubernetes.Policy {
 // DestinationRule for its host sets connectionPool.http.idleTimeout,
 // else Envoy's 1 hour applies.
 func (x *gwIndex) istioPool(b svcRef, _ string, obj parsers.Range) Duration {
+	if x.drByService == nil {
+		// The DestinationRules of each Service, resolved once: every route
+		// backend asks.
+		x.drByService = map[string][]*kubernetes.Policy{}
+		for ns, drs := range x.policies["DestinationRule"] {
+			for _, dr := range drs {
+				if name, drNS, ok := serviceName(dr.Fields["host"].Value, ns); ok {
+					x.drByService[drNS+"/"+name] = append(x.drByService[drNS+"/"+name], dr)
+				}
+			}
+		}
+	}
+	key := b.ns + "/" + b.name
+	// Of copies written per environment, the nearest to the route.
+	drs, _ := nearOf(&x.nearDR, key, x.drByService[key], func(p *kubernetes.Policy) string { return p.File.Path }).Nearest(obj.File)
 	var found []Duration
-	for ns, drs := range x.policies["DestinationRule"] {
-		for _, dr := range drs {
-			name, drNS, ok := serviceName(dr.Fields["host"].Value, ns)
-			if !ok || name != b.name || drNS != b.ns {
-				continue
-			}
-			if v, ok := dr.Fields["trafficPolicy.connectionPool.http.idleTimeout"]; ok {
-				found = append(found, x.duration(policyName("trafficPolicy.connectionPool.http.idleTimeout", dr), v, false, true))
-			}
+	for _, dr := range drs {
+		if v, ok := dr.Fields["trafficPolicy.connectionPool.http.idleTimeout"]; ok {
+			found = append(found, x.duration(policyName("trafficPolicy.connectionPool.http.idleTimeout", dr), v, false, true))
 		}
 	}
 	if len(found) == 0 {
