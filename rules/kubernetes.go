@@ -189,3 +189,24 @@ func (p *Pass) limitRanges() map[string]*topology.NearIndex[*kubernetes.LimitRan
 	}
 	return p.lrs
 }
+
+// tooSmall starts the finding of a size rule on a server container whose
+// limit q of a resource is below the rule's minimum: on the limit's line,
+// or, when a LimitRange gave it (from names it), on the container with the
+// LimitRange's line related; e is the link that makes it a server. It
+// returns the finding with its related locations, the words for the limit
+// and the advice, which differs when the limit comes from a LimitRange.
+func tooSmall(pc podContainer, e *topology.Edge, q kubernetes.Quantity, lr *kubernetes.LimitRange, from, words, fix, fixRange string) (Finding, string, string) {
+	f := Finding{Range: q.Range}
+	limit := "a " + words + " limit of " + q.Raw
+	if lr != nil {
+		fix = fixRange
+		f.Range = containerAnchor(pc)
+		f.Related = []parsers.Related{relatedAt(q.Range, fmt.Sprintf("%s gives containers without a %s limit %s here", lr.Ref(), words, q.Raw))}
+		limit = fmt.Sprintf("no %s limit of its own, so it gets %s, %s", words, from, q.Raw)
+	}
+	if !e.Range.IsZero() {
+		f.Related = append(f.Related, relatedAt(e.Range, e.From.Name+" sends requests to this container"))
+	}
+	return f, limit, fix
+}

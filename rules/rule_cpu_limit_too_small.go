@@ -2,8 +2,6 @@ package rules
 
 import (
 	"fmt"
-
-	"github.com/hoplint/hoplint/parsers"
 )
 
 var cpuLimitTooSmall = &Rule{
@@ -105,18 +103,9 @@ func runCPULimitTooSmall(p *Pass) {
 		if !ok || q.Q.Cmp(min) >= 0 {
 			continue
 		}
-		f := Finding{Range: q.Range}
-		limit := "a CPU limit of " + q.Raw
-		fix := "Raise the limit, or remove it and keep a CPU request."
-		if lr != nil {
-			fix = "Set resources.limits.cpu on the container, or raise the LimitRange's."
-			f.Range = containerAnchor(pc)
-			f.Related = []parsers.Related{relatedAt(q.Range, fmt.Sprintf("%s gives containers without a CPU limit %s here", lr.Ref(), q.Raw))}
-			limit = fmt.Sprintf("no CPU limit of its own, so it gets %s, %s", from, q.Raw)
-		}
-		if !e.Range.IsZero() {
-			f.Related = append(f.Related, relatedAt(e.Range, e.From.Name+" sends requests to this container"))
-		}
+		f, limit, fix := tooSmall(pc, e, q, lr, from, "CPU",
+			"Raise the limit, or remove it and keep a CPU request.",
+			"Set resources.limits.cpu on the container, or raise the LimitRange's.")
 		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s (%d ms of CPU per 100 ms), below the %s that hoplint takes as the least a server needs (rule param min): CFS throttling stretches requests into timeouts. %s%s",
 			containerWords(pc), e.From.Name, limit, q.Q.MilliValue()/10, p.Param("min"), fix, assumptions(note))
 		p.Report(f)

@@ -2,8 +2,6 @@ package rules
 
 import (
 	"fmt"
-
-	"github.com/hoplint/hoplint/parsers"
 )
 
 var memoryLimitTooSmall = &Rule{
@@ -105,18 +103,9 @@ func runMemoryLimitTooSmall(p *Pass) {
 		if !ok || isMilliTypo(q) || q.Q.Cmp(min) >= 0 {
 			continue
 		}
-		f := Finding{Range: q.Range}
-		limit := "a memory limit of " + q.Raw
-		fix := "Raise the limit to its measured peak plus headroom."
-		if lr != nil {
-			fix = "Set resources.limits.memory on the container to its measured peak plus headroom, or raise the LimitRange's."
-			f.Range = containerAnchor(pc)
-			f.Related = []parsers.Related{relatedAt(q.Range, fmt.Sprintf("%s gives containers without a memory limit %s here", lr.Ref(), q.Raw))}
-			limit = fmt.Sprintf("no memory limit of its own, so it gets %s, %s", from, q.Raw)
-		}
-		if !e.Range.IsZero() {
-			f.Related = append(f.Related, relatedAt(e.Range, e.From.Name+" sends requests to this container"))
-		}
+		f, limit, fix := tooSmall(pc, e, q, lr, from, "memory",
+			"Raise the limit to its measured peak plus headroom.",
+			"Set resources.limits.memory on the container to its measured peak plus headroom, or raise the LimitRange's.")
 		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s, below the %s that hoplint takes as the least a server process needs (rule param min): it is likely to be OOM-killed under load, resetting its connections. %s%s",
 			containerWords(pc), e.From.Name, limit, p.Param("min"), fix, assumptions(note))
 		p.Report(f)

@@ -30,26 +30,6 @@ func closest[T kubernetes.Obj](from string, objs []T) []T {
 	return out
 }
 
-// closestHops keeps the hops whose files are nearest to from.
-func closestHops(from string, hs []*Hop) []*Hop {
-	if len(hs) < 2 {
-		return hs
-	}
-	best := -1
-	for _, h := range hs {
-		if n := commonDirs(from, h.File); n > best {
-			best = n
-		}
-	}
-	var out []*Hop
-	for _, h := range hs {
-		if commonDirs(from, h.File) == best {
-			out = append(out, h)
-		}
-	}
-	return out
-}
-
 // commonDirs counts the leading path elements two slash paths share; the
 // same file counts one more than its directory. It allocates nothing: the
 // Gateway API linker calls it for every copy of every name it resolves.

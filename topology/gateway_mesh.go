@@ -204,7 +204,9 @@ func (x *gwIndex) traefikIngresses() {
 		h.Notes = appendNew(h.Notes, note)
 		var pools, waits []Duration
 		for _, b := range in.Backends {
-			for _, sh := range closestHops(h.File, x.services[in.NS()+"/"+b.Service]) {
+			key := in.NS() + "/" + b.Service
+			near, _ := nearOf(&x.nearSvc, key, x.services[key], func(h *Hop) string { return h.File }).Nearest(h.File)
+			for _, sh := range near {
 				svc := sh.Config.(*kubernetes.Service)
 				pool, wait, notes := x.traefikTransport(svc.Annotations[traefikTransportAnnotation], svc.NS(), in.NameRange)
 				pools, waits = append(pools, pool), append(waits, wait)
