@@ -4,16 +4,16 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/hoplint/hoplint/parsers"
 )
 
 // FuzzHelm renders a chart with an arbitrary template, helper and values
 // file: nothing may panic (Helm's own panics must become a problem), and
-// every rendered line maps to a source position. It does not bound time:
-// Helm's template engine has no execution budget (a template may loop a
-// million times; see the skipped cases in internal/hostile), so an input
-// that takes long is a known limit, not a new finding.
+// every rendered line maps to a source position, and the render ends
+// within the worker's time bound (TestMain renders in workers, as the CLI
+// does) whatever the template does.
 func FuzzHelm(f *testing.F) {
 	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  containers:\n  - name: c\n    image: {{ .Values.image }}\n"), []byte("{{- define \"x\" }}a{{ end }}\n"), []byte("image: nginx:1.27\n"))
 	f.Add([]byte("{{ include \"x\" . }}\n{{ tpl .Values.t . }}\n"), []byte("{{- define \"x\" }}{{ .Values.t }}{{ end }}\n"), []byte("t: '{{ .Release.Namespace }}'\n"))
@@ -37,7 +37,11 @@ func FuzzHelm(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		start := time.Now()
 		out, _ := Render(files, Options{WorkDir: dir})
+		if d := time.Since(start); d > helmTimeout+5*time.Second {
+			t.Fatalf("rendering took %s, over the worker's bound of %s", d, helmTimeout)
+		}
 		for _, o := range out {
 			if o.Map == nil {
 				continue

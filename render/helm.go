@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -74,60 +75,67 @@ func (r *renderer) renderChart(cf *parsers.File) {
 		r.problem(parsers.ProblemParse, headLine(cf), "cannot read the chart, so it is not rendered: "+err.Error())
 		return
 	}
-	ch, err := loadChart(bufs)
-	if err != nil {
-		r.problem(parsers.ProblemParse, headLine(cf), "helm cannot load this chart, so it is not rendered: "+err.Error())
-		return
-	}
-	if missing := missingDependencies(ch); len(missing) > 0 {
-		for _, m := range missing {
-			r.problem(parsers.ProblemParse, lineWith(cf, "name: "+m),
-				fmt.Sprintf("helm template fails: found in Chart.yaml, but missing in charts/ directory: %s; run `helm dependency build %s` and commit charts/, or vendor the dependency, so that hoplint can render the chart", m, dirRel))
-		}
-		return
-	}
 	// Values: values.yaml, then each file named in .hoplint.yml.
 	valueFiles := []*parsers.File{r.source(filepath.Join(dir, "values.yaml"))}
 	if valueFiles[0] == nil {
 		valueFiles = nil
 	}
 	vals := map[string]any{}
+	// Reported once the chart is known to load, as helm template would.
+	var valueProblems []parsers.Problem
 	for _, v := range r.chartValues(dirRel) {
 		abs := filepath.Join(dir, filepath.FromSlash(v))
 		f := r.source(abs)
 		if f == nil {
-			r.problem(parsers.ProblemParse, headLine(cf), fmt.Sprintf("values file %s named for this chart in .hoplint.yml cannot be read inside the linted tree; the chart is rendered without it", v))
+			valueProblems = append(valueProblems, parsers.Problem{Kind: parsers.ProblemParse, Range: headLine(cf), Message: fmt.Sprintf("values file %s named for this chart in .hoplint.yml cannot be read inside the linted tree; the chart is rendered without it", v)})
 			continue
 		}
 		m, err := chartutil.ReadValues(f.Data)
 		if err != nil {
-			r.problem(parsers.ProblemParse, f.LineRange(1), "helm cannot read these values: "+err.Error())
+			valueProblems = append(valueProblems, parsers.Problem{Kind: parsers.ProblemParse, Range: f.LineRange(1), Message: "helm cannot read these values: " + err.Error()})
 			continue
 		}
 		vals = mergeValues(vals, m)
 		valueFiles = append(valueFiles, f)
 	}
-	out, err := renderWith(ch, vals)
-	if err != nil {
-		r.problem(parsers.ProblemParse, r.templateErrorAt(cf, dir, err), "helm template fails, so nothing of this chart is linted: "+shortError(err.Error()))
+	res := renderRequest(&helmRequest{Files: bufs, Values: vals})
+	if res.LoadErr != "" {
+		r.problem(parsers.ProblemParse, headLine(cf), "helm cannot load this chart, so it is not rendered: "+res.LoadErr)
 		return
 	}
-	var names []string
-	for n := range out {
-		names = append(names, n)
+	if len(res.Missing) > 0 {
+		for _, m := range res.Missing {
+			r.problem(parsers.ProblemParse, lineWith(cf, "name: "+m),
+				fmt.Sprintf("helm template fails: found in Chart.yaml, but missing in charts/ directory: %s; run `helm dependency build %s` and commit charts/, or vendor the dependency, so that hoplint can render the chart", m, dirRel))
+		}
+		return
 	}
-	sort.Strings(names)
+	for _, p := range valueProblems {
+		r.problem(p.Kind, p.Range, p.Message)
+	}
+	if res.Err != "" {
+		r.problem(parsers.ProblemParse, r.templateErrorAt(cf, dir, errors.New(res.Err)), "helm template fails, so nothing of this chart is linted: "+shortError(res.Err))
+		return
+	}
+	if res.Over != "" {
+		// A template that loops a million times renders fine and then
+		// costs gigabytes to read; a file that large is not read either.
+		r.problem(parsers.ProblemParse, r.templateAt(cf, dir, res.Name, res.Over), fmt.Sprintf(
+			"helm renders chart %s to more than %d bytes (at %s), over hoplint's limit for a file, so nothing of this chart is linted",
+			dirRel, parsers.MaxFileSize, res.Over))
+		return
+	}
 	var vfNames []string
 	for _, f := range valueFiles {
 		vfNames = append(vfNames, path.Base(f.Path))
 	}
 	// The note sits on the chart's Chart.yaml, so it names the chart, not
 	// its directory again (which printed "chart ." from inside the chart).
-	via := &parsers.Via{Range: headLine(cf), Message: fmt.Sprintf("rendered by chart %s with %s (helm template)", ch.Name(), strings.Join(vfNames, ", "))}
+	via := &parsers.Via{Range: headLine(cf), Message: fmt.Sprintf("rendered by chart %s with %s (helm template)", res.Name, strings.Join(vfNames, ", "))}
 	if len(vfNames) == 0 {
-		via.Message = fmt.Sprintf("rendered by chart %s (helm template)", ch.Name())
+		via.Message = fmt.Sprintf("rendered by chart %s (helm template)", res.Name)
 	}
-	hm := &helmMap{r: r, chartDir: dir, chartName: ch.Name(), valueFiles: valueFiles}
+	hm := &helmMap{r: r, chartDir: dir, chartName: res.Name, valueFiles: valueFiles}
 	for _, b := range bufs {
 		hm.bufNames = append(hm.bufNames, b.Name)
 	}
@@ -139,28 +147,11 @@ func (r *renderer) renderChart(cf *parsers.File) {
 	}
 	var segs []seg
 	line := 0
-	for _, n := range names {
-		base := path.Base(n)
-		if strings.HasPrefix(base, "_") || !strings.HasSuffix(n, ".yaml") && !strings.HasSuffix(n, ".yml") && !strings.HasSuffix(n, ".json") {
-			continue
-		}
-		body := dropTestHooks(out[n])
-		if strings.TrimSpace(body) == "" {
-			continue
-		}
-		if text.Len()+len(body) > parsers.MaxFileSize {
-			// A template that loops a million times renders fine and
-			// then costs gigabytes to read; a file that large is not read
-			// either.
-			r.problem(parsers.ProblemParse, r.templateAt(cf, dir, ch.Name(), n), fmt.Sprintf(
-				"helm renders chart %s to more than %d bytes (at %s), over hoplint's limit for a file, so nothing of this chart is linted",
-				dirRel, parsers.MaxFileSize, n))
-			return
-		}
-		text.WriteString("---\n# Source: " + n + "\n")
+	for _, t := range res.Templates {
+		text.WriteString("---\n# Source: " + t.Name + "\n")
 		line += 2
-		ls := strings.Split(strings.TrimRight(body, "\n"), "\n")
-		segs = append(segs, seg{name: n, first: line + 1, lines: ls})
+		ls := strings.Split(strings.TrimRight(t.Body, "\n"), "\n")
+		segs = append(segs, seg{name: t.Name, first: line + 1, lines: ls})
 		for _, l := range ls {
 			text.WriteString(l + "\n")
 		}
@@ -336,6 +327,36 @@ func mergeValues(a, b map[string]any) map[string]any {
 }
 
 var hookTestRe = regexp.MustCompile(`(?m)^\s*"?helm\.sh/hook"?\s*:\s*"?[^\n"]*\btest\b`)
+
+// selectTemplates keeps, in name order, the rendered templates hoplint
+// reads (YAML and JSON output that is not a partial and not empty once
+// test hooks are dropped), and stops at the one that takes the total past
+// parsers.MaxFileSize.
+func selectTemplates(out map[string]string) helmResult {
+	names := make([]string, 0, len(out))
+	for n := range out {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var res helmResult
+	total := 0
+	for _, n := range names {
+		if strings.HasPrefix(path.Base(n), "_") || !strings.HasSuffix(n, ".yaml") && !strings.HasSuffix(n, ".yml") && !strings.HasSuffix(n, ".json") {
+			continue
+		}
+		body := dropTestHooks(out[n])
+		if strings.TrimSpace(body) == "" {
+			continue
+		}
+		// Each template adds the "---" and "# Source:" lines too.
+		total += len(body) + len("---\n# Source: \n") + len(n)
+		if total > parsers.MaxFileSize {
+			return helmResult{Over: n}
+		}
+		res.Templates = append(res.Templates, renderedTemplate{Name: n, Body: body})
+	}
+	return res
+}
 
 // dropTestHooks removes `helm test` pods from a template's output: they
 // run only when someone runs helm test, never serve traffic, and are not

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hoplint/hoplint/render"
 )
 
 // The hostile cases of issue 13 that need the whole command (its
@@ -28,6 +30,8 @@ const (
 )
 
 func TestMain(m *testing.M) {
+	// Charts render in bounded workers, as main does.
+	render.UseWorkers()
 	switch os.Getenv("HOPLINT_CRASH_TEST") {
 	case "crash": // a panic nothing can recover: the runtime exits 2
 		crashOutput()

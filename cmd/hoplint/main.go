@@ -21,6 +21,8 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+
+	"github.com/hoplint/hoplint/render"
 )
 
 // Exit codes; the README documents them.
@@ -32,6 +34,8 @@ const (
 )
 
 func main() {
+	// First: a Helm render worker is this executable too (render/helm_worker.go).
+	render.UseWorkers()
 	if os.Getenv(childEnv) != "" {
 		crashOutput()
 	} else if exe, err := os.Executable(); err == nil {

@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoplint/hoplint/render"
 	"github.com/hoplint/hoplint/rules"
 	"github.com/hoplint/hoplint/topology"
 )
@@ -52,6 +53,8 @@ type finding struct {
 }
 
 func TestMain(m *testing.M) {
+	// Charts render in a bounded worker, as in the CLI.
+	render.UseWorkers()
 	if dir := os.Getenv("HOPLINT_HOSTILE_DIR"); dir != "" {
 		os.Exit(child(dir))
 	}

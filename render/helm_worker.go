@@ -1,0 +1,315 @@
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime/debug"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"time"
+
+	"helm.sh/helm/v3/pkg/chart/loader"
+)
+
+// Helm's template engine has no budget: a helper that includes the next
+// one twice, forty levels deep, renders for ever and a value that passes
+// itself to tpl grows until the process dies, and neither can be stopped
+// from inside the process that runs it (a goroutine cannot be killed, and
+// running out of memory is fatal). So charts render in a worker: a child
+// process of this same executable that gets the chart's bytes and values
+// on stdin, renders, and answers on stdout. The worker reads no file; the
+// parent kills it when a chart takes too long, and the worker exits on its
+// own when its heap grows past a bound. One worker serves a whole run and
+// is started again after a chart that killed it.
+const (
+	// workerEnv marks a process started as a Helm worker.
+	workerEnv = "HOPLINT_HELM_WORKER"
+	// helmTimeout bounds one chart's render. Real charts, dependencies
+	// and all, render in well under a second.
+	helmTimeout = 10 * time.Second
+	// helmMaxHeap bounds the memory the worker's Go heap holds while it
+	// renders. The rendered text is capped at parsers.MaxFileSize, so a
+	// real chart stays far below (the largest chart of the corpus peaks
+	// at 12 MiB). It is low because a string that doubles can overshoot
+	// it by its own size between two samples.
+	helmMaxHeap = 256 << 20
+	// exitOverBudget is the worker's exit status when its heap passed
+	// helmMaxHeap.
+	exitOverBudget = 86
+	// exitOverTime is its exit status when one chart took twice
+	// helmTimeout (its parent should have killed it by then).
+	exitOverTime = 87
+)
+
+var workers struct {
+	sync.Mutex
+	enabled bool // this executable answers as a worker
+	w       *helmWorker
+}
+
+// UseWorkers makes the process a Helm worker when it was started as one
+// (it then serves requests and exits), and otherwise lets this process
+// render charts in workers of itself. Call it first in main, and in the
+// TestMain of tests that lint untrusted charts. Without it charts render in
+// process, with no bound on time or memory.
+func UseWorkers() {
+	if os.Getenv(workerEnv) == "1" {
+		os.Exit(serveWorker(os.Stdin, os.Stdout))
+	}
+	workers.Lock()
+	workers.enabled = true
+	workers.Unlock()
+}
+
+// helmRequest is one chart to render: its files, as the loader reads them,
+// and the merged values.
+type helmRequest struct {
+	Files  []*loader.BufferedFile `json:"files"`
+	Values map[string]any         `json:"values"`
+}
+
+// renderedTemplate is a template's output, test hooks removed.
+type renderedTemplate struct {
+	Name string `json:"name"`
+	Body string `json:"body"`
+}
+
+// helmResult is what loading and rendering a chart gave: the templates
+// hoplint reads, in name order, or the template at which the output grew
+// past parsers.MaxFileSize, or why Helm could not load or render it.
+type helmResult struct {
+	Name      string             `json:"name"` // the chart's name
+	LoadErr   string             `json:"loadErr,omitempty"`
+	Missing   []string           `json:"missing,omitempty"` // dependencies not in charts/
+	Templates []renderedTemplate `json:"templates,omitempty"`
+	Over      string             `json:"over,omitempty"`
+	Err       string             `json:"err,omitempty"`
+}
+
+// renderRequest renders a chart where it is safe to: in a worker when the
+// executable is one, else in process.
+func renderRequest(req *helmRequest) helmResult {
+	workers.Lock()
+	defer workers.Unlock()
+	if !workers.enabled {
+		return renderInProcess(req)
+	}
+	if workers.w == nil {
+		w, err := startWorker()
+		if err != nil {
+			// No child process (a sandbox that forbids it): render here,
+			// unbounded, rather than not at all.
+			return renderInProcess(req)
+		}
+		workers.w = w
+	}
+	res, err := workers.w.render(req)
+	if err != nil {
+		workers.w.stop()
+		workers.w = nil
+		return helmResult{Err: err.Error()}
+	}
+	return res
+}
+
+// renderInProcess loads and renders the chart and keeps what hoplint
+// reads. The worker runs this too, so both give the same result.
+func renderInProcess(req *helmRequest) helmResult {
+	ch, err := loadChart(req.Files)
+	if err != nil {
+		return helmResult{LoadErr: err.Error()}
+	}
+	if missing := missingDependencies(ch); len(missing) > 0 {
+		return helmResult{Name: ch.Name(), Missing: missing}
+	}
+	out, err := renderWith(ch, req.Values)
+	if err != nil {
+		return helmResult{Name: ch.Name(), Err: err.Error()}
+	}
+	res := selectTemplates(out)
+	res.Name = ch.Name()
+	return res
+}
+
+type helmWorker struct {
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	out    *json.Decoder
+	stderr *headBuffer
+	done   chan struct{} // closed when the process has exited
+}
+
+func startWorker() (*helmWorker, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), workerEnv+"=1")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	w := &helmWorker{cmd: cmd, in: in, out: json.NewDecoder(bufio.NewReader(out)), stderr: &headBuffer{max: 4096}, done: make(chan struct{})}
+	cmd.Stderr = w.stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() {
+		_ = cmd.Wait()
+		close(w.done)
+	}()
+	return w, nil
+}
+
+// render sends one chart and waits for the answer, at most helmTimeout.
+// An error means the worker is gone (killed here or dead on its own).
+func (w *helmWorker) render(req *helmRequest) (helmResult, error) {
+	type answer struct {
+		res helmResult
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		var a answer
+		if err := json.NewEncoder(w.in).Encode(req); err != nil {
+			a.err = err
+		} else {
+			a.err = w.out.Decode(&a.res)
+		}
+		ch <- a
+	}()
+	timer := time.NewTimer(helmTimeout)
+	defer timer.Stop()
+	select {
+	case a := <-ch:
+		if a.err == nil {
+			return a.res, nil
+		}
+		<-w.done // the worker closed its end: it has exited or is exiting
+		return helmResult{}, w.death()
+	case <-timer.C:
+		w.stop()
+		return helmResult{}, fmt.Errorf("helm stopped on this chart: rendering took longer than %s, hoplint's limit for one chart (a template that loops or includes without end?)", helmTimeout)
+	}
+}
+
+// death says why the worker exited.
+func (w *helmWorker) death() error {
+	if st := w.cmd.ProcessState; st != nil && st.ExitCode() == exitOverBudget {
+		return fmt.Errorf("helm stopped on this chart: rendering needed more than %d MiB, hoplint's limit for one chart (a template or value that grows without end, such as tpl of itself?)", helmMaxHeap>>20)
+	}
+	msg := strings.TrimSpace(w.stderr.firstLine())
+	if msg == "" {
+		msg = "the renderer exited"
+		if st := w.cmd.ProcessState; st != nil {
+			msg += " (" + st.String() + ")"
+		}
+	}
+	return fmt.Errorf("helm stopped on this chart: %s", msg)
+}
+
+func (w *helmWorker) stop() {
+	_ = w.in.Close()
+	if w.cmd.Process != nil {
+		_ = w.cmd.Process.Kill()
+	}
+	<-w.done
+}
+
+// serveWorker answers render requests until stdin ends. It exits with
+// exitOverBudget when its heap passes helmMaxHeap, and on its own after
+// twice helmTimeout on one chart, in case its parent died without killing
+// it.
+func serveWorker(in io.Reader, out io.Writer) int {
+	debug.SetMaxStack(256 << 20)
+	debug.SetMemoryLimit(helmMaxHeap / 2)
+	var busySince struct {
+		sync.Mutex
+		t time.Time
+	}
+	go func() {
+		// All memory the runtime has mapped, less what it gave back to
+		// the system: about the resident size.
+		sample := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+		for range time.Tick(2 * time.Millisecond) {
+			metrics.Read(sample)
+			if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64()-sample[1].Value.Uint64() > helmMaxHeap {
+				os.Exit(exitOverBudget)
+			}
+			busySince.Lock()
+			t := busySince.t
+			busySince.Unlock()
+			if !t.IsZero() && time.Since(t) > 2*helmTimeout {
+				os.Exit(exitOverTime)
+			}
+		}
+	}()
+	dec := json.NewDecoder(bufio.NewReader(in))
+	bw := bufio.NewWriter(out)
+	enc := json.NewEncoder(bw)
+	for {
+		var req helmRequest
+		if err := dec.Decode(&req); err != nil {
+			if errors.Is(err, io.EOF) {
+				return 0
+			}
+			return 2
+		}
+		busySince.Lock()
+		busySince.t = time.Now()
+		busySince.Unlock()
+		res := renderInProcess(&req)
+		busySince.Lock()
+		busySince.t = time.Time{}
+		busySince.Unlock()
+		req = helmRequest{}
+		if enc.Encode(res) != nil || bw.Flush() != nil {
+			return 2
+		}
+	}
+}
+
+// headBuffer keeps the first max bytes written to it: the Go runtime's
+// report of a fatal error begins with the line that says what it was.
+type headBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf bytes.Buffer
+}
+
+func (b *headBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if room := b.max - b.buf.Len(); room > 0 {
+		if len(p) > room {
+			b.buf.Write(p[:room])
+		} else {
+			b.buf.Write(p)
+		}
+	}
+	return len(p), nil
+}
+
+func (b *headBuffer) firstLine() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.buf.String()
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			return l
+		}
+	}
+	return ""
+}
