@@ -41,9 +41,21 @@ const (
 )
 
 // NginxDefault documents an nginx default that holds for every version.
+// There are a handful, shared by every hop that relies on one (a server
+// with 100,000 locations asks 200,000 times); nothing changes a
+// DefaultSource once made.
 func NginxDefault(directive, doc string) *DefaultSource {
-	return &DefaultSource{Product: "nginx", Version: "all versions", URL: doc + "#" + directive}
+	key := nginxDefaultKey{directive, doc}
+	if d, ok := nginxDefaults.Load(key); ok {
+		return d.(*DefaultSource)
+	}
+	d, _ := nginxDefaults.LoadOrStore(key, &DefaultSource{Product: "nginx", Version: "all versions", URL: doc + "#" + directive})
+	return d.(*DefaultSource)
 }
+
+type nginxDefaultKey struct{ directive, doc string }
+
+var nginxDefaults sync.Map
 
 // loadNginx parses every nginx file once, works out which files are main
 // configurations (not included by another linted file), expands each with

@@ -17,18 +17,27 @@ type Scope struct {
 
 	// byName indexes Directives on first use: an http level can hold
 	// thousands of directives, and every lookup from every location below
-	// it passes through it.
+	// it passes through it. A level of a few directives (most locations)
+	// is scanned instead: a map each would cost more than the directives.
 	once       sync.Once
 	byName     map[string][]*Directive
 	unresolved bool
 }
 
+// scanBelow is the size under which a level is scanned, not indexed.
+const scanBelow = 16
+
 func (s *Scope) index() {
 	s.once.Do(func() {
+		for _, d := range s.Directives {
+			s.unresolved = s.unresolved || d.Unresolved
+		}
+		if len(s.Directives) < scanBelow {
+			return
+		}
 		s.byName = make(map[string][]*Directive, len(s.Directives))
 		for _, d := range s.Directives {
 			s.byName[d.Name] = append(s.byName[d.Name], d)
-			s.unresolved = s.unresolved || d.Unresolved
 		}
 	})
 }
@@ -36,7 +45,34 @@ func (s *Scope) index() {
 // Local returns the directives named name set at this level.
 func (s *Scope) Local(name string) []*Directive {
 	s.index()
-	return s.byName[name]
+	if s.byName != nil {
+		return s.byName[name]
+	}
+	// One match, or matches side by side, are a subslice; only scattered
+	// repeats allocate.
+	first, last, n := -1, -1, 0
+	for i, d := range s.Directives {
+		if d.Name == name {
+			if first < 0 {
+				first = i
+			}
+			last = i
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return nil
+	case last-first+1 == n:
+		return s.Directives[first : last+1 : last+1]
+	}
+	out := make([]*Directive, 0, n)
+	for _, d := range s.Directives[first : last+1] {
+		if d.Name == name {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // Lookup returns the directives named name at the nearest level that sets

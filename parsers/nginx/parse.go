@@ -22,16 +22,19 @@ import (
 // in by include replace the include in their parent's Block, so walking a
 // Config sees the configuration as nginx does.
 type Directive struct {
-	Name    string
-	Args    []string
-	Range   parsers.Range
-	Block   []*Directive
-	IsBlock bool
+	Name  string
+	Args  []string
+	Range parsers.Range
+	Block []*Directive
 	// File is the file the directive is written in.
 	File *parsers.File
 	// Via is the chain of include directives that pulled the file in,
 	// outermost first; empty for directives of the main file.
 	Via []*Directive
+	// IsBlock and Unresolved sit side by side so that a Directive fits
+	// the allocator's 160-byte class (a large config holds hundreds of
+	// thousands).
+	IsBlock bool
 	// Unresolved marks an include hoplint did not follow; it stays in the
 	// tree so that lookups know the level may set things hoplint cannot see.
 	Unresolved bool
@@ -258,34 +261,67 @@ func confPrefix(main *File) string {
 }
 
 func (l *loader) expand(ds []*Directive, via []*Directive) []*Directive {
-	out := make([]*Directive, 0, len(ds))
-	for _, d := range ds {
-		// An include the caller already marked unresolved (one naming a
-		// file of a container image) stays so and is not looked up here.
-		if d.Name == "include" && len(d.Args) == 1 && !d.IsBlock && !d.Unresolved {
+	out, _ := l.expandChanged(ds, via)
+	return out
+}
+
+// expandChanged expands ds and says whether the result differs from ds. A
+// block with no include below it, in the main file, is kept as parsed
+// rather than copied: a file of 100,000 locations would otherwise be held
+// twice.
+func (l *loader) expandChanged(ds []*Directive, via []*Directive) ([]*Directive, bool) {
+	var out []*Directive
+	changed := false
+	for i, d := range ds {
+		keep := false // d stays as parsed
+		var repl []*Directive
+		switch {
+		case d.Name == "include" && len(d.Args) == 1 && !d.IsBlock && !d.Unresolved:
+			// An include the caller already marked unresolved (one naming
+			// a file of a container image) stays so and is not looked up
+			// here.
 			got, ok := l.include(d, via)
-			out = append(out, got...)
+			repl = got
 			if !ok {
 				cp := *d
 				cp.Via, cp.Unresolved = via, true
-				out = append(out, &cp)
+				repl = append(repl, &cp)
+			}
+		case len(via) > 0 || d.IsBlock:
+			if len(via) > 0 {
+				l.included++
+			}
+			block, blockChanged := d.Block, false
+			if d.IsBlock {
+				block, blockChanged = l.expandChanged(d.Block, via)
+			}
+			if len(via) == 0 && !blockChanged {
+				keep = true
+				break
+			}
+			cp := *d
+			cp.Via, cp.Block = via, block
+			repl = []*Directive{&cp}
+		default:
+			keep = true
+		}
+		if keep {
+			if changed {
+				out = append(out, d)
 			}
 			continue
 		}
-		if len(via) > 0 {
-			l.included++
+		if !changed {
+			changed = true
+			out = make([]*Directive, 0, len(ds)+len(repl))
+			out = append(out, ds[:i]...)
 		}
-		if len(via) > 0 || d.IsBlock {
-			cp := *d
-			cp.Via = via
-			if d.IsBlock {
-				cp.Block = l.expand(d.Block, via)
-			}
-			d = &cp
-		}
-		out = append(out, d)
+		out = append(out, repl...)
 	}
-	return out
+	if !changed {
+		return ds, false
+	}
+	return out, true
 }
 
 func (l *loader) problem(kind parsers.ProblemKind, d *Directive, msg string) {
