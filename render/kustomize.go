@@ -256,12 +256,21 @@ func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) 
 		text   []byte
 	}
 	var pieces []piece
+	total := 0
 	for _, res := range m.Resources() {
 		o, _ := res.GetOrigin()
 		_ = res.SetOrigin(nil)
 		text, err := res.AsYAML()
 		if err != nil {
 			continue
+		}
+		// Replacements copy one value into any number of fields, so a
+		// small tree can build to gigabytes of YAML; a file that large is
+		// not read either.
+		if total += len(text) + len("---\n"); total > parsers.MaxFileSize {
+			return nil, &parsers.Problem{Kind: parsers.ProblemParse, Range: headLine(k.file), Message: fmt.Sprintf(
+				"kustomize builds %s to more than %d bytes (at %s %s), over hoplint's limit for a file, so nothing of this kustomization is linted",
+				dirRel, parsers.MaxFileSize, res.GetKind(), res.GetName())}
 		}
 		pieces = append(pieces, piece{res, o, text})
 	}
