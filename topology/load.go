@@ -29,6 +29,11 @@ type Env struct {
 	// call reuses the file already read instead of reading it again.
 	All map[string]*parsers.File
 
+	// reported holds the files (slash paths) discovery already reported
+	// it could not read, so that a loader that reads one again does not
+	// report it twice.
+	reported map[string]bool
+
 	mu    sync.Mutex
 	extra map[string]*parsers.File
 }
@@ -81,7 +86,12 @@ func Build(files []*parsers.File, problems []parsers.Problem, cfg *config.Config
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
-	env := &Env{Config: cfg, WorkDir: wd, All: make(map[string]*parsers.File, len(files))}
+	env := &Env{Config: cfg, WorkDir: wd, All: make(map[string]*parsers.File, len(files)), reported: map[string]bool{}}
+	for _, p := range problems {
+		if p.Kind == parsers.ProblemParse && p.Range.File != "" {
+			env.reported[p.Range.File] = true
+		}
+	}
 	byFormat := map[parsers.Format][]*parsers.File{}
 	for _, f := range files {
 		env.All[f.Abs] = f

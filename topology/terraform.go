@@ -88,6 +88,9 @@ func varFiles(part *Graph, files []*parsers.File, env *Env) []*parsers.File {
 			continue
 		}
 		f, err := env.Open(root, abs, parsers.FormatTerraform)
+		if rel, e := filepath.Rel(env.WorkDir, abs); err != nil && e == nil && env.reported[filepath.ToSlash(rel)] {
+			continue // discovery said why it cannot be read
+		}
 		if err != nil {
 			part.AddProblems(parsers.Problem{Kind: parsers.ProblemParse, Range: where,
 				Message: fmt.Sprintf("cannot read var file %s (terraform.var_files in .hoplint.yml): %v", vf, err)})
