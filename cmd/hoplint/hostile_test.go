@@ -7,6 +7,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -217,25 +219,39 @@ func TestHostileControls(t *testing.T) {
 func TestHostileFingerprints(t *testing.T) {
 	main := "Listen 80\nServerName a\nKeepAlive On\nKeepAliveTimeout 90\nInclude extra.conf\n<VirtualHost *:80>\nProxyPass / http://b/\n</VirtualHost>\n"
 	dir := writeTree(t, map[string]string{"apache2.conf": main, "extra.conf": "Timeout 7x\n", "sub/.keep": ""})
-	lintFP := func(arg string) map[string]bool {
+	// Each finding is keyed by rule, file and its rank among the findings
+	// of that rule in that file: the same finding must keep its own
+	// fingerprint, not merely some fingerprint of the set.
+	lintFP := func(arg string) map[string]string {
 		_, out, _ := cliChild(t, dir, "--format", "json", "--fail-on", "never", arg)
 		var rep jsonOut
 		if err := json.Unmarshal([]byte(out), &rep); err != nil {
 			t.Fatalf("%s: %v", arg, err)
 		}
-		fps := map[string]bool{}
+		fps, seen, rank := map[string]string{}, map[string]string{}, map[string]int{}
 		for _, f := range rep.Findings {
-			fps[f.Rule+" "+f.Fingerprint] = true
+			key := f.Rule + " " + f.Location.File
+			rank[key]++
+			key += fmt.Sprintf(" #%d", rank[key])
+			if other, dup := seen[f.Fingerprint]; dup {
+				t.Errorf("%s: %s and %s share fingerprint %s, so a baseline cannot tell them apart", arg, other, key, f.Fingerprint)
+			}
+			seen[f.Fingerprint] = key
+			fps[key] = f.Fingerprint
 		}
 		return fps
 	}
 	before := lintFP(".")
-	if len(before) < 2 {
+	files := map[string]bool{}
+	for k := range before {
+		files[strings.Fields(k)[1]] = true
+	}
+	if !files["apache2.conf"] || !files["extra.conf"] {
 		t.Fatalf("want findings in both files, got %v", before)
 	}
 	abs, _ := filepath.Abs(dir)
 	for _, arg := range []string{"./", "sub/..", abs} {
-		if got := lintFP(arg); !sameKeys(before, got) {
+		if got := lintFP(arg); !maps.Equal(before, got) {
 			t.Errorf("linted as %q: fingerprints %v, as \".\": %v", arg, got, before)
 		}
 	}
@@ -244,21 +260,9 @@ func TestHostileFingerprints(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := lintFP("."); !sameKeys(before, got) {
+	if got := lintFP("."); !maps.Equal(before, got) {
 		t.Errorf("after comments were added above: fingerprints %v, before: %v", got, before)
 	}
-}
-
-func sameKeys(a, b map[string]bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k := range a {
-		if !b[k] {
-			return false
-		}
-	}
-	return true
 }
 
 func matches(re, s string) bool {
