@@ -22,7 +22,8 @@ type confinedFS struct {
 	disk     filesys.FileSystem
 	root     string
 	realRoot string
-	// rewrite is applied to every kustomization file read.
+	// rewrite is applied to every file read: kustomization files and the
+	// resource files whose objects get their origin tagged.
 	rewrite func(abs string, data []byte) []byte
 }
 
@@ -127,7 +128,7 @@ func (c *confinedFS) ReadFile(p string) ([]byte, error) {
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: p, Err: err}
 	}
-	if isKustomizationName(filepath.Base(abs)) && c.rewrite != nil {
+	if c.rewrite != nil {
 		data = c.rewrite(abs, data)
 	}
 	return data, nil

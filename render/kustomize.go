@@ -25,8 +25,11 @@ import (
 type kustomizer struct {
 	r   *renderer
 	all []*kustomization
-	dir map[string]*kustomization // absolute directory → kustomization
-	fs  map[string]*confinedFS    // root → filesystem, shared by builds
+	// tagged are the resource files whose objects are served with their
+	// origin annotated (see tagOrigins); built before any build starts.
+	tagged map[string]bool
+	dir    map[string]*kustomization // absolute directory → kustomization
+	fs     map[string]*confinedFS    // root → filesystem, shared by builds
 	// docs caches parsed source documents by absolute path.
 	docs map[string][]*yaml.Node
 	mu   sync.Mutex
@@ -79,6 +82,7 @@ func (r *renderer) kustomize(files []*parsers.File) {
 			r.consume(ref.abs)
 		}
 	}
+	kz.tagged = kz.resourceFiles()
 	var deploy []*kustomization
 	openapi := false
 	for _, k := range kz.all {
@@ -141,7 +145,15 @@ func (kz *kustomizer) filesystem(root string) *confinedFS {
 	if c := kz.fs[root]; c != nil {
 		return c
 	}
-	c := newConfinedFS(root, func(_ string, data []byte) []byte { return rewriteKustomization(data) })
+	c := newConfinedFS(root, func(abs string, data []byte) []byte {
+		switch {
+		case isKustomizationName(filepath.Base(abs)):
+			return rewriteKustomization(data)
+		case kz.tagged[abs]:
+			return tagOrigins(abs, data)
+		}
+		return data
+	})
 	kz.fs[root] = c
 	return c
 }
@@ -252,14 +264,14 @@ func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) 
 
 	type piece struct {
 		res    *resource.Resource
-		origin *resource.Origin
+		origin string // absolute path of the resource file, "" when not known
 		text   []byte
 	}
 	var pieces []piece
 	total := 0
 	for _, res := range m.Resources() {
-		o, _ := res.GetOrigin()
-		_ = res.SetOrigin(nil)
+		o := takeOrigin(res)
+		_ = res.SetOrigin(nil) // the user's own buildMetadata: originAnnotations
 		text, err := res.AsYAML()
 		if err != nil {
 			continue
@@ -298,21 +310,21 @@ func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) 
 		mp := &mapper{m: lm, off: offs[i], render: out, ops: map[string][]cand{}}
 		kind, name := p.res.GetKind(), p.res.GetName()
 		entry := srcPos{file: k.file.Path, line: 1, col: 1}
-		if p.origin != nil && p.origin.ConfiguredBy.Kind != "" {
+		if p.origin == "" {
+			// Not tagged as from a resource file: a generator made it (or
+			// a patch dropped its annotations, and only the patches can
+			// be told apart from the kustomization).
 			if g := kz.generator(chain, name); g != nil {
 				entry = srcPos{file: g.entry.File, line: g.entry.Start.Line, col: g.entry.Start.Col}
 				kz.mapGenerated(mp, root, chain, g.name)
+				mp.walk(nil, root, cand{}, nil, entry, "")
+				continue
 			}
-			mp.walk(nil, root, cand{}, nil, entry, "")
-			continue
 		}
 		var base cand
-		if p.origin != nil && p.origin.Path != "" && p.origin.Repo == "" {
-			abs := filepath.Join(k.dir, filepath.FromSlash(p.origin.Path))
-			if f := r.source(abs); f != nil {
-				base = pickDoc(&srcDoc{file: f}, kz.parsed(abs, f.Data), kind, name)
-				entry = srcPos{file: f.Path, line: 1, col: 1}
-			}
+		if f := r.source(p.origin); p.origin != "" && f != nil {
+			base = pickDoc(&srcDoc{file: f}, kz.parsed(p.origin, f.Data), kind, name)
+			entry = srcPos{file: f.Path, line: 1, col: 1}
 		}
 		patches := kz.patchCands(chain, kind, name, mp.ops)
 		mp.walk(nil, root, base, patches, entry, "")
