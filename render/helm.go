@@ -98,7 +98,11 @@ func (r *renderer) renderChart(cf *parsers.File) {
 		vals = mergeValues(vals, m)
 		valueFiles = append(valueFiles, f)
 	}
-	res := renderRequest(&helmRequest{Files: bufs, Values: vals})
+	res := renderRequest(&helmRequest{Files: bufs, Values: vals}, &r.helmTimeouts)
+	if res.NotRun != "" {
+		r.problem(parsers.ProblemParse, headLine(cf), fmt.Sprintf("chart %s was not rendered, so nothing of it is linted: %s", dirRel, res.NotRun))
+		return
+	}
 	if res.LoadErr != "" {
 		r.problem(parsers.ProblemParse, headLine(cf), "helm cannot load this chart, so it is not rendered: "+res.LoadErr)
 		return

@@ -54,6 +54,11 @@ var workers struct {
 	w       *helmWorker
 }
 
+// maxTimeouts is how many charts of one Render may run out of time before
+// the rest are not rendered, so that a tree of a hundred such charts costs
+// 30 s, not a quarter of an hour. A real chart never runs out.
+const maxTimeouts = 3
+
 // UseWorkers makes the process a Helm worker when it was started as one
 // (it then serves requests and exits), and otherwise lets this process
 // render charts in workers of itself. Call it first in main, and in the
@@ -91,15 +96,21 @@ type helmResult struct {
 	Templates []renderedTemplate `json:"templates,omitempty"`
 	Over      string             `json:"over,omitempty"`
 	Err       string             `json:"err,omitempty"`
+	// NotRun says why the chart was not rendered at all.
+	NotRun string `json:"notRun,omitempty"`
 }
 
 // renderRequest renders a chart where it is safe to: in a worker when the
-// executable is one, else in process.
-func renderRequest(req *helmRequest) helmResult {
+// executable is one, else in process. timeouts counts the charts of this
+// Render that ran out of time.
+func renderRequest(req *helmRequest, timeouts *int) helmResult {
 	workers.Lock()
 	defer workers.Unlock()
 	if !workers.enabled {
 		return renderInProcess(req)
+	}
+	if *timeouts >= maxTimeouts {
+		return helmResult{NotRun: fmt.Sprintf("%d charts of this run already took longer than %s each, and hoplint renders no more after that", *timeouts, helmTimeout)}
 	}
 	if workers.w == nil {
 		w, err := startWorker()
@@ -112,6 +123,9 @@ func renderRequest(req *helmRequest) helmResult {
 	}
 	res, err := workers.w.render(req)
 	if err != nil {
+		if errors.Is(err, errTimeout) {
+			*timeouts++
+		}
 		workers.w.stop()
 		workers.w = nil
 		return helmResult{Err: err.Error()}
@@ -137,6 +151,9 @@ func renderInProcess(req *helmRequest) helmResult {
 	res.Name = ch.Name()
 	return res
 }
+
+// errTimeout is a chart that ran out of time.
+var errTimeout = fmt.Errorf("rendering took longer than %s, hoplint's limit for one chart (a template that loops or includes without end?)", helmTimeout)
 
 type helmWorker struct {
 	cmd    *exec.Cmd
@@ -201,7 +218,7 @@ func (w *helmWorker) render(req *helmRequest) (helmResult, error) {
 		return helmResult{}, w.death()
 	case <-timer.C:
 		w.stop()
-		return helmResult{}, fmt.Errorf("helm stopped on this chart: rendering took longer than %s, hoplint's limit for one chart (a template that loops or includes without end?)", helmTimeout)
+		return helmResult{}, fmt.Errorf("helm stopped on this chart: %w", errTimeout)
 	}
 }
 

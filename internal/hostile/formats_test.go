@@ -132,6 +132,19 @@ var formatCases = []hostileCase{
 		write(t, d, "c/templates/_h.tpl", b.String())
 		write(t, d, "c/templates/pod.yaml", "x: {{ include \"t40\" . }}\n")
 	}, want: []want{{"parse-error", "", 0, ``}}},
+	{name: "helm six charts that never end", gen: func(t *testing.T, d string) {
+		// Each runs until the 10 s limit; after three, the rest are not
+		// started: 30 s, not a minute, and a hundred charts cost the same.
+		for i := 0; i < 6; i++ {
+			write(t, d, fmt.Sprintf("c%d/Chart.yaml", i), chartYAML)
+			write(t, d, fmt.Sprintf("c%d/templates/spin.yaml", i), "{{- range until 100000 }}{{- range until 100000 }}{{- end }}{{- end }}\n")
+		}
+	}, want: []want{
+		{"parse-error", "d/c0/Chart.yaml", 1, `rendering took longer than 10s`},
+		{"parse-error", "d/c2/Chart.yaml", 1, `rendering took longer than 10s`},
+		{"parse-error", "d/c3/Chart.yaml", 1, `chart d/c3 was not rendered, so nothing of it is linted: 3 charts of this run already took longer than 10s each`},
+		{"parse-error", "d/c5/Chart.yaml", 1, `chart d/c5 was not rendered`},
+	}, maxFindings: 6},
 	{name: "helm huge values", gen: func(t *testing.T, d string) {
 		var b strings.Builder
 		b.WriteString("big:\n")
