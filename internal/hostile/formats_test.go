@@ -85,27 +85,13 @@ var formatCases = []hostileCase{
 		}
 		write(t, d, "kustomization.yaml", b.String())
 	}, want: []want{{"parse-error", "d/kustomization.yaml", 1, `100000 generator entries, over hoplint.s limits`}}, maxFindings: 1},
-	{name: "kustomize replacement copies a value into many objects", gen: func(t *testing.T, d string) {
-		// 600 KB of input builds to about 24 MB: one value, forty copies.
-		var b strings.Builder
-		b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: src\ndata:\n  v: " + rep("x", 600000) + "\n")
-		for i := 0; i < 40; i++ {
-			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t%d\ndata:\n  v: small\n", i)
-		}
-		write(t, d, "cms.yaml", b.String())
-		write(t, d, "kustomization.yaml", "resources:\n- cms.yaml\nreplacements:\n- source: {kind: ConfigMap, name: src, fieldPath: data.v}\n  targets:\n  - select: {kind: ConfigMap}\n    reject: [{name: src}]\n    fieldPaths: [data.v]\n")
-	}, want: []want{{"parse-error", "d/kustomization.yaml", 1, `kustomize builds d to more than 16777216 bytes \(at ConfigMap t\d+\), over hoplint.s limit for a file`}}, maxFindings: 1},
-	{name: "kustomize replacement bomb", gen: func(t *testing.T, d string) {
-		// 4 MB copied into 300 objects: 1.2 GB of YAML, which took 89 s
-		// and 9 GB before the build's output was capped.
-		var b strings.Builder
-		b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: src\ndata:\n  v: " + rep("x", 4000000) + "\n")
-		for i := 0; i < 300; i++ {
-			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t%d\ndata:\n  v: small\n", i)
-		}
-		write(t, d, "cms.yaml", b.String())
-		write(t, d, "kustomization.yaml", "resources:\n- cms.yaml\nreplacements:\n- source: {kind: ConfigMap, name: src, fieldPath: data.v}\n  targets:\n  - select: {kind: ConfigMap}\n    reject: [{name: src}]\n    fieldPaths: [data.v]\n")
-	}, want: []want{{"parse-error", "d/kustomization.yaml", 1, `kustomize builds d to more than 16777216 bytes`}}, maxFindings: 1},
+	// 600 KB of input builds to about 24 MB: one value, forty copies.
+	{name: "kustomize replacement copies a value into many objects", gen: replacements(600000, 40),
+		want: []want{{"parse-error", "d/kustomization.yaml", 1, `kustomize builds d to more than 16777216 bytes \(at ConfigMap t\d+\), over hoplint.s limit for a file`}}, maxFindings: 1},
+	// 4 MB copied into 300 objects: 1.2 GB of YAML, which took 89 s and
+	// 9 GB before the build's output was capped.
+	{name: "kustomize replacement bomb", gen: replacements(4000000, 300),
+		want: []want{{"parse-error", "d/kustomization.yaml", 1, `kustomize builds d to more than 16777216 bytes`}}, maxFindings: 1},
 
 	// Helm.
 	{name: "helm template looping a million times", gen: func(t *testing.T, d string) {
@@ -224,5 +210,19 @@ func TestHostileFormats(t *testing.T) {
 			t.Parallel()
 			run(t, c)
 		})
+	}
+}
+
+// replacements writes a kustomization whose one replacement copies a value
+// of size bytes into copies ConfigMaps.
+func replacements(size, copies int) func(t *testing.T, d string) {
+	return func(t *testing.T, d string) {
+		var b strings.Builder
+		b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: src\ndata:\n  v: " + rep("x", size) + "\n")
+		for i := 0; i < copies; i++ {
+			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t%d\ndata:\n  v: small\n", i)
+		}
+		write(t, d, "cms.yaml", b.String())
+		write(t, d, "kustomization.yaml", "resources:\n- cms.yaml\nreplacements:\n- source: {kind: ConfigMap, name: src, fieldPath: data.v}\n  targets:\n  - select: {kind: ConfigMap}\n    reject: [{name: src}]\n    fieldPaths: [data.v]\n")
 	}
 }
