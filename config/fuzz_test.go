@@ -3,6 +3,8 @@ package config
 import (
 	"strings"
 	"testing"
+
+	"github.com/hoplint/hoplint/internal/fuzzbound"
 )
 
 // FuzzParse decodes arbitrary .hoplint.yml content: it must not panic, and
@@ -24,25 +26,27 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) > 1<<16 {
-			return
-		}
-		c, err := Parse(data)
-		if err != nil {
-			msg := err.Error()
-			if strings.Contains(msg, "\n") {
-				t.Fatalf("error of more than one line: %q", msg)
+		fuzzbound.Check(t, func() {
+			if len(data) > 1<<16 {
+				return
 			}
-			if strings.Contains(msg, "SECRETVALUE") {
-				t.Fatalf("error quotes the file: %q", msg)
+			c, err := Parse(data)
+			if err != nil {
+				msg := err.Error()
+				if strings.Contains(msg, "\n") {
+					t.Fatalf("error of more than one line: %q", msg)
+				}
+				if strings.Contains(msg, "SECRETVALUE") {
+					t.Fatalf("error quotes the file: %q", msg)
+				}
+				return
 			}
-			return
-		}
-		_ = c.RuleIDs()
-		_ = c.ChartValues()
-		_ = c.Strict()
-		for _, p := range Products {
-			_ = c.Version(p)
-		}
+			_ = c.RuleIDs()
+			_ = c.ChartValues()
+			_ = c.Strict()
+			for _, p := range Products {
+				_ = c.Version(p)
+			}
+		})
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hoplint/hoplint/internal/fuzzbound"
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/topology"
 )
@@ -25,33 +26,35 @@ func FuzzSuppression(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		if len(text) > 1<<12 {
-			return
-		}
-		s, bad := parseSuppression("a.conf", parsers.Comment{Line: 3, Col: 1, Text: text})
-		if s != nil {
-			if bad != "" {
-				t.Fatalf("both a suppression and a problem: %q", bad)
+		fuzzbound.Check(t, func() {
+			if len(text) > 1<<12 {
+				return
 			}
-			if len(s.Rules) == 0 || strings.TrimSpace(s.Reason) == "" || s.To < s.From {
-				t.Fatalf("accepted %q as %+v", text, s)
-			}
-			for _, id := range s.Rules {
-				if Lookup(id) == nil {
-					t.Fatalf("accepted unknown rule %q", id)
+			s, bad := parseSuppression("a.conf", parsers.Comment{Line: 3, Col: 1, Text: text})
+			if s != nil {
+				if bad != "" {
+					t.Fatalf("both a suppression and a problem: %q", bad)
+				}
+				if len(s.Rules) == 0 || strings.TrimSpace(s.Reason) == "" || s.To < s.From {
+					t.Fatalf("accepted %q as %+v", text, s)
+				}
+				for _, id := range s.Rules {
+					if Lookup(id) == nil {
+						t.Fatalf("accepted unknown rule %q", id)
+					}
 				}
 			}
-		}
-		if strings.ContainsAny(text, "\n\r") {
-			return
-		}
-		conf := "events {}\nhttp {\n    lingering_close off; #" + text + "\n    #" + text + "\n    client_max_body_size 1.5m;\n}\n"
-		file := parsers.NewFile("nginx.conf", "/fuzz/nginx.conf", "/fuzz", parsers.FormatNginx, []byte(conf))
-		g := topology.Build([]*parsers.File{file}, nil, nil, "/fuzz")
-		for _, fd := range Run(g, nil, Options{}) {
-			if fd.Range.File != "nginx.conf" || fd.Range.Start.Line < 1 || fd.Range.Start.Line > 6 {
-				t.Fatalf("finding outside the file: %+v", fd)
+			if strings.ContainsAny(text, "\n\r") {
+				return
 			}
-		}
+			conf := "events {}\nhttp {\n    lingering_close off; #" + text + "\n    #" + text + "\n    client_max_body_size 1.5m;\n}\n"
+			file := parsers.NewFile("nginx.conf", "/fuzz/nginx.conf", "/fuzz", parsers.FormatNginx, []byte(conf))
+			g := topology.Build([]*parsers.File{file}, nil, nil, "/fuzz")
+			for _, fd := range Run(g, nil, Options{}) {
+				if fd.Range.File != "nginx.conf" || fd.Range.Start.Line < 1 || fd.Range.Start.Line > 6 {
+					t.Fatalf("finding outside the file: %+v", fd)
+				}
+			}
+		})
 	})
 }

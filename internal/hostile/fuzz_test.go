@@ -4,48 +4,16 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/hoplint/hoplint/internal/fuzzbound"
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/rules"
 	"github.com/hoplint/hoplint/topology"
 )
-
-// Bounds every fuzz input must stay within. The fuzzer itself has no
-// per-input time or memory check, so each target measures its own.
-const (
-	fuzzDeadline = 10 * time.Second
-	fuzzMaxAlloc = 2 << 30 // bytes allocated while linting one input
-)
-
-// bounded runs fn and fails the input when it takes longer than
-// fuzzDeadline or allocates more than fuzzMaxAlloc. A hang is reported
-// while it hangs (the goroutine cannot be stopped, but the failure and the
-// input are recorded).
-func bounded(t *testing.T, fn func()) {
-	t.Helper()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		fn()
-	}()
-	select {
-	case <-done:
-	case <-time.After(fuzzDeadline):
-		t.Fatalf("linting this input took longer than %s", fuzzDeadline)
-	}
-	runtime.ReadMemStats(&after)
-	if n := after.TotalAlloc - before.TotalAlloc; n > fuzzMaxAlloc {
-		t.Fatalf("linting this input allocated %d MiB", n>>20)
-	}
-}
 
 // lintDir runs the whole pipeline, as the CLI does, over dir.
 func lintDir(dir string) []rules.Finding {
@@ -95,7 +63,7 @@ func FuzzPipeline(f *testing.F) {
 			}
 			names[name] = true
 		}
-		bounded(t, func() {
+		fuzzbound.Check(t, func() {
 			for _, fd := range lintDir(dir) {
 				if fd.Range.File != "" && !names[fd.Range.File] && !strings.HasPrefix(fd.Range.File, "/") {
 					// Files reached by includes are in the archive too; a
@@ -137,7 +105,7 @@ func FuzzEmbedded(f *testing.F) {
 				"\n      volumeMounts:\n        - {name: conf, mountPath: " + pod.path + ", subPath: " + path.Base(pod.path) + "}\n  volumes:\n    - name: conf\n      configMap: {name: conf}\n")
 		}
 		file := parsers.NewFile("k8s.yaml", "/fuzz/k8s.yaml", "/fuzz", parsers.FormatKubernetes, []byte(b.String()))
-		bounded(t, func() {
+		fuzzbound.Check(t, func() {
 			g := topology.Build([]*parsers.File{file}, nil, nil, "/fuzz")
 			for _, fd := range rules.Run(g, nil, rules.Options{}) {
 				if fd.Range.File != "" && fd.Range.File != "k8s.yaml" {
@@ -161,7 +129,7 @@ func FuzzClassify(f *testing.F) {
 			return
 		}
 		name = path.Clean(name)
-		bounded(t, func() {
+		fuzzbound.Check(t, func() {
 			format := parsers.Classify(name, data)
 			if format == "" {
 				return

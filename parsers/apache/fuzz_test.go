@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hoplint/hoplint/internal/fuzzbound"
 	"github.com/hoplint/hoplint/parsers"
 )
 
@@ -31,30 +32,32 @@ func FuzzParse(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		abs := filepath.Join(dir, "httpd.conf")
-		file := parsers.NewFile("httpd.conf", abs, dir, parsers.FormatApache, data)
-		// The included file may include httpd.conf, which must come back
-		// as this data: serve it from memory.
-		c := Parse(file, Options{Version: "2.4.58", Open: func(p string) (*parsers.File, error) {
-			if p == abs {
-				return file, nil
+		fuzzbound.Check(t, func() {
+			abs := filepath.Join(dir, "httpd.conf")
+			file := parsers.NewFile("httpd.conf", abs, dir, parsers.FormatApache, data)
+			// The included file may include httpd.conf, which must come back
+			// as this data: serve it from memory.
+			c := Parse(file, Options{Version: "2.4.58", Open: func(p string) (*parsers.File, error) {
+				if p == abs {
+					return file, nil
+				}
+				b, err := parsers.ReadWithin(dir, p)
+				if err != nil {
+					return nil, err
+				}
+				rel, _ := filepath.Rel(dir, p)
+				return parsers.NewFile(filepath.ToSlash(rel), p, dir, parsers.FormatApache, b), nil
+			}})
+			n := file.NumLines()
+			for _, is := range c.Issues {
+				if is.Range.File == "httpd.conf" && (is.Range.Start.Line < 1 || is.Range.Start.Line > n) {
+					t.Fatalf("problem outside the file (%d lines): %+v", n, is)
+				}
 			}
-			b, err := parsers.ReadWithin(dir, p)
-			if err != nil {
-				return nil, err
+			s := c.Server()
+			for _, h := range append([]*Host{s.Main}, s.VHosts...) {
+				_ = h.Effective("KeepAliveTimeout")
 			}
-			rel, _ := filepath.Rel(dir, p)
-			return parsers.NewFile(filepath.ToSlash(rel), p, dir, parsers.FormatApache, b), nil
-		}})
-		n := file.NumLines()
-		for _, is := range c.Issues {
-			if is.Range.File == "httpd.conf" && (is.Range.Start.Line < 1 || is.Range.Start.Line > n) {
-				t.Fatalf("problem outside the file (%d lines): %+v", n, is)
-			}
-		}
-		s := c.Server()
-		for _, h := range append([]*Host{s.Main}, s.VHosts...) {
-			_ = h.Effective("KeepAliveTimeout")
-		}
+		})
 	})
 }

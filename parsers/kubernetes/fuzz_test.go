@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/hoplint/hoplint/internal/fuzzbound"
 	"github.com/hoplint/hoplint/parsers"
 )
 
@@ -35,31 +36,33 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n"))
 	f.Add([]byte("a: &a [*a]\napiVersion: v1\nkind: Pod\nspec: *a\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file := parsers.NewFile("f.yaml", "/f.yaml", "/", parsers.FormatKubernetes, data)
-		done := make(chan *Result, 1)
-		go func() { done <- Parse(file) }()
-		var res *Result
-		select {
-		case res = <-done:
-		case <-time.After(5 * time.Second):
-			t.Fatalf("Parse did not return within 5s on %q", data)
-		}
-		n := file.NumLines() + 1
-		for _, p := range res.Problems {
-			if p.Range.Start.Line < 0 || p.Range.Start.Line > n {
-				t.Fatalf("problem outside the file: %v", p)
+		fuzzbound.Check(t, func() {
+			file := parsers.NewFile("f.yaml", "/f.yaml", "/", parsers.FormatKubernetes, data)
+			done := make(chan *Result, 1)
+			go func() { done <- Parse(file) }()
+			var res *Result
+			select {
+			case res = <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatalf("Parse did not return within 5s on %q", data)
 			}
-		}
-		for _, c := range res.Comments {
-			if c.Line < 1 || c.Line > n {
-				t.Fatalf("comment outside the file: %+v", c)
+			n := file.NumLines() + 1
+			for _, p := range res.Problems {
+				if p.Range.Start.Line < 0 || p.Range.Start.Line > n {
+					t.Fatalf("problem outside the file: %v", p)
+				}
 			}
-		}
-		for _, o := range res.Objects {
-			m := o.Meta()
-			if m.Range.Start.Line < 1 || m.Range.Start.Line > n {
-				t.Fatalf("object outside the file: %v", m.Range)
+			for _, c := range res.Comments {
+				if c.Line < 1 || c.Line > n {
+					t.Fatalf("comment outside the file: %+v", c)
+				}
 			}
-		}
+			for _, o := range res.Objects {
+				m := o.Meta()
+				if m.Range.Start.Line < 1 || m.Range.Start.Line > n {
+					t.Fatalf("object outside the file: %v", m.Range)
+				}
+			}
+		})
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hoplint/hoplint/internal/fuzzbound"
 	"github.com/hoplint/hoplint/parsers"
 )
 
@@ -31,24 +32,26 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("events {}\nhttp { server { listen 80; location / { proxy_pass http://a; } } }\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file := parsers.NewFile("nginx.conf", "/fuzz/nginx.conf", "/fuzz", parsers.FormatNginx, data)
-		pf, _ := ParseFile(file)
-		_ = Validate(pf)
-		c := Load(pf, func(abs string) (*File, error) {
-			if abs == "/fuzz/nginx.conf" || abs == "/fuzz/self.conf" {
-				return pf, nil
+		fuzzbound.Check(t, func() {
+			file := parsers.NewFile("nginx.conf", "/fuzz/nginx.conf", "/fuzz", parsers.FormatNginx, data)
+			pf, _ := ParseFile(file)
+			_ = Validate(pf)
+			c := Load(pf, func(abs string) (*File, error) {
+				if abs == "/fuzz/nginx.conf" || abs == "/fuzz/self.conf" {
+					return pf, nil
+				}
+				return nil, errors.New("no such file")
+			})
+			m := c.Build()
+			for _, l := range m.Locations {
+				_ = l.Opaque()
+				_ = l.Lookup("proxy_set_header")
 			}
-			return nil, errors.New("no such file")
+			for _, d := range c.Directives {
+				for i := range d.Args {
+					_ = d.ArgRange(i)
+				}
+			}
 		})
-		m := c.Build()
-		for _, l := range m.Locations {
-			_ = l.Opaque()
-			_ = l.Lookup("proxy_set_header")
-		}
-		for _, d := range c.Directives {
-			for i := range d.Args {
-				_ = d.ArgRange(i)
-			}
-		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/hoplint/hoplint/internal/fuzzbound"
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/openapi"
 )
@@ -22,7 +23,9 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file := parsers.NewFile("spec.yaml", "/root/spec.yaml", "/root", parsers.FormatOpenAPI, data)
-		_ = openapi.Parse(file, func(string) (*parsers.File, error) { return nil, errors.New("not in the test") })
+		fuzzbound.Check(t, func() {
+			file := parsers.NewFile("spec.yaml", "/root/spec.yaml", "/root", parsers.FormatOpenAPI, data)
+			_ = openapi.Parse(file, func(string) (*parsers.File, error) { return nil, errors.New("not in the test") })
+		})
 	})
 }

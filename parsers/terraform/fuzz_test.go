@@ -3,6 +3,7 @@ package terraform
 import (
 	"testing"
 
+	"github.com/hoplint/hoplint/internal/fuzzbound"
 	"github.com/hoplint/hoplint/parsers"
 )
 
@@ -35,15 +36,17 @@ resource "kubernetes_manifest" "m" {
   manifest = { apiVersion = "v1", kind = "Service", metadata = merge({ name = "x" }, {}), spec = { ports = [{ port = 80 }] } }
 }`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		// A directory that does not exist: module calls find nothing to
-		// read, and no file system work slows the fuzzer down.
-		const dir = "/nonexistent/hoplint-fuzz"
-		files := []*File{
-			Parse(parsers.NewFile("main.tf", dir+"/main.tf", dir, parsers.FormatTerraform, data)),
-			Parse(parsers.NewFile("terraform.tfvars", dir+"/terraform.tfvars", dir, parsers.FormatTerraform, data)),
-			Parse(parsers.NewFile("x.tf.json", dir+"/x.tf.json", dir, parsers.FormatTerraform, data)),
-		}
-		r := Load(files, Options{Open: openWithin(dir)})
-		r.Validate()
+		fuzzbound.Check(t, func() {
+			// A directory that does not exist: module calls find nothing to
+			// read, and no file system work slows the fuzzer down.
+			const dir = "/nonexistent/hoplint-fuzz"
+			files := []*File{
+				Parse(parsers.NewFile("main.tf", dir+"/main.tf", dir, parsers.FormatTerraform, data)),
+				Parse(parsers.NewFile("terraform.tfvars", dir+"/terraform.tfvars", dir, parsers.FormatTerraform, data)),
+				Parse(parsers.NewFile("x.tf.json", dir+"/x.tf.json", dir, parsers.FormatTerraform, data)),
+			}
+			r := Load(files, Options{Open: openWithin(dir)})
+			r.Validate()
+		})
 	})
 }
