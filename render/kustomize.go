@@ -100,8 +100,13 @@ func (r *renderer) kustomize(files []*parsers.File) {
 		// which is process-wide: build one at a time.
 		workers = 1
 	}
+	kz.budget(deploy, probs)
 	defer quiet()()
-	parallel(len(deploy), workers, func(i int) { outs[i], probs[i] = kz.build(deploy[i]) })
+	parallel(len(deploy), workers, func(i int) {
+		if probs[i] == nil {
+			outs[i], probs[i] = kz.build(deploy[i])
+		}
+	})
 	for i := range deploy {
 		if probs[i] != nil {
 			r.problems = append(r.problems, *probs[i])
@@ -198,6 +203,71 @@ const (
 	maxBuildPatches = 200
 	maxBuildEntries = 20000
 )
+
+// kustomize checks each object it adds against every object it holds
+// (resWrangler.Append), so a build costs objects²: a base of 2,000
+// ConfigMaps took 4 s, and 300 overlays of it did not end in ten minutes.
+// A build is refused over maxBuildObjects objects, and once the builds of
+// a run have spent maxRunObjectWork (objects² summed), the rest are.
+// Kustomizations written by hand hold tens of objects; a vendored operator
+// bundle a few hundred.
+const (
+	maxBuildObjects  = 3000
+	maxRunObjectWork = 25_000_000
+)
+
+// runObjectWork is maxRunObjectWork, lowered by a test.
+var runObjectWork = maxRunObjectWork
+
+// budget refuses, in the order of deploy (sorted by path, so the same
+// tree always gets the same findings), the builds over maxBuildObjects and
+// those after the run's builds have spent maxRunObjectWork, filling their
+// problems.
+func (kz *kustomizer) budget(deploy []*kustomization, probs []*parsers.Problem) {
+	spent := 0
+	for i, k := range deploy {
+		n := kz.objects(k)
+		switch {
+		case n > maxBuildObjects:
+			probs[i] = &parsers.Problem{Kind: parsers.ProblemParse, Range: headLine(k.file), Message: fmt.Sprintf(
+				"kustomization %s was not built: with its bases it holds about %d objects, over hoplint's limit of %d (kustomize checks each object it adds against all the others, so its time grows with the square of their number), so nothing of it is linted",
+				path.Dir(k.file.Path), n, maxBuildObjects)}
+		case spent+n*n > runObjectWork:
+			probs[i] = &parsers.Problem{Kind: parsers.ProblemParse, Range: headLine(k.file), Message: fmt.Sprintf(
+				"kustomization %s was not built: the kustomizations built before it in this run hold so many objects that hoplint's budget for kustomize is spent (kustomize's time grows with the square of a build's objects), so nothing of it is linted; lint its directory on its own to check it",
+				path.Dir(k.file.Path))}
+		default:
+			spent += n * n
+		}
+	}
+}
+
+// objects estimates how many objects a build holds: the documents of the
+// resource files over its chain (a List's items each), and one per
+// generator entry.
+func (kz *kustomizer) objects(k *kustomization) int {
+	n := 0
+	for _, c := range kz.chain(k) {
+		n += len(c.gens)
+		for _, ref := range c.resources {
+			if kz.dir[ref.abs] != nil {
+				continue // a base, counted as part of the chain
+			}
+			f := kz.r.source(ref.abs)
+			if f == nil {
+				continue
+			}
+			for _, d := range kz.parsed(ref.abs, f.Data) {
+				if items := get(d, "items"); items != nil && items.Kind == yaml.SequenceNode && strings.HasSuffix(scalar(get(d, "kind")), "List") {
+					n += len(items.Content)
+				} else {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
 
 // tooBig refuses a build over maxBuildPatches patches or maxBuildEntries
 // generator entries, counted over its whole chain of bases, with a problem

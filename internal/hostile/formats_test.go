@@ -77,6 +77,31 @@ var formatCases = []hostileCase{
 		}
 		write(t, d, "kustomization.yaml", k.String())
 	}, want: []want{{"missing-memory-limit", "d/all.yaml", 3300, `container c of Deployment d299 has no memory limit`}}},
+	{name: "kustomize 300 overlays of a base of 3500 objects", gen: func(t *testing.T, d string) {
+		// kustomize's time grows with the square of a build's objects:
+		// 300 overlays of 2,000 did not end in ten minutes.
+		var b strings.Builder
+		for i := 0; i < 3500; i++ {
+			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c%d\ndata: {k: v}\n", i)
+		}
+		write(t, d, "base/all.yaml", b.String())
+		write(t, d, "base/kustomization.yaml", "resources:\n- all.yaml\n")
+		for i := 0; i < 300; i++ {
+			write(t, d, fmt.Sprintf("o%03d/kustomization.yaml", i), fmt.Sprintf("resources:\n- ../base\nnamePrefix: o%d-\n", i))
+		}
+	}, want: []want{
+		{"parse-error", "d/o000/kustomization.yaml", 1, `kustomization d/o000 was not built: with its bases it holds about 3500 objects, over hoplint.s limit of 3000`},
+		{"parse-error", "d/o299/kustomization.yaml", 1, `kustomization d/o299 was not built`},
+	}, maxFindings: 300},
+	{name: "kustomize a List of 20000 items", gen: func(t *testing.T, d string) {
+		var b strings.Builder
+		b.WriteString("apiVersion: v1\nkind: List\nitems:\n")
+		for i := 0; i < 20000; i++ {
+			fmt.Fprintf(&b, "- {apiVersion: v1, kind: ConfigMap, metadata: {name: c%d}}\n", i)
+		}
+		write(t, d, "list.yaml", b.String())
+		write(t, d, "kustomization.yaml", "resources:\n- list.yaml\n")
+	}, want: []want{{"parse-error", "d/kustomization.yaml", 1, `holds about 20000 objects, over hoplint.s limit of 3000`}}, maxFindings: 1},
 	{name: "kustomize huge configMapGenerator", gen: func(t *testing.T, d string) {
 		var b strings.Builder
 		b.WriteString("configMapGenerator:\n- name: big\n  literals:\n")
