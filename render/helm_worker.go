@@ -251,7 +251,11 @@ func (w *helmWorker) stop() {
 // it.
 func serveWorker(in io.Reader, out io.Writer) int {
 	debug.SetMaxStack(256 << 20)
-	debug.SetMemoryLimit(helmMaxHeap / 2)
+	// The collector works harder as the heap nears three quarters of the
+	// bound, so that garbage does not count against it; at half, a 13 MB
+	// values file (300,000 keys, live near the limit) rendered three
+	// times slower.
+	debug.SetMemoryLimit(helmMaxHeap * 3 / 4)
 	var busySince struct {
 		sync.Mutex
 		t time.Time
