@@ -240,6 +240,9 @@ spec:
 	}, maxFindings: 2},
 	{name: "8 include dir with two looping symlinks per directory", gen: func(t *testing.T, d string) {
 		write(t, d, "inc/a/x.conf", "Timeout 5s\n")
+		if err := os.MkdirAll(filepath.Join(d, "inc/b"), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		for _, l := range []string{"l1", "l2"} { // 2³² paths without visited tracking
 			symlink(t, "../b", filepath.Join(d, "inc/a", l))
 			symlink(t, "../a", filepath.Join(d, "inc/b", l))
