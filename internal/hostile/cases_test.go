@@ -338,8 +338,11 @@ spec:
 		for i := 0; i < 120000; i++ {
 			fmt.Fprintf(&b, "location /l%d { proxy_pass http://b; client_max_body_size 10m; }\n", i)
 		}
+		// The last location's body limit does not parse: its finding
+		// shows the whole file was read.
+		b.WriteString("location /last { proxy_pass http://b; client_max_body_size 1.5m; }\n")
 		write(t, d, "nginx.conf", b.String()+"}\n}\n")
-	}, want: nil,
+	}, want: []want{{"invalid-value", "d/nginx.conf", 120005, `client_max_body_size`}}, maxFindings: 1,
 		// An 8 MB configuration of 120,000 locations holds about 2.7 KB
 		// per location once read (three directives, a scope, a hop and its
 		// edge), 320 MiB live, and Go's collector lets the heap grow past
