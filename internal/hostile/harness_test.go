@@ -94,13 +94,17 @@ type want struct {
 	msg        string
 }
 
+// noFindings, as a case's maxFindings, wants no finding at all.
+const noFindings = -1
+
 // hostileCase is one generated input and what linting it must give.
 type hostileCase struct {
 	name string
 	// gen writes the input into d.
 	gen  func(t *testing.T, d string)
 	want []want
-	// maxFindings bounds the number of findings (0: no bound).
+	// maxFindings bounds the number of findings (0: no bound; noFindings:
+	// none at all).
 	maxFindings int
 	// rss overrides maxRSS for the case (0: maxRSS).
 	rss int64
@@ -164,6 +168,9 @@ func run(t *testing.T, c hostileCase) {
 		if !found {
 			t.Errorf("no %s finding on %s:%d matching %q; got:\n%s", w.rule, w.file, w.line, w.msg, describe(got))
 		}
+	}
+	if c.maxFindings == noFindings && len(got) > 0 {
+		t.Errorf("%d findings, want none:\n%s", len(got), describe(got))
 	}
 	if c.maxFindings > 0 && len(got) > c.maxFindings {
 		t.Errorf("%d findings, want at most %d:\n%s", len(got), c.maxFindings, describe(got[:c.maxFindings]))
