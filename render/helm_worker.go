@@ -156,11 +156,12 @@ func renderInProcess(req *helmRequest) helmResult {
 var errTimeout = fmt.Errorf("rendering took longer than %s, hoplint's limit for one chart (a template that loops or includes without end?)", helmTimeout)
 
 type helmWorker struct {
-	cmd    *exec.Cmd
-	in     io.WriteCloser
-	out    *json.Decoder
-	stderr *headBuffer
-	done   chan struct{} // closed when the process has exited
+	cmd     *exec.Cmd
+	in      io.WriteCloser
+	outFile *os.File
+	out     *json.Decoder
+	stderr  *headBuffer
+	done    chan struct{} // closed when the process has exited
 }
 
 func startWorker() (*helmWorker, error) {
@@ -174,13 +175,19 @@ func startWorker() (*helmWorker, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := cmd.StdoutPipe()
+	// Not StdoutPipe: Wait closes that as soon as the worker exits, and
+	// an answer written just before the exit would be lost unread.
+	out, pw, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	w := &helmWorker{cmd: cmd, in: in, out: json.NewDecoder(bufio.NewReader(out)), stderr: &headBuffer{max: 4096}, done: make(chan struct{})}
+	cmd.Stdout = pw
+	w := &helmWorker{cmd: cmd, in: in, outFile: out, out: json.NewDecoder(bufio.NewReader(out)), stderr: &headBuffer{max: 4096}, done: make(chan struct{})}
 	cmd.Stderr = w.stderr
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	pw.Close()
+	if err != nil {
+		out.Close()
 		return nil, err
 	}
 	go func() {
@@ -214,7 +221,13 @@ func (w *helmWorker) render(req *helmRequest) (helmResult, error) {
 		if a.err == nil {
 			return a.res, nil
 		}
-		<-w.done // the worker closed its end: it has exited or is exiting
+		// The worker closed its end or wrote something that is not an
+		// answer: it has exited, or is made to.
+		select {
+		case <-w.done:
+		case <-time.After(time.Second):
+			w.stop()
+		}
 		return helmResult{}, w.death()
 	case <-timer.C:
 		w.stop()
@@ -243,6 +256,7 @@ func (w *helmWorker) stop() {
 		_ = w.cmd.Process.Kill()
 	}
 	<-w.done
+	_ = w.outFile.Close()
 }
 
 // serveWorker answers render requests until stdin ends. It exits with
