@@ -121,7 +121,12 @@ func renderRequest(req *helmRequest, timeouts *int) helmResult {
 		}
 		workers.w = w
 	}
-	res, err := workers.w.render(req)
+	msg, err := json.Marshal(req)
+	if err != nil {
+		// Not the worker's fault: it stays.
+		return helmResult{Err: "hoplint cannot pass these values to Helm: " + err.Error()}
+	}
+	res, err := workers.w.render(append(msg, '\n'))
 	if err != nil {
 		if errors.Is(err, errTimeout) {
 			*timeouts++
@@ -197,9 +202,10 @@ func startWorker() (*helmWorker, error) {
 	return w, nil
 }
 
-// render sends one chart and waits for the answer, at most helmTimeout.
+// render sends one chart's request and waits for the answer, at most
+// helmTimeout.
 // An error means the worker is gone (killed here or dead on its own).
-func (w *helmWorker) render(req *helmRequest) (helmResult, error) {
+func (w *helmWorker) render(req []byte) (helmResult, error) {
 	type answer struct {
 		res helmResult
 		err error
@@ -207,7 +213,7 @@ func (w *helmWorker) render(req *helmRequest) (helmResult, error) {
 	ch := make(chan answer, 1)
 	go func() {
 		var a answer
-		if err := json.NewEncoder(w.in).Encode(req); err != nil {
+		if _, err := w.in.Write(req); err != nil {
 			a.err = err
 		} else {
 			a.err = w.out.Decode(&a.res)
