@@ -2,12 +2,8 @@ package render
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/hoplint/hoplint/parsers"
 )
 
 // TestRunBudget: builds are charged objects² in path order, and once the
@@ -17,22 +13,17 @@ func TestRunBudget(t *testing.T) {
 	defer func(w int) { runObjectWork = w }(runObjectWork)
 	runObjectWork = 100 // six objects cost 36: two builds fit, the third does not
 	dir := t.TempDir()
-	write := func(p, body string) {
-		p = filepath.Join(dir, filepath.FromSlash(p))
-		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		must(t, os.WriteFile(p, []byte(body), 0o644))
-	}
+	tree := map[string]string{}
 	var objs strings.Builder
 	for i := 0; i < 5; i++ {
 		fmt.Fprintf(&objs, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c%d\n", i)
 	}
-	write("base/all.yaml", objs.String())
-	write("base/kustomization.yaml", "resources:\n- all.yaml\nconfigMapGenerator:\n- name: g\n  literals: [a=b]\n")
+	tree["base/all.yaml"] = objs.String()
+	tree["base/kustomization.yaml"] = "resources:\n- all.yaml\nconfigMapGenerator:\n- name: g\n  literals: [a=b]\n"
 	for _, o := range []string{"a", "b", "c", "d"} {
-		write(o+"/kustomization.yaml", "resources:\n- ../base\nnamePrefix: "+o+"-\n")
+		tree[o+"/kustomization.yaml"] = "resources:\n- ../base\nnamePrefix: " + o + "-\n"
 	}
-	files, _, err := parsers.Discover([]string{"."}, parsers.DiscoverOptions{WorkDir: dir})
-	must(t, err)
+	files := writeFiles(t, dir, tree)
 	for run := 0; run < 2; run++ {
 		out, problems := Render(files, Options{WorkDir: dir})
 		var built, refused []string

@@ -1,12 +1,8 @@
 package render
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/hoplint/hoplint/parsers"
 )
 
 // FuzzHelm renders a chart with an arbitrary template, helper and values
@@ -24,33 +20,17 @@ func FuzzHelm(f *testing.F) {
 			return
 		}
 		dir := t.TempDir()
-		write := func(p string, data []byte) {
-			p = filepath.Join(dir, p)
-			_ = os.MkdirAll(filepath.Dir(p), 0o755)
-			_ = os.WriteFile(p, data, 0o644)
-		}
-		write("c/Chart.yaml", []byte("apiVersion: v2\nname: c\nversion: 1.0.0\n"))
-		write("c/values.yaml", values)
-		write("c/templates/t.yaml", tmpl)
-		write("c/templates/_h.tpl", helper)
-		files, _, err := parsers.Discover([]string{"."}, parsers.DiscoverOptions{WorkDir: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := writeFiles(t, dir, map[string]string{
+			"c/Chart.yaml":       "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+			"c/values.yaml":      string(values),
+			"c/templates/t.yaml": string(tmpl),
+			"c/templates/_h.tpl": string(helper),
+		})
 		start := time.Now()
 		out, _ := Render(files, Options{WorkDir: dir})
 		if d := time.Since(start); d > helmTimeout+5*time.Second {
 			t.Fatalf("rendering took %s, over the worker's bound of %s", d, helmTimeout)
 		}
-		for _, o := range out {
-			if o.Map == nil {
-				continue
-			}
-			for l := 1; l <= o.NumLines(); l++ {
-				if r := o.At(l, 1, l, 2); r.File == "" || r.Start.Line < 1 {
-					t.Fatalf("rendered line %d maps nowhere: %+v", l, r)
-				}
-			}
-		}
+		checkMapped(t, out)
 	})
 }

@@ -1,12 +1,9 @@
 package render
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/hoplint/hoplint/internal/fuzzbound"
-	"github.com/hoplint/hoplint/parsers"
 )
 
 // FuzzKustomize builds an arbitrary kustomization over a small base and
@@ -21,30 +18,14 @@ func FuzzKustomize(f *testing.F) {
 	f.Fuzz(func(t *testing.T, kust, patch []byte) {
 		fuzzbound.Check(t, func() {
 			dir := t.TempDir()
-			write := func(p string, data []byte) {
-				p = filepath.Join(dir, p)
-				_ = os.MkdirAll(filepath.Dir(p), 0o755)
-				_ = os.WriteFile(p, data, 0o644)
-			}
-			write("kustomization.yaml", kust)
-			write("patch.yaml", patch)
-			write("base/kustomization.yaml", []byte("resources:\n- app.yaml\n"))
-			write("base/app.yaml", []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx\n"))
-			files, _, err := parsers.Discover([]string{"."}, parsers.DiscoverOptions{WorkDir: dir})
-			if err != nil {
-				t.Fatal(err)
-			}
+			files := writeFiles(t, dir, map[string]string{
+				"kustomization.yaml":      string(kust),
+				"patch.yaml":              string(patch),
+				"base/kustomization.yaml": "resources:\n- app.yaml\n",
+				"base/app.yaml":           "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx\n",
+			})
 			out, _ := Render(files, Options{WorkDir: dir})
-			for _, o := range out {
-				if o.Map == nil {
-					continue
-				}
-				for l := 1; l <= o.NumLines(); l++ {
-					if r := o.At(l, 1, l, 2); r.File == "" || r.Start.Line < 1 {
-						t.Fatalf("rendered line %d maps nowhere: %+v", l, r)
-					}
-				}
-			}
+			checkMapped(t, out)
 		})
 	})
 }

@@ -2,8 +2,6 @@ package render
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -23,13 +21,7 @@ func TestOriginTags(t *testing.T) {
 		"prod/kustomization.yaml": "resources:\n- ../base\nnamePrefix: prod-\npatches:\n- path: svc.yaml\n",
 		"prod/svc.yaml":           "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n",
 	}
-	for p, body := range files {
-		p = filepath.Join(dir, filepath.FromSlash(p))
-		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		must(t, os.WriteFile(p, []byte(body), 0o644))
-	}
-	discovered, _, err := parsers.Discover([]string{"."}, parsers.DiscoverOptions{WorkDir: dir})
-	must(t, err)
+	discovered := writeFiles(t, dir, files)
 	out, problems := Render(discovered, Options{WorkDir: dir})
 	if len(problems) > 0 {
 		t.Fatalf("problems: %+v", problems)
