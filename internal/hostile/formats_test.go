@@ -60,6 +60,17 @@ var formatCases = []hostileCase{
 		write(t, d, "kustomization.yaml", b.String())
 		write(t, d, "pod.yaml", strings.Replace(podTemplate, "  name: p\n", "  name: p\n  labels: {}\n", 1))
 	}, want: []want{{"parse-error", "d/kustomization.yaml", 1, `kustomization d was not built: with its bases it has 2000 patches`}}, maxFindings: 1},
+	{name: "kustomize 199 patches of 16 KB on one Pod", gen: func(t *testing.T, d string) {
+		// Under the patch limit, but each patch makes kustomize encode the
+		// growing Pod again: 36 s, and minutes for larger patches.
+		var b strings.Builder
+		b.WriteString("resources:\n- pod.yaml\npatches:\n")
+		for i := 0; i < 199; i++ {
+			fmt.Fprintf(&b, "- target: {kind: Pod}\n  patch: |\n    - op: add\n      path: /metadata/labels/l%d\n      value: \"%s\"\n", i, rep("x", 16000))
+		}
+		write(t, d, "kustomization.yaml", b.String())
+		write(t, d, "pod.yaml", strings.Replace(podTemplate, "  name: p\n", "  name: p\n  labels: {}\n", 1))
+	}, want: []want{{"parse-error", "d/kustomization.yaml", 1, `kustomization d was not built: with its bases it applies many large patches to the same objects`}}, maxFindings: 1},
 	{name: "kustomize 199 patches over 300 Deployments", gen: func(t *testing.T, d string) {
 		// Under the patch limit, but with kustomize's own origin tracking
 		// the build cost patches² × objects: 57 s for 100 Deployments,
