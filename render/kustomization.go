@@ -295,21 +295,25 @@ func scalar(n *yaml.Node) string {
 const originKey = "internal.hoplint.dev/origin"
 
 // resourceFiles are the files named in resources: that are not
-// kustomizations themselves, nor patches of any kustomization (a patch
-// must not carry the annotation onto the objects it patches).
+// kustomizations themselves, nor read for another purpose by any
+// kustomization: a patch must not carry the annotation onto the objects it
+// patches, nor a generator put it into a ConfigMap's data.
 func (kz *kustomizer) resourceFiles() map[string]bool {
-	patches := map[string]bool{}
+	other := map[string]bool{}
 	for _, k := range kz.all {
+		for _, ref := range k.consumed {
+			other[ref.abs] = true
+		}
 		for _, p := range k.patches {
 			if p.file != "" {
-				patches[p.file] = true
+				other[p.file] = true
 			}
 		}
 	}
 	out := map[string]bool{}
 	for _, k := range kz.all {
 		for _, ref := range k.resources {
-			if kz.dir[ref.abs] == nil && !patches[ref.abs] {
+			if kz.dir[ref.abs] == nil && !other[ref.abs] {
 				out[ref.abs] = true
 			}
 		}
