@@ -18,7 +18,7 @@ func TestOriginTags(t *testing.T) {
 		"base/kustomization.yaml": "resources:\n- app.yaml\n- list.yaml\n- raw.yaml\nconfigMapGenerator:\n- name: raw\n  files: [raw.yaml]\n",
 		// Both a resource and a generator's input: not tagged, or the tag
 		// would end up in the ConfigMap's data.
-		"base/raw.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: raw\n",
+		"base/raw.yaml":           "apiVersion: v1\nkind: Secret\nmetadata:\n  name: raw\n",
 		"base/app.yaml":           "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  annotations: {team: a}\ndata: {k: v}\n",
 		"base/list.yaml":          "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: s\n",
 		"prod/kustomization.yaml": "resources:\n- ../base\nnamePrefix: prod-\npatches:\n- path: svc.yaml\n",
