@@ -129,7 +129,17 @@ func (d *discoverer) walk(p string) error {
 		d.problems = append(d.problems, Problem{Kind: ProblemSkipped, Range: Range{File: RelPath(d.wd, abs)}, Message: chartPartMessage("directory holds templates of", RelPath(d.wd, chart), "them")})
 		return nil
 	}
-	return filepath.WalkDir(abs, func(path string, e fs.DirEntry, err error) error {
+	// A root that is itself a symlink to a directory (a checkout under a
+	// linked home, macOS's /tmp) is walked through the link, under the
+	// name it was given: WalkDir does not follow a link it starts on.
+	walkRoot := abs
+	if li, err := os.Lstat(abs); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+		walkRoot = abs + string(filepath.Separator)
+	}
+	return filepath.WalkDir(walkRoot, func(path string, e fs.DirEntry, err error) error {
+		if path == walkRoot {
+			path = root
+		}
 		if err != nil {
 			rel := RelPath(d.wd, path)
 			d.problems = append(d.problems, Problem{Kind: ProblemParse, Range: Range{File: rel}, Message: "cannot read: " + unwrapPathError(err)})
@@ -161,7 +171,12 @@ func (d *discoverer) walk(p string) error {
 // directory are all skipped: WalkDir never descends into linked directories.
 func symlinkInside(root, path string) bool {
 	target, err := filepath.EvalSymlinks(path)
-	if err != nil || !Within(root, target) {
+	if err != nil {
+		return false
+	}
+	// The root may be reached through a symlink: what a link inside it
+	// resolves to is compared with the root resolved too.
+	if realRoot, e := filepath.EvalSymlinks(root); e == nil && !Within(realRoot, target) || e != nil && !Within(root, target) {
 		return false
 	}
 	st, err := os.Stat(target)
