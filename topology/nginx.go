@@ -101,8 +101,9 @@ func loadNginx(part *Graph, files []*parsers.File, env *Env) {
 
 	configs := make([]*nginx.Config, len(files))
 	included := map[string]bool{}
+	var run nginx.RunBudget // in path order, so the same tree is cut at the same place
 	for i, f := range files {
-		configs[i] = nginx.Load(results[i].file, openFor(f.Root))
+		configs[i] = nginx.LoadWithin(results[i].file, openFor(f.Root), &run)
 		for _, abs := range configs[i].Includes {
 			if abs != f.Abs {
 				included[abs] = true

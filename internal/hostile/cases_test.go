@@ -193,6 +193,20 @@ spec:
 	}, want: []want{{"parse-error", "d/httpd.conf", 0, `^and \d+ more problems in this file`}}, maxFindings: 51},
 
 	// 6. nginx include fan-out.
+	{name: "6 include fan-in: 500 configurations share one file of 10000 locations", gen: func(t *testing.T, d string) {
+		// Each configuration holds its own copy of what it includes: 225 s
+		// and 23 GB, then out of memory, before the run-wide limit.
+		var b strings.Builder
+		for i := 0; i < 10000; i++ {
+			fmt.Fprintf(&b, "location /l%d { proxy_pass http://b; client_max_body_size 1m; }\n", i)
+		}
+		write(t, d, "big.conf", b.String())
+		for i := 0; i < 500; i++ {
+			write(t, d, fmt.Sprintf("s%03d/nginx.conf", i), "events {}\nhttp { server { listen 80; include ../big.conf; } }\n")
+		}
+	}, want: []want{
+		{"parse-error", "d/s499/nginx.conf", 2, `hoplint stopped following includes here: the configurations linted before this one already pulled in 200000 directives`},
+	}, maxFindings: 500},
 	{name: "6 include fan-out", gen: func(t *testing.T, d string) {
 		write(t, d, "nginx.conf", "events {}\nhttp {\n"+rep("include f1.inc;\n", 10)+"}\n")
 		for i := 1; i <= 8; i++ {

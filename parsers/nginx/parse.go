@@ -218,8 +218,14 @@ var absolutePrefixes = []string{"/etc/nginx/", "/usr/local/nginx/conf/", "/usr/l
 // does not exist is an error. Includes outside the linted root are not
 // read; include cycles are reported and broken.
 func Load(main *File, parsed func(abs string) (*File, error)) *Config {
+	return LoadWithin(main, parsed, nil)
+}
+
+// LoadWithin is Load charging what includes pull in to run, shared with
+// the other configurations of the run (nil: no run-wide limit).
+func LoadWithin(main *File, parsed func(abs string) (*File, error), run *RunBudget) *Config {
 	c := &Config{Main: main.Src, Fragment: main.Fragment, Comments: map[string][]parsers.Comment{}}
-	l := &loader{c: c, parsed: parsed, base: confPrefix(main), root: main.Src.Root}
+	l := &loader{c: c, parsed: parsed, base: confPrefix(main), root: main.Src.Root, run: run}
 	c.Files = append(c.Files, main.Src)
 	c.Comments[main.Src.Path] = main.Comments
 	l.stack = []string{main.Src.Abs}
@@ -237,6 +243,7 @@ type loader struct {
 	// directives they pulled in; capped says the limit was reported.
 	includes, included int
 	capped             bool
+	run                *RunBudget
 }
 
 // confPrefix is the directory nginx resolves relative includes against:
@@ -290,6 +297,9 @@ func (l *loader) expandChanged(ds []*Directive, via []*Directive) ([]*Directive,
 		case len(via) > 0 || d.IsBlock:
 			if len(via) > 0 {
 				l.included++
+				if l.run != nil {
+					l.run.included++
+				}
 			}
 			block, blockChanged := d.Block, false
 			if d.IsBlock {
