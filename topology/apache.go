@@ -40,8 +40,11 @@ func loadApache(part *Graph, files []*parsers.File, env *Env) {
 		version = env.Config.Version("apache")
 	}
 	cfgs := make([]*apache.Config, len(files))
-	ParallelFiles(part, files, func(i int, f *parsers.File) {
-		cfgs[i] = apache.Parse(f, apache.Options{Version: version, Open: apacheOpener(f, env)})
+	// One after another, in path order, sharing one budget for what
+	// includes read: the same tree is cut at the same place every run.
+	var run apache.RunBudget
+	EachFile(part, files, func(i int, f *parsers.File) {
+		cfgs[i] = apache.Parse(f, apache.Options{Version: version, Open: apacheOpener(f, env), Run: &run})
 	}, func(i int, f *parsers.File) { cfgs[i] = apache.Empty(f) })
 	// Which files are read by a tree other than their own?
 	included := map[string]bool{}
@@ -685,7 +688,8 @@ func setEnvs(h *apache.Host, p *apache.Proxy, names ...string) (always *apache.D
 		hosts = append(hosts, h.Main)
 	}
 	for _, x := range hosts {
-		for _, d := range x.Level {
+		level, sections := x.EnvLines()
+		for _, d := range level {
 			if match(d) {
 				if d.Is("SetEnv") {
 					always = d
@@ -694,7 +698,7 @@ func setEnvs(h *apache.Host, p *apache.Proxy, names ...string) (always *apache.D
 				}
 			}
 		}
-		for _, d := range x.Sections {
+		for _, d := range sections {
 			if match(d) {
 				if d.Is("SetEnv") && p.Section != nil && d.Parent == p.Section {
 					always = d

@@ -81,6 +81,22 @@ func ParallelFiles(part *Graph, files []*parsers.File, fn func(i int, f *parsers
 	})
 }
 
+// EachFile is ParallelFiles one file after another, in order: for loaders
+// whose files share a budget.
+func EachFile(part *Graph, files []*parsers.File, fn func(i int, f *parsers.File), fallback func(i int, f *parsers.File)) {
+	for i, f := range files {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					part.AddProblems(internalError(f.Path, "reading this file", r))
+					fallback(i, f)
+				}
+			}()
+			fn(i, f)
+		}()
+	}
+}
+
 // runLinker runs one linker; a panic becomes a problem instead of ending
 // the run, and the other linkers still run.
 func runLinker(g *Graph, env *Env, l namedLinker) {

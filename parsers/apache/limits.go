@@ -173,3 +173,36 @@ func (r *reader) defineUnknown(name string) {
 	}
 	r.unknown[name] = true
 }
+
+// maxRunIncludedLines caps the lines that the configurations of one run
+// read through Include, together: each reads (and holds) its own copy of
+// what it includes, so 500 httpd.conf that each include one file of
+// 10,000 sections did not end in two minutes.
+const maxRunIncludedLines = 300000
+
+// RunBudget counts the lines read through Include over the configurations
+// of one run. The zero value is ready; it is not safe for concurrent use.
+type RunBudget struct {
+	lines int
+}
+
+// charge reports whether included file f may still be read for the
+// Include d, charging its lines to the run. Where the run's limit stops a
+// configuration, the Include is unfollowed (once per configuration), like
+// one hoplint cannot read.
+func (r *reader) charge(d *Directive, f *parsers.File) bool {
+	if r.opt.Run == nil {
+		return true
+	}
+	n := bytes.Count(f.Data, []byte("\n")) + 1
+	if r.opt.Run.lines+n <= maxRunIncludedLines {
+		r.opt.Run.lines += n
+		return true
+	}
+	if !r.runNoted {
+		r.runNoted = true
+		r.cfg.Unfollowed = append(r.cfg.Unfollowed, Unfollowed{D: d, Reason: fmt.Sprintf(
+			"the configurations linted before this one already read %d lines through Include (each reads its own copy), hoplint's limit for one run (lint this directory on its own to check it)", maxRunIncludedLines)})
+	}
+	return false
+}

@@ -4,6 +4,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Server is the main server and its virtual hosts, with the directives that
@@ -39,6 +40,46 @@ type Host struct {
 	// Proxies are what the host forwards with: its own and, for a virtual
 	// host, the main server's ProxyPass lines (httpd merges them).
 	Proxies []*Proxy
+
+	// idx indexes Level and Sections on first use (after buildServer):
+	// every worker of a host asks for its settings, and a host may hold
+	// tens of thousands of directives and of ProxyPass lines.
+	idx struct {
+		once        sync.Once
+		own         map[string]*Directive // lower-cased name: the last at Level
+		levelEnvs   []*Directive          // SetEnv and SetEnvIf-family lines at Level
+		sectionEnvs []*Directive          // and in Sections
+	}
+}
+
+// envNames are the directives that set environment variables (mod_env,
+// mod_setenvif), lower-cased.
+var envNames = map[string]bool{"setenv": true, "setenvif": true, "setenvifnocase": true, "setenvifexpr": true, "browsermatch": true, "browsermatchnocase": true}
+
+func (h *Host) index() {
+	h.idx.once.Do(func() {
+		h.idx.own = make(map[string]*Directive, len(h.Level))
+		for _, d := range h.Level {
+			n := strings.ToLower(d.Name)
+			h.idx.own[n] = d
+			if envNames[n] {
+				h.idx.levelEnvs = append(h.idx.levelEnvs, d)
+			}
+		}
+		for _, d := range h.Sections {
+			if envNames[strings.ToLower(d.Name)] {
+				h.idx.sectionEnvs = append(h.idx.sectionEnvs, d)
+			}
+		}
+	})
+}
+
+// EnvLines returns the host's SetEnv, SetEnvIf, SetEnvIfNoCase,
+// SetEnvIfExpr, BrowserMatch and BrowserMatchNoCase lines at host level
+// and in its sections, each in order.
+func (h *Host) EnvLines() (level, sections []*Directive) {
+	h.index()
+	return h.idx.levelEnvs, h.idx.sectionEnvs
 }
 
 // Addr is one address of a <VirtualHost> or a Listen.
@@ -50,13 +91,8 @@ type Addr struct {
 
 // Own returns the last directive named name at this host's level, or nil.
 func (h *Host) Own(name string) *Directive {
-	var out *Directive
-	for _, d := range h.Level {
-		if d.Is(name) {
-			out = d
-		}
-	}
-	return out
+	h.index()
+	return h.idx.own[strings.ToLower(name)]
 }
 
 // Effective returns the directive that decides a server-level setting for
@@ -188,29 +224,28 @@ func buildServer(c *Config) *Server {
 	}
 	// Name-based virtual hosts: the first one declared for an address is
 	// the base server of connections to it.
+	first := map[addrKey]*Host{} // the first virtual host declared for each address
+	for _, v := range s.VHosts {
+		for _, a := range v.Addrs {
+			if k := (addrKey{a.Host, a.Port}); first[k] == nil {
+				first[k] = v
+			}
+		}
+	}
 	for _, v := range s.VHosts {
 		v.Base = v
-		if len(v.Addrs) == 0 {
-			continue
-		}
-		for _, w := range s.VHosts {
-			if sameAddr(w, v.Addrs[0]) {
-				v.Base = w
-				break
-			}
+		if len(v.Addrs) > 0 {
+			v.Base = first[addrKey{v.Addrs[0].Host, v.Addrs[0].Port}]
 		}
 	}
 	s.collectProxies()
 	return s
 }
 
-func sameAddr(h *Host, a Addr) bool {
-	for _, b := range h.Addrs {
-		if b.Host == a.Host && b.Port == a.Port {
-			return true
-		}
-	}
-	return false
+// addrKey is an address as name-based virtual hosting compares them.
+type addrKey struct {
+	host string
+	port int
 }
 
 // ParseAddr reads a VirtualHost or Listen address: "*:80", "[::1]:8080",

@@ -165,6 +165,10 @@ type Options struct {
 	// NoIncludes leaves every Include unfollowed: the file is embedded in
 	// another (a ConfigMap) and its paths name files in a container.
 	NoIncludes bool
+	// Run, when set, is shared by the configurations of one run, parsed
+	// one after another: it caps the lines they read through Include
+	// together (maxRunIncludedLines).
+	Run *RunBudget
 	// Mounted maps the container paths of the files a pod mounts (its
 	// ConfigMap entries) to them: an Include is resolved against these,
 	// relative paths against MountRoot (the image's ServerRoot), and a
@@ -239,6 +243,7 @@ type reader struct {
 	// directories whose symlink loop was reported.
 	incl      *Directive
 	loopNoted map[string]bool
+	runNoted  bool // the run-wide include limit was reported
 }
 
 func newReader(f *parsers.File, opt Options, assumeAll bool) *reader {
@@ -730,6 +735,9 @@ func (r *reader) include(d *Directive, parent *Directive, assumed []string, top 
 			}
 			r.issue(d.Range, "%s %s: cannot read %s: %v", d.Name, arg, relTo(r.cfg.File, abs), err)
 			continue
+		}
+		if !r.charge(d, f) {
+			return
 		}
 		r.readFile(f, parent, d, assumed, top)
 	}
