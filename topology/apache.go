@@ -246,6 +246,11 @@ func joinNotes(ns ...string) string {
 
 func buildApacheHops(part *Graph, c *apache.Config, version string, ids map[string]int) []*Hop {
 	s := c.Server()
+	if cut := s.NotInherited; len(cut) > 0 {
+		part.AddProblems(parsers.Problem{Kind: parsers.ProblemAmbiguous, Range: cut[0].D.Range, Message: fmt.Sprintf(
+			"httpd gives each of the %d virtual hosts the main server's %d ProxyPass, RewriteRule and balancer workers: a cross product past hoplint's limit of %d links, so this virtual host and the %d after it are linked to none of them, and nothing behind them is checked. Move the main server's proxying into the virtual hosts that use it.",
+			len(s.VHosts), s.Inheritable, apache.MaxInherited, len(cut)-1)})
+	}
 	var hops []*Hop
 	hosts := s.VHosts
 	if mainServes(s) {

@@ -193,6 +193,19 @@ spec:
 		b.WriteString("<Location /last>\n  ProxyPass http://b/ retry=-1\n</Location>\n")
 		write(t, d, "httpd.conf", b.String())
 	}, want: []want{{"invalid-value", "d/httpd.conf", 60005, `retry`}}, maxFindings: 1},
+	{name: "11 Apache: 3000 virtual hosts inherit 3000 ProxyPass of the main server", gen: func(t *testing.T, d string) {
+		// httpd merges the main server's ProxyPass lines into every
+		// virtual host: 9 million links from 250 KB.
+		var b strings.Builder
+		b.WriteString("Listen 80\nServerName main\nLimitRequestBody 1048576\n")
+		for i := 0; i < 3000; i++ {
+			fmt.Fprintf(&b, "ProxyPass /m%d http://b%d/\n", i, i)
+		}
+		for i := 0; i < 3000; i++ {
+			fmt.Fprintf(&b, "<VirtualHost *:80>\n  ServerName v%d\n</VirtualHost>\n", i)
+		}
+		write(t, d, "httpd.conf", b.String())
+	}, want: []want{{"ambiguous-link", "d/httpd.conf", 3103, `each of the 3000 virtual hosts the main server's 3000 ProxyPass, RewriteRule and balancer workers: a cross product past hoplint's limit of 100000 links, so this virtual host and the 2966 after it`}}, maxFindings: 1},
 	{name: "6 Apache include fan-in: 500 configurations share one file of 10000 Locations", gen: func(t *testing.T, d string) {
 		var b strings.Builder
 		for i := 0; i < 10000; i++ {

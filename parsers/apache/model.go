@@ -17,7 +17,17 @@ type Server struct {
 	// Workers are every proxy worker definition in the tree: ProxyPass,
 	// ProxyPassMatch, BalancerMember, RewriteRule [P], ProxySet in <Proxy>.
 	Workers []*Proxy
+	// NotInherited are the virtual hosts, in order, that were not given
+	// the main server's proxies (MaxInherited), and Inheritable how many
+	// workers each would have inherited.
+	NotInherited []*Host
+	Inheritable  int
 }
+
+// MaxInherited caps the (virtual host, main-server worker) pairs that
+// httpd's merging of the main server's ProxyPass lines into every virtual
+// host creates: 1,000 of each are a million paths from 150 KB of text.
+const MaxInherited = 100000
 
 // Host is the main server or one <VirtualHost>.
 type Host struct {
@@ -302,9 +312,19 @@ func (s *Server) collectProxies() {
 			own[h] = append(own[h], p)
 		}
 	}
+	// What a virtual host inherits: the main server's workers and the
+	// members of its balancers.
+	s.Inheritable = len(own[s.Main])
+	for _, ms := range balancers[s.Main] {
+		s.Inheritable += len(ms)
+	}
+	inherited := 0
 	for _, h := range hosts {
 		var list []*Proxy
-		if h.Main != nil {
+		if h.Main != nil && s.Inheritable > 0 && inherited+s.Inheritable > MaxInherited {
+			s.NotInherited = append(s.NotInherited, h)
+		} else if h.Main != nil {
+			inherited += s.Inheritable
 			for _, p := range own[h.Main] {
 				if p.Kind == "RewriteRule" && !inheritsRewrite(h) {
 					continue
