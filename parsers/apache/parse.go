@@ -197,9 +197,16 @@ func Parse(f *parsers.File, opt Options) *Config {
 	}
 	// First pass: every <IfModule> active, to learn whether any LoadModule
 	// is reachable at all. If one is, read again evaluating them.
+	var before int
+	if opt.Run != nil {
+		before = opt.Run.lines
+	}
 	r := newReader(f, opt, true)
 	r.run()
 	if r.cfg.LoadModules {
+		if opt.Run != nil {
+			opt.Run.lines = before // the second reading replaces the first
+		}
 		r = newReader(f, opt, false)
 		r.run()
 	}
