@@ -298,27 +298,35 @@ const originKey = "internal.hoplint.dev/origin"
 // kustomizations themselves, nor read for another purpose by any
 // kustomization: a patch must not carry the annotation onto the objects it
 // patches, nor a generator put it into a ConfigMap's data.
-func (kz *kustomizer) resourceFiles() map[string]bool {
+func (kz *kustomizer) resourceFiles() map[string]string {
 	other := map[string]bool{}
 	for _, k := range kz.all {
 		for _, ref := range k.consumed {
-			other[ref.abs] = true
+			other[realPath(ref.abs)] = true
 		}
 		for _, p := range k.patches {
 			if p.file != "" {
-				other[p.file] = true
+				other[realPath(p.file)] = true
 			}
 		}
 	}
-	out := map[string]bool{}
+	out := map[string]string{}
 	for _, k := range kz.all {
 		for _, ref := range k.resources {
-			if kz.dir[ref.abs] == nil && !other[ref.abs] {
-				out[ref.abs] = true
+			if real := realPath(ref.abs); kz.dir[ref.abs] == nil && !other[real] {
+				out[ref.abs], out[real] = ref.abs, ref.abs
 			}
 		}
 	}
 	return out
+}
+
+// realPath is p with symlinks resolved, or p when it cannot be.
+func realPath(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
 }
 
 // tagOrigins is what kustomize reads instead of a resource file: each

@@ -25,9 +25,11 @@ import (
 type kustomizer struct {
 	r   *renderer
 	all []*kustomization
-	// tagged are the resource files whose objects are served with their
-	// origin annotated (see tagOrigins); built before any build starts.
-	tagged map[string]bool
+	// tagged maps the resource files whose objects are served with their
+	// origin annotated (see tagOrigins), by their path with symlinks
+	// resolved and as written, to the path as written; built before any
+	// build starts, read only after.
+	tagged map[string]string
 	dir    map[string]*kustomization // absolute directory → kustomization
 	fs     map[string]*confinedFS    // root → filesystem, shared by builds
 	// docs caches parsed source documents by absolute path.
@@ -154,8 +156,15 @@ func (kz *kustomizer) filesystem(root string) *confinedFS {
 		switch {
 		case isKustomizationName(filepath.Base(abs)):
 			return rewriteKustomization(data)
-		case kz.tagged[abs]:
-			return tagOrigins(abs, data)
+		}
+		// kustomize may name the file with symlinks resolved (a root
+		// reached through a link); the tag names it as the kustomization
+		// does, which is how hoplint knows the file.
+		if logical, ok := kz.tagged[abs]; ok {
+			return tagOrigins(logical, data)
+		}
+		if logical, ok := kz.tagged[realPath(abs)]; ok {
+			return tagOrigins(logical, data)
 		}
 		return data
 	})

@@ -2,6 +2,8 @@ package render
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,9 +13,21 @@ import (
 // TestOriginTags: the objects of a base, a List's items and a patched
 // object all map back to their resource file's lines through the origin
 // tag, and the tag never reaches the rendered text (nor an empty
-// annotations mapping left where it was taken off).
+// annotations mapping left where it was taken off). The tree is linted
+// directly and through a symlinked directory above it (as CI reaches the
+// corpus), where kustomize names files with the link resolved.
 func TestOriginTags(t *testing.T) {
-	dir := t.TempDir()
+	top := t.TempDir()
+	must(t, os.MkdirAll(filepath.Join(top, "real", "tree"), 0o755))
+	if err := os.Symlink(filepath.Join(top, "real"), filepath.Join(top, "link")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	for _, dir := range []string{filepath.Join(top, "real", "tree"), filepath.Join(top, "link", "tree")} {
+		t.Run(filepath.Base(filepath.Dir(dir)), func(t *testing.T) { checkOriginTags(t, dir) })
+	}
+}
+
+func checkOriginTags(t *testing.T, dir string) {
 	files := map[string]string{
 		"base/kustomization.yaml": "resources:\n- app.yaml\n- list.yaml\n- raw.yaml\nconfigMapGenerator:\n- name: raw\n  files: [raw.yaml]\n",
 		// Both a resource and a generator's input: not tagged, or the tag
