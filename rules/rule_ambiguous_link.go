@@ -21,6 +21,12 @@ so here: the timeouts and limits behind that Service are not compared.
 Give the Service a selector that names its own pods (add a label only its
 Deployment's pods carry), or declare the stack in ` + "`.hoplint.yml`" + `.
 
+Apache httpd gives every virtual host the main server's ProxyPass,
+RewriteRule and balancer workers. When that cross product passes 100,000
+pairs (a thousand of each), hoplint links the virtual hosts past the limit, in
+order, to none of those workers and says so on the first of them. Move the
+main server's proxying into the virtual hosts that use it.
+
 Copies of one object (the same Deployment written once per environment) are
 not ambiguous: each Service links to the copy nearest to it by directory, and
 when several copies are equally near, to the first, with the assumption
