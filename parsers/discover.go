@@ -136,6 +136,9 @@ func (d *discoverer) walk(p string) error {
 	if li, err := os.Lstat(abs); err == nil && li.Mode()&fs.ModeSymlink != 0 {
 		walkRoot = abs + string(filepath.Separator)
 	}
+	// What a link inside the root resolves to is compared with the root
+	// resolved too (it may be reached through a link).
+	realRoot := RealPath(root)
 	return filepath.WalkDir(walkRoot, func(path string, e fs.DirEntry, err error) error {
 		if path == walkRoot {
 			path = root
@@ -158,7 +161,7 @@ func (d *discoverer) walk(p string) error {
 		if d.ignored(rel) {
 			return nil
 		}
-		if e.Type()&fs.ModeSymlink != 0 && !symlinkInside(root, path) || e.Type()&fs.ModeSymlink == 0 && !e.Type().IsRegular() {
+		if e.Type()&fs.ModeSymlink != 0 && !symlinkInside(realRoot, path) || e.Type()&fs.ModeSymlink == 0 && !e.Type().IsRegular() {
 			return nil
 		}
 		d.add(path, root, false)
@@ -167,16 +170,12 @@ func (d *discoverer) walk(p string) error {
 }
 
 // symlinkInside reports whether a symlinked file resolves to a regular file
-// inside root. A link out of the root, a dangling link and a link to a
-// directory are all skipped: WalkDir never descends into linked directories.
-func symlinkInside(root, path string) bool {
+// inside realRoot (the root with symlinks resolved). A link out of the
+// root, a dangling link and a link to a directory are all skipped: WalkDir
+// never descends into linked directories.
+func symlinkInside(realRoot, path string) bool {
 	target, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		return false
-	}
-	// The root may be reached through a symlink: what a link inside it
-	// resolves to is compared with the root resolved too.
-	if realRoot, e := filepath.EvalSymlinks(root); e == nil && !Within(realRoot, target) || e != nil && !Within(root, target) {
+	if err != nil || !Within(realRoot, target) {
 		return false
 	}
 	st, err := os.Stat(target)
@@ -317,6 +316,15 @@ func Within(root, path string) bool {
 		return false
 	}
 	return rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)))
+}
+
+// RealPath is p with symlinks resolved, or p itself when it cannot be
+// resolved (it does not exist, or a link in it is dangling).
+func RealPath(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
 }
 
 // ReadWithin reads a file that a configuration refers to (an include, a

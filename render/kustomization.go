@@ -302,31 +302,23 @@ func (kz *kustomizer) resourceFiles() map[string]string {
 	other := map[string]bool{}
 	for _, k := range kz.all {
 		for _, ref := range k.consumed {
-			other[realPath(ref.abs)] = true
+			other[parsers.RealPath(ref.abs)] = true
 		}
 		for _, p := range k.patches {
 			if p.file != "" {
-				other[realPath(p.file)] = true
+				other[parsers.RealPath(p.file)] = true
 			}
 		}
 	}
 	out := map[string]string{}
 	for _, k := range kz.all {
 		for _, ref := range k.resources {
-			if real := realPath(ref.abs); kz.dir[ref.abs] == nil && !other[real] {
+			if real := parsers.RealPath(ref.abs); kz.dir[ref.abs] == nil && !other[real] {
 				out[ref.abs], out[real] = ref.abs, ref.abs
 			}
 		}
 	}
 	return out
-}
-
-// realPath is p with symlinks resolved, or p when it cannot be.
-func realPath(p string) string {
-	if r, err := filepath.EvalSymlinks(p); err == nil {
-		return r
-	}
-	return p
 }
 
 // tagOrigins is what kustomize reads instead of a resource file: each

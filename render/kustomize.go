@@ -163,7 +163,7 @@ func (kz *kustomizer) filesystem(root string) *confinedFS {
 		if logical, ok := kz.tagged[abs]; ok {
 			return tagOrigins(logical, data)
 		}
-		if logical, ok := kz.tagged[realPath(abs)]; ok {
+		if logical, ok := kz.tagged[parsers.RealPath(abs)]; ok {
 			return tagOrigins(logical, data)
 		}
 		return data
@@ -289,7 +289,8 @@ func (kz *kustomizer) objects(k *kustomization) int {
 func (kz *kustomizer) tooBig(k *kustomization) *parsers.Problem {
 	patches, entries := 0, 0
 	worst, most := k, 0
-	for _, c := range kz.chain(k) {
+	chain := kz.chain(k)
+	for _, c := range chain {
 		n := len(c.patches)
 		for _, g := range c.gens {
 			n += len(g.files) + len(g.literals)
@@ -305,7 +306,7 @@ func (kz *kustomizer) tooBig(k *kustomization) *parsers.Problem {
 			"kustomization %s was not built: with its bases it has %d patches and %d generator entries, over hoplint's limits of %d and %d (kustomize's time grows faster than their number), so nothing of it is linted",
 			path.Dir(k.file.Path), patches, entries, maxBuildPatches, maxBuildEntries)}
 	}
-	if work := kz.patchWork(k); work > maxPatchWork {
+	if work := kz.patchWork(chain); work > maxPatchWork {
 		return &parsers.Problem{Kind: parsers.ProblemParse, Range: headLine(worst.file), Message: fmt.Sprintf(
 			"kustomization %s was not built: with its bases it applies many large patches to the same objects, and kustomize encodes an object again for each patch on it, so its time grows with their number times their size (%d, over hoplint's limit of %d), so nothing of it is linted",
 			path.Dir(k.file.Path), work, maxPatchWork)}
@@ -313,17 +314,17 @@ func (kz *kustomizer) tooBig(k *kustomization) *parsers.Problem {
 	return nil
 }
 
-// patchWork estimates what k's patches cost kustomize: for each target
-// (kind and name, or a kind alone for a selector), the patches on it times
-// their bytes. A target's object is encoded again for each patch on it, and
+// patchWork estimates what the patches of a chain cost kustomize: for
+// each target (kind and name, or a kind alone for a selector), the patches
+// on it times their bytes. A target's object is encoded again for each patch on it, and
 // grows by what each adds; patches on different objects cost little.
-func (kz *kustomizer) patchWork(k *kustomization) int {
+func (kz *kustomizer) patchWork(chain []*kustomization) int {
 	count, size := map[string]int{}, map[string]int{}
 	add := func(key string, n int) {
 		count[key]++
 		size[key] += n
 	}
-	for _, c := range kz.chain(k) {
+	for _, c := range chain {
 		for _, p := range c.patches {
 			var data []byte
 			var docs []*yaml.Node

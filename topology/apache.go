@@ -51,17 +51,17 @@ func loadApache(part *Graph, files []*parsers.File, env *Env) {
 	for i, c := range cfgs {
 		for _, g := range c.Files {
 			if g.Abs != files[i].Abs {
-				included[realPath(g.Abs)] = true
+				included[parsers.RealPath(g.Abs)] = true
 			}
 		}
 	}
 	covered := map[string]bool{}
 	var roots []*apache.Config
 	for i, c := range cfgs {
-		if !included[realPath(files[i].Abs)] {
+		if !included[parsers.RealPath(files[i].Abs)] {
 			roots = append(roots, c)
 			for _, g := range c.Files {
-				covered[realPath(g.Abs)] = true
+				covered[parsers.RealPath(g.Abs)] = true
 			}
 		}
 	}
@@ -74,10 +74,10 @@ func loadApache(part *Graph, files []*parsers.File, env *Env) {
 	sort.SliceStable(order, func(a, b int) bool { return mainLike(cfgs[order[a]]) && !mainLike(cfgs[order[b]]) })
 	for _, i := range order {
 		c := cfgs[i]
-		if !covered[realPath(files[i].Abs)] {
+		if !covered[parsers.RealPath(files[i].Abs)] {
 			roots = append(roots, c)
 			for _, g := range c.Files {
-				covered[realPath(g.Abs)] = true
+				covered[parsers.RealPath(g.Abs)] = true
 			}
 		}
 	}
@@ -152,13 +152,6 @@ func mainLike(c *apache.Config) bool {
 		}
 	}
 	return false
-}
-
-func realPath(p string) string {
-	if r, err := filepath.EvalSymlinks(p); err == nil {
-		return r
-	}
-	return p
 }
 
 // apacheOpener reads included files, reusing what discovery already read.
