@@ -68,33 +68,30 @@ func firstFrame(stack []byte) string {
 // outside it, so it must be caught here.
 func ParallelFiles(part *Graph, files []*parsers.File, fn func(i int, f *parsers.File), fallback func(i int, f *parsers.File)) {
 	var mu sync.Mutex
-	ParallelEach(files, func(i int, f *parsers.File) {
-		defer func() {
-			if r := recover(); r != nil {
-				mu.Lock()
-				part.AddProblems(internalError(f.Path, "reading this file", r))
-				mu.Unlock()
-				fallback(i, f)
-			}
-		}()
-		fn(i, f)
-	})
+	ParallelEach(files, func(i int, f *parsers.File) { guardFile(part, &mu, i, f, fn, fallback) })
 }
 
 // EachFile is ParallelFiles one file after another, in order: for loaders
 // whose files share a budget.
 func EachFile(part *Graph, files []*parsers.File, fn func(i int, f *parsers.File), fallback func(i int, f *parsers.File)) {
+	var mu sync.Mutex
 	for i, f := range files {
-		func() {
-			defer func() {
-				if r := recover(); r != nil {
-					part.AddProblems(internalError(f.Path, "reading this file", r))
-					fallback(i, f)
-				}
-			}()
-			fn(i, f)
-		}()
+		guardFile(part, &mu, i, f, fn, fallback)
 	}
+}
+
+// guardFile runs fn on one file and turns a panic into an internal-error
+// problem on it (mu guards part), then lets fallback stand in for fn.
+func guardFile(part *Graph, mu *sync.Mutex, i int, f *parsers.File, fn, fallback func(i int, f *parsers.File)) {
+	defer func() {
+		if r := recover(); r != nil {
+			mu.Lock()
+			part.AddProblems(internalError(f.Path, "reading this file", r))
+			mu.Unlock()
+			fallback(i, f)
+		}
+	}()
+	fn(i, f)
 }
 
 // runLinker runs one linker; a panic becomes a problem instead of ending
