@@ -11,7 +11,7 @@ import (
 // pod that stopped accepting): nginx (and what is built on it), Apache
 // httpd, the AWS load balancers and CloudFront answer 502; Envoy (Envoy
 // Gateway, Istio) answers 503, its access log flagging UC or UF
-// (docs/facts/review.md). "" when hoplint does not know the product's
+// (docs/facts/proxies.md, aws.md). "" when hoplint does not know the product's
 // answer, or the hop passes TCP through and the client sees the reset
 // itself (a Service's load balancer, an NLB).
 func closedAnswer(h *topology.Hop) string {

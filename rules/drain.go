@@ -10,7 +10,7 @@ import (
 
 // reportDrainOrder reports a grace period at or below the deregistration
 // delay of a load balancer that sends to the container
-// (docs/facts/drain.md): the kubelet kills the pod while the load balancer
+// (docs/facts/kubernetes.md, "Drain ordering"): the kubelet kills the pod while the load balancer
 // still lets in-flight requests run, so a request still running when the
 // grace period ends is cut.
 func reportDrainOrder(p *Pass, from []*topology.Hop, cw string, grace int, graceWords string, graceRange parsers.Range, at parsers.Range) {

@@ -71,7 +71,7 @@ type rangeLimit struct {
 }
 
 // limitRangeDefault returns the limit of res that a linted LimitRange
-// gives the containers of w that set none (docs/facts/limitrange.md). A
+// gives the containers of w that set none (docs/facts/kubernetes.md). A
 // LimitRange applies to its own namespace only. When both objects name the
 // same namespace it applies; when neither names one, they land wherever
 // they are applied, so it applies only to a workload in the same directory

@@ -106,7 +106,7 @@ func checkReadTimeout(p *Pass, e *topology.Edge, a, b *topology.Hop) {
 }
 
 // timeoutAnswer is the status a client gets when hop h gives up waiting
-// for a response (docs/facts/issue9.md, docs/facts/gateway.md): nginx, the
+// for a response (docs/facts/nginx.md, docs/facts/gateway.md): nginx, the
 // AWS load balancers and Envoy (Envoy Gateway, Istio) answer 504; Apache
 // httpd's mod_proxy_http answers 502 ("Error reading from remote server"),
 // as the apache2 oracle shows. Other products get no status named.

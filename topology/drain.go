@@ -10,7 +10,7 @@ import (
 
 // DeregistrationDelay returns how long the load balancer behind hop h
 // keeps a deregistering target for in-flight requests, when the linted
-// files write it (docs/facts/drain.md): a Terraform target group's
+// files write it (docs/facts/kubernetes.md, "Drain ordering"): a Terraform target group's
 // deregistration_delay, or the AWS Load Balancer Controller's
 // deregistration_delay.timeout_seconds target-group attribute on an
 // Ingress or on a LoadBalancer Service that makes an NLB. The AWS default (300 s) is not returned: it says nothing about

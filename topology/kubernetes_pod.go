@@ -19,7 +19,7 @@ import (
 // it is resolved against the mounted entries, never against the linted
 // tree; what no ConfigMap provides comes from the image.
 
-// Where the images read their configuration (docs/facts/pod.md).
+// Where the images read their configuration (docs/facts/nginx.md, apache.md).
 const (
 	nginxImageDoc   = "https://hub.docker.com/_/nginx"
 	bitnamiConfDir  = "/opt/bitnami/nginx/conf"

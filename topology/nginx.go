@@ -362,7 +362,7 @@ func (b *nginxBuilder) locationHop(l *nginx.Location) *Hop {
 		UpstreamTimeout: b.duration(l.Scope, rt, 60*time.Second, NginxDefault(rt, nginxProxyDoc), l.Block.Range),
 	}
 	if l.Pass.Name != "proxy_pass" {
-		// Only the proxy module's default is in FACTS.md.
+		// Only the proxy module's default is in docs/facts/nginx.md.
 		h.UpstreamTimeout = b.duration(l.Scope, rt, 0, nil, l.Block.Range)
 	}
 	if t, ok := passTarget(l.Pass); ok {
@@ -382,7 +382,7 @@ func (b *nginxBuilder) upstreamHop(u *nginx.Upstream) *Hop {
 		h.Targets = append(h.Targets, Target{Host: host, Port: port, URL: s.Arg(0), Range: s.Range})
 	}
 	// Connections are pooled when the upstream says keepalive N, and by
-	// default from nginx 1.29.7 on (FACTS.md).
+	// default from nginx 1.29.7 on (docs/facts/nginx.md).
 	pooled, note := false, ""
 	if ka := u.Local("keepalive"); len(ka) > 0 {
 		n, err := nginx.ParseNumber(ka[0].Arg(0))

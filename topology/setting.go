@@ -34,7 +34,7 @@ func (p Provenance) String() string {
 }
 
 // DefaultSource documents a default value: the product and version it
-// holds for, and where that is written down (FACTS.md lists them all).
+// holds for, and where that is written down (docs/facts/ lists them all, by product).
 type DefaultSource struct {
 	Product string // "nginx", "Apache httpd", "AWS Application Load Balancer"
 	Version string // "all versions", "< 1.29.7", "2.4.54 and later"

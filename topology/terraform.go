@@ -13,7 +13,7 @@ import (
 
 func init() { RegisterLoader(parsers.FormatTerraform, loadTerraform) }
 
-// Where the AWS defaults hoplint relies on are documented (FACTS.md, AWS).
+// Where the AWS defaults hoplint relies on are documented (docs/facts/aws.md).
 var (
 	ALBDefault = &DefaultSource{Product: "AWS Application Load Balancer",
 		URL: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout"}
@@ -25,7 +25,7 @@ var (
 		URL: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout"}
 )
 
-// AWS defaults, in seconds (FACTS.md).
+// AWS defaults, in seconds (docs/facts/aws.md).
 const (
 	albIdleDefault             = 60 * time.Second
 	clbIdleDefault             = 60 * time.Second
@@ -318,7 +318,7 @@ func (b *tfBuilder) build() {
 
 // elbPassthrough reports a Classic ELB listener that forwards TCP or SSL:
 // it opens one backend connection per client connection and keeps no idle
-// pool (docs/facts/classic-elb.md). AWS requires the instance
+// pool (docs/facts/aws.md). AWS requires the instance
 // protocol to be of the same layer as lb_protocol, so either names it; an
 // unknown protocol is taken as HTTP, the case that pools.
 func elbPassthrough(l *terraform.ELBListener) bool {

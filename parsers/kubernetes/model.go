@@ -276,7 +276,7 @@ type LimitRange struct {
 
 // ContainerLimit is the limit of res that the LimitRange gives a container
 // that sets none: default:, or max: when default: leaves res unset (the
-// API server defaults the one to the other; docs/facts/limitrange.md).
+// API server defaults the one to the other; docs/facts/kubernetes.md).
 func (lr *LimitRange) ContainerLimit(res string) (q Quantity, fromMax, ok bool) {
 	if q, ok := lr.DefaultLimits[res]; ok {
 		return q, false, q.OK

@@ -6,7 +6,7 @@ import (
 	"github.com/hoplint/hoplint/parsers"
 )
 
-// Validate reports the values AWS rejects (FACTS.md, AWS section): the
+// Validate reports the values AWS rejects (docs/facts/aws.md): the
 // apply would fail on them. Values that are unknown or left to the
 // provider's default are never reported.
 func (r *Result) Validate() []parsers.Problem {
