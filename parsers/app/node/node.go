@@ -20,6 +20,7 @@ import (
 	"github.com/tdewolff/parse/v2/js"
 
 	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/app/internal/srcguard"
 )
 
 // MaxSize is the largest source file read. Server setup is written by
@@ -142,7 +143,7 @@ func Parse(f *parsers.File) *Result {
 	if !Interesting(f.Data) {
 		return res
 	}
-	if line, ok := tooDeep(f.Data); !ok {
+	if line, ok := srcguard.Nesting(f.Data, maxNesting); !ok {
 		res.Problems = append(res.Problems, parsers.Problem{Kind: parsers.ProblemSkipped, Range: f.At(line, 1, line, 1),
 			Message: fmt.Sprintf("brackets here nest more than %d deep; hoplint did not parse this file for server settings", maxNesting)})
 		return res
@@ -198,48 +199,3 @@ func problemOf(f *parsers.File, err error) parsers.Problem {
 // dozen levels; the JavaScript parser backtracks on parentheses (each may
 // open arrow-function parameters), so deep nesting costs it seconds.
 const maxNesting = 500
-
-// tooDeep scans brackets outside strings and comments; ok is false, with
-// the line, where they nest deeper than maxNesting.
-func tooDeep(data []byte) (line int, ok bool) {
-	depth, line := 0, 1
-	for i := 0; i < len(data); i++ {
-		switch c := data[i]; c {
-		case '\n':
-			line++
-		case '\'', '"', '`':
-			for i++; i < len(data) && data[i] != c; i++ {
-				if data[i] == '\\' {
-					i++
-				} else if data[i] == '\n' {
-					line++
-					if c != '`' {
-						break
-					}
-				}
-			}
-		case '/':
-			if i+1 < len(data) && data[i+1] == '/' {
-				for i < len(data) && data[i] != '\n' {
-					i++
-				}
-				line++
-			} else if i+1 < len(data) && data[i+1] == '*' {
-				for i += 2; i+1 < len(data) && (data[i] != '*' || data[i+1] != '/'); i++ {
-					if data[i] == '\n' {
-						line++
-					}
-				}
-				i++
-			}
-		case '(', '[', '{':
-			depth++
-			if depth > maxNesting {
-				return line, false
-			}
-		case ')', ']', '}':
-			depth--
-		}
-	}
-	return 0, true
-}
