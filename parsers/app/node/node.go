@@ -113,7 +113,7 @@ type Result struct {
 // needles are the names without which a file cannot create a server, set
 // a server's timeouts or limit a body: a file holding none is not parsed.
 var needles = [][]byte{
-	[]byte("createServer"), []byte("listen"), []byte("astify"), []byte("NestFactory"),
+	[]byte("createServer"), []byte(".listen("), []byte("astify"), []byte("NestFactory"),
 	[]byte("getHttpServer"), []byte("keepAliveTimeout"), []byte("headersTimeout"),
 	[]byte("requestTimeout"), []byte("bodyParser"), []byte("body-parser"), []byte("useBodyParser"),
 	[]byte("express"),

@@ -214,3 +214,16 @@ server http.createServer socketio__socket.io/examples/cluster-nginx/server/index
 		check(t, r, tc.want)
 	}
 }
+
+// Standard decorators in expression position, which TypeScript's legacy
+// decorators refuse: the file is still read.
+func TestStandardDecorators(t *testing.T) {
+	r := parseString(t, "srv.ts", `import http from 'http';
+const Tagged = @logged class { accessor n = 1; };
+const s = http.createServer();
+s.keepAliveTimeout = 61_000;
+`)
+	check(t, r, `
+server http.createServer srv.ts:3:11 target="s" note=""
+  keepAliveTimeout srv.ts:4:1 = 61000 [srv.ts:4:22 "61_000"]`)
+}

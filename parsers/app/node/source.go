@@ -44,7 +44,7 @@ const tsconfig = `{"compilerOptions":{"experimentalDecorators":true}}`
 // strip turns TypeScript or JSX into JavaScript with esbuild. esbuild only
 // transforms text here: it resolves no import, reads no file, runs nothing.
 func strip(f *parsers.File, loader api.Loader) (*source, error) {
-	r := api.Transform(string(f.Data), api.TransformOptions{
+	opts := api.TransformOptions{
 		Loader:      loader,
 		Sourcemap:   api.SourceMapExternal,
 		Target:      api.ESNext,
@@ -52,7 +52,16 @@ func strip(f *parsers.File, loader api.Loader) (*source, error) {
 		LogLevel:    api.LogLevelSilent,
 		TsconfigRaw: tsconfig,
 		Sourcefile:  f.Path,
-	})
+	}
+	r := api.Transform(string(f.Data), opts)
+	if len(r.Errors) > 0 && loader != api.LoaderJSX {
+		// Standard (TC39) decorators, which legacy decorators refuse in
+		// some positions: esbuild lowers them below ES2023.
+		opts.TsconfigRaw, opts.Target = "", api.ES2022
+		if r2 := api.Transform(string(f.Data), opts); len(r2.Errors) == 0 {
+			r = r2
+		}
+	}
 	if len(r.Errors) > 0 {
 		return nil, transformError(f, r.Errors[0])
 	}
