@@ -75,6 +75,9 @@ func (w *walker) eval(e js.IExpr, depth int, visiting map[*js.Var]bool) Value {
 		if name, ok := w.envName(e); ok {
 			return Value{Kind: Env, Env: name}
 		}
+		if d, ok := e.(*js.DotExpr); ok {
+			return unknown("read from `" + w.text(d.X) + "` at run time, an object this file does not build from literals")
+		}
 		return unknown("read from an object at run time")
 	case *js.UnaryExpr:
 		x := w.eval(e.X, depth, visiting)

@@ -193,8 +193,8 @@ func TestCorpus(t *testing.T) {
 		// of an app from another file, so it is unseen.
 		{"Unleash__unleash/src/lib/server-impl.ts", `
 server unseen Unleash__unleash/src/lib/server-impl.ts:384:13 target="server" note=""
-  keepAliveTimeout Unleash__unleash/src/lib/server-impl.ts:384:13 = unknown(read from an object at run time) [Unleash__unleash/src/lib/server-impl.ts:384:39 "config.server.keepAliveTimeout"]
-  headersTimeout Unleash__unleash/src/lib/server-impl.ts:385:13 = unknown(read from an object at run time) [Unleash__unleash/src/lib/server-impl.ts:385:37 "config.server.headersTimeout"]`},
+  keepAliveTimeout Unleash__unleash/src/lib/server-impl.ts:384:13 = unknown(read from ` + "`config.server`" + ` at run time, an object this file does not build from literals) [Unleash__unleash/src/lib/server-impl.ts:384:39 "config.server.keepAliveTimeout"]
+  headersTimeout Unleash__unleash/src/lib/server-impl.ts:385:13 = unknown(read from ` + "`config.server`" + ` at run time, an object this file does not build from literals) [Unleash__unleash/src/lib/server-impl.ts:385:37 "config.server.headersTimeout"]`},
 		{"Unleash__unleash/src/lib/app.ts", `
 body express.json Unleash__unleash/src/lib/app.ts:90:9 limit="500kB" [Unleash__unleash/src/lib/app.ts:90:39 "'500kB'"]
 body express.json Unleash__unleash/src/lib/app.ts:95:13
