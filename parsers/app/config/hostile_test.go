@@ -13,10 +13,10 @@ import (
 func TestHostileInputs(t *testing.T) {
 	const deep = 100000
 	inputs := map[string]string{
-		"brackets":   strings.Repeat("[", deep) + strings.Repeat("]", deep),
-		"braces":     strings.Repeat("{\"a\":", deep) + "1" + strings.Repeat("}", deep),
-		"elements":   strings.Repeat("<a>", deep) + strings.Repeat("</a>", deep),
-		"parens":     "timeout = " + strings.Repeat("(", deep) + "1" + strings.Repeat(")", deep) + "\n",
+		"brackets": strings.Repeat("[", deep) + strings.Repeat("]", deep),
+		"braces":   strings.Repeat("{\"a\":", deep) + "1" + strings.Repeat("}", deep),
+		"elements": strings.Repeat("<a>", deep) + strings.Repeat("</a>", deep),
+		"parens":   "timeout = " + strings.Repeat("(", deep) + "1" + strings.Repeat(")", deep) + "\n",
 		"yamlindent": func() string {
 			var b strings.Builder
 			for i := 0; i < 2000; i++ {
