@@ -99,6 +99,11 @@ func (r *fileReader) body(b *ast.BlockStmt) {
 			for i, id := range n.Names {
 				if i < len(n.Values) {
 					r.bind(sc, id.Name, n.Values[i])
+				} else if len(n.Values) == 0 && r.isHTTPServer(n.Type) {
+					// var srv http.Server: a zero server, every timeout off.
+					s := &Server{Kind: KindServer, Range: r.rangeOf(n), Var: id.Name}
+					r.p.res.Servers = append(r.p.res.Servers, s)
+					sc.servers[id.Name] = s
 				}
 			}
 		case *ast.CompositeLit:
@@ -210,7 +215,19 @@ func (r *fileReader) assign(sc *scope, a *ast.AssignStmt) {
 		case *ast.Ident:
 			r.bind(sc, l.Name, a.Rhs[i])
 		case *ast.SelectorExpr:
-			if !Fields[l.Sel.Name] || a.Tok != token.ASSIGN {
+			if !Fields[l.Sel.Name] {
+				// s.server = &http.Server{…}: the field holds the server
+				// for the rest of the function.
+				if srv, ok := r.serverExpr(sc, a.Rhs[i]); ok {
+					name := r.text(l)
+					if srv.Var == "" {
+						srv.Var = name
+					}
+					sc.servers[name] = srv
+				}
+				continue
+			}
+			if a.Tok != token.ASSIGN {
 				continue
 			}
 			s := r.target(sc, l.X)
@@ -229,6 +246,9 @@ func (r *fileReader) target(sc *scope, x ast.Expr) *Server {
 	case *ast.Ident:
 		return sc.servers[x.Name]
 	case *ast.SelectorExpr:
+		if s, ok := sc.servers[r.text(x)]; ok {
+			return s
+		}
 		if id, ok := x.X.(*ast.Ident); ok && x.Sel.Name == "Server" {
 			if e := sc.echos[id.Name]; e != nil {
 				r.listEcho(e)

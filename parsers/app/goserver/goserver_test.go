@@ -281,3 +281,29 @@ func FuzzParse(f *testing.F) {
 		})
 	})
 }
+
+// A server held in a struct field or declared as a zero value takes the
+// fields assigned to it later in the function.
+func TestFieldAndZeroServers(t *testing.T) {
+	r := parseOne("app.go", `package app
+
+import (
+	"net/http"
+	"time"
+)
+
+func (a *App) Start() error {
+	a.srv = &http.Server{Addr: ":8080"}
+	a.srv.IdleTimeout = 90 * time.Second
+	var plain http.Server
+	plain.ReadTimeout = time.Minute
+	return a.srv.ListenAndServe()
+}
+`)
+	check(t, r, `
+server http.Server app.go:9:11 var="a.srv"
+  Addr app.go:9:23 = ":8080" [app.go:9:29 "\":8080\""]
+  IdleTimeout app.go:10:2 = 1m30s [app.go:10:22 "90 * time.Second"]
+server http.Server app.go:11:6 var="plain"
+  ReadTimeout app.go:12:2 = 1m0s [app.go:12:22 "time.Minute"]`)
+}
