@@ -49,7 +49,34 @@ type Value struct {
 	Unlimited bool
 	Env       string
 	Fallback  *Value
-	Reason    string
+	// EmptyFallsBack: the fallback also applies when the variable is set
+	// but empty (PHP's ${VAR:-default}); otherwise only when it is unset.
+	EmptyFallsBack bool
+	Reason         string
+}
+
+// Resolve gives the value for an environment: env looks a variable up
+// (nil: the environment is unknown); reparse is the setting's Reparse.
+// ok is false when the value stays unknown.
+func (v Value) Resolve(env func(string) (string, bool), reparse func(string) Value) (Value, bool) {
+	if v.Kind != Env {
+		return v, v.Kind != Unknown
+	}
+	if env == nil {
+		return Value{}, false
+	}
+	s, set := env(v.Env)
+	if !set || s == "" && v.EmptyFallsBack {
+		if v.Fallback == nil {
+			return Value{}, false
+		}
+		return v.Fallback.Resolve(env, reparse)
+	}
+	if reparse == nil {
+		return Value{Kind: String, Str: s}, true
+	}
+	out := reparse(s)
+	return out, out.Kind != Unknown && out.Kind != Env
 }
 
 // Setting is one setting as a file writes it.
@@ -69,6 +96,9 @@ type Setting struct {
 	// Condition is set when the setting applies only under a condition
 	// (a uWSGI if-env block, a Puma `if`, a profile-specific document).
 	Condition string
+	// Reparse reads a value given elsewhere (an environment variable's
+	// value, for Value.Resolve) with this setting's syntax and units.
+	Reparse func(string) Value
 }
 
 // Result is what one file says.

@@ -226,3 +226,43 @@ func TestHugeValues(t *testing.T) {
 		t.Error(vs(DataSize("10KB")))
 	}
 }
+
+// Values from the environment resolve against a container's environment
+// with the setting's own syntax, and fall back as the product does.
+func TestResolve(t *testing.T) {
+	env := func(vars map[string]string) func(string) (string, bool) {
+		return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+	}
+	php := ParsePHPIni(file("php.ini", "upload_max_filesize = ${UP:-2M}\npost_max_size = ${POST}\n"))
+	up := php.Get("upload_max_filesize", "")
+	for _, tc := range []struct {
+		vars map[string]string
+		want int64
+		ok   bool
+	}{{nil, 2 << 20, true}, {map[string]string{"UP": ""}, 2 << 20, true}, {map[string]string{"UP": "100M"}, 100 << 20, true}, {map[string]string{"UP": "x"}, 0, false}} {
+		v, ok := up.Value.Resolve(env(tc.vars), up.Reparse)
+		if ok != tc.ok || ok && v.Bytes != tc.want {
+			t.Errorf("%v: got %s %v", tc.vars, vs(v), ok)
+		}
+	}
+	post := php.Get("post_max_size", "")
+	if _, ok := post.Value.Resolve(env(nil), post.Reparse); ok {
+		t.Error("an unset variable without a fallback must stay unknown")
+	}
+	if _, ok := up.Value.Resolve(nil, up.Reparse); ok {
+		t.Error("an unknown environment must stay unknown")
+	}
+	spring := ParseSpringProperties(file("application.properties", "server.tomcat.keep-alive-timeout=${KA:20s}\n"))
+	ka := spring.Get("server.tomcat.keep-alive-timeout", "")
+	if v, ok := ka.Value.Resolve(env(map[string]string{"KA": "75000"}), ka.Reparse); !ok || v.Duration != 75*time.Second {
+		t.Errorf("KA=75000: %s", vs(v))
+	}
+	puma := ParsePumaRB(file("puma.rb", "persistent_timeout ENV.fetch('PT') { 20 }\n"))
+	pt := puma.Get("persistent_timeout", "")
+	if v, ok := pt.Value.Resolve(env(map[string]string{"PT": "75"}), pt.Reparse); !ok || v.Duration != 75*time.Second {
+		t.Errorf("PT=75: %s", vs(v))
+	}
+	if v, ok := pt.Value.Resolve(env(nil), pt.Reparse); !ok || v.Duration != 20*time.Second {
+		t.Errorf("PT unset: %s", vs(v))
+	}
+}

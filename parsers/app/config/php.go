@@ -26,7 +26,9 @@ func ParsePHPIni(f *parsers.File) *Result {
 	for _, l := range readINI(f, true) {
 		name := lower(l.key)
 		if phpSizes[name] || phpSeconds[name] {
-			res.Settings = append(res.Settings, l.setting(f, name, phpValue(name, l.value)))
+			st := l.setting(f, name, phpValue(name, l.value))
+			st.Reparse = func(raw string) Value { return phpValue(name, raw) }
+			res.Settings = append(res.Settings, st)
 		}
 	}
 	return res
@@ -42,7 +44,7 @@ func phpValue(name, raw string) Value {
 		inner := raw[2 : len(raw)-1]
 		v := Value{Kind: Env, Env: inner}
 		if i := strings.Index(inner, ":-"); i >= 0 {
-			v.Env = inner[:i]
+			v.Env, v.EmptyFallsBack = inner[:i], true
 			fb := phpValue(name, inner[i+2:])
 			v.Fallback = &fb
 		}
@@ -105,13 +107,17 @@ func ParsePHPFPM(f *parsers.File) *Result {
 		name := lower(l.key)
 		switch {
 		case name == "request_terminate_timeout":
-			res.Settings = append(res.Settings, l.setting(f, name, fpmDuration(l.value)))
+			st := l.setting(f, name, fpmDuration(l.value))
+			st.Reparse = fpmDuration
+			res.Settings = append(res.Settings, st)
 		case name == "listen":
 			res.Settings = append(res.Settings, l.setting(f, name, Value{Kind: String, Str: unquote(l.value)}))
 		case strings.HasPrefix(name, "php_value[") || strings.HasPrefix(name, "php_admin_value["):
 			inner := strings.TrimSuffix(name[strings.IndexByte(name, '[')+1:], "]")
 			if phpSizes[inner] || phpSeconds[inner] {
-				res.Settings = append(res.Settings, l.setting(f, inner, phpValue(inner, l.value)))
+				st := l.setting(f, inner, phpValue(inner, l.value))
+				st.Reparse = func(raw string) Value { return phpValue(inner, raw) }
+				res.Settings = append(res.Settings, st)
 			}
 		}
 	}

@@ -102,7 +102,7 @@ func ParsePumaRB(f *parsers.File) *Result {
 			} else if isRubyIdent(args) {
 				v = unknown("`" + args + "` is not a variable assigned once, at the top of this file")
 			}
-			res.Settings = append(res.Settings, Setting{Name: word, Raw: args, Value: v,
+			res.Settings = append(res.Settings, Setting{Name: word, Raw: args, Value: v, Reparse: pumaReparse(kind),
 				Range: lineRange(f, n, from, to), ValueRange: lineRange(f, n, vf, to), Condition: cond})
 		}
 		if opens {
@@ -292,4 +292,15 @@ func isRubyIdent(s string) bool {
 
 func rubyWordChar(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// pumaReparse reads an environment variable's value (a string, as ENV
+// gives it) as the Puma method does once converted.
+func pumaReparse(kind string) func(string) Value {
+	return func(raw string) Value {
+		if kind == "string" {
+			return Value{Kind: String, Str: raw}
+		}
+		return rubyValue(kind, strings.TrimSpace(raw))
+	}
 }

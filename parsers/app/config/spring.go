@@ -121,7 +121,7 @@ func ParseSpringProperties(f *parsers.File) *Result {
 		if !ok {
 			continue
 		}
-		doc = append(doc, Setting{Name: key, Raw: raw, Value: springValue(kind, raw), Section: profile,
+		doc = append(doc, Setting{Name: key, Raw: raw, Value: springValue(kind, raw), Section: profile, Reparse: kind.reparse,
 			Range: lineRange(f, n, kf, vt), ValueRange: lineRange(f, n, vf, vt)})
 	}
 	flush()
@@ -157,7 +157,7 @@ func ParseSpringYAML(f *parsers.File) *Result {
 			if !ok {
 				return
 			}
-			found = append(found, Setting{Name: key, Raw: v.Value, Value: springValue(kind, v.Value), Section: profile,
+			found = append(found, Setting{Name: key, Raw: v.Value, Value: springValue(kind, v.Value), Section: profile, Reparse: kind.reparse,
 				Range:      f.At(k.Line, k.Column, v.Line, v.Column+len(v.Value)),
 				ValueRange: f.At(v.Line, v.Column, v.Line, v.Column+len(v.Value))})
 		})
@@ -211,6 +211,9 @@ func walkYAML(n *yaml.Node, prefix string, depth int, fn func(key string, k, v *
 		}
 	}
 }
+
+// reparse reads an environment variable's value as Spring binds it.
+func (k springKind) reparse(raw string) Value { return springValue(k, raw) }
 
 // springValue reads a value as Spring binds it; ${NAME:default} is an
 // environment variable (or another property) with a fallback.

@@ -53,6 +53,7 @@ func ParseUWSGIIni(f *parsers.File) *Result {
 		}
 		s := l.setting(f, key, uwsgiValue(kind, l.value))
 		s.Section = "uwsgi"
+		s.Reparse = func(raw string) Value { return uwsgiValue(kind, raw) }
 		s.Condition = strings.Join(conds, "; ")
 		res.Settings = append(res.Settings, s)
 	}
