@@ -189,6 +189,7 @@ func (w *walker) binary(e *js.BinaryExpr, depth int, visiting map[*js.Var]bool) 
 			}
 			w.place(&y, e.Y)
 			x.Op, x.Fallback = op, &y
+			x.convertedFirst = x.ToNumber
 			return x
 		case Number:
 			if op == "??" || x.Number != 0 {

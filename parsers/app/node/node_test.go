@@ -75,6 +75,18 @@ server http.createServer s.js:2:11 target="s" note=""
 	if v, ok := ka.Resolve(func(string) (string, bool) { return "61000", true }); !ok || v.Number != 61000 {
 		t.Errorf("KA=61000: got %+v %v", v, ok)
 	}
+	if v, ok := ka.Resolve(func(string) (string, bool) { return "abc", true }); !ok || v.Number != 70000 {
+		t.Errorf("KA=abc: Number('abc') is NaN, so || takes 70000: got %+v %v", v, ok)
+	}
+	// parseInt(process.env.HEADERS || '66000', 10): the fallback applies to
+	// the string, before parseInt; a non-number stays unknown.
+	hd := r.Servers[0].Setting("headersTimeout").Value
+	if v, ok := hd.Resolve(func(string) (string, bool) { return "", true }); !ok || v.Number != 66000 {
+		t.Errorf("HEADERS='': got %+v %v", v, ok)
+	}
+	if v, ok := hd.Resolve(func(string) (string, bool) { return "abc", true }); ok {
+		t.Errorf("HEADERS=abc: parseInt gives NaN, not the fallback: got %+v", v)
+	}
 	if _, ok := ka.Resolve(nil); ok {
 		t.Error("an unknown environment must leave the value unknown")
 	}

@@ -41,6 +41,10 @@ type Value struct {
 	// or empty.
 	Op       string
 	Fallback *Value
+	// convertedFirst: the conversion comes before the fallback
+	// (Number(process.env.X) || 65000), so a value that converts to 0 or
+	// NaN also takes the fallback.
+	convertedFirst bool
 	// Reason says why a value is Unknown, in words for a message.
 	Reason string
 	// Text is the expression as written, shortened for messages.
@@ -63,7 +67,7 @@ func (v Value) Resolve(env func(string) (string, bool)) (Value, bool) {
 		}
 		s, set := env(v.Env)
 		useFallback := !set || v.Op != "??" && s == ""
-		if !useFallback && v.ToNumber && v.Op == "||" {
+		if !useFallback && v.ToNumber && v.Op == "||" && v.convertedFirst {
 			if n, ok := jsNumber(s); !ok || n == 0 {
 				useFallback = true
 			}
