@@ -48,6 +48,9 @@ func ParseGunicornConf(f *parsers.File) *Result {
 			continue
 		}
 		v := pyValue(kind, st.value)
+		if st.truncated {
+			v = unknown("an expression, not a literal (hoplint runs no Python)")
+		}
 		if line, ok := other[st.name]; ok {
 			v = unknown("also assigned at line " + strconv.Itoa(line) + ", under a condition or by an expression")
 		}
@@ -62,7 +65,11 @@ type pyStmt struct {
 	line     int
 	indented bool
 	// simple is set for `name = value` with one target.
-	simple          bool
+	simple bool
+	// truncated: the statement has more than maxStmtTokens tokens.
+	truncated bool
+	// targets are the names the statement may assign.
+	targets         map[string]bool
 	name            string
 	value           []pyTok
 	nameFrom        int
@@ -74,17 +81,20 @@ type pyStmt struct {
 func (s pyStmt) text() string { return s.raw }
 
 // assigns reports whether the statement may assign name: as the target
-// of =, +=, a for loop, a with/as, or through globals()/setattr.
-func (s pyStmt) assigns(name string) bool {
-	for i, t := range s.toks {
-		if t.kind == pyName && t.text == name && i+1 < len(s.toks) && s.toks[i+1].kind == pyOp && strings.HasSuffix(s.toks[i+1].text, "=") && s.toks[i+1].text != "==" {
-			return true
-		}
-		if t.kind == pyStr && strings.Trim(t.text, "'\"") == name {
-			return true // globals()["name"] = …, setattr(m, "name", …)
-		}
+// of =, +=, :=, or through globals()["name"] / setattr(m, "name", …).
+func (s pyStmt) assigns(name string) bool { return s.targets[name] }
+
+// maxStmtTokens is how many tokens of a statement are kept: a literal
+// setting needs a handful; what may be assigned is recorded for all.
+const maxStmtTokens = 256
+
+// isAssignOp reports =, :=, and augmented assignments, not comparisons.
+func isAssignOp(op string) bool {
+	switch op {
+	case "==", "<=", ">=", "!=":
+		return false
 	}
-	return false
+	return strings.HasSuffix(op, "=")
 }
 
 type pyKind int
@@ -111,15 +121,35 @@ func pyStatements(f *parsers.File) []pyStmt {
 	data := f.Data
 	var out []pyStmt
 	var cur []pyTok
+	targets := map[string]bool{}
+	truncated := false
+	var prev pyTok
+	add := func(t pyTok) {
+		switch {
+		case t.kind == pyOp && isAssignOp(t.text) && prev.kind == pyName:
+			targets[prev.text] = true
+		case t.kind == pyStr && len(t.text) < 64:
+			targets[strings.Trim(t.text, "'\"")] = true
+		}
+		prev = t
+		if len(cur) < maxStmtTokens {
+			cur = append(cur, t)
+		} else {
+			truncated = true
+		}
+	}
 	depth := 0
 	line, lineStart := 1, 0
 	indented := false
 	atLineStart := true
 	flush := func() {
 		if len(cur) > 0 {
-			out = append(out, makeStmt(f, cur, indented))
+			st := makeStmt(f, cur, indented)
+			st.targets = targets
+			st.truncated = truncated
+			out = append(out, st)
 		}
-		cur = nil
+		cur, targets, truncated, prev = nil, map[string]bool{}, false, pyTok{}
 	}
 	for i := 0; i < len(data); {
 		c := data[i]
@@ -157,13 +187,13 @@ func pyStatements(f *parsers.File) []pyStmt {
 			for i < len(data) && (isPyIdentStart(data[i]) || data[i] >= '0' && data[i] <= '9') {
 				i++
 			}
-			cur = append(cur, pyTok{pyName, string(data[start:i]), startLine, col})
+			add(pyTok{pyName, string(data[start:i]), startLine, col})
 		case c >= '0' && c <= '9' || c == '.' && i+1 < len(data) && data[i+1] >= '0' && data[i+1] <= '9':
 			for i < len(data) && (isPyIdentStart(data[i]) || data[i] >= '0' && data[i] <= '9' || data[i] == '.' ||
 				(data[i] == '+' || data[i] == '-') && (data[i-1] == 'e' || data[i-1] == 'E')) {
 				i++
 			}
-			cur = append(cur, pyTok{pyNumber, string(data[start:i]), startLine, col})
+			add(pyTok{pyNumber, string(data[start:i]), startLine, col})
 		case c == '"' || c == '\'' || isStringPrefix(data, i):
 			for data[i] != '"' && data[i] != '\'' {
 				i++
@@ -196,7 +226,7 @@ func pyStatements(f *parsers.File) []pyStmt {
 			if i > len(data) {
 				i = len(data)
 			}
-			cur = append(cur, pyTok{pyStr, string(data[start:i]), startLine, col})
+			add(pyTok{pyStr, string(data[start:i]), startLine, col})
 		default:
 			switch c {
 			case '(', '[', '{':
@@ -211,11 +241,11 @@ func pyStatements(f *parsers.File) []pyStmt {
 			for i < len(data) && strings.IndexByte("=<>*/", data[i]) >= 0 && i-start < 3 && strings.IndexByte("=<>!+-*/%&|^@:", c) >= 0 {
 				i++
 			}
-			cur = append(cur, pyTok{pyOp, string(data[start:i]), startLine, col})
 			if c == ';' && depth == 0 {
-				cur = cur[:len(cur)-1]
 				flush()
+				continue
 			}
+			add(pyTok{pyOp, string(data[start:i]), startLine, col})
 		}
 	}
 	flush()
