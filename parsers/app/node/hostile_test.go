@@ -57,9 +57,11 @@ func TestHostileBundle(t *testing.T) {
 	if len(r.Problems) != 1 || r.Problems[0].Kind != parsers.ProblemSkipped {
 		t.Errorf("got %+v", r.Problems)
 	}
-	plain := bytes.Repeat([]byte("var a=function(e){return e+1};"), (MaxSize-100)/31)
-	if Interesting(plain) {
-		t.Error("prefilter")
+	plain := bytes.Repeat([]byte("var a=function(e){return e+1};"), (16<<20)/31)
+	start = time.Now()
+	r = Parse(parsers.NewFile("dist/vendor.js", "/x/dist/vendor.js", "/x", "", plain))
+	if d := time.Since(start); d > time.Second || len(r.Problems) != 0 || len(r.Servers) != 0 {
+		t.Errorf("a bundle naming no server setting must be passed over quietly: %s %+v", d, r.Problems)
 	}
 }
 

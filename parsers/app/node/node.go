@@ -135,12 +135,14 @@ func Interesting(data []byte) bool {
 // JavaScript). It never fails: what cannot be read becomes a Problem.
 func Parse(f *parsers.File) *Result {
 	res := &Result{}
+	// The prefilter first: a large vendor bundle that names no server
+	// setting is not worth a word.
+	if !Interesting(f.Data) {
+		return res
+	}
 	if len(f.Data) > MaxSize {
 		res.Problems = append(res.Problems, parsers.Problem{Kind: parsers.ProblemSkipped, Range: f.At(1, 1, 1, 1),
 			Message: fmt.Sprintf("this source file is %d bytes, over the %d that hoplint reads for server settings (a bundle or generated code?); settings in it are not seen", len(f.Data), MaxSize)})
-		return res
-	}
-	if !Interesting(f.Data) {
 		return res
 	}
 	if line, ok := srcguard.Nesting(f.Data, maxNesting); !ok {
