@@ -48,7 +48,7 @@ func at(r parsers.Range) string { return r.String() }
 
 func TestOverrideReplacesCommand(t *testing.T) {
 	p, _ := project(t, map[string]string{
-		"app/compose.yaml": "services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app\n    mem_limit: 512m\n",
+		"app/compose.yaml":         "services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app\n    mem_limit: 512m\n",
 		"app/compose.override.yml": "services:\n  web:\n    command: [\"gunicorn\", \"--keep-alive\", \"5\", \"app:app\"]\n",
 	})
 	if !p.Loaded {
