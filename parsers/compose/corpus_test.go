@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoplint/hoplint/internal/linttest"
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/compose"
 )
@@ -100,7 +99,7 @@ var launchers = []string{
 // to load except the files in notCompose, and the shapes CLASSES.md class
 // 10 names must come out typed with their lines.
 func TestCorpus(t *testing.T) {
-	corpus := linttest.CorpusDir(t)
+	corpus := corpusDir(t)
 	dirs, files := corpusProjects(t, corpus)
 	start := time.Now()
 	byName := map[string]*compose.Project{}

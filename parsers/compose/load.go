@@ -407,10 +407,8 @@ func isRemote(p string) bool {
 // compose-go reads the .env of an included project's directory itself.
 func (l *loader) checkEnvBeside(dir string) error {
 	env := filepath.Join(dir, ".env")
-	if _, err := os.Lstat(env); err != nil {
-		return nil
-	}
-	if !parsers.Within(l.realRoot, parsers.RealPath(env)) && !parsers.Within(l.root, parsers.RealPath(env)) {
+	_, err := os.Lstat(env)
+	if err == nil && !parsers.Within(l.realRoot, parsers.RealPath(env)) && !parsers.Within(l.root, parsers.RealPath(env)) {
 		return fmt.Errorf("the .env beside it (%s) leads outside the linted root", l.display(env))
 	}
 	return nil

@@ -312,12 +312,11 @@ func (l *loader) checkIncludes(ly *layer) error {
 			l.problem(parsers.ProblemUnfollowed, err.at, err.Error())
 			return err
 		}
-		dir := base
 		if pdir != nil && pdir.Kind == yaml.ScalarNode {
 			if strings.Contains(pdir.Value, "$") {
 				return refuse(pdir, "an include's project_directory built from variables is not followed")
 			}
-			dir = pdir.Value
+			dir := pdir.Value
 			if !filepath.IsAbs(dir) {
 				dir = filepath.Join(base, dir)
 			}

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoplint/hoplint/internal/linttest"
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/dockerfile"
 )
@@ -132,7 +131,7 @@ func TestManyInstructionsFast(t *testing.T) {
 
 // TestCorpus parses every Dockerfile of ../shared/corpus: none may fail.
 func TestCorpus(t *testing.T) {
-	corpus := linttest.CorpusDir(t)
+	corpus := corpusDir(t)
 	n := 0
 	err := filepath.WalkDir(corpus, func(p string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
