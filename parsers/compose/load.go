@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -294,7 +295,60 @@ func (l *loader) loadError(err error) {
 		}
 	}
 	msg = strings.ReplaceAll(msg, l.dir+string(filepath.Separator), "")
+	if at, ok := l.pathRange(msg); ok {
+		r = at
+	} else if at, ok := l.valueRange(msg); ok {
+		r = at
+	}
 	l.problem(parsers.ProblemParse, r, "docker compose would not load this project: "+firstLines(msg, 6))
+}
+
+var servicePathRe = regexp.MustCompile(`services\.([^.\s:]+)(?:\.([a-z_]+))?`)
+
+// pathRange finds the line a compose-go message is about when it names a
+// service field ("services.web.ports.[0] is missing a target port").
+func (l *loader) pathRange(msg string) (parsers.Range, bool) {
+	m := servicePathRe.FindStringSubmatch(msg)
+	if m == nil {
+		return parsers.Range{}, false
+	}
+	ch := l.chain(m[1])
+	if m[2] != "" {
+		if d, k, v := field(ch, m[2]); k != nil {
+			return pairRange(d.ly.file, k, v), true
+		}
+	}
+	for i := len(ch) - 1; i >= 0; i-- {
+		if ch[i].own {
+			return nodeRange(ch[i].ly.file, ch[i].k), true
+		}
+	}
+	return parsers.Range{}, false
+}
+
+// valueRange finds the one line that holds the value a compose-go message
+// ends with ("Invalid containerPort: not a port").
+func (l *loader) valueRange(msg string) (parsers.Range, bool) {
+	i := strings.LastIndex(msg, ": ")
+	if i < 0 {
+		return parsers.Range{}, false
+	}
+	val := strings.TrimSpace(msg[i+2:])
+	if len(val) < 3 || strings.Contains(val, "\n") {
+		return parsers.Range{}, false
+	}
+	var found []parsers.Range
+	for _, f := range l.p.Files {
+		for n := 1; n <= f.NumLines() && len(found) < 2; n++ {
+			if strings.Contains(f.Line(n), val) {
+				found = append(found, f.LineRange(n))
+			}
+		}
+	}
+	if len(found) != 1 {
+		return parsers.Range{}, false
+	}
+	return found[0], true
 }
 
 func firstLines(s string, n int) string {

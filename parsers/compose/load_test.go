@@ -438,7 +438,7 @@ func TestBadFileIsAProblem(t *testing.T) {
 	p, _ = project(t, map[string]string{
 		"app/compose.yml": "services:\n  web:\n    image: nginx\n    ports: [\"not a port\"]\n",
 	})
-	if p.Loaded || !strings.Contains(problems(p), "docker compose would not load") {
-		t.Errorf("%s", problems(p))
+	if p.Loaded || !strings.Contains(problems(p), "docker compose would not load") || p.Problems[0].Range.Start.Line != 4 {
+		t.Errorf("want the ports line:\n%s", problems(p))
 	}
 }
