@@ -71,6 +71,16 @@ func TestHostileInterpolation(t *testing.T) {
 			"app/.env":        "A0=aaaaaaaa\n" + doublingEnv(64),
 			"app/compose.yml": "services:\n  a:\n    image: ${A64}\n",
 		},
+		"doubling .env of an included project": {
+			"app/compose.yml":     "include: [sub/compose.yml]\nservices:\n  a:\n    image: x\n",
+			"app/sub/compose.yml": "services:\n  b:\n    image: ${A64}\n",
+			"app/sub/.env":        "A0=aaaaaaaa\n" + doublingEnv(64),
+		},
+		"doubling include env_file": {
+			"app/compose.yml":     "include:\n  - path: sub/compose.yml\n    env_file: sub/x.env\nservices:\n  a:\n    image: x\n",
+			"app/sub/compose.yml": "services:\n  b:\n    image: ${A64}\n",
+			"app/sub/x.env":       "A0=aaaaaaaa\n" + doublingEnv(64),
+		},
 		"many values": {
 			"app/.env":        "A=" + strings.Repeat("a", 100000) + "\n",
 			"app/compose.yml": "services:\n  a:\n    image: x\n    environment:\n" + manyEnv(2000),

@@ -457,13 +457,29 @@ func isRemote(p string) bool {
 	return false
 }
 
-// checkEnvBeside refuses a directory whose .env leads outside the root:
-// compose-go reads the .env of an included project's directory itself.
+// checkEnvBeside refuses a directory whose .env compose-go would read
+// itself (an included project's) when that .env leads outside the root,
+// is not a regular file of a readable size, or expands without bound.
 func (l *loader) checkEnvBeside(dir string) error {
 	env := filepath.Join(dir, ".env")
-	_, err := os.Lstat(env)
-	if err == nil && !parsers.Within(l.realRoot, parsers.RealPath(env)) && !parsers.Within(l.root, parsers.RealPath(env)) {
-		return fmt.Errorf("the .env beside it (%s) leads outside the linted root", l.display(env))
+	if _, err := os.Lstat(env); err != nil {
+		return nil //nolint:nilerr // no .env: nothing for compose-go to read
+	}
+	return l.checkEnvFile(env)
+}
+
+// checkEnvFile refuses an env file compose-go would read without asking
+// hoplint.
+func (l *loader) checkEnvFile(abs string) error {
+	if !l.inside(abs) {
+		return fmt.Errorf("%s is outside the linted root, and hoplint reads nothing there", l.display(abs))
+	}
+	data, err := parsers.ReadWithin(l.root, abs)
+	if err != nil {
+		return fmt.Errorf("%s cannot be read: %w", l.display(abs), err)
+	}
+	if reason := envTooBig(data); reason != "" {
+		return fmt.Errorf("%s: %s", l.display(abs), reason)
 	}
 	return nil
 }

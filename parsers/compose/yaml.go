@@ -341,8 +341,10 @@ func (l *loader) checkIncludes(ly *layer) error {
 			if !l.inside(abs) {
 				return refuse(en, "it is outside the linted root, and hoplint reads nothing there")
 			}
-			if st, err := os.Stat(abs); err == nil && (!st.Mode().IsRegular() || st.Size() > parsers.MaxFileSize) {
-				return refuse(en, "it is not a regular file of a readable size")
+			if _, err := os.Lstat(abs); err == nil {
+				if err := l.checkEnvFile(abs); err != nil {
+					return refuse(en, err.Error())
+				}
 			}
 		}
 	}
