@@ -442,3 +442,30 @@ func TestBadFileIsAProblem(t *testing.T) {
 		t.Errorf("want the ports line:\n%s", problems(p))
 	}
 }
+
+// TestEnvAndLabelFilesOutsideRootNotRead: env_file and label_file outside
+// the root give no values (compose-go is told not to read them; hoplint
+// refuses).
+func TestEnvAndLabelFilesOutsideRootNotRead(t *testing.T) {
+	outside := t.TempDir()
+	env := filepath.Join(outside, "secret.env")
+	if err := os.WriteFile(env, []byte("SECRET=leaked\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := project(t, map[string]string{
+		"app/compose.yml": "services:\n  a:\n    image: x\n    env_file: " + env + "\n    label_file: " + env + "\n",
+	})
+	if !p.Loaded {
+		t.Fatal(problems(p))
+	}
+	s := p.Service("a")
+	if _, ok := s.Environment["SECRET"]; ok || !s.EnvIncomplete {
+		t.Errorf("environment = %+v", s.Environment)
+	}
+	if _, ok := s.Labels["SECRET"]; ok {
+		t.Errorf("labels = %+v", s.Labels)
+	}
+	if !strings.Contains(problems(p), "outside the linted root") {
+		t.Errorf("%s", problems(p))
+	}
+}
