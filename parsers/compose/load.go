@@ -176,6 +176,14 @@ func (l *loader) load(files []*parsers.File) *Project {
 	if len(files) == 0 {
 		return p
 	}
+	defer func() {
+		// Whatever fails in typing the project becomes a problem on its
+		// file; the run goes on.
+		if r := recover(); r != nil {
+			p.Loaded, p.Services = false, nil
+			l.problem(parsers.ProblemParse, files[0].LineRange(1), fmt.Sprintf("hoplint could not read this compose project (%v)", r))
+		}
+	}()
 	// compose-go reports through logrus (obsolete version: keys, unset
 	// variables); hoplint reports through findings only.
 	quietLogs.Do(func() { logrus.SetOutput(io.Discard) })
