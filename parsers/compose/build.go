@@ -103,9 +103,16 @@ func field(ch []def, path ...string) (def, *yaml.Node, *yaml.Node) {
 
 // items returns the entries of a list (or mapping) field of each
 // definition, latest first.
-func items(ch []def, key string, each func(d def, item, val *yaml.Node) bool) {
+func items(ch []def, key any, each func(d def, item, val *yaml.Node) bool) {
+	path, _ := key.([]string)
+	if k, ok := key.(string); ok {
+		path = []string{k}
+	}
 	for i := len(ch) - 1; i >= 0; i-- {
-		_, n := get(ch[i].v, key)
+		n := ch[i].v
+		for _, p := range path {
+			_, n = get(n, p)
+		}
 		if n == nil {
 			continue
 		}
@@ -305,8 +312,15 @@ func (l *loader) command(ch []def, cmd types.ShellCommand, key string) Command {
 // mapEntry finds the entry of a map-or-list field (environment, labels)
 // that sets key: "KEY: v" or "- KEY=v".
 func (l *loader) mapEntry(ch []def, field, key string, value string, fallback parsers.Range) String {
-	out := String{Value: value, Set: true, Known: true, Range: fallback}
-	items(ch, field, func(d def, it, v *yaml.Node) bool {
+	out := l.mapEntryIn(ch, []string{field}, key, fallback)
+	out.Value = value
+	return out
+}
+
+// mapEntryIn is mapEntry for a field below the service (build.args).
+func (l *loader) mapEntryIn(ch []def, path []string, key string, fallback parsers.Range) String {
+	out := String{Set: true, Known: true, Range: fallback}
+	items(ch, path, func(d def, it, v *yaml.Node) bool {
 		if v != nil {
 			if it.Value != key {
 				return false
@@ -420,6 +434,18 @@ func (l *loader) buildOf(ch []def, b *types.BuildConfig, fallback parsers.Range)
 		out.Range, out.Known = pairRange(d.ly.file, k, v), l.knownNode(v, 0)
 	}
 	out.Target = String{Value: b.Target, Set: b.Target != "", Known: true}
+	if len(b.Args) > 0 {
+		out.Args = map[string]String{}
+		for k, v := range b.Args {
+			a := l.mapEntryIn(ch, []string{"build", "args"}, k, fallback)
+			if v != nil {
+				a.Value = *v
+			} else {
+				a.Known = false
+			}
+			out.Args[k] = a
+		}
+	}
 	if d, k, v := field(ch, "build", "target"); k != nil {
 		out.Target.Known, out.Target.Range = l.known(v.Value), pairRange(d.ly.file, k, v)
 	}

@@ -349,6 +349,7 @@ func TestProfilesAndDetails(t *testing.T) {
       context: .
       dockerfile: docker/Dockerfile
       target: prod
+      args: [PORT=8000, UNSET]
     entrypoint: /entry.sh --flag
     expose: ["8000"]
     ports:
@@ -387,25 +388,31 @@ configs:
 	if b := w.Build; b == nil || b.Target.Value != "prod" || !strings.HasSuffix(filepath.ToSlash(b.DockerfilePath), "app/docker/Dockerfile") || at(b.Target.Range) != "app/compose.yml:6:7" {
 		t.Errorf("build = %+v", w.Build)
 	}
+	if a := w.Build.Args["PORT"]; a.Value != "8000" || !a.Known || a.Range.Start.Line != 7 {
+		t.Errorf("build arg = %+v", a)
+	}
+	if a := w.Build.Args["UNSET"]; a.Known {
+		t.Errorf("build arg with no value = %+v", a)
+	}
 	if e := w.Entrypoint; strings.Join(e.Args, "|") != "/entry.sh|--flag" || e.Form != "string" {
 		t.Errorf("entrypoint = %+v", e)
 	}
-	if len(w.Expose) != 1 || w.Expose[0].Value != "8000" || at(w.Expose[0].Range) != "app/compose.yml:8:14" {
+	if len(w.Expose) != 1 || w.Expose[0].Value != "8000" || at(w.Expose[0].Range) != "app/compose.yml:9:14" {
 		t.Errorf("expose = %+v", w.Expose)
 	}
-	if len(w.Ports) != 2 || w.Ports[0].Published != "8080" || w.Ports[0].HostIP != "127.0.0.1" || at(w.Ports[0].Range) != "app/compose.yml:10:9" || at(w.Ports[1].Range) != "app/compose.yml:11:9" {
+	if len(w.Ports) != 2 || w.Ports[0].Published != "8080" || w.Ports[0].HostIP != "127.0.0.1" || at(w.Ports[0].Range) != "app/compose.yml:11:9" || at(w.Ports[1].Range) != "app/compose.yml:12:9" {
 		t.Errorf("ports = %+v", w.Ports)
 	}
-	if len(w.Networks) != 2 || w.Networks[1].Name != "front" || w.Networks[1].Aliases[0] != "www" || w.Networks[1].Range.Start.Line != 14 {
+	if len(w.Networks) != 2 || w.Networks[1].Name != "front" || w.Networks[1].Aliases[0] != "www" || w.Networks[1].Range.Start.Line != 15 {
 		t.Errorf("networks = %+v", w.Networks)
 	}
-	if l := w.Labels["traefik.http.services.web.loadbalancer.server.port"]; l.Value != "8000" || l.Range.Start.Line != 18 {
+	if l := w.Labels["traefik.http.services.web.loadbalancer.server.port"]; l.Value != "8000" || l.Range.Start.Line != 19 {
 		t.Errorf("label = %+v", l)
 	}
-	if w.CPUs.CPUs != 0.5 || w.StopGracePeriod.Value != 90*time.Second || w.StopGracePeriod.Range.Start.Line != 20 {
+	if w.CPUs.CPUs != 0.5 || w.StopGracePeriod.Value != 90*time.Second || w.StopGracePeriod.Range.Start.Line != 21 {
 		t.Errorf("cpus %+v grace %+v", w.CPUs, w.StopGracePeriod)
 	}
-	if len(w.Configs) != 1 || w.Configs[0].Target != "/etc/nginx/nginx.conf" || w.Configs[0].Config == nil || !strings.HasSuffix(w.Configs[0].Config.FilePath, "nginx.conf") || w.Configs[0].Range.Start.Line != 22 {
+	if len(w.Configs) != 1 || w.Configs[0].Target != "/etc/nginx/nginx.conf" || w.Configs[0].Config == nil || !strings.HasSuffix(w.Configs[0].Config.FilePath, "nginx.conf") || w.Configs[0].Range.Start.Line != 23 {
 		t.Errorf("configs = %+v", w.Configs)
 	}
 }

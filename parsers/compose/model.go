@@ -156,8 +156,11 @@ type Build struct {
 	DockerfilePath string
 	Inline         bool // dockerfile_inline
 	Target         String
-	Known          bool
-	Range          parsers.Range
+	// Args are build.args: the values the build passes for the
+	// Dockerfile's ARGs (Known false for one with no value).
+	Args  map[string]String
+	Known bool
+	Range parsers.Range
 }
 
 // Port is one entry of ports:.
