@@ -146,3 +146,21 @@ func TestHostileExtendsChain(t *testing.T) {
 		t.Logf("loaded=%v %d services", p.Loaded, len(p.Services))
 	})
 }
+
+func TestHostileIncludeFanOut(t *testing.T) {
+	files := map[string]string{}
+	var b strings.Builder
+	b.WriteString("include:\n")
+	for i := range 300 {
+		fmt.Fprintf(&b, "  - inc%d.yml\n", i)
+		files[fmt.Sprintf("app/inc%d.yml", i)] = fmt.Sprintf("services:\n  s%d:\n    image: x\n", i)
+	}
+	b.WriteString("services:\n  a:\n    image: x\n")
+	files["app/compose.yml"] = b.String()
+	bounded(t, 60*time.Second, func() {
+		p, _ := project(t, files)
+		if p.Loaded || !strings.Contains(problems(p), "more than 256 files") {
+			t.Errorf("loaded=%v\n%s", p.Loaded, problems(p))
+		}
+	})
+}
