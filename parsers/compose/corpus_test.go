@@ -16,7 +16,7 @@ import (
 // holding a default compose file (loaded as `docker compose` would there),
 // and each other compose-looking YAML file on its own (as `docker compose
 // -f FILE`).
-func corpusProjects(t *testing.T, corpus string) (dirs []string, files []string) {
+func corpusProjects(t testing.TB, corpus string) (dirs []string, files []string) {
 	seenDir := map[string]bool{}
 	err := filepath.WalkDir(corpus, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
