@@ -53,13 +53,13 @@ func Markdown(w io.Writer, r *Report) error {
 			fmt.Fprintf(&notes, "> %s\n", mdCell(mdCut(n)))
 		}
 	}
-	bw.WriteString(head.String())
+	fmt.Fprint(bw, head.String())
 	if len(r.Findings) > 0 {
 		// What the table may take: the rest, less the line that says how
 		// many findings it left out.
 		budget := markdownBudget - head.Len() - picture.Len() - notes.Len() - 256
 		header := "| severity | rule | where | finding |\n|---|---|---|---|\n"
-		bw.WriteString(header)
+		fmt.Fprint(bw, header)
 		written := len(header)
 		for i, f := range r.Findings {
 			msg := mdCell(mdCut(f.Message))
@@ -72,11 +72,11 @@ func Markdown(w io.Writer, r *Report) error {
 				break
 			}
 			written += len(row)
-			bw.WriteString(row)
+			fmt.Fprint(bw, row)
 		}
 	}
-	bw.WriteString(picture.String())
-	bw.WriteString(notes.String())
+	fmt.Fprint(bw, picture.String())
+	fmt.Fprint(bw, notes.String())
 	return bw.Flush()
 }
 
