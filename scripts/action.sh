@@ -77,6 +77,25 @@ set_output() {
   printf '%s<<%s\n%s\n%s\n' "$1" "$delim" "$2" "$delim" >>"$output"
 }
 
+# lexical_abs PATH prints PATH made absolute with . and .. resolved by
+# name, without following links (realpath -m -s, which macOS lacks). It is
+# used for the workspace and the runner's temporary directory; the sarif
+# path itself has no .. (refuse_output).
+lexical_abs() {
+  local p=$1 part out=()
+  case $p in /*) ;; *) p=$PWD/$p ;; esac
+  IFS=/ read -ra parts <<<"$p"
+  for part in "${parts[@]}"; do
+    case $part in
+      ''|.) ;;
+      ..) [ ${#out[@]} -gt 0 ] && unset 'out[${#out[@]}-1]' ;;
+      *) out+=("$part") ;;
+    esac
+  done
+  local IFS=/
+  printf '/%s\n' "${out[*]+"${out[*]}"}"
+}
+
 # refuse_output PATH explains why PATH is no place to write, or says nothing
 # (status 1) when it is. The path must lie lexically inside the workspace
 # (or the runner's temporary directory), and no part of it below that
@@ -87,10 +106,15 @@ refuse_output() {
   case $p in
     *[[:cntrl:]]*) echo "it holds a control character"; return 0 ;;
   esac
-  abs=$(realpath -m -s -- "$p") || { echo "it is not a path"; return 0; }
+  # The system resolves "dir/.." after following dir, which may be a link:
+  # no name could say where that leads, so no ".." is taken.
+  case /$p/ in
+    */../*) echo "it has a .. component"; return 0 ;;
+  esac
+  abs=$(lexical_abs "$p")
   for base in "${GITHUB_WORKSPACE:-$PWD}" "${RUNNER_TEMP:-}"; do
     [ -n "$base" ] || continue
-    base=$(realpath -m -s -- "$base")
+    base=$(lexical_abs "$base")
     case $abs in
       "$base"/?*) ;;
       *) continue ;;

@@ -111,16 +111,18 @@ echo keep >"$work/victim"
 mkdir "$work/victimdir"
 ln -s "$work/victim" hoplint.sarif
 ln -s "$work/victimdir" reports
-for sarif in hoplint.sarif reports/hoplint.sarif "$work/outside.sarif" ../outside.sarif "$work/repo/../outside.sarif"; do
+mkdir -p "$work/victimdir/sub"
+ln -s "$work/victimdir/sub" up
+for sarif in hoplint.sarif reports/hoplint.sarif "$work/outside.sarif" ../outside.sarif "$work/repo/../outside.sarif" up/../h.sarif; do
   INPUT_SARIF=$sarif run_action
   [ "$code" = 2 ] || { cat "$work/log"; fail "sarif=$sarif: exit $code, want 2 (refused)"; }
   grep -q 'the sarif input is refused' "$work/log" || { cat "$work/log"; fail "sarif=$sarif: no refusal in the log"; }
   out_has 'exit-code=2' || fail "sarif=$sarif: exit-code output $(cat "$work/output")"
 done
 [ "$(cat "$work/victim")" = keep ] || fail "SARIF was written through the hoplint.sarif symlink"
-[ -z "$(ls -A "$work/victimdir")" ] || fail "SARIF was written through the reports symlink"
+[ "$(ls -A "$work/victimdir")" = sub ] || fail "SARIF was written through the reports or up symlink"
 [ ! -e "$work/outside.sarif" ] || fail "SARIF was written outside the workspace"
-rm hoplint.sarif reports
+rm hoplint.sarif reports up
 # The runner's temporary directory is a place the workflow may name.
 mkdir "$work/tmp"
 RUNNER_TEMP="$work/tmp" INPUT_SARIF="$work/tmp/h.sarif" run_action
