@@ -12,8 +12,10 @@ import (
 
 // markdownBudget keeps the whole summary under GitHub's limit of 1 MiB per
 // step summary (a larger one is dropped whole, the table with it), with
-// room to spare for the lines the runner or the workflow may add.
-// https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#step-isolation-and-limits
+// room to spare for the lines the runner or the workflow may add (the
+// runner says "$GITHUB_STEP_SUMMARY upload aborted, supports content up to
+// a size of 1024k" and shows nothing).
+// https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#adding-a-job-summary
 var markdownBudget = 1<<20 - 16<<10
 
 // mdCellMax caps the text of one table cell or note before escaping (which
