@@ -11,6 +11,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/hoplint/hoplint/internal/textsafe"
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/rules"
 )
@@ -226,58 +227,11 @@ func (r *Report) loc(rg parsers.Range) string {
 	return location(rg)
 }
 
-// isControl reports characters that move the cursor, ring, recolour or
-// reorder a terminal or a log viewer: C0 and C1 controls, DEL, and the
-// Unicode bidirectional overrides and isolates. A tab is not one.
-func isControl(c rune) bool {
-	switch {
-	case c == '\t':
-		return false
-	case c < 0x20, c == 0x7f, c >= 0x80 && c < 0xa0:
-		return true
-	case c >= 0x202a && c <= 0x202e, c >= 0x2066 && c <= 0x2069, c == 0x200e, c == 0x200f, c == 0x061c:
-		return true
-	}
-	return false
-}
+// isControl and visible are textsafe's, shared with `hoplint graph`.
+func isControl(c rune) bool { return textsafe.IsControl(c) }
 
 // Visible is visible for callers outside the package (the Mermaid picture
 // of hop names taken from config values).
-func Visible(s string) string { return visible(s) }
+func Visible(s string) string { return textsafe.Visible(s) }
 
-// visible renders control characters from config values as escapes (\n,
-// \r, \x1b, \u202e), so that a value cannot end a line of output, colour
-// the terminal or start a workflow command ("\n::error file=…") that GitHub
-// would turn into a forged annotation.
-func visible(s string) string {
-	clean := true
-	for _, c := range s {
-		if isControl(c) || c == utf8.RuneError {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i, w := 0, 0; i < len(s); i += w {
-		c, size := utf8.DecodeRuneInString(s[i:])
-		w = size
-		switch {
-		case c == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
-		case c < 0x80 && isControl(c):
-			fmt.Fprintf(&b, `\x%02x`, c)
-		case isControl(c):
-			fmt.Fprintf(&b, `\u%04x`, c)
-		default:
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
-}
+func visible(s string) string { return textsafe.Visible(s) }

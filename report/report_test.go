@@ -283,11 +283,44 @@ func TestJSONColumnsAndShape(t *testing.T) {
 }
 
 func TestMarkdownStaysUnderGitHubLimit(t *testing.T) {
-	old := markdownTableBudget
-	markdownTableBudget = 300
-	defer func() { markdownTableBudget = old }()
+	old := markdownBudget
+	markdownBudget = 700
+	defer func() { markdownBudget = old }()
 	out := render(t, "markdown", sample())
 	if strings.Count(out, "| 🔴 error |")+strings.Count(out, "| 🟠 warning |") >= 3 || !strings.Contains(out, "more findings are not in this table") {
 		t.Errorf("table not cut at the budget:\n%s", out)
+	}
+}
+
+// TestMarkdownBudgetsEveryPart: the picture, the notes and each cell count
+// toward the 1 MiB GitHub allows a step summary, not only the table rows
+// (issue 25 item 12): a picture of 3 MiB, a note of 1 MiB, a message of
+// 2 MiB and 3,000 ordinary findings make a summary under 1 MiB that still
+// begins its table with the long finding, cut.
+func TestMarkdownBudgetsEveryPart(t *testing.T) {
+	r := sample()
+	long := strings.Repeat("x", 2<<20)
+	r.Findings[0].Message = long
+	for i := 0; i < 3000; i++ {
+		f := r.Findings[1]
+		f.Message = strings.Repeat("m", 1000)
+		r.Findings = append(r.Findings, f)
+	}
+	r.Summary.Count(r.Findings)
+	r.Path = "flowchart LR\n  h0[\"" + strings.Repeat("n", 3<<20) + "\"]\n"
+	r.Notes = []string{strings.Repeat("note ", 200<<10)}
+	out := render(t, "markdown", r)
+	if len(out) > 1<<20 {
+		t.Fatalf("summary is %d bytes, over 1 MiB", len(out))
+	}
+	for _, want := range []string{
+		"| 🔴 error | [keepalive-order]",
+		"more bytes cut here",
+		"more findings are not in this table",
+		"The picture of the path these findings touch is left out",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q", want)
+		}
 	}
 }

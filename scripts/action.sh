@@ -7,6 +7,13 @@
 #   INPUT_FAIL_ON   error | warning | info | never (default warning)
 #   INPUT_ONLY_NEW  true | false | auto (default auto: true on pull requests)
 #   INPUT_SARIF     when set, also write SARIF to this path
+# The pull request is untrusted: its files may be symlinks or be named like
+# flags. So the paths input is split on whitespace with globbing off (set -f)
+# and passed after --; the SARIF path is refused when it lies outside
+# $GITHUB_WORKSPACE and $RUNNER_TEMP or reaches a symlink on the way (a
+# committed hoplint.sarif -> ~/.bashrc would be overwritten otherwise); and
+# outputs are written in the multi-line form with a random delimiter, so no
+# input can add a line of its own to $GITHUB_OUTPUT.
 # HOPLINT names the binary (default: hoplint on PATH). HOPLINT_BASE_REV
 # overrides the revision only-new compares with (default: the merge base
 # with the pull request's base branch).
@@ -16,6 +23,7 @@
 # $GITHUB_STEP_SUMMARY, sets the outputs exit-code and sarif in
 # $GITHUB_OUTPUT, and exits with hoplint's status.
 set -uo pipefail
+set -f
 
 hoplint=${HOPLINT:-hoplint}
 paths=${INPUT_PATHS:-.}
@@ -58,15 +66,96 @@ if [ "$only_new" = true ]; then
   fi
 fi
 
+# set_output NAME VALUE appends one output in GitHub's multi-line form
+# (NAME<<DELIMITER, the value, DELIMITER): whatever the value holds, it
+# cannot end early and start an output of its own.
+# https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#multiline-strings
+set_output() {
+  local delim
+  delim="hoplint_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  case $2 in *"$delim"*) return 1 ;; esac
+  printf '%s<<%s\n%s\n%s\n' "$1" "$delim" "$2" "$delim" >>"$output"
+}
+
+# lexical_abs PATH prints PATH made absolute with . and .. resolved by
+# name, without following links (realpath -m -s, which macOS lacks). It is
+# used for the workspace and the runner's temporary directory; the sarif
+# path itself has no .. (refuse_output).
+lexical_abs() {
+  local p=$1 part out=()
+  case $p in /*) ;; *) p=$PWD/$p ;; esac
+  IFS=/ read -ra parts <<<"$p"
+  for part in "${parts[@]}"; do
+    case $part in
+      ''|.) ;;
+      ..) [ ${#out[@]} -gt 0 ] && unset 'out[${#out[@]}-1]' ;;
+      *) out+=("$part") ;;
+    esac
+  done
+  local IFS=/
+  printf '/%s\n' "${out[*]+"${out[*]}"}"
+}
+
+# refuse_output PATH explains why PATH is no place to write, or says nothing
+# (status 1) when it is. The path must lie lexically inside the workspace
+# (or the runner's temporary directory), and no part of it below that
+# directory may be a symlink, since the pull request decides what is
+# committed there; an existing file must be a regular file.
+refuse_output() {
+  local p=$1 abs base rel part cur
+  case $p in
+    *[[:cntrl:]]*) echo "it holds a control character"; return 0 ;;
+  esac
+  # The system resolves "dir/.." after following dir, which may be a link:
+  # no name could say where that leads, so no ".." is taken.
+  case /$p/ in
+    */../*) echo "it has a .. component"; return 0 ;;
+  esac
+  abs=$(lexical_abs "$p")
+  for base in "${GITHUB_WORKSPACE:-$PWD}" "${RUNNER_TEMP:-}"; do
+    [ -n "$base" ] || continue
+    base=$(lexical_abs "$base")
+    case $abs in
+      "$base"/?*) ;;
+      *) continue ;;
+    esac
+    rel=${abs#"$base"/}
+    cur=$base
+    IFS=/ read -ra parts <<<"$rel"
+    for part in "${parts[@]}"; do
+      cur=$cur/$part
+      if [ -L "$cur" ]; then
+        echo "${cur#"$base"/} is a symbolic link (the pull request controls what is committed; hoplint does not write through links)"
+        return 0
+      fi
+    done
+    if [ -e "$abs" ] && [ ! -f "$abs" ]; then
+      echo "it exists and is not a regular file"
+      return 0
+    fi
+    return 1
+  done
+  echo "it lies outside the workspace ${GITHUB_WORKSPACE:-$PWD}${RUNNER_TEMP:+ and the runner temporary directory $RUNNER_TEMP}"
+  return 0
+}
+
 md=$(mktemp)
 trap 'rm -f "$md"' EXIT
 args+=(--format "markdown=$md")
 if [ -n "${INPUT_SARIF:-}" ]; then
-  mkdir -p "$(dirname "$INPUT_SARIF")"
+  if why=$(refuse_output "$INPUT_SARIF"); then
+    echo "hoplint: the sarif input is refused: ${why}. Name a file inside the workspace, such as hoplint.sarif."
+    set_output exit-code 2
+    set_output sarif ""
+    exit 2
+  fi
+  mkdir -p -- "$(dirname -- "$INPUT_SARIF")"
   args+=(--format "sarif=$INPUT_SARIF")
 fi
 
-# Word splitting of the paths input is intended: one path per word.
+# Word splitting of the paths input is intended: one path per word, and
+# no word is a pattern (set -f above), so a file the pull request adds
+# cannot become an argument.
 # shellcheck disable=SC2206
 path_list=($paths)
 "$hoplint" "${args[@]}" -- "${path_list[@]}"
@@ -75,10 +164,8 @@ code=$?
 if [ -s "$md" ]; then
   cat "$md" >>"$summary"
 fi
-{
-  echo "exit-code=$code"
-  echo "sarif=${INPUT_SARIF:-}"
-} >>"$output"
+set_output exit-code "$code"
+set_output sarif "${INPUT_SARIF:-}"
 
 case $code in
   0) ;;

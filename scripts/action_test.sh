@@ -33,6 +33,38 @@ git init -q
 git -c user.email=ci@example.com -c user.name=ci add .
 git -c user.email=ci@example.com -c user.name=ci -c commit.gpgsign=false commit -q -m base
 
+# outputs prints $GITHUB_OUTPUT as GitHub's runner reads it, one NAME=VALUE
+# per output with newlines in values shown as \n (the last one of a name
+# wins): NAME=VALUE lines and NAME<<DELIMITER blocks.
+outputs() {
+  python3 - "$work/output" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+out, i = {}, 0
+while i < len(lines):
+    line = lines[i]; i += 1
+    if not line:
+        continue
+    h, e = line.find("<<"), line.find("=")
+    if h >= 0 and (e < 0 or h < e):
+        name, delim, val = line[:h], line[h+2:], []
+        while i < len(lines) and lines[i] != delim:
+            val.append(lines[i]); i += 1
+        if i == len(lines):
+            sys.exit("unterminated output " + name)
+        i += 1
+        out[name] = "\n".join(val)
+    elif e >= 0:
+        out[line[:e]] = line[e+1:]
+    else:
+        sys.exit("malformed output line: " + line)
+for k, v in out.items():
+    print(k + "=" + v.replace("\n", "\\n"))
+PY
+}
+
+out_has() { outputs >"$work/outs" && grep -qxF -- "$1" "$work/outs"; }
+
 run_action() {
   : >"$work/summary.md"; : >"$work/output"
   set +e
@@ -43,15 +75,16 @@ run_action() {
 }
 
 # A push: every finding, annotations in the log, the summary, SARIF.
-GITHUB_EVENT_NAME=push INPUT_SARIF="$work/out/hoplint.sarif" run_action
+GITHUB_EVENT_NAME=push INPUT_SARIF="out/hoplint.sarif" run_action
 [ "$code" = 1 ] || { cat "$work/log"; fail "push: exit $code, want 1"; }
 grep -q '^::error file=nginx/nginx.conf,line=22,endLine=22,col=5' "$work/log" || { cat "$work/log"; fail "no error annotation for nginx.conf"; }
 grep -Eq '^### hoplint: 3 errors, [0-9]+ warnings' "$work/summary.md" || { cat "$work/summary.md"; fail "summary headline"; }
 grep -q '^```mermaid$' "$work/summary.md" || fail "summary has no Mermaid picture"
 grep -q 'keepalive-order' "$work/summary.md" || fail "summary has no findings table"
-grep -qx 'exit-code=1' "$work/output" || fail "exit-code output: $(cat "$work/output")"
-grep -qx "sarif=$work/out/hoplint.sarif" "$work/output" || fail "sarif output"
-grep -q '"primaryLocationLineHash"' "$work/out/hoplint.sarif" || fail "SARIF not written"
+out_has 'exit-code=1' || fail "exit-code output: $(cat "$work/output")"
+out_has "sarif=out/hoplint.sarif" || fail "sarif output: $(cat "$work/output")"
+grep -q '"primaryLocationLineHash"' out/hoplint.sarif || fail "SARIF not written"
+rm -r out
 
 # A pull request that changes one line: only the finding on it is new
 # (read-timeout-order on the /reports/ location's proxy_read_timeout).
@@ -69,4 +102,50 @@ INPUT_FAIL_ON=never run_action
 [ "$code" = 0 ] || fail "fail-on never: exit $code"
 INPUT_PATHS="no/such/dir" run_action
 [ "$code" = 2 ] || fail "wrong path: exit $code, want 2"
+
+# Hostile pull requests (issue 25, items 7, 8 and 22).
+# A committed hoplint.sarif that is a symlink, or a directory symlink on
+# the way to it, must not be written through; nor a path outside the
+# workspace. The step fails (exit 2) and the target keeps its content.
+echo keep >"$work/victim"
+mkdir "$work/victimdir"
+ln -s "$work/victim" hoplint.sarif
+ln -s "$work/victimdir" reports
+mkdir -p "$work/victimdir/sub"
+ln -s "$work/victimdir/sub" up
+for sarif in hoplint.sarif reports/hoplint.sarif "$work/outside.sarif" ../outside.sarif "$work/repo/../outside.sarif" up/../h.sarif; do
+  INPUT_SARIF=$sarif run_action
+  [ "$code" = 2 ] || { cat "$work/log"; fail "sarif=$sarif: exit $code, want 2 (refused)"; }
+  grep -q 'the sarif input is refused' "$work/log" || { cat "$work/log"; fail "sarif=$sarif: no refusal in the log"; }
+  out_has 'exit-code=2' || fail "sarif=$sarif: exit-code output $(cat "$work/output")"
+done
+[ "$(cat "$work/victim")" = keep ] || fail "SARIF was written through the hoplint.sarif symlink"
+[ "$(ls -A "$work/victimdir")" = sub ] || fail "SARIF was written through the reports or up symlink"
+[ ! -e "$work/outside.sarif" ] || fail "SARIF was written outside the workspace"
+rm hoplint.sarif reports up
+# The runner's temporary directory is a place the workflow may name.
+mkdir "$work/tmp"
+RUNNER_TEMP="$work/tmp" INPUT_SARIF="$work/tmp/h.sarif" run_action
+[ "$code" = 1 ] || { cat "$work/log"; fail "sarif in RUNNER_TEMP: exit $code, want 1"; }
+[ -s "$work/tmp/h.sarif" ] || fail "sarif in RUNNER_TEMP not written"
+
+# A newline in the sarif input cannot forge the exit-code output.
+INPUT_SARIF=$'h.sarif\nexit-code=0' run_action
+[ "$code" != 0 ] || { cat "$work/log"; fail "sarif with a newline: exit 0"; }
+out_has "exit-code=$code" || fail "a newline in the sarif input forged the outputs: $(outputs)"
+
+# The paths input is not globbed: files named like flags stay file names,
+# and every path comes after --. A stand-in binary records its arguments.
+touch -- --fail-on=never --format=json
+cat >"$work/fake" <<'SH'
+#!/usr/bin/env bash
+printf '%s\n' "$@" >"$ARGS_OUT"
+SH
+chmod +x "$work/fake"
+HOPLINT="$work/fake" ARGS_OUT="$work/args" INPUT_PATHS='* nginx  k8s/*.yaml' run_action
+[ "$code" = 0 ] || { cat "$work/log"; fail "fake hoplint: exit $code"; }
+after=$(sed -n '/^--$/,$p' "$work/args" | tail -n +2 | tr '\n' ' ')
+[ "$after" = '* nginx k8s/*.yaml ' ] || fail "paths passed as: $(tr '\n' ' ' <"$work/args"), want '-- * nginx k8s/*.yaml'"
+! sed '/^--$/q' "$work/args" | grep -q -- '--fail-on=never' || fail "a file named --fail-on=never became a flag"
+rm -- --fail-on=never --format=json
 echo "action_test: ok"

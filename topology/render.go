@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/hoplint/hoplint/internal/textsafe"
 )
 
 // Renderers print a graph for `hoplint graph`: the way a user checks that
@@ -65,6 +67,12 @@ func settings(h *Hop) []*settingView {
 	return out
 }
 
+// vis is textsafe.Visible: every string printed by the text renderer comes
+// from config values or file names, which may hold newlines and escape
+// sequences (a server_name that starts a "::error" workflow command on a
+// line of its own in a CI log), so each is escaped as the lint formats do.
+var vis = textsafe.Visible
+
 // RenderText prints hops with their settings, then links with their reasons.
 func RenderText(w io.Writer, g *Graph) error {
 	bw := bufio.NewWriter(w)
@@ -79,7 +87,7 @@ func RenderText(w io.Writer, g *Graph) error {
 			if inner.under[in] == h {
 				writeHop(bw, in, "    ")
 			} else {
-				fmt.Fprintf(bw, "\n    runs %s (shown under %s)\n", in.Name, inner.under[in].Name)
+				fmt.Fprintf(bw, "\n    runs %s (shown under %s)\n", vis(in.Name), vis(inner.under[in].Name))
 			}
 		}
 	}
@@ -87,32 +95,32 @@ func RenderText(w io.Writer, g *Graph) error {
 		fmt.Fprintf(bw, "\nlinks:\n")
 	}
 	for _, e := range g.Edges {
-		fmt.Fprintf(bw, "  %s → %s\n    %s: %s\n", e.From.Name, e.To.Name, e.Confidence, e.Why)
+		fmt.Fprintf(bw, "  %s → %s\n    %s: %s\n", vis(e.From.Name), vis(e.To.Name), e.Confidence, vis(e.Why))
 	}
 	return bw.Flush()
 }
 
 // writeHop prints one hop and its settings, indented.
 func writeHop(bw *bufio.Writer, h *Hop, indent string) {
-	fmt.Fprintf(bw, "\n%s%s  [%s]\n%s  id %s\n%s  at %s\n", indent, h.Name, h.Kind, indent, h.ID, indent, h.Range)
+	fmt.Fprintf(bw, "\n%s%s  [%s]\n%s  id %s\n%s  at %s\n", indent, vis(h.Name), h.Kind, indent, vis(h.ID), indent, vis(h.Range.String()))
 	for _, s := range settings(h) {
 		where := s.Where
 		if s.Prov == "default" {
 			where = s.From
 		}
-		fmt.Fprintf(bw, "%s  %-20s %-10s %s (%s)\n", indent, s.Label, s.Value, s.Name, where)
+		fmt.Fprintf(bw, "%s  %-20s %-10s %s (%s)\n", indent, s.Label, vis(s.Value), vis(s.Name), vis(where))
 	}
 	for _, l := range h.Listen {
 		fmt.Fprintf(bw, "%s  listens on           :%d\n", indent, l.Port)
 	}
 	for _, t := range h.Targets {
-		fmt.Fprintf(bw, "%s  forwards to          %s\n", indent, t.URL)
+		fmt.Fprintf(bw, "%s  forwards to          %s\n", indent, vis(t.URL))
 	}
 	for _, d := range routeDetails(h) {
-		fmt.Fprintf(bw, "%s  %-20s %s\n", indent, d[0], d[1])
+		fmt.Fprintf(bw, "%s  %-20s %s\n", indent, d[0], vis(d[1]))
 	}
 	for _, n := range h.Notes {
-		fmt.Fprintf(bw, "%s  note: %s\n", indent, n)
+		fmt.Fprintf(bw, "%s  note: %s\n", indent, vis(n))
 	}
 }
 
@@ -123,11 +131,11 @@ func RenderMermaid(w io.Writer, g *Graph) error {
 	ids := map[*Hop]string{}
 	for i, h := range g.Hops {
 		ids[h] = fmt.Sprintf("h%d", i)
-		label := h.Name
+		label := mermaidEscape(h.Name)
 		for _, s := range settings(h) {
-			label += "<br/>" + s.Label + " " + s.Value
+			label += "<br/>" + s.Label + " " + mermaidEscape(s.Value)
 		}
-		fmt.Fprintf(bw, "  %s[\"%s\"]\n", ids[h], mermaidEscape(label))
+		fmt.Fprintf(bw, "  %s[\"%s\"]\n", ids[h], label)
 	}
 	// The servers and locations a container runs are drawn inside it.
 	inner := podInner(g)
@@ -152,9 +160,21 @@ func RenderMermaid(w io.Writer, g *Graph) error {
 	return bw.Flush()
 }
 
+// mermaidEscape makes a config value plain text inside a quoted Mermaid
+// label: control characters escaped (a newline would end the statement),
+// and every character Mermaid or the Markdown around it acts on written as
+// a Mermaid entity code: the quote that ends the label, '#' that starts an
+// entity, '<' '>' '&' that make HTML (labels render tags), the backtick of
+// Markdown strings and of the summary's code fence, and the square
+// brackets of node shapes.
 func mermaidEscape(s string) string {
-	return strings.NewReplacer(`"`, "#quot;", "[", "#91;", "]", "#93;").Replace(s)
+	return mermaidReplacer.Replace(vis(s))
 }
+
+var mermaidReplacer = strings.NewReplacer(
+	"#", "#35;", `"`, "#quot;", "<", "#lt;", ">", "#gt;", "&", "#amp;", "`", "#96;",
+	"[", "#91;", "]", "#93;",
+)
 
 // RenderJSON prints the graph as JSON for tools.
 func RenderJSON(w io.Writer, g *Graph) error {

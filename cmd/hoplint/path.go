@@ -15,6 +15,11 @@ import (
 // within what GitHub renders); beyond it the picture says what it left out.
 const maxPictureHops = 40
 
+// maxPictureName caps a hop's name in the picture, in characters: names
+// come from config values (a server_name of a megabyte), and the summary
+// has 1 MiB in all. With maxPictureHops, the picture stays in tens of KiB.
+const maxPictureName = 120
+
 // pathPicture draws, as a Mermaid flowchart, the part of the request path
 // the findings touch: the hops a finding points at (its declaration, its
 // proxy line, or the line of one of its settings), the links a finding
@@ -88,7 +93,7 @@ func pathPicture(g *topology.Graph, fs []rules.Finding) string {
 		// A copy whose name, taken from config values, cannot break a
 		// line of the flowchart.
 		c := *h
-		c.Name = report.Visible(h.Name)
+		c.Name = pictureName(h.Name)
 		copies[h] = &c
 		sub.Hops = append(sub.Hops, &c)
 	}
@@ -110,4 +115,15 @@ func pathPicture(g *topology.Graph, fs []rules.Finding) string {
 		fmt.Fprintf(&b, "  more[\"%d more hops not drawn; run hoplint graph\"]\n", left)
 	}
 	return b.String()
+}
+
+// pictureName is a hop's name as the picture shows it: control characters
+// escaped (topology's Mermaid renderer escapes label syntax) and cut to
+// maxPictureName characters.
+func pictureName(name string) string {
+	r := []rune(report.Visible(name))
+	if len(r) <= maxPictureName {
+		return string(r)
+	}
+	return string(r[:maxPictureName]) + fmt.Sprintf("… (%d more characters)", len(r)-maxPictureName)
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -69,6 +71,8 @@ const (
 	refFile                   // another file inside the linted root: followed
 	refRemote                 // http(s)://, //host/…: never fetched
 	refOutside                // a file outside the linted root: never read
+	refSpecial                // a FIFO, device or directory: never read
+	refMissing                // no such file: nothing to read
 )
 
 // classifyRef decides the fate of ref written in the file at abs (under root).
@@ -104,6 +108,16 @@ func classifyRef(ref, abs, root string) (refFate, string) {
 			return refOutside, target
 		}
 	}
+	// A FIFO would block the read and a device never end it; the opener
+	// refuses both, but then the whole spec fails to load. Not following
+	// the ref loses only what it names. Stat does not open the file.
+	fi, err := os.Stat(target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return refMissing, target
+	case err == nil && !fi.Mode().IsRegular():
+		return refSpecial, target
+	}
 	return refFile, target
 }
 
@@ -112,12 +126,31 @@ func classifyRef(ref, abs, root string) (refFate, string) {
 // loader never asks for it. Aliases are expanded within a budget of nodes
 // proportional to the document's size.
 func (d *doc) toJSON(keep func(ref string, at *yaml.Node) bool) ([]byte, error) {
-	var buf bytes.Buffer
-	budget := 4*countNodes(d.root, 0) + 100000
-	if err := writeJSON(&buf, d.root, keep, &budget, 0); err != nil {
+	return d.toJSONSpliced(keep, nil)
+}
+
+// splicer, given a path of the root document and the mapping there, returns
+// what to write in its place (see state.splice), or nil.
+type splicer func(path []string, n *yaml.Node) *splice
+
+// splice is content of another file written in place of a $ref: the node,
+// the keeper of its file, and how to rewrite the $refs written in that file
+// so that they mean the same from the root file's directory.
+type splice struct {
+	node   *yaml.Node
+	keep   func(ref string, at *yaml.Node) bool
+	rebase func(ref string) string
+	budget int
+}
+
+// toJSONSpliced is toJSON with the root document's map-valued $refs
+// replaced by the content they name (see state.splice).
+func (d *doc) toJSONSpliced(keep func(ref string, at *yaml.Node) bool, sp splicer) ([]byte, error) {
+	w := &jsonWriter{keep: keep, splice: sp, budget: 4*countNodes(d.root, 0) + 100000}
+	if err := w.write(d.root, 0, nil); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return w.buf.Bytes(), nil
 }
 
 func countNodes(n *yaml.Node, depth int) int {
@@ -131,9 +164,19 @@ func countNodes(n *yaml.Node, depth int) int {
 	return c
 }
 
-func writeJSON(buf *bytes.Buffer, n *yaml.Node, keep func(string, *yaml.Node) bool, budget *int, depth int) error {
-	*budget--
-	if *budget < 0 {
+type jsonWriter struct {
+	buf    bytes.Buffer
+	keep   func(string, *yaml.Node) bool
+	rebase func(string) string // nil: refs are written as they are
+	splice splicer
+	budget int
+}
+
+// write renders n. path is the key path from the root, kept only for the
+// first two levels (where splices happen).
+func (w *jsonWriter) write(n *yaml.Node, depth int, path []string) error {
+	w.budget--
+	if w.budget < 0 {
 		return errAliasBudget
 	}
 	if depth > 2000 {
@@ -141,16 +184,28 @@ func writeJSON(buf *bytes.Buffer, n *yaml.Node, keep func(string, *yaml.Node) bo
 	}
 	n = deref(n)
 	if n == nil {
-		buf.WriteString("null")
+		w.buf.WriteString("null")
 		return nil
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		if _, rv := get(n, "$ref"); rv != nil && rv.Kind == yaml.ScalarNode && !keep(rv.Value, rv) {
-			buf.WriteString("{}")
+		if w.splice != nil && w.rebase == nil && depth <= 2 {
+			if sp := w.splice(path, n); sp != nil {
+				// The other file's content, its own refs rewritten, with
+				// its own keeper and a budget of its own size.
+				keep, rebase := w.keep, w.rebase
+				w.keep, w.rebase = sp.keep, sp.rebase
+				w.budget += sp.budget
+				err := w.write(sp.node, depth, nil)
+				w.keep, w.rebase = keep, rebase
+				return err
+			}
+		}
+		if _, rv := get(n, "$ref"); rv != nil && rv.Kind == yaml.ScalarNode && !w.keep(rv.Value, rv) {
+			w.buf.WriteString("{}")
 			return nil
 		}
-		buf.WriteByte('{')
+		w.buf.WriteByte('{')
 		first := true
 		seen := map[string]bool{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -168,31 +223,42 @@ func writeJSON(buf *bytes.Buffer, n *yaml.Node, keep func(string, *yaml.Node) bo
 			}
 			seen[k.Value] = true
 			if !first {
-				buf.WriteByte(',')
+				w.buf.WriteByte(',')
 			}
 			first = false
-			writeString(buf, k.Value)
-			buf.WriteByte(':')
-			if err := writeJSON(buf, n.Content[i+1], keep, budget, depth+1); err != nil {
+			writeString(&w.buf, k.Value)
+			w.buf.WriteByte(':')
+			v := n.Content[i+1]
+			if k.Value == "$ref" && w.rebase != nil {
+				if rv := deref(v); rv != nil && rv.Kind == yaml.ScalarNode {
+					writeString(&w.buf, w.rebase(rv.Value))
+					continue
+				}
+			}
+			var sub []string
+			if depth < 2 && w.splice != nil {
+				sub = append(append([]string(nil), path...), k.Value)
+			}
+			if err := w.write(v, depth+1, sub); err != nil {
 				return err
 			}
 		}
-		buf.WriteByte('}')
+		w.buf.WriteByte('}')
 	case yaml.SequenceNode:
-		buf.WriteByte('[')
+		w.buf.WriteByte('[')
 		for i, c := range n.Content {
 			if i > 0 {
-				buf.WriteByte(',')
+				w.buf.WriteByte(',')
 			}
-			if err := writeJSON(buf, c, keep, budget, depth+1); err != nil {
+			if err := w.write(c, depth+1, nil); err != nil {
 				return err
 			}
 		}
-		buf.WriteByte(']')
+		w.buf.WriteByte(']')
 	case yaml.ScalarNode:
-		writeScalar(buf, n)
+		writeScalar(&w.buf, n)
 	default:
-		buf.WriteString("null")
+		w.buf.WriteString("null")
 	}
 	return nil
 }

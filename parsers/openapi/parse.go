@@ -137,6 +137,10 @@ type state struct {
 	open Opener
 	docs map[string]*doc // by absolute path
 	seen map[*yaml.Node]bool
+	// json is each document as handed to the loader, rendered once;
+	// reads counts the loader's requests, workLimit bounds them.
+	json             map[string][]byte
+	reads, workLimit int
 }
 
 // Parse loads the spec in f. open reads the files its $refs name.
@@ -183,9 +187,12 @@ func Parse(f *parsers.File, open Opener) *Spec {
 			sp.Title = t.Value
 		}
 	}
-	js, err := d.toJSON(st.keeper(d))
+	js, err := d.toJSONSpliced(st.keeper(d), st.splice)
 	if err != nil {
 		sp.parseError(sp.Range, "the spec does not load: "+err.Error())
+		return sp
+	}
+	if !st.checkWork(d) {
 		return sp
 	}
 	t, err := st.load(js)
@@ -214,8 +221,13 @@ func (st *state) keeper(d *doc) func(ref string, at *yaml.Node) bool {
 		if !st.seen[at] {
 			st.seen[at] = true
 			why := "hoplint never fetches remote documents"
-			if fate == refOutside {
+			switch fate {
+			case refOutside:
 				why = fmt.Sprintf("%s lies outside the linted root", parsers.RelPath(d.file.Root, target))
+			case refSpecial:
+				why = fmt.Sprintf("%s is not a regular file (a FIFO, device or directory), which hoplint never reads", parsers.RelPath(d.file.Root, target))
+			case refMissing:
+				why = fmt.Sprintf("%s does not exist", parsers.RelPath(d.file.Root, target))
 			}
 			st.spec.Problems = append(st.spec.Problems, parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: nodeRange(d.file, at),
 				Message: fmt.Sprintf("$ref %s was not followed (%s): what it defines is unknown to hoplint, so a size or streaming response declared there is not checked", ref, why)})
@@ -224,9 +236,118 @@ func (st *state) keeper(d *doc) func(ref string, at *yaml.Node) bool {
 	}
 }
 
+// mapRefPaths are the places of a spec that hold a map of named objects. A
+// $ref there, in place of the map, is not OpenAPI (the loader would take
+// "$ref" for an object's name), but bundlers (swagger-cli, json-schema-
+// ref-parser) accept it and split specs use it: components: {schemas:
+// {$ref: ./schemas/_index.yaml}}.
+func mapRefPath(swagger bool, path []string) bool {
+	switch {
+	case len(path) == 1 && path[0] == "paths":
+		return true
+	case swagger:
+		return len(path) == 1 && (path[0] == "definitions" || path[0] == "parameters" || path[0] == "responses" || path[0] == "securityDefinitions")
+	}
+	return len(path) == 1 && path[0] == "components" || len(path) == 2 && path[0] == "components"
+}
+
+// splice writes, in place of such a map-valued $ref of the root file, the
+// map it names, with the $refs written in that file rewritten to mean the
+// same from the root file's directory. A ref it cannot follow is reported
+// and leaves an empty map.
+func (st *state) splice(path []string, n *yaml.Node) *splice {
+	if !mapRefPath(st.spec.Swagger, path) || len(n.Content) != 2 {
+		return nil
+	}
+	_, rv := get(n, "$ref")
+	if rv == nil || rv.Kind != yaml.ScalarNode {
+		return nil
+	}
+	root := st.docs[st.spec.File.Abs]
+	fate, target := classifyRef(rv.Value, root.file.Abs, root.file.Root)
+	if fate != refFile {
+		return nil // local: the loader's; remote or outside: the keeper blanks it
+	}
+	empty := &splice{node: &yaml.Node{Kind: yaml.MappingNode}, keep: st.keeper(root), rebase: func(r string) string { return r }}
+	td, err := st.docAt(target)
+	if err != nil {
+		st.unfollowed(root, rv, err.Error())
+		return empty
+	}
+	m := td.root
+	if i := strings.IndexByte(rv.Value, '#'); i >= 0 {
+		for _, tok := range pointer(rv.Value[i+1:]) {
+			if m = child(deref(m), tok); m == nil {
+				break
+			}
+		}
+	}
+	if m = deref(m); m == nil || m.Kind != yaml.MappingNode {
+		st.unfollowed(root, rv, "it names no map of "+strings.Join(path, "/")+" in "+td.file.Path)
+		return empty
+	}
+	return &splice{node: m, keep: st.keeper(td), rebase: st.rebaser(td), budget: 4*countNodes(td.root, 0) + 1000}
+}
+
+// rebaser rewrites a $ref written in d so that it names the same place
+// when written in the root file: "#/X" becomes "d.yaml#/X", "../b.yaml"
+// becomes the path of b.yaml from the root file's directory.
+func (st *state) rebaser(d *doc) func(string) string {
+	dir := filepath.Dir(st.spec.File.Abs)
+	return func(ref string) string {
+		fate, target := classifyRef(ref, d.file.Abs, d.file.Root)
+		switch fate {
+		case refLocal:
+			target = d.file.Abs
+		case refFile:
+		default:
+			return ref
+		}
+		rel, err := filepath.Rel(dir, target)
+		if err != nil {
+			return ref
+		}
+		frag := ""
+		if i := strings.IndexByte(ref, '#'); i >= 0 {
+			frag = ref[i:]
+		}
+		return filepath.ToSlash(rel) + frag
+	}
+}
+
+// unfollowed reports a $ref hoplint does not follow, once.
+func (st *state) unfollowed(d *doc, at *yaml.Node, why string) {
+	if st.seen[at] {
+		return
+	}
+	st.seen[at] = true
+	st.spec.Problems = append(st.spec.Problems, parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: nodeRange(d.file, at),
+		Message: fmt.Sprintf("$ref %s was not followed (%s): what it defines is unknown to hoplint, so a size or streaming response declared there is not checked", at.Value, why)})
+}
+
+// docAt returns the parsed file at abs (inside the root), reading it once.
+func (st *state) docAt(abs string) (*doc, error) {
+	if d := st.docs[abs]; d != nil {
+		return d, nil
+	}
+	f, err := st.open(abs)
+	if err != nil {
+		return nil, err
+	}
+	d, err := parseDoc(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", f.Path, cleanYAMLErr(err))
+	}
+	st.docs[abs] = d
+	return d, nil
+}
+
 // read is the loader's only way to a document. It refuses URLs and paths
 // outside the root, reads through open (which confines to the root too) and
-// hands the loader the same blanked JSON as for the root file.
+// hands the loader the same blanked JSON as for the root file. The loader
+// asks again for every $ref into the document: each document is read and
+// rendered once, and what is handed out is counted (checkWork bounds it
+// beforehand; this is the second line of defence).
 func (st *state) read(_ *openapi3.Loader, loc *url.URL) ([]byte, error) {
 	if (loc.Scheme != "" && loc.Scheme != "file") || loc.Host != "" || loc.Opaque != "" {
 		return nil, &errRefused{loc: loc.String()}
@@ -235,19 +356,29 @@ func (st *state) read(_ *openapi3.Loader, loc *url.URL) ([]byte, error) {
 	if !parsers.Within(st.spec.File.Root, abs) {
 		return nil, &errRefused{loc: loc.String()}
 	}
-	d := st.docs[abs]
-	if d == nil {
-		f, err := st.open(abs)
+	js, ok := st.json[abs]
+	if !ok {
+		d, err := st.docAt(abs)
 		if err != nil {
 			return nil, err
 		}
-		if d, err = parseDoc(f); err != nil {
-			return nil, fmt.Errorf("%s: %s", f.Path, cleanYAMLErr(err))
+		if js, err = d.toJSON(st.keeper(d)); err != nil {
+			return nil, err
 		}
-		st.docs[abs] = d
+		if st.json == nil {
+			st.json = map[string][]byte{}
+		}
+		st.json[abs] = js
 	}
-	return d.toJSON(st.keeper(d))
+	// Each time the loader asks is one $ref resolved into another file,
+	// one unit of the work checkWork counted.
+	if st.reads++; st.reads > st.workLimit {
+		return nil, errReadBudget
+	}
+	return js, nil
 }
+
+var errReadBudget = errors.New("its $refs ask for the same documents over and over, beyond hoplint's budget (a chain of refs copied anew at every use); hoplint does not load it")
 
 func (st *state) load(js []byte) (*openapi3.T, error) {
 	loader := openapi3.NewLoader()

@@ -141,7 +141,7 @@ func (st *state) body(rb *openapi3.RequestBody, opPath []string) *Body {
 		if m == nil || m.Schema == nil || m.Schema.Value == nil {
 			continue
 		}
-		size, what, path := largestBinary(m.Schema.Value, nil, 0)
+		size, what, path := largestBinary(m.Schema.Value, nil, 0, map[*openapi3.Schema]int{})
 		if size > b.Size {
 			b.Size, b.SizeWhat = size, what+" of the "+mt+" body"
 			b.SizeRange = st.bodyAt(opPath, append([]string{"content", mt, "schema"}, path...))
@@ -155,10 +155,21 @@ func (st *state) body(rb *openapi3.RequestBody, opPath []string) *Body {
 // its properties (a multipart file field), array items, allOf parts or
 // oneOf/anyOf alternatives. A file of that size makes a body at least that
 // large. The path leads from s to the maxLength keyword.
-func largestBinary(s *openapi3.Schema, path []string, depth int) (int64, string, []string) {
+//
+// Schemas are shared: twelve components of twelve properties, each a $ref
+// to the next, are a 7 KB spec and 12^8 paths. So each schema is looked at
+// once per body (seen), on the first path that reaches it; any other path
+// to it would find the same size. seen keeps the shallowest depth a schema
+// was looked at from (plus one), so one reached first near the depth bound
+// is looked at again from higher up: at most once per level.
+func largestBinary(s *openapi3.Schema, path []string, depth int, seen map[*openapi3.Schema]int) (int64, string, []string) {
 	if s == nil || depth > 8 {
 		return 0, "", nil
 	}
+	if d := seen[s]; d > 0 && d <= depth+1 {
+		return 0, "", nil
+	}
+	seen[s] = depth + 1
 	var best int64
 	var what string
 	var at []string
@@ -176,7 +187,7 @@ func largestBinary(s *openapi3.Schema, path []string, depth int) (int64, string,
 		if ref == nil || ref.Value == nil {
 			return
 		}
-		n, w, p := largestBinary(ref.Value, append(append([]string(nil), path...), step...), depth+1)
+		n, w, p := largestBinary(ref.Value, append(append([]string(nil), path...), step...), depth+1, seen)
 		if n > best {
 			best, what, at = n, w, p
 		}
@@ -409,10 +420,19 @@ func (st *state) follow(d *doc, n *yaml.Node, depth int) *yaml.Node {
 }
 
 // followDoc resolves a mapping holding $ref to the node it names, in the
-// same file or another loaded one (at most 16 hops: refs may chain).
+// same file or another loaded one. Refs may chain, and a step of a ref's
+// pointer may be a ref itself, so all the refs followed for one call share
+// one bound (maxFollow, less depth).
 func (st *state) followDoc(d *doc, n *yaml.Node, depth int) (*yaml.Node, *doc) {
+	left := maxFollow - depth
+	return st.followBounded(d, n, &left)
+}
+
+const maxFollow = 16
+
+func (st *state) followBounded(d *doc, n *yaml.Node, left *int) (*yaml.Node, *doc) {
 	n = deref(n)
-	for ; depth < 16 && n != nil; depth++ {
+	for ; *left > 0 && n != nil; *left-- {
 		_, rv := get(n, "$ref")
 		if rv == nil || rv.Kind != yaml.ScalarNode {
 			return n, d
@@ -436,8 +456,10 @@ func (st *state) followDoc(d *doc, n *yaml.Node, depth int) (*yaml.Node, *doc) {
 		}
 		m := d.root
 		for _, tok := range pointer(frag) {
-			m = child(deref(m), tok)
-			if m == nil {
+			// A step may itself be a $ref (components: {schemas: {$ref:
+			// ./schemas/_index.yaml}}): follow it, within the same bound.
+			m, d = st.followBounded(d, m, left)
+			if m = child(m, tok); m == nil {
 				return nil, d
 			}
 		}
