@@ -166,10 +166,10 @@ func unitRoots(g *Graph) map[*Hop]string {
 	roots := map[*Hop]string{}
 	for _, c := range g.Configs[parsers.FormatNginx] {
 		nc, ok := c.(*NginxConfig)
-		if !ok || nc.Config == nil || nc.Config.Main == nil {
+		if !ok || nc.Config == nil || nc.Main == nil {
 			continue
 		}
-		root := path.Dir(nc.Config.Main.Path)
+		root := path.Dir(nc.Main.Path)
 		for _, h := range nc.ServerHops {
 			roots[h] = root
 		}
