@@ -171,8 +171,9 @@ func proxiedStreams(g *topology.Graph) []stream {
 		case *apache.Proxy:
 			u := strings.ToLower(c.URL)
 			if h.Kind == topology.KindApacheBackend && (strings.HasPrefix(u, "ws://") || strings.HasPrefix(u, "wss://")) {
+				scheme, _, _ := strings.Cut(u, ":")
 				out = append(out, stream{hop: h, self: true, at: c.D.Range,
-					words: "tunnels WebSockets (" + c.URL[:strings.Index(c.URL, ":")] + "://), which stay open", atWords: "the WebSocket tunnel is proxied here",
+					words: "tunnels WebSockets (" + scheme + "://), which stay open", atWords: "the WebSocket tunnel is proxied here",
 					heartbeat: "WebSocket pings"})
 			}
 		}
