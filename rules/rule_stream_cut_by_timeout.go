@@ -7,6 +7,7 @@ import (
 
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/apache"
+	"github.com/hoplint/hoplint/parsers/kubernetes"
 	"github.com/hoplint/hoplint/parsers/nginx"
 	"github.com/hoplint/hoplint/topology"
 )
@@ -167,6 +168,18 @@ func proxiedStreams(g *topology.Graph) []stream {
 				out = append(out, stream{hop: h, self: true, at: up.Range,
 					words: "passes WebSocket upgrades on (proxy_set_header Upgrade), and a WebSocket stays open", atWords: "the Upgrade header is passed on here",
 					heartbeat: "WebSocket pings"})
+			}
+		case *kubernetes.Ingress:
+			// ingress-nginx proxies GRPC and GRPCS backends with grpc_pass.
+			// Whether grpc_read_timeout follows proxy-read-timeout depends
+			// on the controller version, but both default to 60s: only
+			// then is the timer known (docs/facts/streams.md).
+			bp := strings.ToUpper(strings.TrimSpace(c.Annotations[ingressNginxPrefix+"backend-protocol"].Value))
+			if h.Kind == topology.KindIngressNginx && (bp == "GRPC" || bp == "GRPCS") && h.UpstreamTimeout.IsDefault() {
+				a := c.Annotations[ingressNginxPrefix+"backend-protocol"]
+				out = append(out, stream{hop: h, self: true, at: a.Range,
+					words: "proxies gRPC calls (backend-protocol " + bp + "), whose streams stay open", atWords: "gRPC is proxied here",
+					heartbeat: "HTTP/2 PING frames (gRPC keepalive)"})
 			}
 		case *apache.Proxy:
 			u := strings.ToLower(c.URL)
