@@ -23,7 +23,7 @@ func closedAnswer(h *topology.Hop) string {
 		}
 	}
 	switch h.Kind {
-	case topology.KindNginxServer, topology.KindNginxLocation, topology.KindNginxUpstream, topology.KindIngressNginx,
+	case topology.KindNginxServer, topology.KindNginxLocation, topology.KindNginxUpstream, topology.KindIngressNginx, topology.KindIngressNginxInc,
 		topology.KindApacheVHost, topology.KindApacheBackend,
 		topology.KindALB, topology.KindCLB, topology.KindTargetGroup, topology.KindIngressALB, topology.KindCloudFrontOrigin:
 		return "502"

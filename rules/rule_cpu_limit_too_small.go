@@ -8,11 +8,16 @@ var cpuLimitTooSmall = &Rule{
 	ID:       "cpu-limit-too-small",
 	Title:    "a container CPU limit so small that it is throttled into timeouts",
 	Severity: Warning,
-	Doc: `A CPU limit is enforced by CFS quota: a container limited to 20m may run
-2 ms in every 100 ms period and is frozen for the rest. A request that needs
-50 ms of CPU then takes well over two seconds, health checks time out, and
-proxies in front give up with 504s or reset connections. The threshold
-(param ` + "`min`" + `, default 50m) is the point below which that is near certain.
+	Doc: `A CPU limit is enforced by CFS quota: a container limited to 10m may run
+1 ms in every 100 ms period and is frozen for the rest. The floor (param
+` + "`min`" + `, default 10m) is the smallest limit Kubernetes enforces as written: the
+kernel takes no quota under 1 ms per period, and the kubelet raises smaller
+ones to 1 ms (docs/facts/runtimes.md). Below it the written limit is not
+what runs, and a server held to 1 ms of CPU per 100 ms needs more than a
+second for any request that takes 10 ms of CPU, past the kubelet's default
+probe timeout of 1 s: probes fail, the container restarts, and proxies in
+front answer 504 or reset connections. No runtime documents a larger minimum,
+so hoplint applies none: a Go exporter at 20m is fine.
 
 The rule applies to servers only: containers that a hop in the linted files
 sends requests to, by an edge hoplint did not have to assume (a Service whose
@@ -25,10 +30,11 @@ limit a LimitRange of its namespace gives it (` + "`default`" + `, else ` + "`ma
 finding then cites the LimitRange.
 
 Raise the limit, or drop the CPU limit and keep a CPU request (the request
-alone guarantees the share under contention).`,
-	Params: []Param{{Name: "min", Doc: "smallest CPU limit accepted, as a Kubernetes quantity", Default: "50m"}},
+alone guarantees the share under contention). To hold your own servers to a
+higher floor (say 50m), set the param in .hoplint.yml.`,
+	Params: []Param{{Name: "min", Doc: "smallest CPU limit accepted, as a Kubernetes quantity", Default: "10m"}},
 	Examples: []Example{
-		{Name: "20m", Bad: true, Archive: `-- pod.yaml --
+		{Name: "5m", Bad: true, Archive: `-- pod.yaml --
 apiVersion: v1
 kind: Pod
 metadata:
@@ -42,7 +48,7 @@ spec:
         - containerPort: 8080
       resources:
         limits:
-          cpu: 20m
+          cpu: 5m
           memory: 128Mi
 ---
 apiVersion: v1

@@ -8,11 +8,15 @@ var memoryLimitTooSmall = &Rule{
 	ID:       "memory-limit-too-small",
 	Title:    "a container memory limit below what any server process needs",
 	Severity: Warning,
-	Doc: `A memory limit so small that the runtime, the language's heap and a few
-buffers barely fit makes the container crash-loop or be OOM-killed under the
-first burst of traffic; each kill resets every connection it held. The
-threshold (param ` + "`min`" + `, default 64Mi) is deliberately low: below it hardly any
-HTTP server stays up under load.
+	Doc: `A memory limit below what a container needs to start at all: the container
+never serves, and every restart resets the connections sent to it. The floor
+(param ` + "`min`" + `, default 6Mi) is the one no server survives, whatever it runs:
+Docker refuses a memory limit under 6 MB, and since runc's 2019 security fix
+the runtime itself needs about that much to start a container
+(docs/facts/runtimes.md). No runtime (JVM, Node, Python, Ruby, Go, nginx)
+documents a larger minimum, so hoplint applies none: a 40Mi Go exporter is
+fine, and what a process needs beyond that floor is its measured peak, not a
+number hoplint could know.
 
 The rule applies to servers only: containers that a hop in the linted files
 sends requests to, by an edge hoplint did not have to assume (a Service whose
@@ -24,12 +28,11 @@ still checks them all). A container without a memory limit of its own takes
 the limit a LimitRange of its namespace gives it (` + "`default`" + `, else ` + "`max`" + `);
 the finding then cites the LimitRange.
 
-Raise the limit to the container's measured peak plus headroom. If a tiny
-limit is intended (a static binary that truly needs 20Mi), raise nothing and
-lower the param in .hoplint.yml, or suppress the finding with the reason.`,
-	Params: []Param{{Name: "min", Doc: "smallest memory limit accepted, as a Kubernetes quantity", Default: "64Mi"}},
+Raise the limit to the container's measured peak plus headroom. To hold your
+own servers to a higher floor (say 64Mi), set the param in .hoplint.yml.`,
+	Params: []Param{{Name: "min", Doc: "smallest memory limit accepted, as a Kubernetes quantity", Default: defaultMemoryFloor}},
 	Examples: []Example{
-		{Name: "32Mi", Bad: true, Archive: `-- pod.yaml --
+		{Name: "4Mi", Bad: true, Archive: `-- pod.yaml --
 apiVersion: v1
 kind: Pod
 metadata:
@@ -43,7 +46,7 @@ spec:
         - containerPort: 8080
       resources:
         limits:
-          memory: 32Mi
+          memory: 4Mi
 ---
 apiVersion: v1
 kind: Service
@@ -87,6 +90,10 @@ spec:
 
 func init() { Register(memoryLimitTooSmall) }
 
+// defaultMemoryFloor is the least memory limit a container starts with
+// (docs/facts/runtimes.md).
+const defaultMemoryFloor = "6Mi"
+
 func runMemoryLimitTooSmall(p *Pass) {
 	min, err := quantityParam(p, "min")
 	if err != nil {
@@ -106,8 +113,12 @@ func runMemoryLimitTooSmall(p *Pass) {
 		f, limit, fix := tooSmall(pc, e, q, lr, from, "memory",
 			"Raise the limit to its measured peak plus headroom.",
 			"Set resources.limits.memory on the container to its measured peak plus headroom, or raise the LimitRange's.")
-		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s, below the %s that hoplint takes as the least a server process needs (rule param min): it is likely to be OOM-killed under load, resetting its connections. %s%s",
-			containerWords(pc), e.From.Name, limit, p.Param("min"), fix, assumptions(note))
+		why := fmt.Sprintf("below the %s that hoplint takes as the least a server process needs (rule param min): it is likely to be OOM-killed under load, resetting its connections", p.Param("min"))
+		if p.Param("min") == defaultMemoryFloor {
+			why = "below 6Mi, the least memory a container starts with (Docker refuses less, and the container runtime alone needs about that much): it fails to start or is OOM-killed at once, so it never serves the requests sent to it"
+		}
+		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s, %s. %s%s",
+			containerWords(pc), e.From.Name, limit, why, fix, assumptions(note))
 		p.Report(f)
 	}
 }

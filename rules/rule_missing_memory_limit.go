@@ -73,6 +73,10 @@ func init() { Register(missingMemoryLimit) }
 
 func runMissingMemoryLimit(p *Pass) {
 	for _, pc := range containers(p) {
+		if pc.w.Fragment {
+			// A patch: the limit may be in the object it is merged into.
+			continue
+		}
 		if r := pc.c.Resources; r != nil {
 			if _, ok := r.Limits["memory"]; ok {
 				continue

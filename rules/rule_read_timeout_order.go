@@ -114,7 +114,7 @@ func timeoutAnswer(h *topology.Hop) string {
 	switch h.Kind {
 	case topology.KindApacheVHost, topology.KindApacheBackend:
 		return "a 502 Proxy Error"
-	case topology.KindNginxServer, topology.KindNginxLocation, topology.KindNginxUpstream, topology.KindIngressNginx,
+	case topology.KindNginxServer, topology.KindNginxLocation, topology.KindNginxUpstream, topology.KindIngressNginx, topology.KindIngressNginxInc,
 		topology.KindALB, topology.KindCLB, topology.KindTargetGroup, topology.KindIngressALB, topology.KindCloudFrontOrigin:
 		return "a 504"
 	case topology.KindGatewayRoute:

@@ -2,11 +2,13 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/apache"
+	"github.com/hoplint/hoplint/parsers/kubernetes"
 	"github.com/hoplint/hoplint/parsers/nginx"
-	"github.com/hoplint/hoplint/parsers/openapi"
 	"github.com/hoplint/hoplint/topology"
 )
 
@@ -44,16 +46,35 @@ heartbeat (an SSE comment line, ` + "`: ping`" + `) more often than the shortest
 
 func init() { Register(streamCutByTimeout) }
 
+// stream is a long-lived response behind some hops: a route a spec says
+// streams, or a hop that itself proxies a stream (a WebSocket upgrade, a
+// gRPC call) without any spec saying so.
+type stream struct {
+	// hop is where the stream is served: the spec's route, or the
+	// proxying hop itself.
+	hop *topology.Hop
+	// words says what streams, for messages: "route GET /events of
+	// api.yaml streams (text/event-stream)"; for a proxying hop, what it
+	// does, after its name.
+	words string
+	// at is where that is written, and said there.
+	at      parsers.Range
+	atWords string
+	// self: the proxying hop's own timer cuts the stream too.
+	self bool
+	// heartbeat is what the application can send to keep it alive.
+	heartbeat string
+}
+
 func runStreamCutByTimeout(p *Pass) {
 	silence, err := time.ParseDuration(p.Param("longest-silence"))
 	if err != nil || silence <= 0 {
 		silence = 60 * time.Second
 	}
 	type hit struct {
-		f     front
-		route *topology.Hop
-		s     openapi.Stream
-		more  int
+		f    front
+		s    stream
+		more int
 	}
 	type key struct {
 		r    parsers.Range
@@ -61,11 +82,22 @@ func runStreamCutByTimeout(p *Pass) {
 	}
 	var order []key
 	hits := map[key]*hit{}
+	var streams []stream
 	for _, rh := range specRoutes(p.Graph) {
 		if len(rh.r.Streams) == 0 {
 			continue
 		}
-		for _, f := range routeFronts(p.Graph, rh.h) {
+		s := rh.r.Streams[0]
+		streams = append(streams, stream{hop: rh.h, words: fmt.Sprintf("%s streams (%s)", specFile(rh.h), s.What),
+			at: s.Range, atWords: fmt.Sprintf("%s answers %s here", specFile(rh.h), s.What), heartbeat: "a heartbeat (an SSE comment line)"})
+	}
+	streams = append(streams, proxiedStreams(p.Graph)...)
+	for _, st := range streams {
+		fronts := routeFronts(p.Graph, st.hop)
+		if st.self {
+			fronts = append([]front{{hop: st.hop}}, fronts...)
+		}
+		for _, f := range fronts {
 			t := f.hop.UpstreamTimeout
 			if !t.Known() || t.Value == topology.Forever || t.Value > silence {
 				continue
@@ -75,7 +107,7 @@ func runStreamCutByTimeout(p *Pass) {
 				h.more++
 				continue
 			}
-			hits[k] = &hit{f: f, route: rh.h, s: rh.r.Streams[0]}
+			hits[k] = &hit{f: f, s: st}
 			order = append(order, k)
 		}
 	}
@@ -84,26 +116,93 @@ func runStreamCutByTimeout(p *Pass) {
 		a, t := h.f.hop, h.f.hop.UpstreamTimeout
 		others := ""
 		if h.more > 0 {
-			others = fmt.Sprintf(" (and %d more streaming %s behind it)", h.more, plural(h.more, "route", "routes"))
+			others = fmt.Sprintf(" (and %d more %s behind it)", h.more, plural(h.more, "stream", "streams"))
 		}
 		buffering := ""
-		if nginxBuffers(a) {
+		if nginxBuffers(a) && !h.s.self {
 			buffering = " proxy_buffering is on there (the nginx default), so events may also wait in nginx's buffers: set proxy_buffering off for that location, or have the application send X-Accel-Buffering: no."
 		}
 		words := ""
 		if h.f.link != nil {
 			words = linkWords(h.f.link)
 		}
-		related := append([]parsers.Related{relatedAt(h.s.Range, fmt.Sprintf("%s answers %s here", specFile(h.route), h.s.What))}, t.Via...)
+		what, fix := h.s.words, "Raise "+t.Name+" for the streaming routes"
+		if h.s.self {
+			what, fix = "it "+h.s.words, "Raise "+t.Name+" there"
+			if a != h.s.hop {
+				what, fix = hopFile(h.s.hop)+" "+h.s.words, "Raise "+t.Name+" for the streams"
+			}
+		}
+		related := append([]parsers.Related{relatedAt(h.s.at, h.s.atWords)}, t.Via...)
 		p.Report(Finding{
 			Range:   t.Range,
 			Related: related,
-			Message: fmt.Sprintf("%s closes a response that sends nothing for %s, and %s%s streams (%s): a stream that pauses that long is cut off mid-way and the client sees it end or reset. Raise %s for the streaming routes, or have the application send a heartbeat (an SSE comment line) more often than every %s.%s%s%s",
-				hopFile(a), valueWords(t, topology.FormatDuration), specFile(h.route), others, h.s.What,
-				t.Name, topology.FormatDuration(t.Value), buffering, words,
+			Message: fmt.Sprintf("%s closes a response that sends nothing for %s, and %s%s: a stream that pauses that long is cut off mid-way and the client sees it end or reset. %s, or have the application send %s more often than every %s.%s%s%s",
+				hopFile(a), valueWords(t, topology.FormatDuration), what, others,
+				fix, h.s.heartbeat, topology.FormatDuration(t.Value), buffering, words,
 				assumptions(append(append([]string(nil), a.Notes...), t.Note)...)),
 		})
 	}
+}
+
+// proxiedStreams are the hops that proxy a long-lived stream whatever a
+// spec says (docs/facts/streams.md): an nginx location that passes the
+// client's Upgrade header on (a WebSocket), an nginx grpc_pass, an
+// Apache ProxyPass to ws:// or wss://. Each one's own timer cuts a silent
+// stream, and so does every hop in front of it.
+func proxiedStreams(g *topology.Graph) []stream {
+	var out []stream
+	for _, h := range g.Hops {
+		switch c := h.Config.(type) {
+		case *nginx.Location:
+			if h.Kind != topology.KindNginxLocation || c.Pass == nil {
+				continue
+			}
+			if c.Pass.Name == "grpc_pass" {
+				out = append(out, stream{hop: h, self: true, at: c.Pass.Range,
+					words: "proxies gRPC calls (grpc_pass), whose streams stay open", atWords: "gRPC is proxied here",
+					heartbeat: "HTTP/2 PING frames (gRPC keepalive)"})
+				continue
+			}
+			if up := upgradeHeader(c.Scope); c.Pass.Name == "proxy_pass" && up != nil {
+				out = append(out, stream{hop: h, self: true, at: up.Range,
+					words: "passes WebSocket upgrades on (proxy_set_header Upgrade), and a WebSocket stays open", atWords: "the Upgrade header is passed on here",
+					heartbeat: "WebSocket pings"})
+			}
+		case *kubernetes.Ingress:
+			// ingress-nginx proxies GRPC and GRPCS backends with grpc_pass.
+			// Whether grpc_read_timeout follows proxy-read-timeout depends
+			// on the controller version, but both default to 60s: only
+			// then is the timer known (docs/facts/streams.md).
+			bp := strings.ToUpper(strings.TrimSpace(c.Annotations[ingressNginxPrefix+"backend-protocol"].Value))
+			if h.Kind == topology.KindIngressNginx && (bp == "GRPC" || bp == "GRPCS") && h.UpstreamTimeout.IsDefault() {
+				a := c.Annotations[ingressNginxPrefix+"backend-protocol"]
+				out = append(out, stream{hop: h, self: true, at: a.Range,
+					words: "proxies gRPC calls (backend-protocol " + bp + "), whose streams stay open", atWords: "gRPC is proxied here",
+					heartbeat: "HTTP/2 PING frames (gRPC keepalive)"})
+			}
+		case *apache.Proxy:
+			u := strings.ToLower(c.URL)
+			if h.Kind == topology.KindApacheBackend && (strings.HasPrefix(u, "ws://") || strings.HasPrefix(u, "wss://")) {
+				scheme, _, _ := strings.Cut(u, ":")
+				out = append(out, stream{hop: h, self: true, at: c.D.Range,
+					words: "tunnels WebSockets (" + scheme + "://), which stay open", atWords: "the WebSocket tunnel is proxied here",
+					heartbeat: "WebSocket pings"})
+			}
+		}
+	}
+	return out
+}
+
+// upgradeHeader returns the effective proxy_set_header Upgrade of a
+// location, nil when the effective list has none.
+func upgradeHeader(sc *nginx.Scope) *nginx.Directive {
+	for _, d := range sc.Lookup("proxy_set_header") {
+		if strings.EqualFold(d.Arg(0), "Upgrade") && d.Arg(1) != "" && d.Arg(1) != `""` {
+			return d
+		}
+	}
+	return nil
 }
 
 // nginxBuffers reports whether an nginx location buffers proxied

@@ -54,6 +54,8 @@ func shortName(h *topology.Hop) string {
 		return "Apache"
 	case topology.KindIngressNginx:
 		return "ingress-nginx"
+	case topology.KindIngressNginxInc:
+		return "the NGINX Ingress Controller"
 	case topology.KindService:
 		return "the Service"
 	case topology.KindGateway, topology.KindGatewayRoute:

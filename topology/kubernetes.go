@@ -175,6 +175,12 @@ func (c *k8sCluster) index(objs []kubernetes.Obj) {
 	for _, o := range objs {
 		switch o := o.(type) {
 		case *kubernetes.Workload:
+			if o.Fragment {
+				// A patch no linted kustomization applies: it runs as
+				// part of an object hoplint does not see, so it is no
+				// pod a Service or proxy can reach.
+				continue
+			}
 			c.workloads = append(c.workloads, o)
 			key := o.Kind + "/" + o.Space() + "/" + o.Name
 			k, ok := c.wlKeys[key]

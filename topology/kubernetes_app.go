@@ -63,7 +63,7 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 	switch name {
 	case "httpd":
 		label := strings.TrimSpace("Apache httpd " + tag)
-		if ka, notes, ok := c.embeddedServer(w, ct, parsers.FormatApache); ok {
+		if ka, notes, ok := c.embeddedServer(w, ct, parsers.FormatApache, nginxLayout{}); ok {
 			return appInfo{label: label, keepAlive: ka, notes: notes}
 		}
 		for _, m := range ct.VolumeMounts {
@@ -75,9 +75,15 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 		ka := DefaultFor("KeepAliveTimeout", 5*time.Second, ct.Image.Range, src)
 		ka.Note = "assuming the image's stock httpd.conf, which leaves KeepAliveTimeout at its default"
 		return appInfo{label: label, keepAlive: ka}
-	case "nginx", "nginx-unprivileged":
-		label := strings.TrimSpace("nginx " + tag)
-		if ka, notes, ok := c.embeddedServer(w, ct, parsers.FormatNginx); ok {
+	}
+	if lay, ok := nginxRunner(w, ct); ok {
+		label := "nginx"
+		if lay.versioned && tag != "" {
+			label += " " + tag
+		} else if !officialNginx(imageRef(ct.Image.Value)) {
+			label += " (image " + ct.Image.Value + ")"
+		}
+		if ka, notes, ok := c.embeddedServer(w, ct, parsers.FormatNginx, lay); ok {
 			return appInfo{label: label, keepAlive: ka, notes: notes}
 		}
 		return appInfo{label: label}

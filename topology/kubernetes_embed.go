@@ -140,13 +140,20 @@ func (c *k8sCluster) configHops(servers []*Hop) []*Hop {
 // mounts from ConfigMaps (each entry once, however many pods mount it) and
 // returns the keep-alive of the server that listens on the container's
 // port.
-func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Container, format parsers.Format) (Duration, []string, bool) {
-	lay := layoutFor(ct.Image.Value)
-	dir, main := lay.dir, lay.main
+func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Container, format parsers.Format, lay nginxLayout) (Duration, []string, bool) {
+	dirs, main := lay.mountDirs(), lay.main
 	if format == parsers.FormatApache {
-		dir, main = apacheConfDir, apacheConfDir+"/httpd.conf"
+		dirs, main = []string{apacheConfDir}, apacheConfDir+"/httpd.conf"
 	}
-	files, notes := c.mountedFiles(w, ct, dir)
+	files := map[string]embeddedKey{}
+	var notes []string
+	for _, dir := range dirs {
+		fs, ns := c.mountedFiles(w, ct, dir)
+		for k, v := range fs {
+			files[k] = v
+		}
+		notes = append(notes, ns...)
+	}
 	if len(files) == 0 {
 		return Duration{}, nil, false
 	}

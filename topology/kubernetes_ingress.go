@@ -175,8 +175,14 @@ func (c *k8sCluster) route(in *kubernetes.Ingress) ingressRoute {
 	if class != "" {
 		if ic, _ := nearestOne(in.File.Path, c.classes[class]); ic != nil {
 			ctl := ic.Controller.Value
-			if ctl == albControllerClass {
+			switch ctl {
+			case albControllerClass:
 				return ingressRoute{kind: KindIngressALB}
+			case nginxIncClass:
+				return ingressRoute{kind: KindIngressNginxInc}
+			case azureAppRoutingCtl:
+				// AKS application routing runs a managed ingress-nginx.
+				return ingressRoute{kind: KindIngressNginx, notes: []string{"IngressClass " + class + " is AKS application routing, a managed ingress-nginx; its controller's ConfigMap is not among the linted files"}}
 			}
 			// A controller serves the IngressClasses whose spec.controller is
 			// its --controller-class and whose name is its --ingress-class.
@@ -193,17 +199,28 @@ func (c *k8sCluster) route(in *kubernetes.Ingress) ingressRoute {
 		case class == "alb":
 			return ingressRoute{kind: KindIngressALB, notes: []string{`assuming class "alb" is the AWS Load Balancer Controller's (no IngressClass alb among the linted files)`}}
 		case class == "nginx":
+			// Both ingress-nginx and NGINX Inc's controller install a
+			// class named nginx: the annotations tell them apart.
+			switch f := families(in); {
+			case f.nginxInc && !f.ingressNginx:
+				return ingressRoute{kind: KindIngressNginxInc, notes: []string{`assuming class "nginx" is served by NGINX Inc's NGINX Ingress Controller (no IngressClass nginx among the linted files; the Ingress uses nginx.org annotations)`}}
+			case f.nginxInc && f.ingressNginx:
+				return ingressRoute{kind: KindIngress, notes: []string{`class "nginx" with both nginx.org and nginx.ingress.kubernetes.io annotations: hoplint cannot tell whether ingress-nginx or NGINX Inc's controller serves it`}}
+			}
 			return ingressRoute{kind: KindIngressNginx, notes: []string{`assuming class "nginx" is served by ingress-nginx (no IngressClass nginx among the linted files)`}}
+		case class == azureAppRouting:
+			return ingressRoute{kind: KindIngressNginx, notes: []string{"class " + azureAppRouting + " is AKS application routing, a managed ingress-nginx; its controller's ConfigMap is not among the linted files"}}
 		}
 		return ingressRoute{kind: KindIngress}
 	}
-	for k := range in.Annotations {
-		if strings.HasPrefix(k, nginxAnnotationPrefix) {
-			return ingressRoute{kind: KindIngressNginx, controllers: c.ctl.all, notes: []string{"assuming ingress-nginx serves this Ingress: it names no class and uses nginx.ingress.kubernetes.io annotations"}}
-		}
-		if strings.HasPrefix(k, albAnnotationPrefix) {
-			return ingressRoute{kind: KindIngressALB, notes: []string{"assuming the AWS Load Balancer Controller serves this Ingress: it names no class and uses alb.ingress.kubernetes.io annotations"}}
-		}
+	f := families(in)
+	switch {
+	case f.ingressNginx && !f.nginxInc && !f.alb:
+		return ingressRoute{kind: KindIngressNginx, controllers: c.ctl.all, notes: []string{"assuming ingress-nginx serves this Ingress: it names no class and uses nginx.ingress.kubernetes.io annotations"}}
+	case f.nginxInc && !f.ingressNginx && !f.alb:
+		return ingressRoute{kind: KindIngressNginxInc, notes: []string{"assuming NGINX Inc's NGINX Ingress Controller serves this Ingress: it names no class and uses nginx.org annotations"}}
+	case f.alb && !f.ingressNginx && !f.nginxInc:
+		return ingressRoute{kind: KindIngressALB, notes: []string{"assuming the AWS Load Balancer Controller serves this Ingress: it names no class and uses alb.ingress.kubernetes.io annotations"}}
 	}
 	return ingressRoute{kind: KindIngress}
 }
@@ -227,6 +244,9 @@ func (c *k8sCluster) ingressHop(in *kubernetes.Ingress) {
 	case KindIngressALB:
 		h.Name = "ALB of Ingress " + refName(&in.Object)
 		c.albSettings(h, in)
+	case KindIngressNginxInc:
+		h.Name = "NGINX Ingress Controller for Ingress " + refName(&in.Object)
+		c.nginxIncSettings(h, in)
 	default:
 		h.Name = "Ingress " + refName(&in.Object)
 	}

@@ -24,13 +24,15 @@ const (
 	nginxImageDoc   = "https://hub.docker.com/_/nginx"
 	bitnamiConfDir  = "/opt/bitnami/nginx/conf"
 	bitnamiBlockDoc = "https://docs.bitnami.com/aws/apps/appsmith/configuration/create-vhost-nginx/"
+	openrestyConf   = "/usr/local/openresty/nginx/conf"
 )
 
 // nginxLayout is where an nginx image reads its configuration: the main
 // file, the directory its stock nginx.conf includes inside http {}, and
 // whether that stock file is known (the official image's, with
-// keepalive_timeout 65) or not (Bitnami's: its http level may set
-// anything, so what the mounted files leave unset stays unknown).
+// keepalive_timeout 65) or not (Bitnami's, OpenResty's, any other image's:
+// its http level may set anything, so what the mounted files leave unset
+// stays unknown).
 type nginxLayout struct {
 	dir, main, blocks string
 	stockKnown        bool
@@ -38,9 +40,60 @@ type nginxLayout struct {
 	// assumed says the layout is assumed for an image hoplint does not
 	// know by name.
 	assumed string
+	// versioned: the image tag is the nginx version (the official,
+	// unprivileged and Bitnami images). Another image's tag is its own
+	// product's version (Harbor's, OpenResty's), never nginx's.
+	versioned bool
+}
+
+// mountDirs are the container directories whose mounted ConfigMap entries
+// nginx may read: the configuration directory and, where the stock file
+// includes server blocks from elsewhere (OpenResty's /etc/nginx/conf.d),
+// that directory too.
+func (l nginxLayout) mountDirs() []string {
+	if l.blocks == "" || strings.HasPrefix(l.blocks, l.dir+"/") {
+		return []string{l.dir}
+	}
+	return []string{l.dir, path.Dir(l.blocks)}
+}
+
+func officialLayout() nginxLayout {
+	return nginxLayout{dir: nginxConfDir, main: nginxConfDir + "/nginx.conf", blocks: nginxConfDir + "/conf.d", stockKnown: true, image: "official nginx", versioned: true}
+}
+
+func bitnamiLayout() nginxLayout {
+	return nginxLayout{dir: bitnamiConfDir, main: bitnamiConfDir + "/nginx.conf", blocks: bitnamiConfDir + "/server_blocks", image: "Bitnami", versioned: true}
+}
+
+// openrestyLayout: the openresty/openresty images read
+// /usr/local/openresty/nginx/conf/nginx.conf, whose http {} includes
+// /etc/nginx/conf.d/*.conf (docs/facts/nginx-images.md).
+func openrestyLayout() nginxLayout {
+	return nginxLayout{dir: openrestyConf, main: openrestyConf + "/nginx.conf", blocks: nginxConfDir + "/conf.d", image: "OpenResty"}
+}
+
+// otherLayout is an image that runs nginx but is not one of the images
+// above: it reads /etc/nginx/nginx.conf (nginx's usual path in packages),
+// whose stock content hoplint does not know.
+func otherLayout(image, why string) nginxLayout {
+	return nginxLayout{dir: nginxConfDir, main: nginxConfDir + "/nginx.conf", blocks: nginxConfDir + "/conf.d", image: image,
+		assumed: "assuming " + why + " runs nginx with its configuration in /etc/nginx"}
 }
 
 func layoutFor(image string) nginxLayout {
+	ref := imageRef(image)
+	if strings.HasSuffix(ref, "bitnami/nginx") {
+		return bitnamiLayout()
+	}
+	l := officialLayout()
+	if !officialNginx(ref) {
+		l.assumed = "assuming " + image + " is built like the official nginx image (configuration in /etc/nginx, its stock nginx.conf)"
+	}
+	return l
+}
+
+// imageRef is an image reference without tag or digest.
+func imageRef(image string) string {
 	ref := image
 	if i := strings.IndexAny(ref, "@"); i >= 0 {
 		ref = ref[:i]
@@ -48,15 +101,97 @@ func layoutFor(image string) nginxLayout {
 	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
 		ref = ref[:i]
 	}
-	if strings.HasSuffix(ref, "bitnami/nginx") {
-		return nginxLayout{dir: bitnamiConfDir, main: bitnamiConfDir + "/nginx.conf", blocks: bitnamiConfDir + "/server_blocks", image: "Bitnami"}
-	}
-	l := nginxLayout{dir: nginxConfDir, main: nginxConfDir + "/nginx.conf", blocks: nginxConfDir + "/conf.d", stockKnown: true, image: "official nginx"}
-	if !officialNginx(ref) {
-		l.assumed = "assuming " + image + " is built like the official nginx image (configuration in /etc/nginx, its stock nginx.conf)"
-	}
-	return l
+	return ref
 }
+
+// nginxImages are images that run nginx under another name, and how
+// they lay out its configuration (docs/facts/nginx-images.md).
+var nginxImages = map[string]string{
+	"goharbor/nginx-photon":  "Harbor's nginx-photon",
+	"goharbor/harbor-portal": "Harbor's portal",
+}
+
+// nginxRunner tells whether a container runs nginx, and where it reads its
+// configuration: from the image's name (nginx, nginx-unprivileged,
+// bitnami/nginx, openresty, Harbor's nginx images), else from a ConfigMap
+// mounted where nginx reads its configuration (/etc/nginx,
+// /usr/local/openresty/nginx/conf, /opt/bitnami/nginx/conf), else from a
+// command that starts nginx ("nginx -g 'daemon off;'"). A command's
+// "-c FILE" makes FILE the main file and its directory the one relative
+// includes start from, as nginx does.
+func nginxRunner(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout, bool) {
+	lay, ok := nginxByImage(w, ct)
+	words := commandWords(ct)
+	for i, wd := range words {
+		base := path.Base(wd.word)
+		if base != "nginx" && base != "openresty" {
+			continue
+		}
+		if !ok {
+			lay, ok = otherLayout(ct.Image.Value, fmt.Sprintf("container %s (image %s), whose command starts nginx,", ct.Name.Value, ct.Image.Value)), true
+			if base == "openresty" {
+				lay = openrestyLayout()
+			}
+		}
+		for j := i + 1; j < len(words); j++ {
+			if v, _, _, found := flagValue(words, j, "", "-c"); found && path.IsAbs(v) {
+				// No stock file: nginx reads this one or nothing.
+				lay.main, lay.dir, lay.blocks = path.Clean(v), path.Dir(path.Clean(v)), ""
+				lay.assumed = ""
+				break
+			}
+		}
+		break
+	}
+	return lay, ok
+}
+
+func nginxByImage(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout, bool) {
+	ref := imageRef(ct.Image.Value)
+	name, _ := imageName(ct.Image.Value)
+	trimmed := ref
+	if parts := strings.Split(ref, "/"); len(parts) > 2 && strings.ContainsAny(parts[0], ".:") {
+		trimmed = strings.Join(parts[1:], "/") // a registry host
+	}
+	switch {
+	case name == "nginx" || name == "nginx-unprivileged":
+		return layoutFor(ct.Image.Value), true
+	case name == "openresty":
+		return openrestyLayout(), true
+	case nginxImages[trimmed] != "":
+		return otherLayout(nginxImages[trimmed]+" image", nginxImages[trimmed]+" image "+ct.Image.Value), true
+	}
+	for _, m := range configMapMounts(w, ct) {
+		switch {
+		case under(m, bitnamiConfDir):
+			return bitnamiLayout(), true
+		case under(m, openrestyConf):
+			return openrestyLayout(), true
+		case under(m, nginxConfDir):
+			return otherLayout(ct.Image.Value, fmt.Sprintf("container %s (image %s), which mounts a ConfigMap at %s,", ct.Name.Value, ct.Image.Value, m)), true
+		}
+	}
+	return nginxLayout{}, false
+}
+
+// configMapMounts are the container paths where ct mounts a ConfigMap.
+func configMapMounts(w *kubernetes.Workload, ct *kubernetes.Container) []string {
+	vols := map[string]bool{}
+	for _, v := range w.Pod.Volumes {
+		if v.ConfigMap != "" || len(v.Projected) > 0 {
+			vols[v.Name] = true
+		}
+	}
+	var out []string
+	for _, m := range ct.VolumeMounts {
+		if vols[m.Name] {
+			out = append(out, path.Clean(m.MountPath))
+		}
+	}
+	return out
+}
+
+func under(p, dir string) bool { return p == dir || strings.HasPrefix(p, dir+"/") }
 
 // officialNginx reports an image reference (without tag) of the official
 // nginx image or its unprivileged variant, on Docker Hub or a mirror.
@@ -141,6 +276,9 @@ func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Contain
 		c.pod = newPodState()
 	}
 	ver := c.imageVersion("nginx", ct)
+	if ver.Image && !lay.versioned {
+		ver = imageVersion{} // the tag is another product's version
+	}
 	key := assemblyKey(files)
 	if a, ok := c.pod.assembled[key]; ok {
 		if a.version != ver.Version && len(a.servers) > 0 {
@@ -150,7 +288,13 @@ func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Contain
 	}
 	a := &podAssembly{version: ver.Version}
 	c.pod.assembled[key] = a
-	p := &podNginx{c: c, files: files, whole: wholeMounts(w, ct, lay.dir), lay: lay}
+	whole := map[string]bool{}
+	for _, dir := range lay.mountDirs() {
+		for d := range wholeMounts(w, ct, dir) {
+			whole[d] = true
+		}
+	}
+	p := &podNginx{c: c, files: files, whole: whole, lay: lay}
 	if lay.assumed != "" {
 		p.note(lay.assumed)
 	}

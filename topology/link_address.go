@@ -3,7 +3,11 @@ package topology
 import (
 	"fmt"
 	"net"
+	"path"
 	"strings"
+
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/apache"
 )
 
 func init() {
@@ -49,6 +53,7 @@ var portOnlyKinds = map[HopKind]bool{KindTargetGroup: true, KindCLB: true}
 // app server it proxies to.
 func linkByPort(g *Graph, _ *Env) {
 	ports := serverPorts(g)
+	roots := unitRoots(g)
 	for _, h := range append([]*Hop(nil), g.Hops...) {
 		if hasDeclared(g, h) || forwardsToServer(g, h) {
 			continue
@@ -60,7 +65,7 @@ func linkByPort(g *Graph, _ *Env) {
 			}
 			var cands []*Hop
 			for _, sp := range ports[t.Port] {
-				if sp.hop != h && reaches(h, remote, sp) {
+				if sp.hop != h && reaches(h, remote, sp, roots) {
 					cands = append(cands, sp.hop)
 				}
 			}
@@ -128,18 +133,92 @@ func serverPorts(g *Graph) map[int][]serverPort {
 
 // reaches reports whether h can open a connection to sp: from another host
 // (remote) only to a non-loopback listener; through the loopback address
-// only within a pod they share, or between hops that no linted manifest
-// places in a pod. A configuration that several workloads mount reaches
-// the servers of each of their pods, so one candidate among them is still
-// the one.
-func reaches(h *Hop, remote bool, sp serverPort) bool {
+// only within a pod they share, or, between hops that no linted manifest
+// places in a pod, within one configuration tree (sameTree). A
+// configuration that several workloads mount reaches the servers of each
+// of their pods, so one candidate among them is still the one.
+func reaches(h *Hop, remote bool, sp serverPort, roots map[*Hop]string) bool {
 	if remote {
 		return sp.remote
 	}
 	if len(h.Pods) == 0 && len(sp.hop.Pods) == 0 {
-		return true
+		return sameTree(h, sp.hop, roots)
 	}
 	return h.SharesPod(sp.hop)
+}
+
+// Loopback outside a pod (docs/facts/loopback.md): 127.0.0.1 reaches the
+// same host, and the files of one host are one deployment unit only when
+// they belong together. hoplint takes a hop's unit to be its configuration
+// tree: the directory of the top-level file of the nginx or httpd
+// configuration that holds it (the nginx.conf or httpd.conf that includes
+// the file declaring it, or that file itself), or, for any other hop (an
+// app server read from its code or settings), the directory of the file
+// declaring it. Two hops share a host only when one's tree holds the
+// other's file: nginx.conf at a project's root with the app in app/, or an
+// app whose settings sit above the proxy's directory. Linting a directory
+// that holds several projects (a/httpd.conf, b/nginx.conf) then never
+// links one project's 127.0.0.1:8001 to another's listen 8001.
+
+// unitRoots maps each nginx and Apache hop to the directory of its
+// configuration's top-level file.
+func unitRoots(g *Graph) map[*Hop]string {
+	roots := map[*Hop]string{}
+	for _, c := range g.Configs[parsers.FormatNginx] {
+		nc, ok := c.(*NginxConfig)
+		if !ok || nc.Config == nil || nc.Main == nil {
+			continue
+		}
+		root := path.Dir(nc.Main.Path)
+		for _, h := range nc.ServerHops {
+			roots[h] = root
+		}
+		for _, h := range nc.LocationHops {
+			roots[h] = root
+		}
+		for _, h := range nc.UpstreamHops {
+			roots[h] = root
+		}
+	}
+	byFile := map[string]string{}
+	for _, c := range g.Configs[parsers.FormatApache] {
+		ac, ok := c.(*apache.Config)
+		if !ok || len(ac.Files) == 0 {
+			continue
+		}
+		root := path.Dir(ac.Files[0].Path)
+		for _, f := range ac.Files {
+			if _, seen := byFile[f.Path]; !seen {
+				byFile[f.Path] = root
+			}
+		}
+	}
+	for _, h := range g.Hops {
+		if h.Kind != KindApacheVHost && h.Kind != KindApacheBackend {
+			continue
+		}
+		if r, ok := byFile[h.File]; ok {
+			roots[h] = r
+		}
+	}
+	return roots
+}
+
+// sameTree reports whether one hop's configuration tree holds the other
+// hop's file.
+func sameTree(a, b *Hop, roots map[*Hop]string) bool {
+	root := func(h *Hop) string {
+		if r, ok := roots[h]; ok {
+			return r
+		}
+		return path.Dir(h.File)
+	}
+	return within(b.File, root(a)) || within(a.File, root(b))
+}
+
+// within reports whether file lies in the directory tree dir.
+func within(file, dir string) bool {
+	return dir == "." || dir == "" || strings.HasPrefix(file, dir+"/")
 }
 
 // loopbackOnly reports a listen address that accepts connections from the

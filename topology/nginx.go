@@ -36,6 +36,7 @@ type NginxConfig struct {
 const (
 	nginxCoreDoc     = "https://nginx.org/en/docs/http/ngx_http_core_module.html"
 	nginxProxyDoc    = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html"
+	nginxGRPCDoc     = "https://nginx.org/en/docs/http/ngx_http_grpc_module.html"
 	nginxUpstreamDoc = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html"
 	nginxMainDoc     = "https://nginx.org/en/docs/ngx_core_module.html"
 )
@@ -361,8 +362,13 @@ func (b *nginxBuilder) locationHop(l *nginx.Location) *Hop {
 		BodyLimit:       b.size(l.Scope, "client_max_body_size", 1<<20, NginxDefault("client_max_body_size", nginxCoreDoc), l.Block.Range),
 		UpstreamTimeout: b.duration(l.Scope, rt, 60*time.Second, NginxDefault(rt, nginxProxyDoc), l.Block.Range),
 	}
-	if l.Pass.Name != "proxy_pass" {
-		// Only the proxy module's default is in docs/facts/nginx.md.
+	switch l.Pass.Name {
+	case "proxy_pass":
+	case "grpc_pass":
+		// grpc_read_timeout defaults to 60s too (docs/facts/streams.md).
+		h.UpstreamTimeout = b.duration(l.Scope, rt, 60*time.Second, NginxDefault(rt, nginxGRPCDoc), l.Block.Range)
+	default:
+		// Only the proxy and gRPC modules' defaults are in docs/facts (nginx.md, streams.md).
 		h.UpstreamTimeout = b.duration(l.Scope, rt, 0, nil, l.Block.Range)
 	}
 	if t, ok := passTarget(l.Pass); ok {

@@ -137,6 +137,8 @@ func frontEnds(g *Graph) []routeServer {
 			out = append(out, albServes(l, rules, tgs))
 		}
 	}
+	httpRoutes := map[*kubernetes.Object][]*Hop{}
+	var routeOrder []*kubernetes.Object
 	for _, h := range g.Hops {
 		switch cfg := h.Config.(type) {
 		case *apache.Host:
@@ -145,9 +147,53 @@ func frontEnds(g *Graph) []routeServer {
 			}
 		case *kubernetes.Ingress:
 			out = append(out, ingressServes(h, cfg))
+		case *GatewayRoute:
+			if h.Kind == KindGatewayRoute && cfg.Object != nil && cfg.Object.Kind == "HTTPRoute" {
+				if _, seen := httpRoutes[cfg.Object]; !seen {
+					routeOrder = append(routeOrder, cfg.Object)
+				}
+				httpRoutes[cfg.Object] = append(httpRoutes[cfg.Object], h)
+			}
 		}
 	}
+	for _, o := range routeOrder {
+		out = append(out, httpRouteServes(o, httpRoutes[o]))
+	}
 	return out
+}
+
+// httpRouteServes matches a Gateway API HTTPRoute: one of its hostnames
+// (none: any host), then, among its rules, the longest path that covers
+// the route (PathPrefix semantics, the API's default match: whole path
+// segments; a rule without matches serves "/").
+func httpRouteServes(o *kubernetes.Object, rules []*Hop) routeServer {
+	return func(host, path string) []routeHop {
+		var best *Hop
+		bestLen, bestPath, named := -1, "", false
+		for _, h := range rules {
+			r := h.Config.(*GatewayRoute)
+			byHost := false
+			if host != "" && len(r.Hosts) > 0 {
+				if _, ok := hostMatches(r.Hosts, host); !ok {
+					continue
+				}
+				byHost = true
+			}
+			paths := r.Paths
+			if len(paths) == 0 {
+				paths = []string{"/"}
+			}
+			for _, p := range paths {
+				if segmentPrefix(p, literal(path)) && len(p) > bestLen {
+					best, bestLen, bestPath, named = h, len(p), p, byHost
+				}
+			}
+		}
+		if best == nil {
+			return nil
+		}
+		return []routeHop{{hop: best, why: fmt.Sprintf("%s %s matches it by path prefix %s", o.Kind, refName(o), bestPath), byHost: named}}
+	}
 }
 
 // hostMatches applies server_name / ServerAlias / Ingress host rules:

@@ -120,12 +120,33 @@ func (b *tfBuilder) bindTargetGroup(t *kubernetes.TargetGroupBinding, refs []ter
 	}
 }
 
-// readAnnotationPrefixes are the annotations hoplint reads settings from;
-// an Ingress or Service whose value for one of them is known only at
-// apply time cannot be read (its defaults would be taken for the truth).
-var readAnnotationPrefixes = []string{
-	"nginx.ingress.kubernetes.io/", "alb.ingress.kubernetes.io/", "service.beta.kubernetes.io/",
-	"service.kubernetes.io/", "kubernetes.io/ingress.class", "traefik.", "hoplint.dev/",
+// readAnnotations are the annotations of an Ingress or Service whose
+// values hoplint reads settings from; an object whose value for one of
+// them is known only at apply time cannot be read (its defaults would be
+// taken for the truth). Any other annotation (security-groups,
+// certificate-arn, ssl-redirect, …) may be unknown: no rule reads its
+// value, and the controller it belongs to is still told by its name.
+// Keep in step with the Annotations[...] reads of the Kubernetes code.
+var readAnnotations = map[string]bool{
+	nginxAnnotationPrefix + "proxy-connect-timeout":  true,
+	nginxAnnotationPrefix + "proxy-send-timeout":     true,
+	nginxAnnotationPrefix + "proxy-read-timeout":     true,
+	nginxAnnotationPrefix + "proxy-http-version":     true,
+	nginxAnnotationPrefix + "proxy-body-size":        true,
+	albAnnotationPrefix + "load-balancer-attributes": true,
+	albAnnotationPrefix + "target-group-attributes":  true,
+	albAnnotationPrefix + "group.name":               true,
+	awsServicePrefix + "type":                        true,
+	awsServicePrefix + "connection-idle-timeout":     true,
+	awsServicePrefix + "backend-protocol":            true,
+	awsServicePrefix + "target-group-attributes":     true,
+	traefikTransportAnnotation:                       true,
+	"kubernetes.io/ingress.class":                    true,
+}
+
+// readsAnnotation reports an annotation whose value hoplint reads.
+func readsAnnotation(name string) bool {
+	return readAnnotations[name] || strings.HasPrefix(name, "hoplint.dev/")
 }
 
 // unknownAnnotations reports an Ingress or Service whose annotations
@@ -137,9 +158,10 @@ func unknownAnnotations(ko *terraform.KubeObject) (parsers.Problem, bool) {
 	if kind == nil || ann == nil {
 		return parsers.Problem{}, false
 	}
-	prefixes := readAnnotationPrefixes
+	reads := readsAnnotation
 	if kind.Value != "Ingress" && kind.Value != "Service" {
-		prefixes = []string{"hoplint.dev/"} // other objects' settings do not come from annotations
+		// Other objects' settings do not come from annotations.
+		reads = func(name string) bool { return strings.HasPrefix(name, "hoplint.dev/") }
 		if ann.Kind == terraform.KubeUnknown {
 			return parsers.Problem{}, false
 		}
@@ -147,15 +169,8 @@ func unknownAnnotations(ko *terraform.KubeObject) (parsers.Problem, bool) {
 	at, which := ann.Range, "its annotations are computed from values"
 	unknown := ann.Kind == terraform.KubeUnknown
 	for _, e := range ann.Keys {
-		if e.Value.Kind != terraform.KubeUnknown {
-			continue
-		}
-		for _, p := range prefixes {
-			if strings.HasPrefix(e.Name, p) {
-				unknown, at, which = true, e.Range, "its annotation "+e.Name+" is computed from a value"
-			}
-		}
-		if unknown {
+		if e.Value.Kind == terraform.KubeUnknown && reads(e.Name) {
+			unknown, at, which = true, e.Range, "its annotation "+e.Name+" is computed from a value"
 			break
 		}
 	}

@@ -111,6 +111,13 @@ type Workload struct {
 	Pod            PodSpec
 	// Template is the range of the pod template (the Pod itself for a Pod).
 	Template parsers.Range
+	// Fragment is true for a workload none of whose containers names an
+	// image (or that has no containers at all): no API server accepts it,
+	// so it is a piece meant to be merged into a whole object, such as a
+	// kustomize patch that no kustomization in the linted tree applies.
+	// What it leaves out (limits, probes, hooks) may come from the object
+	// it patches, so it is not linted as a running pod.
+	Fragment bool
 }
 
 // PodSpec holds the fields of a pod that hoplint reads.

@@ -349,6 +349,7 @@ func (res *Result) object(r *reader, m *yaml.Node, rng parsers.Range) {
 	case "Pod":
 		w := &Workload{Object: o, PodLabels: o.Labels, PodAnnotations: o.Annotations, Template: rng}
 		w.Pod = r.podSpec(spec)
+		w.Fragment = !r.namesImage(spec)
 		obj = w
 	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "Rollout", "PodTemplate":
 		tk, tmpl := r.get(spec, "template")
@@ -403,6 +404,7 @@ func (res *Result) workload(r *reader, o Object, tk, tmpl *yaml.Node) Obj {
 	w := &Workload{Object: o}
 	if tmpl == nil {
 		w.Template = o.Range
+		w.Fragment = true
 		return w
 	}
 	w.Template = r.span(tk, tmpl)
@@ -413,7 +415,22 @@ func (res *Result) workload(r *reader, o Object, tk, tmpl *yaml.Node) Obj {
 	w.PodAnnotations = r.stringMap(ann)
 	res.suppressions(&w.Object, w.PodAnnotations)
 	w.Pod = r.podSpec(r.path(tmpl, "spec"))
+	w.Fragment = !r.namesImage(r.path(tmpl, "spec"))
 	return w
+}
+
+// namesImage reports whether any container or init container of a pod
+// spec has an image: key, whatever its value (a template may fill it).
+func (r *reader) namesImage(spec *yaml.Node) bool {
+	for _, list := range []string{"containers", "initContainers", "ephemeralContainers"} {
+		_, cs := r.get(spec, list)
+		for _, c := range r.items(cs) {
+			if k, _ := r.get(c, "image"); k != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // suppressions turns a hoplint.dev/ignore annotation into a Suppression
