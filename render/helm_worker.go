@@ -90,9 +90,12 @@ type renderedTemplate struct {
 // hoplint reads, in name order, or the template at which the output grew
 // past parsers.MaxFileSize, or why Helm could not load or render it.
 type helmResult struct {
-	Name      string             `json:"name"` // the chart's name
-	LoadErr   string             `json:"loadErr,omitempty"`
-	Missing   []string           `json:"missing,omitempty"` // dependencies not in charts/
+	Name    string       `json:"name"` // the chart's name
+	LoadErr string       `json:"loadErr,omitempty"`
+	Missing []missingDep `json:"missing,omitempty"` // dependencies not in charts/
+	// Dropped are templates left out because they fail without a
+	// missing dependency.
+	Dropped   []droppedTemplate  `json:"dropped,omitempty"`
 	Templates []renderedTemplate `json:"templates,omitempty"`
 	Over      string             `json:"over,omitempty"`
 	Err       string             `json:"err,omitempty"`
@@ -145,15 +148,48 @@ func renderInProcess(req *helmRequest) helmResult {
 	if err != nil {
 		return helmResult{LoadErr: err.Error()}
 	}
-	if missing := missingDependencies(ch); len(missing) > 0 {
-		return helmResult{Name: ch.Name(), Missing: missing}
+	// A dependency missing from charts/ makes helm template refuse the
+	// chart; hoplint renders it without the dependency instead, as Helm
+	// does when values disable it, and says so per dependency.
+	missing, reqs := missingDependencies(ch)
+	vals := withEmptyValues(ch, req.Values, missing)
+	out, err := renderWith(ch, vals)
+	for i, d := range reqs {
+		// Helm sets Enabled from the dependency's condition and tags
+		// while it renders (all true first).
+		missing[i].Disabled = !d.Enabled
 	}
-	out, err := renderWith(ch, req.Values)
+	// A template that fails only for want of the missing dependency (its
+	// helpers, its values) is left out and the rest rendered again, at
+	// most once per template: Helm stops at the first failing template.
+	var dropped []droppedTemplate
+	for err != nil && len(missing) > 0 && len(dropped) < len(ch.Templates) {
+		name := failedTemplate(err.Error())
+		if name == "" || missingCause(err.Error(), missing) == "" {
+			break
+		}
+		dropped = append(dropped, droppedTemplate{Name: name, Err: err.Error()})
+		// Rendering changed the chart (dependencies processed, aliases
+		// applied): start again from its files.
+		if ch, err = loadChart(req.Files); err != nil {
+			break
+		}
+		for _, d := range dropped {
+			if !removeTemplate(ch, d.Name) {
+				err = fmt.Errorf("hoplint could not leave out template %s", d.Name)
+			}
+		}
+		if err == nil {
+			out, err = renderWith(ch, withEmptyValues(ch, req.Values, missing))
+		}
+	}
 	if err != nil {
-		return helmResult{Name: ch.Name(), Err: err.Error()}
+		return helmResult{Name: ch.Name(), Missing: missing, Dropped: dropped, Err: err.Error()}
 	}
 	res := selectTemplates(out)
 	res.Name = ch.Name()
+	res.Missing = missing
+	res.Dropped = dropped
 	return res
 }
 
