@@ -61,6 +61,8 @@ func (r *renderer) helm(files, charts []*parsers.File) {
 	for _, d := range top {
 		r.renderChart(byDir[d])
 	}
+	// The run's charts are done: the worker does not outlive them.
+	StopWorkers()
 }
 
 // renderChart renders one chart as `helm template release-name CHART -f
