@@ -300,10 +300,11 @@ func missingDependencies(ch *chart.Chart) ([]missingDep, []*chart.Dependency) {
 }
 
 // withEmptyValues gives each missing dependency an empty map of values
-// where neither the chart nor the values files set one. Helm would have
-// merged the dependency's own values.yaml there; without it, a template
-// that reads .Values.postgresql.host would fail on a nil map instead of
-// rendering an empty value.
+// where neither the chart nor the values files set one, as Helm gives
+// every dependency it holds (chartutil coalesceDeps) before merging the
+// dependency's own values.yaml there. Without it, a template that reads
+// .Values.postgresql.host would fail on a nil map instead of rendering an
+// empty value.
 func withEmptyValues(ch *chart.Chart, vals map[string]any, missing []missingDep) map[string]any {
 	if len(missing) == 0 {
 		return vals
@@ -314,10 +315,7 @@ func withEmptyValues(ch *chart.Chart, vals map[string]any, missing []missingDep)
 	}
 	for _, d := range missing {
 		k := d.key()
-		if _, ok := out[k]; ok {
-			continue
-		}
-		if _, ok := ch.Values[k]; ok {
+		if out[k] != nil || ch.Values[k] != nil {
 			continue
 		}
 		out[k] = map[string]any{}
