@@ -52,7 +52,12 @@ var (
 	includeRe = regexp.MustCompile(`\b(?:include|template)\s+"([^"]+)"`)
 )
 
+// parseTemplate reads lines from..to of f (none when to < from: a define
+// that opens and ends on one line of a file without a final newline).
 func parseTemplate(f *parsers.File, from, to int) []tmplLine {
+	if to < from {
+		return nil
+	}
 	out := make([]tmplLine, 0, to-from+1)
 	// blocks holds, per open if/range/with/define, the .Values path a
 	// with block sets its dot to ("" for the others).
