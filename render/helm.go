@@ -61,6 +61,8 @@ func (r *renderer) helm(files, charts []*parsers.File) {
 	for _, d := range top {
 		r.renderChart(byDir[d])
 	}
+	// The run's charts are done: the worker does not outlive them.
+	StopWorkers()
 }
 
 // renderChart renders one chart as `helm template release-name CHART -f
@@ -107,18 +109,20 @@ func (r *renderer) renderChart(cf *parsers.File) {
 		r.problem(parsers.ProblemParse, headLine(cf), "helm cannot load this chart, so it is not rendered: "+res.LoadErr)
 		return
 	}
-	if len(res.Missing) > 0 {
-		for _, m := range res.Missing {
-			r.problem(parsers.ProblemParse, lineWith(cf, "name: "+m),
-				fmt.Sprintf("helm template fails: found in Chart.yaml, but missing in charts/ directory: %s; run `helm dependency build %s` and commit charts/, or vendor the dependency, so that hoplint can render the chart", m, dirRel))
-		}
-		return
+	for _, m := range res.Missing {
+		r.problem(parsers.ProblemUnfollowed, dependencyLine(cf, m), missingMessage(dirRel, m))
+	}
+	for _, d := range res.Dropped {
+		r.problem(parsers.ProblemUnfollowed, r.templateErrorAt(cf, dir, errors.New(d.Err)), fmt.Sprintf(
+			"template %s is not rendered, so its objects are not linted: %s (see the note on Chart.yaml). Helm: %s",
+			strings.TrimPrefix(d.Name, res.Name+"/"), missingCause(d.Err, res.Missing), shortError(d.Err)))
 	}
 	for _, p := range valueProblems {
 		r.problem(p.Kind, p.Range, p.Message)
 	}
 	if res.Err != "" {
-		r.problem(parsers.ProblemParse, r.templateErrorAt(cf, dir, errors.New(res.Err)), "helm template fails, so nothing of this chart is linted: "+shortError(res.Err))
+		at := r.templateErrorAt(cf, dir, errors.New(res.Err))
+		r.problem(parsers.ProblemParse, at, "helm template fails, so nothing of this chart is linted: "+shortError(res.Err)+inParens(missingCause(res.Err, res.Missing)))
 		return
 	}
 	if res.Over != "" {
@@ -253,21 +257,70 @@ func loadChart(bufs []*loader.BufferedFile) (ch *chart.Chart, err error) {
 	return loader.LoadFiles(bufs)
 }
 
-func missingDependencies(ch *chart.Chart) []string {
+// missingDep is a dependency Chart.yaml lists that charts/ does not hold.
+type missingDep struct {
+	Name       string `json:"name"`
+	Alias      string `json:"alias,omitempty"`
+	Version    string `json:"version,omitempty"`
+	Repository string `json:"repository,omitempty"`
+	Condition  string `json:"condition,omitempty"`
+	// Disabled: the chart's values switch it off, so Helm would not
+	// render it even if it were there.
+	Disabled bool `json:"disabled,omitempty"`
+}
+
+// key is the name its values and templates go by in the parent chart.
+func (d missingDep) key() string {
+	if d.Alias != "" {
+		return d.Alias
+	}
+	return d.Name
+}
+
+// missingDependencies lists the dependencies of Chart.yaml that charts/
+// does not hold (matched by name, as helm template checks them), with the
+// entries of ch.Metadata.Dependencies they come from.
+func missingDependencies(ch *chart.Chart) ([]missingDep, []*chart.Dependency) {
 	if ch.Metadata == nil {
-		return nil
+		return nil, nil
 	}
 	have := map[string]bool{}
 	for _, d := range ch.Dependencies() {
 		have[d.Name()] = true
 	}
-	var missing []string
+	var missing []missingDep
+	var reqs []*chart.Dependency
 	for _, d := range ch.Metadata.Dependencies {
-		if !have[d.Name] {
-			missing = append(missing, d.Name)
+		if d != nil && !have[d.Name] {
+			missing = append(missing, missingDep{Name: d.Name, Alias: d.Alias, Version: d.Version, Repository: d.Repository, Condition: d.Condition})
+			reqs = append(reqs, d)
 		}
 	}
-	return missing
+	return missing, reqs
+}
+
+// withEmptyValues gives each missing dependency an empty map of values
+// where neither the chart nor the values files set one, as Helm gives
+// every dependency it holds (chartutil coalesceDeps) before merging the
+// dependency's own values.yaml there. Without it, a template that reads
+// .Values.postgresql.host would fail on a nil map instead of rendering an
+// empty value.
+func withEmptyValues(ch *chart.Chart, vals map[string]any, missing []missingDep) map[string]any {
+	if len(missing) == 0 {
+		return vals
+	}
+	out := make(map[string]any, len(vals)+len(missing))
+	for k, v := range vals {
+		out[k] = v
+	}
+	for _, d := range missing {
+		k := d.key()
+		if out[k] != nil || ch.Values[k] != nil {
+			continue
+		}
+		out[k] = map[string]any{}
+	}
+	return out
 }
 
 // maxErrorText bounds a Helm error quoted in a finding: a template that

@@ -38,6 +38,9 @@ type tmplLine struct {
 	vals   string         // the .Values path the line uses, if any
 	// include names the template an action-only line includes.
 	include string
+	// depth is the number of if/range/with blocks open where the line
+	// begins.
+	depth int
 }
 
 var (
@@ -49,7 +52,12 @@ var (
 	includeRe = regexp.MustCompile(`\b(?:include|template)\s+"([^"]+)"`)
 )
 
+// parseTemplate reads lines from..to of f (none when to < from: a define
+// that opens and ends on one line of a file without a final newline).
 func parseTemplate(f *parsers.File, from, to int) []tmplLine {
+	if to < from {
+		return nil
+	}
 	out := make([]tmplLine, 0, to-from+1)
 	// blocks holds, per open if/range/with/define, the .Values path a
 	// with block sets its dot to ("" for the others).
@@ -65,7 +73,7 @@ func parseTemplate(f *parsers.File, from, to int) []tmplLine {
 	for i := from; i <= to; i++ {
 		raw := f.Line(i)
 		t := strings.TrimSpace(raw)
-		tl := tmplLine{n: i, indent: indentOf(raw)}
+		tl := tmplLine{n: i, indent: indentOf(raw), depth: len(blocks)}
 		if m := valuesRe.FindStringSubmatch(t); m != nil {
 			tl.vals = strings.TrimSuffix(m[1], ".")
 		} else if w := with(); w != "" && (strings.Contains(t, " . ") || strings.Contains(t, " .}}")) {
@@ -200,12 +208,8 @@ func (hm *helmMap) mapLines(lm *lineMap, src *parsers.File, rel string, tl []tmp
 					// The included template wrote the lines up to the
 					// next literal line of this one: map them inside it.
 					end := i
-					if next := nextLiteral(tl, exp+1); next >= 0 {
-						for end < len(lines) && !tl[next].matches(strings.TrimSpace(lines[end])) {
-							end++
-						}
-					} else {
-						end = len(lines)
+					for end < len(lines) && !endsInclude(tl, exp, strings.TrimSpace(lines[end])) {
+						end++
 					}
 					hm.mapLines(lm, def.file, def.rel, def.lines, first+i, lines[i:end], depth+1)
 					for l := i; l < end; l++ {
@@ -249,13 +253,26 @@ func (hm *helmMap) mapLines(lm *lineMap, src *parsers.File, rel string, tl []tmp
 	}
 }
 
-func nextLiteral(tl []tmplLine, from int) int {
-	for k := from; k < len(tl); k++ {
-		if tl[k].text != "" || tl[k].re != nil {
-			return k
+// endsInclude says whether rendered line rt is the first line after the
+// output of the include on template line inc: it matches a literal line
+// that follows, up to the first one outside any block opened after the
+// include. Literal lines inside such blocks count too: a block that
+// rendered nothing ({{- with .Values.podAnnotations }} with {}) never
+// writes its first literal line, and waiting for it ran the include's
+// output to the end of the document.
+func endsInclude(tl []tmplLine, inc int, rt string) bool {
+	for k := inc + 1; k < len(tl); k++ {
+		if tl[k].text == "" && tl[k].re == nil {
+			continue
+		}
+		if tl[k].matches(rt) {
+			return true
+		}
+		if tl[k].depth <= tl[inc].depth {
+			return false
 		}
 	}
-	return -1
+	return false
 }
 
 // defined is a named template ({{ define "name" }}) of the chart.

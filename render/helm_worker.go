@@ -3,6 +3,8 @@ package render
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,11 +28,22 @@ import (
 // process of this same executable that gets the chart's bytes and values
 // on stdin, renders, and answers on stdout. The worker reads no file; the
 // parent kills it when a chart takes too long, and the worker exits on its
-// own when its heap grows past a bound. One worker serves a whole run and
-// is started again after a chart that killed it.
+// own when its heap grows past a bound. One worker serves the charts of a
+// Render (a run), is started again after a chart that killed it, and is
+// waited for when the Render ends.
 const (
-	// workerEnv marks a process started as a Helm worker.
-	workerEnv = "HOPLINT_HELM_WORKER"
+	// workerArg, followed by a one-time token, is the argument a Helm
+	// worker is started with. The token must also come on workerFD, a
+	// pipe only the parent can have opened: an environment variable or
+	// an argument left over in a shell never makes hoplint a worker
+	// (HOPLINT_HELM_WORKER=1 once made every run exit 0 unlinted).
+	workerArg = "--hoplint-internal-helm-worker"
+	// workerFD is the descriptor of that pipe in the worker (ExtraFiles
+	// start at 3).
+	workerFD = 3
+	// workerStopWait bounds the wait for a worker to exit once its input
+	// is closed at the end of a run; then it is killed.
+	workerStopWait = 2 * time.Second
 	// helmTimeout bounds one chart's render. Real charts, dependencies
 	// and all, render in well under a second.
 	helmTimeout = 10 * time.Second
@@ -46,6 +59,8 @@ const (
 	// exitOverTime is its exit status when one chart took twice
 	// helmTimeout (its parent should have killed it by then).
 	exitOverTime = 87
+	// exitOrphaned is its exit status when its parent is gone.
+	exitOrphaned = 88
 )
 
 var workers struct {
@@ -54,23 +69,43 @@ var workers struct {
 	w       *helmWorker
 }
 
-// maxTimeouts is how many charts of one Render may run out of time before
-// the rest are not rendered, so that a tree of a hundred such charts costs
-// 30 s, not a quarter of an hour. A real chart never runs out.
-const maxTimeouts = 3
+// maxOverBudget is how many charts of one Render may run out of time or
+// memory before the rest are not rendered, so that a tree of a hundred
+// such charts costs 30 s, not a quarter of an hour (twenty charts that
+// each filled the worker's memory once cost 78 s). A real chart never
+// runs out.
+const maxOverBudget = 3
 
 // UseWorkers makes the process a Helm worker when it was started as one
 // (it then serves requests and exits), and otherwise lets this process
 // render charts in workers of itself. Call it first in main, and in the
-// TestMain of tests that lint untrusted charts. Without it charts render in
-// process, with no bound on time or memory.
+// TestMain of tests that lint untrusted charts. Once it is called, charts
+// are never rendered in this process: a worker that cannot start leaves
+// the chart unrendered, with a finding that says why. Without it (tests of
+// other packages), charts render in process, with no bound on time or
+// memory.
 func UseWorkers() {
-	if os.Getenv(workerEnv) == "1" {
+	if len(os.Args) == 3 && os.Args[1] == workerArg && workerToken(os.NewFile(workerFD, "helm-worker-token"), os.Args[2]) {
 		os.Exit(serveWorker(os.Stdin, os.Stdout))
 	}
 	workers.Lock()
 	workers.enabled = true
 	workers.Unlock()
+}
+
+// workerToken says whether f is a pipe that carries token and nothing
+// else: what a parent that started this process as a worker wrote there.
+func workerToken(f *os.File, token string) bool {
+	if f == nil || len(token) != 32 {
+		return false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		return false
+	}
+	got, err := io.ReadAll(io.LimitReader(f, 64))
+	return err == nil && string(got) == token
 }
 
 // helmRequest is one chart to render: its files, as the loader reads them,
@@ -90,9 +125,12 @@ type renderedTemplate struct {
 // hoplint reads, in name order, or the template at which the output grew
 // past parsers.MaxFileSize, or why Helm could not load or render it.
 type helmResult struct {
-	Name      string             `json:"name"` // the chart's name
-	LoadErr   string             `json:"loadErr,omitempty"`
-	Missing   []string           `json:"missing,omitempty"` // dependencies not in charts/
+	Name    string       `json:"name"` // the chart's name
+	LoadErr string       `json:"loadErr,omitempty"`
+	Missing []missingDep `json:"missing,omitempty"` // dependencies not in charts/
+	// Dropped are templates left out because they fail without a
+	// missing dependency.
+	Dropped   []droppedTemplate  `json:"dropped,omitempty"`
 	Templates []renderedTemplate `json:"templates,omitempty"`
 	Over      string             `json:"over,omitempty"`
 	Err       string             `json:"err,omitempty"`
@@ -101,23 +139,23 @@ type helmResult struct {
 }
 
 // renderRequest renders a chart where it is safe to: in a worker when the
-// executable is one, else in process. timeouts counts the charts of this
-// Render that ran out of time.
-func renderRequest(req *helmRequest, timeouts *int) helmResult {
+// executable is one, else in process. overBudget counts the charts of this
+// Render that ran out of time or memory.
+func renderRequest(req *helmRequest, overBudget *int) helmResult {
 	workers.Lock()
 	defer workers.Unlock()
 	if !workers.enabled {
 		return renderInProcess(req)
 	}
-	if *timeouts >= maxTimeouts {
-		return helmResult{NotRun: fmt.Sprintf("%d charts of this run already took longer than %s each, and hoplint renders no more after that", *timeouts, helmTimeout)}
+	if *overBudget >= maxOverBudget {
+		return helmResult{NotRun: fmt.Sprintf("%d charts of this run already took longer than %s or more than %d MiB each, and hoplint renders no more after that", *overBudget, helmTimeout, helmMaxHeap>>20)}
 	}
 	if workers.w == nil {
 		w, err := startWorker()
 		if err != nil {
-			// No child process (a sandbox that forbids it): render here,
-			// unbounded, rather than not at all.
-			return renderInProcess(req)
+			// Never here instead: a chart rendered in this process has
+			// no bound on time or memory.
+			return helmResult{NotRun: "hoplint could not start its Helm renderer (" + err.Error() + "), and renders charts only there, where time and memory are bounded"}
 		}
 		workers.w = w
 	}
@@ -128,8 +166,8 @@ func renderRequest(req *helmRequest, timeouts *int) helmResult {
 	}
 	res, err := workers.w.render(append(msg, '\n'))
 	if err != nil {
-		if errors.Is(err, errTimeout) {
-			*timeouts++
+		if errors.Is(err, errTimeout) || errors.Is(err, errOverMemory) {
+			*overBudget++
 		}
 		workers.w.stop()
 		workers.w = nil
@@ -145,20 +183,70 @@ func renderInProcess(req *helmRequest) helmResult {
 	if err != nil {
 		return helmResult{LoadErr: err.Error()}
 	}
-	if missing := missingDependencies(ch); len(missing) > 0 {
-		return helmResult{Name: ch.Name(), Missing: missing}
+	// A dependency missing from charts/ makes helm template refuse the
+	// chart; hoplint renders it without the dependency instead, as Helm
+	// does when values disable it, and says so per dependency.
+	missing, reqs := missingDependencies(ch)
+	vals := withEmptyValues(ch, req.Values, missing)
+	out, err := renderWith(ch, vals)
+	for i, d := range reqs {
+		// Helm sets Enabled from the dependency's condition and tags
+		// while it renders (all true first).
+		missing[i].Disabled = !d.Enabled
 	}
-	out, err := renderWith(ch, req.Values)
+	// A template that fails only for want of the missing dependency (its
+	// helpers, its values) is left out and the rest rendered again, at
+	// most once per template: Helm stops at the first failing template.
+	var dropped []droppedTemplate
+	for err != nil && len(missing) > 0 && len(dropped) < len(ch.Templates) {
+		name := failedTemplate(err.Error())
+		if name == "" || missingCause(err.Error(), missing) == "" {
+			break
+		}
+		dropped = append(dropped, droppedTemplate{Name: name, Err: err.Error()})
+		// Rendering changed the chart (dependencies processed, aliases
+		// applied): start again from its files.
+		if ch, err = loadChart(req.Files); err != nil {
+			break
+		}
+		for _, d := range dropped {
+			if !removeTemplate(ch, d.Name) {
+				err = fmt.Errorf("hoplint could not leave out template %s", d.Name)
+			}
+		}
+		if err == nil {
+			out, err = renderWith(ch, withEmptyValues(ch, req.Values, missing))
+		}
+	}
 	if err != nil {
-		return helmResult{Name: ch.Name(), Err: err.Error()}
+		return helmResult{Name: ch.Name(), Missing: missing, Dropped: dropped, Err: err.Error()}
 	}
 	res := selectTemplates(out)
 	res.Name = ch.Name()
+	res.Missing = missing
+	res.Dropped = dropped
 	return res
+}
+
+// StopWorkers ends the Helm worker, if one runs: its input is closed, it
+// is given workerStopWait to exit and then killed, and it is waited for,
+// so that it never outlives the run (its CPU time is the run's, and a
+// caller waiting for the run's process group finds nothing left). Render
+// calls it when its charts are done; calling it again is harmless.
+func StopWorkers() {
+	workers.Lock()
+	defer workers.Unlock()
+	if workers.w != nil {
+		workers.w.finish()
+		workers.w = nil
+	}
 }
 
 // errTimeout is a chart that ran out of time.
 var errTimeout = fmt.Errorf("rendering took longer than %s, hoplint's limit for one chart (a template that loops or includes without end?)", helmTimeout)
+
+// errOverMemory is a chart that ran out of memory.
+var errOverMemory = fmt.Errorf("rendering needed more than %d MiB, hoplint's limit for one chart (a template or value that grows without end, such as tpl of itself?)", helmMaxHeap>>20)
 
 type helmWorker struct {
 	cmd     *exec.Cmd
@@ -169,21 +257,46 @@ type helmWorker struct {
 	done    chan struct{} // closed when the process has exited
 }
 
+// startWorker starts this executable as a worker: through /proc/self/exe
+// where there is one, so that a binary replaced or deleted during the run
+// still starts (the path would name another program, or nothing), else
+// through the path the executable was started from.
 func startWorker() (*helmWorker, error) {
-	exe, err := os.Executable()
+	exe := "/proc/self/exe"
+	if _, err := os.Stat(exe); err != nil {
+		if exe, err = os.Executable(); err != nil {
+			return nil, err
+		}
+	}
+	var raw [16]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, err
+	}
+	token := hex.EncodeToString(raw[:])
+	tr, tw, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), workerEnv+"=1")
+	// The token fits the pipe's buffer: written before the worker starts.
+	_, err = tw.WriteString(token)
+	tw.Close()
+	if err != nil {
+		tr.Close()
+		return nil, err
+	}
+	cmd := exec.Command(exe, workerArg, token)
+	cmd.ExtraFiles = []*os.File{tr} // workerFD
+	setWorkerAttr(cmd)
 	in, err := cmd.StdinPipe()
 	if err != nil {
+		tr.Close()
 		return nil, err
 	}
 	// Not StdoutPipe: Wait closes that as soon as the worker exits, and
 	// an answer written just before the exit would be lost unread.
 	out, pw, err := os.Pipe()
 	if err != nil {
+		tr.Close()
 		return nil, err
 	}
 	cmd.Stdout = pw
@@ -191,6 +304,7 @@ func startWorker() (*helmWorker, error) {
 	cmd.Stderr = w.stderr
 	err = cmd.Start()
 	pw.Close()
+	tr.Close()
 	if err != nil {
 		out.Close()
 		return nil, err
@@ -244,7 +358,7 @@ func (w *helmWorker) render(req []byte) (helmResult, error) {
 // death says why the worker exited.
 func (w *helmWorker) death() error {
 	if st := w.cmd.ProcessState; st != nil && st.ExitCode() == exitOverBudget {
-		return fmt.Errorf("helm stopped on this chart: rendering needed more than %d MiB, hoplint's limit for one chart (a template or value that grows without end, such as tpl of itself?)", helmMaxHeap>>20)
+		return fmt.Errorf("helm stopped on this chart: %w", errOverMemory)
 	}
 	msg := strings.TrimSpace(w.stderr.firstLine())
 	if msg == "" {
@@ -254,6 +368,17 @@ func (w *helmWorker) death() error {
 		}
 	}
 	return fmt.Errorf("helm stopped on this chart: %s", msg)
+}
+
+// finish closes the worker's input, which ends it, and waits for it, at
+// most workerStopWait before killing it.
+func (w *helmWorker) finish() {
+	_ = w.in.Close()
+	select {
+	case <-w.done:
+	case <-time.After(workerStopWait):
+	}
+	w.stop()
 }
 
 func (w *helmWorker) stop() {
@@ -280,11 +405,20 @@ func serveWorker(in io.Reader, out io.Writer) int {
 		sync.Mutex
 		t time.Time
 	}
+	parent := os.Getppid()
 	go func() {
 		// All memory the runtime has mapped, less what it gave back to
 		// the system: about the resident size.
 		sample := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-		for range time.Tick(2 * time.Millisecond) {
+		for tick := 0; ; tick++ {
+			time.Sleep(2 * time.Millisecond)
+			// A parent that died is seen here too where Pdeathsig does
+			// not exist or did not fire (it follows the thread that
+			// started the worker): the worker is handed to another
+			// parent.
+			if tick%50 == 0 && os.Getppid() != parent {
+				os.Exit(exitOrphaned)
+			}
 			metrics.Read(sample)
 			if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64()-sample[1].Value.Uint64() > helmMaxHeap {
 				os.Exit(exitOverBudget)

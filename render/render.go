@@ -37,7 +37,8 @@ type renderer struct {
 	out      []*parsers.File // rendered files
 	extra    []*parsers.File // source files read that discovery did not return
 	problems []parsers.Problem
-	// helmTimeouts counts the charts that ran out of time (maxTimeouts).
+	// helmTimeouts counts the charts that ran out of time or memory
+	// (maxOverBudget).
 	helmTimeouts int
 	// mu guards byAbs, byPath and extra, which source fills while
 	// kustomizations build concurrently.

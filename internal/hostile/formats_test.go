@@ -164,7 +164,7 @@ var formatCases = []hostileCase{
 	}, want: []want{
 		{"parse-error", "d/c0/Chart.yaml", 1, `rendering took longer than 10s`},
 		{"parse-error", "d/c2/Chart.yaml", 1, `rendering took longer than 10s`},
-		{"parse-error", "d/c3/Chart.yaml", 1, `chart d/c3 was not rendered, so nothing of it is linted: 3 charts of this run already took longer than 10s each`},
+		{"parse-error", "d/c3/Chart.yaml", 1, `chart d/c3 was not rendered, so nothing of it is linted: 3 charts of this run already took longer than 10s or more than 256 MiB each`},
 		{"parse-error", "d/c5/Chart.yaml", 1, `chart d/c5 was not rendered`},
 	}, maxFindings: 6},
 	{name: "helm huge values", gen: func(t *testing.T, d string) {
