@@ -17,7 +17,7 @@ var errReadOnly = errors.New("hoplint renders read-only")
 // by the linted root. A path outside the root, or a symlink whose target
 // leaves it, does not exist as far as kustomize can tell, so an overlay
 // cannot make hoplint read /etc/passwd or a neighbouring checkout.
-// Kustomization files are served rewritten (see rewriteKustomization).
+// Kustomization files are served rewritten (see neutralize).
 type confinedFS struct {
 	disk     filesys.FileSystem
 	root     string

@@ -66,7 +66,7 @@ func (r *renderer) kustomize(files []*parsers.File) {
 	for _, k := range kz.all {
 		r.consume(k.file.Abs)
 		for _, ref := range k.remote {
-			r.problem(parsers.ProblemUnfollowed, ref.rng, fmt.Sprintf("remote base %q is not fetched (hoplint never goes to the network), so the objects it adds are not linted; lint a local copy to check them", ref.value))
+			r.problem(parsers.ProblemUnfollowed, ref.rng, ref.note)
 		}
 		for _, ref := range k.helm {
 			r.problem(parsers.ProblemUnfollowed, ref.rng, fmt.Sprintf("helmCharts entry %q is not inflated (hoplint does not run Helm through kustomize), so its objects are not linted; put the chart in the tree to have hoplint render it", ref.value))
@@ -155,7 +155,8 @@ func (kz *kustomizer) filesystem(root string) *confinedFS {
 	c := newConfinedFS(root, func(abs string, data []byte) []byte {
 		switch {
 		case isKustomizationName(filepath.Base(abs)):
-			return rewriteKustomization(data)
+			out, _ := neutralize(data)
+			return out
 		}
 		// kustomize may name the file with symlinks resolved (a root
 		// reached through a link); the tag names it as the kustomization
@@ -380,6 +381,21 @@ func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) 
 			// base: no parse error, and kustomize's long message (which
 			// names the base twice, by absolute path) would not say so.
 			return nil, p
+		}
+		if strings.Contains(raw, errNoNetwork.Error()) {
+			// A URL named inside a file kustomize reads (a transformer's
+			// own configuration): the refusing transport stopped it, and
+			// kustomize gives up on the whole build.
+			what, at := "a URL", kz.errorAt(k, raw)
+			if m := fetchedURL.FindStringSubmatch(raw); m != nil {
+				what = fmt.Sprintf("%q", m[1])
+				if r, ok := kz.naming(k, m[1]); ok {
+					at = r
+				}
+			}
+			return nil, &parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: at, Message: fmt.Sprintf(
+				"kustomize would fetch %s, named in a file this kustomization reads, and hoplint never goes to the network, so kustomization %s was not built and nothing of it is linted; lint it with a local copy of that file",
+				what, path.Dir(k.file.Path))}
 		}
 		msg := "kustomize build fails, so nothing of this kustomization is linted: " + kz.relMessage(k, raw)
 		return nil, &parsers.Problem{Kind: parsers.ProblemParse, Range: kz.errorAt(k, raw), Message: msg}
@@ -736,6 +752,25 @@ func (kz *kustomizer) errorAt(k *kustomization, msg string) parsers.Range {
 		}
 	}
 	return headLine(k.file)
+}
+
+// naming finds where the chain of k names url: the line of a
+// kustomization that holds it (an inline configuration), else the entry
+// of the file that holds it.
+func (kz *kustomizer) naming(k *kustomization, url string) (parsers.Range, bool) {
+	for _, c := range kz.chain(k) {
+		if i := bytes.Index(c.file.Data, []byte(url)); i >= 0 {
+			return c.file.LineRange(1 + bytes.Count(c.file.Data[:i], []byte("\n"))), true
+		}
+	}
+	for _, c := range kz.chain(k) {
+		for _, ref := range append(append([]ref{}, c.resources...), c.consumed...) {
+			if f := kz.r.source(ref.abs); f != nil && bytes.Contains(f.Data, []byte(url)) {
+				return ref.rng, true
+			}
+		}
+	}
+	return parsers.Range{}, false
 }
 
 // outside reports the first entry of k (or of a kustomization it builds
