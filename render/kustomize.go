@@ -553,6 +553,9 @@ func (kz *kustomizer) patchCands(chain []*kustomization, kind, name string, ops 
 		for _, p := range k.patches {
 			var d *srcDoc
 			var docs []*yaml.Node
+			if p.file == "" && p.inline == nil {
+				continue // never built so; a guard against a nil patch
+			}
 			if p.file != "" {
 				f := kz.r.source(p.file)
 				if f == nil {
