@@ -63,10 +63,13 @@ type patchRef struct {
 // generator is one configMapGenerator or secretGenerator entry.
 type generator struct {
 	name  string
+	kind  string // ConfigMap or Secret
 	entry parsers.Range
 	// files maps a data key to the source file and the line of its entry.
 	files    map[string]ref
 	literals map[string]parsers.Range
+	// inputs are the files it reads (files:, envs:, env:), in order.
+	inputs []ref
 }
 
 func parseKustomization(f *parsers.File) (*kustomization, error) {
@@ -166,7 +169,10 @@ func parseKustomization(f *parsers.File) (*kustomization, error) {
 			}
 		case "configMapGenerator", "secretGenerator":
 			for _, it := range seq(v) {
-				g := generator{name: text(field(it, "name")), entry: at(it), files: map[string]ref{}, literals: map[string]parsers.Range{}}
+				g := generator{name: text(field(it, "name")), kind: "ConfigMap", entry: at(it), files: map[string]ref{}, literals: map[string]parsers.Range{}}
+				if key == "secretGenerator" {
+					g.kind = "Secret"
+				}
 				for _, n := range strs(field(it, "files")) {
 					key, file, ok := strings.Cut(text(n), "=")
 					if !ok {
@@ -178,6 +184,7 @@ func parseKustomization(f *parsers.File) (*kustomization, error) {
 					r := ref{value: file, rng: at(n), abs: filepath.Join(k.dir, filepath.FromSlash(file))}
 					k.consumed = append(k.consumed, r)
 					g.files[key] = r
+					g.inputs = append(g.inputs, r)
 				}
 				for _, n := range strs(field(it, "literals")) {
 					key, _, _ := strings.Cut(text(n), "=")
@@ -190,6 +197,7 @@ func parseKustomization(f *parsers.File) (*kustomization, error) {
 				for _, n := range envs {
 					if r := mk(n, isURL); r.abs != "" {
 						k.consumed = append(k.consumed, r)
+						g.inputs = append(g.inputs, r)
 					}
 				}
 				k.gens = append(k.gens, g)
