@@ -38,6 +38,9 @@ type kustomization struct {
 	helm   []ref
 	// openapi is set when the kustomization names its own schema.
 	openapi bool
+	// selects is set when it has replacements or vars, which pick their
+	// source objects by any field (see crdsSkippable).
+	selects bool
 	// foreign is set for a file named like a kustomization that is some
 	// other object (a Flux kustomize.toolkit.fluxcd.io Kustomization).
 	foreign bool
@@ -214,7 +217,10 @@ func parseKustomization(f *parsers.File) (*kustomization, error) {
 					}
 				}
 			}
+		case "vars":
+			k.selects = true
 		case "replacements":
+			k.selects = true
 			for _, it := range seq(v) {
 				if p := field(it, "path"); text(p) != "" {
 					if r := mk(p, isURL); r.abs != "" {

@@ -34,6 +34,9 @@ type kustomizer struct {
 	fs     map[string]*confinedFS    // root → filesystem, shared by builds
 	// docs caches parsed source documents by absolute path.
 	docs map[string][]*yaml.Node
+	// skipCRDs is set when no kustomization of the run can need a
+	// CustomResourceDefinition to build (see crdsSkippable).
+	skipCRDs bool
 	// missing holds the generator inputs that do not exist, which
 	// kustomize reads as empty (see standIns).
 	missing map[string]bool
@@ -88,6 +91,7 @@ func (r *renderer) kustomize(files []*parsers.File) {
 		}
 	}
 	kz.tagged = kz.resourceFiles()
+	kz.skipCRDs = kz.crdsSkippable()
 	kz.standIns()
 	var deploy []*kustomization
 	openapi := false
@@ -247,10 +251,10 @@ func (kz *kustomizer) filesystem(root string) *confinedFS {
 		// reached through a link); the tag names it as the kustomization
 		// does, which is how hoplint knows the file.
 		if logical, ok := kz.tagged[abs]; ok {
-			return tagOrigins(logical, data)
+			return tagOrigins(logical, kz.withoutCRDs(data))
 		}
 		if logical, ok := kz.tagged[parsers.RealPath(abs)]; ok {
-			return tagOrigins(logical, data)
+			return tagOrigins(logical, kz.withoutCRDs(data))
 		}
 		return data
 	})
@@ -833,21 +837,16 @@ func (kz *kustomizer) errorAt(k *kustomization, msg string) parsers.Range {
 	refsOf := func(c *kustomization) []ref {
 		return append(append(append([]ref{}, c.resources...), c.components...), c.consumed...)
 	}
-	// An entry whose path kustomize names...
+	// An entry whose path kustomize names, or that it quotes as written.
 	for i := len(chain) - 1; i >= 0; i-- {
 		for _, ref := range refsOf(chain[i]) {
+			if strings.Contains(msg, "'"+ref.value+"'") || strings.Contains(msg, "\""+ref.value+"\"") || strings.Contains(msg, "("+ref.value+")") {
+				return ref.rng
+			}
 			if ref.abs == "" {
 				continue
 			}
 			if rel, err := filepath.Rel(k.file.Root, ref.abs); err == nil && (strings.Contains(msg, ref.abs+"'") || strings.Contains(msg, ref.abs+"/") || strings.Contains(msg, ref.abs+":") || strings.Contains(msg, "'"+rel+"'")) {
-				return ref.rng
-			}
-		}
-	}
-	// ...else the entry it quotes as written.
-	for i := len(chain) - 1; i >= 0; i-- {
-		for _, ref := range refsOf(chain[i]) {
-			if strings.Contains(msg, "'"+ref.value+"'") || strings.Contains(msg, "\""+ref.value+"\"") || strings.Contains(msg, "("+ref.value+")") {
 				return ref.rng
 			}
 		}
