@@ -186,13 +186,20 @@ func neutralize(data []byte) ([]byte, []dropped) {
 		changed = true
 	}
 	sources := func(field string, s *types.KvPairSources) {
-		s.FileSources = list(field, s.FileSources, func(f string) bool {
+		var files []string
+		for _, f := range s.FileSources {
 			_, file, ok := strings.Cut(f, "=")
 			if !ok {
 				file = f
 			}
-			return isURL(file)
-		})
+			if isURL(file) {
+				out = append(out, dropped{field, file})
+				changed = true
+				continue
+			}
+			files = append(files, f)
+		}
+		s.FileSources = files
 		s.EnvSources = list(field, s.EnvSources, isURL)
 		if isURL(s.EnvSource) {
 			out = append(out, dropped{field, s.EnvSource})

@@ -2,13 +2,67 @@
 
 package hostile_test
 
-import "testing"
+import (
+	"net"
+	"sync/atomic"
+	"testing"
+)
+
+// listenNoConnections starts a listener on 127.0.0.1 for the case's child
+// to be tempted by, and fails the test if anything connects to it by the
+// time the case ends. It returns the URL prefix.
+func listenNoConnections(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Skip("no loopback listener here:", err)
+	}
+	var n atomic.Int64
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			n.Add(1)
+			_ = c.Close()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = l.Close()
+		if n.Load() > 0 {
+			t.Errorf("%d connections to %s: hoplint went to the network", n.Load(), l.Addr())
+		}
+	})
+	return "http://" + l.Addr().String()
+}
 
 const kustDeploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n"
 
 // kustomizeCases are hostile kustomizations (issue 25 and shapes of our
 // own): each must end in findings, not a crash.
 var kustomizeCases = []hostileCase{
+	// 25.1: every field that names a file, and a base behind an alias, a
+	// merge key and !!binary, named a URL that kustomize fetched.
+	{name: "25.1 kustomize fields naming URLs", gen: func(t *testing.T, d string) {
+		u := listenNoConnections(t)
+		write(t, d, "app/deploy.yaml", kustDeploy)
+		write(t, d, "app/kustomization.yaml", "metadata:\n  annotations: &p\n    path: "+u+"/p.yaml\ncommonAnnotations:\n  src: &b "+u+"/base\n"+
+			"resources:\n- deploy.yaml\n- *b\n"+
+			"patches:\n- <<: *p\n  target:\n    kind: Deployment\n- path: "+u+"/q.yaml\n"+
+			"patchesStrategicMerge:\n- "+u+"/s.yaml\n"+
+			"patchesJson6902:\n- target: {group: apps, version: v1, kind: Deployment, name: web}\n  path: "+u+"/j.yaml\n"+
+			"configMapGenerator:\n- name: c\n  files: [k="+u+"/f]\n  envs: ["+u+"/e]\n"+
+			"crds: ["+u+"/crd.json]\nconfigurations: ["+u+"/c.yaml]\nopenapi: {path: "+u+"/o.json}\n"+
+			"replacements:\n- path: "+u+"/r.yaml\n"+
+			"transformers: ["+u+"/t.yaml]\ngenerators: ["+u+"/g.yaml]\nvalidators: ["+u+"/v.yaml]\n"+
+			"components: [\"git::"+u+"/x.git\", \"git@127.0.0.1:o/r\"]\n")
+	}, want: []want{
+		{"include-not-followed", "d/app/kustomization.yaml", 8, `remote base .*/base" is not fetched`},
+		{"include-not-followed", "d/app/kustomization.yaml", 10, `remote patch .*/p.yaml" is not fetched`},
+		{"include-not-followed", "d/app/kustomization.yaml", 27, `remote replacements entry .* is not fetched`},
+		{"include-not-followed", "d/app/kustomization.yaml", 31, `remote base "git@127.0.0.1:o/r" is not fetched`},
+		{"missing-memory-limit", "", 0, `web`},
+	}},
 	// 25.4: an @ in a patch's file name was taken for a remote path, then
 	// dereferenced nil: exit 3, no findings for the whole run.
 	{name: "25.4 kustomize patch named ops@patch.yaml", gen: func(t *testing.T, d string) {
