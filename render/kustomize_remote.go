@@ -1,8 +1,10 @@
 package render
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -40,15 +42,15 @@ import (
 // errNoNetwork is what every HTTP request made in hoplint's process gets.
 var errNoNetwork = errors.New("hoplint never goes to the network")
 
-type refuseTransport struct{}
-
-func (refuseTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, errNoNetwork }
-
 func init() {
 	// hoplint has no use for HTTP; replacing the default transport closes
 	// it for kustomize's loader (and any library that uses a default
-	// client) before any of them can run.
-	http.DefaultTransport = refuseTransport{}
+	// client) before any of them can run. It stays an *http.Transport,
+	// which some libraries assert (k8s.io/apimachinery copies its
+	// defaults), but one whose every dial fails before a socket is made,
+	// with no proxy to dial instead.
+	refuse := func(context.Context, string, string) (net.Conn, error) { return nil, errNoNetwork }
+	http.DefaultTransport = &http.Transport{DialContext: refuse, DialTLSContext: refuse}
 }
 
 // fetchedURL finds the URL in the error of a request the transport refused.
