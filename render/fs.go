@@ -17,7 +17,7 @@ var errReadOnly = errors.New("hoplint renders read-only")
 // by the linted root. A path outside the root, or a symlink whose target
 // leaves it, does not exist as far as kustomize can tell, so an overlay
 // cannot make hoplint read /etc/passwd or a neighbouring checkout.
-// Kustomization files are served rewritten (see rewriteKustomization).
+// Kustomization files are served rewritten (see neutralize).
 type confinedFS struct {
 	disk     filesys.FileSystem
 	root     string
@@ -25,6 +25,37 @@ type confinedFS struct {
 	// rewrite is applied to every file read: kustomization files and the
 	// resource files whose objects get their origin tagged.
 	rewrite func(abs string, data []byte) []byte
+	// standIn holds generator inputs that do not exist (a gitignored
+	// .env): kustomize reads each as an empty file instead of failing
+	// the whole build. Keys are absolute paths, as written and with the
+	// directory's symlinks resolved (the form kustomize asks for). Set
+	// before any build starts, read only after.
+	standIn map[string]bool
+}
+
+// addStandIn makes the missing file abs read as empty.
+func (c *confinedFS) addStandIn(abs string) {
+	if c.standIn == nil {
+		c.standIn = map[string]bool{}
+	}
+	c.standIn[filepath.Clean(abs)] = true
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		c.standIn[filepath.Join(dir, filepath.Base(abs))] = true
+	}
+}
+
+// isStandIn reports whether p names a stand-in that still does not
+// exist on disk.
+func (c *confinedFS) isStandIn(p string) bool {
+	if len(c.standIn) == 0 {
+		return false
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil || !c.standIn[abs] {
+		return false
+	}
+	_, err = os.Lstat(abs)
+	return errors.Is(err, os.ErrNotExist)
 }
 
 func newConfinedFS(root string, rewrite func(string, []byte) []byte) *confinedFS {
@@ -72,7 +103,9 @@ func (c *confinedFS) Open(p string) (filesys.File, error) {
 
 func (c *confinedFS) IsDir(p string) bool { return c.inside(p) && c.disk.IsDir(p) }
 
-func (c *confinedFS) Exists(p string) bool { return c.inside(p) && c.disk.Exists(p) }
+func (c *confinedFS) Exists(p string) bool {
+	return c.inside(p) && (c.disk.Exists(p) || c.isStandIn(p))
+}
 
 func (c *confinedFS) ReadDir(p string) ([]string, error) {
 	if !c.inside(p) {
@@ -94,6 +127,14 @@ func (c *confinedFS) ReadDir(p string) ([]string, error) {
 func (c *confinedFS) CleanedAbs(p string) (filesys.ConfirmedDir, string, error) {
 	if !c.inside(p) {
 		return "", "", outside(p)
+	}
+	if c.isStandIn(p) {
+		abs, _ := filepath.Abs(p)
+		dir := filepath.Dir(abs)
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			dir = real
+		}
+		return filesys.ConfirmedDir(dir), filepath.Base(abs), nil
 	}
 	d, f, err := c.disk.CleanedAbs(p)
 	if err != nil {
@@ -124,6 +165,9 @@ func (c *confinedFS) ReadFile(p string) ([]byte, error) {
 		return nil, outside(p)
 	}
 	abs, _ := filepath.Abs(p)
+	if c.isStandIn(abs) {
+		return []byte{}, nil
+	}
 	data, err := parsers.ReadWithin(c.root, abs)
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: p, Err: err}

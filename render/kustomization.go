@@ -2,7 +2,9 @@ package render
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"path"
 	"path/filepath"
@@ -36,6 +38,9 @@ type kustomization struct {
 	helm   []ref
 	// openapi is set when the kustomization names its own schema.
 	openapi bool
+	// selects is set when it has replacements or vars, which pick their
+	// source objects by any field (see crdsSkippable).
+	selects bool
 	// foreign is set for a file named like a kustomization that is some
 	// other object (a Flux kustomize.toolkit.fluxcd.io Kustomization).
 	foreign bool
@@ -46,6 +51,8 @@ type ref struct {
 	value string
 	rng   parsers.Range
 	abs   string
+	// note is the finding for a remote entry.
+	note string
 }
 
 // patchRef is a patch: a file or inline text, and its target.
@@ -59,10 +66,13 @@ type patchRef struct {
 // generator is one configMapGenerator or secretGenerator entry.
 type generator struct {
 	name  string
+	kind  string // ConfigMap or Secret
 	entry parsers.Range
 	// files maps a data key to the source file and the line of its entry.
 	files    map[string]ref
 	literals map[string]parsers.Range
+	// inputs are the files it reads (files:, envs:, env:), in order.
+	inputs []ref
 }
 
 func parseKustomization(f *parsers.File) (*kustomization, error) {
@@ -71,199 +81,314 @@ func parseKustomization(f *parsers.File) (*kustomization, error) {
 		return nil, err
 	}
 	k := &kustomization{file: f, dir: filepath.Dir(f.Abs)}
-	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+	if len(doc.Content) == 0 || deref(doc.Content[0]).Kind != yaml.MappingNode {
 		return k, nil
 	}
-	top := doc.Content[0]
+	top := deref(doc.Content[0])
 	at := func(n *yaml.Node) parsers.Range {
 		return f.At(n.Line, n.Column, n.Line, n.Column+len(n.Value))
 	}
-	mk := func(n *yaml.Node) ref {
-		r := ref{value: n.Value, rng: at(n)}
+	// mk resolves a path entry; remote says which values kustomize would
+	// fetch instead of reading: they get no path (neutralize takes them
+	// out of what kustomize reads, and they are reported below).
+	mk := func(n *yaml.Node, remote func(string) bool) ref {
+		v := text(n)
+		r := ref{value: v, rng: at(n)}
 		switch {
-		case isRemote(n.Value):
-		case filepath.IsAbs(n.Value):
-			r.abs = filepath.Clean(n.Value) // kustomize refuses it; the message says why
+		case remote(v):
+		case filepath.IsAbs(v):
+			r.abs = filepath.Clean(v) // kustomize refuses it; the message says why
 		default:
-			r.abs = filepath.Join(k.dir, filepath.FromSlash(n.Value))
+			r.abs = filepath.Join(k.dir, filepath.FromSlash(v))
 		}
 		return r
 	}
+	// strs are the non-empty scalar entries of a sequence, as written (an
+	// alias stays the alias, so that a finding points where it is used).
 	strs := func(n *yaml.Node) []*yaml.Node {
+		n = deref(n)
 		if n == nil || n.Kind != yaml.SequenceNode {
 			return nil
 		}
 		var out []*yaml.Node
 		for _, it := range n.Content {
-			if it.Kind == yaml.ScalarNode && it.Value != "" {
+			if d := deref(it); d != nil && d.Kind == yaml.ScalarNode && text(it) != "" {
 				out = append(out, it)
 			}
 		}
 		return out
 	}
-	target := func(n *yaml.Node) (string, string) {
-		t := get(n, "target")
-		return scalar(get(t, "kind")), scalar(get(t, "name"))
+	seq := func(n *yaml.Node) []*yaml.Node {
+		if n = deref(n); n == nil || n.Kind != yaml.SequenceNode {
+			return nil
+		}
+		return n.Content
 	}
-	for i := 0; i+1 < len(top.Content); i += 2 {
-		key, v := top.Content[i].Value, top.Content[i+1]
+	target := func(n *yaml.Node) (string, string) {
+		t := field(n, "target")
+		return text(field(t, "kind")), text(field(t, "name"))
+	}
+	for _, kv := range pairs(top) {
+		key, v := kv[0].Value, kv[1]
 		switch key {
 		case "kind":
-			k.component = v.Value == "Component"
+			k.component = text(v) == "Component"
 		case "apiVersion":
-			k.foreign = v.Value != "" && !strings.HasPrefix(v.Value, "kustomize.config.k8s.io/")
+			k.foreign = text(v) != "" && !strings.HasPrefix(text(v), "kustomize.config.k8s.io/")
 		case "resources", "bases":
 			for _, n := range strs(v) {
-				r := mk(n)
-				if r.abs == "" {
-					k.remote = append(k.remote, r)
-				} else {
+				if r := mk(n, remoteBase); r.abs != "" {
 					k.resources = append(k.resources, r)
 				}
 			}
 		case "components":
 			for _, n := range strs(v) {
-				r := mk(n)
-				if r.abs == "" {
-					k.remote = append(k.remote, r)
-				} else {
+				if r := mk(n, remoteBase); r.abs != "" {
 					k.components = append(k.components, r)
 				}
 			}
 		case "patchesStrategicMerge":
 			for _, n := range strs(v) {
-				if strings.Contains(n.Value, "\n") || strings.Contains(n.Value, ":") {
-					k.patches = append(k.patches, patchRef{inline: n})
+				if t := text(n); strings.Contains(t, "\n") || strings.Contains(t, ":") && !isURL(t) {
+					k.patches = append(k.patches, patchRef{inline: deref(n)})
 					continue
 				}
-				r := mk(n)
-				k.consumed = append(k.consumed, r)
-				k.patches = append(k.patches, patchRef{file: r.abs})
+				if r := mk(n, isURL); r.abs != "" {
+					k.consumed = append(k.consumed, r)
+					k.patches = append(k.patches, patchRef{file: r.abs})
+				}
 			}
 		case "patches", "patchesJson6902":
-			if v.Kind != yaml.SequenceNode {
-				continue
-			}
-			for _, it := range v.Content {
+			for _, it := range seq(v) {
 				kind, name := target(it)
-				if p := get(it, "path"); p != nil && p.Value != "" {
-					r := mk(p)
-					k.consumed = append(k.consumed, r)
-					k.patches = append(k.patches, patchRef{file: r.abs, kind: kind, name: name})
-				} else if p := get(it, "patch"); p != nil {
+				if p := field(it, "path"); text(p) != "" {
+					if r := mk(p, isURL); r.abs != "" {
+						k.consumed = append(k.consumed, r)
+						k.patches = append(k.patches, patchRef{file: r.abs, kind: kind, name: name})
+					}
+				} else if p := deref(field(it, "patch")); p != nil && p.Kind == yaml.ScalarNode {
 					k.patches = append(k.patches, patchRef{inline: p, kind: kind, name: name})
 				}
 			}
 		case "configMapGenerator", "secretGenerator":
-			if v.Kind != yaml.SequenceNode {
-				continue
-			}
-			for _, it := range v.Content {
-				g := generator{name: scalar(get(it, "name")), entry: at(it), files: map[string]ref{}, literals: map[string]parsers.Range{}}
-				for _, n := range strs(get(it, "files")) {
-					key, file, ok := strings.Cut(n.Value, "=")
+			for _, it := range seq(v) {
+				g := generator{name: text(field(it, "name")), kind: "ConfigMap", entry: at(it), files: map[string]ref{}, literals: map[string]parsers.Range{}}
+				if key == "secretGenerator" {
+					g.kind = "Secret"
+				}
+				for _, n := range strs(field(it, "files")) {
+					key, file, ok := strings.Cut(text(n), "=")
 					if !ok {
-						key, file = path.Base(n.Value), n.Value
+						key, file = path.Base(key), key
+					}
+					if isURL(file) {
+						continue
 					}
 					r := ref{value: file, rng: at(n), abs: filepath.Join(k.dir, filepath.FromSlash(file))}
 					k.consumed = append(k.consumed, r)
 					g.files[key] = r
+					g.inputs = append(g.inputs, r)
 				}
-				for _, n := range strs(get(it, "literals")) {
-					key, _, _ := strings.Cut(n.Value, "=")
+				for _, n := range strs(field(it, "literals")) {
+					key, _, _ := strings.Cut(text(n), "=")
 					g.literals[key] = at(n)
 				}
-				envs := strs(get(it, "envs"))
-				if e := get(it, "env"); e != nil && e.Kind == yaml.ScalarNode {
+				envs := strs(field(it, "envs"))
+				if e := field(it, "env"); text(e) != "" {
 					envs = append(envs, e)
 				}
 				for _, n := range envs {
-					k.consumed = append(k.consumed, mk(n))
+					if r := mk(n, isURL); r.abs != "" {
+						k.consumed = append(k.consumed, r)
+						g.inputs = append(g.inputs, r)
+					}
 				}
 				k.gens = append(k.gens, g)
 			}
 		case "transformers", "generators", "validators", "configurations", "crds":
+			remote := remoteBase
+			if key == "configurations" || key == "crds" {
+				remote = isURL
+			}
 			for _, n := range strs(v) {
-				if !strings.Contains(n.Value, "\n") && !isRemote(n.Value) {
-					k.consumed = append(k.consumed, mk(n))
+				if !strings.Contains(text(n), "\n") {
+					if r := mk(n, remote); r.abs != "" {
+						k.consumed = append(k.consumed, r)
+					}
 				}
 			}
+		case "vars":
+			k.selects = true
 		case "replacements":
-			if v.Kind == yaml.SequenceNode {
-				for _, it := range v.Content {
-					if p := get(it, "path"); p != nil && p.Value != "" {
-						k.consumed = append(k.consumed, mk(p))
+			k.selects = true
+			for _, it := range seq(v) {
+				if p := field(it, "path"); text(p) != "" {
+					if r := mk(p, isURL); r.abs != "" {
+						k.consumed = append(k.consumed, r)
 					}
 				}
 			}
 		case "openapi":
 			k.openapi = true
-			if p := get(v, "path"); p != nil && p.Value != "" {
-				k.consumed = append(k.consumed, mk(p))
-			}
-		case "helmCharts":
-			if v.Kind == yaml.SequenceNode {
-				for _, it := range v.Content {
-					n := get(it, "name")
-					if n == nil {
-						n = it
-					}
-					k.helm = append(k.helm, ref{value: n.Value, rng: at(n)})
+			if p := field(v, "path"); text(p) != "" {
+				if r := mk(p, isURL); r.abs != "" {
+					k.consumed = append(k.consumed, r)
 				}
 			}
+		case "helmCharts", "helmChartInflationGenerator":
+			for _, it := range seq(v) {
+				n := field(it, "name")
+				if n == nil {
+					n = field(it, "chartName")
+				}
+				if n == nil {
+					n = it
+				}
+				k.helm = append(k.helm, ref{value: text(n), rng: at(n)})
+			}
 		}
+	}
+	// What kustomize would fetch, exactly as neutralize takes it out of
+	// what kustomize reads, each on the line that names it.
+	_, drops := neutralize(f.Data)
+	for _, d := range drops {
+		rng := headLine(f)
+		if n := locate(field(top, d.field), d.value); n != nil {
+			rng = at(n)
+		}
+		k.remote = append(k.remote, ref{value: d.value, rng: rng, note: remoteNote(d)})
 	}
 	return k, nil
 }
 
-// isRemote recognises what kustomize would fetch over the network (a git
-// repository or an http(s) URL) rather than read from the tree: a scheme,
-// a user@host, or a bare github.com path.
-func isRemote(p string) bool {
-	l := strings.ToLower(p)
-	if strings.Contains(l, "://") || strings.HasPrefix(l, "git::") || strings.HasPrefix(l, "github.com") ||
-		strings.HasPrefix(l, "gitlab.com") || strings.HasPrefix(l, "bitbucket.org") {
-		return true
+// remoteNote is the finding for an entry hoplint did not fetch.
+func remoteNote(d dropped) string {
+	const never = "is not fetched (hoplint never goes to the network)"
+	switch d.field {
+	case "resources", "bases", "components":
+		return fmt.Sprintf("remote base %q %s, so the objects it adds are not linted; lint a local copy to check them", d.value, never)
+	case "patches", "patchesStrategicMerge", "patchesJson6902":
+		return fmt.Sprintf("remote patch %q %s, so the kustomization is built and linted without it; lint a local copy to check what it changes", d.value, never)
+	case "configMapGenerator", "secretGenerator":
+		return fmt.Sprintf("remote %s input %q %s, so the generated object is built without the values it holds; lint a local copy to check them", d.field, d.value, never)
+	default:
+		return fmt.Sprintf("remote %s entry %q %s, so the kustomization is built and linted without it; lint a local copy to check what it does", d.field, d.value, never)
 	}
-	first, _, _ := strings.Cut(l, "/")
-	return strings.Contains(first, "@")
 }
 
-// rewriteKustomization is what kustomize reads instead of a kustomization
-// file: remote bases and Helm charts removed (hoplint never fetches or
-// inflates; each is reported on its own line instead). Objects name the
-// file they came from through tagOrigins, not kustomize's buildMetadata.
-func rewriteKustomization(data []byte) []byte {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return data // kustomize reports the error itself
+// deref follows an alias to the node it names.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
 	}
-	top := doc.Content[0]
-	var kept []*yaml.Node
-	for i := 0; i+1 < len(top.Content); i += 2 {
-		k, v := top.Content[i], top.Content[i+1]
-		switch k.Value {
-		case "helmCharts", "helmGlobals":
-			continue
-		case "resources", "bases", "components":
-			if v.Kind == yaml.SequenceNode {
-				var items []*yaml.Node
-				for _, it := range v.Content {
-					if !isRemote(it.Value) {
-						items = append(items, it)
-					}
-				}
-				v.Content = items
+	return n
+}
+
+// text is a scalar's value as kustomize reads it: through an alias, and
+// decoded when tagged !!binary.
+func text(n *yaml.Node) string {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	if n.Tag == "!!binary" {
+		if b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(n.Value), "")); err == nil {
+			return string(b)
+		}
+	}
+	return n.Value
+}
+
+// pairs are the key/value pairs of a mapping as a YAML decoder sees them:
+// through an alias, with the pairs of << merge keys after its own (a key
+// of its own wins over a merged one, an earlier merge over a later).
+func pairs(m *yaml.Node) [][2]*yaml.Node {
+	var out [][2]*yaml.Node
+	seen := map[string]bool{}
+	var add func(m *yaml.Node, depth int)
+	add = func(m *yaml.Node, depth int) {
+		m = deref(m)
+		if m == nil || m.Kind != yaml.MappingNode || depth > 10 {
+			return
+		}
+		var merges []*yaml.Node
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			k := m.Content[i]
+			if k.Value == "<<" && k.Tag == "!!merge" {
+				merges = append(merges, m.Content[i+1])
+				continue
+			}
+			if !seen[k.Value] {
+				seen[k.Value] = true
+				out = append(out, [2]*yaml.Node{k, m.Content[i+1]})
 			}
 		}
-		kept = append(kept, k, v)
+		for _, mv := range merges {
+			if d := deref(mv); d != nil && d.Kind == yaml.SequenceNode {
+				for _, it := range d.Content {
+					add(it, depth+1)
+				}
+			} else {
+				add(mv, depth+1)
+			}
+		}
 	}
-	top.Content = kept
-	out, err := yaml.Marshal(&doc)
-	if err != nil {
-		return data
-	}
+	add(m, 0)
 	return out
+}
+
+// field is the value of key in a mapping, through aliases and merge keys.
+func field(m *yaml.Node, key string) *yaml.Node {
+	for _, kv := range pairs(m) {
+		if kv[0].Value == key {
+			return kv[1]
+		}
+	}
+	return nil
+}
+
+// locate finds, under n, the scalar whose value (as kustomize reads it)
+// is value or ends in "="+value (a generator's key=file), and returns
+// where it is written: the alias that names it when it is reached through
+// one. It visits a bounded number of nodes (aliases can make a small file
+// a very large tree).
+func locate(n *yaml.Node, value string) *yaml.Node {
+	budget := 100000
+	var walk func(n, at *yaml.Node) *yaml.Node
+	walk = func(n, at *yaml.Node) *yaml.Node {
+		if n == nil || budget <= 0 {
+			return nil
+		}
+		budget--
+		switch n.Kind {
+		case yaml.AliasNode:
+			if at == nil {
+				at = n
+			}
+			return walk(n.Alias, at)
+		case yaml.ScalarNode:
+			if t := text(n); t == value || strings.HasSuffix(t, "="+value) {
+				if at != nil {
+					return at
+				}
+				return n
+			}
+		case yaml.MappingNode:
+			for i := 1; i < len(n.Content); i += 2 {
+				if r := walk(n.Content[i], at); r != nil {
+					return r
+				}
+			}
+		case yaml.SequenceNode, yaml.DocumentNode:
+			for _, c := range n.Content {
+				if r := walk(c, at); r != nil {
+					return r
+				}
+			}
+		}
+		return nil
+	}
+	return walk(n, nil)
 }
 
 func get(m *yaml.Node, key string) *yaml.Node {

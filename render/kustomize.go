@@ -34,11 +34,17 @@ type kustomizer struct {
 	fs     map[string]*confinedFS    // root → filesystem, shared by builds
 	// docs caches parsed source documents by absolute path.
 	docs map[string][]*yaml.Node
-	mu   sync.Mutex
+	// skipCRDs is set when no kustomization of the run can need a
+	// CustomResourceDefinition to build (see crdsSkippable).
+	skipCRDs bool
+	// missing holds the generator inputs that do not exist, which
+	// kustomize reads as empty (see standIns).
+	missing map[string]bool
+	mu      sync.Mutex
 }
 
 func (r *renderer) kustomize(files []*parsers.File) {
-	kz := &kustomizer{r: r, dir: map[string]*kustomization{}, fs: map[string]*confinedFS{}, docs: map[string][]*yaml.Node{}}
+	kz := &kustomizer{r: r, dir: map[string]*kustomization{}, fs: map[string]*confinedFS{}, docs: map[string][]*yaml.Node{}, missing: map[string]bool{}}
 	for _, f := range files {
 		k, err := parseKustomization(f)
 		if err != nil {
@@ -66,7 +72,7 @@ func (r *renderer) kustomize(files []*parsers.File) {
 	for _, k := range kz.all {
 		r.consume(k.file.Abs)
 		for _, ref := range k.remote {
-			r.problem(parsers.ProblemUnfollowed, ref.rng, fmt.Sprintf("remote base %q is not fetched (hoplint never goes to the network), so the objects it adds are not linted; lint a local copy to check them", ref.value))
+			r.problem(parsers.ProblemUnfollowed, ref.rng, ref.note)
 		}
 		for _, ref := range k.helm {
 			r.problem(parsers.ProblemUnfollowed, ref.rng, fmt.Sprintf("helmCharts entry %q is not inflated (hoplint does not run Helm through kustomize), so its objects are not linted; put the chart in the tree to have hoplint render it", ref.value))
@@ -85,6 +91,8 @@ func (r *renderer) kustomize(files []*parsers.File) {
 		}
 	}
 	kz.tagged = kz.resourceFiles()
+	kz.skipCRDs = kz.crdsSkippable()
+	kz.standIns()
 	var deploy []*kustomization
 	openapi := false
 	for _, k := range kz.all {
@@ -109,6 +117,7 @@ func (r *renderer) kustomize(files []*parsers.File) {
 			outs[i], probs[i] = kz.build(deploy[i])
 		}
 	})
+	kz.oneRoot(deploy, probs)
 	for i := range deploy {
 		if probs[i] != nil {
 			r.problems = append(r.problems, *probs[i])
@@ -116,6 +125,86 @@ func (r *renderer) kustomize(files []*parsers.File) {
 		if outs[i] != nil {
 			r.out = append(r.out, outs[i])
 		}
+	}
+}
+
+// standIns gives every generator input that does not exist in the tree
+// (a gitignored .env, a file a script copies in before the build) an
+// empty stand-in in the confined filesystem, so that kustomize builds the
+// rest instead of failing whole, and says so once on the line that names
+// it. A files: entry's key is taken out of the built object again (see
+// dropStandIns): an empty value would be a value hoplint made up.
+func (kz *kustomizer) standIns() {
+	for _, k := range kz.all {
+		for _, g := range k.gens {
+			for _, in := range g.inputs {
+				if in.abs == "" || kz.missing[in.abs] || !parsers.Within(k.file.Root, in.abs) {
+					continue
+				}
+				if _, err := os.Lstat(in.abs); !errors.Is(err, os.ErrNotExist) {
+					continue
+				}
+				kz.missing[in.abs] = true
+				kz.filesystem(k.file.Root).addStandIn(in.abs)
+				name := g.kind
+				if g.name != "" {
+					name += " " + g.name
+				}
+				kz.r.problem(parsers.ProblemUnfollowed, in.rng, fmt.Sprintf(
+					"%s does not exist in the tree (ignored by git, or made by a script before the build?), so hoplint builds %s with it read as empty: the values it would add are unknown to hoplint and not linted",
+					in.value, name))
+			}
+		}
+	}
+}
+
+// dropStandIns takes out of a generated object the data keys whose file
+// was a stand-in (see standIns).
+func (kz *kustomizer) dropStandIns(res *resource.Resource, g *generator) {
+	if len(kz.missing) == 0 {
+		return
+	}
+	for _, get := range []struct {
+		read  func() map[string]string
+		write func(map[string]string)
+	}{{res.GetDataMap, res.SetDataMap}, {res.GetBinaryDataMap, res.SetBinaryDataMap}} {
+		m := get.read()
+		n := len(m)
+		for key, ref := range g.files {
+			if kz.missing[ref.abs] {
+				delete(m, key)
+			}
+		}
+		if len(m) != n {
+			get.write(m)
+		}
+	}
+}
+
+// buildFails begins the finding for a kustomization kustomize cannot build.
+const buildFails = "kustomize build fails, so nothing of this kustomization is linted: "
+
+// oneRoot reports a build failure whose cause lies in a base (the entry
+// it points at is in another kustomization's file) once, at that entry,
+// naming the kustomizations it stops as related locations, instead of
+// once per overlay with the same long message.
+func (kz *kustomizer) oneRoot(deploy []*kustomization, probs []*parsers.Problem) {
+	first := map[parsers.Range]*parsers.Problem{}
+	for i, k := range deploy {
+		p := probs[i]
+		if p == nil || p.Kind != parsers.ProblemParse || !strings.HasPrefix(p.Message, buildFails) || p.Range.File == k.file.Path {
+			continue
+		}
+		key := p.Range
+		key.Via = nil
+		note := parsers.Related{Range: headLine(k.file), Message: fmt.Sprintf("kustomization %s includes it, so nothing of it is linted either", path.Dir(k.file.Path))}
+		if f := first[key]; f != nil {
+			f.Related = append(f.Related, note)
+			probs[i] = nil
+			continue
+		}
+		first[key] = p
+		p.Message = fmt.Sprintf("kustomize build fails here, so nothing of %s, which includes it, is linted: %s", path.Dir(k.file.Path), strings.TrimPrefix(p.Message, buildFails))
 	}
 }
 
@@ -155,16 +244,17 @@ func (kz *kustomizer) filesystem(root string) *confinedFS {
 	c := newConfinedFS(root, func(abs string, data []byte) []byte {
 		switch {
 		case isKustomizationName(filepath.Base(abs)):
-			return rewriteKustomization(data)
+			out, _ := neutralize(data)
+			return out
 		}
 		// kustomize may name the file with symlinks resolved (a root
 		// reached through a link); the tag names it as the kustomization
 		// does, which is how hoplint knows the file.
 		if logical, ok := kz.tagged[abs]; ok {
-			return tagOrigins(logical, data)
+			return tagOrigins(logical, kz.withoutCRDs(data))
 		}
 		if logical, ok := kz.tagged[parsers.RealPath(abs)]; ok {
-			return tagOrigins(logical, data)
+			return tagOrigins(logical, kz.withoutCRDs(data))
 		}
 		return data
 	})
@@ -381,7 +471,22 @@ func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) 
 			// names the base twice, by absolute path) would not say so.
 			return nil, p
 		}
-		msg := "kustomize build fails, so nothing of this kustomization is linted: " + kz.relMessage(k, raw)
+		if strings.Contains(raw, errNoNetwork.Error()) {
+			// A URL named inside a file kustomize reads (a transformer's
+			// own configuration): the refusing transport stopped it, and
+			// kustomize gives up on the whole build.
+			what, at := "a URL", kz.errorAt(k, raw)
+			if m := fetchedURL.FindStringSubmatch(raw); m != nil {
+				what = fmt.Sprintf("%q", m[1])
+				if r, ok := kz.naming(k, m[1]); ok {
+					at = r
+				}
+			}
+			return nil, &parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: at, Message: fmt.Sprintf(
+				"kustomize would fetch %s, named in a file this kustomization reads, and hoplint never goes to the network, so kustomization %s was not built and nothing of it is linted; lint it with a local copy of that file",
+				what, path.Dir(k.file.Path))}
+		}
+		msg := buildFails + kz.relMessage(k, raw)
 		return nil, &parsers.Problem{Kind: parsers.ProblemParse, Range: kz.errorAt(k, raw), Message: msg}
 	}
 	dirRel := path.Dir(k.file.Path)
@@ -400,8 +505,14 @@ func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) 
 	}
 	var pieces []piece
 	total := 0
+	chain := kz.chain(k)
 	for _, res := range m.Resources() {
 		o := takeOrigin(res)
+		if o == "" && (res.GetKind() == "ConfigMap" || res.GetKind() == "Secret") {
+			if g := kz.generator(chain, res.GetName()); g != nil {
+				kz.dropStandIns(res, g)
+			}
+		}
 		_ = res.SetOrigin(nil) // the user's own buildMetadata: originAnnotations
 		text, err := res.AsYAML()
 		if err != nil {
@@ -431,7 +542,6 @@ func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) 
 	}
 	out := parsers.NewFile(k.file.Path+"#build", k.file.Abs+"#build", k.file.Root, parsers.FormatKubernetes, buf.Bytes())
 	lm := newLineMap(out, via, r.fileByPath)
-	chain := kz.chain(k)
 	for i, p := range pieces {
 		var doc yaml.Node
 		if yaml.Unmarshal(p.text, &doc) != nil || len(doc.Content) == 0 {
@@ -537,6 +647,9 @@ func (kz *kustomizer) patchCands(chain []*kustomization, kind, name string, ops 
 		for _, p := range k.patches {
 			var d *srcDoc
 			var docs []*yaml.Node
+			if p.file == "" && p.inline == nil {
+				continue // never built so; a guard against a nil patch
+			}
 			if p.file != "" {
 				f := kz.r.source(p.file)
 				if f == nil {
@@ -717,25 +830,47 @@ func (kz *kustomizer) relMessage(k *kustomization, msg string) string {
 // complains about, when one of the kustomizations involved names it, else
 // at the kustomization built.
 func (kz *kustomizer) errorAt(k *kustomization, msg string) parsers.Range {
-	var refs []ref
-	for _, c := range kz.chain(k) {
-		refs = append(append(append(refs, c.resources...), c.components...), c.consumed...)
+	// Innermost kustomization first: a base that fails makes every
+	// overlay's build fail with a message that also quotes the overlay's
+	// own entry for the base, and the base's entry is the root cause.
+	chain := kz.chain(k)
+	refsOf := func(c *kustomization) []ref {
+		return append(append(append([]ref{}, c.resources...), c.components...), c.consumed...)
 	}
-	// The entry kustomize quotes as written, else one whose path it names.
-	for _, ref := range refs {
-		if strings.Contains(msg, "'"+ref.value+"'") || strings.Contains(msg, "\""+ref.value+"\"") || strings.Contains(msg, "("+ref.value+")") {
-			return ref.rng
-		}
-	}
-	for _, ref := range refs {
-		if ref.abs == "" {
-			continue
-		}
-		if rel, err := filepath.Rel(k.file.Root, ref.abs); err == nil && (strings.Contains(msg, ref.abs) || strings.Contains(msg, "'"+rel+"'")) {
-			return ref.rng
+	// An entry whose path kustomize names, or that it quotes as written.
+	for i := len(chain) - 1; i >= 0; i-- {
+		for _, ref := range refsOf(chain[i]) {
+			if strings.Contains(msg, "'"+ref.value+"'") || strings.Contains(msg, "\""+ref.value+"\"") || strings.Contains(msg, "("+ref.value+")") {
+				return ref.rng
+			}
+			if ref.abs == "" {
+				continue
+			}
+			if rel, err := filepath.Rel(k.file.Root, ref.abs); err == nil && (strings.Contains(msg, ref.abs+"'") || strings.Contains(msg, ref.abs+"/") || strings.Contains(msg, ref.abs+":") || strings.Contains(msg, "'"+rel+"'")) {
+				return ref.rng
+			}
 		}
 	}
 	return headLine(k.file)
+}
+
+// naming finds where the chain of k names url: the line of a
+// kustomization that holds it (an inline configuration), else the entry
+// of the file that holds it.
+func (kz *kustomizer) naming(k *kustomization, url string) (parsers.Range, bool) {
+	for _, c := range kz.chain(k) {
+		if i := bytes.Index(c.file.Data, []byte(url)); i >= 0 {
+			return c.file.LineRange(1 + bytes.Count(c.file.Data[:i], []byte("\n"))), true
+		}
+	}
+	for _, c := range kz.chain(k) {
+		for _, ref := range append(append([]ref{}, c.resources...), c.consumed...) {
+			if f := kz.r.source(ref.abs); f != nil && bytes.Contains(f.Data, []byte(url)) {
+				return ref.rng, true
+			}
+		}
+	}
+	return parsers.Range{}, false
 }
 
 // outside reports the first entry of k (or of a kustomization it builds

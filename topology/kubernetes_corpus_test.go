@@ -29,6 +29,13 @@ antonputra__tutorials/lessons/196/7-example/1-deployment.yaml:18 missing-prestop
 	# ALB Ingress 7-example/myapp -> Service myapp -> Deployment myapp, no preStop
 aws-samples__eks-workshop-v2/manifests/base-application/carts/deployment-db.yaml:25 missing-memory-limit
 	# dynamodb container has no resources
+dbca-wa__resource_tracking/kustomize/base/deployment.yaml:19 missing-prestop-drain
+	# built since the gitignored .env of secretGenerator envs: gets an empty stand-in (issue 20 item 5):
+	# container resourcetracking has no lifecycle; the prod and uat Ingresses route to its Service
+dbca-wa__resource_tracking/kustomize/overlays/prod/ingress.yaml:4 missing-body-size-limit
+	# ingress-nginx Ingress with no annotations at all
+dbca-wa__resource_tracking/kustomize/overlays/uat/ingress.yaml:4 missing-body-size-limit
+	# same in uat
 kubernetes-sigs__aws-load-balancer-controller/docs/examples/2048/2048_full.yaml:25 missing-memory-limit
 	# app-2048 has no resources
 kubernetes-sigs__aws-load-balancer-controller/docs/examples/2048/2048_full.yaml:25 missing-prestop-drain
