@@ -117,8 +117,10 @@ func missingCause(errText string, missing []missingDep) string {
 
 // droppedTemplate is a template rendered without it, and Helm's error.
 type droppedTemplate struct {
-	Name string `json:"name"` // as Helm names it: "chart/templates/x.yaml"
-	Err  string `json:"err"`
+	Name  string `json:"name"` // as Helm names it: "chart/templates/x.yaml"
+	Err   string `json:"err"`
+	Cause string `json:"cause"` // why it was left out, for the message
+
 }
 
 // failedTemplate is the template Helm was rendering when it failed (the

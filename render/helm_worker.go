@@ -198,12 +198,18 @@ func renderInProcess(req *helmRequest) helmResult {
 	// helpers, its values) is left out and the rest rendered again, at
 	// most once per template: Helm stops at the first failing template.
 	var dropped []droppedTemplate
-	for err != nil && len(missing) > 0 && len(dropped) < len(ch.Templates) {
+	// So is a template that reads values nobody set (values given at
+	// install time with -f, helm_unset.go).
+	for err != nil && len(dropped) < len(ch.Templates) {
 		name := failedTemplate(err.Error())
-		if name == "" || missingCause(err.Error(), missing) == "" {
+		cause := missingCause(err.Error(), missing)
+		if cause == "" {
+			cause = unsetValuesCause(err.Error(), ch, req.Values)
+		}
+		if name == "" || cause == "" {
 			break
 		}
-		dropped = append(dropped, droppedTemplate{Name: name, Err: err.Error()})
+		dropped = append(dropped, droppedTemplate{Name: name, Err: err.Error(), Cause: cause})
 		// Rendering changed the chart (dependencies processed, aliases
 		// applied): start again from its files.
 		if ch, err = loadChart(req.Files); err != nil {
