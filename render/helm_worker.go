@@ -200,7 +200,10 @@ func renderInProcess(req *helmRequest) helmResult {
 	var dropped []droppedTemplate
 	// So is a template that reads values nobody set (values given at
 	// install time with -f, helm_unset.go).
-	for err != nil && len(dropped) < len(ch.Templates) {
+	// The bound is the chart's templates as loaded: the chart is reloaded
+	// with the dropped ones removed, so len(ch.Templates) shrinks.
+	limit := len(ch.Templates)
+	for err != nil && len(dropped) < limit {
 		name := failedTemplate(err.Error())
 		cause := missingCause(err.Error(), missing)
 		if cause == "" {
