@@ -66,6 +66,17 @@ func Classify(p string, data []byte) Format {
 		return FormatNginx
 	}
 
+	if ContentCandidate(p) {
+		// A name that says nothing (sites-available/example, support/nginx/app,
+		// app.vhost, nginx.conf.sample, a template's .conf.erb): nginx
+		// only on strong evidence in the content, since READMEs, scripts
+		// and other formats have such names too.
+		if data == nil {
+			return ""
+		}
+		return strongFormat(sniff(data))
+	}
+
 	isConf := strings.HasSuffix(lower, ".conf") || strings.HasSuffix(lower, ".conf.in")
 	noExt := !strings.Contains(base, ".")
 	apacheDir := inDir("apache2", "apache", "httpd")
@@ -129,6 +140,12 @@ func sniffConf(data []byte) Format { return sniff(data).format() }
 // format (INI, XML, key = value, squid, redis, Markdown) would hold.
 type evidence struct {
 	nginx, apache, foreign int
+	// other counts lines that are no evidence for a .conf file (prose,
+	// statements of no known directive) but weigh against reading a file
+	// with an uninformative name as nginx.
+	other int
+	// blocks counts nginx block openings (server {, location / {).
+	blocks int
 	// alien is set by a signal no nginx or Apache file carries: an XML
 	// prolog, an INI [section] header, a JSON document.
 	alien bool
@@ -178,6 +195,9 @@ func sniff(data []byte) evidence {
 			}
 			continue
 		}
+		if templateTagLine(line) {
+			continue // a template engine's own line ({% if %}, <% end %}): no evidence either way
+		}
 		fields := strings.Fields(string(line))
 		first := fields[0]
 		switch {
@@ -204,12 +224,17 @@ func sniff(data []byte) evidence {
 			switch {
 			case isNginxDirective(name):
 				e.nginx++
+				if bytes.HasSuffix(line, []byte("{")) {
+					e.blocks++
+				}
 				if strings.HasSuffix(name, "_by_lua_block") && bytes.HasSuffix(line, []byte("{")) {
 					lua = 1
 				}
 			case first == "}" || first == "{":
 			case isApacheDirective(first):
 				e.apache++
+			default:
+				e.other++
 			}
 		case bytes.HasSuffix(line, []byte("\\")):
 		case isApacheDirective(first):
@@ -219,6 +244,8 @@ func sniff(data []byte) evidence {
 		default:
 			if isLower(first) {
 				e.foreign++ // squid's acl, redis's maxmemory: not nginx (no ";"), not Apache
+			} else {
+				e.other++ // prose, a shell line, a Makefile rule
 			}
 		}
 	}
@@ -336,4 +363,107 @@ func classifyStructured(data []byte) Format {
 		return FormatKubernetes
 	}
 	return ""
+}
+
+// contentExts are name endings that say nothing about the format but are
+// common for nginx files: virtual hosts (.vhost, .nginx, .site), samples
+// users copy (.conf.sample, .conf.example, .conf.dist), and templates of
+// configuration management (.conf.erb, .conf.j2, .conf.tmpl). nginx's own
+// nginx.conf.* and *.template are decided in Classify already.
+var contentExts = []string{
+	".vhost", ".nginx", ".site", ".nginxconf",
+	".conf.sample", ".conf.example", ".conf.dist", ".conf.default", ".conf.orig",
+	".conf.erb", ".conf.j2", ".conf.jinja", ".conf.jinja2", ".conf.tmpl", ".conf.tpl", ".conf.liquid",
+	".nginx.j2", ".vhost.j2", ".nginx.erb", ".vhost.erb",
+}
+
+// notConfigNames are extensionless files found in every repository that
+// are never nginx configuration: they are not even opened.
+var notConfigNames = map[string]bool{
+	"readme": true, "license": true, "licence": true, "copying": true, "notice": true, "authors": true,
+	"contributors": true, "changelog": true, "changes": true, "history": true, "news": true, "todo": true,
+	"makefile": true, "gnumakefile": true, "dockerfile": true, "containerfile": true, "procfile": true,
+	"gemfile": true, "rakefile": true, "vagrantfile": true, "jenkinsfile": true, "brewfile": true,
+	"codeowners": true, "owners": true, "pipfile": true, "version": true, "caddyfile": true,
+	"tiltfile": true, "justfile": true, "berksfile": true, "guardfile": true, "podfile": true,
+}
+
+// ContentCandidate reports whether a file's name leaves its format open
+// but makes nginx plausible: no extension at all (support/nginx/app,
+// sites-available/example), or one of contentExts. Such files are read
+// (a bounded prefix first, see discover.go) and kept only on strong nginx
+// evidence. Dotfiles and the usual extensionless repository files
+// (README, LICENSE, Makefile, Dockerfile…) are not candidates.
+func ContentCandidate(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	if base == "" || base[0] == '.' {
+		return false // .env, .gitignore, .dockerignore, .htaccess
+	}
+	for _, ext := range contentExts {
+		if strings.HasSuffix(base, ext) {
+			return true
+		}
+	}
+	if strings.Contains(base, ".") {
+		return false
+	}
+	return !notConfigNames[base] && !strings.HasPrefix(base, "dockerfile") && !strings.HasPrefix(base, "readme") && !strings.HasPrefix(base, "license")
+}
+
+// strongFormat is nginx or Apache on strong evidence (strongNginx,
+// strongApache), else "".
+func strongFormat(e evidence) Format {
+	switch {
+	case strongNginx(e):
+		return FormatNginx
+	case e.format() == FormatApache && e.apache >= 3 && e.nginx == 0 && e.foreign+e.other == 0:
+		return FormatApache
+	}
+	return ""
+}
+
+// strongNginx is the evidence a file with an uninformative name needs to
+// be read as nginx: several nginx statements and next to nothing else
+// (a README quoting a server block has prose and Markdown around it, a
+// shell script has commands), or a server/location block making up the
+// file.
+func strongNginx(e evidence) bool {
+	if e.format() != FormatNginx || e.apache > 0 {
+		return false
+	}
+	against := e.foreign + e.other
+	switch {
+	case e.blocks > 0 && e.nginx >= 2:
+		return against*4 <= e.nginx
+	case e.nginx >= 3:
+		return against == 0
+	}
+	return false
+}
+
+// templateTagLine reports a line made only of template-engine tags:
+// Jinja/Liquid {% … %} and {# … #}, Go/Mustache {{ … }}, ERB <% … %>.
+// Such lines carry no nginx or Apache evidence.
+func templateTagLine(line []byte) bool {
+	for len(line) > 0 {
+		var end []byte
+		switch {
+		case bytes.HasPrefix(line, []byte("{%")):
+			end = []byte("%}")
+		case bytes.HasPrefix(line, []byte("{#")):
+			end = []byte("#}")
+		case bytes.HasPrefix(line, []byte("{{")):
+			end = []byte("}}")
+		case bytes.HasPrefix(line, []byte("<%")):
+			end = []byte("%>")
+		default:
+			return false
+		}
+		i := bytes.Index(line[2:], end)
+		if i < 0 {
+			return false
+		}
+		line = bytes.TrimSpace(line[2+i+2:])
+	}
+	return true
 }
