@@ -60,9 +60,9 @@ func (t *Template) Conditional(n int) bool {
 
 var (
 	// {HTTP_INDEX_FILE}: a placeholder a script replaces with sed.
-	bareBraces = regexp.MustCompile(`\{[A-Z][A-Z0-9_]*\}`)
+	bareBraces = regexp.MustCompile(`^\{[A-Z][A-Z0-9_]*\}`)
 	// $(expr): Kong's Penlight substitutions.
-	penlightExpr = regexp.MustCompile(`\$\([A-Za-z_][^)\n]*\)`)
+	penlightExpr = regexp.MustCompile(`^\$\([A-Za-z_][^)\n]*\)`)
 	identRe      = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
 	quotedIdent  = regexp.MustCompile(`["']([A-Za-z_][A-Za-z0-9_]*)["']`)
 )
@@ -277,15 +277,25 @@ func tagAt(data []byte, i int) (tag, bool) {
 		}
 		return tag{i, e, k, "ERB"}, true
 	case bytes.HasPrefix(rest, []byte("$(")):
-		if loc := penlightExpr.FindIndex(rest); loc != nil && loc[0] == 0 {
+		if loc := penlightExpr.FindIndex(head(rest)); loc != nil {
 			return tag{i, i + loc[1], tagExpr, "Kong Penlight"}, true
 		}
 	case rest[0] == '{' && (i == 0 || !isWordByte(data[i-1]) && data[i-1] != '$'):
-		if loc := bareBraces.FindIndex(rest); loc != nil && loc[0] == 0 {
+		if loc := bareBraces.FindIndex(head(rest)); loc != nil {
 			return tag{i, i + loc[1], tagExpr, "sed-style placeholder"}, true
 		}
 	}
 	return tag{}, false
+}
+
+// head bounds what an anchored pattern looks at: a placeholder is short,
+// and matching against the whole rest of a large file at every "{" would
+// cost time quadratic in its size.
+func head(b []byte) []byte {
+	if len(b) > 256 {
+		return b[:256]
+	}
+	return b
 }
 
 func isWordByte(b byte) bool {
