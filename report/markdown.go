@@ -30,8 +30,12 @@ func Markdown(w io.Writer, r *Report) error {
 		written := 0
 		for i, f := range r.Findings {
 			msg := mdCell(f.Message)
-			for _, rel := range f.Related {
+			shown, more := shownRelated(f.Related)
+			for _, rel := range shown {
 				msg += "<br>↳ " + mdCell(r.loc(rel.Range)) + ": " + mdCell(rel.Message)
+			}
+			if more > 0 {
+				msg += fmt.Sprintf("<br>↳ … and %d more related locations (all of them are in the SARIF upload)", more)
 			}
 			row := fmt.Sprintf("| %s | [%s](%s#%s) | %s | %s |\n", mdSeverity(f.Severity), f.Rule, docsURL, f.Rule, mdCell(r.loc(f.Range)), msg)
 			if written+len(row) > markdownTableBudget {
