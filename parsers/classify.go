@@ -174,6 +174,7 @@ func sniff(data []byte) evidence {
 		e.alien = true
 		return e
 	}
+	data = blankTemplateTags(data)
 	lua := 0      // brace depth inside a Lua block
 	open := false // inside an nginx statement spread over lines
 	for _, raw := range bytes.Split(data, []byte("\n")) {
@@ -211,6 +212,8 @@ func sniff(data []byte) evidence {
 			}
 		case line[0] == '[' && line[len(line)-1] == ']':
 			e.alien = true // an INI section header
+		case len(line) == 1 && line[0] == ';':
+			// what is left of a line of template tags ("<%= k %> <%= v %>;")
 		case line[0] == ';':
 			e.foreign++ // an INI comment
 		case strings.Contains(first, "=") || len(fields) > 1 && (fields[1] == "=" || strings.HasPrefix(fields[1], "=") && !strings.HasPrefix(fields[1], "=~")) && !isNginxDirective(first):
@@ -230,7 +233,8 @@ func sniff(data []byte) evidence {
 				if strings.HasSuffix(name, "_by_lua_block") && bytes.HasSuffix(line, []byte("{")) {
 					lua = 1
 				}
-			case first == "}" || first == "{":
+			case first == "}" || first == "{" || name == "":
+				// a brace, or what is left of a line of template tags
 			case isApacheDirective(first):
 				e.apache++
 			default:
@@ -466,4 +470,40 @@ func templateTagLine(line []byte) bool {
 		line = bytes.TrimSpace(line[2+i+2:])
 	}
 	return true
+}
+
+// blankTemplateTags returns data with template tags ({% %}, {# #}, {{ }},
+// <% %>) blanked, line breaks kept, so that a tag spread over lines (ERB's
+// "<% @options.each do |key, value|" … "-%>") is no evidence either way.
+// data itself is returned when it holds no tag.
+func blankTemplateTags(data []byte) []byte {
+	if !bytes.Contains(data, []byte("<%")) && !bytes.Contains(data, []byte("{%")) && !bytes.Contains(data, []byte("{{")) && !bytes.Contains(data, []byte("{#")) {
+		return data
+	}
+	out := append([]byte(nil), data...)
+	pairs := [][2]string{{"<%", "%>"}, {"{%", "%}"}, {"{#", "#}"}, {"{{", "}}"}}
+	for i := 0; i+1 < len(out); i++ {
+		for _, p := range pairs {
+			if out[i] != p[0][0] || out[i+1] != p[0][1] {
+				continue
+			}
+			rest := out[i+2:]
+			if len(rest) > 4096 {
+				rest = rest[:4096]
+			}
+			k := bytes.Index(rest, []byte(p[1]))
+			if k < 0 {
+				break
+			}
+			end := i + 2 + k + 2
+			for j := i; j < end; j++ {
+				if out[j] != '\n' && out[j] != '\r' {
+					out[j] = ' '
+				}
+			}
+			i = end - 1
+			break
+		}
+	}
+	return out
 }
