@@ -121,8 +121,8 @@ func foldCauses(fs []Finding) []Finding {
 	// is one cause wherever it is included.
 	sameInclude := map[string]int{}
 	for _, f := range fs {
-		if f.Rule == includeNotFollowed.ID {
-			sameInclude[f.Message]++
+		if f.Rule == includeNotFollowed.ID && (strings.HasPrefix(f.Message, "include ") || strings.HasPrefix(f.Message, "Include ")) {
+			sameInclude[f.Message]++ // an nginx or Apache include, not a Terraform module call
 		}
 	}
 	for i, f := range fs {
