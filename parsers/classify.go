@@ -66,6 +66,17 @@ func Classify(p string, data []byte) Format {
 		return FormatNginx
 	}
 
+	if ContentCandidate(p) {
+		// A name that says nothing (sites-available/example, support/nginx/app,
+		// app.vhost, nginx.conf.sample, a template's .conf.erb): nginx
+		// only on strong evidence in the content, since READMEs, scripts
+		// and other formats have such names too.
+		if data == nil {
+			return ""
+		}
+		return strongFormat(sniff(data))
+	}
+
 	isConf := strings.HasSuffix(lower, ".conf") || strings.HasSuffix(lower, ".conf.in")
 	noExt := !strings.Contains(base, ".")
 	apacheDir := inDir("apache2", "apache", "httpd")
@@ -129,6 +140,12 @@ func sniffConf(data []byte) Format { return sniff(data).format() }
 // format (INI, XML, key = value, squid, redis, Markdown) would hold.
 type evidence struct {
 	nginx, apache, foreign int
+	// other counts lines that are no evidence for a .conf file (prose,
+	// statements of no known directive) but weigh against reading a file
+	// with an uninformative name as nginx.
+	other int
+	// blocks counts nginx block openings (server {, location / {).
+	blocks int
 	// alien is set by a signal no nginx or Apache file carries: an XML
 	// prolog, an INI [section] header, a JSON document.
 	alien bool
@@ -157,6 +174,7 @@ func sniff(data []byte) evidence {
 		e.alien = true
 		return e
 	}
+	data = blankTemplateTags(data)
 	lua := 0      // brace depth inside a Lua block
 	open := false // inside an nginx statement spread over lines
 	for _, raw := range bytes.Split(data, []byte("\n")) {
@@ -178,6 +196,9 @@ func sniff(data []byte) evidence {
 			}
 			continue
 		}
+		if templateTagLine(line) {
+			continue // a template engine's own line ({% if %}, <% end %}): no evidence either way
+		}
 		fields := strings.Fields(string(line))
 		first := fields[0]
 		switch {
@@ -191,6 +212,8 @@ func sniff(data []byte) evidence {
 			}
 		case line[0] == '[' && line[len(line)-1] == ']':
 			e.alien = true // an INI section header
+		case len(line) == 1 && line[0] == ';':
+			// what is left of a line of template tags ("<%= k %> <%= v %>;")
 		case line[0] == ';':
 			e.foreign++ // an INI comment
 		case strings.Contains(first, "=") || len(fields) > 1 && (fields[1] == "=" || strings.HasPrefix(fields[1], "=") && !strings.HasPrefix(fields[1], "=~")) && !isNginxDirective(first):
@@ -204,12 +227,18 @@ func sniff(data []byte) evidence {
 			switch {
 			case isNginxDirective(name):
 				e.nginx++
+				if bytes.HasSuffix(line, []byte("{")) {
+					e.blocks++
+				}
 				if strings.HasSuffix(name, "_by_lua_block") && bytes.HasSuffix(line, []byte("{")) {
 					lua = 1
 				}
-			case first == "}" || first == "{":
+			case first == "}" || first == "{" || name == "":
+				// a brace, or what is left of a line of template tags
 			case isApacheDirective(first):
 				e.apache++
+			default:
+				e.other++
 			}
 		case bytes.HasSuffix(line, []byte("\\")):
 		case isApacheDirective(first):
@@ -219,6 +248,8 @@ func sniff(data []byte) evidence {
 		default:
 			if isLower(first) {
 				e.foreign++ // squid's acl, redis's maxmemory: not nginx (no ";"), not Apache
+			} else {
+				e.other++ // prose, a shell line, a Makefile rule
 			}
 		}
 	}
@@ -336,4 +367,143 @@ func classifyStructured(data []byte) Format {
 		return FormatKubernetes
 	}
 	return ""
+}
+
+// contentExts are name endings that say nothing about the format but are
+// common for nginx files: virtual hosts (.vhost, .nginx, .site), samples
+// users copy (.conf.sample, .conf.example, .conf.dist), and templates of
+// configuration management (.conf.erb, .conf.j2, .conf.tmpl). nginx's own
+// nginx.conf.* and *.template are decided in Classify already.
+var contentExts = []string{
+	".vhost", ".nginx", ".site", ".nginxconf",
+	".conf.sample", ".conf.example", ".conf.dist", ".conf.default", ".conf.orig",
+	".conf.erb", ".conf.j2", ".conf.jinja", ".conf.jinja2", ".conf.tmpl", ".conf.tpl", ".conf.liquid",
+	".nginx.j2", ".vhost.j2", ".nginx.erb", ".vhost.erb",
+}
+
+// notConfigNames are extensionless files found in every repository that
+// are never nginx configuration: they are not even opened.
+var notConfigNames = map[string]bool{
+	"readme": true, "license": true, "licence": true, "copying": true, "notice": true, "authors": true,
+	"contributors": true, "changelog": true, "changes": true, "history": true, "news": true, "todo": true,
+	"makefile": true, "gnumakefile": true, "dockerfile": true, "containerfile": true, "procfile": true,
+	"gemfile": true, "rakefile": true, "vagrantfile": true, "jenkinsfile": true, "brewfile": true,
+	"codeowners": true, "owners": true, "pipfile": true, "version": true, "caddyfile": true,
+	"tiltfile": true, "justfile": true, "berksfile": true, "guardfile": true, "podfile": true,
+}
+
+// ContentCandidate reports whether a file's name leaves its format open
+// but makes nginx plausible: no extension at all (support/nginx/app,
+// sites-available/example), or one of contentExts. Such files are read
+// (a bounded prefix first, see discover.go) and kept only on strong nginx
+// evidence. Dotfiles and the usual extensionless repository files
+// (README, LICENSE, Makefile, Dockerfile…) are not candidates.
+func ContentCandidate(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	if base == "" || base[0] == '.' {
+		return false // .env, .gitignore, .dockerignore, .htaccess
+	}
+	for _, ext := range contentExts {
+		if strings.HasSuffix(base, ext) {
+			return true
+		}
+	}
+	if strings.Contains(base, ".") {
+		return false
+	}
+	return !notConfigNames[base] && !strings.HasPrefix(base, "dockerfile") && !strings.HasPrefix(base, "readme") && !strings.HasPrefix(base, "license")
+}
+
+// strongFormat is nginx or Apache on strong evidence (strongNginx,
+// strongApache), else "".
+func strongFormat(e evidence) Format {
+	switch {
+	case strongNginx(e):
+		return FormatNginx
+	case e.format() == FormatApache && e.apache >= 3 && e.nginx == 0 && e.foreign+e.other == 0:
+		return FormatApache
+	}
+	return ""
+}
+
+// strongNginx is the evidence a file with an uninformative name needs to
+// be read as nginx: several nginx statements and next to nothing else
+// (a README quoting a server block has prose and Markdown around it, a
+// shell script has commands), or a server/location block making up the
+// file.
+func strongNginx(e evidence) bool {
+	if e.format() != FormatNginx || e.apache > 0 {
+		return false
+	}
+	against := e.foreign + e.other
+	switch {
+	case e.blocks > 0 && e.nginx >= 2:
+		return against*4 <= e.nginx
+	case e.nginx >= 3:
+		return against == 0
+	}
+	return false
+}
+
+// templateTagLine reports a line made only of template-engine tags:
+// Jinja/Liquid {% … %} and {# … #}, Go/Mustache {{ … }}, ERB <% … %>.
+// Such lines carry no nginx or Apache evidence.
+func templateTagLine(line []byte) bool {
+	for len(line) > 0 {
+		var end []byte
+		switch {
+		case bytes.HasPrefix(line, []byte("{%")):
+			end = []byte("%}")
+		case bytes.HasPrefix(line, []byte("{#")):
+			end = []byte("#}")
+		case bytes.HasPrefix(line, []byte("{{")):
+			end = []byte("}}")
+		case bytes.HasPrefix(line, []byte("<%")):
+			end = []byte("%>")
+		default:
+			return false
+		}
+		i := bytes.Index(line[2:], end)
+		if i < 0 {
+			return false
+		}
+		line = bytes.TrimSpace(line[2+i+2:])
+	}
+	return true
+}
+
+// blankTemplateTags returns data with template tags ({% %}, {# #}, {{ }},
+// <% %>) blanked, line breaks kept, so that a tag spread over lines (ERB's
+// "<% @options.each do |key, value|" … "-%>") is no evidence either way.
+// data itself is returned when it holds no tag.
+func blankTemplateTags(data []byte) []byte {
+	if !bytes.Contains(data, []byte("<%")) && !bytes.Contains(data, []byte("{%")) && !bytes.Contains(data, []byte("{{")) && !bytes.Contains(data, []byte("{#")) {
+		return data
+	}
+	out := append([]byte(nil), data...)
+	pairs := [][2]string{{"<%", "%>"}, {"{%", "%}"}, {"{#", "#}"}, {"{{", "}}"}}
+	for i := 0; i+1 < len(out); i++ {
+		for _, p := range pairs {
+			if out[i] != p[0][0] || out[i+1] != p[0][1] {
+				continue
+			}
+			rest := out[i+2:]
+			if len(rest) > 4096 {
+				rest = rest[:4096]
+			}
+			k := bytes.Index(rest, []byte(p[1]))
+			if k < 0 {
+				break
+			}
+			end := i + 2 + k + 2
+			for j := i; j < end; j++ {
+				if out[j] != '\n' && out[j] != '\r' {
+					out[j] = ' '
+				}
+			}
+			i = end - 1
+			break
+		}
+	}
+	return out
 }

@@ -34,7 +34,7 @@ var corpusFormats = []struct {
 	{"apache__httpd/docs/conf/httpd.conf.in", FormatApache},
 	{"compiler-explorer__infra/nginx/ce-router.conf", FormatNginx},
 	{"compiler-explorer__infra/nginx/nginx.conf", FormatNginx},
-	{"docker__awesome-compose/nginx-flask-mysql/proxy/conf", ""},
+	{"docker__awesome-compose/nginx-flask-mysql/proxy/conf", FormatNginx}, // extensionless, decided by content
 	{"docker__awesome-compose/nginx-nodejs-redis/nginx/nginx.conf", FormatNginx},
 	{"docker__awesome-compose/nginx-wsgi-flask/nginx/default.conf", FormatNginx},
 	{"docker__awesome-compose/nginx-wsgi-flask/nginx/nginx.conf", FormatNginx},
@@ -85,6 +85,8 @@ var corpusFormats = []struct {
 	{"h5bp__server-configs-nginx/mime.types", ""},
 	{"h5bp__server-configs-nginx/nginx.conf", FormatNginx},
 	{"healthchecks__healthchecks/docker/uwsgi.ini", ""},
+	{"jitsi__docker-jitsi-meet/web/rootfs/defaults/default", FormatNginx},    // extensionless Go template of a site
+	{"jitsi__docker-jitsi-meet/web/rootfs/etc/s6-overlay/scripts/nginx", ""}, // a script named nginx
 	{"knyar__nginx-lua-prometheus/integration/nginx.conf", FormatNginx},
 	{"netbox-community__netbox/contrib/apache.conf", FormatApache},
 	{"netbox-community__netbox/contrib/nginx.conf", FormatNginx},

@@ -1,11 +1,14 @@
 package parsers
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -68,6 +71,7 @@ type discoverer struct {
 	seen     map[string]bool
 	files    []*File
 	problems []Problem
+	head     []byte // headLooksLikeConfig's buffer
 }
 
 // RelPath renders abs relative to wd with forward slashes, or abs itself when
@@ -189,7 +193,12 @@ func (d *discoverer) add(abs, root string, explicit bool) {
 	d.seen[abs] = true
 	rel := RelPath(d.wd, abs)
 	if !explicit && Classify(rel, nil) == "" && !maybeConfigName(rel) {
-		return
+		// A name that leaves the format open (sites-available/example,
+		// app.vhost) is decided by a bounded prefix of its content, so
+		// that the rest of a large or binary file is never read.
+		if !ContentCandidate(rel) || !d.headLooksLikeConfig(abs) {
+			return
+		}
 	}
 	data, err := readCapped(abs)
 	if err != nil {
@@ -252,6 +261,58 @@ func maybeConfigName(p string) bool {
 		return strings.Contains(dir, "/sites-enabled/") || strings.Contains(dir, "/sites-available/") || strings.Contains(dir, "/conf.d/")
 	}
 	return false
+}
+
+// sniffHead is how much of a file with an uninformative name is read to
+// decide its format: enough for the first screens of a virtual host, and
+// a fixed cost however large the file is. The first sniffFirst bytes are
+// read alone, since most such files (scripts, binaries, prose) are
+// rejected on them.
+const (
+	sniffHead  = 8 << 10
+	sniffFirst = 512
+)
+
+// headLooksLikeConfig reads at most sniffHead bytes of abs and reports
+// whether they are nginx or Apache on strong evidence. Binary content, a
+// script (#!) and an unreadable or special file say no at once. Discovery
+// walks on one goroutine, so one buffer serves every file.
+func (d *discoverer) headLooksLikeConfig(abs string) bool {
+	st, err := os.Stat(abs)
+	if err != nil || !st.Mode().IsRegular() || st.Size() == 0 || st.Size() > MaxFileSize {
+		return false // a FIFO would block the open; an empty file says nothing
+	}
+	if st.Mode().Perm()&0o111 != 0 && runtime.GOOS != "windows" {
+		return false // an executable (bin/deploy, a compiled tool) is no configuration
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if d.head == nil {
+		d.head = make([]byte, sniffHead)
+	}
+	buf := d.head
+	n, _ := io.ReadFull(f, buf[:sniffFirst])
+	if n == 0 || bytes.HasPrefix(buf, []byte("#!")) || bytes.IndexByte(buf[:n], 0) >= 0 || !bytes.ContainsAny(buf[:n], ";{") && n == sniffFirst && !bytes.Contains(buf[:n], []byte("#")) {
+		// Empty, a script, binary, or a first screen of neither
+		// statements nor comments (prose, data): not configuration.
+		return false
+	}
+	if n == sniffFirst {
+		m, _ := io.ReadFull(f, buf[n:])
+		n += m
+	}
+	head := buf[:n]
+	if n == sniffHead {
+		// Cut at the last full line, so that a statement split by the
+		// bound is not counted against the file.
+		if i := bytes.LastIndexByte(head, '\n'); i > 0 {
+			head = head[:i+1]
+		}
+	}
+	return strongFormat(sniff(stripBOM(head))) != ""
 }
 
 func readCapped(abs string) ([]byte, error) {

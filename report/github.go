@@ -30,8 +30,12 @@ func GitHub(w io.Writer, r *Report) error {
 		level := githubLevel(f.Severity)
 		perLevel[level]++
 		msg := visible(f.Message)
-		for _, rel := range f.Related {
+		shown, more := shownRelated(f.Related)
+		for _, rel := range shown {
 			msg += "\n" + r.loc(rel.Range) + ": " + visible(rel.Message)
+		}
+		if more > 0 {
+			msg += fmt.Sprintf("\n… and %d more related locations (all of them are in the SARIF upload)", more)
 		}
 		fmt.Fprintf(bw, "::%s %s::%s\n", level, strings.Join(r.githubProps(f), ","), escapeData(msg))
 	}

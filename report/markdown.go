@@ -65,8 +65,12 @@ func Markdown(w io.Writer, r *Report) error {
 		written := len(header)
 		for i, f := range r.Findings {
 			msg := mdCell(mdCut(f.Message))
-			for _, rel := range f.Related {
+			shown, more := shownRelated(f.Related)
+			for _, rel := range shown {
 				msg += "<br>↳ " + mdCell(mdCut(r.loc(rel.Range))) + ": " + mdCell(mdCut(rel.Message))
+			}
+			if more > 0 {
+				msg += fmt.Sprintf("<br>↳ … and %d more related locations (all of them are in the SARIF upload)", more)
 			}
 			row := fmt.Sprintf("| %s | [%s](%s#%s) | %s | %s |\n", mdSeverity(f.Severity), f.Rule, docsURL, f.Rule, mdCell(mdCut(r.loc(f.Range))), msg)
 			if written+len(row) > budget {

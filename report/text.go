@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/rules"
 )
 
@@ -47,11 +48,15 @@ func Text(w io.Writer, r *Report) error {
 		if line, marker := r.snippet(f.Range); line != "" {
 			fmt.Fprintf(bw, "    %s\n    %s\n", line, paint(ansiRed, marker))
 		}
-		for _, rel := range f.Related {
+		shown, more := shownRelated(f.Related)
+		for _, rel := range shown {
 			fmt.Fprintf(bw, "  %s: %s: %s\n", r.loc(rel.Range), paint(ansiCyan, "note"), visible(rel.Message))
 			if line, marker := r.snippet(rel.Range); line != "" {
 				fmt.Fprintf(bw, "      %s\n      %s\n", line, paint(ansiCyan, marker))
 			}
+		}
+		if more > 0 {
+			fmt.Fprintf(bw, "  %s\n", paint(ansiCyan, fmt.Sprintf("… and %d more related locations (all of them are in --format json and sarif)", more)))
 		}
 	}
 	s := r.Summary
@@ -64,4 +69,17 @@ func Text(w io.Writer, r *Report) error {
 		fmt.Fprintf(bw, "note: %s\n", visible(n))
 	}
 	return bw.Flush()
+}
+
+// maxShownRelated is how many related locations the formats read by people
+// (text, GitHub annotations, the Markdown summary) show; a finding that
+// stands for 120,000 places would otherwise print them all. JSON, SARIF
+// and the XML formats keep every one.
+const maxShownRelated = 10
+
+func shownRelated(rel []parsers.Related) ([]parsers.Related, int) {
+	if len(rel) <= maxShownRelated {
+		return rel, 0
+	}
+	return rel[:maxShownRelated], len(rel) - maxShownRelated
 }

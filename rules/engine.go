@@ -159,6 +159,7 @@ func Run(g *topology.Graph, cfg *config.Config, opt Options) []Finding {
 		return r != nil && Enabled(r, cfg, opt)
 	})
 	sortFindings(all)
+	all = foldCauses(all) // in position order, so that the first place is kept
 	fingerprint(g, all)
 	return all
 }

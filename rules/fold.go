@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/hoplint/hoplint/parsers"
 )
 
 // instanceKey matches a Terraform instance key in a message: [0], ["blue"].
@@ -40,4 +42,157 @@ func foldInstances(fs []Finding) []Finding {
 		}
 	}
 	return out
+}
+
+// subjectToken decides whether a word of a message names what a finding is
+// about rather than why: a path or location match (/api/, ~ \.php$,
+// @fallback), an nginx variable, a quoted name, a file or host name
+// (nginx.conf, shop.example.com). Values (60s, 1m, 1.1, 2.4.54) and
+// Kubernetes references (shop/web) are not subjects: findings that differ
+// in a value, or are about different objects, have different causes.
+func subjectToken(w string) bool {
+	switch w {
+	case "~", "~*", "=", "^~": // a location's match operator
+		return true
+	}
+	w = strings.Trim(w, "(),;:.")
+	return strings.HasPrefix(w, "/") || strings.ContainsAny(w, "\\@$~\"`") || strings.HasPrefix(w, "'") ||
+		fileOrHost.MatchString(w)
+}
+
+var (
+	// A file by its extension, or a host name of three labels or more
+	// (aws_lb.public is a Terraform object, not a file).
+	fileOrHost = regexp.MustCompile(`^(?:[\w.-]*\.(?:conf|types|ya?ml|json|tf|lua|template|tmpl|erb|j2|vhost|nginx|in|sample|example|default|dist)|[A-Za-z0-9-]+\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})$`)
+	wordRe     = regexp.MustCompile(`\S+`)
+)
+
+// causeOf is a message with its subject words set aside (a run of them,
+// such as a location's "~ \.php$", counts as one).
+func causeOf(msg string) string {
+	var b strings.Builder
+	prev := false
+	for _, w := range wordRe.FindAllString(msg, -1) {
+		sub := subjectToken(w)
+		if sub && prev {
+			continue
+		}
+		if sub {
+			w = "…"
+		}
+		b.WriteString(w)
+		b.WriteByte(' ')
+		prev = sub
+	}
+	return b.String()
+}
+
+// subjects are the subject words of a message, in order.
+func subjects(msg string) []string {
+	var out []string
+	for _, w := range wordRe.FindAllString(msg, -1) {
+		if subjectToken(w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// foldCauses merges the findings that share one cause into the first of
+// them, which gets a count and every other one's location as a related
+// location: one nginx file with 12 includes hoplint cannot follow for the
+// same reason is one note, 120,000 locations of one file without a body
+// limit one warning. Findings share a cause when they are of one rule, in
+// one file, and their messages are the same once the words naming their
+// subject (subjectToken) are set aside; include-not-followed notes with
+// the very same message (one include target, one reason) share it across
+// files too. Findings whose messages differ in anything else — a value, a
+// reason — are never merged. It runs after suppressions, so that a
+// suppression on one location never hides the others.
+func foldCauses(fs []Finding) []Finding {
+	type group struct {
+		first   int
+		others  []int
+		acrossF bool
+	}
+	groups := map[string]*group{}
+	var order []*group
+	// One include target that hoplint cannot read, named by several files,
+	// is one cause wherever it is included.
+	sameInclude := map[string]int{}
+	for _, f := range fs {
+		if f.Rule == includeNotFollowed.ID && (strings.HasPrefix(f.Message, "include ") || strings.HasPrefix(f.Message, "Include ")) {
+			sameInclude[f.Message]++ // an nginx or Apache include, not a Terraform module call
+		}
+	}
+	for i, f := range fs {
+		if f.Range.File == "" || f.Range.Via != nil {
+			continue // a finding with no file, or a rendering dedupe already merged
+		}
+		k := f.Rule + "\x00" + f.Range.File + "\x00" + causeOf(f.Message)
+		if sameInclude[f.Message] > 1 {
+			k = f.Rule + "\x00\x00" + f.Message
+		}
+		if g := groups[k]; g != nil {
+			g.others = append(g.others, i)
+			g.acrossF = g.acrossF || fs[g.first].Range.File != f.Range.File
+			continue
+		}
+		g := &group{first: i}
+		groups[k] = g
+		order = append(order, g)
+	}
+	drop := map[int]bool{}
+	for _, g := range order {
+		if len(g.others) == 0 {
+			continue
+		}
+		first := &fs[g.first]
+		files := map[string]bool{first.Range.File: true}
+		for _, i := range g.others {
+			o := fs[i]
+			files[o.Range.File] = true
+			first.Related = append(first.Related, parsers.Related{Range: o.Range, Message: sameWords(first.Message, o.Message)})
+			drop[i] = true
+		}
+		where := "in this file"
+		if g.acrossF {
+			where = fmt.Sprintf("in %d files", len(files))
+		}
+		first.Message = fmt.Sprintf("%s (the same finding, for the same cause, at %d more %s %s: the related locations list them).",
+			strings.TrimSuffix(first.Message, "."), len(g.others), plural(len(g.others), "place", "places"), where)
+	}
+	if len(drop) == 0 {
+		return fs
+	}
+	out := fs[:0]
+	for i, f := range fs {
+		if !drop[i] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// sameWords is the related message for a folded finding: what it is about
+// (its subject words where they differ from the kept finding's).
+func sameWords(kept, other string) string {
+	seen := map[string]bool{}
+	for _, w := range subjects(kept) {
+		seen[w] = true
+	}
+	var diff []string
+	for _, w := range subjects(other) {
+		if !seen[w] {
+			diff = append(diff, w)
+		}
+	}
+	if len(diff) == 0 {
+		return "the same finding here"
+	}
+	s := strings.Join(diff, " ")
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return "the same finding here, for " + s
 }

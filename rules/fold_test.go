@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hoplint/hoplint/parsers"
@@ -25,5 +26,55 @@ func TestFoldInstances(t *testing.T) {
 	}
 	if got[1].Message != `idle_timeout on aws_lb.y[0] is ignored.` || got[2].Message != "something else" {
 		t.Errorf("unrelated findings changed: %v", got[1:])
+	}
+}
+
+func TestFoldCauses(t *testing.T) {
+	at := func(file string, line int) parsers.Range {
+		return parsers.Range{File: file, Start: parsers.Pos{Line: line, Col: 5}}
+	}
+	var fs []Finding
+	// Twelve includes of one file that hoplint cannot follow for one reason.
+	for i := 1; i <= 12; i++ {
+		fs = append(fs, Finding{Rule: "include-not-followed", Range: at("sites/a.conf", i),
+			Message: "include /etc/nginx/snippets/s" + string(rune('a'+i)) + ".conf is outside the linted root; hoplint did not read it, so the settings it holds are unknown"})
+	}
+	// One include target missing from three site files.
+	for _, f := range []string{"sites/b", "sites/c", "sites/d"} {
+		fs = append(fs, Finding{Rule: "include-not-followed", Range: at(f, 3),
+			Message: "include /etc/letsencrypt/options-ssl-nginx.conf is outside the linted root; hoplint did not read it, so the settings it holds are unknown"})
+	}
+	// Locations of one file relying on the default body limit.
+	for _, m := range []string{"/a", "/b", "~ \\.php$"} {
+		fs = append(fs, Finding{Rule: "missing-body-size-limit", Range: at("big.conf", len(m)),
+			Message: "nginx location " + m + " of shop.example.com (port 80) forwards requests but sets no client_max_body_size, so nginx's default of 1m applies."})
+	}
+	// Different values, different objects, another rule: never merged.
+	fs = append(fs,
+		Finding{Rule: "keepalive-order", Range: at("big.conf", 40), Message: "nginx upstream a keeps idle connections 60s, but app closes them after 5s."},
+		Finding{Rule: "keepalive-order", Range: at("big.conf", 41), Message: "nginx upstream b keeps idle connections 75s, but app closes them after 5s."},
+		Finding{Rule: "missing-body-size-limit", Range: at("ing.yaml", 10), Message: "ingress-nginx for Ingress shop/web forwards requests."},
+		Finding{Rule: "missing-body-size-limit", Range: at("ing.yaml", 30), Message: "ingress-nginx for Ingress shop/api forwards requests."},
+	)
+	got := foldCauses(fs)
+	if len(got) != 7 {
+		for _, f := range got {
+			t.Log(f.Range, f.Message)
+		}
+		t.Fatalf("got %d findings, want 7", len(got))
+	}
+	if f := got[0]; len(f.Related) != 11 || !strings.Contains(f.Message, "at 11 more places in this file") || f.Related[0].Message != "the same finding here, for /etc/nginx/snippets/sc.conf" {
+		t.Errorf("12 includes: %q, %d related (%v)", f.Message, len(f.Related), f.Related)
+	}
+	if f := got[1]; len(f.Related) != 2 || !strings.Contains(f.Message, "at 2 more places in 3 files") {
+		t.Errorf("one target in 3 files: %q, %d related", f.Message, len(f.Related))
+	}
+	if f := got[2]; len(f.Related) != 2 || f.Related[1].Message != "the same finding here, for ~ \\.php$" {
+		t.Errorf("locations: %q, %v", f.Message, f.Related)
+	}
+	for _, f := range got[3:] {
+		if len(f.Related) != 0 {
+			t.Errorf("merged different causes: %q %v", f.Message, f.Related)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
 )
 
 var cpuLimitTooSmall = &Rule{
@@ -112,8 +113,15 @@ func runCPULimitTooSmall(p *Pass) {
 		f, limit, fix := tooSmall(pc, e, q, lr, from, "CPU",
 			"Raise the limit, or remove it and keep a CPU request.",
 			"Set resources.limits.cpu on the container, or raise the LimitRange's.")
-		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s (%d ms of CPU per 100 ms), below the %s that hoplint takes as the least a server needs (rule param min): CFS throttling stretches requests into timeouts. %s%s",
-			containerWords(pc), e.From.Name, limit, q.Q.MilliValue()/10, p.Param("min"), fix, assumptions(note))
+		f.Message = fmt.Sprintf("%s, which %s sends requests to, has %s (%s ms of CPU per 100 ms), below the %s that hoplint takes as the least a server needs (rule param min): CFS throttling stretches requests into timeouts. %s%s",
+			containerWords(pc), e.From.Name, limit, cpuMillisPerPeriod(q.Q.MilliValue()), p.Param("min"), fix, assumptions(note))
 		p.Report(f)
 	}
+}
+
+// cpuMillisPerPeriod is the CPU time a limit of milli millicores allows in
+// each 100 ms CFS period, in milliseconds: 20m is 2 ms, 5m is 0.5 ms (an
+// integer division said "0 ms", which reads as no CPU at all).
+func cpuMillisPerPeriod(milli int64) string {
+	return strconv.FormatFloat(float64(milli)/10, 'f', -1, 64)
 }

@@ -8,11 +8,16 @@ var skippedFile = &Rule{
 	Severity: Info,
 	Doc: `Some files look like configuration hoplint reads but cannot be linted as they
 stand: a Helm chart template (` + "`{{ … }}`" + `) outside any chart is not YAML until
-Helm renders it, and an nginx template with start-up placeholders
-(` + "`{HTTP_INDEX_FILE}`" + `, ` + "`${NGINX_PORT}`" + ` in the nginx image's
-` + "`templates/*.template`" + `, Kong's ` + "`${{VAR}}`" + ` and ` + "`> if …`" + ` lines) is not nginx until
-a script renders it. hoplint says so once per file instead of reporting parse
+Helm renders it. hoplint says so once per file instead of reporting parse
 errors, so that you know the file was not checked.
+
+nginx templates are linted on what is literal: Jinja/Liquid (` + "`{% if %}`" + `,
+` + "`{{ var }}`" + `), ERB (` + "`<%= %>`" + `), Go templates, Mustache, envsubst
+(` + "`${NGINX_PORT}`" + `), Kong's Penlight (` + "`${{VAR}}`" + `, ` + "`> if …`" + `) and sed-style
+` + "`{PLACEHOLDER}`" + ` markup is set aside in place, a placeholder is an unknown
+value, and a value set inside a conditional is unknown. Only when what is
+left is still not nginx (branches that open different numbers of blocks)
+is the file skipped here, with the engine named.
 
 Templates inside a chart (a directory with ` + "`Chart.yaml`" + `) are not skipped: hoplint
 renders the chart with its values.yaml (and the values files named for it

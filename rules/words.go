@@ -28,12 +28,7 @@ func valueWords[T any](s topology.Setting[T], render func(T) string) string {
 }
 
 // hopFile is a hop's name with its file, as messages introduce hops.
-func hopFile(h *topology.Hop) string {
-	if h.File == "" {
-		return h.Name
-	}
-	return h.Name + " (" + h.File + ")"
-}
+func hopFile(h *topology.Hop) string { return h.NameAndFile() }
 
 // shortName is how a message refers to a hop the second time.
 func shortName(h *topology.Hop) string {

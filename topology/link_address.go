@@ -81,7 +81,7 @@ func linkByPort(g *Graph, _ *Env) {
 			s := cands[0]
 			// The same words whether it is the only server on the port or
 			// the nearest of copies, so each copy of a tree reads alike.
-			why := fmt.Sprintf("%s sends to port %d, and %s (%s) is the nearest linted server listening on %d, with no other as near", h.Name, t.Port, s.Name, s.File, t.Port)
+			why := fmt.Sprintf("%s sends to port %d, and %s is the nearest linted server listening on %d, with no other as near", h.Name, t.Port, s.NameAndFile(), t.Port)
 			if !remote && len(h.Pods) > 1 {
 				why += fmt.Sprintf(" in the %d workloads whose pods run this configuration (in the others nothing linted listens there)", len(h.Pods))
 			}
@@ -294,7 +294,7 @@ func linkAssumed(g *Graph, env *Env) {
 	}
 	b := backs[0]
 	g.Link(&Edge{From: f, To: b, Confidence: Assumed, Range: via.Range, Passthrough: via.Passthrough,
-		Why: fmt.Sprintf("%s is the only load-balancer target left unlinked, and %s (%s) the only server listening on %d that nothing else sends to", f.Name, b.Name, b.File, via.Port)})
+		Why: fmt.Sprintf("%s is the only load-balancer target left unlinked, and %s the only server listening on %d that nothing else sends to", f.Name, b.NameAndFile(), via.Port)})
 }
 
 func hasForwardingIn(g *Graph, h *Hop) bool {

@@ -99,7 +99,7 @@ func linkRoute(g *Graph, env *Env, servers []routeServer, r *openapi.Route, h *H
 		what = "names host " + c.srv.Host + ", which no linted hop names"
 	}
 	g.Link(&Edge{From: c.s.hop, To: h, Confidence: Assumed,
-		Why: fmt.Sprintf("the spec %s (servers: %s), and %s (%s) is the only linted hop serving %s: %s", what, c.srv.URL, c.s.hop.Name, c.s.hop.File, c.path, c.s.why)})
+		Why: fmt.Sprintf("the spec %s (servers: %s), and %s is the only linted hop serving %s: %s", what, c.srv.URL, c.s.hop.NameAndFile(), c.path, c.s.why)})
 }
 
 func hasDeclaredIn(g *Graph, h *Hop) bool {

@@ -716,6 +716,11 @@ func (r *reader) include(d *Directive, parent *Directive, assumed []string, top 
 			}
 		case optional:
 			unfollow("no file under the linted directory matches it (ServerRoot is not known)")
+		case r.mainFile():
+			// The main configuration itself is being linted: advising to
+			// lint "the directory that holds the main httpd.conf" would
+			// send the reader in a circle. Say where httpd looks instead.
+			unfollow(r.serverRootWords() + ", so the file is on the server only, where hoplint does not look (httpd resolves a relative Include against ServerRoot)")
 		default:
 			// A file linted without the httpd.conf that includes it (or
 			// its ServerRoot): the run that would read it is the one to name.
@@ -748,4 +753,24 @@ func (r *reader) include(d *Directive, parent *Directive, assumed []string, top 
 		}
 		r.readFile(f, parent, d, assumed, top)
 	}
+}
+
+// mainFile reports whether the configuration being read is a main httpd
+// configuration (by the names httpd and the distributions give it), not a
+// fragment that some other file includes.
+func (r *reader) mainFile() bool {
+	switch strings.ToLower(filepath.Base(r.cfg.File.Path)) {
+	case "httpd.conf", "apache2.conf", "httpd.conf.in":
+		return true
+	}
+	return false
+}
+
+// serverRootWords says why a relative Include of a main file was not
+// found: its ServerRoot is outside the linted directory, or not set.
+func (r *reader) serverRootWords() string {
+	if d := r.cfg.ServerRoot; r.srvRootOK && d != nil && len(d.Args) == 1 {
+		return "no file under the linted directory matches it, and ServerRoot " + d.Args[0] + " is outside the linted directory"
+	}
+	return "no file under the linted directory matches it, and this file sets no ServerRoot, so httpd uses the one it was built with or given with -d (https://httpd.apache.org/docs/2.4/mod/core.html#serverroot)"
 }

@@ -31,6 +31,8 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add([]byte("events {}\nhttp { server { listen 80; location / { proxy_pass http://a; } } }\n"))
+	// Template markup of each engine, which ParseFile neutralises in place.
+	f.Add([]byte("http {\n{% if a %}\nserver { listen {{ port }};\n{% else %}\nserver {\n{% endif %}\n<%= @x %>\n<% if y %>sendfile <%= @s %>;<% end %>\n{{ if .Env.A }}include {{ .Env.F }};{{ end }}\n> if k then\nlisten ${{P}} $(x);\n> end\nindex {IDX};\n}\n}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzbound.Check(t, func() {
 			file := parsers.NewFile("nginx.conf", "/fuzz/nginx.conf", "/fuzz", parsers.FormatNginx, data)

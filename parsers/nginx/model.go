@@ -22,6 +22,9 @@ type Scope struct {
 	once       sync.Once
 	byName     map[string][]*Directive
 	unresolved bool
+	// maybe holds the names a template sets at this level inside a
+	// conditional: their value here is unknown.
+	maybe map[string]bool
 }
 
 // scanBelow is the size under which a level is scanned, not indexed.
@@ -31,6 +34,12 @@ func (s *Scope) index() {
 	s.once.Do(func() {
 		for _, d := range s.Directives {
 			s.unresolved = s.unresolved || d.Unresolved
+			if d.Conditional {
+				if s.maybe == nil {
+					s.maybe = map[string]bool{}
+				}
+				s.maybe[d.Name] = true
+			}
 		}
 		if len(s.Directives) < scanBelow {
 			return
@@ -106,6 +115,10 @@ func (s *Scope) Opaque() bool {
 // name too, so the value found further out is not known to apply.
 func (s *Scope) Shadowed(name string) bool {
 	for sc := s; sc != nil; sc = sc.Parent {
+		sc.index()
+		if sc.maybe[name] {
+			return true // a template sets it here in one branch only
+		}
 		if len(sc.Local(name)) > 0 {
 			return false
 		}
@@ -237,6 +250,9 @@ func (m *Model) walk(sc *Scope, srv *Server, loc *Location) {
 func parseListen(d *Directive) Listen {
 	a := d.Arg(0)
 	l := Listen{D: d}
+	if strings.Contains(a, "$") {
+		return l // a template's placeholder: address unknown
+	}
 	switch {
 	case strings.HasPrefix(a, "unix:"):
 		l.Unix = strings.TrimPrefix(a, "unix:")

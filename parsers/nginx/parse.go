@@ -38,6 +38,11 @@ type Directive struct {
 	// Unresolved marks an include hoplint did not follow; it stays in the
 	// tree so that lookups know the level may set things hoplint cannot see.
 	Unresolved bool
+	// Conditional marks a directive inside a template's conditional or
+	// loop: whether it is rendered is unknown, so its arguments are made
+	// unknown ("$"-prefixed, as nginx variables are) and Shadowed says its
+	// name's value at its level is unknown.
+	Conditional bool
 }
 
 // Arg returns argument i, or "".
@@ -120,16 +125,38 @@ func ParseFile(f *parsers.File) (*File, []parsers.Problem) {
 	if fatal != nil {
 		return &File{Src: f, Fragment: true}, []parsers.Problem{*fatal}
 	}
-	if what, r, ok := templatePlaceholder(f); ok {
-		return &File{Src: f, Fragment: true}, []parsers.Problem{templateProblem(what, r)}
+	data, tpl := neutralise(f)
+	out := &File{Src: f, Template: tpl}
+	parsed, problems, err := parseRecovering(f, data)
+	if tpl != nil {
+		// A template is never a parse error: what its markup leaves
+		// behind either parses, or the file is skipped naming the engine.
+		kept := problems[:0]
+		for _, p := range problems {
+			switch {
+			case p.Kind != parsers.ProblemParse:
+				kept = append(kept, p)
+			case dropsOnMarkup(tpl, p, p.Range.Start.Line-f.Shift.Line):
+			default:
+				return &File{Src: f, Fragment: true, Template: tpl}, []parsers.Problem{templateSkipped(tpl, p)}
+			}
+		}
+		problems = kept
+		if err != nil {
+			return &File{Src: f, Fragment: true, Template: tpl}, []parsers.Problem{templateSkipped(tpl, parsers.Problem{Range: f.At(1, 1, 1, 1), Message: err.Error()})}
+		}
 	}
-	out := &File{Src: f}
-	parsed, problems, err := parseRecovering(f)
 	problems = append(pre, problems...)
 	if err != nil {
 		return out, append(problems, parsers.Problem{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1), Message: "cannot parse: " + err.Error()})
 	}
 	out.Directives = convert(f, parsed, out)
+	if tpl != nil {
+		markConditional(tpl, out.Directives, func(d *Directive) int { return d.Range.Start.Line - f.Shift.Line }, func(d *Directive) {
+			problems = append(problems, parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: d.Range,
+				Message: "include " + writtenArgs(d) + " sits inside a conditional of this " + tpl.Engine + " template, so whether nginx reads it depends on how the template is rendered; hoplint did not read it, and what it sets is unknown to hoplint"})
+		})
+	}
 	out.Fragment = true
 	for _, d := range out.Directives {
 		switch d.Name {
@@ -167,6 +194,9 @@ type File struct {
 	Directives []*Directive
 	Comments   []parsers.Comment
 	Fragment   bool
+	// Template is the template markup hoplint set aside, nil for a plain
+	// nginx file.
+	Template *Template
 }
 
 func convert(f *parsers.File, ds crossplane.Directives, pf *File) []*Directive {
@@ -183,6 +213,11 @@ func convert(f *parsers.File, ds crossplane.Directives, pf *File) []*Directive {
 			continue
 		}
 		nd := &Directive{Name: d.Directive, Args: d.Args, File: f, IsBlock: d.IsBlock(), Range: directiveRange(f, d)}
+		if pf.Template != nil && strings.HasPrefix(d.Directive, "$") {
+			// Text a template inserts (an expression alone on its line):
+			// the level may set anything, as behind an unread include.
+			nd.Unresolved = true
+		}
 		if d.IsBlock() {
 			nd.Block = convert(f, d.Block, pf)
 		}
@@ -229,6 +264,13 @@ func LoadWithin(main *File, parsed func(abs string) (*File, error), run *RunBudg
 	c.Files = append(c.Files, main.Src)
 	c.Comments[main.Src.Path] = main.Comments
 	l.stack = []string{main.Src.Abs}
+	if main.Template != nil {
+		l.note(templateNote(main.Src, main.Template))
+		l.template = true
+	}
+	if what := sampleWords(main.Src.Path); what != "" {
+		l.note(main.Src.Path + " is " + what + ", which users copy and run as it is: hoplint linted it as such")
+	}
 	c.Directives = l.expand(main.Directives, nil)
 	return c
 }
@@ -244,6 +286,9 @@ type loader struct {
 	includes, included int
 	capped             bool
 	run                *RunBudget
+	// template is set while a template's directives are expanded: its
+	// includes name files rendered with it, not files nginx lacks.
+	template bool
 }
 
 // confPrefix is the directory nginx resolves relative includes against:
@@ -361,6 +406,9 @@ func (l *loader) include(d *Directive, via []*Directive) (out []*Directive, ok b
 		l.problem(parsers.ProblemUnfollowed, d, msg)
 		return nil, false
 	}
+	if l.template && strings.Contains(pattern, "$") {
+		return unfollowed("include " + writtenArgs(d) + " names its file through a placeholder of the template, so hoplint did not read it; what it sets is unknown to hoplint")
+	}
 	if strings.Contains(pattern, "$") {
 		return unfollowed("include " + pattern + " uses a variable, which nginx does not expand here; hoplint did not read it")
 	}
@@ -423,6 +471,11 @@ func (l *loader) include(d *Directive, via []*Directive) (out []*Directive, ok b
 				return nil, true
 			case isGlob:
 				continue // a directory matched by the glob; nothing to read
+			case l.template:
+				// A template's includes are often rendered with it (Kong's
+				// nginx-inject.conf) or come from the distribution
+				// (proxy_params): missing here says nothing about nginx.
+				return unfollowed("include " + pattern + " is not in the linted tree, and this file is a template whose includes are usually written when it is rendered, so hoplint did not read it; what it sets is unknown to hoplint")
 			case abs:
 				return unfollowed("include " + pattern + " is not in the linted tree; hoplint did not read it, so the settings it holds are unknown")
 			case l.c.Fragment:
@@ -445,6 +498,11 @@ func (l *loader) include(d *Directive, via []*Directive) (out []*Directive, ok b
 		if prefix != "" {
 			l.note("assuming " + path.Dir(l.c.Main.Path) + "/ is deployed as " + prefix + ", so include " + pattern + " was read from the linted tree")
 		}
+		wasTemplate := l.template
+		if f.Template != nil {
+			l.note(templateNote(f.Src, f.Template))
+			l.template = true
+		}
 		l.c.Includes = append(l.c.Includes, m)
 		if _, seen := l.c.Comments[f.Src.Path]; !seen {
 			l.c.Files = append(l.c.Files, f.Src)
@@ -454,6 +512,7 @@ func (l *loader) include(d *Directive, via []*Directive) (out []*Directive, ok b
 		chain := append(append([]*Directive(nil), via...), d)
 		out = append(out, l.expand(f.Directives, chain)...)
 		l.stack = l.stack[:len(l.stack)-1]
+		l.template = wasTemplate
 	}
 	return out, ok
 }
@@ -479,4 +538,32 @@ func (l *loader) cycle(abs string) string {
 		names = append(names, parsers.RelPath(l.base, s))
 	}
 	return strings.Join(append(names, parsers.RelPath(l.base, abs)), " → ")
+}
+
+// sampleWords says what a sample configuration's name makes it
+// ("a sample configuration (.example)"), or "" for any other file.
+func sampleWords(p string) string {
+	lower := strings.ToLower(path.Base(p))
+	for _, ext := range []string{".sample", ".example", ".dist", ".default", ".orig"} {
+		if strings.HasSuffix(lower, ext) {
+			return "a sample configuration (its name ends in " + ext + ")"
+		}
+	}
+	return ""
+}
+
+// writtenArgs is a directive's arguments as the file writes them, template
+// placeholders and all (include <%= @status_conf %>), for messages; its
+// parsed arguments hold the neutralised text.
+func writtenArgs(d *Directive) string {
+	if d.File == nil || d.Range.Start.Line != d.Range.End.Line {
+		return strings.Join(d.Args, " ")
+	}
+	line := d.File.Line(d.Range.Start.Line - d.File.Shift.Line)
+	from := d.Range.Start.Col - 1 - d.File.Shift.Col + len(d.Name)
+	to := d.Range.End.Col - 1 - d.File.Shift.Col
+	if from < 0 || to > len(line) || from >= to {
+		return strings.Join(d.Args, " ")
+	}
+	return strings.TrimSpace(strings.TrimSuffix(line[from:to], ";"))
 }

@@ -27,8 +27,8 @@ var luaLexers = []crossplane.RegisterLexer{
 // hoplint reports that one error, then blanks the line and parses again so
 // that what follows it is still checked. Errors found only after blanking
 // are consequences of the blanking and are not reported.
-func parseRecovering(f *parsers.File) (crossplane.Directives, []parsers.Problem, error) {
-	data := blankLuaComments(f.Data)
+func parseRecovering(f *parsers.File, data []byte) (crossplane.Directives, []parsers.Problem, error) {
+	data = blankLuaComments(data)
 	var problems []parsers.Problem
 	reported := map[int]bool{}
 	blanked := map[int]bool{}
