@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"golang.org/x/term"
 
@@ -140,6 +141,11 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 	rep := res.report()
 	for _, spec := range o.formats {
 		if err := writeReport(spec, rep, stdout, o.noColor); err != nil {
+			if errors.Is(err, syscall.EPIPE) {
+				// The reader of stdout left (hoplint . | head -1): not
+				// an error of hoplint's; see exitBrokenPipe.
+				return exitBrokenPipe
+			}
 			return fail(stderr, err)
 		}
 	}
