@@ -138,7 +138,7 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "hoplint:", n)
 		}
 	}
-	rep := res.report()
+	rep := res.report(wantsPicture(o.formats))
 	for _, spec := range o.formats {
 		if err := writeReport(spec, rep, stdout, o.noColor); err != nil {
 			if errors.Is(err, syscall.EPIPE) {
@@ -259,15 +259,19 @@ func (r *lintResult) filter(o *lintOptions) error {
 	return nil
 }
 
-func (r *lintResult) report() *report.Report {
+func (r *lintResult) report(picture bool) *report.Report {
 	g := r.g
+	path := ""
+	if picture {
+		path = pathPicture(g, r.findings)
+	}
 	rep := &report.Report{
 		Findings: r.findings,
 		Summary:  report.Summary{Files: topology.FileCount(g), Hops: len(g.Hops), Edges: len(g.Edges)},
 		Sources:  sources(g),
 		Version:  version(),
 		Notes:    r.notes,
-		Path:     pathPicture(g, r.findings),
+		Path:     path,
 		RepoDir:  repoDir(r.wd),
 	}
 	rep.Summary.Count(r.findings)
@@ -312,6 +316,17 @@ func loadConfig(path string, paths []string) (*config.Config, error) {
 		}
 	}
 	return config.LoadFile(found, root)
+}
+
+// wantsPicture reports whether a format draws the path the findings touch
+// (markdown, the step summary's); the others need not work it out.
+func wantsPicture(formats formatFlag) bool {
+	for _, f := range formats {
+		if f.name == "markdown" {
+			return true
+		}
+	}
+	return false
 }
 
 // summaryOnStdout reports whether a format that prints the run's notes
