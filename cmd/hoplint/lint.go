@@ -76,6 +76,8 @@ func lintFlags(name string, o *lintOptions) *flag.FlagSet {
 
 // parseInterleaved parses flags that may come before, between or after the
 // paths, as users type them ("hoplint examples/shop --format json").
+// Everything after a "--" that stands where a flag could is a path, even
+// one named like a flag (a file "--fail-on=never" in a pull request).
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var paths []string
 	for {
@@ -83,15 +85,39 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 			return nil, err
 		}
 		rest := fs.Args()
+		// The flag package drops the "--" that ends the flags: if the
+		// last argument it took is a "--" that is no flag's value, the
+		// flags ended there.
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" && !takesValue(fs, args[:used-1]) {
+			return append(paths, rest...), nil
+		}
 		if len(rest) == 0 {
 			return paths, nil
-		}
-		if rest[0] == "--" {
-			return append(paths, rest[1:]...), nil
 		}
 		paths = append(paths, rest[0])
 		args = rest[1:]
 	}
+}
+
+// takesValue reports whether the argument after before is the value of
+// before's last argument: a flag of the form -name or --name (no "=")
+// that is not a boolean.
+func takesValue(fs *flag.FlagSet, before []string) bool {
+	if len(before) == 0 {
+		return false
+	}
+	last := before[len(before)-1]
+	if !strings.HasPrefix(last, "-") || last == "-" || last == "--" || strings.Contains(last, "=") {
+		return false
+	}
+	f := fs.Lookup(strings.TrimLeft(last, "-"))
+	if f == nil {
+		return false
+	}
+	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		return false
+	}
+	return true
 }
 
 type usageError struct{ err error }
