@@ -294,3 +294,23 @@ func TestSupervisedEnvAlone(t *testing.T) {
 		t.Error("a stray HOPLINT_SUPERVISED=1 made this process a supervised child")
 	}
 }
+
+// TestBaselineNotRegular: issue 25 item 13. --baseline naming a FIFO
+// waited for ever for a writer; a FIFO, a device and a directory are
+// refused before they are opened, with one line and exit 2.
+func TestBaselineNotRegular(t *testing.T) {
+	dir := writeTree(t, map[string]string{"nginx.conf": lingering, "d/.keep": ""})
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.json"), 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	for _, c := range []struct{ path, want string }{
+		{"fifo.json", "fifo.json is a FIFO, not a regular file"},
+		{"/dev/zero", "/dev/zero is a device, not a regular file"},
+		{"d", "d is a directory, not a regular file"},
+	} {
+		code, _, errs := cliChild(t, dir, "--baseline", c.path, ".")
+		if code != exitUsage || !strings.Contains(errs, c.want) || strings.Count(errs, "\n") != 1 {
+			t.Errorf("--baseline %s: exit %d, stderr %q; want exit 2 and one line saying %q", c.path, code, errs, c.want)
+		}
+	}
+}
