@@ -159,6 +159,9 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 	if err := res.filter(&o); err != nil {
 		return fail(stderr, err)
 	}
+	for _, n := range res.stderrNotes {
+		fmt.Fprintln(stderr, "hoplint:", n)
+	}
 	if !summaryOnStdout(o.formats) {
 		for _, n := range res.notes {
 			fmt.Fprintln(stderr, "hoplint:", n)
@@ -191,6 +194,9 @@ type lintResult struct {
 	wd       string
 	findings []rules.Finding
 	notes    []string
+	// stderrNotes go to stderr whatever the format: which revision
+	// --new-from-rev compared with.
+	stderrNotes []string
 }
 
 // lint loads the configuration and the files under paths and runs the
@@ -278,6 +284,7 @@ func (r *lintResult) filter(o *lintOptions) error {
 		if err != nil {
 			return err
 		}
+		r.stderrNotes = append(r.stderrNotes, d.note)
 		before := len(r.findings)
 		r.findings = d.filter(r.wd, r.findings)
 		r.notes = append(r.notes, fmt.Sprintf("--new-from-rev %s: %d findings on lines not changed since then not shown", o.newFromRev, before-len(r.findings)))
