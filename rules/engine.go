@@ -5,9 +5,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime/debug"
 	"sort"
 	"strconv"
@@ -277,9 +277,10 @@ func sortFindings(fs []Finding) {
 // changes when the finding's values change. It hashes content, never
 // positions: the rule, each location's file (relative to the repository
 // root, so that linting "." and the same directory by its absolute path
-// agree) and the text of its line, and the messages with any "file:line"
-// they quote reduced to the file. Identical keys are told apart by their
-// order.
+// or through a symlink agree) and the text of its line (of a long line,
+// only the text around the location: lineText), and the messages with
+// any "file:line" they quote reduced to the file. Identical keys are told
+// apart by their order.
 func fingerprint(g *topology.Graph, fs []Finding) {
 	files := map[string]*parsers.File{}
 	for _, f := range g.Files {
@@ -292,25 +293,19 @@ func fingerprint(g *topology.Graph, fs []Finding) {
 	}
 	names := newStableNames(files)
 	count := map[string]int{}
+	h := sha256.New()
 	for i := range fs {
 		f := &fs[i]
-		h := sha256.New()
+		h.Reset()
 		write := func(parts ...string) {
 			for _, p := range parts {
-				h.Write([]byte(p))
+				_, _ = io.WriteString(h, p)
 				h.Write([]byte{0})
 			}
 		}
-		line := func(rg parsers.Range) string {
-			file := files[rg.File]
-			if file == nil || rg.Start.Line < 1 {
-				return ""
-			}
-			return strings.TrimSpace(file.Line(rg.Start.Line - file.Shift.Line))
-		}
-		write(f.Rule, names.of(f.Range.File), line(f.Range), names.strip(f.Message))
+		write(f.Rule, names.of(f.Range.File), lineText(files[f.Range.File], f.Range), names.strip(f.Message))
 		for _, r := range f.Related {
-			write(names.of(r.Range.File), line(r.Range), names.strip(r.Message))
+			write(names.of(r.Range.File), lineText(files[r.Range.File], r.Range), names.strip(r.Message))
 		}
 		key := hex.EncodeToString(h.Sum(nil)[:8])
 		count[key]++
@@ -321,48 +316,149 @@ func fingerprint(g *topology.Graph, fs []Finding) {
 	}
 }
 
-// stableNames names files independently of the directory hoplint ran in.
+// A line up to fpWholeLine bytes long goes into a fingerprint whole, as it
+// always has (baselines hold such fingerprints). A longer one (a minified
+// JSON manifest, a thousand nginx servers on one line) would make hashing
+// quadratic in the line's length, one full line per finding: of it only
+// the location's own text goes in, at most fpLocText bytes, with fpContext
+// bytes of the line on either side.
+const (
+	fpWholeLine = 1024
+	fpLocText   = 512
+	fpContext   = 64
+)
+
+// lineText is the text of rg's first line that identifies the finding.
+func lineText(file *parsers.File, rg parsers.Range) string {
+	if file == nil || rg.Start.Line < 1 {
+		return ""
+	}
+	line := file.Line(rg.Start.Line - file.Shift.Line)
+	if len(line) <= fpWholeLine {
+		return strings.TrimSpace(line)
+	}
+	from := min(max(rg.Start.Col-1-file.Shift.Col, 0), len(line))
+	to := from
+	if rg.End.Line == rg.Start.Line {
+		to = min(max(rg.End.Col-1-file.Shift.Col, from), len(line))
+	}
+	to = min(to, from+fpLocText)
+	return line[max(from-fpContext, 0):min(to+fpContext, len(line))]
+}
+
+// stableNames names files independently of the directory hoplint ran in
+// and of the path it was given: relative to the repository that holds the
+// file, found through the real path of the root (a symlink to a
+// repository's subdirectory names files as the repository does).
 type stableNames struct {
 	files map[string]*parsers.File
-	roots map[string]string // File.Root → repository root (or Root itself)
+	roots map[string]rootNames // by File.Root
+	names map[string]string    // by File.Path: each path's name, worked out once
+}
+
+type rootNames struct {
+	real string // the root with symlinks resolved
+	repo string // the repository holding real, or real itself
 }
 
 func newStableNames(files map[string]*parsers.File) *stableNames {
-	return &stableNames{files: files, roots: map[string]string{}}
+	return &stableNames{files: files, roots: map[string]rootNames{}, names: map[string]string{}}
 }
 
-// posRe matches "path:line" and "path:line:col"; only the ones whose path
-// is a file hoplint read are positions (not "host:8080").
-var posRe = regexp.MustCompile(`([^\s():,'"]+):\d+(?::\d+)?`)
-
-var lineWord = regexp.MustCompile(`\bline \d+`)
-
-// strip removes the positions a message quotes.
+// strip reduces the positions a message quotes ("path:line",
+// "path:line:col" where path is a file hoplint read; not "host:8080") to
+// the file's stable name, and "line N" to "line". It reads the message
+// once, without a regular expression per finding.
 func (n *stableNames) strip(msg string) string {
-	msg = posRe.ReplaceAllStringFunc(msg, func(m string) string {
-		sub := posRe.FindStringSubmatch(m)
-		if n.files[sub[1]] == nil {
-			return m
+	if !strings.ContainsAny(msg, ":l") {
+		return msg
+	}
+	var b strings.Builder
+	last := 0 // msg[last:] is still to be copied
+	for i := 0; i < len(msg); i++ {
+		switch c := msg[i]; {
+		case c == ':' && i+1 < len(msg) && isDigit(msg[i+1]):
+			j := i
+			for j > last && !pathStop(msg[j-1]) {
+				j--
+			}
+			if j == i || n.files[msg[j:i]] == nil {
+				continue
+			}
+			k := digitsEnd(msg, i+1)
+			if k+1 < len(msg) && msg[k] == ':' && isDigit(msg[k+1]) {
+				k = digitsEnd(msg, k+1)
+			}
+			b.WriteString(msg[last:j])
+			b.WriteString(n.of(msg[j:i]))
+			last, i = k, k-1
+		case c == 'l' && strings.HasPrefix(msg[i:], "line ") && i+5 < len(msg) && isDigit(msg[i+5]) && (i == 0 || !isWordByte(msg[i-1])):
+			k := digitsEnd(msg, i+5)
+			b.WriteString(msg[last:i])
+			b.WriteString("line")
+			last, i = k, k-1
 		}
-		return n.of(sub[1])
-	})
-	return lineWord.ReplaceAllString(msg, "line")
+	}
+	if last == 0 {
+		return msg
+	}
+	b.WriteString(msg[last:])
+	return b.String()
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isWordByte(c byte) bool {
+	return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
+}
+
+// pathStop ends the path before a ":line": what a path in a message is
+// never taken to hold.
+func pathStop(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '\f', '(', ')', ':', ',', '\'', '"':
+		return true
+	}
+	return false
+}
+
+func digitsEnd(s string, i int) int {
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
 }
 
 // of returns path relative to the repository root that holds the file (the
-// nearest directory above its root with a .git), else relative to the
-// directory it was found under.
+// nearest directory above its root's real path with a .git), else
+// relative to the directory it was found under.
 func (n *stableNames) of(path string) string {
+	if name, ok := n.names[path]; ok {
+		return name
+	}
+	name := n.name(path)
+	n.names[path] = name
+	return name
+}
+
+func (n *stableNames) name(path string) string {
 	f := n.files[path]
 	if f == nil || f.Abs == "" || f.Root == "" {
 		return path
 	}
-	base, ok := n.roots[f.Root]
+	r, ok := n.roots[f.Root]
 	if !ok {
-		base = repoRoot(f.Root)
-		n.roots[f.Root] = base
+		r.real = parsers.RealPath(f.Root)
+		r.repo = repoRoot(r.real)
+		n.roots[f.Root] = r
 	}
-	if rel, err := filepath.Rel(base, f.Abs); err == nil && !strings.HasPrefix(rel, "..") {
+	// The file's path under its root, as found (a symlinked file keeps
+	// its own name), moved onto the root's real path.
+	abs := f.Abs
+	if in, err := filepath.Rel(f.Root, f.Abs); err == nil && in != ".." && !strings.HasPrefix(in, ".."+string(filepath.Separator)) {
+		abs = filepath.Join(r.real, in)
+	}
+	if rel, err := filepath.Rel(r.repo, abs); err == nil && !strings.HasPrefix(rel, "..") {
 		return filepath.ToSlash(rel)
 	}
 	return path

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 
 	"github.com/hoplint/hoplint/rules"
 )
@@ -103,9 +104,17 @@ func (b baseline) filter(fs []rules.Finding) (kept []rules.Finding, hidden, gone
 	return kept, hidden, len(b) - len(seen)
 }
 
-// readSmallFile reads a regular file of at most limit bytes.
+// readSmallFile reads a regular file of at most limit bytes. It looks
+// before it opens: opening a FIFO waits for a writer that may never come,
+// and a device may never end. The file is opened without waiting and
+// checked again, in case it was swapped between the two.
 func readSmallFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	if st, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, notRegular(path, st.Mode())
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -115,10 +124,23 @@ func readSmallFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
+		return nil, notRegular(path, st.Mode())
 	}
 	if st.Size() > limit {
 		return nil, fmt.Errorf("%s is %d bytes, over the limit of %d", path, st.Size(), limit)
 	}
 	return io.ReadAll(io.LimitReader(f, limit+1))
+}
+
+func notRegular(path string, m os.FileMode) error {
+	what := "not a regular file"
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		what = "a FIFO, not a regular file"
+	case m&os.ModeDevice != 0:
+		what = "a device, not a regular file"
+	case m.IsDir():
+		what = "a directory, not a regular file"
+	}
+	return fmt.Errorf("%s is %s", path, what)
 }

@@ -34,16 +34,7 @@ const (
 func TestMain(m *testing.M) {
 	// Charts render in bounded workers, as main does.
 	render.UseWorkers()
-	switch os.Getenv("HOPLINT_CRASH_TEST") {
-	case "crash": // a panic nothing can recover: the runtime exits 2
-		crashOutput()
-		done := make(chan bool)
-		go func() { panic("boom in a goroutine") }()
-		<-done
-	case "usage":
-		crashOutput()
-		os.Exit(exitUsage)
-	}
+	supervisorTestModes()
 	if dir := os.Getenv("HOPLINT_CLI_CHILD"); dir != "" {
 		lim := &syscall.Rlimit{Cur: cliHardLimit, Max: cliHardLimit}
 		if err := syscall.Setrlimit(syscall.RLIMIT_AS, lim); err != nil || os.Chdir(dir) != nil {

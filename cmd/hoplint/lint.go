@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"golang.org/x/term"
 
@@ -75,6 +76,8 @@ func lintFlags(name string, o *lintOptions) *flag.FlagSet {
 
 // parseInterleaved parses flags that may come before, between or after the
 // paths, as users type them ("hoplint examples/shop --format json").
+// Everything after a "--" that stands where a flag could is a path, even
+// one named like a flag (a file "--fail-on=never" in a pull request).
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var paths []string
 	for {
@@ -82,15 +85,39 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 			return nil, err
 		}
 		rest := fs.Args()
+		// The flag package drops the "--" that ends the flags: if the
+		// last argument it took is a "--" that is no flag's value, the
+		// flags ended there.
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" && !takesValue(fs, args[:used-1]) {
+			return append(paths, rest...), nil
+		}
 		if len(rest) == 0 {
 			return paths, nil
-		}
-		if rest[0] == "--" {
-			return append(paths, rest[1:]...), nil
 		}
 		paths = append(paths, rest[0])
 		args = rest[1:]
 	}
+}
+
+// takesValue reports whether the argument after before is the value of
+// before's last argument: a flag of the form -name or --name (no "=")
+// that is not a boolean.
+func takesValue(fs *flag.FlagSet, before []string) bool {
+	if len(before) == 0 {
+		return false
+	}
+	last := before[len(before)-1]
+	if !strings.HasPrefix(last, "-") || last == "-" || last == "--" || strings.Contains(last, "=") {
+		return false
+	}
+	f := fs.Lookup(strings.TrimLeft(last, "-"))
+	if f == nil {
+		return false
+	}
+	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		return false
+	}
+	return true
 }
 
 type usageError struct{ err error }
@@ -132,14 +159,22 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 	if err := res.filter(&o); err != nil {
 		return fail(stderr, err)
 	}
+	for _, n := range res.stderrNotes {
+		fmt.Fprintln(stderr, "hoplint:", n)
+	}
 	if !summaryOnStdout(o.formats) {
 		for _, n := range res.notes {
 			fmt.Fprintln(stderr, "hoplint:", n)
 		}
 	}
-	rep := res.report()
+	rep := res.report(wantsPicture(o.formats))
 	for _, spec := range o.formats {
 		if err := writeReport(spec, rep, stdout, o.noColor); err != nil {
+			if errors.Is(err, syscall.EPIPE) {
+				// The reader of stdout left (hoplint . | head -1): not
+				// an error of hoplint's; see exitBrokenPipe.
+				return exitBrokenPipe
+			}
 			return fail(stderr, err)
 		}
 	}
@@ -159,6 +194,9 @@ type lintResult struct {
 	wd       string
 	findings []rules.Finding
 	notes    []string
+	// stderrNotes go to stderr whatever the format: which revision
+	// --new-from-rev compared with.
+	stderrNotes []string
 }
 
 // lint loads the configuration and the files under paths and runs the
@@ -246,6 +284,7 @@ func (r *lintResult) filter(o *lintOptions) error {
 		if err != nil {
 			return err
 		}
+		r.stderrNotes = append(r.stderrNotes, d.note)
 		before := len(r.findings)
 		r.findings = d.filter(r.wd, r.findings)
 		r.notes = append(r.notes, fmt.Sprintf("--new-from-rev %s: %d findings on lines not changed since then not shown", o.newFromRev, before-len(r.findings)))
@@ -253,15 +292,19 @@ func (r *lintResult) filter(o *lintOptions) error {
 	return nil
 }
 
-func (r *lintResult) report() *report.Report {
+func (r *lintResult) report(picture bool) *report.Report {
 	g := r.g
+	path := ""
+	if picture {
+		path = pathPicture(g, r.findings)
+	}
 	rep := &report.Report{
 		Findings: r.findings,
 		Summary:  report.Summary{Files: topology.FileCount(g), Hops: len(g.Hops), Edges: len(g.Edges)},
 		Sources:  sources(g),
 		Version:  version(),
 		Notes:    r.notes,
-		Path:     pathPicture(g, r.findings),
+		Path:     path,
 		RepoDir:  repoDir(r.wd),
 	}
 	rep.Summary.Count(r.findings)
@@ -306,6 +349,17 @@ func loadConfig(path string, paths []string) (*config.Config, error) {
 		}
 	}
 	return config.LoadFile(found, root)
+}
+
+// wantsPicture reports whether a format draws the path the findings touch
+// (markdown, the step summary's); the others need not work it out.
+func wantsPicture(formats formatFlag) bool {
+	for _, f := range formats {
+		if f.name == "markdown" {
+			return true
+		}
+	}
+	return false
 }
 
 // summaryOnStdout reports whether a format that prints the run's notes

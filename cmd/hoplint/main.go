@@ -12,7 +12,8 @@
 //	hoplint version             also --version
 //
 // Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage,
-// configuration or I/O error, 3 internal error (a bug in hoplint).
+// configuration or I/O error, 3 internal error (a bug in hoplint), 141
+// standard output closed before the end (exitBrokenPipe), 128+N signal N.
 package main
 
 import (
@@ -36,9 +37,10 @@ const (
 func main() {
 	// First: a Helm render worker is this executable too (render/helm_worker.go).
 	render.UseWorkers()
-	if os.Getenv(childEnv) != "" {
-		crashOutput()
-	} else if exe, err := os.Executable(); err == nil {
+	if child := supervisedChild(); child != nil {
+		child.exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	if exe, err := os.Executable(); err == nil {
 		if code, ok := supervise(exe, os.Args[1:], os.Environ()); ok {
 			os.Exit(code)
 		}
@@ -159,6 +161,7 @@ Flags:
   --no-color             never colour the text output (also NO_COLOR=1; FORCE_COLOR=1 forces it)
 
 Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or I/O error,
-3 internal error (a bug in hoplint; please report it).
+3 internal error (a bug in hoplint; please report it), 141 standard output closed early
+(hoplint . | head: as a shell reports SIGPIPE), 128+N on signal N.
 `)
 }

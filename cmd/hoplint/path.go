@@ -49,15 +49,26 @@ func pathPicture(g *topology.Graph, fs []rules.Finding) string {
 		add(e.From, e.Range)
 		add(e.To, e.Range)
 	}
+	// Each line and each file marks its hops once, however many findings
+	// point at it: 20,000 servers on one line with a finding each must
+	// not mark 20,000 hops 20,000 times.
 	touched := map[*topology.Hop]bool{}
+	lineDone, fileDone := map[at]bool{}, map[string]bool{}
 	for _, f := range fs {
 		hit := false
 		for _, rg := range f.Locations() {
-			for _, h := range byLine[at{rg.File, rg.Start.Line}] {
+			k := at{rg.File, rg.Start.Line}
+			if lineDone[k] {
+				hit = hit || len(byLine[k]) > 0
+				continue
+			}
+			lineDone[k] = true
+			for _, h := range byLine[k] {
 				touched[h], hit = true, true
 			}
 		}
-		if !hit {
+		if !hit && !fileDone[f.Range.File] {
+			fileDone[f.Range.File] = true
 			for _, h := range byFile[f.Range.File] {
 				touched[h] = true
 			}

@@ -363,8 +363,7 @@ func (m *modInst) run() {
 		m.resource(r.typ + "." + r.name)
 	}
 	for _, r := range m.dir.resources {
-		m.extract(r)
-		m.extractKubernetes(r)
+		m.extractSafely(r)
 	}
 	onames := make([]string, 0, len(m.dir.outputs))
 	for n := range m.dir.outputs {
@@ -374,6 +373,21 @@ func (m *modInst) run() {
 	for _, n := range onames {
 		m.outputs[n] = m.eval(m.dir.outputs[n].Expr, nil)
 	}
+}
+
+// extractSafely reads the objects of one resource. A panic there (a bug
+// in hoplint on a shape it did not expect) costs that resource only: it
+// becomes a finding on the resource, and every other resource of the tree
+// is still read and linted.
+func (m *modInst) extractSafely(r *resourceDecl) {
+	defer func() {
+		if p := recover(); p != nil {
+			m.l.res.Problems = append(m.l.res.Problems, parsers.Problem{Kind: parsers.ProblemParse, Range: m.rng(r.decl),
+				Message: fmt.Sprintf("internal error while reading %s.%s (please report it): %v; this resource is not linted, the others are", r.typ, r.name, p)})
+		}
+	}()
+	m.extract(r)
+	m.extractKubernetes(r)
 }
 
 // ensure evaluates every symbol expr refers to, so that the context holds it.

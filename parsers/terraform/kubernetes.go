@@ -127,10 +127,18 @@ func (m *modInst) extractKubernetes(r *resourceDecl) {
 	for _, in := range insts {
 		w := &kubeWalker{m: m, budget: maxKubeNodes}
 		var root *KubeNode
-		if typed {
+		manifest := body.Attributes["manifest"]
+		switch {
+		case typed:
 			root = w.typed(body, in.vars, kk)
-		} else if a := body.Attributes["manifest"]; a != nil {
-			root = w.value(m.eval(a.Expr, in.vars), a.Expr, a.Expr, nil)
+		case manifest == nil:
+			// Terraform refuses the resource ("The argument "manifest" is
+			// required"); there is no object to lint.
+			m.l.res.Problems = append(m.l.res.Problems, parsers.Problem{Kind: parsers.ProblemSkipped, Range: m.rng(r.decl),
+				Message: "kubernetes_manifest." + r.name + " has no manifest argument, which Terraform requires, so there is no object to lint; add manifest = { apiVersion = …, kind = …, … }"})
+			return
+		default:
+			root = w.value(m.eval(manifest.Expr, in.vars), manifest.Expr, manifest.Expr, nil)
 		}
 		if w.budget < 0 {
 			m.l.res.Problems = append(m.l.res.Problems, parsers.Problem{Kind: parsers.ProblemSkipped, Range: m.rng(r.decl),
@@ -141,7 +149,7 @@ func (m *modInst) extractKubernetes(r *resourceDecl) {
 			if !typed {
 				// A manifest read from a file (yamldecode(file(…))) or
 				// computed from unknown values: say so, never stay silent.
-				m.l.res.Problems = append(m.l.res.Problems, parsers.Problem{Kind: parsers.ProblemSkipped, Range: m.rng(body.Attributes["manifest"].SrcRange),
+				m.l.res.Problems = append(m.l.res.Problems, parsers.Problem{Kind: parsers.ProblemSkipped, Range: m.rng(manifest.SrcRange),
 					Message: "the manifest of kubernetes_manifest." + r.name + " is known only when Terraform applies (hoplint does not read files through file() or decode them, and leaves values of other resources unknown), so this object is not linted"})
 			}
 			continue
