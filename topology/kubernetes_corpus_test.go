@@ -159,6 +159,95 @@ spring-projects__spring-petclinic/k8s/db.yml:45 missing-memory-limit
 	# postgresql has no resources
 spring-projects__spring-petclinic/k8s/petclinic.yml:32 missing-memory-limit
 	# workload (petclinic) has no resources
+# Added with the third-round corpus (December 2026):
+Unleash__helm-charts/charts/unleash-edge/values.yaml:54 missing-memory-limit
+	# resources: {} in the chart's values reaches the container (checked by hand)
+Unleash__helm-charts/charts/unleash/values.yaml:167 missing-memory-limit
+	# resources: {} in the chart's values reaches the container (checked by hand)
+authelia__authelia/internal/suites/example/kube/apps/nginx.yml:20 missing-memory-limit
+	# no resources / no lifecycle; Traefik Ingress -> Service -> Deployment (checked by hand)
+authelia__authelia/internal/suites/example/kube/apps/nginx.yml:20 missing-prestop-drain
+	# no resources / no lifecycle; Traefik Ingress -> Service -> Deployment (checked by hand)
+authelia__authelia/internal/suites/example/kube/authelia/authelia.yml:20 missing-memory-limit
+	# no resources / no lifecycle; Traefik Ingress -> Service -> Deployment (checked by hand)
+authelia__authelia/internal/suites/example/kube/authelia/authelia.yml:20 missing-prestop-drain
+	# no resources / no lifecycle; Traefik Ingress -> Service -> Deployment (checked by hand)
+authelia__authelia/internal/suites/example/kube/dashboards.yml:169 missing-memory-limit
+	# no resources / no lifecycle; Traefik Ingress -> Service -> Deployment (checked by hand)
+authelia__authelia/internal/suites/example/kube/dashboards.yml:252 missing-memory-limit
+	# no resources / no lifecycle; Traefik Ingress -> Service -> Deployment (checked by hand)
+authelia__authelia/internal/suites/example/kube/ldap/ldap.yml:20 missing-memory-limit
+	# no resources / no lifecycle; Traefik Ingress -> Service -> Deployment (checked by hand)
+authelia__authelia/internal/suites/example/kube/mail/mail.yml:20 missing-memory-limit
+	# no resources / no lifecycle; Traefik Ingress -> Service -> Deployment (checked by hand)
+authelia__authelia/internal/suites/example/kube/mail/mail.yml:20 missing-prestop-drain
+	# no resources / no lifecycle; Traefik Ingress -> Service -> Deployment (checked by hand)
+authelia__authelia/internal/suites/example/kube/storage/mariadb.yml:20 missing-memory-limit
+	# no resources / no lifecycle; Traefik Ingress -> Service -> Deployment (checked by hand)
+authelia__authelia/internal/suites/example/kube/storage/redis.yml:20 missing-memory-limit
+	# no resources / no lifecycle; Traefik Ingress -> Service -> Deployment (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/apigwws/templates/deployment.yaml:24 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/apigwws/templates/ingress.yaml:2 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/apigwws/templates/service.yaml:4 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/basket-api/templates/configmap.yaml:13 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/basket-api/templates/deployment.yaml:24 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/basket-api/templates/service.yaml:4 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/catalog-api/templates/configmap.yaml:2 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/catalog-api/templates/deployment.yaml:24 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/catalog-api/templates/service.yaml:4 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/eshop-common/templates/secret.yaml:1 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/ordering-signalrhub/templates/configmap.yaml:2 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/ordering-signalrhub/templates/deployment.yaml:24 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/ordering-signalrhub/templates/service.yaml:4 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/webmvc/templates/configmap.yaml:2 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/webmvc/templates/deployment.yaml:24 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/webmvc/templates/ingress-dockerk8s.yaml:2 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/webmvc/templates/ingress.yaml:2 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/webmvc/templates/service.yaml:4 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/webshoppingagg/templates/configmap.yaml:2 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/webshoppingagg/templates/deployment.yaml:23 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/webshoppingagg/templates/service.yaml:4 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/webspa/templates/configmap.yaml:2 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/webspa/templates/deployment.yaml:24 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/webspa/templates/ingress.yaml:2 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/helm/webspa/templates/service.yaml:4 include-not-followed
+	# values set at install time (-f app.yaml/inf.yaml): template left out with an info naming the value (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/nginx-ingress/local-dockerk8s/mvc-fix.yaml:10 missing-body-size-limit
+	# class nginx, no proxy-body-size annotation, controller ConfigMap sets only buffers (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/nginx-ingress/local-dockerk8s/mvc-fix.yaml:34 missing-body-size-limit
+	# class nginx, no proxy-body-size annotation, controller ConfigMap sets only buffers (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/nginx-ingress/mandatory.yaml:191 missing-memory-limit
+	# ingress-nginx 0.20.0 controller: no resources, no preStop, behind LoadBalancer Service local-svc.yaml (checked by hand)
+dotnet-architecture__eShopOnContainers/deploy/k8s/nginx-ingress/mandatory.yaml:191 missing-prestop-drain
+	# ingress-nginx 0.20.0 controller: no resources, no preStop, behind LoadBalancer Service local-svc.yaml (checked by hand)
+goauthentik__helm/charts/authentik/templates/worker/deployment.yaml:49 include-not-followed
+	# worker template includes a helper of the missing dependency serviceAccount: left out with an info (checked by hand)
+goauthentik__helm/charts/authentik/values.yaml:369 missing-memory-limit
+	# server.resources: {} reaches the server Deployment (checked by hand)
 `
 
 // TestKubernetesCorpus lints every corpus repository that holds
