@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 
@@ -122,7 +123,7 @@ func foldCauses(fs []Finding) []Finding {
 	sameInclude := map[string]int{}
 	for _, f := range fs {
 		if f.Rule == includeNotFollowed.ID && (strings.HasPrefix(f.Message, "include ") || strings.HasPrefix(f.Message, "Include ")) {
-			sameInclude[f.Message]++ // an nginx or Apache include, not a Terraform module call
+			sameInclude[path.Dir(f.Range.File)+"\x00"+f.Message]++ // an nginx or Apache include, not a Terraform module call
 		}
 	}
 	for i, f := range fs {
@@ -130,8 +131,11 @@ func foldCauses(fs []Finding) []Finding {
 			continue // a finding with no file, or a rendering dedupe already merged
 		}
 		k := f.Rule + "\x00" + f.Range.File + "\x00" + causeOf(f.Message)
-		if sameInclude[f.Message] > 1 {
-			k = f.Rule + "\x00\x00" + f.Message
+		if sameInclude[path.Dir(f.Range.File)+"\x00"+f.Message] > 1 {
+			// Across files of one directory only: copies of a tree (one per
+			// environment) are separate causes, and a finding must not point
+			// into another copy.
+			k = f.Rule + "\x00" + path.Dir(f.Range.File) + "\x00" + f.Message
 		}
 		if g := groups[k]; g != nil {
 			g.others = append(g.others, i)
