@@ -7,6 +7,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/hoplint/hoplint/internal/linttest"
+	"github.com/hoplint/hoplint/rules"
 )
 
 // lintMessages lints an archive and returns the messages of one rule.
@@ -25,33 +26,16 @@ func lintMessages(t *testing.T, archive, rule string) []string {
 // A CPU limit under 10m is less than one millisecond per 100 ms period:
 // the message said "0 ms" for 5m.
 func TestCPUMessageFractionOfMillisecond(t *testing.T) {
-	const archive = `-- pod.yaml --
-apiVersion: v1
-kind: Pod
-metadata:
-  name: api
-  labels: {app: api}
-spec:
-  containers:
-    - name: api
-      image: example/api:1.0
-      ports:
-        - containerPort: 8080
-      resources:
-        limits:
-          cpu: 5m
-          memory: 128Mi
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: api
-spec:
-  selector: {app: api}
-  ports:
-    - port: 80
-      targetPort: 8080
-`
+	// The rule's own Bad example sets cpu: 5m.
+	var archive string
+	for _, ex := range rules.Lookup("cpu-limit-too-small").Examples {
+		if ex.Name == "5m" && ex.Bad {
+			archive = ex.Archive
+		}
+	}
+	if archive == "" {
+		t.Fatal("cpu-limit-too-small has no Bad example named 5m")
+	}
 	msgs := lintMessages(t, archive, "cpu-limit-too-small")
 	if len(msgs) != 1 || !strings.Contains(msgs[0], "5m (0.5 ms of CPU per 100 ms)") {
 		t.Errorf("want one message naming 0.5 ms of CPU; got %q", msgs)
