@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	testcorpus "github.com/hoplint/hoplint/internal/corpus"
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/compose"
 )
@@ -99,7 +100,7 @@ var launchers = []string{
 // to load except the files in notCompose, and the shapes CLASSES.md class
 // 10 names must come out typed with their lines.
 func TestCorpus(t *testing.T) {
-	corpus := corpusDir(t)
+	corpus := testcorpus.Dir(t)
 	dirs, files := corpusProjects(t, corpus)
 	start := time.Now()
 	byName := map[string]*compose.Project{}

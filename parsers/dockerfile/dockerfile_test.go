@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	testcorpus "github.com/hoplint/hoplint/internal/corpus"
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/dockerfile"
 )
@@ -131,7 +132,7 @@ func TestManyInstructionsFast(t *testing.T) {
 
 // TestCorpus parses every Dockerfile of ../shared/corpus: none may fail.
 func TestCorpus(t *testing.T) {
-	corpus := corpusDir(t)
+	corpus := testcorpus.Dir(t)
 	n := 0
 	err := filepath.WalkDir(corpus, func(p string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
