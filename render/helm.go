@@ -113,13 +113,9 @@ func (r *renderer) renderChart(cf *parsers.File) {
 		r.problem(parsers.ProblemUnfollowed, dependencyLine(cf, m), missingMessage(dirRel, m))
 	}
 	for _, d := range res.Dropped {
-		see := ""
-		if missingCause(d.Err, res.Missing) != "" {
-			see = " (see the note on Chart.yaml)"
-		}
 		r.problem(parsers.ProblemUnfollowed, r.templateErrorAt(cf, dir, errors.New(d.Err)), fmt.Sprintf(
-			"template %s is not rendered, so its objects are not linted: %s%s. Helm: %s",
-			strings.TrimPrefix(d.Name, res.Name+"/"), d.Cause, see, shortError(d.Err)))
+			"template %s is not rendered, so its objects are not linted: %s. Helm: %s",
+			strings.TrimPrefix(d.Name, res.Name+"/"), d.Cause, shortError(d.Err)))
 	}
 	for _, p := range valueProblems {
 		r.problem(p.Kind, p.Range, p.Message)

@@ -119,7 +119,7 @@ func missingCause(errText string, missing []missingDep) string {
 type droppedTemplate struct {
 	Name  string `json:"name"` // as Helm names it: "chart/templates/x.yaml"
 	Err   string `json:"err"`
-	Cause string `json:"cause"` // why it was left out, for the message
+	Cause string `json:"cause"` // why it was left out, as the message says it
 
 }
 

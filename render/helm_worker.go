@@ -206,7 +206,9 @@ func renderInProcess(req *helmRequest) helmResult {
 	for err != nil && len(dropped) < limit {
 		name := failedTemplate(err.Error())
 		cause := missingCause(err.Error(), missing)
-		if cause == "" {
+		if cause != "" {
+			cause += " (see the note on Chart.yaml)"
+		} else {
 			cause = unsetValuesCause(err.Error(), ch, req.Values)
 		}
 		if name == "" || cause == "" {
