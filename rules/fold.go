@@ -107,7 +107,7 @@ func subjects(msg string) []string {
 // one file, and their messages are the same once the words naming their
 // subject (subjectToken) are set aside; include-not-followed notes with
 // the very same message (one include target, one reason) share it across
-// files too. Findings whose messages differ in anything else — a value, a
+// the files of one directory too. Findings whose messages differ in anything else — a value, a
 // reason — are never merged. It runs after suppressions, so that a
 // suppression on one location never hides the others.
 func foldCauses(fs []Finding) []Finding {
@@ -118,12 +118,20 @@ func foldCauses(fs []Finding) []Finding {
 	}
 	groups := map[string]*group{}
 	var order []*group
-	// One include target that hoplint cannot read, named by several files,
-	// is one cause wherever it is included.
+	// One include target that hoplint cannot read, named by several files
+	// of one directory, is one cause there. Only there: copies of a tree
+	// (one per environment) are separate causes, and a finding must not
+	// point into another copy.
+	includeKey := func(f Finding) string {
+		if f.Rule != includeNotFollowed.ID || !(strings.HasPrefix(f.Message, "include ") || strings.HasPrefix(f.Message, "Include ")) {
+			return "" // not an nginx or Apache include (a Terraform module call)
+		}
+		return path.Dir(f.Range.File) + "\x00" + f.Message
+	}
 	sameInclude := map[string]int{}
 	for _, f := range fs {
-		if f.Rule == includeNotFollowed.ID && (strings.HasPrefix(f.Message, "include ") || strings.HasPrefix(f.Message, "Include ")) {
-			sameInclude[path.Dir(f.Range.File)+"\x00"+f.Message]++ // an nginx or Apache include, not a Terraform module call
+		if ik := includeKey(f); ik != "" {
+			sameInclude[ik]++
 		}
 	}
 	for i, f := range fs {
@@ -131,11 +139,8 @@ func foldCauses(fs []Finding) []Finding {
 			continue // a finding with no file, or a rendering dedupe already merged
 		}
 		k := f.Rule + "\x00" + f.Range.File + "\x00" + causeOf(f.Message)
-		if sameInclude[path.Dir(f.Range.File)+"\x00"+f.Message] > 1 {
-			// Across files of one directory only: copies of a tree (one per
-			// environment) are separate causes, and a finding must not point
-			// into another copy.
-			k = f.Rule + "\x00" + path.Dir(f.Range.File) + "\x00" + f.Message
+		if ik := includeKey(f); sameInclude[ik] > 1 {
+			k = f.Rule + "\x00" + ik
 		}
 		if g := groups[k]; g != nil {
 			g.others = append(g.others, i)
