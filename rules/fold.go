@@ -123,7 +123,8 @@ func foldCauses(fs []Finding) []Finding {
 	// (one per environment) are separate causes, and a finding must not
 	// point into another copy.
 	includeKey := func(f Finding) string {
-		if f.Rule != includeNotFollowed.ID || !(strings.HasPrefix(f.Message, "include ") || strings.HasPrefix(f.Message, "Include ")) {
+		isInclude := strings.HasPrefix(f.Message, "include ") || strings.HasPrefix(f.Message, "Include ")
+		if f.Rule != includeNotFollowed.ID || !isInclude {
 			return "" // not an nginx or Apache include (a Terraform module call)
 		}
 		return path.Dir(f.Range.File) + "\x00" + f.Message
