@@ -123,7 +123,7 @@ func nginxRunner(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout,
 	lay, ok := nginxByImage(w, ct)
 	words := commandWords(ct)
 	for i, wd := range words {
-		base := path.Base(wd.word)
+		base := path.Base(wd.Text)
 		if base != "nginx" && base != "openresty" {
 			continue
 		}
