@@ -36,6 +36,15 @@ type Process struct {
 	// Env is the literal environment; a variable whose value comes from
 	// elsewhere (a Secret, the host) is absent.
 	Env map[string]Str
+	// Context is the directory the image is built from (a compose
+	// service's build.context, the directory of the Dockerfile that builds
+	// the image), as a slash path like the discovered files' paths; ""
+	// when the tree does not build the image. The application's own
+	// settings are read from there, never from another application.
+	Context string
+	// Dockerfile is the Dockerfile that builds the image, "" when none;
+	// messages name it when the command or image came from it.
+	Dockerfile string
 	// Version returns the version a user configured for a product
 	// ("gunicorn", "puma" in .hoplint.yml); nil or "" when none.
 	Version func(product string) string
