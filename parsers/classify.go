@@ -177,6 +177,7 @@ func sniff(data []byte) evidence {
 	data = blankTemplateTags(data)
 	lua := 0      // brace depth inside a Lua block
 	open := false // inside an nginx statement spread over lines
+	depth := 0    // depth of nginx blocks opened by a known directive
 	for _, raw := range bytes.Split(data, []byte("\n")) {
 		line := bytes.TrimSpace(raw)
 		if lua > 0 {
@@ -229,14 +230,23 @@ func sniff(data []byte) evidence {
 				e.nginx++
 				if bytes.HasSuffix(line, []byte("{")) {
 					e.blocks++
+					depth++
 				}
 				if strings.HasSuffix(name, "_by_lua_block") && bytes.HasSuffix(line, []byte("{")) {
 					lua = 1
 				}
 			case first == "}" || first == "{" || name == "":
 				// a brace, or what is left of a line of template tags
+				if first == "}" && depth > 0 {
+					depth--
+				}
 			case isApacheDirective(first):
 				e.apache++
+			case depth > 0 && bytes.HasSuffix(line, []byte(";")) && directiveName(name):
+				// A statement of a module crossplane does not know
+				// (vhost_traffic_status_display, a vendor's own), inside
+				// a block a known nginx directive opened: no evidence
+				// either way, rather than evidence against.
 			default:
 				e.other++
 			}
@@ -254,6 +264,20 @@ func sniff(data []byte) evidence {
 		}
 	}
 	return e
+}
+
+// directiveName reports a word written like an nginx directive:
+// lower-case letters, digits and underscores, starting with a letter.
+func directiveName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		letter := c >= 'a' && c <= 'z' || c == '_'
+		digit := i > 0 && c >= '0' && c <= '9'
+		if !letter && !digit {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func isLower(s string) bool {

@@ -82,6 +82,11 @@ type tag struct {
 	start, end int
 	kind       tagKind
 	engine     string
+	// ops, when set, are the structural steps of a tag that holds several
+	// statements (an ERB tag over lines: "<% @opts.each do |k, v|\n if
+	// v -%>" opens two blocks, "<%\n end\n end\n -%>" closes two), in
+	// order; kind is then the first of them.
+	ops []tagKind
 }
 
 var (
@@ -143,7 +148,7 @@ func scanTags(data []byte, penlight bool) []tag {
 			case w == "end" || w == "until":
 				k = tagClose
 			}
-			tags = append(tags, tag{i, i + end, k, "Kong Penlight"})
+			tags = append(tags, tag{i, i + end, k, "Kong Penlight", nil})
 			i += end - 1
 			continue
 		}
@@ -169,6 +174,28 @@ func scanComment(data []byte, from, to int) []tag {
 		}
 	}
 	return out
+}
+
+// rubyOps returns the blocks the Ruby code of one ERB tag opens, continues
+// and closes, statement by statement (lines and ";" separate them): "if",
+// "unless", a "do" block open one, "elsif"/"else" continue one, "end" closes
+// one. A modifier ("x if y") is not a statement of its own.
+func rubyOps(code string) []tagKind {
+	var ops []tagKind
+	for _, line := range strings.Split(code, "\n") {
+		for _, st := range strings.Split(line, ";") {
+			trim := strings.TrimSpace(st)
+			switch w := firstWord(trim); {
+			case rubyOpen[w], strings.HasSuffix(trim, " do"), strings.Contains(trim, " do |"):
+				ops = append(ops, tagOpen)
+			case rubyMid[w]:
+				ops = append(ops, tagMid)
+			case w == "end" || trim == "}":
+				ops = append(ops, tagClose)
+			}
+		}
+	}
+	return ops
 }
 
 // closeOf returns the end (exclusive) of a tag opened at i whose closing
@@ -206,19 +233,19 @@ func tagAt(data []byte, i int) (tag, bool) {
 		case w == "include" || w == "render" || w == "import":
 			k = tagInsert
 		}
-		return tag{i, e, k, "Jinja/Liquid"}, true
+		return tag{i, e, k, "Jinja/Liquid", nil}, true
 	case bytes.HasPrefix(rest, []byte("{#")):
 		e := closeOf(data, i, 2, "#}")
 		if e < 0 || bytes.Contains(data[i:e], []byte("\n\n")) {
 			return tag{}, false
 		}
-		return tag{i, e, tagNeutral, "Jinja/Liquid"}, true
+		return tag{i, e, tagNeutral, "Jinja/Liquid", nil}, true
 	case bytes.HasPrefix(rest, []byte("${{")):
 		e := closeOf(data, i, 3, "}}")
 		if e < 0 {
 			return tag{}, false
 		}
-		return tag{i, e, tagExpr, "Kong Penlight"}, true
+		return tag{i, e, tagExpr, "Kong Penlight", nil}, true
 	case bytes.HasPrefix(rest, []byte("{{")):
 		e := closeOf(data, i, 2, "}}")
 		if e < 0 {
@@ -251,7 +278,7 @@ func tagAt(data []byte, i int) (tag, bool) {
 				k, engine = tagInsert, "Go"
 			}
 		}
-		return tag{i, e, k, engine}, true
+		return tag{i, e, k, engine, nil}, true
 	case bytes.HasPrefix(rest, []byte("<%")):
 		e := closeOf(data, i, 2, "%>")
 		if e < 0 {
@@ -259,30 +286,27 @@ func tagAt(data []byte, i int) (tag, bool) {
 		}
 		inner := strings.Trim(string(data[i+2:e-2]), "-")
 		if strings.HasPrefix(inner, "=") {
-			return tag{i, e, tagExpr, "ERB"}, true
+			return tag{i, e, tagExpr, "ERB", nil}, true
 		}
 		if strings.HasPrefix(inner, "#") {
-			return tag{i, e, tagNeutral, "ERB"}, true
+			return tag{i, e, tagNeutral, "ERB", nil}, true
 		}
-		trim := strings.TrimSpace(inner)
-		w := firstWord(trim)
-		k := tagNeutral
-		switch {
-		case rubyOpen[w], strings.HasSuffix(trim, " do"), strings.Contains(trim, " do |"):
-			k = tagOpen
-		case rubyMid[w]:
-			k = tagMid
-		case w == "end" || trim == "}":
-			k = tagClose
+		ops := rubyOps(inner)
+		t := tag{start: i, end: e, kind: tagNeutral, engine: "ERB"}
+		if len(ops) > 0 {
+			t.kind = ops[0]
 		}
-		return tag{i, e, k, "ERB"}, true
+		if len(ops) > 1 {
+			t.ops = ops
+		}
+		return t, true
 	case bytes.HasPrefix(rest, []byte("$(")):
 		if loc := penlightExpr.FindIndex(head(rest)); loc != nil {
-			return tag{i, i + loc[1], tagExpr, "Kong Penlight"}, true
+			return tag{i, i + loc[1], tagExpr, "Kong Penlight", nil}, true
 		}
 	case rest[0] == '{' && (i == 0 || !isWordByte(data[i-1]) && data[i-1] != '$'):
 		if loc := bareBraces.FindIndex(head(rest)); loc != nil {
-			return tag{i, i + loc[1], tagExpr, "sed-style placeholder"}, true
+			return tag{i, i + loc[1], tagExpr, "sed-style placeholder", nil}, true
 		}
 	}
 	return tag{}, false
@@ -372,27 +396,34 @@ func neutralise(f *parsers.File) ([]byte, *Template) {
 			t.marked[l] = true
 		}
 		switch tg.kind {
-		case tagOpen:
-			depth++
+		case tagOpen, tagClose, tagMid:
 			blank(out, tg.start, tg.end)
-			open = append(open, [][2]int{{tg.end, -1}})
-		case tagClose:
-			if depth > 0 {
-				depth--
+			ops := tg.ops
+			if ops == nil {
+				ops = []tagKind{tg.kind}
 			}
-			blank(out, tg.start, tg.end)
-			if n := len(open); n > 0 {
-				g := open[n-1]
-				g[len(g)-1][1] = tg.start
-				groups = append(groups, g)
-				open = open[:n-1]
-			}
-		case tagMid:
-			blank(out, tg.start, tg.end)
-			if n := len(open); n > 0 {
-				g := open[n-1]
-				g[len(g)-1][1] = tg.start
-				open[n-1] = append(g, [2]int{tg.end, -1})
+			for _, op := range ops {
+				switch op {
+				case tagOpen:
+					depth++
+					open = append(open, [][2]int{{tg.end, -1}})
+				case tagClose:
+					if depth > 0 {
+						depth--
+					}
+					if n := len(open); n > 0 {
+						g := open[n-1]
+						g[len(g)-1][1] = tg.start
+						groups = append(groups, g)
+						open = open[:n-1]
+					}
+				case tagMid:
+					if n := len(open); n > 0 {
+						g := open[n-1]
+						g[len(g)-1][1] = tg.start
+						open[n-1] = append(g, [2]int{tg.end, -1})
+					}
+				}
 			}
 		case tagNeutral:
 			blank(out, tg.start, tg.end)
