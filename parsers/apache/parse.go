@@ -19,6 +19,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/hoplint/hoplint/parsers"
@@ -637,6 +638,10 @@ func (r *reader) readTime(d *Directive, parent *Directive, assumed []string, top
 
 func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?[") }
 
+// buildPlaceholder is an autoconf substitution (@rel_sysconfdir@,
+// @@ServerRoot@@) in the templates httpd's build installs (httpd.conf.in).
+var buildPlaceholder = regexp.MustCompile(`@@?[A-Za-z_][A-Za-z0-9_]*@@?`)
+
 // include reads the files an Include names, in httpd's order, into parent.
 func (r *reader) include(d *Directive, parent *Directive, assumed []string, top *[]*Directive) {
 	optional := d.Is("IncludeOptional")
@@ -657,6 +662,9 @@ func (r *reader) include(d *Directive, parent *Directive, assumed []string, top 
 		return
 	case d.Unresolved:
 		unfollow("its path uses a ${VAR} that no Define sets")
+		return
+	case buildPlaceholder.MatchString(arg):
+		unfollow("its path holds " + buildPlaceholder.FindString(arg) + ", a placeholder that httpd's build replaces when it installs this file (a .in file is a template of the build), so the path is known only after the build")
 		return
 	}
 	root := r.cfg.File.Root
