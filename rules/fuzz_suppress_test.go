@@ -7,6 +7,7 @@ import (
 	"github.com/hoplint/hoplint/internal/fuzzbound"
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/topology"
+	_ "github.com/hoplint/hoplint/topology/sources"
 )
 
 // FuzzSuppression parses arbitrary comment text as a suppression, and

@@ -52,6 +52,21 @@ type namedLinker struct {
 // calls it from init.
 func RegisterLoader(f parsers.Format, l Loader) { loaders[f] = l }
 
+// HasLoader reports whether a loader is registered for format f: false
+// for a source whose package was not imported (topology/sources imports
+// them all).
+func HasLoader(f parsers.Format) bool { return loaders[f] != nil }
+
+// LinkerNames returns the names of the registered linkers, in the order
+// they run.
+func LinkerNames() []string {
+	out := make([]string, len(linkers))
+	for i, l := range linkers {
+		out[i] = l.name
+	}
+	return out
+}
+
 // RegisterLinker installs a cross-format linker; linkers run in name order.
 func RegisterLinker(name string, l Linker) {
 	linkers = append(linkers, namedLinker{name, l})

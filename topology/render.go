@@ -18,6 +18,24 @@ var Renderers = map[string]func(io.Writer, *Graph) error{
 	"json":    RenderJSON,
 }
 
+// details holds, by hop kind, what a source adds to a hop's entry in
+// `hoplint graph` besides its settings (RegisterDetails).
+var details = map[HopKind]func(*Hop) [][2]string{}
+
+// RegisterDetails installs what `hoplint graph` prints about the hops of
+// one kind besides their settings, listens, targets and notes: label and
+// value pairs ("serves", "/api/upload"). A source package calls it from
+// init, next to RegisterLoader.
+func RegisterDetails(kind HopKind, describe func(*Hop) [][2]string) { details[kind] = describe }
+
+// hopDetails is what the source of h registered for its kind, if anything.
+func hopDetails(h *Hop) [][2]string {
+	if d := details[h.Kind]; d != nil {
+		return d(h)
+	}
+	return nil
+}
+
 type settingView struct {
 	Label string `json:"setting"`
 	Name  string `json:"name"`
@@ -116,7 +134,7 @@ func writeHop(bw *bufio.Writer, h *Hop, indent string) {
 	for _, t := range h.Targets {
 		fmt.Fprintf(bw, "%s  forwards to          %s\n", indent, vis(t.URL))
 	}
-	for _, d := range routeDetails(h) {
+	for _, d := range hopDetails(h) {
 		fmt.Fprintf(bw, "%s  %-20s %s\n", indent, d[0], vis(d[1]))
 	}
 	for _, n := range h.Notes {
@@ -210,7 +228,7 @@ func RenderJSON(w io.Writer, g *Graph) error {
 		for _, t := range h.Targets {
 			j.Targets = append(j.Targets, t.URL)
 		}
-		for _, d := range routeDetails(h) {
+		for _, d := range hopDetails(h) {
 			j.Route = append(j.Route, d[0]+" "+d[1])
 		}
 		out.Hops = append(out.Hops, j)

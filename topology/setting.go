@@ -1,6 +1,3 @@
-// Package topology is where formats meet: it turns what the parsers read
-// into hops (places that terminate or forward HTTP) and edges (which hop
-// sends requests to which), each value carrying where it came from.
 package topology
 
 import (

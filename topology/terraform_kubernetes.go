@@ -140,7 +140,7 @@ var readAnnotations = map[string]bool{
 	awsServicePrefix + "connection-idle-timeout":     true,
 	awsServicePrefix + "backend-protocol":            true,
 	awsServicePrefix + "target-group-attributes":     true,
-	traefikTransportAnnotation:                       true,
+	TraefikTransportAnnotation:                       true,
 	"kubernetes.io/ingress.class":                    true,
 }
 

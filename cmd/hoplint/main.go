@@ -24,6 +24,9 @@ import (
 	"strings"
 
 	"github.com/hoplint/hoplint/render"
+	// Every source of the path (Gateway API, OpenAPI, …) registers with
+	// topology from its own package.
+	_ "github.com/hoplint/hoplint/topology/sources"
 )
 
 // Exit codes; the README documents them.

@@ -16,6 +16,7 @@ import (
 	"github.com/hoplint/hoplint/internal/linttest"
 	"github.com/hoplint/hoplint/rules"
 	"github.com/hoplint/hoplint/topology"
+	_ "github.com/hoplint/hoplint/topology/sources"
 )
 
 // lint writes total files of the corpus manifests laid out as shape and

@@ -13,6 +13,7 @@ import (
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/rules"
 	"github.com/hoplint/hoplint/topology"
+	_ "github.com/hoplint/hoplint/topology/sources"
 )
 
 // lintDir runs the whole pipeline, as the CLI does, over dir.

@@ -33,6 +33,8 @@ import (
 	"github.com/hoplint/hoplint/config"
 	"github.com/hoplint/hoplint/rules"
 	"github.com/hoplint/hoplint/topology"
+	// Every source of the path, so that the graphs tests lint are whole.
+	_ "github.com/hoplint/hoplint/topology/sources"
 )
 
 // Expectation is one "want" or "related" comment.

@@ -1,44 +1,35 @@
-package topology
+// Package openapi is the OpenAPI source of the path: its loader makes a
+// hop for each spec and each operation (what the application accepts:
+// body media types, declared sizes, streaming responses), and its linker
+// links each operation to the nginx location, Apache virtual host,
+// Ingress, HTTPRoute or ALB listener rule that serves its path, so that
+// rules compare the proxies' limits with what the route needs.
+//
+// It registers with topology from init: import topology/sources.
+package openapi
 
 import (
 	"fmt"
 	"strings"
 
 	"github.com/hoplint/hoplint/parsers"
-	"github.com/hoplint/hoplint/parsers/openapi"
+	oas "github.com/hoplint/hoplint/parsers/openapi"
+	"github.com/hoplint/hoplint/topology"
 )
 
-// The hop kinds of OpenAPI specs. They carry no settings of their own: a
-// route says what the application accepts (Config is the *openapi.Route),
-// and the hops linked to it are the ones that serve it.
-const (
-	KindOpenAPISpec  HopKind = "openapi-spec"
-	KindOpenAPIRoute HopKind = "openapi-route"
-)
-
-// IsSpecKind reports whether k is a spec or one of its routes: hops that
-// describe an application rather than forward to it, which rules walking
-// toward backends skip.
-func IsSpecKind(k HopKind) bool { return k == KindOpenAPISpec || k == KindOpenAPIRoute }
-
-func init() { RegisterLoader(parsers.FormatOpenAPI, loadOpenAPI) }
-
-// OpenAPIConfig is what the loader leaves for rules: the spec and the hops
-// made from it.
-type OpenAPIConfig struct {
-	*openapi.Spec
-	Hop    *Hop
-	Routes map[*openapi.Route]*Hop
+func init() {
+	topology.RegisterLoader(parsers.FormatOpenAPI, loadOpenAPI)
+	topology.RegisterDetails(topology.KindOpenAPIRoute, routeDetails)
 }
 
 // loadOpenAPI loads every spec (in parallel: the large ones take a while)
 // and makes a hop for the spec and one for each of its operations. $refs
 // are read through env.Open, confined to the linted root.
-func loadOpenAPI(part *Graph, files []*parsers.File, env *Env) {
-	specs := make([]*openapi.Spec, len(files))
-	ParallelEach(files, func(i int, f *parsers.File) {
+func loadOpenAPI(part *topology.Graph, files []*parsers.File, env *topology.Env) {
+	specs := make([]*oas.Spec, len(files))
+	topology.ParallelEach(files, func(i int, f *parsers.File) {
 		root := f.Root
-		specs[i] = openapi.Parse(f, func(abs string) (*parsers.File, error) {
+		specs[i] = oas.Parse(f, func(abs string) (*parsers.File, error) {
 			return env.Open(root, abs, parsers.FormatOpenAPI)
 		})
 	})
@@ -48,7 +39,7 @@ func loadOpenAPI(part *Graph, files []*parsers.File, env *Env) {
 		if !sp.Loaded {
 			continue
 		}
-		c := &OpenAPIConfig{Spec: sp, Routes: map[*openapi.Route]*Hop{}}
+		c := &topology.OpenAPIConfig{Spec: sp, Routes: map[*oas.Route]*topology.Hop{}}
 		name := "OpenAPI " + sp.Version + " spec"
 		if sp.Swagger {
 			name = "Swagger " + sp.Version + " spec"
@@ -56,7 +47,7 @@ func loadOpenAPI(part *Graph, files []*parsers.File, env *Env) {
 		if sp.Title != "" {
 			name += " " + sp.Title
 		}
-		c.Hop = &Hop{ID: sp.File.Path + "#spec", Kind: KindOpenAPISpec, Name: name + " (" + sp.File.Path + ")",
+		c.Hop = &topology.Hop{ID: sp.File.Path + "#spec", Kind: topology.KindOpenAPISpec, Name: name + " (" + sp.File.Path + ")",
 			File: sp.File.Path, Range: sp.Range, Config: sp}
 		part.AddHop(c.Hop)
 		seen := map[string]int{}
@@ -65,10 +56,10 @@ func loadOpenAPI(part *Graph, files []*parsers.File, env *Env) {
 			if seen[id]++; seen[id] > 1 {
 				id += fmt.Sprintf("#%d", seen[id])
 			}
-			h := &Hop{ID: id, Kind: KindOpenAPIRoute, Name: "route " + r.Label(), File: sp.File.Path, Range: r.Range, Config: r}
+			h := &topology.Hop{ID: id, Kind: topology.KindOpenAPIRoute, Name: "route " + r.Label(), File: sp.File.Path, Range: r.Range, Config: r}
 			part.AddHop(h)
 			c.Routes[r] = h
-			part.Link(&Edge{From: c.Hop, To: h, Confidence: Reference, Within: true, Range: r.Range,
+			part.Link(&topology.Edge{From: c.Hop, To: h, Confidence: topology.Reference, Within: true, Range: r.Range,
 				Why: fmt.Sprintf("%s is an operation of %s", r.Label(), sp.File.Path)})
 		}
 		part.AddConfig(parsers.FormatOpenAPI, c)
@@ -77,14 +68,14 @@ func loadOpenAPI(part *Graph, files []*parsers.File, env *Env) {
 
 // routeDetails describes a route hop for `hoplint graph`: where it is
 // served, its body and its streaming responses, as label/value pairs.
-func routeDetails(h *Hop) [][2]string {
-	r, ok := h.Config.(*openapi.Route)
+func routeDetails(h *topology.Hop) [][2]string {
+	r, ok := h.Config.(*oas.Route)
 	if !ok {
 		return nil
 	}
 	var out [][2]string
 	for _, srv := range r.Servers {
-		where := openapi.JoinPath(srv.Base, r.Template)
+		where := oas.JoinPath(srv.Base, r.Template)
 		if srv.Host != "" {
 			where = srv.Host + where
 		}
@@ -96,7 +87,7 @@ func routeDetails(h *Hop) [][2]string {
 			v = "no media type"
 		}
 		if b.Size > 0 {
-			v += fmt.Sprintf(", declared up to %s: %s (%s)", FormatSize(b.Size), b.SizeWhat, b.SizeRange)
+			v += fmt.Sprintf(", declared up to %s: %s (%s)", topology.FormatSize(b.Size), b.SizeWhat, b.SizeRange)
 		}
 		out = append(out, [2]string{"takes a body", v})
 	}

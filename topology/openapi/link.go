@@ -1,4 +1,4 @@
-package topology
+package openapi
 
 import (
 	"fmt"
@@ -10,15 +10,16 @@ import (
 	"github.com/hoplint/hoplint/parsers/apache"
 	"github.com/hoplint/hoplint/parsers/kubernetes"
 	"github.com/hoplint/hoplint/parsers/nginx"
-	"github.com/hoplint/hoplint/parsers/openapi"
+	oas "github.com/hoplint/hoplint/parsers/openapi"
 	"github.com/hoplint/hoplint/parsers/terraform"
+	"github.com/hoplint/hoplint/topology"
 )
 
-func init() { RegisterLinker("o-openapi", linkOpenAPI) }
+func init() { topology.RegisterLinker("o-openapi", linkOpenAPI) }
 
 // routeHop is a hop that serves a route's path, and why.
 type routeHop struct {
-	hop *Hop
+	hop *topology.Hop
 	why string
 	// byHost: the hop chose the route by the spec's host (a server_name,
 	// a host_header condition, an Ingress rule's host), not for any host.
@@ -36,10 +37,10 @@ type routeServer func(host, path string) []routeHop
 // for any host) only when exactly one hop in the linted files serves the
 // path, as an assumption (off under link: strict). Routes of a spec that a
 // stack in .hoplint.yml declares are left as declared.
-func linkOpenAPI(g *Graph, env *Env) {
+func linkOpenAPI(g *topology.Graph, env *topology.Env) {
 	servers := frontEnds(g)
 	for _, c := range g.Configs[parsers.FormatOpenAPI] {
-		oc := c.(*OpenAPIConfig)
+		oc := c.(*topology.OpenAPIConfig)
 		if hasDeclaredIn(g, oc.Hop) {
 			continue
 		}
@@ -53,17 +54,17 @@ func linkOpenAPI(g *Graph, env *Env) {
 	}
 }
 
-func linkRoute(g *Graph, env *Env, servers []routeServer, r *openapi.Route, h *Hop) {
+func linkRoute(g *topology.Graph, env *topology.Env, servers []routeServer, r *oas.Route, h *topology.Hop) {
 	type cand struct {
 		s    routeHop
 		path string
-		srv  openapi.Server
+		srv  oas.Server
 	}
 	var named, anon []cand
 	for _, srv := range r.Servers {
-		path := openapi.JoinPath(srv.Base, r.Template)
+		path := oas.JoinPath(srv.Base, r.Template)
 		host := srv.Host
-		if loopback(host) {
+		if topology.IsLoopback(host) {
 			host = ""
 		}
 		for _, rs := range servers {
@@ -77,13 +78,13 @@ func linkRoute(g *Graph, env *Env, servers []routeServer, r *openapi.Route, h *H
 		}
 	}
 	for _, c := range named {
-		g.Link(&Edge{From: c.s.hop, To: h, Confidence: Address,
+		g.Link(&topology.Edge{From: c.s.hop, To: h, Confidence: topology.Address,
 			Why: fmt.Sprintf("the spec serves %s at %s%s (servers: %s), and %s", r.Label(), c.srv.Host, c.path, c.srv.URL, c.s.why)})
 	}
 	if len(named) > 0 || env.Config.Strict() {
 		return
 	}
-	hops := map[*Hop]bool{}
+	hops := map[*topology.Hop]bool{}
 	for _, c := range anon {
 		hops[c.s.hop] = true
 	}
@@ -93,18 +94,18 @@ func linkRoute(g *Graph, env *Env, servers []routeServer, r *openapi.Route, h *H
 	c := anon[0]
 	what := "names no host"
 	switch {
-	case c.srv.Host != "" && loopback(c.srv.Host):
+	case c.srv.Host != "" && topology.IsLoopback(c.srv.Host):
 		what = "names only a loopback host"
 	case c.srv.Host != "":
 		what = "names host " + c.srv.Host + ", which no linted hop names"
 	}
-	g.Link(&Edge{From: c.s.hop, To: h, Confidence: Assumed,
+	g.Link(&topology.Edge{From: c.s.hop, To: h, Confidence: topology.Assumed,
 		Why: fmt.Sprintf("the spec %s (servers: %s), and %s is the only linted hop serving %s: %s", what, c.srv.URL, c.s.hop.NameAndFile(), c.path, c.s.why)})
 }
 
-func hasDeclaredIn(g *Graph, h *Hop) bool {
+func hasDeclaredIn(g *topology.Graph, h *topology.Hop) bool {
 	for _, e := range g.In(h) {
-		if e.Confidence == Declared {
+		if e.Confidence == topology.Declared {
 			return true
 		}
 	}
@@ -112,17 +113,17 @@ func hasDeclaredIn(g *Graph, h *Hop) bool {
 }
 
 // frontEnds collects the objects that route requests by host and path.
-func frontEnds(g *Graph) []routeServer {
+func frontEnds(g *topology.Graph) []routeServer {
 	var out []routeServer
 	for _, c := range g.Configs[parsers.FormatNginx] {
-		nc := c.(*NginxConfig)
+		nc := c.(*topology.NginxConfig)
 		for _, s := range nc.Model.Servers {
 			out = append(out, nginxServes(nc, s))
 		}
 	}
-	var tgs []*Hop // in graph order, so that links are drawn in the same order every run
+	var tgs []*topology.Hop // in graph order, so that links are drawn in the same order every run
 	for _, h := range g.Hops {
-		if _, ok := h.Config.(*terraform.TargetGroup); ok && h.Kind == KindTargetGroup {
+		if _, ok := h.Config.(*terraform.TargetGroup); ok && h.Kind == topology.KindTargetGroup {
 			tgs = append(tgs, h)
 		}
 	}
@@ -137,18 +138,18 @@ func frontEnds(g *Graph) []routeServer {
 			out = append(out, albServes(l, rules, tgs))
 		}
 	}
-	httpRoutes := map[*kubernetes.Object][]*Hop{}
+	httpRoutes := map[*kubernetes.Object][]*topology.Hop{}
 	var routeOrder []*kubernetes.Object
 	for _, h := range g.Hops {
 		switch cfg := h.Config.(type) {
 		case *apache.Host:
-			if h.Kind == KindApacheVHost {
+			if h.Kind == topology.KindApacheVHost {
 				out = append(out, apacheServes(h, cfg))
 			}
 		case *kubernetes.Ingress:
 			out = append(out, ingressServes(h, cfg))
-		case *GatewayRoute:
-			if h.Kind == KindGatewayRoute && cfg.Object != nil && cfg.Object.Kind == "HTTPRoute" {
+		case *topology.GatewayRoute:
+			if h.Kind == topology.KindGatewayRoute && cfg.Object != nil && cfg.Object.Kind == "HTTPRoute" {
 				if _, seen := httpRoutes[cfg.Object]; !seen {
 					routeOrder = append(routeOrder, cfg.Object)
 				}
@@ -166,12 +167,12 @@ func frontEnds(g *Graph) []routeServer {
 // (none: any host), then, among its rules, the longest path that covers
 // the route (PathPrefix semantics, the API's default match: whole path
 // segments; a rule without matches serves "/").
-func httpRouteServes(o *kubernetes.Object, rules []*Hop) routeServer {
+func httpRouteServes(o *kubernetes.Object, rules []*topology.Hop) routeServer {
 	return func(host, path string) []routeHop {
-		var best *Hop
+		var best *topology.Hop
 		bestLen, bestPath, named := -1, "", false
 		for _, h := range rules {
-			r := h.Config.(*GatewayRoute)
+			r := h.Config.(*topology.GatewayRoute)
 			byHost := false
 			if host != "" && len(r.Hosts) > 0 {
 				if _, ok := hostMatches(r.Hosts, host); !ok {
@@ -192,7 +193,7 @@ func httpRouteServes(o *kubernetes.Object, rules []*Hop) routeServer {
 		if best == nil {
 			return nil
 		}
-		return []routeHop{{hop: best, why: fmt.Sprintf("%s %s matches it by path prefix %s", o.Kind, refName(o), bestPath), byHost: named}}
+		return []routeHop{{hop: best, why: fmt.Sprintf("%s %s matches it by path prefix %s", o.Kind, topology.RefName(o), bestPath), byHost: named}}
 	}
 }
 
@@ -247,7 +248,7 @@ func sample(path string) string { return paramRe.ReplaceAllString(path, "x") }
 // nginxServes picks the location nginx would use for a path (exact match,
 // longest prefix, ^~, then regular expressions in order), as
 // ngx_http_core_module documents; the route links to it when it proxies.
-func nginxServes(nc *NginxConfig, s *nginx.Server) routeServer {
+func nginxServes(nc *topology.NginxConfig, s *nginx.Server) routeServer {
 	return func(host, path string) []routeHop {
 		why := ""
 		if host != "" {
@@ -342,7 +343,7 @@ func splitMatch(m string) (mod, arg string) {
 // apacheServes matches a virtual host's ServerName/ServerAlias and its
 // ProxyPass paths in order (mod_proxy: the first matching rule wins; "!"
 // excludes).
-func apacheServes(h *Hop, vh *apache.Host) routeServer {
+func apacheServes(h *topology.Hop, vh *apache.Host) routeServer {
 	return func(host, path string) []routeHop {
 		why := ""
 		if host != "" {
@@ -387,7 +388,7 @@ func apacheServes(h *Hop, vh *apache.Host) routeServer {
 
 // ingressServes matches an Ingress rule's host and the longest path that
 // covers the route (Prefix semantics: whole path segments).
-func ingressServes(h *Hop, in *kubernetes.Ingress) routeServer {
+func ingressServes(h *topology.Hop, in *kubernetes.Ingress) routeServer {
 	return func(host, path string) []routeHop {
 		var best *kubernetes.Backend
 		for i := range in.Backends {
@@ -441,7 +442,7 @@ func segmentPrefix(prefix, path string) bool {
 // and path_pattern conditions (wildcards * and ?), lowest priority first,
 // then the default action, as the ALB documents. A rule whose conditions
 // or priority hoplint cannot evaluate makes the answer unknown: no link.
-func albServes(l *terraform.Listener, all []*terraform.ListenerRule, tgs []*Hop) routeServer {
+func albServes(l *terraform.Listener, all []*terraform.ListenerRule, tgs []*topology.Hop) routeServer {
 	var rules []*terraform.ListenerRule
 	for _, r := range all {
 		if r.Listener.RefersTo(&l.Object) {
@@ -467,7 +468,7 @@ func albServes(l *terraform.Listener, all []*terraform.ListenerRule, tgs []*Hop)
 			}
 			cands = append(cands, cand{r, prio, why, byHost})
 		}
-		fws, why, byHost := l.Forwards, "no listener rule matches it, and the default action of listener "+objName(&l.Object)+" forwards", false
+		fws, why, byHost := l.Forwards, "no listener rule matches it, and the default action of listener "+topology.TerraformName(&l.Object)+" forwards", false
 		if len(cands) > 0 {
 			best := cands[0]
 			for _, c := range cands[1:] {
@@ -476,7 +477,7 @@ func albServes(l *terraform.Listener, all []*terraform.ListenerRule, tgs []*Hop)
 				}
 			}
 			fws, byHost = best.r.Forwards, best.byHost
-			why = fmt.Sprintf("listener rule %s (priority %d, %s) forwards", objName(&best.r.Object), best.prio, best.why)
+			why = fmt.Sprintf("listener rule %s (priority %d, %s) forwards", topology.TerraformName(&best.r.Object), best.prio, best.why)
 		}
 		var out []routeHop
 		for _, f := range fws {

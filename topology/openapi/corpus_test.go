@@ -1,4 +1,4 @@
-package topology_test
+package openapi_test
 
 import (
 	"path/filepath"

@@ -1,4 +1,4 @@
-package topology
+package gateway
 
 import (
 	"strings"
@@ -9,7 +9,7 @@ import (
 // closest keeps, among objects with the same kind, namespace and name (one
 // object written for two environments), the copies nearest to the file at
 // from. The Gateway API linker resolves its few names per route with it;
-// the Kubernetes linker's hot lookups use NearIndex instead (scope.go).
+// the Kubernetes linker's hot lookups use topology.NearIndex instead.
 func closest[T kubernetes.Obj](from string, objs []T) []T {
 	if len(objs) < 2 {
 		return objs
@@ -60,3 +60,6 @@ func commonDirs(a, b string) int {
 	}
 	return n
 }
+
+// objPath is the file an object is written in, for NearIndex.
+func objPath[T kubernetes.Obj](o T) string { return o.Meta().File.Path }

@@ -1,4 +1,15 @@
-package topology
+// Package gateway is the Gateway API source of the path, with the
+// implementations that serve it. The Kubernetes loader (topology) reads
+// the objects; this package's linker turns them into hops once every
+// Service and container hop exists: a Gateway hop (the implementation,
+// with its documented defaults) and, for every rule of a route attached
+// to it, a route hop inside it that forwards to the pods of the Services
+// the rule names. Policies (Envoy Gateway, NGINX Gateway Fabric, Istio,
+// Traefik) fill the settings of the hop they attach to; Istio
+// VirtualServices and Traefik IngressRoutes are routes too (mesh.go).
+//
+// It registers with topology from init: import topology/sources.
+package gateway
 
 import (
 	"fmt"
@@ -7,65 +18,24 @@ import (
 
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/kubernetes"
+	"github.com/hoplint/hoplint/topology"
 )
 
-// The Gateway API and the implementations that serve it. The Kubernetes
-// loader reads the objects; this linker turns them into hops once every
-// Service and container hop exists: a Gateway hop (the implementation,
-// with its documented defaults) and, for every rule of a route attached
-// to it, a route hop inside it that forwards to the pods of the Services
-// the rule names. Policies (Envoy Gateway, NGINX Gateway Fabric, Istio,
-// Traefik) fill the settings of the hop they attach to.
-
-func init() { RegisterLinker("gateway-api", linkGateways) }
-
-// Hop kinds of the Gateway API and of the routing objects of its
-// implementations.
-const (
-	// KindGateway is a Gateway (or an Istio ingress Gateway) served by its
-	// implementation.
-	KindGateway HopKind = "gateway"
-	// KindGatewayRoute is one rule of an HTTPRoute or GRPCRoute, one http
-	// route of an Istio VirtualService or one route of a Traefik
-	// IngressRoute.
-	KindGatewayRoute HopKind = "gateway-route"
-)
-
-// The implementations hoplint knows the defaults of.
-const (
-	ImplEnvoyGateway = "Envoy Gateway"
-	ImplNGF          = "NGINX Gateway Fabric"
-	ImplIstio        = "Istio"
-	ImplTraefik      = "Traefik"
-)
+func init() { topology.RegisterLinker("gateway-api", linkGateways) }
 
 // gatewayControllers maps a GatewayClass controllerName to its
 // implementation (docs/facts/gateway.md).
 var gatewayControllers = map[string]string{
-	"gateway.envoyproxy.io/gatewayclass-controller": ImplEnvoyGateway,
-	"gateway.nginx.org/nginx-gateway-controller":    ImplNGF,
-	"istio.io/gateway-controller":                   ImplIstio,
-	"traefik.io/gateway-controller":                 ImplTraefik,
-}
-
-// GatewayRoute is the typed config behind a route hop, for rules that
-// compare what a route serves (migration-parity).
-type GatewayRoute struct {
-	// Impl is the implementation serving the route; "" when unknown.
-	Impl string
-	// Object is the route (HTTPRoute, GRPCRoute, VirtualService, IngressRoute).
-	Object *kubernetes.Object
-	// Hosts and Paths the rule serves; no hosts means any host.
-	Hosts []string
-	Paths []string
-	// Range is the rule's.
-	Range parsers.Range
+	"gateway.envoyproxy.io/gatewayclass-controller": topology.ImplEnvoyGateway,
+	"gateway.nginx.org/nginx-gateway-controller":    topology.ImplNGF,
+	"istio.io/gateway-controller":                   topology.ImplIstio,
+	"traefik.io/gateway-controller":                 topology.ImplTraefik,
 }
 
 // gwIndex is every Gateway API and implementation object of the linted
 // files, indexed by namespace and name.
 type gwIndex struct {
-	g        *Graph
+	g        *topology.Graph
 	classes  map[string][]*kubernetes.GatewayClass
 	gateways map[string][]*kubernetes.Gateway
 	routes   []*kubernetes.Route
@@ -77,8 +47,8 @@ type gwIndex struct {
 	irs      []*kubernetes.IngressRoute
 	ingClass map[string][]*kubernetes.IngressClass
 	// services maps "namespace/name" to Service hops.
-	services map[string][]*Hop
-	gwHops   map[*kubernetes.Gateway]*Hop
+	services map[string][]*topology.Hop
+	gwHops   map[*kubernetes.Gateway]*topology.Hop
 	// reported keeps a bad value that many routes share from being
 	// reported once per route.
 	reported map[parsers.Range]bool
@@ -88,33 +58,33 @@ type gwIndex struct {
 	strict bool
 	// near indexes the copies of each name once, so that a tree repeating
 	// one environment per directory costs a lookup per route, not a scan.
-	nearGW  map[string]*NearIndex[*kubernetes.Gateway]
-	nearCls map[string]*NearIndex[*kubernetes.GatewayClass]
-	nearSvc map[string]*NearIndex[*Hop]
-	nearDR  map[string]*NearIndex[*kubernetes.Policy]
+	nearGW  map[string]*topology.NearIndex[*kubernetes.Gateway]
+	nearCls map[string]*topology.NearIndex[*kubernetes.GatewayClass]
+	nearSvc map[string]*topology.NearIndex[*topology.Hop]
+	nearDR  map[string]*topology.NearIndex[*kubernetes.Policy]
 	// drByService holds the DestinationRules of each "namespace/name".
 	drByService map[string][]*kubernetes.Policy
 }
 
 // nearOf returns the index of items under key, built on first use.
-func nearOf[T any](cache *map[string]*NearIndex[T], key string, items []T, pathOf func(T) string) *NearIndex[T] {
+func nearOf[T any](cache *map[string]*topology.NearIndex[T], key string, items []T, pathOf func(T) string) *topology.NearIndex[T] {
 	if *cache == nil {
-		*cache = map[string]*NearIndex[T]{}
+		*cache = map[string]*topology.NearIndex[T]{}
 	}
 	n, ok := (*cache)[key]
 	if !ok {
-		n = NewNearIndex(items, pathOf)
+		n = topology.NewNearIndex(items, pathOf)
 		(*cache)[key] = n
 	}
 	return n
 }
 
-func linkGateways(g *Graph, env *Env) {
+func linkGateways(g *topology.Graph, env *topology.Env) {
 	x := &gwIndex{
 		g: g, strict: env != nil && env.Config != nil && env.Config.Strict(), classes: map[string][]*kubernetes.GatewayClass{}, gateways: map[string][]*kubernetes.Gateway{},
 		grants: map[string][]*kubernetes.ReferenceGrant{}, policies: map[string]map[string][]*kubernetes.Policy{},
 		istioGWs: map[string][]*kubernetes.IstioGateway{}, ingClass: map[string][]*kubernetes.IngressClass{},
-		services: map[string][]*Hop{}, gwHops: map[*kubernetes.Gateway]*Hop{}, reported: map[parsers.Range]bool{}, namespaces: map[string]map[string]kubernetes.Str{},
+		services: map[string][]*topology.Hop{}, gwHops: map[*kubernetes.Gateway]*topology.Hop{}, reported: map[parsers.Range]bool{}, namespaces: map[string]map[string]kubernetes.Str{},
 	}
 	found := false
 	for _, o := range g.Configs[parsers.FormatKubernetes] {
@@ -185,12 +155,12 @@ func (x *gwIndex) implOf(gw *kubernetes.Gateway) (string, []string) {
 	class := gw.ClassName.Value
 	classes, _ := nearOf(&x.nearCls, class, x.classes[class], objPath[*kubernetes.GatewayClass]).Nearest(gw.File.Path)
 	if len(classes) == 0 {
-		return "", []string{fmt.Sprintf("GatewayClass %q is not among the linted files, so the implementation serving Gateway %s is unknown and none of its defaults is assumed", class, refName(&gw.Object))}
+		return "", []string{fmt.Sprintf("GatewayClass %q is not among the linted files, so the implementation serving Gateway %s is unknown and none of its defaults is assumed", class, topology.RefName(&gw.Object))}
 	}
 	ctl := classes[0].ControllerName.Value
 	for _, c := range classes[1:] {
 		if c.ControllerName.Value != ctl {
-			return "", []string{fmt.Sprintf("the copies of GatewayClass %s name different controllers, so the implementation of Gateway %s is unknown and none of its defaults is assumed", class, refName(&gw.Object))}
+			return "", []string{fmt.Sprintf("the copies of GatewayClass %s name different controllers, so the implementation of Gateway %s is unknown and none of its defaults is assumed", class, topology.RefName(&gw.Object))}
 		}
 	}
 	if impl, ok := gatewayControllers[ctl]; ok {
@@ -201,16 +171,16 @@ func (x *gwIndex) implOf(gw *kubernetes.Gateway) (string, []string) {
 
 func (x *gwIndex) gatewayHop(gw *kubernetes.Gateway) {
 	impl, notes := x.implOf(gw)
-	h := &Hop{
-		ID: hopID(&gw.Object, ""), Kind: KindGateway, File: gw.File.Path, Range: gw.NameRange,
-		Config: gw, Notes: notes, Name: "Gateway " + refName(&gw.Object),
+	h := &topology.Hop{
+		ID: topology.ObjectHopID(&gw.Object, ""), Kind: topology.KindGateway, File: gw.File.Path, Range: gw.NameRange,
+		Config: gw, Notes: notes, Name: "Gateway " + topology.RefName(&gw.Object),
 	}
 	if impl != "" {
-		h.Name = impl + " for Gateway " + refName(&gw.Object)
+		h.Name = impl + " for Gateway " + topology.RefName(&gw.Object)
 	}
 	for _, l := range gw.Listeners {
 		if l.Port > 0 {
-			h.Listen = append(h.Listen, Listen{Host: l.Hostname, Port: l.Port, Range: l.Range})
+			h.Listen = append(h.Listen, topology.Listen{Host: l.Hostname, Port: l.Port, Range: l.Range})
 		}
 	}
 	x.gatewaySettings(h, gw, impl)
@@ -250,14 +220,14 @@ func (x *gwIndex) parentsOf(rt *kubernetes.Route) (out []parent, refused int) {
 			if !allowed {
 				x.g.AddProblems(parsers.Problem{Kind: parsers.ProblemInvalid, Range: ref.Range,
 					Message: fmt.Sprintf("%s %s attaches to Gateway %s in another namespace, but no listener of that Gateway%s allows routes from namespace %s (allowedRoutes.namespaces.from defaults to Same): the Gateway does not accept the route, so it serves no traffic. Allow the route's namespace in the listener's allowedRoutes.namespaces (from: All, or a Selector that matches it), or move the route to namespace %s.",
-						rt.Kind, refName(&rt.Object), refName(&gws[0].Object), sectionWords(ref.SectionName), rt.NS(), gws[0].NS())})
+						rt.Kind, topology.RefName(&rt.Object), topology.RefName(&gws[0].Object), sectionWords(ref.SectionName), rt.NS(), gws[0].NS())})
 				refused++
 				continue
 			}
 			p.note = note
 		}
 		if len(gws) > 1 {
-			p.note = strings.TrimPrefix(p.note+"; "+fmt.Sprintf("Gateway %s is written in %d files equally near the route; the copy in %s was used", refName(&gws[0].Object), len(gws), gws[0].File.Path), "; ")
+			p.note = strings.TrimPrefix(p.note+"; "+fmt.Sprintf("Gateway %s is written in %d files equally near the route; the copy in %s was used", topology.RefName(&gws[0].Object), len(gws), gws[0].File.Path), "; ")
 		}
 		out = append(out, p)
 	}
@@ -277,7 +247,7 @@ func (x *gwIndex) routeHops(rt *kubernetes.Route) {
 		hosts = append(hosts, h.Value)
 	}
 	for _, p := range parents {
-		var gwHop *Hop
+		var gwHop *topology.Hop
 		impl, notes := "", []string(nil)
 		if p.gw != nil {
 			gwHop = x.gwHops[p.gw]
@@ -291,22 +261,22 @@ func (x *gwIndex) routeHops(rt *kubernetes.Route) {
 		for i, rule := range rt.Rules {
 			suffix := fmt.Sprintf("/rules/%d", i)
 			if len(parents) > 1 {
-				suffix += "@" + hopID(&p.gw.Object, "")
+				suffix += "@" + topology.ObjectHopID(&p.gw.Object, "")
 			}
-			name := rt.Kind + " " + refName(&rt.Object)
+			name := rt.Kind + " " + topology.RefName(&rt.Object)
 			if len(rt.Rules) > 1 {
 				name += " rule " + ruleLabel(rule, i)
 			}
 			if p.gw != nil {
-				name += " on Gateway " + refName(&p.gw.Object)
+				name += " on Gateway " + topology.RefName(&p.gw.Object)
 				if impl != "" {
 					name += " (" + impl + ")"
 				}
 			}
-			h := &Hop{
-				ID: hopID(&rt.Object, suffix), Kind: KindGatewayRoute, Name: name, File: rt.File.Path, Range: rule.Range,
+			h := &topology.Hop{
+				ID: topology.ObjectHopID(&rt.Object, suffix), Kind: topology.KindGatewayRoute, Name: name, File: rt.File.Path, Range: rule.Range,
 				Notes:  append([]string(nil), notes...),
-				Config: &GatewayRoute{Impl: impl, Object: &rt.Object, Hosts: hosts, Paths: rulePaths(rule.Paths), Range: rule.Range},
+				Config: &topology.GatewayRoute{Impl: impl, Object: &rt.Object, Hosts: hosts, Paths: rulePaths(rule.Paths), Range: rule.Range},
 			}
 			if len(rule.BackendRefs) > 0 {
 				h.Proxy = rule.BackendRefs[0].Range
@@ -314,8 +284,8 @@ func (x *gwIndex) routeHops(rt *kubernetes.Route) {
 			x.routeSettings(h, rt, rule, p, impl)
 			x.g.AddHop(h)
 			if gwHop != nil {
-				x.g.Link(&Edge{From: gwHop, To: h, Within: true, Confidence: Reference, Range: p.ref.Range,
-					Why: fmt.Sprintf("%s %s attaches to Gateway %s (parentRefs)", rt.Kind, refName(&rt.Object), refName(&p.gw.Object))})
+				x.g.Link(&topology.Edge{From: gwHop, To: h, Within: true, Confidence: topology.Reference, Range: p.ref.Range,
+					Why: fmt.Sprintf("%s %s attaches to Gateway %s (parentRefs)", rt.Kind, topology.RefName(&rt.Object), topology.RefName(&p.gw.Object))})
 			}
 			for _, b := range rule.BackendRefs {
 				x.linkBackendRef(h, rt, b)
@@ -345,7 +315,7 @@ func (x *gwIndex) crossNamespaceAllowed(gw *kubernetes.Gateway, ref kubernetes.P
 			if x.selects(l, ns) {
 				return true, ""
 			}
-			note = fmt.Sprintf("assuming the allowedRoutes namespace selector of Gateway %s listener %s matches namespace %s", refName(&gw.Object), l.Name, ns)
+			note = fmt.Sprintf("assuming the allowedRoutes namespace selector of Gateway %s listener %s matches namespace %s", topology.RefName(&gw.Object), l.Name, ns)
 		}
 	}
 	return note != "", note
@@ -381,10 +351,10 @@ func sectionWords(section string) string {
 func (x *gwIndex) unattachedNote(rt *kubernetes.Route) string {
 	for _, ref := range rt.ParentRefs {
 		if ref.Kind == "Service" {
-			return fmt.Sprintf("%s %s attaches to Service %s (mesh routing), which hoplint does not model, so no implementation defaults are assumed", rt.Kind, refName(&rt.Object), ref.Name)
+			return fmt.Sprintf("%s %s attaches to Service %s (mesh routing), which hoplint does not model, so no implementation defaults are assumed", rt.Kind, topology.RefName(&rt.Object), ref.Name)
 		}
 	}
-	return fmt.Sprintf("none of the Gateways %s %s attaches to is among the linted files, so its implementation is unknown and none of its defaults is assumed", rt.Kind, refName(&rt.Object))
+	return fmt.Sprintf("none of the Gateways %s %s attaches to is among the linted files, so its implementation is unknown and none of its defaults is assumed", rt.Kind, topology.RefName(&rt.Object))
 }
 
 func ruleLabel(r kubernetes.RouteRule, i int) string {
@@ -405,7 +375,7 @@ func rulePaths(ps []string) []string {
 // Service in another namespace is reachable only when a ReferenceGrant
 // there allows it; without one the Gateway refuses the reference, and
 // hoplint says so instead of linking.
-func (x *gwIndex) linkBackendRef(h *Hop, rt *kubernetes.Route, b kubernetes.BackendRef) {
+func (x *gwIndex) linkBackendRef(h *topology.Hop, rt *kubernetes.Route, b kubernetes.BackendRef) {
 	if b.Group != "" && b.Group != "core" || b.Kind != "" && b.Kind != "Service" {
 		return // an implementation's own backend kind
 	}
@@ -420,11 +390,11 @@ func (x *gwIndex) linkBackendRef(h *Hop, rt *kubernetes.Route, b kubernetes.Back
 		if len(x.services[ns+"/"+b.Name]) > 0 {
 			x.g.AddProblems(parsers.Problem{Kind: parsers.ProblemInvalid, Range: b.Range,
 				Message: fmt.Sprintf("%s %s sends to Service %s/%s in another namespace, but no ReferenceGrant among the linted files in namespace %s allows %ss from namespace %s to refer to it: the Gateway refuses the backend (ResolvedRefs: RefNotPermitted) and answers 500 for its share of the requests. Add a ReferenceGrant in %s with from {group: gateway.networking.k8s.io, kind: %s, namespace: %s} and to {group: \"\", kind: Service}; hoplint draws no link until then.",
-					rt.Kind, refName(&rt.Object), ns, b.Name, ns, rt.Kind, rt.NS(), ns, rt.Kind, rt.NS())})
+					rt.Kind, topology.RefName(&rt.Object), ns, b.Name, ns, rt.Kind, rt.NS(), ns, rt.Kind, rt.NS())})
 		}
 		return
 	}
-	why := fmt.Sprintf("%s %s sends to Service %s/%s", rt.Kind, refName(&rt.Object), ns, b.Name)
+	why := fmt.Sprintf("%s %s sends to Service %s/%s", rt.Kind, topology.RefName(&rt.Object), ns, b.Name)
 	if ns != rt.NS() {
 		why += " (allowed by a ReferenceGrant in " + ns + ")"
 	}
@@ -454,8 +424,8 @@ func (x *gwIndex) granted(rt *kubernetes.Route, ns, name string) bool {
 
 // linkService links h to the containers behind Service ns/name on a port
 // (given by number, or by name), through the Service's own edges.
-func (x *gwIndex) linkService(h *Hop, why, ns, name string, port int, portName string, rng parsers.Range) {
-	near, _ := nearOf(&x.nearSvc, ns+"/"+name, x.services[ns+"/"+name], func(h *Hop) string { return h.File }).Nearest(h.File)
+func (x *gwIndex) linkService(h *topology.Hop, why, ns, name string, port int, portName string, rng parsers.Range) {
+	near, _ := nearOf(&x.nearSvc, ns+"/"+name, x.services[ns+"/"+name], func(h *topology.Hop) string { return h.File }).Nearest(h.File)
 	if len(near) > 1 {
 		// Equally near copies of one Service (the same manifest twice) are
 		// a tie: link the first, say so, and never the cross product.
@@ -471,29 +441,13 @@ func (x *gwIndex) linkService(h *Hop, why, ns, name string, port int, portName s
 		near = near[:1]
 	}
 	for _, sh := range near {
-		svc := sh.Config.(*kubernetes.Service)
-		sp, ok := servicePortByNumber(svc, port)
-		if portName != "" {
-			ok = false
-			for _, p := range svc.Ports {
-				if p.Name == portName {
-					sp, ok = p, true
-				}
-			}
-		}
-		if !ok {
-			continue
-		}
-		for _, e := range x.g.Out(sh) {
-			pc := podContainerOf(e.To)
-			if pc == nil || !declaresPort(pc, sp) {
-				continue
-			}
-			conf, w := Reference, why+", whose selector matches "+pc.Workload.Ref()
-			if e.Confidence < Reference {
+		for _, e := range topology.ServicePortTargets(x.g, sh, port, portName) {
+			pc := e.To.Config.(*kubernetes.PodContainer)
+			conf, w := topology.Reference, why+", whose selector matches "+pc.Workload.Ref()
+			if e.Confidence < topology.Reference {
 				conf, w = e.Confidence, w+" ("+e.Why+")"
 			}
-			x.g.Link(&Edge{From: h, To: e.To, Confidence: conf, Range: rng, Why: w})
+			x.g.Link(&topology.Edge{From: h, To: e.To, Confidence: conf, Range: rng, Why: w})
 		}
 	}
 }
@@ -534,7 +488,7 @@ func serviceName(host, ns string) (string, string, bool) {
 	case len(parts) == 2:
 		return parts[0], parts[1], true
 	}
-	return clusterDNSName(host)
+	return topology.ClusterDNSName(host)
 }
 
 // zeroWeight reports a backendRef that receives no requests ("weight: 0").

@@ -1,4 +1,4 @@
-package topology_test
+package openapi_test
 
 import (
 	"strings"
@@ -10,13 +10,13 @@ import (
 	"github.com/hoplint/hoplint/topology"
 )
 
-func TestOpenAPICases(t *testing.T) { linttest.RunDir(t, "../testdata/openapi") }
+func TestOpenAPICases(t *testing.T) { linttest.RunDir(t, "../../testdata/openapi") }
 
 // TestOpenAPIUnmatchedSpecIsLinted: a spec whose routes no hop serves is
 // still read and counted (its hops are in the graph), it just links to
 // nothing.
 func TestOpenAPIUnmatchedSpecIsLinted(t *testing.T) {
-	ar, err := txtar.ParseFile("../testdata/openapi/no_matching_hop.txtar")
+	ar, err := txtar.ParseFile("../../testdata/openapi/no_matching_hop.txtar")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestOpenAPIUnmatchedSpecIsLinted(t *testing.T) {
 // TestOpenAPIGraph: `hoplint graph` lists each route with where it is
 // served, its body and declared size, and its link to the hop serving it.
 func TestOpenAPIGraph(t *testing.T) {
-	ar, err := txtar.ParseFile("../testdata/openapi/upload_above_limit.txtar")
+	ar, err := txtar.ParseFile("../../testdata/openapi/upload_above_limit.txtar")
 	if err != nil {
 		t.Fatal(err)
 	}

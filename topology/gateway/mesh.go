@@ -1,4 +1,4 @@
-package topology
+package gateway
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/kubernetes"
+	"github.com/hoplint/hoplint/topology"
 )
 
 // Routing objects of implementations that predate the Gateway API and
@@ -16,20 +17,18 @@ import (
 // VirtualService behind an Istio Gateway, and Traefik's IngressRoute (and
 // Ingress) with the ServersTransport that sets its backend timeouts.
 
-const traefikTransportAnnotation = "traefik.ingress.kubernetes.io/service.serverstransport"
-
 func (x *gwIndex) istioHops() {
-	gwHops := map[string]*Hop{}
+	gwHops := map[string]*topology.Hop{}
 	for key, list := range x.istioGWs {
 		for _, ig := range closest("", list) {
-			h := &Hop{ID: hopID(&ig.Object, ""), Kind: KindGateway, File: ig.File.Path, Range: ig.NameRange, Config: ig,
-				Name: "Istio ingress gateway for Gateway " + refName(&ig.Object)}
+			h := &topology.Hop{ID: topology.ObjectHopID(&ig.Object, ""), Kind: topology.KindGateway, File: ig.File.Path, Range: ig.NameRange, Config: ig,
+				Name: "Istio ingress gateway for Gateway " + topology.RefName(&ig.Object)}
 			x.g.AddHop(h)
 			gwHops[key] = h
 		}
 	}
 	for _, vs := range x.vss {
-		var parents []*Hop
+		var parents []*topology.Hop
 		for _, g := range vs.Gateways {
 			if g == "mesh" {
 				continue
@@ -47,33 +46,33 @@ func (x *gwIndex) istioHops() {
 			hosts = append(hosts, hs.Value)
 		}
 		for i, rt := range vs.HTTP {
-			name := "VirtualService " + refName(&vs.Object)
+			name := "VirtualService " + topology.RefName(&vs.Object)
 			if len(vs.HTTP) > 1 {
 				name += fmt.Sprintf(" route %d", i+1)
 			}
-			h := &Hop{
-				ID: hopID(&vs.Object, fmt.Sprintf("/http/%d", i)), Kind: KindGatewayRoute, Name: name + " (Istio)",
+			h := &topology.Hop{
+				ID: topology.ObjectHopID(&vs.Object, fmt.Sprintf("/http/%d", i)), Kind: topology.KindGatewayRoute, Name: name + " (Istio)",
 				File: vs.File.Path, Range: rt.Range,
-				Config: &GatewayRoute{Impl: ImplIstio, Object: &vs.Object, Hosts: hosts, Paths: rulePaths(rt.Paths), Range: rt.Range},
+				Config: &topology.GatewayRoute{Impl: topology.ImplIstio, Object: &vs.Object, Hosts: hosts, Paths: rulePaths(rt.Paths), Range: rt.Range},
 			}
 			if len(rt.Destinations) > 0 {
 				h.Proxy = rt.Destinations[0].Range
 			}
-			h.UpstreamTimeout = DefaultFor("timeout", Forever, rt.Range, &DefaultSource{Product: ImplIstio, Version: istioVersion, URL: istioVSDoc})
+			h.UpstreamTimeout = topology.DefaultFor("timeout", topology.Forever, rt.Range, &topology.DefaultSource{Product: topology.ImplIstio, Version: istioVersion, URL: istioVSDoc})
 			if rt.Timeout.Set {
 				h.UpstreamTimeout = x.duration("timeout", rt.Timeout, false, true)
 			}
 			if len(parents) == 0 {
 				h.Notes = append(h.Notes, "the VirtualService applies to the sidecars of the mesh (no linted Istio Gateway is named in its gateways)")
 			}
-			var pools []Duration
+			var pools []topology.Duration
 			for _, d := range rt.Destinations {
 				svc, ns, ok := serviceName(d.Host, vs.NS())
 				if !ok {
 					continue
 				}
 				pools = append(pools, x.istioPool(svcRef{ns, svc}, "", rt.Range))
-				x.linkService(h, fmt.Sprintf("VirtualService %s sends to %s, Service %s/%s", refName(&vs.Object), d.Host, ns, svc), ns, svc, d.Port, "", d.Range)
+				x.linkService(h, fmt.Sprintf("VirtualService %s sends to %s, Service %s/%s", topology.RefName(&vs.Object), d.Host, ns, svc), ns, svc, d.Port, "", d.Range)
 			}
 			h.PoolIdle = agree(pools)
 			if h.PoolIdle.IsDefault() {
@@ -81,8 +80,8 @@ func (x *gwIndex) istioHops() {
 			}
 			x.g.AddHop(h)
 			for _, p := range parents {
-				x.g.Link(&Edge{From: p, To: h, Within: true, Confidence: Reference, Range: rt.Range,
-					Why: fmt.Sprintf("VirtualService %s is bound to %s (gateways)", refName(&vs.Object), p.Name)})
+				x.g.Link(&topology.Edge{From: p, To: h, Within: true, Confidence: topology.Reference, Range: rt.Range,
+					Why: fmt.Sprintf("VirtualService %s is bound to %s (gateways)", topology.RefName(&vs.Object), p.Name)})
 			}
 		}
 	}
@@ -96,11 +95,11 @@ var (
 func (x *gwIndex) traefikHops() {
 	for _, ir := range x.irs {
 		for i, rt := range ir.Routes {
-			name := "Traefik IngressRoute " + refName(&ir.Object)
+			name := "Traefik IngressRoute " + topology.RefName(&ir.Object)
 			if len(ir.Routes) > 1 {
 				name += fmt.Sprintf(" route %d", i+1)
 			}
-			gr := &GatewayRoute{Impl: ImplTraefik, Object: &ir.Object, Range: rt.Range}
+			gr := &topology.GatewayRoute{Impl: topology.ImplTraefik, Object: &ir.Object, Range: rt.Range}
 			for _, m := range traefikHostRe.FindAllStringSubmatch(rt.Match.Value, -1) {
 				gr.Hosts = append(gr.Hosts, m[1])
 			}
@@ -108,12 +107,12 @@ func (x *gwIndex) traefikHops() {
 				gr.Paths = append(gr.Paths, m[1])
 			}
 			gr.Paths = rulePaths(gr.Paths)
-			h := &Hop{ID: hopID(&ir.Object, fmt.Sprintf("/routes/%d", i)), Kind: KindGatewayRoute, Name: name,
+			h := &topology.Hop{ID: topology.ObjectHopID(&ir.Object, fmt.Sprintf("/routes/%d", i)), Kind: topology.KindGatewayRoute, Name: name,
 				File: ir.File.Path, Range: rt.Range, Config: gr}
 			if len(rt.Services) > 0 {
 				h.Proxy = rt.Services[0].Range
 			}
-			var pools, waits []Duration
+			var pools, waits []topology.Duration
 			for _, s := range rt.Services {
 				ns := s.Namespace
 				if ns == "" {
@@ -127,7 +126,7 @@ func (x *gwIndex) traefikHops() {
 				if err != nil {
 					portName = s.Port
 				}
-				x.linkService(h, fmt.Sprintf("IngressRoute %s sends to Service %s/%s", refName(&ir.Object), ns, s.Name), ns, s.Name, port, portName, s.Range)
+				x.linkService(h, fmt.Sprintf("IngressRoute %s sends to Service %s/%s", topology.RefName(&ir.Object), ns, s.Name), ns, s.Name, port, portName, s.Range)
 			}
 			h.PoolIdle, h.UpstreamTimeout = agree(pools), agree(waits)
 			x.g.AddHop(h)
@@ -140,10 +139,10 @@ func (x *gwIndex) traefikHops() {
 // name in the route's namespace, "namespace-name@kubernetescrd" across
 // namespaces; none means the default transport. A transport from another
 // provider (name@file) is not among the manifests: Unknown.
-func (x *gwIndex) traefikTransport(ref kubernetes.Str, ns string, obj parsers.Range) (Duration, Duration, []string) {
-	src := &DefaultSource{Product: ImplTraefik, Version: traefikVersion, URL: traefikSTDoc}
-	pool := DefaultFor("serversTransport forwardingTimeouts.idleConnTimeout", 90*time.Second, obj, src)
-	wait := DefaultFor("serversTransport forwardingTimeouts.responseHeaderTimeout", Forever, obj, src)
+func (x *gwIndex) traefikTransport(ref kubernetes.Str, ns string, obj parsers.Range) (topology.Duration, topology.Duration, []string) {
+	src := &topology.DefaultSource{Product: topology.ImplTraefik, Version: traefikVersion, URL: traefikSTDoc}
+	pool := topology.DefaultFor("serversTransport forwardingTimeouts.idleConnTimeout", 90*time.Second, obj, src)
+	wait := topology.DefaultFor("serversTransport forwardingTimeouts.responseHeaderTimeout", topology.Forever, obj, src)
 	if !ref.Set || ref.Value == "" {
 		return pool, wait, []string{"assuming Traefik's static configuration leaves the default serversTransport as it ships"}
 	}
@@ -162,7 +161,7 @@ func (x *gwIndex) traefikTransport(ref kubernetes.Str, ns string, obj parsers.Ra
 		}
 	}
 	if st == nil {
-		return Duration{Name: "forwardingTimeouts.idleConnTimeout"}, Duration{Name: "forwardingTimeouts.responseHeaderTimeout"},
+		return topology.Duration{Name: "forwardingTimeouts.idleConnTimeout"}, topology.Duration{Name: "forwardingTimeouts.responseHeaderTimeout"},
 			[]string{fmt.Sprintf("ServersTransport %q is not among the linted manifests, so its timeouts are unknown", ref.Value)}
 	}
 	if v, ok := st.Fields["forwardingTimeouts.idleConnTimeout"]; ok {
@@ -193,22 +192,22 @@ func (x *gwIndex) namedPolicy(kind, ns, name string) *kubernetes.Policy {
 func (x *gwIndex) traefikIngresses() {
 	for _, h := range x.g.Hops {
 		in, ok := h.Config.(*kubernetes.Ingress)
-		if !ok || h.Kind != KindIngress {
+		if !ok || h.Kind != topology.KindIngress {
 			continue
 		}
 		served, note := x.traefikServes(in)
 		if !served {
 			continue
 		}
-		h.Name = "Traefik for Ingress " + refName(&in.Object)
+		h.Name = "Traefik for Ingress " + topology.RefName(&in.Object)
 		h.Notes = appendNew(h.Notes, note)
-		var pools, waits []Duration
+		var pools, waits []topology.Duration
 		for _, b := range in.Backends {
 			key := in.NS() + "/" + b.Service
-			near, _ := nearOf(&x.nearSvc, key, x.services[key], func(h *Hop) string { return h.File }).Nearest(h.File)
+			near, _ := nearOf(&x.nearSvc, key, x.services[key], func(h *topology.Hop) string { return h.File }).Nearest(h.File)
 			for _, sh := range near {
 				svc := sh.Config.(*kubernetes.Service)
-				pool, wait, notes := x.traefikTransport(svc.Annotations[traefikTransportAnnotation], svc.NS(), in.NameRange)
+				pool, wait, notes := x.traefikTransport(svc.Annotations[topology.TraefikTransportAnnotation], svc.NS(), in.NameRange)
 				pools, waits = append(pools, pool), append(waits, wait)
 				h.Notes = appendNew(h.Notes, notes...)
 			}

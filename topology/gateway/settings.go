@@ -1,4 +1,4 @@
-package topology
+package gateway
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/kubernetes"
+	"github.com/hoplint/hoplint/topology"
 )
 
 // Where each implementation documents the defaults used below; every one
@@ -29,18 +30,18 @@ const (
 	traefikVersion = "v3"
 )
 
-func egDefault(url string) *DefaultSource {
-	return &DefaultSource{Product: ImplEnvoyGateway, Version: egVersion, URL: url}
+func egDefault(url string) *topology.DefaultSource {
+	return &topology.DefaultSource{Product: topology.ImplEnvoyGateway, Version: egVersion, URL: url}
 }
 
-func ngfDefault(url string) *DefaultSource {
-	return &DefaultSource{Product: ImplNGF, Version: ngfVersion, URL: url}
+func ngfDefault(url string) *topology.DefaultSource {
+	return &topology.DefaultSource{Product: topology.ImplNGF, Version: ngfVersion, URL: url}
 }
 
 // policyName names a policy field for messages: "timeout.http.requestTimeout
 // of BackendTrafficPolicy shop/slow".
 func policyName(field string, p *kubernetes.Policy) string {
-	return field + " of " + p.Kind + " " + refName(&p.Object)
+	return field + " of " + p.Kind + " " + topology.RefName(&p.Object)
 }
 
 // duration reads a duration written in a route or policy: Gateway API,
@@ -48,7 +49,7 @@ func policyName(field string, p *kubernetes.Policy) string {
 // bare, a number alone is seconds (NGINX Gateway Fabric, Traefik).
 // zeroOff: "0s" switches the timer off (Forever). A value the product
 // cannot read is reported and Unknown.
-func (x *gwIndex) duration(name string, v kubernetes.Str, bare, zeroOff bool) Duration {
+func (x *gwIndex) duration(name string, v kubernetes.Str, bare, zeroOff bool) topology.Duration {
 	s := strings.TrimSpace(v.Value)
 	d, err := time.ParseDuration(s)
 	if err != nil && bare {
@@ -58,22 +59,22 @@ func (x *gwIndex) duration(name string, v kubernetes.Str, bare, zeroOff bool) Du
 	}
 	if err != nil || d < 0 {
 		if x.reported[v.Range] {
-			return Duration{Name: name}
+			return topology.Duration{Name: name}
 		}
 		x.reported[v.Range] = true
 		x.g.AddProblems(parsers.Problem{Kind: parsers.ProblemInvalid, Range: v.Range,
 			Message: fmt.Sprintf("%s %q is not a duration; write it like \"30s\", \"500ms\" or \"1h\"", name, v.Value)})
-		return Duration{Name: name}
+		return topology.Duration{Name: name}
 	}
 	if d == 0 && zeroOff {
-		d = Forever
+		d = topology.Forever
 	}
-	return SetAt(name, d, v.Range)
+	return topology.SetAt(name, d, v.Range)
 }
 
 // quantity reads a Kubernetes quantity ("10Mi", "500Ki", "1048576") as
 // a byte size.
-func (x *gwIndex) quantity(name string, v kubernetes.Str) Size {
+func (x *gwIndex) quantity(name string, v kubernetes.Str) topology.Size {
 	q, err := resource.ParseQuantity(strings.TrimSpace(v.Value))
 	if err != nil || q.Sign() <= 0 {
 		if !x.reported[v.Range] {
@@ -81,9 +82,9 @@ func (x *gwIndex) quantity(name string, v kubernetes.Str) Size {
 			x.g.AddProblems(parsers.Problem{Kind: parsers.ProblemInvalid, Range: v.Range,
 				Message: fmt.Sprintf("%s %q is not a positive Kubernetes quantity; write it like \"10Mi\"", name, v.Value)})
 		}
-		return Size{Name: name}
+		return topology.Size{Name: name}
 	}
-	return SetAt(name, q.Value(), v.Range)
+	return topology.SetAt(name, q.Value(), v.Range)
 }
 
 // field is a policy value and the policy it came from.
@@ -101,7 +102,7 @@ func pick(levels ...[]*kubernetes.Policy) (*kubernetes.Policy, int, []string) {
 		}
 		var notes []string
 		if len(l) > 1 {
-			notes = append(notes, fmt.Sprintf("%d %ss attach at the same level; Envoy Gateway applies the oldest, which hoplint cannot tell, so %s (first by name) was used", len(l), l[0].Kind, refName(&l[0].Object)))
+			notes = append(notes, fmt.Sprintf("%d %ss attach at the same level; Envoy Gateway applies the oldest, which hoplint cannot tell, so %s (first by name) was used", len(l), l[0].Kind, topology.RefName(&l[0].Object)))
 		}
 		return l[0], i, notes
 	}
@@ -148,7 +149,7 @@ func (x *gwIndex) egBackendPolicy(rt *kubernetes.Route, rule kubernetes.RouteRul
 				merged[k] = v
 			}
 			fields = merged
-			notes = append(notes, fmt.Sprintf("%s %s sets mergeType, so it is merged into %s %s", kind, refName(&pol.Object), kind, refName(&parentPol.Object)))
+			notes = append(notes, fmt.Sprintf("%s %s sets mergeType, so it is merged into %s %s", kind, topology.RefName(&pol.Object), kind, topology.RefName(&parentPol.Object)))
 		}
 	}
 	return fields, notes
@@ -174,27 +175,27 @@ func (x *gwIndex) inherited(kind string, rt *kubernetes.Route, p parent) map[str
 
 // gatewaySettings fills what the implementation does with client
 // connections: keep-alive, client read timeout, body limit.
-func (x *gwIndex) gatewaySettings(h *Hop, gw *kubernetes.Gateway, impl string) {
+func (x *gwIndex) gatewaySettings(h *topology.Hop, gw *kubernetes.Gateway, impl string) {
 	switch impl {
-	case ImplEnvoyGateway:
+	case topology.ImplEnvoyGateway:
 		pol, _, notes := pick(x.targeting(gw.File.Path, "ClientTrafficPolicy", gw.NS(), "Gateway", gw.Name, ""))
 		h.Notes = append(h.Notes, notes...)
 		f := fieldsOf(pol)
-		h.KeepAlive = DefaultFor("ClientTrafficPolicy timeout.http.idleTimeout", time.Hour, gw.NameRange, egDefault(egClientDoc))
+		h.KeepAlive = topology.DefaultFor("ClientTrafficPolicy timeout.http.idleTimeout", time.Hour, gw.NameRange, egDefault(egClientDoc))
 		if v, ok := f["timeout.http.idleTimeout"]; ok {
 			h.KeepAlive = x.duration(policyName("timeout.http.idleTimeout", v.pol), v.v, false, true)
 		}
 		if v, ok := f["timeout.http.requestReceivedTimeout"]; ok {
 			h.ReadTimeout = x.duration(policyName("timeout.http.requestReceivedTimeout", v.pol), v.v, false, true)
 		}
-	case ImplNGF:
+	case topology.ImplNGF:
 		pol, _, _ := pick(x.targeting(gw.File.Path, "ClientSettingsPolicy", gw.NS(), "Gateway", gw.Name, ""))
 		f := fieldsOf(pol)
-		h.KeepAlive = DefaultFor("ClientSettingsPolicy keepAlive.timeout.server", 75*time.Second, gw.NameRange, ngfDefault(nginxCoreDoc+"#keepalive_timeout"))
+		h.KeepAlive = topology.DefaultFor("ClientSettingsPolicy keepAlive.timeout.server", 75*time.Second, gw.NameRange, ngfDefault(topology.NginxCoreDoc+"#keepalive_timeout"))
 		if v, ok := f["keepAlive.timeout.server"]; ok {
 			h.KeepAlive = x.duration(policyName("keepAlive.timeout.server", v.pol), v.v, true, false)
 		}
-		h.ReadTimeout = DefaultFor("ClientSettingsPolicy body.timeout", 60*time.Second, gw.NameRange, ngfDefault(nginxCoreDoc+"#client_body_timeout"))
+		h.ReadTimeout = topology.DefaultFor("ClientSettingsPolicy body.timeout", 60*time.Second, gw.NameRange, ngfDefault(topology.NginxCoreDoc+"#client_body_timeout"))
 		if v, ok := f["body.timeout"]; ok {
 			h.ReadTimeout = x.duration(policyName("body.timeout", v.pol), v.v, true, false)
 		}
@@ -202,30 +203,30 @@ func (x *gwIndex) gatewaySettings(h *Hop, gw *kubernetes.Gateway, impl string) {
 	}
 }
 
-func (x *gwIndex) ngfBodyLimit(f map[string]field, obj parsers.Range) Size {
+func (x *gwIndex) ngfBodyLimit(f map[string]field, obj parsers.Range) topology.Size {
 	v, ok := f["body.maxSize"]
 	if !ok {
-		return DefaultFor("ClientSettingsPolicy body.maxSize", int64(1<<20), obj, ngfDefault(nginxCoreDoc+"#client_max_body_size"))
+		return topology.DefaultFor("ClientSettingsPolicy body.maxSize", int64(1<<20), obj, ngfDefault(topology.NginxCoreDoc+"#client_max_body_size"))
 	}
 	name := policyName("body.maxSize", v.pol)
-	n, ok := nginxSize(v.v.Value)
+	n, ok := topology.NginxSize(v.v.Value)
 	if !ok {
 		if x.reported[v.v.Range] {
-			return Size{Name: name}
+			return topology.Size{Name: name}
 		}
 		x.reported[v.v.Range] = true
 		x.g.AddProblems(parsers.Problem{Kind: parsers.ProblemInvalid, Range: v.v.Range,
 			Message: fmt.Sprintf("%s %q is not a size NGINX Gateway Fabric accepts (up to four digits with an optional k, m or g)", name, v.v.Value)})
-		return Size{Name: name}
+		return topology.Size{Name: name}
 	}
-	return SetAt(name, n, v.v.Range)
+	return topology.SetAt(name, n, v.v.Range)
 }
 
 // ruleTimeout is how long the route waits for its backend as the rule
 // writes it (timeouts.request, timeouts.backendRequest): the shorter of
 // the two. Unknown when the rule sets neither.
-func (x *gwIndex) ruleTimeout(rule kubernetes.RouteRule) Duration {
-	var out Duration
+func (x *gwIndex) ruleTimeout(rule kubernetes.RouteRule) topology.Duration {
+	var out topology.Duration
 	for _, f := range []struct {
 		name string
 		v    kubernetes.Str
@@ -243,14 +244,14 @@ func (x *gwIndex) ruleTimeout(rule kubernetes.RouteRule) Duration {
 
 // routeSettings fills what the implementation does toward the backends
 // of one rule: pool idle timeout, response timeout, body limit.
-func (x *gwIndex) routeSettings(h *Hop, rt *kubernetes.Route, rule kubernetes.RouteRule, p parent, impl string) {
+func (x *gwIndex) routeSettings(h *topology.Hop, rt *kubernetes.Route, rule kubernetes.RouteRule, p parent, impl string) {
 	timeout := x.ruleTimeout(rule)
 	backends := x.ruleServices(rt, rule)
 	switch impl {
-	case ImplEnvoyGateway:
+	case topology.ImplEnvoyGateway:
 		f, notes := x.egBackendPolicy(rt, rule, p)
 		h.Notes = append(h.Notes, notes...)
-		h.PoolIdle = DefaultFor("BackendTrafficPolicy timeout.http.connectionIdleTimeout", time.Hour, rule.Range, egDefault(egTimeoutDoc))
+		h.PoolIdle = topology.DefaultFor("BackendTrafficPolicy timeout.http.connectionIdleTimeout", time.Hour, rule.Range, egDefault(egTimeoutDoc))
 		if v, ok := f["timeout.http.connectionIdleTimeout"]; ok {
 			h.PoolIdle = x.duration(policyName("timeout.http.connectionIdleTimeout", v.pol), v.v, false, true)
 		}
@@ -269,38 +270,38 @@ func (x *gwIndex) routeSettings(h *Hop, rt *kubernetes.Route, rule kubernetes.Ro
 		case ok:
 			h.UpstreamTimeout = x.duration(policyName("timeout.http.requestTimeout", v.pol), v.v, false, true)
 		default:
-			h.UpstreamTimeout = DefaultFor("timeouts.request", 15*time.Second, rule.Range, egDefault(egRouteTimeoutDoc))
+			h.UpstreamTimeout = topology.DefaultFor("timeouts.request", 15*time.Second, rule.Range, egDefault(egRouteTimeoutDoc))
 		}
-	case ImplNGF:
+	case topology.ImplNGF:
 		h.BodyLimit = x.ngfBodyLimit(x.inherited("ClientSettingsPolicy", rt, p), rule.Range)
-		h.UpstreamTimeout = DefaultFor("ProxySettingsPolicy timeout.read", 60*time.Second, rule.Range, ngfDefault(nginxProxyDoc+"#proxy_read_timeout"))
+		h.UpstreamTimeout = topology.DefaultFor("ProxySettingsPolicy timeout.read", 60*time.Second, rule.Range, ngfDefault(topology.NginxProxyDoc+"#proxy_read_timeout"))
 		if v, ok := x.inherited("ProxySettingsPolicy", rt, p)["timeout.read"]; ok {
 			h.UpstreamTimeout = x.duration(policyName("timeout.read", v.pol), v.v, true, false)
 		}
 		if timeout.Known() {
 			h.Notes = append(h.Notes, "NGINX Gateway Fabric does not implement HTTPRoute timeouts (it reports the rule's timeouts as not supported), so they are ignored")
 		}
-		var pools []Duration
+		var pools []topology.Duration
 		for _, b := range backends {
 			pools = append(pools, x.ngfPool(b, rule.Range))
 		}
 		h.PoolIdle = agree(pools)
-	case ImplIstio:
+	case topology.ImplIstio:
 		h.UpstreamTimeout = timeout
 		if !timeout.Known() {
-			h.UpstreamTimeout = DefaultFor("timeouts.request", Forever, rule.Range, &DefaultSource{Product: ImplIstio, Version: istioVersion, URL: istioVSDoc})
+			h.UpstreamTimeout = topology.DefaultFor("timeouts.request", topology.Forever, rule.Range, &topology.DefaultSource{Product: topology.ImplIstio, Version: istioVersion, URL: istioVSDoc})
 		}
-		var pools []Duration
+		var pools []topology.Duration
 		for _, b := range backends {
 			pools = append(pools, x.istioPool(b, rt.NS(), rule.Range))
 		}
 		h.PoolIdle = agree(pools)
-	case ImplTraefik:
+	case topology.ImplTraefik:
 		h.Notes = append(h.Notes, "assuming Traefik's static configuration leaves the default serversTransport as it ships")
-		h.PoolIdle = DefaultFor("serversTransport forwardingTimeouts.idleConnTimeout", 90*time.Second, rule.Range, &DefaultSource{Product: ImplTraefik, Version: traefikVersion, URL: traefikSTDoc})
+		h.PoolIdle = topology.DefaultFor("serversTransport forwardingTimeouts.idleConnTimeout", 90*time.Second, rule.Range, &topology.DefaultSource{Product: topology.ImplTraefik, Version: traefikVersion, URL: traefikSTDoc})
 		h.UpstreamTimeout = timeout
 		if !timeout.Known() {
-			h.UpstreamTimeout = DefaultFor("serversTransport forwardingTimeouts.responseHeaderTimeout", Forever, rule.Range, &DefaultSource{Product: ImplTraefik, Version: traefikVersion, URL: traefikSTDoc})
+			h.UpstreamTimeout = topology.DefaultFor("serversTransport forwardingTimeouts.responseHeaderTimeout", topology.Forever, rule.Range, &topology.DefaultSource{Product: topology.ImplTraefik, Version: traefikVersion, URL: traefikSTDoc})
 		}
 	default:
 		// Unknown implementation: only what the rule itself says.
@@ -328,13 +329,13 @@ func (x *gwIndex) ruleServices(rt *kubernetes.Route, rule kubernetes.RouteRule) 
 
 // agree returns the one value all backends of a rule share; Unknown when
 // they differ (the rule then has several pools).
-func agree(ds []Duration) Duration {
+func agree(ds []topology.Duration) topology.Duration {
 	if len(ds) == 0 {
-		return Duration{}
+		return topology.Duration{}
 	}
 	for _, d := range ds[1:] {
 		if d.Prov != ds[0].Prov || d.Value != ds[0].Value || d.Range != ds[0].Range {
-			return Duration{Name: ds[0].Name}
+			return topology.Duration{Name: ds[0].Name}
 		}
 	}
 	return ds[0]
@@ -346,20 +347,20 @@ func agree(ds []Duration) Duration {
 // other upstream it sends "Connection: close" (getConnectionHeader in its
 // config generator), so nothing is pooled. A pooled upstream idles
 // keepAlive.timeout, else nginx's upstream keepalive_timeout of 60s.
-func (x *gwIndex) ngfPool(b svcRef, _ parsers.Range) Duration {
+func (x *gwIndex) ngfPool(b svcRef, _ parsers.Range) topology.Duration {
 	pol, _, _ := pick(x.targetingService("UpstreamSettingsPolicy", b))
 	if pol == nil {
-		return Duration{Name: "UpstreamSettingsPolicy keepAlive.connections"}
+		return topology.Duration{Name: "UpstreamSettingsPolicy keepAlive.connections"}
 	}
 	c, ok := pol.Fields["keepAlive.connections"]
 	if n, err := strconv.Atoi(strings.TrimSpace(c.Value)); !ok || err != nil || n <= 0 {
-		return Duration{Name: policyName("keepAlive.connections", pol)} // no pool
+		return topology.Duration{Name: policyName("keepAlive.connections", pol)} // no pool
 	}
 	if v, ok := pol.Fields["keepAlive.timeout"]; ok {
 		return x.duration(policyName("keepAlive.timeout", pol), v, true, false)
 	}
-	return DefaultFor(policyName("keepAlive.timeout", pol), 60*time.Second, pol.NameRange,
-		&DefaultSource{Product: "nginx", Version: "all versions", URL: nginxUpstreamDoc + "#keepalive_timeout"})
+	return topology.DefaultFor(policyName("keepAlive.timeout", pol), 60*time.Second, pol.NameRange,
+		&topology.DefaultSource{Product: "nginx", Version: "all versions", URL: topology.NginxUpstreamDoc + "#keepalive_timeout"})
 }
 
 func (x *gwIndex) targetingService(kind string, b svcRef) []*kubernetes.Policy {
@@ -378,7 +379,7 @@ func (x *gwIndex) targetingService(kind string, b svcRef) []*kubernetes.Policy {
 // istioPool is the Envoy pool Istio keeps toward a Service: a
 // DestinationRule for its host sets connectionPool.http.idleTimeout,
 // else Envoy's 1 hour applies.
-func (x *gwIndex) istioPool(b svcRef, _ string, obj parsers.Range) Duration {
+func (x *gwIndex) istioPool(b svcRef, _ string, obj parsers.Range) topology.Duration {
 	if x.drByService == nil {
 		// The DestinationRules of each Service, resolved once: every route
 		// backend asks.
@@ -394,14 +395,14 @@ func (x *gwIndex) istioPool(b svcRef, _ string, obj parsers.Range) Duration {
 	key := b.ns + "/" + b.name
 	// Of copies written per environment, the nearest to the route.
 	drs, _ := nearOf(&x.nearDR, key, x.drByService[key], func(p *kubernetes.Policy) string { return p.File.Path }).Nearest(obj.File)
-	var found []Duration
+	var found []topology.Duration
 	for _, dr := range drs {
 		if v, ok := dr.Fields["trafficPolicy.connectionPool.http.idleTimeout"]; ok {
 			found = append(found, x.duration(policyName("trafficPolicy.connectionPool.http.idleTimeout", dr), v, false, true))
 		}
 	}
 	if len(found) == 0 {
-		return DefaultFor("DestinationRule trafficPolicy.connectionPool.http.idleTimeout", time.Hour, obj, &DefaultSource{Product: ImplIstio, Version: istioVersion, URL: istioDRDoc})
+		return topology.DefaultFor("DestinationRule trafficPolicy.connectionPool.http.idleTimeout", time.Hour, obj, &topology.DefaultSource{Product: topology.ImplIstio, Version: istioVersion, URL: istioDRDoc})
 	}
 	return agree(found)
 }

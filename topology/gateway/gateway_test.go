@@ -1,4 +1,4 @@
-package topology_test
+package gateway_test
 
 import (
 	"strings"
@@ -10,13 +10,13 @@ import (
 	"github.com/hoplint/hoplint/topology"
 )
 
-func TestGatewayCases(t *testing.T) { linttest.RunDir(t, "../testdata/gateway") }
+func TestGatewayCases(t *testing.T) { linttest.RunDir(t, "../../testdata/gateway") }
 
 // TestGatewayGraph checks the chain `hoplint graph` shows: Gateway →
 // route (containment) → the pods of the Service the route names, with the
 // policy that set each value.
 func TestGatewayGraph(t *testing.T) {
-	ar, err := txtar.ParseFile("../testdata/gateway/eg_policy_override.txtar")
+	ar, err := txtar.ParseFile("../../testdata/gateway/eg_policy_override.txtar")
 	if err != nil {
 		t.Fatal(err)
 	}
