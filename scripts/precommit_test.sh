@@ -32,8 +32,38 @@ check() {
   echo "precommit_test: $hook ok"
 }
 
+pre-commit validate-manifest "$repo/.pre-commit-hooks.yaml" || fail ".pre-commit-hooks.yaml is not a valid manifest"
+
 (cd "$repo" && go build -o "$work/bin/hoplint" ./cmd/hoplint)
 PATH="$work/bin:$PATH" check hoplint-system
+
+# The docker_image hook, with a stand-in for docker (no engine runs here):
+# it takes the command pre-commit builds (docker run --rm -u U:G -v
+# HOST:/src:rw,Z --workdir /src IMAGE ARGS...) and does what the release
+# image does (build/release.Dockerfile): run hoplint with ARGS in /src.
+mkdir -p "$work/fakedocker"
+cat >"$work/fakedocker/docker" <<FAKE
+#!/usr/bin/env bash
+set -euo pipefail
+[ "\$1" = run ] || exit 0
+shift
+host="" workdir=""
+while [ \$# -gt 0 ]; do
+  case "\$1" in
+    --rm) shift ;;
+    -u) shift 2 ;;
+    -v) host="\${2%%:/src:*}"; shift 2 ;;
+    --workdir) workdir=\$2; shift 2 ;;
+    *) break ;;
+  esac
+done
+[ "\$1" = ghcr.io/hoplint/hoplint:latest ] || { echo "fake docker: unexpected image \$1" >&2; exit 97; }
+[ "\$workdir" = /src ] && [ -n "\$host" ] || { echo "fake docker: the tree is not mounted at /src" >&2; exit 98; }
+shift
+cd "\$host" && exec "$work/bin/hoplint" "\$@"
+FAKE
+chmod +x "$work/fakedocker/docker"
+PATH="$work/fakedocker:$PATH" check hoplint-docker
 if [ "${SKIP_GOLANG_HOOK:-}" = 1 ]; then
   echo "precommit_test: golang hook skipped (SKIP_GOLANG_HOOK=1)"
 else
