@@ -148,4 +148,48 @@ after=$(sed -n '/^--$/,$p' "$work/args" | tail -n +2 | tr '\n' ' ')
 [ "$after" = '* nginx k8s/*.yaml ' ] || fail "paths passed as: $(tr '\n' ' ' <"$work/args"), want '-- * nginx k8s/*.yaml'"
 ! sed '/^--$/q' "$work/args" | grep -q -- '--fail-on=never' || fail "a file named --fail-on=never became a flag"
 rm -- --fail-on=never --format=json
+# The download path (scripts/action_install.sh) against a local server that
+# stands in for GitHub's release downloads: a good release installs and
+# caches, the cache is used next time, a wrong checksum fails the step, a
+# release without this runner's archive and a branch ref build from source.
+rel="$work/releases"
+mkdir -p "$rel/v1.2.3" "$rel/v1.2.4" "$rel/v1.2.5" "$work/pkg"
+cp "$HOPLINT" "$work/pkg/hoplint"
+tar -czf "$rel/v1.2.3/hoplint_1.2.3_linux_amd64.tar.gz" -C "$work/pkg" hoplint
+(cd "$rel/v1.2.3" && sha256sum hoplint_1.2.3_linux_amd64.tar.gz >checksums.txt)
+cp "$rel/v1.2.3/hoplint_1.2.3_linux_amd64.tar.gz" "$rel/v1.2.4/hoplint_1.2.4_linux_amd64.tar.gz"
+echo "0000000000000000000000000000000000000000000000000000000000000000  hoplint_1.2.4_linux_amd64.tar.gz" >"$rel/v1.2.4/checksums.txt"
+echo "no archive for this runner" >"$rel/v1.2.5/README"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$port" --bind 127.0.0.1 --directory "$rel" >"$work/http.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
+install() { # ref, then KEY=VALUE environment
+  local ref=$1; shift
+  : >"$work/iout"
+  set +e
+  env HOPLINT_REF="$ref" RUNNER_OS=Linux RUNNER_ARCH=X64 HOPLINT_RELEASES="http://127.0.0.1:$port" \
+    HOPLINT_DEST="$work/dest-$ref" HOPLINT_CACHE="$work/cache-$ref" GITHUB_OUTPUT="$work/iout" "$@" \
+    bash "$repo/scripts/action_install.sh" >"$work/ilog" 2>&1
+  icode=$?
+  set -e
+}
+install v1.2.3
+[ "$icode" = 0 ] && grep -qx 'how=download' "$work/iout" || { cat "$work/ilog"; fail "install v1.2.3: exit $icode, want a verified download"; }
+grep -q 'verified it against checksums.txt' "$work/ilog" || fail "install v1.2.3 does not say it verified the download"
+"$work/dest-v1.2.3/hoplint" version >/dev/null || fail "the downloaded hoplint does not run"
+install v1.2.3 HOPLINT_RELEASES=http://127.0.0.1:9
+[ "$icode" = 0 ] && grep -qx 'how=cache' "$work/iout" || { cat "$work/ilog"; fail "install v1.2.3 again: want the cached binary"; }
+install v1.2.4
+[ "$icode" != 0 ] || { cat "$work/ilog"; fail "install v1.2.4 with a wrong checksum succeeded"; }
+grep -q 'does not match its checksum' "$work/ilog" || { cat "$work/ilog"; fail "the checksum failure is not explained"; }
+[ ! -e "$work/dest-v1.2.4/hoplint" ] || fail "a binary with a wrong checksum was installed"
+install v1.2.5
+[ "$icode" = 0 ] && grep -qx 'need-build=true' "$work/iout" || { cat "$work/ilog"; fail "install v1.2.5 (no archive): want a build from source"; }
+grep -q 'has no hoplint_1.2.5_linux_amd64.tar.gz' "$work/ilog" || fail "install v1.2.5 does not say why it builds"
+install main
+[ "$icode" = 0 ] && grep -qx 'need-build=true' "$work/iout" || fail "a branch ref must build from source"
+grep -q "is a branch or a commit" "$work/ilog" || fail "install main does not say why it builds"
+echo "action_test: download path ok"
 echo "action_test: ok"
