@@ -187,7 +187,7 @@ func (r *Report) sarifLog() *sarif.Report {
 		}
 		res.WithPartialFingerprints(map[string]string{
 			"primaryLocationLineHash": hash + ":" + n,
-			"hoplint/v1":              f.Fingerprint,
+			"hoplint/v2":              f.Fingerprint,
 		})
 	}
 	log := sarif.NewReport()

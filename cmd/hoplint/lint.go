@@ -276,7 +276,7 @@ func (r *lintResult) filter(o *lintOptions) error {
 			return err
 		}
 		var hidden, gone int
-		r.findings, hidden, gone = b.filter(r.findings)
+		r.findings, hidden, gone = b.filter(r.g, r.findings)
 		r.notes = append(r.notes, fmt.Sprintf("baseline %s: %d known findings not shown, %d gone since it was written (fixed or changed; run hoplint baseline again to drop them)", o.baseline, hidden, gone))
 	}
 	if o.newFromRev != "" {
