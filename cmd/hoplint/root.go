@@ -41,7 +41,7 @@ func lintRoot(cwd string, paths []string) (string, []string, error) {
 		}
 		r, err := filepath.Rel(root, a)
 		if err != nil {
-			return cwd, paths, nil
+			return "", nil, err
 		}
 		rel[i] = r
 	}
