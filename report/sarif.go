@@ -61,7 +61,9 @@ func semanticVersion(v string) string {
 
 // sarifURI percent-encodes a slash-separated path relative to the
 // repository root (RepoDir joined in front); an absolute path becomes a
-// file URI with no base.
+// file URI with no base. A ':' is encoded too, which url.PathEscape
+// leaves: in a relative reference's first segment ("a:b/nginx.conf") it
+// would read as a scheme (RFC 3986 section 4.2).
 func (r *Report) sarifURI(file string) (uri string, base bool) {
 	if strings.HasPrefix(file, "/") {
 		return (&url.URL{Scheme: "file", Path: file}).String(), false
@@ -69,7 +71,7 @@ func (r *Report) sarifURI(file string) (uri string, base bool) {
 	p := path.Clean(path.Join(r.RepoDir, file))
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
+		segs[i] = strings.ReplaceAll(url.PathEscape(s), ":", "%3A")
 	}
 	return strings.Join(segs, "/"), true
 }
@@ -187,7 +189,7 @@ func (r *Report) sarifLog() *sarif.Report {
 		}
 		res.WithPartialFingerprints(map[string]string{
 			"primaryLocationLineHash": hash + ":" + n,
-			"hoplint/v1":              f.Fingerprint,
+			"hoplint/v2":              f.Fingerprint,
 		})
 	}
 	log := sarif.NewReport()

@@ -275,13 +275,43 @@ func sortFindings(fs []Finding) {
 
 // fingerprint gives each finding an ID that survives unrelated edits and
 // changes when the finding's values change. It hashes content, never
-// positions: the rule, each location's file (relative to the repository
-// root, so that linting "." and the same directory by its absolute path
-// or through a symlink agree) and the text of its line (of a long line,
-// only the text around the location: lineText), and the messages with
-// any "file:line" they quote reduced to the file. Identical keys are told
+// positions and never message text: the rule, and for each location (the
+// primary one, then each related one) the file's name relative to the
+// repository root (stableNames: so that linting from any directory, by
+// any path, or through a symlink agrees) and the text of its line, which
+// holds the values the rule read (of a long line, only the text around
+// the location: lineText). Messages are left out because they name files
+// as the run does and because their wording improves from release to
+// release; neither may make a known finding new. Identical keys are told
 // apart by their order.
 func fingerprint(g *topology.Graph, fs []Finding) {
+	files := graphFiles(g)
+	names := newStableNames(files)
+	count := map[string]int{}
+	h := sha256.New()
+	for i := range fs {
+		f := &fs[i]
+		h.Reset()
+		write := func(parts ...string) {
+			for _, p := range parts {
+				_, _ = io.WriteString(h, p)
+				h.Write([]byte{0})
+			}
+		}
+		write("v2", f.Rule)
+		for _, rg := range f.Locations() {
+			write(names.of(rg.File), lineText(files[rg.File], rg))
+		}
+		key := hex.EncodeToString(h.Sum(nil)[:8])
+		count[key]++
+		if n := count[key]; n > 1 {
+			key = fmt.Sprintf("%s-%d", key, n)
+		}
+		f.Fingerprint = key
+	}
+}
+
+func graphFiles(g *topology.Graph) map[string]*parsers.File {
 	files := map[string]*parsers.File{}
 	for _, f := range g.Files {
 		files[f.Path] = f
@@ -291,9 +321,21 @@ func fingerprint(g *topology.Graph, fs []Finding) {
 			files[p] = f
 		}
 	}
+	return files
+}
+
+// LegacyFingerprints are the fingerprints of hoplint's version 1
+// baselines, for fs as Run returned them (sorted): they also hashed the
+// messages, with "file:line" reduced to the file, so that the same finding
+// differed when hoplint ran in another directory. A version 1 baseline is
+// still matched with them, so that upgrading hoplint does not make every
+// known finding new.
+func LegacyFingerprints(g *topology.Graph, fs []Finding) []string {
+	files := graphFiles(g)
 	names := newStableNames(files)
 	count := map[string]int{}
 	h := sha256.New()
+	out := make([]string, len(fs))
 	for i := range fs {
 		f := &fs[i]
 		h.Reset()
@@ -312,8 +354,9 @@ func fingerprint(g *topology.Graph, fs []Finding) {
 		if n := count[key]; n > 1 {
 			key = fmt.Sprintf("%s-%d", key, n)
 		}
-		f.Fingerprint = key
+		out[i] = key
 	}
+	return out
 }
 
 // A line up to fpWholeLine bytes long goes into a fingerprint whole, as it

@@ -10,13 +10,17 @@ import (
 	"syscall"
 
 	"github.com/hoplint/hoplint/rules"
+	"github.com/hoplint/hoplint/topology"
 )
 
 // A baseline records the findings a repository had when it adopted
 // hoplint, by fingerprint, so that --baseline reports only new ones.
 // Fingerprints hash content, not positions (rules/engine.go): lines
 // inserted above a finding keep it known; a change to its values makes it
-// new.
+// new. Since version 2 they name files relative to the repository root and
+// leave messages out, so that a baseline written at the root holds in a
+// subdirectory; a version 1 baseline is matched with the fingerprints of
+// version 1 (rules.LegacyFingerprints) until it is written again.
 type baselineFile struct {
 	Version  int             `json:"version"`
 	Tool     string          `json:"tool"`
@@ -32,7 +36,7 @@ type baselineEntry struct {
 	Message     string `json:"message"`
 }
 
-const baselineVersion = 1
+const baselineVersion = 2
 
 func cmdBaseline(args []string, stdout, stderr io.Writer) int {
 	var o lintOptions
@@ -65,12 +69,17 @@ func cmdBaseline(args []string, stdout, stderr io.Writer) int {
 	return exitClean
 }
 
-type baseline map[string]bool
+// baseline is a baseline file's fingerprints and the version that made
+// them.
+type baseline struct {
+	fps     map[string]bool
+	version int
+}
 
 // readBaseline reads a file written by hoplint baseline. Anything else is
 // an error rather than an empty baseline: a wrong path must not hide
 // nothing and pass for adoption, nor hide everything.
-func readBaseline(path string) (baseline, error) {
+func readBaseline(path string) (*baseline, error) {
 	data, err := readSmallFile(path, 64<<20)
 	if err != nil {
 		return nil, fmt.Errorf("--baseline: %w", err)
@@ -79,29 +88,38 @@ func readBaseline(path string) (baseline, error) {
 	if err := json.Unmarshal(data, &b); err != nil {
 		return nil, fmt.Errorf("--baseline %s: not a hoplint baseline: %w", path, err)
 	}
-	if b.Version != baselineVersion || b.Tool != "hoplint" {
-		return nil, fmt.Errorf("--baseline %s: not a version %d hoplint baseline (write one with: hoplint baseline > %s)", path, baselineVersion, path)
+	if (b.Version != 1 && b.Version != baselineVersion) || b.Tool != "hoplint" {
+		return nil, fmt.Errorf("--baseline %s: not a version 1 or %d hoplint baseline (write one with: hoplint baseline > %s)", path, baselineVersion, path)
 	}
-	out := baseline{}
+	out := &baseline{fps: map[string]bool{}, version: b.Version}
 	for _, e := range b.Findings {
-		out[e.Fingerprint] = true
+		out.fps[e.Fingerprint] = true
 	}
 	return out, nil
 }
 
 // filter drops findings in the baseline and counts those kept out and the
-// baselined fingerprints that no longer occur.
-func (b baseline) filter(fs []rules.Finding) (kept []rules.Finding, hidden, gone int) {
+// baselined fingerprints that no longer occur. fs are the findings as
+// rules.Run returned them, from g: a version 1 baseline is matched with
+// version 1 fingerprints, which depend on their order.
+func (b *baseline) filter(g *topology.Graph, fs []rules.Finding) (kept []rules.Finding, hidden, gone int) {
+	fps := make([]string, len(fs))
+	for i, f := range fs {
+		fps[i] = f.Fingerprint
+	}
+	if b.version == 1 {
+		fps = rules.LegacyFingerprints(g, fs)
+	}
 	seen := map[string]bool{}
-	for _, f := range fs {
-		if b[f.Fingerprint] {
-			seen[f.Fingerprint] = true
+	for i, f := range fs {
+		if b.fps[fps[i]] {
+			seen[fps[i]] = true
 			hidden++
 			continue
 		}
 		kept = append(kept, f)
 	}
-	return kept, hidden, len(b) - len(seen)
+	return kept, hidden, len(b.fps) - len(seen)
 }
 
 // readSmallFile reads a regular file of at most limit bytes. It looks

@@ -96,3 +96,72 @@ func equalMaps(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// copyInto copies the directory src to dst/name.
+func copyInto(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBaselineFromSubdirectory: issue 23 item 4. A baseline written at
+// the repository root holds when hoplint runs in a subdirectory: the
+// fingerprints name files relative to the repository and do not hash
+// messages (which name files as the run does).
+func TestBaselineFromSubdirectory(t *testing.T) {
+	repo := writeTree(t, map[string]string{".git/HEAD": "ref: refs/heads/main\n"})
+	copyInto(t, filepath.Join("..", "..", "examples", "shop"), filepath.Join(repo, "examples", "shop"))
+	code, out, errs := runIn(t, repo, "baseline", "examples/shop")
+	if code != 0 {
+		t.Fatalf("baseline: exit %d %s", code, errs)
+	}
+	if err := os.WriteFile(filepath.Join(repo, "base.json"), []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(repo, "examples", "shop")
+	for _, c := range []struct{ dir, base, arg string }{
+		{repo, "base.json", "examples/shop"},
+		{sub, "../../base.json", "."},
+		{filepath.Join(sub, "nginx"), "../../../base.json", ".."},
+	} {
+		rep := lintJSON(t, c.dir, "--baseline", c.base, c.arg)
+		if len(rep.Findings) != 0 {
+			var got []string
+			for _, f := range rep.Findings {
+				got = append(got, f.Rule+" "+f.Location.File)
+			}
+			t.Errorf("from %s: %d findings new against a baseline written at the root: %v", c.dir, len(got), got)
+		}
+	}
+}
+
+// TestVersion1Baseline: a baseline written by an earlier hoplint (version
+// 1 fingerprints, which hashed the message) still hides its findings when
+// run from the directory it was written in, until it is written again.
+func TestVersion1Baseline(t *testing.T) {
+	dir := writeTree(t, map[string]string{"nginx.conf": lingering, "base.json": `{"version": 1, "tool": "hoplint", "findings": [
+		{"fingerprint": "c9e4ea16ab3ac2fb", "rule": "lingering-close-off", "file": "nginx.conf", "message": "written by hoplint before version 2 baselines"}]}`})
+	if rep := lintJSON(t, dir, "--baseline", "base.json"); len(rep.Findings) != 0 {
+		t.Errorf("a version 1 baseline no longer hides its finding: %+v", rep.Findings)
+	}
+	_, out, _ := runIn(t, dir, "baseline")
+	if !strings.Contains(out, `"version": 2`) {
+		t.Errorf("hoplint baseline does not write version 2: %s", out)
+	}
+}

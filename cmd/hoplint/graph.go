@@ -29,11 +29,15 @@ func cmdGraph(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	wd, err := os.Getwd()
+	cwd, err := os.Getwd()
 	if err != nil {
 		return fail(stderr, err)
 	}
-	g, err := topology.Load(paths, cfg, wd)
+	wd, rel, err := lintRoot(cwd, paths)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	g, err := topology.Load(rel, cfg, wd)
 	if err != nil {
 		return fail(stderr, err)
 	}

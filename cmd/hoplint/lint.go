@@ -190,7 +190,8 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 
 // lintResult is one run: the graph, its findings, and what filtering said.
 type lintResult struct {
-	g        *topology.Graph
+	g *topology.Graph
+	// wd is the directory the findings' paths are relative to (lintRoot).
 	wd       string
 	findings []rules.Finding
 	notes    []string
@@ -214,16 +215,20 @@ func lint(o *lintOptions, paths []string) (*lintResult, error) {
 	if err := rules.Check(cfg, ropts); err != nil {
 		return nil, err
 	}
-	wd, err := os.Getwd()
+	cwd, err := os.Getwd()
 	if err != nil {
 		return nil, err
 	}
-	g, err := topology.Load(paths, cfg, wd)
+	wd, rel, err := lintRoot(cwd, paths)
+	if err != nil {
+		return nil, err
+	}
+	g, err := topology.Load(rel, cfg, wd)
 	if err != nil {
 		return nil, err
 	}
 	if !o.allowEmpty {
-		if empty := emptyPaths(g, paths, wd); len(empty) > 0 {
+		if empty := emptyPaths(g, paths, rel, wd); len(empty) > 0 {
 			return nil, fmt.Errorf("no file that hoplint reads (nginx, Apache httpd, Terraform, Kubernetes, OpenAPI) under %s; check the path, or pass --allow-empty", strings.Join(empty, " "))
 		}
 	}
@@ -232,8 +237,9 @@ func lint(o *lintOptions, paths []string) (*lintResult, error) {
 
 // emptyPaths lists the path arguments under which hoplint found nothing
 // to read, neither a file nor one it could not read: each path must count,
-// so that "hoplint infra/ ngnix/" does not pass on infra/ alone.
-func emptyPaths(g *topology.Graph, paths []string, wd string) []string {
+// so that "hoplint infra/ ngnix/" does not pass on infra/ alone. paths are
+// as typed (for the message), rel the same relative to wd (lintRoot).
+func emptyPaths(g *topology.Graph, paths, rel []string, wd string) []string {
 	var seen []string
 	for _, f := range g.Files {
 		seen = append(seen, f.Abs)
@@ -244,8 +250,8 @@ func emptyPaths(g *topology.Graph, paths []string, wd string) []string {
 		}
 	}
 	var empty []string
-	for _, p := range paths {
-		abs := absPath(wd, p)
+	for i, p := range paths {
+		abs := absPath(wd, rel[i])
 		found := false
 		for _, s := range seen {
 			if parsers.Within(abs, s) {
@@ -276,7 +282,7 @@ func (r *lintResult) filter(o *lintOptions) error {
 			return err
 		}
 		var hidden, gone int
-		r.findings, hidden, gone = b.filter(r.findings)
+		r.findings, hidden, gone = b.filter(r.g, r.findings)
 		r.notes = append(r.notes, fmt.Sprintf("baseline %s: %d known findings not shown, %d gone since it was written (fixed or changed; run hoplint baseline again to drop them)", o.baseline, hidden, gone))
 	}
 	if o.newFromRev != "" {
