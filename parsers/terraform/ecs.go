@@ -150,7 +150,7 @@ func (m *modInst) containerDefs(a *hcl.Attribute, vars map[string]cty.Value) Con
 			return m.containerFile(cd, call, vars)
 		}
 	}
-	if t, ok := expr.(*hclsyntax.TemplateExpr); ok && !t.IsStringLiteral() {
+	if t, ok := expr.(*hclsyntax.TemplateExpr); ok {
 		cd.Text, cd.Lines = m.templateText(t.Parts, vars, nil)
 		cd.Path = cd.Range.File
 		return cd
