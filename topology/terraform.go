@@ -56,6 +56,7 @@ func loadTerraform(part *Graph, files []*parsers.File, env *Env) {
 	b := &tfBuilder{g: part, res: res, byObj: map[*terraform.Object]*Hop{}}
 	b.build()
 	b.kubernetesObjects(env)
+	b.ecsTasks(env)
 }
 
 // varFiles reads the var files named in .hoplint.yml (terraform.var_files),

@@ -45,6 +45,9 @@ type Result struct {
 	Distributions []*Distribution
 	// Kubernetes are the objects of kubernetes_* resources (kubernetes.go).
 	Kubernetes []*KubeObject
+	// ECS task definitions and services (ecs.go).
+	ECSTaskDefinitions []*ECSTaskDefinition
+	ECSServices        []*ECSService
 }
 
 // Load evaluates the modules formed by the given parsed files. Each
@@ -388,6 +391,7 @@ func (m *modInst) extractSafely(r *resourceDecl) {
 	}()
 	m.extract(r)
 	m.extractKubernetes(r)
+	m.extractECS(r)
 }
 
 // ensure evaluates every symbol expr refers to, so that the context holds it.
