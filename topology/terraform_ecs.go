@@ -2,12 +2,11 @@ package topology
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/ecs"
-	"github.com/hoplint/hoplint/parsers/kubernetes"
 	"github.com/hoplint/hoplint/parsers/terraform"
+	"github.com/hoplint/hoplint/topology/appserver"
 )
 
 // ECS in Terraform: each container of an aws_ecs_task_definition is a hop
@@ -161,42 +160,27 @@ func (b *tfBuilder) ecsContainerHop(t *ecsTask, c *ecs.Container, env *Env) {
 }
 
 // ecsAppServer finds the app server a container runs from its command
-// line, as for a pod's container (gunicorn, uvicorn, Puma). The image's
-// own CMD and ENTRYPOINT are not known here: a container that writes
-// neither stays unknown.
-// TODO(appserver): switch to topology/appserver.Identify when it lands.
+// line, as for a pod's container (topology/appserver). The image's own CMD
+// and ENTRYPOINT are not known here: a container that writes neither
+// stays unknown. Values known only at apply time are left out.
 func ecsAppServer(c *ecs.Container, env *Env) appInfo {
-	var words []word
+	var cmd []appserver.Str
 	for _, s := range append(append([]ecs.Str{}, c.EntryPoint...), c.Command...) {
-		if !s.Known {
-			continue
-		}
-		ks := kubernetes.Str{Value: s.Value, Range: s.Range, Set: true}
-		for _, f := range shellFields(s.Value) {
-			words = append(words, word{f, ks})
+		if s.Known {
+			cmd = append(cmd, appserver.Str{Value: s.Value, Range: s.Range})
 		}
 	}
-	vars := map[string]kubernetes.Str{}
+	vars := map[string]appserver.Str{}
 	for _, e := range c.Environment {
 		if e.Name.Known && e.Value.Known {
-			vars[e.Name.Value] = kubernetes.Str{Value: e.Value.Value, Range: e.Value.Range, Set: true}
+			vars[e.Name.Value] = appserver.Str{Value: e.Value.Value, Range: e.Value.Range}
 		}
 	}
-	for i, wd := range words {
-		base := wd.word
-		if j := strings.LastIndex(base, "/"); j >= 0 {
-			base = base[j+1:]
-		}
-		switch base {
-		case "gunicorn":
-			return gunicorn(words[i:], vars, env.Config.Version("gunicorn"))
-		case "uvicorn":
-			return uvicorn(words[i:], vars)
-		case "puma":
-			return puma(words[i], env.Config.Version("puma"))
-		}
-	}
-	return appInfo{}
+	info := appserver.Identify(appserver.Process{
+		Image:   appserver.Str{Value: c.Image.Value, Range: c.Image.Range, Unknown: !c.Image.Known},
+		Command: cmd, Env: vars, Version: env.Config.Version,
+	})
+	return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: info.Notes}
 }
 
 // ecsLink draws target group → container for one load_balancer block.
