@@ -36,6 +36,9 @@ func Classify(p string, data []byte) Format {
 	case "Chart.yaml":
 		return FormatHelmChart
 	}
+	if f := byBuildName(base); f != "" {
+		return f
+	}
 	switch {
 	case strings.HasSuffix(lower, ".tf"), strings.HasSuffix(lower, ".tf.json"), strings.HasSuffix(lower, ".tfvars"), strings.HasSuffix(lower, ".tfvars.json"):
 		return FormatTerraform
@@ -530,4 +533,41 @@ func blankTemplateTags(data []byte) []byte {
 		}
 	}
 	return out
+}
+
+// byBuildName recognises docker-compose files and Dockerfiles by name
+// alone: compose.yaml, docker-compose.prod.yml, compose.override.yaml (any
+// YAML file whose name starts with compose or docker-compose, as people
+// name the files they pass with -f), and Dockerfile, Dockerfile.prod,
+// api.Dockerfile. Content cannot decide them: a compose file is any YAML
+// mapping and a Dockerfile any text. A YAML file so named that is no
+// compose file (a launcher's container definition, a version-1 file) is
+// said so by the compose loader, as an info.
+func byBuildName(base string) Format {
+	lower := strings.ToLower(base)
+	if strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml") {
+		stem := strings.TrimSuffix(strings.TrimSuffix(lower, ".yml"), ".yaml")
+		for _, p := range []string{"compose", "docker-compose"} {
+			if stem == p || strings.HasPrefix(stem, p+".") || strings.HasPrefix(stem, p+"-") || strings.HasPrefix(stem, p+"_") {
+				return FormatCompose
+			}
+		}
+		return ""
+	}
+	switch {
+	case lower == "dockerfile":
+		return FormatDockerfile
+	case strings.HasPrefix(lower, "dockerfile."):
+		// Dockerfile.dockerignore is BuildKit's ignore file for it, and
+		// Dockerfile.md or .txt a document about it.
+		for _, ext := range []string{".dockerignore", ".md", ".txt", ".orig", ".bak", ".swp", ".j2", ".tmpl", ".template", ".erb", ".in"} {
+			if strings.HasSuffix(lower, ext) {
+				return ""
+			}
+		}
+		return FormatDockerfile
+	case strings.HasSuffix(lower, ".dockerfile") && len(lower) > len(".dockerfile"):
+		return FormatDockerfile
+	}
+	return ""
 }

@@ -15,6 +15,11 @@ const (
 	FormatTerraform  Format = "terraform"
 	FormatKubernetes Format = "kubernetes"
 	FormatOpenAPI    Format = "openapi"
+	// FormatCompose is a docker-compose file and FormatDockerfile a
+	// Dockerfile: both are decided by name (see Classify); the compose
+	// loader then says when a file so named is not a compose file.
+	FormatCompose    Format = "compose"
+	FormatDockerfile Format = "dockerfile"
 	// FormatKustomization is a kustomization file and FormatHelmChart a
 	// chart's Chart.yaml: neither is linted itself; the render stage builds
 	// them into the manifests they deploy.

@@ -15,9 +15,12 @@ const (
 )
 
 // embeddedKey is one ConfigMap entry parsed as a server configuration.
+// A file put into a container otherwise (a compose bind mount, a COPY in
+// its Dockerfile) is held as file, with no ConfigMap.
 type embeddedKey struct {
-	cm  *kubernetes.ConfigMap
-	key string
+	cm   *kubernetes.ConfigMap
+	key  string
+	file *parsers.File
 }
 
 // mountedFiles returns the ConfigMap entries a container sees under dir,
@@ -68,10 +71,10 @@ func (c *k8sCluster) mountSource(w *kubernetes.Workload, m kubernetes.VolumeMoun
 		switch {
 		case m.SubPath != "":
 			if rel == m.SubPath {
-				out[m.MountPath] = embeddedKey{cm, k}
+				out[m.MountPath] = embeddedKey{cm: cm, key: k}
 			}
 		default:
-			out[path.Join(m.MountPath, rel)] = embeddedKey{cm, k}
+			out[path.Join(m.MountPath, rel)] = embeddedKey{cm: cm, key: k}
 		}
 	}
 	return notes
@@ -80,6 +83,9 @@ func (c *k8sCluster) mountSource(w *kubernetes.Workload, m kubernetes.VolumeMoun
 // embeddedFile turns a ConfigMap entry into a File of its own whose
 // positions land on the ConfigMap's lines.
 func embeddedFile(e embeddedKey, format parsers.Format) *parsers.File {
+	if e.file != nil {
+		return parsers.NewFile(e.file.Path, e.file.Abs, e.file.Root, format, e.file.Data)
+	}
 	host := e.cm.File
 	s := e.cm.Data[e.key]
 	f := parsers.NewFile(host.Path, host.Abs, host.Root, format, []byte(s.Value))
@@ -116,14 +122,17 @@ func blockIndent(f *parsers.File, line int) int {
 // hop inside it that they reach: locations, upstreams, proxy backends.
 // While the Kubernetes loader runs, the only edges from those hops are
 // the configuration's own.
-func (c *k8sCluster) configHops(servers []*Hop) []*Hop {
+func (c *k8sCluster) configHops(servers []*Hop) []*Hop { return configHopsIn(c.part, servers) }
+
+// configHopsIn is configHops over the hops of part.
+func configHopsIn(part *Graph, servers []*Hop) []*Hop {
 	out := append([]*Hop(nil), servers...)
 	seen := map[*Hop]bool{}
 	for _, h := range out {
 		seen[h] = true
 	}
 	for i := 0; i < len(out); i++ {
-		for _, e := range c.part.Out(out[i]) {
+		for _, e := range part.Out(out[i]) {
 			switch e.To.Kind {
 			case KindNginxLocation, KindNginxUpstream, KindApacheBackend:
 				if !seen[e.To] {

@@ -147,28 +147,37 @@ func nginxRunner(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout,
 }
 
 func nginxByImage(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout, bool) {
-	ref := imageRef(ct.Image.Value)
-	name, _ := imageName(ct.Image.Value)
+	return nginxByImageAndMounts(ct.Image.Value, configMapMounts(w, ct), func(m string) string {
+		return fmt.Sprintf("container %s (image %s), which mounts a ConfigMap at %s,", ct.Name.Value, ct.Image.Value, m)
+	})
+}
+
+// nginxByImageAndMounts tells an nginx image by its name, else by a
+// configuration mounted where nginx reads it (mounts are container paths;
+// mountedBy words the assumption for an unknown image with one there).
+func nginxByImageAndMounts(image string, mounts []string, mountedBy func(m string) string) (nginxLayout, bool) {
+	ref := imageRef(image)
+	name, _ := imageName(image)
 	trimmed := ref
 	if parts := strings.Split(ref, "/"); len(parts) > 2 && strings.ContainsAny(parts[0], ".:") {
 		trimmed = strings.Join(parts[1:], "/") // a registry host
 	}
 	switch {
 	case name == "nginx" || name == "nginx-unprivileged":
-		return layoutFor(ct.Image.Value), true
+		return layoutFor(image), true
 	case name == "openresty":
 		return openrestyLayout(), true
 	case nginxImages[trimmed] != "":
-		return otherLayout(nginxImages[trimmed]+" image", nginxImages[trimmed]+" image "+ct.Image.Value), true
+		return otherLayout(nginxImages[trimmed]+" image", nginxImages[trimmed]+" image "+image), true
 	}
-	for _, m := range configMapMounts(w, ct) {
+	for _, m := range mounts {
 		switch {
 		case under(m, bitnamiConfDir):
 			return bitnamiLayout(), true
 		case under(m, openrestyConf):
 			return openrestyLayout(), true
 		case under(m, nginxConfDir):
-			return otherLayout(ct.Image.Value, fmt.Sprintf("container %s (image %s), which mounts a ConfigMap at %s,", ct.Name.Value, ct.Image.Value, m)), true
+			return otherLayout(image, mountedBy(m)), true
 		}
 	}
 	return nginxLayout{}, false
@@ -275,26 +284,35 @@ func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Contain
 	if c.pod == nil {
 		c.pod = newPodState()
 	}
-	ver := c.imageVersion("nginx", ct)
-	if ver.Image && !lay.versioned {
-		ver = imageVersion{} // the tag is another product's version
-	}
-	key := assemblyKey(files)
-	if a, ok := c.pod.assembled[key]; ok {
-		if a.version != ver.Version && len(a.servers) > 0 {
-			a.servers[0].Notes = appendOnce(a.servers[0].Notes, "workloads that mount this configuration run different nginx versions; "+a.version+" was assumed")
-		}
-		return a.servers
-	}
-	a := &podAssembly{version: ver.Version}
-	c.pod.assembled[key] = a
 	whole := map[string]bool{}
 	for _, dir := range lay.mountDirs() {
 		for d := range wholeMounts(w, ct, dir) {
 			whole[d] = true
 		}
 	}
-	p := &podNginx{c: c, files: files, whole: whole, lay: lay}
+	return c.pod.nginxHops(c.part, c.imageVersion("nginx", ct), whole, files, lay)
+}
+
+// nginxHops builds the nginx configuration a container runs from the
+// files put into it (files maps container paths to them; whole are the
+// directories mounted as a whole, which hide what the image has there),
+// for the version ver, and returns its servers. Each set of files is
+// assembled once per run: containers that run the same files share the
+// hops.
+func (st *podState) nginxHops(part *Graph, ver imageVersion, whole map[string]bool, files map[string]embeddedKey, lay nginxLayout) []*Hop {
+	if ver.Image && !lay.versioned {
+		ver = imageVersion{} // the tag is another product's version
+	}
+	key := assemblyKey(files)
+	if a, ok := st.assembled[key]; ok {
+		if a.version != ver.Version && len(a.servers) > 0 {
+			a.servers[0].Notes = appendOnce(a.servers[0].Notes, "workloads that mount this configuration run different nginx versions; "+a.version+" was assumed")
+		}
+		return a.servers
+	}
+	a := &podAssembly{version: ver.Version}
+	st.assembled[key] = a
+	p := &podNginx{part: part, st: st, files: files, whole: whole, lay: lay}
 	if lay.assumed != "" {
 		p.note(lay.assumed)
 	}
@@ -316,7 +334,11 @@ func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Contain
 		stock = true
 		e := files[first]
 		pf := p.parse(e)
-		inc := &nginx.Directive{Name: "include", Args: []string{lay.blocks + "/*.conf"}, File: pf.Src, Range: e.cm.Data[e.key].Range}
+		at := pf.Src.LineRange(1)
+		if e.cm != nil {
+			at = e.cm.Data[e.key].Range
+		}
+		inc := &nginx.Directive{Name: "include", Args: []string{lay.blocks + "/*.conf"}, File: pf.Src, Range: at}
 		block := p.splice([]*nginx.Directive{inc}, nil)
 		if !lay.stockKnown {
 			// The stock file's own http-level settings are not known:
@@ -338,14 +360,14 @@ func (c *k8sCluster) podNginxHops(w *kubernetes.Workload, ct *kubernetes.Contain
 	}
 	cfg.Problems = kept
 	cfg.Notes = append(cfg.Notes, p.notes...)
-	a.servers = addNginxConfigVersion(c.part, cfg, ver, c.pod.ids)
-	for _, h := range c.configHops(a.servers) {
+	a.servers = addNginxConfigVersion(part, cfg, ver, st.ids)
+	for _, h := range configHopsIn(part, a.servers) {
 		if sc := nginxScope(h.Config); sc != nil && sc.Opaque() {
 			h.Notes = append(h.Notes, p.unread...)
 		}
 	}
 	if stock && lay.stockKnown {
-		for _, h := range c.configHops(a.servers) {
+		for _, h := range configHopsIn(part, a.servers) {
 			if h.Kind == KindNginxServer && h.KeepAlive.IsDefault() {
 				// No level below http sets it: the stock file's value holds.
 				src := &DefaultSource{Product: "nginx image (stock /etc/nginx/nginx.conf)", Version: "all versions", URL: nginxImageDoc}
@@ -364,7 +386,7 @@ func assemblyKey(files map[string]embeddedKey) string {
 	sort.Strings(paths)
 	var b strings.Builder
 	for _, p := range paths {
-		fmt.Fprintf(&b, "%s=%p/%s\x00", p, files[p].cm, files[p].key)
+		fmt.Fprintf(&b, "%s=%p/%s/%p\x00", p, files[p].cm, files[p].key, files[p].file)
 	}
 	return b.String()
 }
@@ -380,7 +402,8 @@ func appendOnce(list []string, s string) []string {
 
 // podNginx resolves the includes of one container's nginx configuration.
 type podNginx struct {
-	c     *k8sCluster
+	part  *Graph
+	st    *podState
 	files map[string]embeddedKey
 	whole map[string]bool
 	lay   nginxLayout
@@ -402,12 +425,12 @@ func (p *podNginx) note(s string) { p.notes = appendOnce(p.notes, s) }
 // parse reads a ConfigMap entry as nginx once per run, reporting its
 // problems the first time.
 func (p *podNginx) parse(e embeddedKey) *nginx.File {
-	if pf, ok := p.c.pod.parsed[e]; ok {
+	if pf, ok := p.st.parsed[e]; ok {
 		return pf
 	}
 	pf, ps := nginx.ParseFile(embeddedFile(e, parsers.FormatNginx))
-	p.c.part.AddProblems(append(ps, nginx.Validate(pf)...)...)
-	p.c.pod.parsed[e] = pf
+	p.part.AddProblems(append(ps, nginx.Validate(pf)...)...)
+	p.st.parsed[e] = pf
 	return pf
 }
 
@@ -475,13 +498,13 @@ func (p *podNginx) include(d *nginx.Directive, via []*nginx.Directive) []*nginx.
 			cycle = cycle || s == e
 		}
 		if cycle {
-			p.c.part.AddProblems(parsers.Problem{Kind: parsers.ProblemParse, Range: d.Range,
+			p.part.AddProblems(parsers.Problem{Kind: parsers.ProblemParse, Range: d.Range,
 				Message: "include " + pattern + " includes " + m + " again from inside itself; nginx would fail to start"})
 			continue
 		}
 		if p.reads++; p.reads > maxPodIncludes {
 			if p.reads == maxPodIncludes+1 {
-				p.c.part.AddProblems(parsers.Problem{Kind: parsers.ProblemParse, Range: d.Range,
+				p.part.AddProblems(parsers.Problem{Kind: parsers.ProblemParse, Range: d.Range,
 					Message: fmt.Sprintf("include %s: more than %d files included in one configuration; hoplint stopped reading includes", pattern, maxPodIncludes)})
 			}
 			return append(out, unresolved("was not read: more than 2000 files are included")...)
@@ -527,11 +550,17 @@ func (c *k8sCluster) podApacheHops(w *kubernetes.Workload, ct *kubernetes.Contai
 	if c.pod == nil {
 		c.pod = newPodState()
 	}
-	ver := c.imageVersion("apache", ct)
+	hs := c.pod.apacheHops(c.part, c.imageVersion("apache", ct), files, main)
+	c.markPod(w, hs)
+	return hs, nil
+}
+
+// apacheHops builds the httpd configuration a container runs from the
+// files put into it, main among them, once per set of files.
+func (st *podState) apacheHops(part *Graph, ver imageVersion, files map[string]embeddedKey, main string) []*Hop {
 	key := "apache\x00" + assemblyKey(files)
-	if a, ok := c.pod.assembled[key]; ok {
-		c.markPod(w, a.servers)
-		return a.servers, nil
+	if a, ok := st.assembled[key]; ok {
+		return a.servers
 	}
 	mounted := map[string]*parsers.File{}
 	for p, k := range files {
@@ -542,16 +571,15 @@ func (c *k8sCluster) podApacheHops(w *kubernetes.Workload, ct *kubernetes.Contai
 		mounted[p] = f
 	}
 	cfg := apache.Parse(mounted[main], apache.Options{Version: ver.Version, Mounted: mounted, MountRoot: path.Dir(apacheConfDir)})
-	addApacheConfig(c.part, cfg, map[string]bool{})
-	hs := buildApacheHops(c.part, cfg, ver.Version, c.pod.ids)
+	addApacheConfig(part, cfg, map[string]bool{})
+	hs := buildApacheHops(part, cfg, ver.Version, st.ids)
 	if ver.Version != "" {
-		for _, h := range c.configHops(hs) {
+		for _, h := range configHopsIn(part, hs) {
 			h.Notes = appendOnce(h.Notes, "assuming "+ver.words("httpd"))
 		}
 	}
-	c.pod.assembled[key] = &podAssembly{servers: hs, version: ver.Version}
-	c.markPod(w, hs)
-	return hs, nil
+	st.assembled[key] = &podAssembly{servers: hs, version: ver.Version}
+	return hs
 }
 
 // nginxScope is the configuration level behind an nginx hop.
