@@ -24,6 +24,16 @@ var renderInputs = map[parsers.Format]bool{
 	parsers.FormatHelmChart:     true,
 }
 
+// pendingLoaders are formats discovery names so that nothing else misreads
+// them (a compose file is no Kubernetes manifest), whose source is not
+// built yet: topology/compose (issue 21). Until it is, their files are
+// read by no loader, as before they had a format. Remove an entry when its
+// loader lands: the test then checks it like the others.
+var pendingLoaders = map[parsers.Format]bool{
+	parsers.FormatCompose:    true,
+	parsers.FormatDockerfile: true,
+}
+
 // TestEveryFormatHasALoader: every Format constant the parsers package
 // declares (read from its source, so that a format added later is
 // checked too) has a loader once this package is imported. A source
@@ -35,7 +45,7 @@ func TestEveryFormatHasALoader(t *testing.T) {
 		t.Fatalf("found only %d Format constants in ../../parsers: %v", len(formats), formats)
 	}
 	for _, f := range formats {
-		if renderInputs[f] {
+		if renderInputs[f] || pendingLoaders[f] {
 			continue
 		}
 		if !topology.HasLoader(f) {
