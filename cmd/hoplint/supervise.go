@@ -197,19 +197,6 @@ func withoutVar(env []string, name string) []string {
 	return out
 }
 
-// pipeID names an open file by its device and inode: what the child
-// compares its descriptors with.
-func pipeID(f *os.File) string {
-	fi, err := f.Stat()
-	if err != nil {
-		return "?"
-	}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return fmt.Sprintf("%d:%d", st.Dev, st.Ino)
-	}
-	return "?"
-}
-
 // childLink is a supervised child's side of the supervisor's pipes.
 type childLink struct{ status *os.File }
 
