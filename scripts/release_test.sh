@@ -75,7 +75,7 @@ cp -r "$repo/examples/shop/." "$work/image/src/"
 chmod -R a+rX "$work"
 run=("$lin" .)
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
-  run=(setpriv --reuid=65532 --regid=65532 --clear-groups "$lin" .)
+  run=("$(command -v setpriv)" --reuid=65532 --regid=65532 --clear-groups "$lin" .)
 fi
 set +e
 (cd "$work/image/src" && env -i PATH=/nonexistent "${run[@]}") >"$work/image.out" 2>&1
