@@ -285,30 +285,43 @@ func sortFindings(fs []Finding) {
 // release; neither may make a known finding new. Identical keys are told
 // apart by their order.
 func fingerprint(g *topology.Graph, fs []Finding) {
-	files := graphFiles(g)
-	names := newStableNames(files)
-	count := map[string]int{}
-	h := sha256.New()
-	for i := range fs {
-		f := &fs[i]
-		h.Reset()
-		write := func(parts ...string) {
-			for _, p := range parts {
-				_, _ = io.WriteString(h, p)
-				h.Write([]byte{0})
-			}
-		}
+	keys := fingerprintKeys(g, fs, func(write func(...string), f *Finding, files map[string]*parsers.File, names *stableNames) {
 		write("v2", f.Rule)
 		for _, rg := range f.Locations() {
 			write(names.of(rg.File), lineText(files[rg.File], rg))
 		}
-		key := hex.EncodeToString(h.Sum(nil)[:8])
-		count[key]++
-		if n := count[key]; n > 1 {
-			key = fmt.Sprintf("%s-%d", key, n)
-		}
-		f.Fingerprint = key
+	})
+	for i := range fs {
+		fs[i].Fingerprint = keys[i]
 	}
+}
+
+// fingerprintKeys hashes what key writes of each finding (each part ends
+// in a NUL) into 16 hex digits; findings whose keys are identical are
+// told apart by their order ("-2", "-3").
+func fingerprintKeys(g *topology.Graph, fs []Finding, key func(write func(...string), f *Finding, files map[string]*parsers.File, names *stableNames)) []string {
+	files := graphFiles(g)
+	names := newStableNames(files)
+	count := map[string]int{}
+	h := sha256.New()
+	write := func(parts ...string) {
+		for _, p := range parts {
+			_, _ = io.WriteString(h, p)
+			h.Write([]byte{0})
+		}
+	}
+	out := make([]string, len(fs))
+	for i := range fs {
+		h.Reset()
+		key(write, &fs[i], files, names)
+		k := hex.EncodeToString(h.Sum(nil)[:8])
+		count[k]++
+		if n := count[k]; n > 1 {
+			k = fmt.Sprintf("%s-%d", k, n)
+		}
+		out[i] = k
+	}
+	return out
 }
 
 func graphFiles(g *topology.Graph) map[string]*parsers.File {
@@ -331,32 +344,12 @@ func graphFiles(g *topology.Graph) map[string]*parsers.File {
 // still matched with them, so that upgrading hoplint does not make every
 // known finding new.
 func LegacyFingerprints(g *topology.Graph, fs []Finding) []string {
-	files := graphFiles(g)
-	names := newStableNames(files)
-	count := map[string]int{}
-	h := sha256.New()
-	out := make([]string, len(fs))
-	for i := range fs {
-		f := &fs[i]
-		h.Reset()
-		write := func(parts ...string) {
-			for _, p := range parts {
-				_, _ = io.WriteString(h, p)
-				h.Write([]byte{0})
-			}
-		}
+	return fingerprintKeys(g, fs, func(write func(...string), f *Finding, files map[string]*parsers.File, names *stableNames) {
 		write(f.Rule, names.of(f.Range.File), lineText(files[f.Range.File], f.Range), names.strip(f.Message))
 		for _, r := range f.Related {
 			write(names.of(r.Range.File), lineText(files[r.Range.File], r.Range), names.strip(r.Message))
 		}
-		key := hex.EncodeToString(h.Sum(nil)[:8])
-		count[key]++
-		if n := count[key]; n > 1 {
-			key = fmt.Sprintf("%s-%d", key, n)
-		}
-		out[i] = key
-	}
-	return out
+	})
 }
 
 // A line up to fpWholeLine bytes long goes into a fingerprint whole, as it
