@@ -259,6 +259,26 @@ func canonicalType(t string) string {
 	return t
 }
 
+// object is the Object of one instance of resource r, one of n.
+func (m *modInst) object(r *resourceDecl, in instance, n int) Object {
+	return Object{
+		Type: r.typ, Name: r.name, Key: in.key, Keyed: in.keyed, KeyUnknown: in.unknown,
+		Single: n == 1 && !in.unknown, Module: m.path, Root: m.rootRel, Range: m.rng(r.decl),
+	}
+}
+
+// contextWith is the module's evaluation context with vars added
+// (count.index, each.key and each.value of one instance); the module's
+// own when there are none.
+func (m *modInst) contextWith(vars map[string]cty.Value) *hcl.EvalContext {
+	ctx := m.evalContext()
+	if len(vars) > 0 {
+		ctx = ctx.NewChild()
+		ctx.Variables = vars
+	}
+	return ctx
+}
+
 // extract reads the AWS objects of one resource, every instance.
 func (m *modInst) extract(r *resourceDecl) {
 	kind := canonicalType(r.typ)
@@ -268,16 +288,8 @@ func (m *modInst) extract(r *resourceDecl) {
 	}
 	insts := m.instances(r.count, r.forEach)
 	for _, in := range insts {
-		obj := Object{
-			Type: r.typ, Name: r.name, Key: in.key, Keyed: in.keyed, KeyUnknown: in.unknown,
-			Single: len(insts) == 1 && !in.unknown, Module: m.path, Root: m.rootRel, Range: m.rng(r.decl),
-		}
-		ctx := m.evalContext()
-		if len(in.vars) > 0 {
-			ctx = ctx.NewChild()
-			ctx.Variables = in.vars
-		}
-		body := dynblock.Expand(r.body, ctx)
+		obj := m.object(r, in, len(insts))
+		body := dynblock.Expand(r.body, m.contextWith(in.vars))
 		c, _, _ := body.PartialContent(schema)
 		if c == nil {
 			continue

@@ -87,15 +87,7 @@ func (m *modInst) extractECS(r *resourceDecl) {
 	}
 	insts := m.instances(r.count, r.forEach)
 	for _, in := range insts {
-		obj := Object{
-			Type: r.typ, Name: r.name, Key: in.key, Keyed: in.keyed, KeyUnknown: in.unknown,
-			Single: len(insts) == 1 && !in.unknown, Module: m.path, Root: m.rootRel, Range: m.rng(r.decl),
-		}
-		ctx := m.evalContext()
-		if len(in.vars) > 0 {
-			ctx = ctx.NewChild()
-			ctx.Variables = in.vars
-		}
+		obj := m.object(r, in, len(insts))
 		e := &extractor{m: m, vars: in.vars, budget: maxBlocks}
 		if r.typ == "aws_ecs_task_definition" {
 			c, _, _ := r.body.PartialContent(ecsTaskSchema)
@@ -111,7 +103,8 @@ func (m *modInst) extractECS(r *resourceDecl) {
 			m.l.res.ECSTaskDefinitions = append(m.l.res.ECSTaskDefinitions, td)
 			continue
 		}
-		body := dynblock.Expand(r.body, ctx)
+		// Only a service has blocks (load_balancer) that dynamic can make.
+		body := dynblock.Expand(r.body, m.contextWith(in.vars))
 		c, _, _ := body.PartialContent(ecsServiceSchema)
 		if c == nil {
 			continue

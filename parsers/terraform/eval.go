@@ -483,12 +483,7 @@ func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) (v cty.V
 	}()
 	m.l.ensureBudget()
 	m.ensure(expr)
-	ctx := m.evalContext()
-	if len(extra) > 0 {
-		ctx = ctx.NewChild()
-		ctx.Variables = extra
-	}
-	v, diags := expr.Value(ctx)
+	v, diags := expr.Value(m.contextWith(extra))
 	if !m.checkBudget(expr, v) || diags.HasErrors() {
 		return cty.DynamicVal
 	}
