@@ -47,7 +47,7 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 	}); info.Label != "" {
 		return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: info.Notes}
 	}
-	name, tag := imageName(ct.Image.Value)
+	name, tag := appserver.ImageName(ct.Image.Value)
 	switch name {
 	case "httpd":
 		label := strings.TrimSpace("Apache httpd " + tag)
@@ -111,11 +111,3 @@ func processCommand(ct *kubernetes.Container) []appserver.Str {
 func appStr(s kubernetes.Str) appserver.Str {
 	return appserver.Str{Value: s.Value, Range: s.Range, Unknown: s.Unknown}
 }
-
-// flagValue reads a flag's value from a command line (appserver.FlagValue).
-func flagValue(words []appserver.Word, i int, long, short string) (string, appserver.Word, int, bool) {
-	return appserver.FlagValue(words, i, long, short)
-}
-
-// imageName returns an image's name and tag version (appserver.ImageName).
-func imageName(ref string) (name, version string) { return appserver.ImageName(ref) }

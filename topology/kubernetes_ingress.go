@@ -9,6 +9,7 @@ import (
 
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/kubernetes"
+	"github.com/hoplint/hoplint/topology/appserver"
 )
 
 const (
@@ -88,7 +89,7 @@ func (c *k8sCluster) findControllers() {
 				continue
 			}
 			ctl := &nginxController{w: w, ingressClass: "nginx", controllerClass: ingressNginxClass}
-			_, ctl.version = imageName(ct.Image.Value)
+			_, ctl.version = appserver.ImageName(ct.Image.Value)
 			for i, wd := range words {
 				name, val, hasVal := strings.Cut(wd.Value, "=")
 				if !hasVal && i+1 < len(words) && strings.HasPrefix(name, "--") {

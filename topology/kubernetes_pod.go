@@ -11,6 +11,7 @@ import (
 	"github.com/hoplint/hoplint/parsers/apache"
 	"github.com/hoplint/hoplint/parsers/kubernetes"
 	"github.com/hoplint/hoplint/parsers/nginx"
+	"github.com/hoplint/hoplint/topology/appserver"
 )
 
 // The nginx a pod runs: its configuration is the ConfigMap entries
@@ -134,7 +135,7 @@ func nginxRunner(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout,
 			}
 		}
 		for j := i + 1; j < len(words); j++ {
-			if v, _, _, found := flagValue(words, j, "", "-c"); found && path.IsAbs(v) {
+			if v, _, _, found := appserver.FlagValue(words, j, "", "-c"); found && path.IsAbs(v) {
 				// No stock file: nginx reads this one or nothing.
 				lay.main, lay.dir, lay.blocks = path.Clean(v), path.Dir(path.Clean(v)), ""
 				lay.assumed = ""
@@ -157,7 +158,7 @@ func nginxByImage(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout
 // mountedBy words the assumption for an unknown image with one there).
 func nginxByImageAndMounts(image string, mounts []string, mountedBy func(m string) string) (nginxLayout, bool) {
 	ref := imageRef(image)
-	name, _ := imageName(image)
+	name, _ := appserver.ImageName(image)
 	trimmed := ref
 	if parts := strings.Split(ref, "/"); len(parts) > 2 && strings.ContainsAny(parts[0], ".:") {
 		trimmed = strings.Join(parts[1:], "/") // a registry host
@@ -247,7 +248,7 @@ func (c *k8sCluster) imageVersion(product string, ct *kubernetes.Container) imag
 	if v := c.env.Config.Version(product); v != "" {
 		return imageVersion{Version: v, From: "versions." + product + " in .hoplint.yml"}
 	}
-	if _, tag := imageName(ct.Image.Value); tag != "" {
+	if _, tag := appserver.ImageName(ct.Image.Value); tag != "" {
 		return imageVersion{Version: tag, From: fmt.Sprintf("the image tag %s of container %s", ct.Image.Value, ct.Name.Value), Image: true}
 	}
 	return imageVersion{}

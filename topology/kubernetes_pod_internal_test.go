@@ -1,6 +1,10 @@
 package topology
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/hoplint/hoplint/topology/appserver"
+)
 
 // TestImageLayoutAndVersion: the version an image tag gives (none for
 // latest, stable or no tag) and where the image reads its configuration.
@@ -22,7 +26,7 @@ func TestImageLayoutAndVersion(t *testing.T) {
 		{"registry.example.com/team/nginx:2.0", "2.0", "/etc/nginx", true},
 		{"httpd:2.4.53", "2.4.53", "", false},
 	} {
-		_, v := imageName(c.image)
+		_, v := appserver.ImageName(c.image)
 		if v != c.version {
 			t.Errorf("%s: version %q, want %q", c.image, v, c.version)
 		}
