@@ -32,12 +32,13 @@ import (
 // Render (a run), is started again after a chart that killed it, and is
 // waited for when the Render ends.
 const (
-	// workerArg, followed by a one-time token, is the argument a Helm
-	// worker is started with. The token must also come on workerFD, a
+	// WorkerArg, followed by a one-time token, is the argument a Helm
+	// worker is started with (cmd/hoplint's supervisor leaves such a
+	// process alone). The token must also come on workerFD, a
 	// pipe only the parent can have opened: an environment variable or
 	// an argument left over in a shell never makes hoplint a worker
 	// (HOPLINT_HELM_WORKER=1 once made every run exit 0 unlinted).
-	workerArg = "--hoplint-internal-helm-worker"
+	WorkerArg = "--hoplint-internal-helm-worker"
 	// workerFD is the descriptor of that pipe in the worker (ExtraFiles
 	// start at 3).
 	workerFD = 3
@@ -85,7 +86,7 @@ const maxOverBudget = 3
 // other packages), charts render in process, with no bound on time or
 // memory.
 func UseWorkers() {
-	if len(os.Args) == 3 && os.Args[1] == workerArg && workerToken(os.NewFile(workerFD, "helm-worker-token"), os.Args[2]) {
+	if len(os.Args) == 3 && os.Args[1] == WorkerArg && workerToken(os.NewFile(workerFD, "helm-worker-token"), os.Args[2]) {
 		os.Exit(serveWorker(os.Stdin, os.Stdout))
 	}
 	workers.Lock()
@@ -295,7 +296,7 @@ func startWorker() (*helmWorker, error) {
 		tr.Close()
 		return nil, err
 	}
-	cmd := exec.Command(exe, workerArg, token)
+	cmd := exec.Command(exe, WorkerArg, token)
 	cmd.ExtraFiles = []*os.File{tr} // workerFD
 	setWorkerAttr(cmd)
 	in, err := cmd.StdinPipe()

@@ -74,7 +74,7 @@ func TestWorkerEnvLeftOver(t *testing.T) {
 // TestWorkerArgumentAlone: the worker's argument without the parent's pipe
 // does not make a worker either (the test binary then rejects the flag).
 func TestWorkerArgumentAlone(t *testing.T) {
-	cmd := exec.Command(os.Args[0], workerArg, strings.Repeat("0", 32))
+	cmd := exec.Command(os.Args[0], WorkerArg, strings.Repeat("0", 32))
 	cmd.Stdin = strings.NewReader("")
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "flag provided but not defined") {

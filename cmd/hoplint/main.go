@@ -23,6 +23,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/hoplint/hoplint/cmd/hoplint/internal/supervisor"
 	"github.com/hoplint/hoplint/render"
 	// Every source of the path (Gateway API, OpenAPI, …) registers with
 	// topology from its own package.
@@ -34,19 +35,17 @@ const (
 	exitClean    = 0
 	exitFindings = 1
 	exitUsage    = 2
-	exitInternal = 3
+	exitInternal = supervisor.ExitInternal
 )
 
+// main runs in the supervised child (the supervising parent never gets
+// here: it exits from the init of internal/supervisor), in a Helm worker,
+// or, where no child could be started, in the only process.
 func main() {
 	// First: a Helm render worker is this executable too (render/helm_worker.go).
 	render.UseWorkers()
 	if child := supervisedChild(); child != nil {
-		child.exit(run(os.Args[1:], os.Stdout, os.Stderr))
-	}
-	if exe, err := os.Executable(); err == nil {
-		if code, ok := supervise(exe, os.Args[1:], os.Environ()); ok {
-			os.Exit(code)
-		}
+		child.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -66,11 +66,11 @@ func supervisorTestModes() {
 		go func() { panic("boom " + strings.Repeat("x", 300<<10)) }()
 		<-done
 	case "usage":
-		child.exit(exitUsage)
+		child.Exit(exitUsage)
 	case "sleep": // a long run: says its pid, then waits
 		_ = os.WriteFile(os.Getenv("HOPLINT_PID_FILE"), []byte(strconv.Itoa(os.Getpid())), 0o644)
 		time.Sleep(60 * time.Second)
-		child.exit(exitClean)
+		child.Exit(exitClean)
 	case "run": // hoplint itself, with the arguments after "--"
 		args := os.Args[1:]
 		for i, a := range args {
@@ -79,7 +79,7 @@ func supervisorTestModes() {
 				break
 			}
 		}
-		child.exit(run(args, os.Stdout, os.Stderr))
+		child.Exit(run(args, os.Stdout, os.Stderr))
 	}
 	os.Exit(96)
 }
@@ -282,16 +282,6 @@ func TestSupervisorSignals(t *testing.T) {
 				t.Errorf("the child %d still runs after the supervisor got %s", pid, c.sig)
 			}
 		})
-	}
-}
-
-// TestSupervisedEnvAlone: HOPLINT_SUPERVISED left in an environment (or
-// set by a stranger) without the supervisor's pipes changes nothing: the
-// process supervises itself and lints.
-func TestSupervisedEnvAlone(t *testing.T) {
-	t.Setenv(childEnv, "1")
-	if supervisedChild() != nil {
-		t.Error("a stray HOPLINT_SUPERVISED=1 made this process a supervised child")
 	}
 }
 
