@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -383,7 +382,7 @@ func mergeValues(a, b map[string]any) map[string]any {
 	return out
 }
 
-var hookTestRe = regexp.MustCompile(`(?m)^\s*"?helm\.sh/hook"?\s*:\s*"?[^\n"]*\btest\b`)
+var hookTestRe = lazyRegexp(`(?m)^\s*"?helm\.sh/hook"?\s*:\s*"?[^\n"]*\btest\b`)
 
 // selectTemplates keeps, in name order, the rendered templates hoplint
 // reads (YAML and JSON output that is not a partial and not empty once
@@ -425,7 +424,7 @@ func dropTestHooks(body string) string {
 	docs := strings.Split(body, "\n---")
 	var keep []string
 	for _, d := range docs {
-		if !hookTestRe.MatchString(d) {
+		if !hookTestRe().MatchString(d) {
 			keep = append(keep, d)
 		}
 	}
@@ -435,11 +434,11 @@ func dropTestHooks(body string) string {
 // tmplErrRe finds the template position in Helm's errors: "template:
 // web/templates/x.yaml:8:14: ..." or "execution error at
 // (web/templates/x.yaml:8:14): ...".
-var tmplErrRe = regexp.MustCompile(`(?:template: |\()([^:() ]+):(\d+):(\d+)`)
+var tmplErrRe = lazyRegexp(`(?:template: |\()([^:() ]+):(\d+):(\d+)`)
 
 // templateErrorAt points a render error at the template line Helm names.
 func (r *renderer) templateErrorAt(cf *parsers.File, dir string, err error) parsers.Range {
-	m := tmplErrRe.FindStringSubmatch(err.Error())
+	m := tmplErrRe().FindStringSubmatch(err.Error())
 	if m == nil {
 		return headLine(cf)
 	}

@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -79,7 +78,7 @@ func missingMessage(dirRel string, m missingDep) string {
 	return fmt.Sprintf("%s is not in charts/, so hoplint renders the chart without it, as helm template does with the dependency disabled: the objects it adds are not linted. Run %s and commit charts/ (or copy the chart into charts/) to lint them; helm template itself refuses the chart until then", what, build)
 }
 
-var noTemplateRe = regexp.MustCompile(`no template "([^"]+)"`)
+var noTemplateRe = lazyRegexp(`no template "([^"]+)"`)
 
 // missingCause says ("" when it cannot), after a render error, when the error comes from a
 // missing dependency: a named template the chart does not define (the
@@ -93,7 +92,7 @@ func missingCause(errText string, missing []missingDep) string {
 	for _, m := range missing {
 		names = append(names, m.key())
 	}
-	if sm := noTemplateRe.FindStringSubmatch(errText); sm != nil {
+	if sm := noTemplateRe().FindStringSubmatch(errText); sm != nil {
 		for _, m := range missing {
 			for _, k := range []string{m.key(), m.Name} {
 				if strings.HasPrefix(sm[1], k+".") {
@@ -126,7 +125,7 @@ type droppedTemplate struct {
 // failedTemplate is the template Helm was rendering when it failed (the
 // first position of its error), if the error names one.
 func failedTemplate(errText string) string {
-	m := tmplErrRe.FindStringSubmatch(errText)
+	m := tmplErrRe().FindStringSubmatch(errText)
 	if m == nil {
 		return ""
 	}

@@ -44,12 +44,12 @@ type tmplLine struct {
 }
 
 var (
-	actionRe  = regexp.MustCompile(`\{\{.*?\}\}`)
-	valuesRe  = regexp.MustCompile(`\.Values\.([A-Za-z0-9_.]+)`)
-	controlRe = regexp.MustCompile(`^\{\{-?\s*(if|else|end|range|with|define|/\*|\$[A-Za-z0-9_]*\s*:?=)`)
-	withRe    = regexp.MustCompile(`\{\{-?\s*with\s+\.Values\.([A-Za-z0-9_.]+)`)
-	blockRe   = regexp.MustCompile(`^\{\{-?\s*(if|range|with|define|block|end)\b`)
-	includeRe = regexp.MustCompile(`\b(?:include|template)\s+"([^"]+)"`)
+	actionRe  = lazyRegexp(`\{\{.*?\}\}`)
+	valuesRe  = lazyRegexp(`\.Values\.([A-Za-z0-9_.]+)`)
+	controlRe = lazyRegexp(`^\{\{-?\s*(if|else|end|range|with|define|/\*|\$[A-Za-z0-9_]*\s*:?=)`)
+	withRe    = lazyRegexp(`\{\{-?\s*with\s+\.Values\.([A-Za-z0-9_.]+)`)
+	blockRe   = lazyRegexp(`^\{\{-?\s*(if|range|with|define|block|end)\b`)
+	includeRe = lazyRegexp(`\b(?:include|template)\s+"([^"]+)"`)
 )
 
 // parseTemplate reads lines from..to of f (none when to < from: a define
@@ -74,13 +74,13 @@ func parseTemplate(f *parsers.File, from, to int) []tmplLine {
 		raw := f.Line(i)
 		t := strings.TrimSpace(raw)
 		tl := tmplLine{n: i, indent: indentOf(raw), depth: len(blocks)}
-		if m := valuesRe.FindStringSubmatch(t); m != nil {
+		if m := valuesRe().FindStringSubmatch(t); m != nil {
 			tl.vals = strings.TrimSuffix(m[1], ".")
 		} else if w := with(); w != "" && (strings.Contains(t, " . ") || strings.Contains(t, " .}}")) {
 			tl.vals = w
 		}
-		for _, a := range actionRe.FindAllString(t, -1) {
-			switch m := blockRe.FindStringSubmatch(a); {
+		for _, a := range actionRe().FindAllString(t, -1) {
+			switch m := blockRe().FindStringSubmatch(a); {
 			case m == nil:
 			case m[1] == "end":
 				if len(blocks) > 0 {
@@ -88,7 +88,7 @@ func parseTemplate(f *parsers.File, from, to int) []tmplLine {
 				}
 			case m[1] == "with":
 				w := ""
-				if wm := withRe.FindStringSubmatch(a); wm != nil {
+				if wm := withRe().FindStringSubmatch(a); wm != nil {
 					w = wm[1]
 				}
 				blocks = append(blocks, w)
@@ -101,11 +101,11 @@ func parseTemplate(f *parsers.File, from, to int) []tmplLine {
 		case !strings.Contains(t, "{{"):
 			tl.text = t
 		default:
-			lits := actionRe.Split(t, -1)
+			lits := actionRe().Split(t, -1)
 			joined := strings.TrimSpace(strings.Join(lits, ""))
 			if len(joined) < 2 {
-				tl.prints = !controlRe.MatchString(t) && !strings.HasPrefix(t, "{{/*") && !strings.HasPrefix(t, "{{- /*")
-				if m := includeRe.FindStringSubmatch(t); m != nil && tl.prints {
+				tl.prints = !controlRe().MatchString(t) && !strings.HasPrefix(t, "{{/*") && !strings.HasPrefix(t, "{{- /*")
+				if m := includeRe().FindStringSubmatch(t); m != nil && tl.prints {
 					tl.include = m[1]
 				}
 				break
@@ -282,7 +282,7 @@ type defined struct {
 	lines []tmplLine
 }
 
-var defineRe = regexp.MustCompile(`\{\{-?\s*define\s+"([^"]+)"`)
+var defineRe = lazyRegexp(`\{\{-?\s*define\s+"([^"]+)"`)
 
 // define finds a named template in the chart's templates/ (helpers in
 // _helpers.tpl, most often).
@@ -292,7 +292,7 @@ func (hm *helmMap) define(name string) *defined {
 		for _, f := range hm.templateFiles() {
 			rel, _ := filepath.Rel(hm.chartDir, f.Abs)
 			for i := 1; i <= f.NumLines(); i++ {
-				m := defineRe.FindStringSubmatch(f.Line(i))
+				m := defineRe().FindStringSubmatch(f.Line(i))
 				if m == nil {
 					continue
 				}
@@ -310,8 +310,8 @@ func (hm *helmMap) define(name string) *defined {
 func defineEnd(f *parsers.File, start int) int {
 	depth := 0
 	for i := start; i <= f.NumLines(); i++ {
-		for _, a := range actionRe.FindAllString(f.Line(i), -1) {
-			if m := blockRe.FindStringSubmatch(a); m != nil {
+		for _, a := range actionRe().FindAllString(f.Line(i), -1) {
+			if m := blockRe().FindStringSubmatch(a); m != nil {
 				if m[1] == "end" {
 					depth--
 				} else {

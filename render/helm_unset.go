@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"helm.sh/helm/v3/pkg/chart"
@@ -19,13 +18,13 @@ import (
 
 // unsetValueRe finds the field chain Helm was evaluating when it met a nil
 // map: "at <.Values.app.svc.basket>: nil pointer evaluating interface {}.svc".
-var unsetValueRe = regexp.MustCompile(`at <(\.Values(?:\.[A-Za-z0-9_-]+)+)>: nil pointer evaluating`)
+var unsetValueRe = lazyRegexp(`at <(\.Values(?:\.[A-Za-z0-9_-]+)+)>: nil pointer evaluating`)
 
 // unsetValuesCause says ("" when it cannot) when a render error comes from a
 // value that neither the chart's values.yaml nor the values given set: the
 // first key of the chain that is absent or null.
 func unsetValuesCause(errText string, ch *chart.Chart, vals map[string]any) string {
-	m := unsetValueRe.FindStringSubmatch(errText)
+	m := unsetValueRe().FindStringSubmatch(errText)
 	if m == nil {
 		return ""
 	}

@@ -476,7 +476,7 @@ func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) 
 			// own configuration): the refusing transport stopped it, and
 			// kustomize gives up on the whole build.
 			what, at := "a URL", kz.errorAt(k, raw)
-			if m := fetchedURL.FindStringSubmatch(raw); m != nil {
+			if m := fetchedURL().FindStringSubmatch(raw); m != nil {
 				what = fmt.Sprintf("%q", m[1])
 				if r, ok := kz.naming(k, m[1]); ok {
 					at = r

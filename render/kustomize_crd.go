@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"path/filepath"
-	"regexp"
 
 	"github.com/hoplint/hoplint/parsers"
 )
@@ -45,7 +44,7 @@ func (kz *kustomizer) crdsSkippable() bool {
 // neither line can be the continuation of a quoted value in some other
 // object.
 func plainCRD(doc []byte) bool {
-	if !crdKind.Match(doc) || !crdVersion.Match(doc) {
+	if !crdKind().Match(doc) || !crdVersion().Match(doc) {
 		return false
 	}
 	seen := map[string]bool{}
@@ -89,12 +88,12 @@ func (kz *kustomizer) peek(root, abs string) []byte {
 }
 
 var (
-	crdKind    = regexp.MustCompile(`(?m)^kind:[ \t]*["']?CustomResourceDefinition["']?[ \t]*(#.*)?$`)
-	crdVersion = regexp.MustCompile(`(?m)^apiVersion:[ \t]*["']?apiextensions\.k8s\.io/`)
-	docMarker  = regexp.MustCompile(`(?m)^---[ \t]*(\n|$)`)
+	crdKind    = lazyRegexp(`(?m)^kind:[ \t]*["']?CustomResourceDefinition["']?[ \t]*(#.*)?$`)
+	crdVersion = lazyRegexp(`(?m)^apiVersion:[ \t]*["']?apiextensions\.k8s\.io/`)
+	docMarker  = lazyRegexp(`(?m)^---[ \t]*(\n|$)`)
 	// otherMarker is a document marker followed by content, or a
 	// document end: the text is not split on those, and left whole.
-	otherMarker = regexp.MustCompile(`(?m)^(---[ \t]*[^ \t\n#]|\.\.\.)`)
+	otherMarker = lazyRegexp(`(?m)^(---[ \t]*[^ \t\n#]|\.\.\.)`)
 )
 
 // withoutCRDs is a resource file's text without its CustomResourceDefinition
@@ -105,10 +104,10 @@ var (
 // less plain (a document marker followed by content, a document end
 // marker, flow or JSON style) is left as it is.
 func (kz *kustomizer) withoutCRDs(data []byte) []byte {
-	if !kz.skipCRDs || !crdKind.Match(data) || otherMarker.Match(data) {
+	if !kz.skipCRDs || !crdKind().Match(data) || otherMarker().Match(data) {
 		return data
 	}
-	cuts := docMarker.FindAllIndex(data, -1)
+	cuts := docMarker().FindAllIndex(data, -1)
 	var out bytes.Buffer
 	start, dropped := 0, false
 	keep := func(doc []byte, sep []byte) {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"sigs.k8s.io/kustomize/api/types"
@@ -54,7 +53,7 @@ func init() {
 }
 
 // fetchedURL finds the URL in the error of a request the transport refused.
-var fetchedURL = regexp.MustCompile(`Get "([^"]+)"`)
+var fetchedURL = lazyRegexp(`Get "([^"]+)"`)
 
 // isURL is what kustomize's loader fetches with HTTP (its IsRemoteFile):
 // an http or https URL, in any field that names a file.
@@ -64,7 +63,7 @@ func isURL(s string) bool {
 }
 
 // userAt is an scp-style user ("git@"), as kustomize reads one.
-var userAt = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]*@`)
+var userAt = lazyRegexp(`^[a-zA-Z][a-zA-Z0-9-]*@`)
 
 // isRepo reports whether kustomize may take s, an entry of a field that
 // names a base, for a git repository to clone. It accepts everything
@@ -86,7 +85,7 @@ func isRepo(s string) bool {
 	if strings.HasPrefix(l, "github.com/") || strings.HasPrefix(l, "github.com:") {
 		return true
 	}
-	m := userAt.FindString(l)
+	m := userAt().FindString(l)
 	if m == "" {
 		return false
 	}
