@@ -18,15 +18,33 @@
 #    installed with `go install` at the pinned versions below; a tool that
 #    cannot be installed is reported and skipped.
 #
+# 4. Small repositories, where most users meet hoplint first (a pre-commit
+#    hook, a pull request): examples/shop (six nginx, Terraform and
+#    Kubernetes files and its .hoplint.yml) and two small corpus
+#    repositories whose manifests both peers read, with hoplint,
+#    kube-score and kube-linter side by side: CPU (user+system, every
+#    process included) and wall time, best and
+#    median of BENCH_SMALL_RUNS (default 20) interleaved rounds, measured
+#    by benchtree time (GNU time counts CPU in hundredths of a second).
+#    Goal (issue 24): hoplint in less CPU than either peer. The peers read
+#    only the Kubernetes manifests (kube-score is given the YAML files,
+#    kube-linter the directory); hoplint reads the whole directory.
+#    kube-linter's module (golang.stackrox.io/kube-linter) is not served
+#    by every module proxy: set KUBE_LINTER to a kube-linter binary, else
+#    one on PATH is used, else it is installed, else skipped with a line
+#    that says so.
+#
 # Each measurement is the best of BENCH_RUNS runs (default 3); peak memory is
 # the largest of those runs. Set BENCH_DIR to keep the trees between runs,
-# BENCH_SIZES to change the sizes, BENCH_QUICK=1 to skip parts 2 and 3.
+# BENCH_SIZES to change the sizes, BENCH_QUICK=1 to skip parts 2, 3 and 4,
+# BENCH_SMALL_ONLY=1 to run part 4 alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 KUBE_SCORE=github.com/zegl/kube-score/cmd/kube-score@v1.20.0
 CONFTEST=github.com/open-policy-agent/conftest@v0.71.1
+KUBE_LINTER_MODULE=golang.stackrox.io/kube-linter/cmd/kube-linter@v0.8.3
 
 corpus=${BENCH_CORPUS:-$repo/../shared/corpus}
 if [ -n "${BENCH_DIR:-}" ]; then
@@ -44,6 +62,56 @@ mkdir -p "$work"
 go build -o "$work/hoplint" ./cmd/hoplint
 go build -o "$work/benchtree" ./scripts/benchtree
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(go version | cut -d' ' -f3); best of $runs runs"
+
+tools="$work/tools"
+mkdir -p "$tools"
+install() { # install NAME MODULE@VERSION
+	if [ -x "$tools/$1" ]; then return 0; fi
+	if ! GOBIN="$tools" GOFLAGS=-buildvcs=false go install "$2" >"$work/install-$1.log" 2>&1; then
+		echo "$1: cannot install $2 (see $work/install-$1.log); skipped"
+		return 1
+	fi
+}
+
+# small: part 4, the small repositories.
+small() {
+	local n=${BENCH_SMALL_RUNS:-20} ks="" kl=""
+	echo
+	echo "== 4. small repositories: hoplint, kube-score, kube-linter (interleaved, $n rounds) =="
+	install kube-score "$KUBE_SCORE" && ks="$tools/kube-score"
+	if [ -n "${KUBE_LINTER:-}" ]; then
+		kl=$KUBE_LINTER
+	elif command -v kube-linter >/dev/null; then
+		kl=$(command -v kube-linter)
+	elif install kube-linter "$KUBE_LINTER_MODULE"; then
+		kl="$tools/kube-linter"
+	fi
+	[ -n "$kl" ] && echo "kube-linter: $kl ($("$kl" version 2>/dev/null || echo "version unknown"))"
+	printf '%-30s %5s  %-11s %9s %9s %9s %9s  %s\n' repository files tool "cpu best" "cpu med" "wall best" "wall med" "exit"
+	local d name files hl
+	for d in "$repo/examples/shop" "$corpus/kubernetes__examples" "$corpus/aws-samples__eks-workshop-v2"; do
+		[ -d "$d" ] || { echo "$d: not found; skipped"; continue; }
+		name=${d#"$corpus/"}
+		name=${name#"$repo/"}
+		mapfile -t files < <(find "$d" -type f \( -name '*.yaml' -o -name '*.yml' \) | sort)
+		local spec=(-- hoplint "$work/hoplint" --fail-on never "$d")
+		[ -n "$ks" ] && spec+=(-- kube-score "$ks" score "${files[@]}")
+		[ -n "$kl" ] && spec+=(-- kube-linter "$kl" lint "$d")
+		"$work/benchtree" time "$n" "${spec[@]}" >"$work/small.out"
+		hl=$(awk -F'\t' '$1=="hoplint"{print $2}' "$work/small.out")
+		while IFS=$'\t' read -r tool cb cm wb wm ex; do
+			local note=""
+			if [ "$tool" != hoplint ]; then
+				note=$(awk -v h="$hl" -v p="$cb" -v t="$tool" 'BEGIN{printf "hoplint/%s CPU %.2f (goal < 1)", t, h/p}')
+			fi
+			printf '%-30s %5d  %-11s %7.1fms %7.1fms %7.1fms %7.1fms  %-4s %s\n' "$name" "$(find "$d" -type f | wc -l)" "$tool" "$cb" "$cm" "$wb" "$wm" "$ex" "$note"
+		done <"$work/small.out"
+	done
+}
+if [ "${BENCH_SMALL_ONLY:-}" = 1 ]; then
+	small
+	exit 0
+fi
 
 # measure CMD...: runs CMD $runs times in the current directory and sets
 # secs (best wall time), cpu (best user+system time) and kb (largest peak
@@ -124,15 +192,6 @@ awk '
 
 echo
 echo "== 3. peers on the 2,700-file tree (envs) =="
-tools="$work/tools"
-mkdir -p "$tools"
-install() { # install NAME MODULE@VERSION
-	if [ -x "$tools/$1" ]; then return 0; fi
-	if ! GOBIN="$tools" GOFLAGS=-buildvcs=false go install "$2" >"$work/install-$1.log" 2>&1; then
-		echo "$1: cannot install $2 (see $work/install-$1.log); skipped"
-		return 1
-	fi
-}
 have_ks=0 have_cf=0
 install kube-score "$KUBE_SCORE" && have_ks=1
 install conftest "$CONFTEST" && have_cf=1
@@ -184,4 +243,5 @@ if [ $have_cf = 1 ]; then
 	printf '%-34s %7ss wall %7ss cpu %6d MiB   hoplint is %.1fx faster (goal 10x)\n' "conftest ${CONFTEST##*@} (one rule)" "$secs" "$cpu" $((kb / 1024)) "$(awk -v a="$secs" -v b="$hl" 'BEGIN{print a/b}')"
 fi
 cd "$repo"
+small
 exit $fail

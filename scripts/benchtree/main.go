@@ -3,6 +3,14 @@
 //
 //	benchtree write CORPUS DST envs|samedir FILES [EXCLUDE]
 //	benchtree floor DIR
+//	benchtree time RUNS -- LABEL CMD [ARG...] [-- LABEL CMD [ARG...]]...
+//
+// time runs the commands in turn, RUNS rounds (interleaved, so that a
+// change in the machine's load falls on all of them alike), and prints
+// for each the best and the median CPU time (user+system, with every
+// process it waited for) and wall time, in milliseconds, and its exit
+// statuses. GNU time reports CPU in hundredths of a second, too coarse
+// for a run of 20 ms.
 //
 // FILES 0 writes one copy of each manifest. EXCLUDE names a file listing corpus paths (one a line) to leave out: the
 // manifests another linter cannot parse, so that it can be timed on the
@@ -57,8 +65,14 @@ func run(args []string) error {
 		}
 		fmt.Printf("decoded %d files, %d documents\n", files, docs)
 		return nil
+	case len(args) >= 5 && args[0] == "time" && args[2] == "--":
+		runs, err := strconv.Atoi(args[1])
+		if err != nil || runs < 1 {
+			return fmt.Errorf("time: RUNS %q is not a positive number", args[1])
+		}
+		return timeCommands(runs, args[3:])
 	}
-	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree floor DIR")
+	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree floor DIR | benchtree time RUNS -- LABEL CMD [ARG...] [-- ...]")
 }
 
 func exclude(files []benchtree.File, list string) ([]benchtree.File, error) {
