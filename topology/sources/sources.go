@@ -15,6 +15,10 @@
 package sources
 
 import (
+	// docker-compose projects and Dockerfiles: services as containers,
+	// service names as DNS names, bind mounts and COPY as embedded
+	// servers.
+	_ "github.com/hoplint/hoplint/topology/compose"
 	// The Gateway API and its implementations' routing objects.
 	_ "github.com/hoplint/hoplint/topology/gateway"
 	// OpenAPI specs and the hops that serve their routes.

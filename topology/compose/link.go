@@ -1,0 +1,173 @@
+package compose
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/hoplint/hoplint/parsers/compose"
+	"github.com/hoplint/hoplint/topology"
+)
+
+// link joins proxies to the compose services they send to:
+//   - inside a project, a service's name and its network aliases are DNS
+//     names on the networks it joins: a proxy running in another service
+//     of the project on one of those networks (proxy_pass http://web:8000,
+//     server app:9000 in an upstream, ProxyPass / http://backend:8080/)
+//     reaches that service's container;
+//   - a port a service publishes on the host is what a proxy on that host
+//     reaches through 127.0.0.1: a proxy whose configuration no container
+//     runs, in the project's directory tree, reaches it.
+func link(g *topology.Graph, _ *topology.Env) {
+	idx := newIndex(g)
+	if len(idx.byPod) == 0 {
+		return
+	}
+	for _, h := range append([]*topology.Hop(nil), g.Hops...) {
+		if len(h.Targets) == 0 || idx.byPod[h.ID] != nil {
+			continue
+		}
+		for _, t := range h.Targets {
+			if to, why := idx.byName(h, t); to != nil {
+				addLink(g, h, to, t, topology.Reference, why)
+			} else if to, why := idx.published(h, t); to != nil {
+				addLink(g, h, to, t, topology.Address, why)
+			}
+		}
+	}
+}
+
+func addLink(g *topology.Graph, from, to *topology.Hop, t topology.Target, c topology.Confidence, why string) {
+	for _, e := range g.Out(from) {
+		if e.To == to {
+			return
+		}
+	}
+	g.Link(&topology.Edge{From: from, To: to, Confidence: c, Range: t.Range, Why: why})
+}
+
+type index struct {
+	// byPod maps a service hop's ID (its pod) to the hop.
+	byPod map[string]*topology.Hop
+}
+
+func newIndex(g *topology.Graph) *index {
+	idx := &index{byPod: map[string]*topology.Hop{}}
+	for _, h := range g.Hops {
+		if _, ok := h.Config.(*Service); ok {
+			idx.byPod[h.ID] = h
+		}
+	}
+	return idx
+}
+
+// networks are the networks a service joins: "default" when it names
+// none, as compose attaches it to the project's default network.
+func networks(s *Service) map[string][]string {
+	out := map[string][]string{}
+	for _, n := range s.Service.Networks {
+		out[n.Name] = n.Aliases
+	}
+	if len(out) == 0 {
+		out["default"] = nil
+	}
+	return out
+}
+
+// byName finds the service a target's host names, seen from the services
+// the hop runs in.
+func (idx *index) byName(h *topology.Hop, t topology.Target) (*topology.Hop, string) {
+	host := strings.ToLower(strings.TrimSuffix(t.Host, "."))
+	if host == "" {
+		return nil, ""
+	}
+	var found *topology.Hop
+	var why string
+	for _, pod := range h.Pods {
+		from := idx.byPod[pod]
+		if from == nil {
+			continue
+		}
+		fs := from.Config.(*Service)
+		fromNets := networks(fs)
+		for _, cand := range idx.byPod {
+			cs := cand.Config.(*Service)
+			if cs.Project != fs.Project || cand == from {
+				continue
+			}
+			for net, aliases := range networks(cs) {
+				if _, shared := fromNets[net]; !shared {
+					continue
+				}
+				name := ""
+				if strings.EqualFold(cs.Service.Name, host) {
+					name = "the name"
+				}
+				for _, a := range aliases {
+					if strings.EqualFold(a, host) {
+						name = "an alias"
+					}
+				}
+				if name == "" {
+					continue
+				}
+				if found != nil && found != cand {
+					return nil, "" // two services answer to the name: no guess
+				}
+				found = cand
+				why = fmt.Sprintf("%s sends to %s, %s of compose service %s on network %s, which %s joins too", h.Name, t.Host, name, cs.Service.Name, net, from.Name)
+				if t.Port > 0 && !listens(cand, t.Port, true) {
+					why += fmt.Sprintf(" (the service declares no port %d; assuming its server listens there)", t.Port)
+				}
+			}
+		}
+	}
+	return found, why
+}
+
+// published finds the service that publishes a loopback target's port on
+// the host, for a proxy no container runs, in the project's tree.
+func (idx *index) published(h *topology.Hop, t topology.Target) (*topology.Hop, string) {
+	if len(h.Pods) > 0 || t.Port == 0 || !topology.IsLoopback(t.Host) {
+		return nil, ""
+	}
+	var cands []*topology.Hop
+	for _, cand := range idx.byPod {
+		cs := cand.Config.(*Service)
+		if listens(cand, t.Port, false) && sameTree(h.File, cs.Project) {
+			cands = append(cands, cand)
+		}
+	}
+	if len(cands) != 1 {
+		return nil, ""
+	}
+	c := cands[0]
+	return c, fmt.Sprintf("%s sends to %s:%d on its own host, where compose service %s publishes port %d, and its configuration sits in that compose project's directory; assuming both run on the same host",
+		h.Name, t.Host, t.Port, c.Config.(*Service).Service.Name, t.Port)
+}
+
+// listens reports whether a service hop declares port: a container port
+// (private) or a port published on the host.
+func listens(h *topology.Hop, port int, private bool) bool {
+	for _, l := range h.Listen {
+		if l.Port == port && l.Private == private {
+			return true
+		}
+	}
+	return false
+}
+
+// sameTree reports whether a file lies in the directory tree of a
+// compose project, or the project in the directory of the file.
+func sameTree(file string, p *compose.Project) bool {
+	if p == nil || len(p.Files) == 0 {
+		return false
+	}
+	dir := path.Dir(p.Files[0].Path)
+	fdir := path.Dir(file)
+	return inTree(file, dir) || inTree(p.Files[0].Path, fdir)
+}
+
+func inTree(file, dir string) bool {
+	return dir == "." || dir == "" || strings.HasPrefix(file, dir+"/")
+}
