@@ -24,7 +24,7 @@ func link(g *topology.Graph, _ *topology.Env) {
 		return
 	}
 	for _, h := range append([]*topology.Hop(nil), g.Hops...) {
-		if len(h.Targets) == 0 || idx.byPod[h.ID] != nil {
+		if len(h.Targets) == 0 || idx.byPod[h.ID] != nil || namesUpstream(g, h) {
 			continue
 		}
 		for _, t := range h.Targets {
@@ -35,6 +35,19 @@ func link(g *topology.Graph, _ *topology.Env) {
 			}
 		}
 	}
+}
+
+// namesUpstream reports a hop whose target is an upstream block of its own
+// configuration (proxy_pass http://app with upstream app {}): the name is
+// the upstream's, not a DNS name, and the upstream's servers are linked
+// instead.
+func namesUpstream(g *topology.Graph, h *topology.Hop) bool {
+	for _, e := range g.Out(h) {
+		if !e.Within && e.To.Kind == topology.KindNginxUpstream {
+			return true
+		}
+	}
+	return false
 }
 
 func addLink(g *topology.Graph, from, to *topology.Hop, t topology.Target, c topology.Confidence, why string) {
