@@ -102,7 +102,26 @@ func plan(c *Container) (parsers.Format, map[string]*parsers.File, nginxLayout, 
 	if !ok {
 		return "", nil, nginxLayout{}, ""
 	}
-	return parsers.FormatNginx, filesUnder(c.Files, lay.mountDirs()), lay, lay.main
+	files := filesUnder(c.Files, lay.mountDirs())
+	if !readsAny(files, lay) {
+		files = nil // the image's own configuration runs, reading none of them
+	}
+	return parsers.FormatNginx, files, lay, lay.main
+}
+
+// readsAny reports whether nginx reads any of the files: the main file
+// is among them, or a server file where the stock main file includes
+// them (podState.nginxHops assembles nothing otherwise).
+func readsAny(files map[string]*parsers.File, lay nginxLayout) bool {
+	if _, ok := files[lay.main]; ok {
+		return true
+	}
+	for p := range files {
+		if path.Dir(p) == lay.blocks && strings.HasSuffix(p, ".conf") {
+			return true
+		}
+	}
+	return false
 }
 
 // containerNginx tells whether a container runs nginx, as nginxRunner does
