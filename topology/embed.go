@@ -287,6 +287,19 @@ func (e *Embedder) pick(c *Container, out Embedded, hops []*Hop) Embedded {
 		return out
 	}
 	picks := servers[:1]
+	if len(servers) > 1 && len(c.Ports) == 0 {
+		// No port says which server the traffic reaches: the container
+		// runs them all, and its keep-alive is known only when they
+		// agree.
+		out.Servers = servers
+		out.KeepAlive = servers[0].KeepAlive
+		for _, s := range servers[1:] {
+			if !s.KeepAlive.Known() || s.KeepAlive.Value != out.KeepAlive.Value {
+				out.KeepAlive = Duration{}
+			}
+		}
+		return out
+	}
 	if len(servers) > 1 {
 		picks = nil
 		for _, s := range servers {

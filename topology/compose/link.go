@@ -124,13 +124,16 @@ func (idx *index) byName(h *topology.Hop, t topology.Target) (*topology.Hop, str
 				if name == "" {
 					continue
 				}
+				if t.Port > 0 && declaresPorts(cand) && !listens(cand, t.Port, true) {
+					continue // a port the service does not listen on: refused, not this path
+				}
 				if found != nil && found != cand {
 					return nil, "" // two services answer to the name: no guess
 				}
 				found = cand
 				why = fmt.Sprintf("%s sends to %s, %s of compose service %s on network %s, which %s joins too", h.Name, t.Host, name, cs.Service.Name, net, from.Name)
-				if t.Port > 0 && !listens(cand, t.Port, true) {
-					why += fmt.Sprintf(" (the service declares no port %d; assuming its server listens there)", t.Port)
+				if t.Port > 0 && !declaresPorts(cand) {
+					why += fmt.Sprintf(" (the service declares no port; assuming its server listens on %d)", t.Port)
 				}
 			}
 		}
@@ -157,6 +160,17 @@ func (idx *index) published(h *topology.Hop, t topology.Target) (*topology.Hop, 
 	c := cands[0]
 	return c, fmt.Sprintf("%s sends to %s:%d on its own host, where compose service %s publishes port %d, and its configuration sits in that compose project's directory; assuming both run on the same host",
 		h.Name, t.Host, t.Port, c.Config.(*Service).Service.Name, t.Port)
+}
+
+// declaresPorts reports whether a service hop says which container ports
+// it serves on (ports:, expose:, its Dockerfile's EXPOSE).
+func declaresPorts(h *topology.Hop) bool {
+	for _, l := range h.Listen {
+		if l.Private {
+			return true
+		}
+	}
+	return false
 }
 
 // listens reports whether a service hop declares port: a container port
