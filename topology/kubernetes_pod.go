@@ -599,7 +599,8 @@ type podHops struct {
 func podInner(g *Graph) podHops {
 	out := podHops{parts: map[*Hop][]*Hop{}, under: map[*Hop]*Hop{}}
 	for _, c := range g.Hops {
-		if podContainerOf(c) == nil {
+		// A container: a pod's, a compose service's, an image's.
+		if c.Kind != KindAppServer {
 			continue
 		}
 		var servers []*Hop
@@ -618,7 +619,7 @@ func podInner(g *Graph) podHops {
 		// configuration's pods and file with the reached server.
 		for _, s := range servers {
 			for _, h := range g.Hops {
-				if h.File == s.File && h.SharesPod(c) && podContainerOf(h) == nil && !seen[h] && configKind(h.Kind) {
+				if h.File == s.File && h.SharesPod(c) && !seen[h] && configKind(h.Kind) {
 					seen[h] = true
 					list = append(list, h)
 				}
