@@ -5,6 +5,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hoplint/hoplint/parsers"
@@ -330,4 +331,58 @@ func (e *Embedder) version(product string, c *Container) imageVersion {
 		return imageVersion{Version: tag, From: fmt.Sprintf("the image tag %s of %s", c.Image, c.Name), Image: true}
 	}
 	return imageVersion{}
+}
+
+// ImageBuild is what a Dockerfile in the tree builds into an image that
+// the tree names elsewhere: a compose service with both image: and build:
+// says that image is built from that Dockerfile, so a Kubernetes
+// container running the same image runs what the Dockerfile says unless
+// the manifest overrides it (command replaces ENTRYPOINT, args CMD).
+type ImageBuild struct {
+	// Dockerfile and Context are display paths.
+	Dockerfile, Context string
+	// From is the image the Dockerfile's stage starts from, and where.
+	From      string
+	FromRange parsers.Range
+	// Entrypoint and Cmd of the stage (nil when it sets none).
+	Entrypoint, Cmd []appserver.Str
+	Env             map[string]appserver.Str
+	// Files are the linted files COPY puts into the image, by path.
+	Files map[string]*parsers.File
+	// Why says how hoplint knows the image is built there.
+	Why string
+}
+
+type imageBuildsKey struct{}
+
+type imageBuilds struct {
+	mu sync.Mutex
+	m  map[string]*ImageBuild
+}
+
+// AddImageBuild records that the image named ref (its tag is ignored) is
+// built as b. Two different Dockerfiles for one name leave it unknown.
+func (env *Env) AddImageBuild(ref string, b *ImageBuild) {
+	v, _ := env.shared.LoadOrStore(imageBuildsKey{}, &imageBuilds{m: map[string]*ImageBuild{}})
+	ib := v.(*imageBuilds)
+	ib.mu.Lock()
+	defer ib.mu.Unlock()
+	key := imageRef(ref)
+	if old, ok := ib.m[key]; ok && (old == nil || old.Dockerfile != b.Dockerfile) {
+		ib.m[key] = nil
+		return
+	}
+	ib.m[key] = b
+}
+
+// ImageBuild returns how the tree builds the image ref runs, or nil.
+func (env *Env) ImageBuild(ref string) *ImageBuild {
+	v, ok := env.shared.Load(imageBuildsKey{})
+	if !ok || ref == "" {
+		return nil
+	}
+	ib := v.(*imageBuilds)
+	ib.mu.Lock()
+	defer ib.mu.Unlock()
+	return ib.m[imageRef(ref)]
 }

@@ -42,12 +42,55 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 			env[e.Name.Value] = appStr(e.Value)
 		}
 	}
-	if info := appserver.Identify(appserver.Process{
-		Image: appStr(ct.Image), Command: processCommand(ct), Env: env, Version: c.env.Config.Version,
-	}); info.Label != "" {
-		return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: info.Notes}
+	proc := appserver.Process{Image: appStr(ct.Image), Command: c.command(ct), Env: env, Version: c.env.Config.Version}
+	image := ct.Image.Value
+	var built []string
+	if b := c.env.ImageBuild(ct.Image.Value); b != nil {
+		// The tree builds this image: its Dockerfile's FROM, ENTRYPOINT,
+		// CMD and ENV hold where the manifest says nothing.
+		image = b.From
+		proc.Image = appserver.Str{Value: b.From, Range: b.FromRange, Unknown: b.From == ""}
+		proc.Dockerfile, proc.Context = b.Dockerfile, b.Context
+		for k, v := range b.Env {
+			if _, set := env[k]; !set {
+				env[k] = v
+			}
+		}
+		built = []string{"assuming image " + ct.Image.Value + " is the one " + b.Why}
 	}
-	name, tag := appserver.ImageName(ct.Image.Value)
+	if info := appserver.Identify(proc); info.Label != "" {
+		return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: append(built, info.Notes...)}
+	}
+	ai := c.imageServer(w, ct, image)
+	if ai.label != "" {
+		ai.notes = append(built, ai.notes...)
+	}
+	return ai
+}
+
+// command is what a container runs: its command (else the image's
+// ENTRYPOINT) followed by its args (else the image's CMD, unless command
+// is set), as Kubernetes combines them with the image's; the image's are
+// known only when the tree builds it.
+func (c *k8sCluster) command(ct *kubernetes.Container) []appserver.Str {
+	b := c.env.ImageBuild(ct.Image.Value)
+	if b == nil || len(ct.Command) > 0 {
+		return processCommand(ct)
+	}
+	out := append([]appserver.Str(nil), b.Entrypoint...)
+	if len(ct.Args) == 0 {
+		return append(out, b.Cmd...)
+	}
+	for _, s := range ct.Args {
+		out = append(out, appStr(s))
+	}
+	return out
+}
+
+// imageServer is the nginx or httpd an image runs, from its name and the
+// files put into it.
+func (c *k8sCluster) imageServer(w *kubernetes.Workload, ct *kubernetes.Container, image string) appInfo {
+	name, tag := appserver.ImageName(image)
 	switch name {
 	case "httpd":
 		label := strings.TrimSpace("Apache httpd " + tag)
@@ -64,12 +107,12 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 		ka.Note = "assuming the image's stock httpd.conf, which leaves KeepAliveTimeout at its default"
 		return appInfo{label: label, keepAlive: ka}
 	}
-	if lay, ok := nginxRunner(w, ct); ok {
+	if lay, ok := c.nginxRunner(w, ct); ok {
 		label := "nginx"
 		if lay.versioned && tag != "" {
 			label += " " + tag
-		} else if !officialNginx(imageRef(ct.Image.Value)) {
-			label += " (image " + ct.Image.Value + ")"
+		} else if !officialNginx(imageRef(image)) {
+			label += " (image " + image + ")"
 		}
 		if ka, notes, ok := c.embeddedServer(w, ct, parsers.FormatNginx, lay); ok {
 			return appInfo{label: label, keepAlive: ka, notes: notes}

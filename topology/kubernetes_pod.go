@@ -120,15 +120,25 @@ var nginxImages = map[string]string{
 // command that starts nginx ("nginx -g 'daemon off;'"). A command's
 // "-c FILE" makes FILE the main file and its directory the one relative
 // includes start from, as nginx does.
-func nginxRunner(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout, bool) {
-	lay, ok := nginxByImage(w, ct)
-	return nginxCommand(commandWords(ct), lay, ok, func() nginxLayout {
+func (c *k8sCluster) nginxRunner(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout, bool) {
+	lay, ok := c.nginxByImage(w, ct)
+	return nginxCommand(appserver.Words(c.command(ct)), lay, ok, func() nginxLayout {
 		return otherLayout(ct.Image.Value, fmt.Sprintf("container %s (image %s), whose command starts nginx,", ct.Name.Value, ct.Image.Value))
 	})
 }
 
-func nginxByImage(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout, bool) {
-	return nginxByImageAndMounts(ct.Image.Value, configMapMounts(w, ct), func(m string) string {
+func (c *k8sCluster) nginxByImage(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout, bool) {
+	image, mounts := ct.Image.Value, configMapMounts(w, ct)
+	if b := c.env.ImageBuild(image); b != nil {
+		// The image the tree builds runs its base image's nginx, with
+		// the files its Dockerfile copies in.
+		image = b.From
+		for p := range b.Files {
+			mounts = append(mounts, p)
+		}
+		sort.Strings(mounts)
+	}
+	return nginxByImageAndMounts(image, mounts, func(m string) string {
 		return fmt.Sprintf("container %s (image %s), which mounts a ConfigMap at %s,", ct.Name.Value, ct.Image.Value, m)
 	})
 }
@@ -227,6 +237,12 @@ type imageVersion struct {
 func (c *k8sCluster) imageVersion(product string, ct *kubernetes.Container) imageVersion {
 	if v := c.env.Config.Version(product); v != "" {
 		return imageVersion{Version: v, From: "versions." + product + " in .hoplint.yml"}
+	}
+	if b := c.env.ImageBuild(ct.Image.Value); b != nil {
+		if _, tag := appserver.ImageName(b.From); tag != "" {
+			return imageVersion{Version: tag, From: fmt.Sprintf("FROM %s in %s, which builds the image %s of container %s", b.From, b.Dockerfile, ct.Image.Value, ct.Name.Value), Image: true}
+		}
+		return imageVersion{}
 	}
 	if _, tag := appserver.ImageName(ct.Image.Value); tag != "" {
 		return imageVersion{Version: tag, From: fmt.Sprintf("the image tag %s of container %s", ct.Image.Value, ct.Name.Value), Image: true}

@@ -221,6 +221,9 @@ func (st *state) service(pr *project, s *compose.Service, env *topology.Env) *se
 	if sv.stage != nil {
 		st.copies(&ct, sv.stage, filepath.Join(env.WorkDir, filepath.FromSlash(sv.context)), env)
 		ct.Ports = append(ct.Ports, exposed(sv.stage)...)
+		if s.Image.Set && s.Image.Known {
+			st.publish(sv, ct, env)
+		}
 	}
 	sv.mounts(&ct, env)
 	for _, p := range s.Ports {
@@ -236,6 +239,27 @@ func (st *state) service(pr *project, s *compose.Service, env *topology.Env) *se
 	sv.ct = ct
 	claim(&sv.ct)
 	return sv
+}
+
+// publish records that the service's image name is built from its
+// Dockerfile, for Kubernetes containers that run the same image.
+func (st *state) publish(sv *service, ct topology.Container, env *topology.Env) {
+	b := &topology.ImageBuild{
+		Dockerfile: sv.df.File.Path, Context: sv.context,
+		Entrypoint: dfCommand(sv.stage.Entrypoint), Cmd: dfCommand(sv.stage.Cmd),
+		Env: map[string]appserver.Str{}, Files: map[string]*parsers.File{},
+		Why: fmt.Sprintf("compose service %s (%s) builds %s from %s", sv.s.Name, sv.file, sv.s.Image.Value, sv.df.File.Path),
+	}
+	b.From, b.FromRange = stageImage(sv.stage)
+	for k, v := range sv.stage.EnvMap() {
+		if v.Known {
+			b.Env[k] = appserver.Str{Value: v.Value, Range: v.Range}
+		}
+	}
+	for p, f := range ct.Files {
+		b.Files[p] = f // COPY only: the service's mounts are not added yet
+	}
+	env.AddImageBuild(sv.s.Image.Value, b)
 }
 
 // build reads the Dockerfile a service builds and picks the stage its
