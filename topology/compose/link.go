@@ -3,6 +3,7 @@ package compose
 import (
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/hoplint/hoplint/parsers/compose"
@@ -62,28 +63,53 @@ func addLink(g *topology.Graph, from, to *topology.Hop, t topology.Target, c top
 type index struct {
 	// byPod maps a service hop's ID (its pod) to the hop.
 	byPod map[string]*topology.Hop
+	// names maps each project's service names and aliases (lower case)
+	// to the service hops answering to them.
+	names map[*compose.Project]map[string][]*topology.Hop
+	// byPort maps a host port to the service hops publishing it.
+	byPort map[int][]*topology.Hop
 }
 
 func newIndex(g *topology.Graph) *index {
-	idx := &index{byPod: map[string]*topology.Hop{}}
+	idx := &index{byPod: map[string]*topology.Hop{}, names: map[*compose.Project]map[string][]*topology.Hop{}, byPort: map[int][]*topology.Hop{}}
 	for _, h := range g.Hops {
-		if _, ok := h.Config.(*Service); ok {
-			idx.byPod[h.ID] = h
+		s, ok := h.Config.(*Service)
+		if !ok {
+			continue
+		}
+		idx.byPod[h.ID] = h
+		m := idx.names[s.Project]
+		if m == nil {
+			m = map[string][]*topology.Hop{}
+			idx.names[s.Project] = m
+		}
+		keys := map[string]bool{strings.ToLower(s.Service.Name): true}
+		for _, n := range s.Service.Networks {
+			for _, a := range n.Aliases {
+				keys[strings.ToLower(a)] = true
+			}
+		}
+		for k := range keys {
+			m[k] = append(m[k], h)
+		}
+		for _, l := range h.Listen {
+			if !l.Private {
+				idx.byPort[l.Port] = append(idx.byPort[l.Port], h)
+			}
 		}
 	}
 	return idx
 }
 
-// networks are the networks a service joins: "default" when it names
-// none, as compose attaches it to the project's default network.
-func networks(s *Service) map[string][]string {
-	out := map[string][]string{}
-	for _, n := range s.Service.Networks {
-		out[n.Name] = n.Aliases
+// networks are the networks a service joins, in name order: "default"
+// when it names none, as compose attaches it to the project's default
+// network.
+func networks(s *Service) []compose.Network {
+	if len(s.Service.Networks) == 0 {
+		return []compose.Network{{Name: "default"}}
 	}
-	if len(out) == 0 {
-		out["default"] = nil
-	}
+	out := append([]compose.Network(nil), s.Service.Networks...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
@@ -102,21 +128,24 @@ func (idx *index) byName(h *topology.Hop, t topology.Target) (*topology.Hop, str
 			continue
 		}
 		fs := from.Config.(*Service)
-		fromNets := networks(fs)
-		for _, cand := range idx.byPod {
+		fromNets := map[string]bool{}
+		for _, n := range networks(fs) {
+			fromNets[n.Name] = true
+		}
+		for _, cand := range idx.names[fs.Project][host] {
 			cs := cand.Config.(*Service)
-			if cs.Project != fs.Project || cand == from {
+			if cand == from || cand == found {
 				continue
 			}
-			for net, aliases := range networks(cs) {
-				if _, shared := fromNets[net]; !shared {
+			for _, net := range networks(cs) {
+				if !fromNets[net.Name] {
 					continue
 				}
 				name := ""
 				if strings.EqualFold(cs.Service.Name, host) {
 					name = "the name"
 				}
-				for _, a := range aliases {
+				for _, a := range net.Aliases {
 					if strings.EqualFold(a, host) {
 						name = "an alias"
 					}
@@ -127,14 +156,15 @@ func (idx *index) byName(h *topology.Hop, t topology.Target) (*topology.Hop, str
 				if t.Port > 0 && declaresPorts(cand) && !listens(cand, t.Port, true) {
 					continue // a port the service does not listen on: refused, not this path
 				}
-				if found != nil && found != cand {
+				if found != nil {
 					return nil, "" // two services answer to the name: no guess
 				}
 				found = cand
-				why = fmt.Sprintf("%s sends to %s, %s of compose service %s on network %s, which %s joins too", h.Name, t.Host, name, cs.Service.Name, net, from.Name)
+				why = fmt.Sprintf("%s sends to %s, %s of compose service %s on network %s, which %s joins too", h.Name, t.Host, name, cs.Service.Name, net.Name, from.Name)
 				if t.Port > 0 && !declaresPorts(cand) {
 					why += fmt.Sprintf(" (the service declares no port; assuming its server listens on %d)", t.Port)
 				}
+				break
 			}
 		}
 	}
@@ -148,9 +178,8 @@ func (idx *index) published(h *topology.Hop, t topology.Target) (*topology.Hop, 
 		return nil, ""
 	}
 	var cands []*topology.Hop
-	for _, cand := range idx.byPod {
-		cs := cand.Config.(*Service)
-		if listens(cand, t.Port, false) && sameTree(h.File, cs.Project) {
+	for _, cand := range idx.byPort[t.Port] {
+		if sameTree(h.File, cand.Config.(*Service).Project) && !containsHop(cands, cand) {
 			cands = append(cands, cand)
 		}
 	}
@@ -197,4 +226,13 @@ func sameTree(file string, p *compose.Project) bool {
 
 func inTree(file, dir string) bool {
 	return dir == "." || dir == "" || strings.HasPrefix(file, dir+"/")
+}
+
+func containsHop(hs []*topology.Hop, h *topology.Hop) bool {
+	for _, o := range hs {
+		if o == h {
+			return true
+		}
+	}
+	return false
 }
