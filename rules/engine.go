@@ -153,7 +153,7 @@ func Run(g *topology.Graph, cfg *config.Config, opt Options) []Finding {
 		}
 		all = append(all, pass.findings...)
 	}
-	all = foldInstances(dedupe(all))
+	all = foldSameRange(foldInstances(dedupe(all)))
 	all = applySuppressions(g, all, func(id string) bool {
 		r := Lookup(id)
 		return r != nil && Enabled(r, cfg, opt)
