@@ -3,7 +3,9 @@ package topology
 import (
 	"fmt"
 	"strconv"
+	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hoplint/hoplint/parsers"
@@ -44,7 +46,9 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 	}
 	if info := appserver.Identify(appserver.Process{
 		Image: appStr(ct.Image), Command: processCommand(ct), Env: env, Version: c.env.Config.Version,
+		Files: c.env.appFiles(w.File, ""),
 	}); info.Label != "" {
+		recordApp(c.part, info)
 		return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: info.Notes}
 	}
 	name, tag := appserver.ImageName(ct.Image.Value)
@@ -111,3 +115,57 @@ func processCommand(ct *kubernetes.Container) []appserver.Str {
 func appStr(s kubernetes.Str) appserver.Str {
 	return appserver.Str{Value: s.Value, Range: s.Range, Unknown: s.Unknown}
 }
+
+// appFilesCache holds one appserver.Files view per linted root, so that
+// the files an application's containers share are read and parsed once.
+type appFilesCache struct {
+	mu    sync.Mutex
+	views map[string]*appserver.Files
+}
+
+// appFiles returns the view of the root that the file declaring a process
+// (f, else the discovered file at slash path rel) was found under; nil
+// when there is no root on disk.
+func (env *Env) appFiles(f *parsers.File, rel string) *appserver.Files {
+	if f == nil && rel != "" {
+		f = env.All[filepath.Join(env.WorkDir, filepath.FromSlash(rel))]
+	}
+	root := env.WorkDir
+	if f != nil && f.Root != "" {
+		root = f.Root
+	}
+	if root == "" {
+		return nil
+	}
+	env.apps.mu.Lock()
+	defer env.apps.mu.Unlock()
+	if env.apps.views == nil {
+		env.apps.views = map[string]*appserver.Files{}
+	}
+	v := env.apps.views[root]
+	if v == nil {
+		v = appserver.NewFiles(root, env.WorkDir)
+		env.apps.views[root] = v
+	}
+	return v
+}
+
+// recordApp puts what Identify read into the graph: the files findings
+// may point into, their problems, and the server for the rules that look
+// at the application itself.
+func recordApp(g *Graph, info appserver.Info) {
+	for _, f := range info.Sources {
+		g.AddSource(f)
+	}
+	g.AddProblems(info.Problems...)
+	if info.Node != nil {
+		g.AddConfig(appserver.ConfigFormat, info.Node)
+	}
+}
+
+// NodeServer is a Node.js server read from an application's code, as
+// rules find it in Graph.Configs[AppServerFormat].
+type NodeServer = appserver.NodeServer
+
+// AppServerFormat keys the app servers read from code in Graph.Configs.
+const AppServerFormat = appserver.ConfigFormat

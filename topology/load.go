@@ -36,6 +36,10 @@ type Env struct {
 
 	mu    sync.Mutex
 	extra map[string]*parsers.File
+
+	// apps holds the read-only views of the linted roots that app servers'
+	// files are read through (appFiles), one per root.
+	apps appFilesCache
 }
 
 var (
