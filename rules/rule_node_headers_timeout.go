@@ -10,7 +10,7 @@ import (
 
 var nodeHeadersTimeout = &Rule{
 	ID:       "node-headers-timeout",
-	Title:    "Node.js headersTimeout at or below keepAliveTimeout on a Node.js version that resets reused connections",
+	Title:    "headersTimeout at or below keepAliveTimeout on a Node.js version that then resets reused connections",
 	Severity: Warning,
 	Doc: `From Node.js 11.3 until 12.19 (and 14.0), ` + "`server.headersTimeout`" + ` was measured from the end
 of the previous request on a keep-alive connection, not from the start of the
@@ -118,7 +118,7 @@ func runNodeHeadersTimeout(p *Pass) {
 		related := settingRelated(ka, fmt.Sprintf("%s is %s here", ka.Name, topology.FormatDuration(ka.Value)))
 		related = append(related, h.Via...)
 		p.Report(Finding{Range: h.Range, Related: related, Message: fmt.Sprintf(
-			"server.headersTimeout is %s, not above server.keepAliveTimeout (%s): Node.js %s (%s) measures the headers timeout from the end of the previous request, so a keep-alive connection reused after more than %s is destroyed when its next request arrives, and the proxy in front answers 502. Set server.headersTimeout above %s (for example %d), or upgrade to Node.js 12.19 or later.%s",
+			"server.headersTimeout is %s, not above %s: Node.js %s (%s) measures the headers timeout from the end of the previous request, so a keep-alive connection reused after more than %s is destroyed when its next request arrives, and the proxy in front answers 502. Set server.headersTimeout above %s (for example %d), or upgrade to Node.js 12.19 or later.%s",
 			topology.FormatDuration(h.Value), valueWords(ka, topology.FormatDuration), ns.Version, ns.VersionFrom,
 			topology.FormatDuration(h.Value), topology.FormatDuration(ka.Value), ka.Value.Milliseconds()+1000,
 			assumptions(append(append([]string(nil), ns.Notes...), h.Note, ka.Note)...))})

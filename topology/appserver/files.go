@@ -150,7 +150,7 @@ func (v *Files) Node(f *parsers.File) (*node.Result, []parsers.Problem) {
 	nf, ok := v.node[f.Path]
 	v.mu.Unlock()
 	if !ok {
-		nf = &nodeFile{res: node.Parse(f)}
+		nf = &nodeFile{res: node.ParseModule(f)}
 		v.mu.Lock()
 		if prev, dup := v.node[f.Path]; dup {
 			nf = prev

@@ -229,7 +229,7 @@ func (r *resolver) find(dir, p string) string {
 		}
 		cand := path.Join(dir, path.Join(parts[i:]...))
 		if within(dir, cand) && v.Exists(cand) {
-			if i > 0 {
+			if strings.HasPrefix(p, "/") {
 				r.note(fmt.Sprintf("assuming the image's %s is %s of this repository", p, cand))
 			}
 			return cand

@@ -1,0 +1,140 @@
+package appserver
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/topology/setting"
+)
+
+// tree writes files under a temporary root and returns the root.
+func tree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func TestMonorepoEachContainerItsOwnApp(t *testing.T) {
+	root := tree(t, map[string]string{
+		"apps/web/package.json":   `{"scripts": {"start": "node index.js"}}`,
+		"apps/web/index.js":       "const http = require('http');\nconst s = http.createServer();\ns.keepAliveTimeout = 61000;\ns.listen(3000);\n",
+		"apps/admin/package.json": `{"scripts": {"start": "node index.js"}}`,
+		"apps/admin/index.js":     "const express = require('express');\nexpress().listen(3000);\n",
+	})
+	v := NewFiles(root, root)
+	web := Identify(Process{Command: cmd("npm", "start"), Context: "apps/web", Files: v})
+	if web.KeepAlive.Prov != setting.Set || web.KeepAlive.Value != 61*time.Second || web.KeepAlive.Range.File != "apps/web/index.js" || web.KeepAlive.Range.Start.Line != 3 {
+		t.Errorf("web: %+v", web.KeepAlive)
+	}
+	admin := Identify(Process{Command: cmd("npm", "start"), Context: "apps/admin", Files: v})
+	if admin.KeepAlive.Prov != setting.Default || admin.KeepAlive.Value != 5*time.Second || admin.KeepAlive.Range.File != "apps/admin/index.js" {
+		t.Errorf("admin: %+v", admin.KeepAlive)
+	}
+	// Without a context, two applications: neither is read.
+	none := Identify(Process{Command: cmd("node", "index.js"), Files: v})
+	if none.KeepAlive.Known() || none.Label != "Node.js" {
+		t.Errorf("no context: %+v", none)
+	}
+}
+
+func TestShellEntrypointGunicorn(t *testing.T) {
+	root := tree(t, map[string]string{
+		"backend/docker-entrypoint.sh": "#!/bin/sh\nset -e\npython manage.py migrate --noinput\nexec gunicorn app.wsgi \\\n  --threads 4 --keep-alive 75 \\\n  --bind 0.0.0.0:8000\n",
+	})
+	v := NewFiles(root, root)
+	info := Identify(Process{Command: cmd("/docker-entrypoint.sh"), Context: "backend", Files: v})
+	if info.Label != "gunicorn (gthread)" || info.KeepAlive.Value != 75*time.Second || info.KeepAlive.Range.File != "backend/docker-entrypoint.sh" || info.KeepAlive.Range.Start.Line != 4 {
+		t.Fatalf("got %q %+v", info.Label, info.KeepAlive)
+	}
+	if len(info.Notes) == 0 || !strings.Contains(info.Notes[0], "/docker-entrypoint.sh") {
+		t.Errorf("notes %q: the path mapping is an assumption", info.Notes)
+	}
+	// "$@" stands for the arguments the container gives the script.
+	root2 := tree(t, map[string]string{"ctx/entrypoint.sh": "#!/bin/sh\nwait-for db:5432\nexec \"$@\"\n"})
+	info = Identify(Process{Command: cmd("./entrypoint.sh", "uvicorn", "main:app", "--timeout-keep-alive", "30"), Context: "ctx", Files: NewFiles(root2, root2)})
+	if info.Label != "uvicorn" || info.KeepAlive.Value != 30*time.Second {
+		t.Errorf("exec \"$@\": got %q %+v", info.Label, info.KeepAlive)
+	}
+}
+
+func TestProcfileAndEnvFallback(t *testing.T) {
+	root := tree(t, map[string]string{
+		"svc/Procfile":     "release: node migrate.js\nweb: node server.js\n",
+		"svc/package.json": `{"name": "svc"}`,
+		"svc/server.js":    "const http = require('http');\nconst s = http.createServer();\ns.keepAliveTimeout = Number(process.env.KA ?? 65000);\ns.listen(3000);\n",
+	})
+	v := NewFiles(root, root)
+	info := Identify(Process{Context: "svc", Files: v})
+	if info.KeepAlive.Value != 65*time.Second || !strings.Contains(info.KeepAlive.Note, "KA") {
+		t.Errorf("fallback: %+v", info.KeepAlive)
+	}
+	env := map[string]Str{"KA": {Value: "4000", Range: parsers.Range{File: "deploy.yaml", Start: parsers.Pos{Line: 7}}}}
+	info = Identify(Process{Context: "svc", Files: v, Env: env})
+	if info.KeepAlive.Value != 4*time.Second || len(info.KeepAlive.Via) != 1 || info.KeepAlive.Via[0].Range.File != "deploy.yaml" {
+		t.Errorf("from the environment: %+v", info.KeepAlive)
+	}
+	env["KA"] = Str{Value: "${KA}", Unknown: true}
+	if info = Identify(Process{Context: "svc", Files: v, Env: env}); info.KeepAlive.Known() {
+		t.Errorf("unknown variable: %+v", info.KeepAlive)
+	}
+}
+
+func TestFilesStayInsideTheRoot(t *testing.T) {
+	outside := tree(t, map[string]string{"server.js": "const http = require('http');\nhttp.createServer().listen(1);\n"})
+	root := tree(t, map[string]string{
+		"app/package.json": `{"scripts": {"start": "node ../../server.js"}}`,
+		"app/index.js":     "require('../../outside/server.js');\n",
+	})
+	if err := os.Symlink(filepath.Join(outside, "server.js"), filepath.Join(root, "app", "link.js")); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	v := NewFiles(root, root)
+	if _, err := v.Read("app/link.js"); err == nil {
+		t.Error("a symlink out of the root was read")
+	}
+	if _, err := v.Read("../" + filepath.Base(outside) + "/server.js"); err == nil {
+		t.Error("a path out of the root was read")
+	}
+	for _, c := range [][]string{{"node", "link.js"}, {"npm", "start"}, {"node", "index.js"}} {
+		if info := Identify(Process{Command: cmd(c...), Context: "app", Files: v}); info.KeepAlive.Known() {
+			t.Errorf("%v: read a server outside the root: %+v", c, info.KeepAlive)
+		}
+	}
+}
+
+func TestCompiledEntryAndVersion(t *testing.T) {
+	root := tree(t, map[string]string{
+		"package.json": `{"dependencies": {"fastify": "^4"}}`,
+		"src/server.ts": "import Fastify from 'fastify';\nconst app = Fastify({ logger: true });\napp.listen({ port: 3000 });\n",
+	})
+	v := NewFiles(root, root)
+	info := Identify(Process{Command: cmd("node", "dist/server.js"), Image: Str{Value: "node:22"}, Files: v})
+	if info.Label != "Fastify (Node.js)" || info.KeepAlive.Value != 72*time.Second || info.KeepAlive.Prov != setting.Default {
+		t.Errorf("fastify: %q %+v", info.Label, info.KeepAlive)
+	}
+	joined := strings.Join(info.Notes, "; ")
+	if !strings.Contains(joined, "built from src/server.ts") || !strings.Contains(joined, "the only one in the repository") {
+		t.Errorf("notes %q", joined)
+	}
+	// A Node.js version whose default hoplint does not vouch for.
+	root2 := tree(t, map[string]string{"package.json": `{"scripts": {"start": "node s.js"}}`, "s.js": "require('http').createServer().listen(1);\n"})
+	if info := Identify(Process{Command: cmd("npm", "start"), Image: Str{Value: "node:27"}, Files: NewFiles(root2, root2)}); info.KeepAlive.Known() {
+		t.Errorf("node 27: %+v", info.KeepAlive)
+	}
+	if info := Identify(Process{Command: cmd("npm", "start"), Image: Str{Value: "node:20.11"}, Files: NewFiles(root2, root2)}); info.KeepAlive.Value != 5*time.Second || info.KeepAlive.Default.Version != "20.11" {
+		t.Errorf("node 20.11: %+v", info.KeepAlive)
+	}
+}
