@@ -112,7 +112,7 @@ type Info struct {
 // setting Unknown, and so no finding.
 func Identify(p Process) Info {
 	r := &resolver{p: p}
-	info, ok := r.serverFrom(commandsOf(p.Command), nil)
+	info, ok := r.serverFrom(commandsOf(p.Command), nil, anyBackground(p.Command))
 	if !ok && len(p.Command) == 0 {
 		info, ok = r.procfile()
 	}

@@ -138,3 +138,27 @@ func TestCompiledEntryAndVersion(t *testing.T) {
 		t.Errorf("node 20.11: %+v", info.KeepAlive)
 	}
 }
+
+func TestBackgroundServers(t *testing.T) {
+	root := tree(t, map[string]string{
+		"server/package.json":    `{"dependencies": {"express": "4"}}`,
+		"server/index.js":        "const express = require('express');\nexpress().listen(3001);\n",
+		"collector/package.json": `{"dependencies": {"express": "4"}}`,
+		"collector/index.js":     "const express = require('express');\nconst s = express().listen(8888);\ns.keepAliveTimeout = 65000;\n",
+	})
+	script := "cd /app/server && npx prisma migrate deploy && node /app/server/index.js &\nnode /app/collector/index.js &\nwait -n"
+	info := Identify(Process{Command: cmd("/bin/bash", "-c", script), Context: ".", Files: NewFiles(root, root)})
+	if info.KeepAlive.Known() || !strings.Contains(strings.Join(info.Notes, " "), "more than one server") {
+		t.Errorf("two servers in the background: %+v %q", info.KeepAlive, info.Notes)
+	}
+	// In sequence, the last command is the server.
+	info = Identify(Process{Command: cmd("/bin/bash", "-c", "node /app/server/index.js && node /app/collector/index.js"), Context: ".", Files: NewFiles(root, root)})
+	if info.KeepAlive.Value != 65*time.Second {
+		t.Errorf("in sequence: %+v", info.KeepAlive)
+	}
+	for s, want := range map[string]bool{"a && b": false, "a 2>&1": false, "a &> log": false, "a & b": true, "echo '&' x": false} {
+		if hasBackground(s) != want {
+			t.Errorf("hasBackground(%q) = %v", s, !want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/topology/setting"
 )
 
 // resolver follows a process's command to the server it starts: through
@@ -29,19 +30,65 @@ type resolver struct {
 const maxDepth = 6
 
 // serverFrom finds the server in a list of commands: the last that starts
-// one wins (earlier ones migrate, wait for the database, build).
-func (r *resolver) serverFrom(cmds [][]Word, rest []Word) (Info, bool) {
+// one wins (earlier ones migrate, wait for the database, build). When the
+// script runs commands in the background ("node api.js & node worker.js")
+// and more than one of them starts a server, which one a port reaches
+// cannot be told: the keep-alive is unknown.
+func (r *resolver) serverFrom(cmds [][]Word, rest []Word, background bool) (Info, bool) {
 	if r.depth > maxDepth {
 		return Info{}, false
 	}
 	r.depth++
 	defer func() { r.depth-- }()
+	var found []Info
 	for i := len(cmds) - 1; i >= 0; i-- {
 		if info, ok := r.command(cmds[i], rest); ok {
-			return info, true
+			found = append(found, info)
+			if !background {
+				break
+			}
 		}
 	}
-	return Info{}, false
+	if len(found) == 0 {
+		return Info{}, false
+	}
+	if len(found) > 1 {
+		r.note("the command starts more than one server in the background; hoplint cannot tell which one receives the traffic")
+		return Info{Label: found[0].Label, KeepAlive: setting.Duration{Name: found[0].KeepAlive.Name}}, true
+	}
+	return found[0], true
+}
+
+// hasBackground reports a "&" that runs a command in the background
+// (not "&&", ">&" or "&>"), outside quotes.
+func hasBackground(s string) bool {
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '&':
+			if i+1 < len(s) && (s[i+1] == '&' || s[i+1] == '>') || i > 0 && (s[i-1] == '&' || s[i-1] == '>') {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+func anyBackground(items []Str) bool {
+	for _, s := range items {
+		if hasBackground(s.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 // command identifies the server one simple command starts. rest is what
@@ -262,7 +309,7 @@ func (r *resolver) script(w Word, args []Word) (Info, bool) {
 	if err != nil {
 		return Info{}, false
 	}
-	if info, ok := r.serverFrom(scriptCommands(f), args); ok {
+	if info, ok := r.serverFrom(scriptCommands(f), args, hasBackground(string(f.Data))); ok {
 		r.sources = append(r.sources, f)
 		return info, true
 	}
@@ -285,7 +332,7 @@ func (r *resolver) procfile() (Info, bool) {
 			continue
 		}
 		s := Str{Value: cmd, Range: f.LineRange(line)}
-		if info, ok := r.serverFrom(commandsOf([]Str{s}), nil); ok {
+		if info, ok := r.serverFrom(commandsOf([]Str{s}), nil, hasBackground(cmd)); ok {
 			r.sources = append(r.sources, f)
 			return info, true
 		}

@@ -116,7 +116,7 @@ func (r *resolver) npmScript(name string, at Word) Info {
 	}
 	r.sources = append(r.sources, f)
 	str := Str{Value: s, Range: pkg.scriptRange(name)}
-	if info, ok := r.serverFrom(commandsOf([]Str{str}), nil); ok {
+	if info, ok := r.serverFrom(commandsOf([]Str{str}), nil, hasBackground(s)); ok {
 		return info
 	}
 	return r.nodeUnknown()
