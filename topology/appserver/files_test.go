@@ -117,7 +117,7 @@ func TestFilesStayInsideTheRoot(t *testing.T) {
 
 func TestCompiledEntryAndVersion(t *testing.T) {
 	root := tree(t, map[string]string{
-		"package.json": `{"dependencies": {"fastify": "^4"}}`,
+		"package.json":  `{"dependencies": {"fastify": "^4"}}`,
 		"src/server.ts": "import Fastify from 'fastify';\nconst app = Fastify({ logger: true });\napp.listen({ port: 3000 });\n",
 	})
 	v := NewFiles(root, root)
