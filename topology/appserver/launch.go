@@ -143,7 +143,7 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 		if !ok {
 			return Info{}, false
 		}
-		return r.npmScript(name, ws[0]), true
+		return r.npmScript(name), true
 	case "nest":
 		if len(ws) > 1 && ws[1].Text == "start" {
 			r.note("assuming `nest start` runs src/main.ts, the Nest CLI's default entry file")

@@ -92,7 +92,7 @@ func (r *resolver) compiledFrom(dir, script string) string {
 }
 
 // npmScript follows `npm start` / `npm run NAME` to the package.json script.
-func (r *resolver) npmScript(name string, at Word) Info {
+func (r *resolver) npmScript(name string) Info {
 	dir := r.dir("node")
 	if dir == "" {
 		return r.nodeUnknown()
@@ -433,7 +433,7 @@ func (r *resolver) imageNode() Info {
 	}
 	if _, ok := pkg.Scripts["start"]; ok {
 		r.note("assuming the container runs the package's start script (the node image itself starts a REPL)")
-		return r.npmScript("start", Word{Text: "npm", From: r.p.Image})
+		return r.npmScript("start")
 	}
 	if pkg.Main != "" {
 		r.note("assuming the container runs the package's main file (the node image itself starts a REPL)")
