@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/app/goserver"
 	"github.com/hoplint/hoplint/parsers/app/node"
 )
 
@@ -29,6 +30,7 @@ type Files struct {
 	mu    sync.Mutex
 	files map[string]*readFile
 	node  map[string]*nodeFile
+	goPkg map[string]*goPackage
 	apps  map[string][]string // runtime → application directories
 }
 
@@ -54,7 +56,7 @@ type nodeFile struct {
 // directory); paths are relative to workDir.
 func NewFiles(root, workDir string) *Files {
 	return &Files{root: filepath.Clean(root), workDir: workDir, files: map[string]*readFile{},
-		node: map[string]*nodeFile{}, apps: map[string][]string{}}
+		node: map[string]*nodeFile{}, goPkg: map[string]*goPackage{}, apps: map[string][]string{}}
 }
 
 // abs turns a slash path relative to the working directory into an
@@ -168,6 +170,62 @@ func (v *Files) Node(f *parsers.File) (*node.Result, []parsers.Problem) {
 	return nf.res, nf.res.Problems
 }
 
+type goPackage struct {
+	res      *goserver.Result
+	reported bool
+}
+
+// Go parses the Go files of one package directory once, with
+// parsers/app/goserver. Its problems are handed out the first time only.
+func (v *Files) Go(dir string, files []*parsers.File) (*goserver.Result, []parsers.Problem) {
+	v.mu.Lock()
+	gp, ok := v.goPkg[dir]
+	v.mu.Unlock()
+	if !ok {
+		gp = &goPackage{res: goserver.Parse(files)}
+		v.mu.Lock()
+		if prev, dup := v.goPkg[dir]; dup {
+			gp = prev
+		} else {
+			v.goPkg[dir] = gp
+		}
+		v.mu.Unlock()
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if gp.reported {
+		return gp.res, nil
+	}
+	gp.reported = true
+	return gp.res, gp.res.Problems
+}
+
+// Dirs returns the names of the subdirectories of rel (inside the root),
+// sorted; symlinked directories are left out.
+func (v *Files) Dirs(rel string) []string {
+	if !v.IsDir(rel) {
+		return nil
+	}
+	real, err := filepath.EvalSymlinks(v.abs(rel))
+	if err != nil {
+		return nil
+	}
+	ents, err := os.ReadDir(real)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, e.Name())
+		}
+		if len(out) >= maxList {
+			break
+		}
+	}
+	return out
+}
+
 // skipWalk are directories an application is never looked for in:
 // dependencies, VCS data, build output and test fixtures.
 var skipWalk = map[string]bool{
@@ -182,8 +240,22 @@ var skipWalk = map[string]bool{
 // HTTP server framework. The walk is bounded; a tree too large to walk
 // gives none.
 func (v *Files) NodeApps() []string {
+	return v.findApps("node", "package.json", func(f *parsers.File) bool {
+		pkg := readPackageJSON(f)
+		return pkg != nil && pkg.isServerApp()
+	})
+}
+
+// GoModules returns the directories under the root that hold a go.mod.
+func (v *Files) GoModules() []string {
+	return v.findApps("go", "go.mod", func(f *parsers.File) bool { return goModulePath(f) != "" })
+}
+
+// findApps walks the root once per kind for files called marker that accept
+// says make an application, and returns their directories.
+func (v *Files) findApps(kind, marker string, accept func(*parsers.File) bool) []string {
 	v.mu.Lock()
-	if apps, ok := v.apps["node"]; ok {
+	if apps, ok := v.apps[kind]; ok {
 		v.mu.Unlock()
 		return apps
 	}
@@ -206,7 +278,7 @@ func (v *Files) NodeApps() []string {
 			}
 			return nil
 		}
-		if d.Name() != "package.json" || !d.Type().IsRegular() {
+		if d.Name() != marker || !d.Type().IsRegular() {
 			return nil
 		}
 		rel := v.rel(p)
@@ -214,7 +286,7 @@ func (v *Files) NodeApps() []string {
 		if err != nil {
 			return nil //nolint:nilerr // not an application hoplint can read
 		}
-		if pkg := readPackageJSON(f); pkg != nil && pkg.isServerApp() {
+		if accept(f) {
 			apps = append(apps, path.Dir(rel))
 		}
 		return nil
@@ -224,9 +296,49 @@ func (v *Files) NodeApps() []string {
 	}
 	sort.Strings(apps)
 	v.mu.Lock()
-	v.apps["node"] = apps
+	v.apps[kind] = apps
 	v.mu.Unlock()
 	return apps
+}
+
+// maxList bounds the entries of one directory that List returns.
+const maxList = 5000
+
+// List returns the names of the regular files in directory rel (inside the
+// root), sorted; none when it is not such a directory.
+func (v *Files) List(rel string) []string {
+	if !v.IsDir(rel) {
+		return nil
+	}
+	real, err := filepath.EvalSymlinks(v.abs(rel))
+	if err != nil {
+		return nil
+	}
+	ents, err := os.ReadDir(real)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		if e.Type().IsRegular() {
+			out = append(out, e.Name())
+		}
+		if len(out) >= maxList {
+			break
+		}
+	}
+	return out
+}
+
+// goModulePath reads the module path of a go.mod: its module line.
+func goModulePath(f *parsers.File) string {
+	for i := 1; i <= f.NumLines() && i <= 200; i++ {
+		line := strings.TrimSpace(f.Line(i))
+		if rest, ok := strings.CutPrefix(line, "module"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+			return strings.Trim(strings.TrimSpace(rest), `"`)
+		}
+	}
+	return ""
 }
 
 // packageJSON is what hoplint reads of a package.json.

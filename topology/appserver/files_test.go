@@ -162,3 +162,43 @@ func TestBackgroundServers(t *testing.T) {
 		}
 	}
 }
+
+func TestGoIdleTimeoutFallsBackToReadTimeout(t *testing.T) {
+	root := tree(t, map[string]string{
+		"go.mod":              "module example.com/shop/v2\n\ngo 1.22\n",
+		"cmd/api/main.go":     "package main\n\nimport \"example.com/shop/v2/internal/web\"\n\nfunc main() { web.Serve() }\n",
+		"internal/web/web.go": "package web\n\nimport (\n\t\"net/http\"\n\t\"time\"\n)\n\nconst readLimit = 30 * time.Second\n\nfunc Serve() {\n\tsrv := &http.Server{\n\t\tAddr:        \":8080\",\n\t\tReadTimeout: readLimit,\n\t}\n\tsrv.ListenAndServe()\n}\n",
+		"cmd/tool/main.go":    "package main\n\nfunc main() {}\n",
+	})
+	v := NewFiles(root, root)
+	info := Identify(Process{Command: cmd("/usr/local/bin/api"), Files: v})
+	if info.KeepAlive.Prov != setting.Set || info.KeepAlive.Value != 30*time.Second || info.KeepAlive.Range.File != "internal/web/web.go" || !strings.Contains(info.KeepAlive.Name, "ReadTimeout") {
+		t.Fatalf("got %q %+v", info.Label, info.KeepAlive)
+	}
+	// A binary no main package is named after: not this program.
+	if info := Identify(Process{Command: cmd("/usr/bin/redis-server"), Files: v}); info.Label != "" {
+		t.Errorf("redis-server taken for the Go program: %+v", info)
+	}
+}
+
+// The shape of miniflux (internal/http/server/server.go, internal/config/options.go):
+// every timeout from an accessor whose default sits in a table of options keyed
+// by the environment variable that overrides it.
+func TestGoOptionDefault(t *testing.T) {
+	root := tree(t, map[string]string{
+		"go.mod":                     "module miniflux.app/v2\n",
+		"main.go":                    "package main\n\nimport \"miniflux.app/v2/internal/server\"\n\nfunc main() { server.Start() }\n",
+		"internal/server/server.go":  "package server\n\nimport (\n\t\"net/http\"\n\n\t\"miniflux.app/v2/internal/config\"\n)\n\nfunc Start() {\n\tsrv := &http.Server{\n\t\tReadTimeout: config.Opts.HTTPServerTimeout(),\n\t\tIdleTimeout: config.Opts.HTTPServerTimeout(),\n\t}\n\tsrv.ListenAndServe()\n}\n",
+		"internal/config/options.go": "package config\n\nimport \"time\"\n\ntype option struct {\n\tparsedDuration time.Duration\n}\n\ntype configOptions struct {\n\toptions map[string]*option\n}\n\nvar Opts = &configOptions{options: map[string]*option{\n\t\"HTTP_SERVER_TIMEOUT\": {\n\t\tparsedDuration: 300 * time.Second,\n\t},\n}}\n\nfunc (c *configOptions) HTTPServerTimeout() time.Duration {\n\treturn c.options[\"HTTP_SERVER_TIMEOUT\"].parsedDuration\n}\n",
+	})
+	v := NewFiles(root, root)
+	info := Identify(Process{Command: cmd("/usr/bin/miniflux"), Files: v})
+	if info.KeepAlive.Value != 300*time.Second || info.KeepAlive.Range.File != "internal/config/options.go" || !strings.Contains(info.KeepAlive.Note, "HTTP_SERVER_TIMEOUT") {
+		t.Fatalf("got %q %+v", info.Label, info.KeepAlive)
+	}
+	// The container sets the variable: its unit is the program's business.
+	env := map[string]Str{"HTTP_SERVER_TIMEOUT": {Value: "30"}}
+	if info := Identify(Process{Command: cmd("/usr/bin/miniflux"), Files: v, Env: env}); info.KeepAlive.Known() {
+		t.Errorf("with HTTP_SERVER_TIMEOUT set: %+v", info.KeepAlive)
+	}
+}

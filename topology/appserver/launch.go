@@ -155,8 +155,11 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 		}
 	default:
 		if looksLikeScript(ws[0].Text) {
-			return r.script(ws[0], ws[1:])
+			if info, ok := r.script(ws[0], ws[1:]); ok {
+				return info, true
+			}
 		}
+		return r.goProgram(ws)
 	}
 	return Info{}, false
 }
