@@ -150,6 +150,9 @@ func stripWrappers(ws []Word) []Word {
 			ws = ws[1:] // FOO=bar cmd
 		case w == "--":
 			ws = ws[1:]
+		case (b == "bundle" && len(ws) > 1 && ws[1].Text == "exec") ||
+			(b == "poetry" || b == "pipenv" || b == "uv") && len(ws) > 1 && ws[1].Text == "run":
+			ws = ws[2:]
 		case isShell(b):
 			ws = ws[1:]
 			for len(ws) > 0 && strings.HasPrefix(ws[0].Text, "-") {

@@ -31,6 +31,7 @@ type Files struct {
 	files map[string]*readFile
 	node  map[string]*nodeFile
 	goPkg map[string]*goPackage
+	seen  map[string]bool
 	apps  map[string][]string // runtime → application directories
 }
 
@@ -56,7 +57,7 @@ type nodeFile struct {
 // directory); paths are relative to workDir.
 func NewFiles(root, workDir string) *Files {
 	return &Files{root: filepath.Clean(root), workDir: workDir, files: map[string]*readFile{},
-		node: map[string]*nodeFile{}, goPkg: map[string]*goPackage{}, apps: map[string][]string{}}
+		node: map[string]*nodeFile{}, goPkg: map[string]*goPackage{}, seen: map[string]bool{}, apps: map[string][]string{}}
 }
 
 // abs turns a slash path relative to the working directory into an
@@ -168,6 +169,18 @@ func (v *Files) Node(f *parsers.File) (*node.Result, []parsers.Problem) {
 	}
 	nf.reported = true
 	return nf.res, nf.res.Problems
+}
+
+// once reports whether key is seen for the first time: problems of a file
+// many processes read are reported once.
+func (v *Files) once(key string) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.seen[key] {
+		return false
+	}
+	v.seen[key] = true
+	return true
 }
 
 type goPackage struct {

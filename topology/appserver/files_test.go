@@ -202,3 +202,36 @@ func TestGoOptionDefault(t *testing.T) {
 		t.Errorf("with HTTP_SERVER_TIMEOUT set: %+v", info.KeepAlive)
 	}
 }
+
+func TestConfigFilesThroughEntrypoints(t *testing.T) {
+	root := tree(t, map[string]string{
+		"backend/entrypoint.sh":    "#!/bin/bash\nset -euo pipefail\n./manage.py migrate\nexec gunicorn -c gunicorn.conf.py project.wsgi\n",
+		"backend/gunicorn.conf.py": "import os\nbind = '0.0.0.0:8000'\nworker_class = 'gthread'\nthreads = 4\nkeepalive = 5\n",
+		"web/bin/start":            "#!/bin/sh\nexec bundle exec rails server -b 0.0.0.0\n",
+		"web/config/puma.rb":       "threads 5, 5\npersistent_timeout ENV.fetch('PERSISTENT_TIMEOUT') { 75 }\n",
+		"sync/gunicorn.conf.py":    "workers = 4\nkeepalive = 75\n",
+	})
+	v := NewFiles(root, root)
+	info := Identify(Process{Command: cmd("/app/entrypoint.sh"), Context: "backend", Files: v})
+	if info.Label != "gunicorn (gthread)" || info.KeepAlive.Value != 5*time.Second || info.KeepAlive.Range.File != "backend/gunicorn.conf.py" || info.KeepAlive.Range.Start.Line != 5 {
+		t.Errorf("gunicorn.conf.py: %q %+v", info.Label, info.KeepAlive)
+	}
+	// The command line wins over the file.
+	info = Identify(Process{Command: cmd("gunicorn", "--keep-alive", "90", "project.wsgi"), Context: "backend", Files: v})
+	if info.KeepAlive.Value != 90*time.Second || info.KeepAlive.Range.File != "deploy.yaml" {
+		t.Errorf("flag over file: %+v", info.KeepAlive)
+	}
+	// The sync worker (the file sets no worker_class) closes every connection.
+	info = Identify(Process{Command: cmd("gunicorn", "app:app"), Context: "sync", Files: v})
+	if info.Label != "gunicorn (sync)" || info.KeepAlive.Known() {
+		t.Errorf("sync: %q %+v", info.Label, info.KeepAlive)
+	}
+	info = Identify(Process{Command: cmd("bin/start"), Context: "web", Files: v, Version: func(string) string { return "6.4" }})
+	if info.Label != "Puma" || info.KeepAlive.Value != 75*time.Second || info.KeepAlive.Range.File != "web/config/puma.rb" {
+		t.Errorf("puma.rb: %q %+v", info.Label, info.KeepAlive)
+	}
+	env := map[string]Str{"PERSISTENT_TIMEOUT": {Value: "20"}}
+	if info = Identify(Process{Command: cmd("bin/start"), Context: "web", Files: v, Env: env}); info.KeepAlive.Value != 20*time.Second {
+		t.Errorf("puma.rb from the environment: %+v", info.KeepAlive)
+	}
+}

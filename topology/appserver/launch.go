@@ -107,11 +107,11 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 	for i, w := range ws {
 		switch baseName(w.Text) {
 		case "gunicorn":
-			return gunicorn(ws[i:], r.p.Env, r.p.version("gunicorn")), true
+			return gunicorn(ws[i:], r.p.Env, r.p.version("gunicorn"), r.gunicornConfig(ws[i:])), true
 		case "uvicorn":
 			return uvicorn(ws[i:], r.p.Env), true
 		case "puma":
-			return puma(w, r.p.version("puma")), true
+			return puma(w, r.p.version("puma"), r.pumaConfig(ws[i:]), r.p.Env), true
 		}
 	}
 	ws = stripWrappers(ws)
@@ -152,6 +152,12 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 	case "next":
 		if len(ws) > 1 && ws[1].Text == "start" {
 			return r.next(ws), true
+		}
+	case "rails":
+		// rails server runs Puma with config/puma.rb (Rails 5 and later).
+		if len(ws) > 1 && (ws[1].Text == "server" || ws[1].Text == "s") {
+			r.note("assuming rails server runs Puma, Rails' default server since 5.0")
+			return puma(ws[0], r.p.version("puma"), r.pumaConfig(nil), r.p.Env), true
 		}
 	default:
 		if looksLikeScript(ws[0].Text) {
@@ -212,7 +218,7 @@ func packageScript(tool string, args []Word) (string, bool) {
 }
 
 func looksLikeScript(w string) bool {
-	return strings.HasSuffix(w, ".sh") || strings.HasPrefix(w, "./") ||
+	return strings.HasSuffix(w, ".sh") || strings.HasPrefix(w, "./") || strings.Contains(w, "/") && !strings.HasPrefix(w, "/") ||
 		strings.HasPrefix(w, "/") && !strings.HasPrefix(w, "/usr/bin/") && !strings.HasPrefix(w, "/bin/") && !strings.HasPrefix(w, "/usr/local/bin/")
 }
 
