@@ -32,6 +32,7 @@ type Files struct {
 	node  map[string]*nodeFile
 	goPkg map[string]*goPackage
 	seen  map[string]bool
+	mains map[string][]string // Go module directory → its main packages
 	apps  map[string][]string // runtime → application directories
 }
 
@@ -57,7 +58,7 @@ type nodeFile struct {
 // directory); paths are relative to workDir.
 func NewFiles(root, workDir string) *Files {
 	return &Files{root: filepath.Clean(root), workDir: workDir, files: map[string]*readFile{},
-		node: map[string]*nodeFile{}, goPkg: map[string]*goPackage{}, seen: map[string]bool{}, apps: map[string][]string{}}
+		node: map[string]*nodeFile{}, goPkg: map[string]*goPackage{}, seen: map[string]bool{}, mains: map[string][]string{}, apps: map[string][]string{}}
 }
 
 // abs turns a slash path relative to the working directory into an

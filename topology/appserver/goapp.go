@@ -157,6 +157,21 @@ func (r *resolver) isMainPackage(dir string) bool {
 // mainPackages lists the main packages of a module: its root and the
 // directories below cmd/ (where Go programs keep them), two levels deep.
 func (r *resolver) mainPackages(mod goModule) []string {
+	v := r.p.Files
+	v.mu.Lock()
+	out, ok := v.mains[mod.dir]
+	v.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = r.findMainPackages(mod)
+	v.mu.Lock()
+	v.mains[mod.dir] = out
+	v.mu.Unlock()
+	return out
+}
+
+func (r *resolver) findMainPackages(mod goModule) []string {
 	var out []string
 	if r.isMainPackage(mod.dir) {
 		out = append(out, mod.dir)
