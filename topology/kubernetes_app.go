@@ -2,8 +2,10 @@ package topology
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hoplint/hoplint/parsers"
@@ -42,14 +44,15 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 			env[e.Name.Value] = appStr(e.Value)
 		}
 	}
-	proc := appserver.Process{Image: appStr(ct.Image), Command: c.command(ct), Env: env, Version: c.env.Config.Version}
+	proc := appserver.Process{Image: appStr(ct.Image), Command: c.command(ct), Env: env, Version: c.env.Config.Version,
+		Files: c.env.appFiles(w.File, "")}
 	image := ct.Image.Value
 	var built []string
 	if b := c.env.ImageBuild(ct.Image.Value); b != nil {
 		// The tree builds this image: its Dockerfile's FROM, ENTRYPOINT,
 		// CMD and ENV hold where the manifest says nothing.
 		image = b.From
-		proc.Image = appserver.Str{Value: b.From, Range: b.FromRange, Unknown: b.From == ""}
+		proc.FromImage = appserver.Str{Value: b.From, Range: b.FromRange, Unknown: b.From == ""}
 		proc.Dockerfile, proc.Context = b.Dockerfile, b.Context
 		for k, v := range b.Env {
 			if _, set := env[k]; !set {
@@ -59,6 +62,7 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 		built = []string{"assuming image " + ct.Image.Value + " is the one " + b.Why}
 	}
 	if info := appserver.Identify(proc); info.Label != "" {
+		recordApp(c.part, info)
 		return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: append(built, info.Notes...)}
 	}
 	ai := c.imageServer(w, ct, image)
@@ -154,3 +158,57 @@ func processCommand(ct *kubernetes.Container) []appserver.Str {
 func appStr(s kubernetes.Str) appserver.Str {
 	return appserver.Str{Value: s.Value, Range: s.Range, Unknown: s.Unknown}
 }
+
+// appFilesCache holds one appserver.Files view per linted root, so that
+// the files an application's containers share are read and parsed once.
+type appFilesCache struct {
+	mu    sync.Mutex
+	views map[string]*appserver.Files
+}
+
+// appFiles returns the view of the root that the file declaring a process
+// (f, else the discovered file at slash path rel) was found under; nil
+// when there is no root on disk.
+func (env *Env) appFiles(f *parsers.File, rel string) *appserver.Files {
+	if f == nil && rel != "" {
+		f = env.All[filepath.Join(env.WorkDir, filepath.FromSlash(rel))]
+	}
+	root := env.WorkDir
+	if f != nil && f.Root != "" {
+		root = f.Root
+	}
+	if root == "" {
+		return nil
+	}
+	env.apps.mu.Lock()
+	defer env.apps.mu.Unlock()
+	if env.apps.views == nil {
+		env.apps.views = map[string]*appserver.Files{}
+	}
+	v := env.apps.views[root]
+	if v == nil {
+		v = appserver.NewFiles(root, env.WorkDir)
+		env.apps.views[root] = v
+	}
+	return v
+}
+
+// recordApp puts what Identify read into the graph: the files findings
+// may point into, their problems, and the server for the rules that look
+// at the application itself.
+func recordApp(g *Graph, info appserver.Info) {
+	for _, f := range info.Sources {
+		g.AddSource(f)
+	}
+	g.AddProblems(info.Problems...)
+	if info.Node != nil {
+		g.AddConfig(appserver.ConfigFormat, info.Node)
+	}
+}
+
+// NodeServer is a Node.js server read from an application's code, as
+// rules find it in Graph.Configs[AppServerFormat].
+type NodeServer = appserver.NodeServer
+
+// AppServerFormat keys the app servers read from code in Graph.Configs.
+const AppServerFormat = appserver.ConfigFormat

@@ -39,6 +39,10 @@ type Env struct {
 	// shared holds what a source's preparer worked out for its loader
 	// and linkers (Put, Get).
 	shared sync.Map
+
+	// apps holds the read-only views of the linted roots that app servers'
+	// files are read through (appFiles), one per root.
+	apps appFilesCache
 }
 
 // Put stores v under key for the rest of the run: a preparer hands its

@@ -2,7 +2,9 @@ package topology
 
 import (
 	"github.com/hoplint/hoplint/parsers/kubernetes"
+	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/terraform"
+	"github.com/hoplint/hoplint/topology/appserver"
 )
 
 // What the source packages (topology/<source>) use from the core besides
@@ -76,3 +78,16 @@ func TerraformName(o *terraform.Object) string { return objName(o) }
 // IsLoopback reports a host that means "this machine": localhost, a
 // loopback or unspecified address, or no host at all.
 func IsLoopback(host string) bool { return loopback(host) }
+
+// AppFiles is the read-only view of the linted root that holds file (or,
+// when file is nil, the root of the discovered file at the display path
+// rel) through which app servers' code and settings are read: one per
+// root and run, shared by every source, so each file is read once.
+func (env *Env) AppFiles(file *parsers.File, rel string) *appserver.Files {
+	return env.appFiles(file, rel)
+}
+
+// RecordApp adds what reading an app server's files gave (the files read,
+// their problems, the Node.js server read from code) to part, as the
+// Kubernetes and ECS loaders do.
+func RecordApp(part *Graph, info appserver.Info) { recordApp(part, info) }

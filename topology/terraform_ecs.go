@@ -147,7 +147,7 @@ func (b *tfBuilder) ecsContainerHop(t *ecsTask, c *ecs.Container, env *Env) {
 			h.Listen = append(h.Listen, Listen{Port: int(pm.ContainerPort.Value), Range: pm.ContainerPort.Range})
 		}
 	}
-	app := ecsAppServer(c, env)
+	app := b.ecsAppServer(c, env)
 	h.KeepAlive = app.keepAlive
 	h.Notes = append(h.Notes, app.notes...)
 	h.Name = fmt.Sprintf("container %s of ECS task definition %s", name, task)
@@ -163,7 +163,7 @@ func (b *tfBuilder) ecsContainerHop(t *ecsTask, c *ecs.Container, env *Env) {
 // line, as for a pod's container (topology/appserver). The image's own CMD
 // and ENTRYPOINT are not known here: a container that writes neither
 // stays unknown. Values known only at apply time are left out.
-func ecsAppServer(c *ecs.Container, env *Env) appInfo {
+func (b *tfBuilder) ecsAppServer(c *ecs.Container, env *Env) appInfo {
 	var cmd []appserver.Str
 	for _, s := range append(append([]ecs.Str{}, c.EntryPoint...), c.Command...) {
 		if s.Known {
@@ -178,8 +178,9 @@ func ecsAppServer(c *ecs.Container, env *Env) appInfo {
 	}
 	info := appserver.Identify(appserver.Process{
 		Image:   appserver.Str{Value: c.Image.Value, Range: c.Image.Range, Unknown: !c.Image.Known},
-		Command: cmd, Env: vars, Version: env.Config.Version,
+		Command: cmd, Env: vars, Version: env.Config.Version, Files: env.appFiles(nil, c.Range.File),
 	})
+	recordApp(b.g, info)
 	return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: info.Notes}
 }
 

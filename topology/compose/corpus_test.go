@@ -67,7 +67,7 @@ spring-petclinic__spring-petclinic-microservices/docker-compose.yml:87 include-n
 var composeLinks = []struct{ dir, from, to string }{
 	{"docker__awesome-compose/nginx-flask-mysql", `nginx location / of server localhost \(port 80\)`, `compose service backend`},
 	{"docker__awesome-compose/nginx-flask-mysql", `nginx 1\.13 in compose service proxy`, `nginx server localhost \(port 80\)`},
-	{"socketio__socket.io/examples/cluster-nginx", `nginx upstream nodes`, `compose service server-(john|paul|george|ringo)`},
+	{"socketio__socket.io/examples/cluster-nginx", `nginx upstream nodes`, `(Node\.js.* in )?compose service server-(john|paul|george|ringo)`},
 }
 
 func TestComposeCorpus(t *testing.T) {

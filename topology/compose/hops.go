@@ -76,11 +76,14 @@ type server struct {
 	within    []*topology.Hop
 }
 
-func run(emb *topology.Embedder, ct *topology.Container, proc appserver.Process) server {
+func run(part *topology.Graph, emb *topology.Embedder, ct *topology.Container, proc appserver.Process) server {
 	if e := emb.Embed(ct); e.Label != "" {
 		return server{label: e.Label, keepAlive: e.KeepAlive, notes: e.Notes, within: e.Servers}
 	}
 	info := appserver.Identify(proc)
+	if info.Label != "" {
+		topology.RecordApp(part, info)
+	}
 	return server{label: info.Label, keepAlive: info.KeepAlive, notes: info.Notes}
 }
 
@@ -91,11 +94,23 @@ func serviceHop(part *topology.Graph, emb *topology.Embedder, sv *service, env *
 	if sv.df != nil {
 		df = sv.df.File.Path
 	}
-	srv := run(emb, &sv.ct, appserver.Process{
+	proc := appserver.Process{
 		Image:   appserver.Str{Value: sv.ct.Image, Range: sv.ct.ImageRange, Unknown: sv.ct.Image == ""},
 		Command: sv.ct.Command, Env: sv.env, Version: env.Config.Version,
 		Context: sv.context, Dockerfile: df,
-	})
+	}
+	if sv.stage != nil {
+		// The image is the repository's own: its name says nothing of
+		// the runtime; the Dockerfile's FROM does.
+		proc.FromImage = proc.Image
+		if s.Image.Set && s.Image.Known {
+			proc.Image = appserver.Str{Value: s.Image.Value, Range: s.Image.Range}
+		}
+	}
+	if len(sv.project.Files) > 0 {
+		proc.Files = env.AppFiles(sv.project.Files[0], "")
+	}
+	srv := run(part, emb, &sv.ct, proc)
 	h := &topology.Hop{
 		ID: sv.id, Kind: topology.KindAppServer, File: sv.file, Range: s.Range,
 		Config:    &Service{Project: sv.project, Service: s, Stage: sv.stage},
@@ -156,10 +171,12 @@ func dedupe(ls []topology.Listen) []topology.Listen {
 }
 
 func imageHop(part *topology.Graph, emb *topology.Embedder, im *image, env *topology.Env) {
-	srv := run(emb, &im.ct, appserver.Process{
-		Image:   appserver.Str{Value: im.ct.Image, Range: im.ct.ImageRange, Unknown: im.ct.Image == ""},
+	from := appserver.Str{Value: im.ct.Image, Range: im.ct.ImageRange, Unknown: im.ct.Image == ""}
+	srv := run(part, emb, &im.ct, appserver.Process{
+		Image: from, FromImage: from,
 		Command: im.ct.Command, Env: im.env, Version: env.Config.Version,
 		Context: parsers.RelPath(env.WorkDir, dirOf(im.df.File.Abs)), Dockerfile: im.df.File.Path,
+		Files: env.AppFiles(im.df.File, ""),
 	})
 	if srv.label == "" {
 		return // nothing hoplint can tell about it, and nothing links to it
