@@ -1,8 +1,8 @@
 package topology
 
 import (
-	"github.com/hoplint/hoplint/parsers/kubernetes"
 	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/kubernetes"
 	"github.com/hoplint/hoplint/parsers/terraform"
 	"github.com/hoplint/hoplint/topology/appserver"
 )
