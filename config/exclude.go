@@ -7,10 +7,15 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 )
 
-// checkExcludes refuses exclude patterns that cannot match what they mean
+// checkExcludes refuses ignore patterns that are not globs, and exclude patterns that cannot match what they mean
 // to: a malformed glob, or one that leaves the configuration's directory
 // (absolute, or with ..), which would never match a linted file.
 func (c *Config) checkExcludes() error {
+	for _, g := range c.Ignore {
+		if g == "" || !doublestar.ValidatePattern(g) {
+			return c.Errorf("ignore", "ignore: a pattern that is not a glob (write paths relative to the directory of this file, like legacy/**)")
+		}
+	}
 	for _, id := range c.RuleIDs() {
 		for _, g := range c.Rules[id].Exclude {
 			clean := strings.ReplaceAll(g, "\\", "/")

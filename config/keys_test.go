@@ -102,3 +102,11 @@ func TestExcludePatterns(t *testing.T) {
 		t.Errorf("patterns not relative to the configuration's directory")
 	}
 }
+
+func TestIgnorePatterns(t *testing.T) {
+	_, err := Parse([]byte("versions: {}\nignore:\n  - \"a/[\"\n"))
+	var ce *Error
+	if !errors.As(err, &ce) || ce.Line != 2 || !strings.Contains(ce.Msg, "not a glob") {
+		t.Errorf("got %v", err)
+	}
+}
