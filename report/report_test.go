@@ -324,3 +324,42 @@ func TestMarkdownBudgetsEveryPart(t *testing.T) {
 		}
 	}
 }
+
+// TestJUnitFailOn: only findings at or above --fail-on are failed test
+// cases, so that the CI server's verdict is hoplint's exit status; the
+// others pass and carry the finding as system-out.
+func TestJUnitFailOn(t *testing.T) {
+	schema := map[string]xmlElem{
+		"testsuites": {optional: []string{"name", "tests", "failures", "errors"}, children: []string{"testsuite"}},
+		"testsuite":  {required: []string{"name", "tests", "failures", "errors"}, children: []string{"testcase"}},
+		"testcase":   {required: []string{"name"}, optional: []string{"classname"}, children: []string{"failure", "system-out"}},
+		"failure":    {optional: []string{"type", "message"}},
+		"system-out": {},
+	}
+	for _, c := range []struct {
+		failOn   rules.Severity
+		failures int
+	}{{0, 3}, {rules.Info, 3}, {rules.Warning, 3}, {rules.Error, 2}, {FailNever, 0}} {
+		r := sample()
+		r.FailOn = c.failOn
+		out := render(t, "junit", r)
+		checkXML(t, out, "testsuites", schema)
+		var s junitSuites
+		if err := xml.Unmarshal([]byte(out), &s); err != nil {
+			t.Fatal(err)
+		}
+		failed := 0
+		for _, su := range s.Suites {
+			for _, tc := range su.Cases {
+				if tc.Failure != nil {
+					failed++
+				} else if !strings.Contains(tc.SystemOut, "["+tc.Name+"]") {
+					t.Errorf("fail-on %v: a passing case does not carry its finding: %+v", c.failOn, tc)
+				}
+			}
+		}
+		if s.Tests != 3 || s.Failures != c.failures || failed != c.failures {
+			t.Errorf("fail-on %v: tests %d, failures %d (%d cases failed), want 3 and %d", c.failOn, s.Tests, s.Failures, failed, c.failures)
+		}
+	}
+}
