@@ -197,8 +197,10 @@ func excluded(g *topology.Graph, cfg *config.Config, fs []Finding) []Finding {
 			abs := ""
 			if pf := files[f.Range.File]; pf != nil {
 				abs = pf.Abs
-			} else if filepath.IsAbs(filepath.FromSlash(f.Range.File)) {
-				abs = filepath.Clean(filepath.FromSlash(f.Range.File))
+			} else if p := filepath.FromSlash(f.Range.File); filepath.IsAbs(p) {
+				abs = filepath.Clean(p)
+			} else if wd := workDir(g); wd != "" {
+				abs = filepath.Join(wd, p)
 			}
 			if cfg.Excluded(f.Rule, f.Range.File, abs) {
 				continue
@@ -207,6 +209,19 @@ func excluded(g *topology.Graph, cfg *config.Config, fs []Finding) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// workDir is the directory the graph's paths are relative to, read off a
+// file whose Path is relative (its Abs ends in it), or "".
+func workDir(g *topology.Graph) string {
+	for _, f := range g.Files {
+		p := filepath.FromSlash(f.Path)
+		if f.Path == "" || filepath.IsAbs(p) || !strings.HasSuffix(f.Abs, string(filepath.Separator)+p) {
+			continue
+		}
+		return strings.TrimSuffix(f.Abs, string(filepath.Separator)+p)
+	}
+	return ""
 }
 
 func paramsOf(rc config.RuleConfig) map[string]string {
