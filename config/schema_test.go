@@ -337,6 +337,7 @@ func TestSchemaExamples(t *testing.T) {
 		"rules:\n  lingering-close-off: Off\n  keepalive-order: true\n  body-size-order: warning\n",
 		"rules:\n  stream-cut-by-timeout:\n    severity: Error\n    params: {longest-silence: 90s}\n    exclude: [legacy/**]\n",
 		"versions: {nginx: \"1.27\", apache: 2.4}\n",
+		"stacks:\n  - name: web\n    hops: [alb.tf#aws_lb.web, nginx/nginx.conf]\n",
 	} {
 		if err := loads(yml); err != nil {
 			t.Errorf("%q: %v", yml, err)
