@@ -321,6 +321,7 @@ func TestSchemaExamples(t *testing.T) {
 		"versions: {ngnix: \"1.27\"}\n",
 		"versions: {nginx: latest}\n",
 		"link: loose\n",
+		"rules:\n  lingering-close-off: {enabled: maybe}\n",
 		"charts:\n  deploy/chart: {value: [a.yaml]}\n",
 		"terraform: {varfiles: [a.tfvars]}\n",
 		"stacks:\n  - name: web\n    hop: [a.tf#aws_lb.web]\n",
@@ -338,6 +339,7 @@ func TestSchemaExamples(t *testing.T) {
 		"rules:\n  stream-cut-by-timeout:\n    severity: Error\n    params: {longest-silence: 90s}\n    exclude: [legacy/**]\n",
 		"versions: {nginx: \"1.27\", apache: 2.4}\n",
 		"stacks:\n  - name: web\n    hops: [alb.tf#aws_lb.web, nginx/nginx.conf]\n",
+		"rules:\n  lingering-close-off: {enabled: yes}\n  keepalive-order: {enabled: Off}\n",
 	} {
 		if err := loads(yml); err != nil {
 			t.Errorf("%q: %v", yml, err)
