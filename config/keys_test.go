@@ -110,3 +110,21 @@ func TestIgnorePatterns(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestSuggest(t *testing.T) {
+	keys := []string{"enabled", "exclude", "params", "severity"}
+	for in, want := range map[string]string{
+		"enable": "enabled", "severty": "severity", "sevreity": "severity", "param": "params",
+		"Severity": "severity", "excludes": "exclude", "whatever": "", "": "", "p": "",
+	} {
+		if got := Suggest(in, keys); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := Suggest("mni", []string{"min"}); got != "min" {
+		t.Errorf("a swap of two letters: %q", got)
+	}
+	if got := Suggest("max", []string{"min"}); got != "" {
+		t.Errorf("a short key two edits away was suggested: %q", got)
+	}
+}
