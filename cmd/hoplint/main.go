@@ -9,6 +9,7 @@
 //	hoplint explain RULE        one rule's documentation
 //	hoplint graph [PATH...]     the hops and links hoplint found
 //	hoplint baseline [PATH...]  the current findings, for --baseline
+//	hoplint config check [PATH] check .hoplint.yml without linting
 //	hoplint version             also --version
 //
 // Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage,
@@ -98,6 +99,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 			return cmdGraph(rest, stdout, stderr)
 		case "baseline":
 			return cmdBaseline(rest, stdout, stderr)
+		case "config":
+			return cmdConfig(rest, stdout, stderr)
 		case "version", "--version", "-version":
 			fmt.Fprintln(stdout, versionLine())
 			return exitClean
@@ -113,7 +116,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 
 func isSubcommand(s string) bool {
 	switch s {
-	case "rules", "explain", "graph", "baseline", "version", "help":
+	case "rules", "explain", "graph", "baseline", "config", "version", "help":
 		return true
 	}
 	return false
@@ -148,6 +151,8 @@ Usage:
   hoplint rules [--format text|json|markdown]
   hoplint explain RULE
   hoplint graph [--format text|mermaid|json] [PATH...]
+  hoplint config check [PATH]    check .hoplint.yml (the file, or the one found from the
+                                 directory PATH as a lint of it would): exit 0 valid, 2 not
   hoplint version                also --version
 
 Flags:
