@@ -18,6 +18,7 @@ const (
 	NginxCoreDoc     = nginxCoreDoc
 	NginxProxyDoc    = nginxProxyDoc
 	NginxUpstreamDoc = nginxUpstreamDoc
+	NginxGRPCDoc     = nginxGRPCDoc
 )
 
 // RefName names a Kubernetes object as messages do: "shop/web", or "web"
