@@ -77,3 +77,19 @@ func TerraformName(o *terraform.Object) string { return objName(o) }
 // IsLoopback reports a host that means "this machine": localhost, a
 // loopback or unspecified address, or no host at all.
 func IsLoopback(host string) bool { return loopback(host) }
+
+// TerraformTargetGroups returns the hops of the Terraform target groups
+// that v, written in object from, refers to (target_group_arn =
+// aws_lb_target_group.web.arn), resolved as the Terraform loader resolves
+// its own references: in from's root module, the copies nearest from's
+// file. Nil when v names none that was linted.
+func TerraformTargetGroups(g *Graph, v terraform.Value, from *terraform.Object) []*Hop {
+	var tgs []*Hop
+	for _, h := range g.Hops {
+		if _, ok := h.Config.(*terraform.TargetGroup); ok && h.Kind == KindTargetGroup {
+			tgs = append(tgs, h)
+		}
+	}
+	ix := newTFRefIndex(tgs, func(h *Hop) *terraform.Object { return &h.Config.(*terraform.TargetGroup).Object })
+	return ix.resolve(v, from)
+}

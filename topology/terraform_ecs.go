@@ -22,7 +22,10 @@ import (
 
 // ECSContainer is the typed object behind a container hop.
 type ECSContainer struct {
+	// Task is the Terraform task definition; nil for a container of a
+	// task-definition JSON file (topology/ecs), whose document is File.
 	Task      *terraform.ECSTaskDefinition
+	File      *ecs.TaskDefinition
 	Container *ecs.Container
 }
 
@@ -51,12 +54,17 @@ func (b *tfBuilder) ecsTasks(env *Env) {
 			b.ecsContainerHop(t, c, env)
 		}
 	}
+	// Every service is recorded, with or without a task definition in
+	// Terraform: topology/ecs links those that name a task-definition
+	// file's family.
+	for _, svc := range b.res.ECSServices {
+		b.g.AddConfig(parsers.FormatTerraform, svc)
+	}
 	if len(tasks) == 0 {
 		return
 	}
 	refs := newTFRefIndex(tasks, func(t *ecsTask) *terraform.Object { return &t.td.Object })
 	for _, svc := range b.res.ECSServices {
-		b.g.AddConfig(parsers.FormatTerraform, svc)
 		ts := refs.resolve(svc.TaskDefinition, &svc.Object)
 		if len(ts) != 1 {
 			continue // unknown, or a count hoplint cannot tell apart
@@ -131,16 +139,30 @@ func (b *tfBuilder) ecsContainerHop(t *ecsTask, c *ecs.Container, env *Env) {
 	if _, dup := t.hops[name]; dup {
 		return // ECS refuses duplicate names
 	}
-	task := objName(&t.td.Object)
 	taskID := b.uniqueID(objID(&t.td.Object), &t.td.Object)
+	h := ECSContainerHop(taskID, objName(&t.td.Object), &ECSContainer{Task: t.td, Container: c}, env)
+	h.Notes = append(append([]string(nil), objNotes(&t.td.Object)...), h.Notes...)
+	b.g.AddHop(h)
+	t.hops[name] = h
+	t.names = append(t.names, name)
+}
+
+// ECSContainerHop makes the hop of one ECS container (its Container has a
+// known name): the app server its command line runs (topology/appserver),
+// the ports its portMappings open, inside the task taskID (the unit
+// loopback stays in) that messages call task. Terraform and the
+// task-definition files of topology/ecs make their container hops with it,
+// so that both read the same.
+func ECSContainerHop(taskID, task string, cfg *ECSContainer, env *Env) *Hop {
+	c := cfg.Container
+	name := c.Name.Value
 	h := &Hop{
 		ID:     taskID + "/containers/" + name,
 		Kind:   KindAppServer,
 		File:   c.Range.File,
 		Range:  c.Range,
-		Config: &ECSContainer{Task: t.td, Container: c},
+		Config: cfg,
 		Pods:   []string{taskID},
-		Notes:  objNotes(&t.td.Object),
 	}
 	for _, pm := range c.PortMappings {
 		if pm.ContainerPort.Known && pm.ContainerPort.Value > 0 && pm.ContainerPort.Value < 65536 {
@@ -154,9 +176,7 @@ func (b *tfBuilder) ecsContainerHop(t *ecsTask, c *ecs.Container, env *Env) {
 	if app.label != "" {
 		h.Name = fmt.Sprintf("%s in container %s of ECS task definition %s", app.label, name, task)
 	}
-	b.g.AddHop(h)
-	t.hops[name] = h
-	t.names = append(t.names, name)
+	return h
 }
 
 // ecsAppServer finds the app server a container runs from its command

@@ -15,6 +15,8 @@
 package sources
 
 import (
+	// Amazon ECS task-definition JSON files.
+	_ "github.com/hoplint/hoplint/topology/ecs"
 	// The Gateway API and its implementations' routing objects.
 	_ "github.com/hoplint/hoplint/topology/gateway"
 	// OpenAPI specs and the hops that serve their routes.
