@@ -140,20 +140,19 @@ func (b *tfBuilder) ecsContainerHop(t *ecsTask, c *ecs.Container, env *Env) {
 		return // ECS refuses duplicate names
 	}
 	taskID := b.uniqueID(objID(&t.td.Object), &t.td.Object)
-	h := ECSContainerHop(taskID, objName(&t.td.Object), &ECSContainer{Task: t.td, Container: c}, env)
+	h := ECSContainerHop(b.g, taskID, objName(&t.td.Object), &ECSContainer{Task: t.td, Container: c}, env)
 	h.Notes = append(append([]string(nil), objNotes(&t.td.Object)...), h.Notes...)
-	b.g.AddHop(h)
 	t.hops[name] = h
 	t.names = append(t.names, name)
 }
 
 // ECSContainerHop makes the hop of one ECS container (its Container has a
-// known name): the app server its command line runs (topology/appserver),
-// the ports its portMappings open, inside the task taskID (the unit
-// loopback stays in) that messages call task. Terraform and the
-// task-definition files of topology/ecs make their container hops with it,
-// so that both read the same.
-func ECSContainerHop(taskID, task string, cfg *ECSContainer, env *Env) *Hop {
+// known name) and adds it to g: the app server its command line runs
+// (topology/appserver), the ports its portMappings open, inside the task
+// taskID (the unit loopback stays in) that messages call task. Terraform
+// and the task-definition files of topology/ecs make their container hops
+// with it, so that both read the same.
+func ECSContainerHop(g *Graph, taskID, task string, cfg *ECSContainer, env *Env) *Hop {
 	c := cfg.Container
 	name := c.Name.Value
 	h := &Hop{
@@ -176,6 +175,7 @@ func ECSContainerHop(taskID, task string, cfg *ECSContainer, env *Env) *Hop {
 	if app.label != "" {
 		h.Name = fmt.Sprintf("%s in container %s of ECS task definition %s", app.label, name, task)
 	}
+	g.AddHop(h)
 	return h
 }
 

@@ -108,9 +108,7 @@ func linkTaskFiles(g *topology.Graph, env *topology.Env) {
 			if !c.Name.Known || c.Name.Value == "" || t.hops[c.Name.Value] != nil {
 				continue // no name a load_balancer block could use, or a duplicate ECS refuses
 			}
-			h := topology.ECSContainerHop(tf.file.Path+"#task-definition", name, &topology.ECSContainer{File: doc, Container: c}, env)
-			g.AddHop(h)
-			t.hops[c.Name.Value] = h
+			t.hops[c.Name.Value] = topology.ECSContainerHop(g, tf.file.Path+"#task-definition", name, &topology.ECSContainer{File: doc, Container: c}, env)
 		}
 	}
 	for _, svc := range services {
