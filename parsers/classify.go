@@ -364,6 +364,8 @@ func classifyStructured(data []byte) Format {
 			return FormatOpenAPI
 		case bytes.Contains(t, []byte(`"apiVersion"`)) && bytes.Contains(t, []byte(`"kind"`)):
 			return FormatKubernetes
+		case SniffECS(t):
+			return FormatECS
 		}
 		return ""
 	}

@@ -21,6 +21,9 @@ const (
 	// loader then says when a file so named is not a compose file.
 	FormatCompose    Format = "compose"
 	FormatDockerfile Format = "dockerfile"
+	// FormatECS is an Amazon ECS task-definition JSON file (or a bare
+	// container-definitions array), decided by content: see SniffECS.
+	FormatECS Format = "ecs"
 	// FormatKustomization is a kustomization file and FormatHelmChart a
 	// chart's Chart.yaml: neither is linted itself; the render stage builds
 	// them into the manifests they deploy.

@@ -48,6 +48,17 @@ type GatewayRoute struct {
 	Paths []string
 	// Range is the rule's.
 	Range parsers.Range
+	// Streams says what long-lived streams every request of the route
+	// may be, whatever a spec says: "gRPC calls" (a GRPCRoute); "" when the
+	// route's kind says nothing of the sort (an HTTPRoute).
+	Streams string
+	// StreamsAt is where the route says so (its metadata.name).
+	StreamsAt parsers.Range
+	// Deadline is true when the hop's UpstreamTimeout bounds the whole
+	// response from the end of the request, however much the backend
+	// still sends (Envoy's route timeout), rather than a silent gap
+	// between two reads (nginx proxy_read_timeout).
+	Deadline bool
 }
 
 // The hop kinds of OpenAPI specs (topology/openapi). They carry no

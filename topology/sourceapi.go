@@ -20,6 +20,7 @@ const (
 	NginxCoreDoc     = nginxCoreDoc
 	NginxProxyDoc    = nginxProxyDoc
 	NginxUpstreamDoc = nginxUpstreamDoc
+	NginxGRPCDoc     = nginxGRPCDoc
 )
 
 // RefName names a Kubernetes object as messages do: "shop/web", or "web"
@@ -91,3 +92,19 @@ func (env *Env) AppFiles(file *parsers.File, rel string) *appserver.Files {
 // their problems, the Node.js server read from code) to part, as the
 // Kubernetes and ECS loaders do.
 func RecordApp(part *Graph, info appserver.Info) { recordApp(part, info) }
+
+// TerraformTargetGroups returns the hops of the Terraform target groups
+// that v, written in object from, refers to (target_group_arn =
+// aws_lb_target_group.web.arn), resolved as the Terraform loader resolves
+// its own references: in from's root module, the copies nearest from's
+// file. Nil when v names none that was linted.
+func TerraformTargetGroups(g *Graph, v terraform.Value, from *terraform.Object) []*Hop {
+	var tgs []*Hop
+	for _, h := range g.Hops {
+		if _, ok := h.Config.(*terraform.TargetGroup); ok && h.Kind == KindTargetGroup {
+			tgs = append(tgs, h)
+		}
+	}
+	ix := newTFRefIndex(tgs, func(h *Hop) *terraform.Object { return &h.Config.(*terraform.TargetGroup).Object })
+	return ix.resolve(v, from)
+}
