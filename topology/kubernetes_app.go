@@ -142,11 +142,6 @@ func (c *k8sCluster) declaredKeepAlive(a kubernetes.Str) appInfo {
 	return appInfo{label: "app server", keepAlive: SetAt(KeepAliveAnnotation, d, a.Range)}
 }
 
-// commandWords splits a container's command and args into words.
-func commandWords(ct *kubernetes.Container) []appserver.Word {
-	return appserver.Words(processCommand(ct))
-}
-
 func processCommand(ct *kubernetes.Container) []appserver.Str {
 	items := make([]appserver.Str, 0, len(ct.Command)+len(ct.Args))
 	for _, s := range append(append([]kubernetes.Str{}, ct.Command...), ct.Args...) {
