@@ -101,6 +101,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 			return cmdBaseline(rest, stdout, stderr)
 		case "config":
 			return cmdConfig(rest, stdout, stderr)
+		case "completion":
+			return cmdCompletion(rest, stdout, stderr)
 		case "version", "--version", "-version":
 			fmt.Fprintln(stdout, versionLine())
 			return exitClean
@@ -116,7 +118,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 
 func isSubcommand(s string) bool {
 	switch s {
-	case "rules", "explain", "graph", "baseline", "config", "version", "help":
+	case "rules", "explain", "graph", "baseline", "config", "completion", "version", "help":
 		return true
 	}
 	return false
@@ -153,6 +155,8 @@ Usage:
   hoplint graph [--format text|mermaid|json] [PATH...]
   hoplint config check [PATH]    check .hoplint.yml (the file, or the one found from the
                                  directory PATH as a lint of it would): exit 0 valid, 2 not
+  hoplint completion bash|zsh|fish
+                                 print a shell completion script (source <(hoplint completion bash))
   hoplint version                also --version
 
 Flags:
