@@ -59,8 +59,9 @@ type nginxProxy struct {
 	read   map[string]*nginx.File
 }
 
-// nginxProxyImage tells whether an image reference is nginx-proxy's.
-func nginxProxyImage(ref string) bool {
+// nginxProxyImage tells whether an image reference is nginx-proxy's, and
+// whether it is the current repository (nginxproxy/, not jwilder/).
+func nginxProxyImage(ref string) (bool, bool) {
 	if i := strings.Index(ref, "@"); i >= 0 {
 		ref = ref[:i]
 	}
@@ -72,15 +73,18 @@ func nginxProxyImage(ref string) bool {
 		parts = parts[1:] // a registry host
 	}
 	switch strings.Join(parts, "/") {
-	case "nginxproxy/nginx-proxy", "jwilder/nginx-proxy":
-		return true
+	case "nginxproxy/nginx-proxy":
+		return true, true
+	case "jwilder/nginx-proxy":
+		return true, false
 	}
-	return false
+	return false, false
 }
 
 func nginxProxyRoutes(part *topology.Graph, pr *project, env *topology.Env) {
 	for _, sv := range pr.services {
-		if !nginxProxyImage(sv.ct.Image) {
+		ok, current := nginxProxyImage(sv.ct.Image)
+		if !ok {
 			continue
 		}
 		h := part.Hop(sv.id)
@@ -90,7 +94,14 @@ func nginxProxyRoutes(part *topology.Graph, pr *project, env *topology.Env) {
 		_, tag := appserver.ImageName(sv.ct.Image)
 		np := &nginxProxy{sv: sv, hop: h, image: sv.ct.Image, root: pr.p.Files[0].Root, env: env, part: part, read: map[string]*nginx.File{}}
 		np.version, _ = setting.VersionParts(tag)
-		np.latest = tag == "" && strings.HasPrefix(sv.ct.Image, "nginxproxy/")
+		np.latest = tag == "" && current
+		if h.Name == "compose service "+sv.s.Name {
+			label := "nginx-proxy"
+			if tag != "" {
+				label += " " + tag
+			}
+			h.Name = label + " in compose service " + sv.s.Name
+		}
 		for _, t := range pr.services {
 			if t != sv {
 				np.route(pr, t)
@@ -260,6 +271,10 @@ func (np *nginxProxy) bodyLimit(t *service, hosts []string, obj parsers.Range) t
 func (np *nginxProxy) hostLimit(host, vpath string, obj parsers.Range) (topology.Size, bool) {
 	const vd = "/etc/nginx/vhost.d/"
 	sum := fmt.Sprintf("%x", sha1.Sum([]byte(vpath)))
+	if strings.HasPrefix(host, "~") {
+		// A regex host's files are named by the SHA-1 of the regex.
+		host = fmt.Sprintf("%x", sha1.Sum([]byte(host)))
+	}
 	var levels [][]string
 	if host != "" {
 		overrides := []string{vd + host + "_" + sum + "_location_override"}

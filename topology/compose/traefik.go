@@ -53,7 +53,8 @@ type traefik struct {
 func traefikRoutes(part *topology.Graph, pr *project, env *topology.Env) {
 	var labelled bool
 	for _, sv := range pr.services {
-		labelled = labelled || len(traefikLabelsOf(sv.s).http) > 0
+		ls := traefikLabelsOf(sv.s)
+		labelled = labelled || len(ls.http) > 0 || ls.enable != nil && strings.EqualFold(ls.enable.Value, "true")
 	}
 	for _, sv := range pr.services {
 		name, tag := appserver.ImageName(sv.ct.Image)
@@ -171,7 +172,7 @@ func (tr *traefik) entryPoints(opt, name string, def time.Duration, src *topolog
 }
 
 func (tr *traefik) assumed() string {
-	return "assuming Traefik's static configuration (" + tr.st.from + ") leaves this option at its default: " + tr.st.note
+	return "assuming Traefik's static configuration leaves this option at its default"
 }
 
 // dockerProvider tells whether Traefik reads the containers' labels.
@@ -179,12 +180,18 @@ func (tr *traefik) assumed() string {
 // the project's services say it does, and the routes say so.
 func (tr *traefik) dockerProvider(labelled bool) (bool, string) {
 	if tr.st.known {
+		if v, ok := tr.st.values["providers.docker.swarmmode"]; ok && !strings.EqualFold(v.value, "false") {
+			return false, "" // Swarm mode reads deploy.labels, not the containers' labels
+		}
+		if _, ok := tr.st.values["providers.docker.constraints"]; ok {
+			return false, "" // which containers pass the constraints is not for hoplint to guess
+		}
 		return tr.st.on("providers.docker"), ""
 	}
 	if !labelled {
 		return false, ""
 	}
-	return true, "assuming Traefik's Docker provider is on, as the traefik.* labels of the services suggest (" + tr.st.note + ")"
+	return true, "assuming Traefik's Docker provider is on, as the traefik.* labels of the services suggest"
 }
 
 // traefikLabels are a service's traefik.* labels for HTTP, by object.
@@ -291,6 +298,9 @@ func (tr *traefik) route(part *topology.Graph, pr *project, t *service, mws map[
 		return
 	}
 	notes := []string{providerNote}
+	if !tr.st.known {
+		notes = append(notes, tr.st.note)
+	}
 	if ls.enable != nil {
 		if !ls.enable.Known || !strings.EqualFold(ls.enable.Value, "true") {
 			return // traefik.enable=false, or unknown
@@ -307,12 +317,21 @@ func (tr *traefik) route(part *topology.Graph, pr *project, t *service, mws map[
 	if !sharesNetwork(tr.hop, to) {
 		return // Traefik reaches a container only on a network both join
 	}
-	rng := ls.http[0].Range
+	// The hop sits at the first router's rule, else the first HTTP
+	// label, else traefik.enable.
+	var rng parsers.Range
+	switch {
+	case len(ls.http) > 0:
+		rng = ls.http[0].Range
+	case ls.enable != nil:
+		rng = ls.enable.Range
+	}
+	ruled := false
 	var routers []string
 	for name, opts := range ls.routers {
 		routers = append(routers, name)
-		if r, ok := opts["rule"]; ok && (rng == ls.http[0].Range || r.Range.Less(rng)) {
-			rng = r.Range
+		if r, ok := opts["rule"]; ok && (!ruled || r.Range.Less(rng)) {
+			rng, ruled = r.Range, true
 		}
 	}
 	sort.Strings(routers)

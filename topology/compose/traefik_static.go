@@ -134,8 +134,11 @@ func traefikFile(pr *project, sv *service, p string, env *topology.Env) *traefik
 			continue
 		}
 		name := path.Base(p)
-		if !m.Known || m.SourcePath == "" {
-			return &traefikStatic{from: name, note: fmt.Sprintf("Traefik's static configuration %s is mounted from %s, which hoplint cannot read", p, m.Source)}
+		switch {
+		case m.Outside:
+			return &traefikStatic{from: name, note: fmt.Sprintf("Traefik's static configuration %s is mounted from outside the linted tree, which hoplint does not read", p)}
+		case !m.Known || m.SourcePath == "":
+			return &traefikStatic{from: name, note: fmt.Sprintf("Traefik's static configuration %s is mounted from a path hoplint cannot tell", p)}
 		}
 		abs = m.SourcePath
 		if target != p {
