@@ -145,8 +145,13 @@ func (tr *traefik) entryPoints(opt, name string, def time.Duration, src *topolog
 	if !tr.st.known {
 		deflt.Note = tr.assumed()
 	}
-	var out *topology.Duration
+	names := make([]string, 0, len(eps))
 	for ep := range eps {
+		names = append(names, ep)
+	}
+	sort.Strings(names) // the first entry point setting it is the one a finding points at
+	var out *topology.Duration
+	for _, ep := range names {
 		s := deflt
 		if v, ok := tr.st.values["entrypoints."+ep+"."+opt]; ok {
 			d, valid := traefikDuration(v.value)
@@ -161,7 +166,7 @@ func (tr *traefik) entryPoints(opt, name string, def time.Duration, src *topolog
 		if out != nil && out.Value != s.Value {
 			return topology.Duration{Name: name}
 		}
-		if out == nil || s.Prov == topology.Set {
+		if out == nil || s.Prov == topology.Set && out.Prov != topology.Set {
 			out = &s
 		}
 	}
@@ -266,7 +271,13 @@ type traefikMiddleware struct {
 func traefikMiddlewares(pr *project) map[string]*traefikMiddleware {
 	out := map[string]*traefikMiddleware{}
 	for _, sv := range pr.services {
-		for k, v := range sv.s.Labels {
+		keys := make([]string, 0, len(sv.s.Labels))
+		for k := range sv.s.Labels {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v := sv.s.Labels[k]
 			parts := strings.Split(k, ".")
 			if len(parts) < 5 || !strings.EqualFold(parts[0], "traefik") || !strings.EqualFold(parts[1], "http") || !strings.EqualFold(parts[2], "middlewares") {
 				continue
@@ -276,7 +287,7 @@ func traefikMiddlewares(pr *project) map[string]*traefikMiddleware {
 				m = &traefikMiddleware{}
 				out[parts[3]] = m
 			}
-			if strings.EqualFold(strings.Join(parts[4:], "."), "buffering.maxRequestBodyBytes") {
+			if strings.EqualFold(strings.Join(parts[4:], "."), "buffering.maxRequestBodyBytes") && m.body == nil {
 				m.body = &labelValue{k, v}
 			}
 		}
