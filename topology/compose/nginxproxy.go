@@ -32,6 +32,9 @@ const (
 	nginxUpstreamKADoc  = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive_timeout"
 	nginxBodySizeDoc    = "https://nginx.org/en/docs/http/ngx_http_core_module.html#client_max_body_size"
 	nginxProxyKeepalive = "com.github.nginx-proxy.nginx-proxy.keepalive"
+	// nginxProxyLoadbalance's text is written into the upstream block as
+	// it is (nginx.tmpl), so it may set the pool's keepalive_timeout.
+	nginxProxyLoadbalance = "com.github.nginx-proxy.nginx-proxy.loadbalance"
 )
 
 // NginxProxyVHost is the typed object behind a KindNginxProxy hop.
@@ -210,8 +213,29 @@ func (np *nginxProxy) pool(t *service, obj parsers.Range) topology.Duration {
 	default:
 		return off // before 1.7.0, or a version hoplint cannot tell: keepalive only when labelled
 	}
+	if lb, ok := t.s.Labels[nginxProxyLoadbalance]; ok {
+		if !lb.Known {
+			return off
+		}
+		for _, stmt := range strings.Split(lb.Value, ";") {
+			f := strings.Fields(stmt)
+			if len(f) == 0 || f[0] != "keepalive_timeout" {
+				continue
+			}
+			if len(f) != 2 {
+				return off
+			}
+			d, err := nginx.ParseTime(f[1], nginx.Millis)
+			if err != nil {
+				return off
+			}
+			s := topology.SetAt("keepalive_timeout (label "+nginxProxyLoadbalance+")", d, lb.Range)
+			s.Note = why
+			return s
+		}
+	}
 	s := topology.DefaultFor(name, 60*time.Second, obj, src)
-	s.Note = why + "; nginx-proxy's template writes no keepalive_timeout in the upstream, so nginx's 60s applies; the label " + nginxProxyKeepalive + ": \"disabled\" on the service turns the pool off"
+	s.Note = why + "; nginx-proxy's template writes no keepalive_timeout in the upstream, so nginx's 60s applies: the label " + nginxProxyLoadbalance + ": \"keepalive_timeout 1s;\" on the service puts one there, and " + nginxProxyKeepalive + ": \"disabled\" turns the pool off"
 	return s
 }
 
