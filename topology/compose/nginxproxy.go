@@ -60,6 +60,10 @@ type nginxProxy struct {
 	env    *topology.Env
 	part   *topology.Graph
 	read   map[string]*nginx.File
+	// confs caches confD: the same for every virtual host.
+	confs   []*nginx.File
+	confsOK bool
+	confsIn bool
 }
 
 // nginxProxyImage tells whether an image reference is nginx-proxy's, and
@@ -437,6 +441,14 @@ func (np *nginxProxy) file(p string) (*nginx.File, fileState) {
 // confD lists the conf.d/*.conf files nginx includes at the http level,
 // but default.conf, which nginx-proxy renders itself.
 func (np *nginxProxy) confD() ([]*nginx.File, bool) {
+	if !np.confsIn {
+		np.confs, np.confsOK = np.listConfD()
+		np.confsIn = true
+	}
+	return np.confs, np.confsOK
+}
+
+func (np *nginxProxy) listConfD() ([]*nginx.File, bool) {
 	const dir = "/etc/nginx/conf.d"
 	var out []*nginx.File
 	for _, m := range np.sv.s.Volumes {
