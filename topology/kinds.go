@@ -82,3 +82,17 @@ type OpenAPIConfig struct {
 	Hop    *Hop
 	Routes map[*openapi.Route]*Hop
 }
+
+// Hop kinds of the proxies that compose services configure by their
+// labels or environment (topology/compose). Each is the proxy's route to
+// one service, running in the proxy's container (Hop.Pods) and linked to
+// the service's container hop.
+const (
+	// KindTraefikRoute is what Traefik's Docker provider makes of one
+	// service's traefik.* labels: its routers and the load balancer
+	// toward the container.
+	KindTraefikRoute HopKind = "traefik-route"
+	// KindNginxProxy is the virtual host nginx-proxy generates for one
+	// service's VIRTUAL_HOST: its server, location and upstream.
+	KindNginxProxy HopKind = "nginx-proxy-vhost"
+)

@@ -39,6 +39,7 @@ func loadCompose(part *topology.Graph, _ []*parsers.File, env *topology.Env) {
 		for _, sv := range pr.services {
 			serviceHop(part, emb, sv, env)
 		}
+		labelProxies(part, pr, env)
 	}
 }
 
