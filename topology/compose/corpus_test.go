@@ -37,6 +37,9 @@ socketio__socket.io/examples/cluster-httpd/httpd.conf:2 missing-body-size-limit
 # socket.io's WebSockets pass through proxy_read_timeout's 60 s default.
 socketio__socket.io/examples/cluster-nginx/nginx.conf:13 missing-body-size-limit
 socketio__socket.io/examples/cluster-nginx/nginx.conf:13 stream-cut-by-timeout
+# traefik:2.4 (traefik.yml sets no serversTransport) pools idle connections 90s; server/Dockerfile
+# FROM node:14-alpine, npm start runs index.js, whose http.createServer keeps Node's 5 s keepAliveTimeout
+socketio__socket.io/examples/cluster-traefik/server/index.js:4 keepalive-order
 `,
 	"LemmyNet__lemmy-ansible": `
 # Jinja tags ({{ lemmy_port }}, {% if %}): a template, not a broken file.

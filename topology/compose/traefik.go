@@ -497,9 +497,12 @@ func sharesNetwork(a, b *topology.Hop) bool {
 	if !ok1 || !ok2 {
 		return false
 	}
-	bn := networks(bs)
-	for n := range networks(as) {
-		if _, ok := bn[n]; ok {
+	bn := map[string]bool{}
+	for _, n := range networks(bs) {
+		bn[n.Name] = true
+	}
+	for _, n := range networks(as) {
+		if bn[n.Name] {
 			return true
 		}
 	}

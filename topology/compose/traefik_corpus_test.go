@@ -40,7 +40,7 @@ fastapi__full-stack-fastapi-template | compose.yml#services/adminer/traefik/prox
 fastapi__full-stack-fastapi-template | compose.yml#services/backend/traefik/proxy | pool=90s(default) body=unknown -> compose service backend
 nginx-proxy__nginx-proxy | docker-compose.yml#services/whoami/nginx-proxy/nginx-proxy | pool=60s(default) body=1m(default) -> compose service whoami
 pixelfed__pixelfed | docker-compose.yml#services/web/nginx-proxy/proxy | pool=60s(default) body=unknown -> compose service web
-socketio__socket.io/examples/cluster-traefik | examples/cluster-traefik/docker-compose.yml#services/server/traefik/traefik | pool=90s(default) body=unknown -> compose service server
+socketio__socket.io/examples/cluster-traefik | examples/cluster-traefik/docker-compose.yml#services/server/traefik/traefik | pool=90s(default) body=unknown -> Node.js http server in compose service server
 `
 
 // Hand checks of the hop list:
@@ -73,6 +73,9 @@ var corpusLabelProxyFindings = `
 nginx-proxy__nginx-proxy/docker-compose.yml:16 missing-body-size-limit
 	# true: VIRTUAL_HOST=whoami.example, nothing in vhost.d or conf.d, and nginx.tmpl writes no
 	# client_max_body_size, so uploads over 1m get 413 from nginx-proxy
+socketio__socket.io/examples/cluster-traefik/server/index.js:4 keepalive-order
+	# true: traefik:2.4 (traefik.yml sets no serversTransport) pools idle connections 90s; server/Dockerfile
+	# FROM node:14-alpine, npm start runs index.js, whose http.createServer keeps Node's 5 s keepAliveTimeout
 `
 
 func TestLabelProxyCorpus(t *testing.T) {

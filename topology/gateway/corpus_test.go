@@ -82,6 +82,9 @@ nginx__nginx-gateway-fabric/examples/snippets/app.yaml:49 missing-prestop-drain
 nginx__nginx-gateway-fabric/examples/upstream-settings-policy/app.yaml:16 missing-prestop-drain
 nginx__nginx-gateway-fabric/examples/upstream-settings-policy/app.yaml:49 missing-prestop-drain
 	# the same coffee/tea Deployments in each example folder, each behind its HTTPRoute; no preStop
+socketio__socket.io/examples/cluster-traefik/server/index.js:4 keepalive-order
+	# true: traefik:2.4 (traefik.yml sets no serversTransport) pools idle connections 90s; server/Dockerfile
+	# FROM node:14-alpine, npm start runs index.js, whose http.createServer keeps Node's 5 s keepAliveTimeout
 `
 
 // corpusGatewayHops pins what the Gateway code reads from those files:
