@@ -85,6 +85,12 @@ type RuleConfig struct {
 	Enabled  *bool          `yaml:"enabled"`
 	Severity string         `yaml:"severity"`
 	Params   map[string]any `yaml:"params"`
+	// Exclude holds doublestar globs, relative to the configuration's
+	// directory like ignore's: the rule's findings whose primary location
+	// is in a matching file are not reported. Unlike ignore, the files are
+	// still read and linked, so other rules' findings and cross-file
+	// findings that start elsewhere stay.
+	Exclude []string `yaml:"exclude"`
 }
 
 // UnmarshalYAML accepts the short forms.
@@ -175,6 +181,13 @@ func (c *Config) Dir() string {
 // version.
 func Parse(data []byte) (*Config, error) {
 	c := &Config{}
+	var node yaml.Node
+	if err := yaml.Unmarshal(data, &node); err != nil {
+		return nil, yamlError(err)
+	}
+	if err := checkKeys(&node); err != nil {
+		return nil, err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
@@ -183,10 +196,10 @@ func Parse(data []byte) (*Config, error) {
 	if err := validateCharts(c.Charts); err != nil {
 		return nil, err
 	}
-	var node yaml.Node
-	if err := yaml.Unmarshal(data, &node); err == nil {
-		recordStackLines(&node, c)
-		c.Lines = keyLines(&node)
+	recordStackLines(&node, c)
+	c.Lines = keyLines(&node)
+	if err := c.checkExcludes(); err != nil {
+		return nil, err
 	}
 	switch c.Link {
 	case "", "infer", "strict":

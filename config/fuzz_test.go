@@ -22,6 +22,8 @@ func FuzzParse(f *testing.F) {
 		"versions: {nginx: SECRETVALUE}\n",
 		"rules: SECRETVALUE\n",
 		"link: SECRETVALUE\n",
+		"rules:\n  x: {SECRETVALUE: 1}\n",
+		"rules:\n  x:\n    exclude: [SECRETVALUE/[]\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -364,6 +364,8 @@ func classifyStructured(data []byte) Format {
 			return FormatOpenAPI
 		case bytes.Contains(t, []byte(`"apiVersion"`)) && bytes.Contains(t, []byte(`"kind"`)):
 			return FormatKubernetes
+		case SniffECS(t):
+			return FormatECS
 		}
 		return ""
 	}
@@ -570,4 +572,20 @@ func byBuildName(base string) Format {
 		return FormatDockerfile
 	}
 	return ""
+}
+
+// FirstTemplateLine returns the number of the first line that holds a
+// template-engine tag (Jinja/Liquid {% %} or {# #}, Go/Mustache/Jinja
+// {{ }}, ERB <% %>), or 0 when none does: a file that does not parse
+// because of such tags is a template, to be reported as one, not as
+// broken.
+func FirstTemplateLine(data []byte) int {
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		for _, p := range [][2]string{{"{%", "%}"}, {"{{", "}}"}, {"{#", "#}"}, {"<%", "%>"}} {
+			if j := bytes.Index(line, []byte(p[0])); j >= 0 && bytes.Contains(line[j+2:], []byte(p[1])) {
+				return i + 1
+			}
+		}
+	}
+	return 0
 }

@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/bmatcuk/doublestar/v4"
 )
@@ -61,6 +63,7 @@ func Discover(paths []string, opt DiscoverOptions) ([]*File, []Problem, error) {
 			return nil, nil, err
 		}
 	}
+	d.examineAll()
 	sort.Slice(d.files, func(i, j int) bool { return d.files[i].Path < d.files[j].Path })
 	return d.files, d.problems, nil
 }
@@ -71,7 +74,57 @@ type discoverer struct {
 	seen     map[string]bool
 	files    []*File
 	problems []Problem
-	head     []byte // headLooksLikeConfig's buffer
+	// pending are the files the walk found, examined (read and
+	// classified) afterwards on every core.
+	pending []candidate
+}
+
+// candidate is a file found by the walk.
+type candidate struct {
+	abs, root string
+	explicit  bool
+}
+
+// examined is what examining one candidate gave: a file to lint, or
+// problems, or neither.
+type examined struct {
+	file     *File
+	problems []Problem
+}
+
+// examineAll reads and classifies the pending files in parallel, each
+// worker with its own buffer, and keeps the results in walk order.
+func (d *discoverer) examineAll() {
+	out := make([]examined, len(d.pending))
+	workers := runtime.GOMAXPROCS(0)
+	if workers > len(d.pending) {
+		workers = len(d.pending)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			head := make([]byte, sniffHead)
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(d.pending) {
+					return
+				}
+				c := d.pending[i]
+				out[i] = d.examine(c.abs, c.root, c.explicit, head)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, e := range out {
+		d.problems = append(d.problems, e.problems...)
+		if e.file != nil {
+			d.files = append(d.files, e.file)
+		}
+	}
+	d.pending = nil
 }
 
 // RelPath renders abs relative to wd with forward slashes, or abs itself when
@@ -186,28 +239,35 @@ func symlinkInside(realRoot, path string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
+// add queues a file the walk found, once.
 func (d *discoverer) add(abs, root string, explicit bool) {
 	if d.seen[abs] {
 		return
 	}
 	d.seen[abs] = true
+	d.pending = append(d.pending, candidate{abs, root, explicit})
+}
+
+// examine reads and classifies one file. It runs on several goroutines at
+// once: it reads only the discoverer's settings, and head is its own.
+func (d *discoverer) examine(abs, root string, explicit bool, head []byte) (out examined) {
 	rel := RelPath(d.wd, abs)
 	if !explicit && Classify(rel, nil) == "" && !maybeConfigName(rel) {
 		// A name that leaves the format open (sites-available/example,
 		// app.vhost) is decided by a bounded prefix of its content, so
 		// that the rest of a large or binary file is never read.
-		if !ContentCandidate(rel) || !d.headLooksLikeConfig(abs) {
-			return
+		if !ContentCandidate(rel) || !headLooksLikeConfig(abs, head) {
+			return out
 		}
 	}
 	data, err := readCapped(abs)
 	if err != nil {
-		d.problems = append(d.problems, Problem{Kind: ProblemParse, Range: Range{File: rel}, Message: err.Error()})
-		return
+		out.problems = append(out.problems, Problem{Kind: ProblemParse, Range: Range{File: rel}, Message: err.Error()})
+		return out
 	}
 	if byName := Classify(rel, nil); (byName != "" || explicit) && looksBinary(data) {
-		d.problems = append(d.problems, binaryProblem(rel))
-		return
+		out.problems = append(out.problems, binaryProblem(rel))
+		return out
 	}
 	data = stripBOM(data)
 	if explicit {
@@ -215,9 +275,9 @@ func (d *discoverer) add(abs, root string, explicit bool) {
 			// A template or values file of a chart means nothing alone
 			// (a template is not YAML before helm renders it): say how to
 			// lint it rather than "not recognised" or nothing at all.
-			d.problems = append(d.problems, Problem{Kind: ProblemSkipped, Range: Range{File: rel, Start: Pos{Line: 1, Col: 1}, End: Pos{Line: 1, Col: 1}},
+			out.problems = append(out.problems, Problem{Kind: ProblemSkipped, Range: Range{File: rel, Start: Pos{Line: 1, Col: 1}, End: Pos{Line: 1, Col: 1}},
 				Message: chartPartMessage("file belongs to", RelPath(d.wd, chart), "this file")})
-			return
+			return out
 		}
 	}
 	var format Format
@@ -230,12 +290,13 @@ func (d *discoverer) add(abs, root string, explicit bool) {
 		if explicit {
 			// Named on the command line, so the user expects it linted:
 			// say once that it was not, rather than guess a format.
-			d.problems = append(d.problems, Problem{Kind: ProblemSkipped, Range: Range{File: rel, Start: Pos{Line: 1, Col: 1}, End: Pos{Line: 1, Col: 1}},
+			out.problems = append(out.problems, Problem{Kind: ProblemSkipped, Range: Range{File: rel, Start: Pos{Line: 1, Col: 1}, End: Pos{Line: 1, Col: 1}},
 				Message: "hoplint does not recognise this file as nginx, Apache httpd, Terraform, Kubernetes or OpenAPI configuration, so it did not lint it"})
 		}
-		return
+		return out
 	}
-	d.files = append(d.files, &File{Path: rel, Abs: abs, Root: root, Format: format, Data: data})
+	out.file = &File{Path: rel, Abs: abs, Root: root, Format: format, Data: data}
+	return out
 }
 
 // maybeConfigName is the cheap name test done before a file is read, so that
@@ -277,7 +338,7 @@ const (
 // whether they are nginx or Apache on strong evidence. Binary content, a
 // script (#!) and an unreadable or special file say no at once. Discovery
 // walks on one goroutine, so one buffer serves every file.
-func (d *discoverer) headLooksLikeConfig(abs string) bool {
+func headLooksLikeConfig(abs string, buf []byte) bool {
 	st, err := os.Stat(abs)
 	if err != nil || !st.Mode().IsRegular() || st.Size() == 0 || st.Size() > MaxFileSize {
 		return false // a FIFO would block the open; an empty file says nothing
@@ -290,10 +351,6 @@ func (d *discoverer) headLooksLikeConfig(abs string) bool {
 		return false
 	}
 	defer f.Close()
-	if d.head == nil {
-		d.head = make([]byte, sniffHead)
-	}
-	buf := d.head
 	n, _ := io.ReadFull(f, buf[:sniffFirst])
 	if n == 0 || bytes.HasPrefix(buf, []byte("#!")) || bytes.IndexByte(buf[:n], 0) >= 0 || !bytes.ContainsAny(buf[:n], ";{") && n == sniffFirst && !bytes.Contains(buf[:n], []byte("#")) {
 		// Empty, a script, binary, or a first screen of neither

@@ -3,6 +3,7 @@ package parsers
 import (
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // Format names a configuration format hoplint understands.
@@ -20,6 +21,9 @@ const (
 	// loader then says when a file so named is not a compose file.
 	FormatCompose    Format = "compose"
 	FormatDockerfile Format = "dockerfile"
+	// FormatECS is an Amazon ECS task-definition JSON file (or a bare
+	// container-definitions array), decided by content: see SniffECS.
+	FormatECS Format = "ecs"
 	// FormatKustomization is a kustomization file and FormatHelmChart a
 	// chart's Chart.yaml: neither is linted itself; the render stage builds
 	// them into the manifests they deploy.
@@ -58,7 +62,7 @@ type File struct {
 
 	once  sync.Once
 	lines []int  // byte offset of each line start
-	text  string // Data as a string, made once, so that Line never copies
+	text  string // Data as a string sharing its bytes, so that Line never copies
 }
 
 // SourceMap maps positions of a rendered file back to the sources.
@@ -75,7 +79,10 @@ func NewFile(path, abs, root string, format Format, data []byte) *File {
 
 func (f *File) index() {
 	f.once.Do(func() {
-		f.text = string(f.Data)
+		// Data is never modified (see File), so the string shares its
+		// bytes instead of copying them: a copy held every file twice
+		// (~400 MB at 54,000 files).
+		f.text = unsafe.String(unsafe.SliceData(f.Data), len(f.Data))
 		f.lines = append(f.lines, 0)
 		for i, b := range f.Data {
 			if b == '\n' {

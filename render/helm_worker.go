@@ -46,8 +46,15 @@ const (
 	// is closed at the end of a run; then it is killed.
 	workerStopWait = 2 * time.Second
 	// helmTimeout bounds one chart's render. Real charts, dependencies
-	// and all, render in well under a second.
-	helmTimeout = 10 * time.Second
+	// and all, render in well under a second. Where the worker's CPU
+	// time can be read (Linux), the bound is on that, so that a busy
+	// machine (a CI runner running tests in parallel) does not cut a
+	// chart that a quiet one renders in time; helmWallTimeout then still
+	// bounds a worker that waits without computing.
+	helmTimeout     = 10 * time.Second
+	helmWallTimeout = 6 * helmTimeout
+	// cpuPoll is how often the worker's CPU time is read.
+	cpuPoll = 100 * time.Millisecond
 	// helmMaxHeap bounds the memory the worker's Go heap holds while it
 	// renders. The rendered text is capped at parsers.MaxFileSize, so a
 	// real chart stays far below (the largest chart of the corpus peaks
@@ -57,8 +64,8 @@ const (
 	// exitOverBudget is the worker's exit status when its heap passed
 	// helmMaxHeap.
 	exitOverBudget = 86
-	// exitOverTime is its exit status when one chart took twice
-	// helmTimeout (its parent should have killed it by then).
+	// exitOverTime is its exit status when one chart took longer than
+	// helmWallTimeout plus helmTimeout (its parent should have killed it by then).
 	exitOverTime = 87
 	// exitOrphaned is its exit status when its parent is gone.
 	exitOrphaned = 88
@@ -346,8 +353,8 @@ func (w *helmWorker) render(req []byte) (helmResult, error) {
 		}
 		ch <- a
 	}()
-	timer := time.NewTimer(helmTimeout)
-	defer timer.Stop()
+	expired := w.budget()
+	defer expired.stop()
 	select {
 	case a := <-ch:
 		if a.err == nil {
@@ -361,10 +368,55 @@ func (w *helmWorker) render(req []byte) (helmResult, error) {
 			w.stop()
 		}
 		return helmResult{}, w.death()
-	case <-timer.C:
+	case <-expired.c:
 		w.stop()
 		return helmResult{}, fmt.Errorf("helm stopped on this chart: %w", errTimeout)
 	}
+}
+
+// chartBudget fires c when one chart has used its time: helmTimeout of
+// the worker's CPU time where that can be read, else of wall time.
+type chartBudget struct {
+	c    chan struct{}
+	done chan struct{}
+}
+
+func (b chartBudget) stop() { close(b.done) }
+
+func (w *helmWorker) budget() chartBudget {
+	b := chartBudget{c: make(chan struct{}), done: make(chan struct{})}
+	pid := 0
+	if w.cmd.Process != nil {
+		pid = w.cmd.Process.Pid
+	}
+	start, cpuOK := processCPU(pid)
+	go func() {
+		wall := time.NewTimer(helmTimeout)
+		if cpuOK {
+			wall.Reset(helmWallTimeout)
+		}
+		defer wall.Stop()
+		tick := time.NewTicker(cpuPoll)
+		defer tick.Stop()
+		for {
+			select {
+			case <-b.done:
+				return
+			case <-wall.C:
+				close(b.c)
+				return
+			case <-tick.C:
+				if !cpuOK {
+					continue
+				}
+				if now, ok := processCPU(pid); ok && now-start >= helmTimeout {
+					close(b.c)
+					return
+				}
+			}
+		}
+	}()
+	return b
 }
 
 // death says why the worker exited.
@@ -404,7 +456,7 @@ func (w *helmWorker) stop() {
 
 // serveWorker answers render requests until stdin ends. It exits with
 // exitOverBudget when its heap passes helmMaxHeap, and on its own after
-// twice helmTimeout on one chart, in case its parent died without killing
+// helmWallTimeout plus helmTimeout on one chart, in case its parent died without killing
 // it.
 func serveWorker(in io.Reader, out io.Writer) int {
 	debug.SetMaxStack(256 << 20)
@@ -438,7 +490,7 @@ func serveWorker(in io.Reader, out io.Writer) int {
 			busySince.Lock()
 			t := busySince.t
 			busySince.Unlock()
-			if !t.IsZero() && time.Since(t) > 2*helmTimeout {
+			if !t.IsZero() && time.Since(t) > helmWallTimeout+helmTimeout {
 				os.Exit(exitOverTime)
 			}
 		}

@@ -46,7 +46,17 @@ type Report struct {
 	// RepoDir is the working directory relative to the repository root
 	// ("" at the root), so that SARIF URIs are repository-relative.
 	RepoDir string
+	// FailOn is the lowest severity that fails the run (--fail-on), for
+	// the formats that say pass or fail per finding (JUnit). Zero fails
+	// on every finding; FailNever on none.
+	FailOn rules.Severity
 }
+
+// FailNever as Report.FailOn: no finding fails the run (--fail-on never).
+const FailNever = rules.Error + 1
+
+// fails reports whether f fails the run at r.FailOn.
+func (r *Report) fails(f rules.Finding) bool { return f.Severity >= r.FailOn }
 
 // Count fills the severity counts of s from findings.
 func (s *Summary) Count(fs []rules.Finding) {

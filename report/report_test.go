@@ -324,3 +324,87 @@ func TestMarkdownBudgetsEveryPart(t *testing.T) {
 		}
 	}
 }
+
+// TestJUnitFailOn: only findings at or above --fail-on are failed test
+// cases, so that the CI server's verdict is hoplint's exit status; the
+// others pass and carry the finding as system-out.
+func TestJUnitFailOn(t *testing.T) {
+	schema := map[string]xmlElem{
+		"testsuites": {optional: []string{"name", "tests", "failures", "errors"}, children: []string{"testsuite"}},
+		"testsuite":  {required: []string{"name", "tests", "failures", "errors"}, children: []string{"testcase"}},
+		"testcase":   {required: []string{"name"}, optional: []string{"classname"}, children: []string{"failure", "system-out"}},
+		"failure":    {optional: []string{"type", "message"}},
+		"system-out": {},
+	}
+	for _, c := range []struct {
+		failOn   rules.Severity
+		failures int
+	}{{0, 3}, {rules.Info, 3}, {rules.Warning, 3}, {rules.Error, 2}, {FailNever, 0}} {
+		r := sample()
+		r.FailOn = c.failOn
+		out := render(t, "junit", r)
+		checkXML(t, out, "testsuites", schema)
+		var s junitSuites
+		if err := xml.Unmarshal([]byte(out), &s); err != nil {
+			t.Fatal(err)
+		}
+		failed := 0
+		for _, su := range s.Suites {
+			for _, tc := range su.Cases {
+				if tc.Failure != nil {
+					failed++
+				} else if !strings.Contains(tc.SystemOut, "["+tc.Name+"]") {
+					t.Errorf("fail-on %v: a passing case does not carry its finding: %+v", c.failOn, tc)
+				}
+			}
+		}
+		if s.Tests != 3 || s.Failures != c.failures || failed != c.failures {
+			t.Errorf("fail-on %v: tests %d, failures %d (%d cases failed), want 3 and %d", c.failOn, s.Tests, s.Failures, failed, c.failures)
+		}
+	}
+}
+
+// TestSARIFFixes: a one-value fix becomes a SARIF fix replacing exactly
+// the value's columns (UTF-16), and none is offered where the value
+// cannot be located exactly.
+func TestSARIFFixes(t *testing.T) {
+	ngx := parsers.NewFile("nginx.conf", "/x/nginx.conf", "/x", parsers.FormatNginx,
+		[]byte("http {\n    server_name \"☃\"; lingering_close off;\n    lingering_close off; # off\n    lingering_close $off;\n}\n"))
+	embedded := parsers.NewFile("cm.yaml", "/x/cm.yaml", "/x", parsers.FormatNginx, []byte("lingering_close off;\n"))
+	embedded.Shift = parsers.Pos{Line: 5, Col: 4}
+	fix := func(file string, l, c, ec int, old string) *rules.Fix {
+		return &rules.Fix{Range: rg(file, l, c, l, ec), Old: old, New: "on", Description: "set lingering_close to on"}
+	}
+	fs := []rules.Finding{
+		// "    server_name \"☃\"; " is 23 bytes, 21 characters, 21 UTF-16 units.
+		{Rule: "lingering-close-off", Severity: rules.Warning, Message: "a", Range: rg("nginx.conf", 2, 24, 2, 44), Fix: fix("nginx.conf", 2, 24, 44, "off")},
+		{Rule: "lingering-close-off", Severity: rules.Warning, Message: "b", Range: rg("nginx.conf", 3, 5, 3, 25), Fix: fix("nginx.conf", 3, 5, 25, "off")},
+		{Rule: "lingering-close-off", Severity: rules.Warning, Message: "twice", Range: rg("nginx.conf", 3, 5, 3, 31), Fix: fix("nginx.conf", 3, 5, 31, "off")},
+		{Rule: "lingering-close-off", Severity: rules.Warning, Message: "not a token", Range: rg("nginx.conf", 4, 5, 4, 26), Fix: fix("nginx.conf", 4, 5, 26, "off")},
+		{Rule: "lingering-close-off", Severity: rules.Warning, Message: "not read", Range: rg("other.conf", 1, 1, 1, 21), Fix: fix("other.conf", 1, 1, 21, "off")},
+		{Rule: "lingering-close-off", Severity: rules.Warning, Message: "embedded", Range: rg("cm.yaml", 6, 5, 6, 25), Fix: fix("cm.yaml", 6, 5, 25, "off")},
+		{Rule: "lingering-close-off", Severity: rules.Warning, Message: "two lines", Range: rg("nginx.conf", 2, 25, 3, 5), Fix: &rules.Fix{Range: rg("nginx.conf", 2, 25, 3, 5), Old: "off", New: "on"}},
+		{Rule: "lingering-close-off", Severity: rules.Warning, Message: "no fix", Range: rg("nginx.conf", 3, 5, 3, 25)},
+	}
+	r := &Report{Findings: fs, Sources: map[string]*parsers.File{ngx.Path: ngx, embedded.Path: embedded}}
+	log := validateSARIF(t, []byte(render(t, "sarif", r)))
+	res := log.Runs[0].Results
+	for i, want := range [][3]int{{2, 38, 41}, {3, 21, 24}} {
+		if len(res[i].Fixes) != 1 {
+			t.Fatalf("result %d: %d fixes, want 1", i, len(res[i].Fixes))
+		}
+		fx := res[i].Fixes[0]
+		ch := fx.ArtifactChanges[0]
+		rep := ch.Replacements[0]
+		reg := rep.DeletedRegion
+		if *ch.ArtifactLocation.URI != "nginx.conf" || *reg.StartLine != want[0] || *reg.EndLine != want[0] || *reg.StartColumn != want[1] || *reg.EndColumn != want[2] ||
+			*rep.InsertedContent.Text != "on" || *fx.Description.Text != "set lingering_close to on" {
+			t.Errorf("result %d: fix %s:%d:%d-%d %q, want line %d columns %d-%d", i, *ch.ArtifactLocation.URI, *reg.StartLine, *reg.StartColumn, *reg.EndColumn, *rep.InsertedContent.Text, want[0], want[1], want[2])
+		}
+	}
+	for _, x := range res[2:] {
+		if len(x.Fixes) != 0 {
+			t.Errorf("%q: a fix was offered", *x.Message.Text)
+		}
+	}
+}

@@ -106,6 +106,27 @@ func (r *Report) sarifLocation(run *sarif.Run, rg parsers.Range) *sarif.Location
 	return sarif.NewLocation().WithPhysicalLocation(sarif.NewPhysicalLocation().WithArtifactLocation(art).WithRegion(region))
 }
 
+// sarifFix is a finding's one-value fix as a SARIF fix: one replacement of
+// exactly the value's columns, or nil where it cannot be located exactly
+// (fixSpan). Code scanning and editors offer it as a suggested change.
+func (r *Report) sarifFix(fx *rules.Fix) *sarif.Fix {
+	line, start, end, ok := r.fixSpan(fx)
+	if !ok {
+		return nil
+	}
+	uri, base := r.sarifURI(fx.Range.File)
+	art := sarif.NewArtifactLocation().WithURI(uri)
+	if base {
+		art.WithURIBaseID(srcRoot)
+	}
+	region := sarif.NewRegion().WithStartLine(line).WithEndLine(line).WithStartColumn(start).WithEndColumn(end)
+	return sarif.NewFix().
+		WithDescription(sarif.NewTextMessage(visible(fx.Description))).
+		AddArtifactChange(sarif.NewArtifactChange().WithArtifactLocation(art).
+			AddReplacement(sarif.NewReplacement().WithDeletedRegion(region).
+				WithInsertedContent(sarif.NewArtifactContent().WithText(fx.New))))
+}
+
 func artifactIndex(run *sarif.Run, uri string, base bool) int {
 	for i, a := range run.Artifacts {
 		if a.Location != nil && a.Location.URI != nil && *a.Location.URI == uri {
@@ -183,6 +204,9 @@ func (r *Report) sarifLog() *sarif.Report {
 			text += " Related: " + strings.Join(links, ", ") + "."
 		}
 		res.WithMessage(sarif.NewTextMessage(text))
+		if fix := r.sarifFix(f.Fix); fix != nil {
+			res.WithFixes([]*sarif.Fix{fix})
+		}
 		hash, n := f.Fingerprint, "1"
 		if i := strings.LastIndexByte(hash, '-'); i > 0 {
 			hash, n = hash[:i], hash[i+1:]

@@ -85,6 +85,7 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
 	Failure   *junitFailure `xml:"failure"`
+	SystemOut string        `xml:"system-out,omitempty"`
 }
 
 type junitFailure struct {
@@ -94,9 +95,12 @@ type junitFailure struct {
 }
 
 // JUnit writes JUnit XML as Jenkins' schema (junit-10.xsd) describes it:
-// one test suite per file with findings, one failed test case per finding
-// (name: the rule; classname: the location). A clean run is one suite with
-// one passing case, so that a CI server shows hoplint ran.
+// one test suite per file with findings, one test case per finding (name:
+// the rule; classname: the location). A finding at or above --fail-on
+// (Report.FailOn) is a failed case; one below it passes, with the finding
+// as its system-out, so that the CI server's verdict agrees with hoplint's
+// exit status and the finding is still shown. A clean run is one suite
+// with one passing case, so that a CI server shows hoplint ran.
 func JUnit(w io.Writer, r *Report) error {
 	out := junitSuites{Name: "hoplint"}
 	index := map[string]int{}
@@ -109,15 +113,18 @@ func JUnit(w io.Writer, r *Report) error {
 		}
 		s := &out.Suites[i]
 		s.Tests++
-		s.Failures++
 		body := fmt.Sprintf("%s: %s: %s [%s]", r.loc(f.Range), f.Severity, visible(f.Message), f.Rule)
 		for _, rel := range f.Related {
 			body += "\n  " + r.loc(rel.Range) + ": " + visible(rel.Message)
 		}
-		s.Cases = append(s.Cases, junitCase{
-			Name: f.Rule, Classname: r.loc(f.Range),
-			Failure: &junitFailure{Message: visible(firstLine(f.Message)), Type: f.Severity.String(), Body: body},
-		})
+		c := junitCase{Name: f.Rule, Classname: r.loc(f.Range)}
+		if r.fails(f) {
+			s.Failures++
+			c.Failure = &junitFailure{Message: visible(firstLine(f.Message)), Type: f.Severity.String(), Body: body}
+		} else {
+			c.SystemOut = body
+		}
+		s.Cases = append(s.Cases, c)
 	}
 	if len(out.Suites) == 0 {
 		out.Suites = []junitSuite{{Name: "hoplint", Tests: 1, Cases: []junitCase{{Name: "hoplint", Classname: "hoplint"}}}}

@@ -25,7 +25,8 @@ func closedAnswer(h *topology.Hop) string {
 	switch h.Kind {
 	case topology.KindNginxServer, topology.KindNginxLocation, topology.KindNginxUpstream, topology.KindIngressNginx, topology.KindIngressNginxInc,
 		topology.KindApacheVHost, topology.KindApacheBackend,
-		topology.KindALB, topology.KindCLB, topology.KindTargetGroup, topology.KindIngressALB, topology.KindCloudFrontOrigin:
+		topology.KindALB, topology.KindCLB, topology.KindTargetGroup, topology.KindIngressALB, topology.KindCloudFrontOrigin,
+		topology.KindNginxProxy, topology.KindTraefikRoute:
 		return "502"
 	case topology.KindGatewayRoute:
 		if r, ok := h.Config.(*topology.GatewayRoute); ok {

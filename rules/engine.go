@@ -35,7 +35,7 @@ type Options struct {
 func Check(cfg *config.Config, opt Options) error {
 	for _, id := range append(append([]string(nil), opt.Enable...), opt.Disable...) {
 		if Lookup(id) == nil {
-			return fmt.Errorf("unknown rule %q (see `hoplint rules`)", id)
+			return fmt.Errorf("unknown rule %q (see `hoplint rules`)%s", id, didYouMean(id, ruleIDs()))
 		}
 	}
 	for _, id := range cfg.RuleIDs() {
@@ -43,7 +43,7 @@ func Check(cfg *config.Config, opt Options) error {
 		key := "rules." + id
 		r := Lookup(id)
 		if r == nil {
-			return cfg.Errorf(key, "unknown rule under rules: (see `hoplint rules`)")
+			return cfg.Errorf(key, "unknown rule under rules: (see `hoplint rules`)%s", didYouMean(id, ruleIDs()))
 		}
 		if rc.Severity != "" {
 			if _, err := ParseSeverity(rc.Severity); err != nil {
@@ -58,7 +58,7 @@ func Check(cfg *config.Config, opt Options) error {
 		for _, name := range names {
 			prm := r.param(name)
 			if prm == nil {
-				return cfg.Errorf(key+".params."+name, "rules.%s: unknown param (it has: %s)", id, paramNames(r))
+				return cfg.Errorf(key+".params."+name, "rules.%s: unknown param (it has: %s)%s", id, paramNames(r), didYouMean(name, strings.Split(paramNames(r), ", ")))
 			}
 			if err := checkParam(*prm, fmt.Sprint(rc.Params[name])); err != nil {
 				return cfg.Errorf(key+".params."+name, "rules.%s.params.%s: %v", id, name, err)
@@ -66,6 +66,22 @@ func Check(cfg *config.Config, opt Options) error {
 		}
 	}
 	return nil
+}
+
+// didYouMean names the candidate a typo was meant to be, if one is near.
+func didYouMean(s string, candidates []string) string {
+	if c := config.Suggest(s, candidates); c != "" {
+		return "; did you mean " + c + "?"
+	}
+	return ""
+}
+
+func ruleIDs() []string {
+	var ids []string
+	for _, r := range All() {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }
 
 func (r *Rule) param(name string) *Param {
@@ -153,15 +169,59 @@ func Run(g *topology.Graph, cfg *config.Config, opt Options) []Finding {
 		}
 		all = append(all, pass.findings...)
 	}
-	all = foldInstances(dedupe(all))
+	all = foldSameRange(foldInstances(dedupe(all)))
 	all = applySuppressions(g, all, func(id string) bool {
 		r := Lookup(id)
 		return r != nil && Enabled(r, cfg, opt)
 	})
+	all = excluded(g, cfg, all)
 	sortFindings(all)
 	all = foldCauses(all) // in position order, so that the first place is kept
 	fingerprint(g, all)
 	return all
+}
+
+// excluded drops the findings that a rule's exclude patterns in
+// .hoplint.yml silence, by their primary location. It runs after the
+// suppressions (a hoplint:ignore on such a line is not then reported as
+// unused) and before findings are folded, so that a finding elsewhere is
+// never folded into one that is dropped.
+func excluded(g *topology.Graph, cfg *config.Config, fs []Finding) []Finding {
+	var files map[string]*parsers.File
+	out := fs[:0]
+	for _, f := range fs {
+		if rc, ok := cfg.Rules[f.Rule]; ok && len(rc.Exclude) > 0 {
+			if files == nil {
+				files = graphFiles(g)
+			}
+			abs := ""
+			if pf := files[f.Range.File]; pf != nil {
+				abs = pf.Abs
+			} else if p := filepath.FromSlash(f.Range.File); filepath.IsAbs(p) {
+				abs = filepath.Clean(p)
+			} else if wd := workDir(g); wd != "" {
+				abs = filepath.Join(wd, p)
+			}
+			if cfg.Excluded(f.Rule, f.Range.File, abs) {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// workDir is the directory the graph's paths are relative to, read off a
+// file whose Path is relative (its Abs ends in it), or "".
+func workDir(g *topology.Graph) string {
+	for _, f := range g.Files {
+		p := filepath.FromSlash(f.Path)
+		if f.Path == "" || filepath.IsAbs(p) || !strings.HasSuffix(f.Abs, string(filepath.Separator)+p) {
+			continue
+		}
+		return strings.TrimSuffix(f.Abs, string(filepath.Separator)+p)
+	}
+	return ""
 }
 
 func paramsOf(rc config.RuleConfig) map[string]string {

@@ -45,6 +45,73 @@ func foldInstances(fs []Finding) []Finding {
 	return out
 }
 
+// tfAddress matches a Terraform object address in a message
+// (aws_cloudfront_distribution.edge): the name of a hop.
+var tfAddress = regexp.MustCompile(`\b([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z][A-Za-z0-9_-]*)\b`)
+
+// foldSameRange merges findings of one rule on one range whose messages
+// differ only in the Terraform objects they name: three CloudFront
+// distributions in front of one ALB give three findings on the ALB's
+// idle_timeout line that say the same thing of each. The first stays,
+// naming the others, with their related locations added to its own. Any
+// other difference (a value, a setting) keeps them apart.
+func foldSameRange(fs []Finding) []Finding {
+	type group struct {
+		first  int
+		others []int
+	}
+	groups := map[string]*group{}
+	var order []*group
+	for i, f := range fs {
+		if f.Range.File == "" || !tfAddress.MatchString(f.Message) {
+			continue
+		}
+		k := f.Rule + "\x00" + f.Range.String() + "\x00" + tfAddress.ReplaceAllString(f.Message, "$1.…")
+		if g := groups[k]; g != nil {
+			g.others = append(g.others, i)
+			continue
+		}
+		g := &group{first: i}
+		groups[k] = g
+		order = append(order, g)
+	}
+	drop := map[int]bool{}
+	for _, g := range order {
+		if len(g.others) == 0 {
+			continue
+		}
+		first := &fs[g.first]
+		own := map[string]bool{}
+		for _, a := range tfAddress.FindAllString(first.Message, -1) {
+			own[a] = true
+		}
+		var names []string
+		for _, i := range g.others {
+			o := fs[i]
+			for _, a := range tfAddress.FindAllString(o.Message, -1) {
+				if !own[a] {
+					own[a] = true
+					names = append(names, a)
+				}
+			}
+			first.Related = append(first.Related, o.Related...)
+			drop[i] = true
+		}
+		first.Message = fmt.Sprintf("%s (the same holds for %s: the related locations list them).",
+			strings.TrimSuffix(first.Message, "."), strings.Join(names, ", "))
+	}
+	if len(drop) == 0 {
+		return fs
+	}
+	out := fs[:0]
+	for i, f := range fs {
+		if !drop[i] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // subjectToken decides whether a word of a message names what a finding is
 // about rather than why: a path or location match (/api/, ~ \.php$,
 // @fallback), an nginx variable, a quoted name, a file or host name

@@ -96,6 +96,21 @@ type Finding struct {
 	Range       parsers.Range
 	Related     []parsers.Related
 	Fingerprint string
+	// Fix is set when the fix is one value on one line and the rule knows
+	// the exact text to write; nil otherwise.
+	Fix *Fix
+}
+
+// Fix replaces one value: within Range (one line; the finding's own range
+// or a part of it), the token Old becomes New. A rule never reads files,
+// so it names the token rather than its columns; a formatter offers the
+// fix only where the file's text in Range holds Old exactly once as a
+// whole token (never on a template line that computes the value, where
+// the token is not written).
+type Fix struct {
+	Range       parsers.Range
+	Old, New    string
+	Description string // what the change does, for the person applying it
 }
 
 // Pass is what a rule's Run receives.

@@ -44,7 +44,8 @@ func runLingeringCloseOff(p *Pass) {
 	for _, nc := range nginxConfigs(p) {
 		walkDirectives(nc.Directives, func(d *nginx.Directive) {
 			if d.Name == "lingering_close" && d.Arg(0) == "off" {
-				p.Reportf(d.Range, nil, "lingering_close off makes nginx close a connection as soon as it has answered, even while the client is still sending: an early response (413, 401, a redirect) then reaches the client as a connection reset. Remove this line; the default (on) reads and discards the rest first.")
+				p.Report(Finding{Range: d.Range, Fix: &Fix{Range: d.Range, Old: "off", New: "on", Description: "set lingering_close to on, nginx's default"},
+					Message: "lingering_close off makes nginx close a connection as soon as it has answered, even while the client is still sending: an early response (413, 401, a redirect) then reaches the client as a connection reset. Remove this line; the default (on) reads and discards the rest first."})
 			}
 		})
 	}

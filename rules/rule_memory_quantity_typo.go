@@ -63,6 +63,7 @@ func runMemoryQuantityTypo(p *Pass) {
 			fixed := strings.TrimSuffix(q.Raw, "m")
 			p.Report(Finding{
 				Range: q.Range,
+				Fix:   &Fix{Range: q.Range, Old: q.Raw, New: fixed + "Mi", Description: "write " + fixed + "Mi (mebibytes; " + fixed + "M would be megabytes)"},
 				Message: fmt.Sprintf("%s has a memory %s of %q, which Kubernetes reads as %s bytes (a lower-case m means milli), not %s mebibytes. Write %sMi (or %sM for megabytes).",
 					containerWords(pc), kind, q.Raw, q.Q.AsDec().String(), fixed, fixed, fixed),
 			})

@@ -22,7 +22,13 @@ LimitRange and the workload name the same namespace, or when neither names
 one and both sit in the same directory (assumed to be applied together). Set
 ` + "`resources.limits.memory`" + ` a little above the memory the container uses at
 peak. The finding points at the ` + "`resources:`" + ` block, or at the container's
-` + "`name:`" + ` when it has none.`,
+` + "`name:`" + ` when it has none.
+
+It is a warning on containers that may serve requests, and an info on those
+that serve none: containers of Jobs and CronJobs and init containers (they
+run to completion), and containers that declare no port and that nothing in
+the linted files sends requests to. An overgrowing one still endangers the
+node's other pods, but no request path runs through it.`,
 	Examples: []Example{
 		{Name: "no limit", Bad: true, Archive: `-- deploy.yaml --
 apiVersion: apps/v1
@@ -72,6 +78,7 @@ spec:
 func init() { Register(missingMemoryLimit) }
 
 func runMissingMemoryLimit(p *Pass) {
+	served := servers(p)
 	for _, pc := range containers(p) {
 		if pc.w.Fragment {
 			// A patch: the limit may be in the object it is merged into.
@@ -91,10 +98,35 @@ func runMissingMemoryLimit(p *Pass) {
 				req = fmt.Sprintf(" (it requests %s, which the scheduler reserves, but nothing caps it)", q.Raw)
 			}
 		}
-		p.Report(Finding{
+		f := Finding{
 			Range: containerAnchor(pc),
 			Message: fmt.Sprintf("%s has no memory limit%s: it can grow until the node runs out of memory, and the OOM killer may then kill any process on that node. Set resources.limits.memory a little above its peak use.",
 				containerWords(pc), req),
-		})
+		}
+		if _, server := served[pc.c]; !server {
+			if why := servesNoTraffic(pc); why != "" {
+				// Not the reset on a request path this tool is about, but
+				// still a risk to the node's other pods.
+				f.Severity = Info
+				f.Message += " (Info, not a warning: " + why + ", so no request path runs through it.)"
+			}
+		}
+		p.Report(f)
 	}
+}
+
+// servesNoTraffic says why a container that nothing in the linted files
+// sends requests to serves none at all: it runs to completion (a Job, a
+// CronJob, an init container) or declares no port. "" when it may serve
+// traffic that comes from outside the linted files.
+func servesNoTraffic(pc podContainer) string {
+	switch {
+	case pc.w.Kind == "Job" || pc.w.Kind == "CronJob":
+		return "it belongs to a " + pc.w.Kind + ", which runs to completion"
+	case pc.c.Init && !pc.c.Sidecar:
+		return "it is an init container, which runs to completion before the pod serves"
+	case len(pc.c.Ports) == 0:
+		return "it declares no port, and nothing in the linted files sends requests to it"
+	}
+	return ""
 }

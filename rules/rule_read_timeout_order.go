@@ -115,7 +115,8 @@ func timeoutAnswer(h *topology.Hop) string {
 	case topology.KindApacheVHost, topology.KindApacheBackend:
 		return "a 502 Proxy Error"
 	case topology.KindNginxServer, topology.KindNginxLocation, topology.KindNginxUpstream, topology.KindIngressNginx, topology.KindIngressNginxInc,
-		topology.KindALB, topology.KindCLB, topology.KindTargetGroup, topology.KindIngressALB, topology.KindCloudFrontOrigin:
+		topology.KindALB, topology.KindCLB, topology.KindTargetGroup, topology.KindIngressALB, topology.KindCloudFrontOrigin,
+		topology.KindNginxProxy, topology.KindTraefikRoute:
 		return "a 504"
 	case topology.KindGatewayRoute:
 		if r, ok := h.Config.(*topology.GatewayRoute); ok {

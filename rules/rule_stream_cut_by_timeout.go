@@ -33,7 +33,14 @@ and closes the connection when it expires:
 - ingress-nginx ` + "`proxy-read-timeout`" + ` and Apache ` + "`ProxyTimeout`" + ` (default ` + "`Timeout`" + `, 60 s)
   behave the same way.
 
-hoplint reads which routes stream from the OpenAPI spec and reports every
+Envoy's route timeout (behind Envoy Gateway, 15 s by default, and Istio) is
+worse: it ends the whole response that long after the request is complete,
+however much is still being sent, so no heartbeat helps.
+
+hoplint reads which routes stream from the OpenAPI spec, and takes every
+WebSocket or gRPC proxy (an nginx ` + "`grpc_pass`" + ` or Upgrade header, an Apache
+` + "`ws://`" + ` backend, ingress-nginx ` + "`backend-protocol: GRPC`" + `, a Gateway API
+GRPCRoute) as streaming, and reports every
 such timer in front of them that is at most ` + "`longest-silence`" + ` (60s by
 default: how long a stream may go without a byte). Raise the timeout for
 the streaming routes (an nginx location of their own with
@@ -64,6 +71,9 @@ type stream struct {
 	self bool
 	// heartbeat is what the application can send to keep it alive.
 	heartbeat string
+	// caveat ends the message when the hop may also carry calls that do
+	// not stream (a GRPCRoute's unary methods).
+	caveat string
 }
 
 func runStreamCutByTimeout(p *Pass) {
@@ -126,21 +136,35 @@ func runStreamCutByTimeout(p *Pass) {
 		if h.f.link != nil {
 			words = linkWords(h.f.link)
 		}
-		what, fix := h.s.words, "Raise "+t.Name+" for the streaming routes"
+		raise, how := raiseWords(a, t)
+		what, fix := h.s.words, raise+" for the streaming routes"+how
 		if h.s.self {
-			what, fix = "it "+h.s.words, "Raise "+t.Name+" there"
+			what, fix = "it "+h.s.words, raise+" there"+how
 			if a != h.s.hop {
-				what, fix = hopFile(h.s.hop)+" "+h.s.words, "Raise "+t.Name+" for the streams"
+				what, fix = hopFile(h.s.hop)+" "+h.s.words, raise+" for the streams"+how
 			}
 		}
 		related := append([]parsers.Related{relatedAt(h.s.at, h.s.atWords)}, t.Via...)
+		notes := assumptions(append(append([]string(nil), a.Notes...), t.Note)...)
+		if deadline(a) {
+			fix = raise
+			// Envoy's route timeout: no heartbeat helps, only a longer
+			// (or no) deadline.
+			p.Report(Finding{
+				Range:   t.Range,
+				Related: related,
+				Message: fmt.Sprintf("%s ends every response %s after the request is complete, however much it still sends %s, and %s%s: a stream that lasts longer is cut off mid-way and the client sees it end or reset. %s (\"0s\" switches it off); no heartbeat keeps it open.%s%s%s",
+					hopFile(a), topology.FormatDuration(t.Value), strings.TrimPrefix(valueWords(t, topology.FormatDuration), topology.FormatDuration(t.Value)+" "), what, others,
+					fix, h.s.caveat, words, notes),
+			})
+			continue
+		}
 		p.Report(Finding{
 			Range:   t.Range,
 			Related: related,
-			Message: fmt.Sprintf("%s closes a response that sends nothing for %s, and %s%s: a stream that pauses that long is cut off mid-way and the client sees it end or reset. %s, or have the application send %s more often than every %s.%s%s%s",
+			Message: fmt.Sprintf("%s closes a response that sends nothing for %s, and %s%s: a stream that pauses that long is cut off mid-way and the client sees it end or reset. %s, or have the application send %s more often than every %s.%s%s%s%s",
 				hopFile(a), valueWords(t, topology.FormatDuration), what, others,
-				fix, h.s.heartbeat, topology.FormatDuration(t.Value), buffering, words,
-				assumptions(append(append([]string(nil), a.Notes...), t.Note)...)),
+				fix, h.s.heartbeat, topology.FormatDuration(t.Value), buffering, h.s.caveat, words, notes),
 		})
 	}
 }
@@ -181,6 +205,16 @@ func proxiedStreams(g *topology.Graph) []stream {
 					words: "proxies gRPC calls (backend-protocol " + bp + "), whose streams stay open", atWords: "gRPC is proxied here",
 					heartbeat: "HTTP/2 PING frames (gRPC keepalive)"})
 			}
+		case *topology.GatewayRoute:
+			// A GRPCRoute: every call may stream. Only a timer the
+			// implementation's facts give (or the route's policy sets) is
+			// known; an unknown implementation leaves it Unknown.
+			if h.Kind == topology.KindGatewayRoute && c.Streams != "" {
+				out = append(out, stream{hop: h, self: true, at: c.StreamsAt,
+					words: "carries " + c.Streams + " (" + c.Object.Kind + "), where a server-streaming or bidirectional call stays open as long as the application keeps it", atWords: c.Object.Kind + " " + topology.RefName(c.Object) + " carries " + c.Streams + " here",
+					heartbeat: "HTTP/2 PING frames (gRPC keepalive)",
+					caveat:    " If every method behind the route is unary, only calls slower than that are cut."})
+			}
 		case *apache.Proxy:
 			u := strings.ToLower(c.URL)
 			if h.Kind == topology.KindApacheBackend && (strings.HasPrefix(u, "ws://") || strings.HasPrefix(u, "wss://")) {
@@ -192,6 +226,29 @@ func proxiedStreams(g *topology.Graph) []stream {
 		}
 	}
 	return out
+}
+
+// deadline reports a hop whose upstream timeout bounds the whole
+// response rather than a silent gap (Envoy's route timeout, behind Envoy
+// Gateway and Istio routes).
+func deadline(h *topology.Hop) bool {
+	gr, ok := h.Config.(*topology.GatewayRoute)
+	return ok && h.Kind == topology.KindGatewayRoute && gr.Deadline
+}
+
+// raiseWords says how to lengthen a hop's timer in its product's terms:
+// the verb and setting, then how when the setting has no field of its own.
+func raiseWords(h *topology.Hop, t topology.Duration) (string, string) {
+	gr, ok := h.Config.(*topology.GatewayRoute)
+	switch {
+	case ok && deadline(h):
+		return "Set " + t.Name + " longer than the longest stream", ""
+	case ok && gr.Impl == topology.ImplNGF && t.Name == "grpc_read_timeout":
+		// NGINX Gateway Fabric has no field that writes it; a
+		// SnippetsFilter can (docs/facts/gateway.md).
+		return "Raise grpc_read_timeout", " with a SnippetsFilter (context http.server.location) that the GRPCRoute rule references in an ExtensionRef filter"
+	}
+	return "Raise " + t.Name, ""
 }
 
 // upgradeHeader returns the effective proxy_set_header Upgrade of a

@@ -60,6 +60,10 @@ func shortName(h *topology.Hop) string {
 		return "the gateway"
 	case topology.KindIngress:
 		return "the ingress controller"
+	case topology.KindTraefikRoute:
+		return "Traefik"
+	case topology.KindNginxProxy:
+		return "nginx-proxy"
 	}
 	return "the app server"
 }

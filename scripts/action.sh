@@ -6,7 +6,17 @@
 #   INPUT_CONFIG    configuration file (default: hoplint finds .hoplint.yml)
 #   INPUT_FAIL_ON   error | warning | info | never (default warning)
 #   INPUT_ONLY_NEW  true | false | auto (default auto: true on pull requests)
-#   INPUT_SARIF     when set, also write SARIF to this path
+#   INPUT_SARIF     when set, also write SARIF to this path (relative to the
+#                   workspace, whatever the working directory)
+#   INPUT_ARGS      more hoplint flags (--baseline FILE, --enable RULE,
+#                   --disable RULE, --allow-empty, --config FILE, ...), split on
+#                   whitespace, never globbed; --format and -- are refused (the
+#                   Action writes the annotations, the summary and the SARIF)
+#   INPUT_WORKING_DIRECTORY  directory to run hoplint in (default: the
+#                   workspace); it must lie inside the workspace
+# Booleans (only-new) take what YAML writes for a boolean: true, True, TRUE,
+# false, False, FALSE; anything else fails the step (exit 2), so that a typo
+# never silently switches a setting off.
 # The pull request is untrusted: its files may be symlinks or be named like
 # flags. So the paths input is split on whitespace with globbing off (set -f)
 # and passed after --; the SARIF path is refused when it lies outside
@@ -31,10 +41,89 @@ fail_on=${INPUT_FAIL_ON:-warning}
 only_new=${INPUT_ONLY_NEW:-auto}
 summary=${GITHUB_STEP_SUMMARY:-/dev/null}
 output=${GITHUB_OUTPUT:-/dev/null}
+workspace=${GITHUB_WORKSPACE:-$PWD}
+
+# set_output NAME VALUE appends one output in GitHub's multi-line form
+# (NAME<<DELIMITER, the value, DELIMITER): whatever the value holds, it
+# cannot end early and start an output of its own.
+# https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#multiline-strings
+set_output() {
+  local delim
+  delim="hoplint_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  case $2 in *"$delim"*) return 1 ;; esac
+  printf '%s<<%s\n%s\n%s\n' "$1" "$delim" "$2" "$delim" >>"$output"
+}
+
+# input_error MESSAGE fails the step as a usage error (exit 2), with the
+# outputs set, before hoplint runs.
+input_error() {
+  echo "hoplint: $1"
+  set_output exit-code 2
+  set_output sarif ""
+  exit 2
+}
+
+# shown VALUE is an input as the log may print it: control characters
+# (a newline could start a workflow command) become '?'.
+shown() { printf '%s' "$1" | tr '[:cntrl:]' '?'; }
+
+# parse_bool NAME VALUE [EXTRA] prints true or false for what YAML writes
+# as a boolean (GitHub passes inputs as strings: `only-new: True` arrives
+# as "True"), or EXTRA itself when it is allowed (auto); anything else is
+# an error, never a silent false.
+parse_bool() {
+  case $2 in
+    true|True|TRUE) echo true ;;
+    false|False|FALSE) echo false ;;
+    *)
+      if [ -n "${3:-}" ] && [ "$2" = "$3" ]; then echo "$3"; return 0; fi
+      return 1 ;;
+  esac
+}
+
+if ! only_new=$(parse_bool only-new "$only_new" auto); then
+  input_error "the only-new input is '$(shown "${INPUT_ONLY_NEW:-}")'; write true, false or auto"
+fi
 
 args=(--fail-on "$fail_on" --format github)
 if [ -n "${INPUT_CONFIG:-}" ]; then
   args+=(--config "$INPUT_CONFIG")
+fi
+
+# Extra flags from the workflow, split on whitespace like paths (set -f:
+# no globbing). The Action owns the outputs: a --format of the user's
+# would mix with the annotations on stdout, and a -- would end the flags
+# before the paths the Action appends.
+# shellcheck disable=SC2206
+extra=(${INPUT_ARGS:-})
+for a in ${extra[@]+"${extra[@]}"}; do
+  case $a in
+    --format|--format=*|-format|-format=*)
+      input_error "the args input may not hold --format: the Action writes the annotations and the step summary, and the sarif input writes SARIF" ;;
+    --)
+      input_error "the args input may not hold --: name the files and directories in the paths input" ;;
+  esac
+done
+
+# The SARIF path is relative to the workspace (where upload-sarif looks),
+# so it is made absolute before changing to the working directory.
+sarif_abs=""
+if [ -n "${INPUT_SARIF:-}" ]; then
+  case $INPUT_SARIF in
+    /*) sarif_abs=$INPUT_SARIF ;;
+    *) sarif_abs=$PWD/$INPUT_SARIF ;;
+  esac
+fi
+
+if [ -n "${INPUT_WORKING_DIRECTORY:-}" ]; then
+  wd=$INPUT_WORKING_DIRECTORY
+  ws=$(cd -P -- "$workspace" 2>/dev/null && pwd -P) || input_error "the workspace $workspace is not a directory"
+  real=$(cd -P -- "$wd" 2>/dev/null && pwd -P) || input_error "the working-directory input '$(shown "$wd")' is not a directory"
+  case $real/ in
+    "$ws"/*) ;;
+    *) input_error "the working-directory input '$(shown "$wd")' leads outside the workspace (through a symbolic link or ..); name a directory inside it" ;;
+  esac
+  cd -- "$real" || input_error "cannot change to the working-directory '$(shown "$wd")'"
 fi
 
 is_pr=false
@@ -65,17 +154,6 @@ if [ "$only_new" = true ]; then
     echo "hoplint: only-new is on but there is no base revision to compare with; reporting every finding"
   fi
 fi
-
-# set_output NAME VALUE appends one output in GitHub's multi-line form
-# (NAME<<DELIMITER, the value, DELIMITER): whatever the value holds, it
-# cannot end early and start an output of its own.
-# https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#multiline-strings
-set_output() {
-  local delim
-  delim="hoplint_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-  case $2 in *"$delim"*) return 1 ;; esac
-  printf '%s<<%s\n%s\n%s\n' "$1" "$delim" "$2" "$delim" >>"$output"
-}
 
 # lexical_abs PATH prints PATH made absolute with . and .. resolved by
 # name, without following links (realpath -m -s, which macOS lacks). It is
@@ -112,7 +190,7 @@ refuse_output() {
     */../*) echo "it has a .. component"; return 0 ;;
   esac
   abs=$(lexical_abs "$p")
-  for base in "${GITHUB_WORKSPACE:-$PWD}" "${RUNNER_TEMP:-}"; do
+  for base in "$workspace" "${RUNNER_TEMP:-}"; do
     [ -n "$base" ] || continue
     base=$(lexical_abs "$base")
     case $abs in
@@ -135,22 +213,22 @@ refuse_output() {
     fi
     return 1
   done
-  echo "it lies outside the workspace ${GITHUB_WORKSPACE:-$PWD}${RUNNER_TEMP:+ and the runner temporary directory $RUNNER_TEMP}"
+  echo "it lies outside the workspace ${workspace}${RUNNER_TEMP:+ and the runner temporary directory $RUNNER_TEMP}"
   return 0
 }
 
 md=$(mktemp)
 trap 'rm -f "$md"' EXIT
 args+=(--format "markdown=$md")
-if [ -n "${INPUT_SARIF:-}" ]; then
-  if why=$(refuse_output "$INPUT_SARIF"); then
+if [ -n "$sarif_abs" ]; then
+  if why=$(refuse_output "$sarif_abs"); then
     echo "hoplint: the sarif input is refused: ${why}. Name a file inside the workspace, such as hoplint.sarif."
     set_output exit-code 2
     set_output sarif ""
     exit 2
   fi
-  mkdir -p -- "$(dirname -- "$INPUT_SARIF")"
-  args+=(--format "sarif=$INPUT_SARIF")
+  mkdir -p -- "$(dirname -- "$sarif_abs")"
+  args+=(--format "sarif=$sarif_abs")
 fi
 
 # Word splitting of the paths input is intended: one path per word, and
@@ -158,7 +236,7 @@ fi
 # cannot become an argument.
 # shellcheck disable=SC2206
 path_list=($paths)
-"$hoplint" "${args[@]}" -- "${path_list[@]}"
+"$hoplint" "${args[@]}" ${extra[@]+"${extra[@]}"} -- "${path_list[@]}"
 code=$?
 
 if [ -s "$md" ]; then

@@ -8,7 +8,12 @@
 # from source (need-build=true). It always says which it did. A checksum
 # that does not match fails the step: nothing is installed.
 #
-# Environment: HOPLINT_REF (github.action_ref), RUNNER_OS, RUNNER_ARCH,
+# With HOPLINT_PINNED=true (the version input named the release) a
+# release without this runner's archive fails the step instead: a build of
+# the action's own checkout would be another version than the one asked for.
+#
+# Environment: HOPLINT_REF (the release tag or github.action_ref, see
+# scripts/action_version.sh), HOPLINT_PINNED, RUNNER_OS, RUNNER_ARCH,
 # HOPLINT_DEST (directory that receives the hoplint binary), HOPLINT_CACHE
 # (directory kept between runs by actions/cache), GITHUB_OUTPUT, and
 # HOPLINT_RELEASES (release download base; tests point it at a local
@@ -20,7 +25,13 @@ dest=${HOPLINT_DEST:?HOPLINT_DEST is not set}
 cache=${HOPLINT_CACHE:-}
 out=${GITHUB_OUTPUT:-/dev/null}
 
+pinned=${HOPLINT_PINNED:-false}
+
 build() {
+  if [ "$pinned" = true ]; then
+    echo "hoplint: $1; the version input asks for that release, so hoplint is not built from the action's own source instead" >&2
+    exit 1
+  fi
   echo "hoplint: $1; building hoplint from source"
   echo "need-build=true" >>"$out"
   echo "how=build" >>"$out"

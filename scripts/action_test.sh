@@ -16,12 +16,29 @@ python3 - "$repo/action.yml" <<'PY' || fail "action.yml does not match scripts/a
 import sys, yaml
 a = yaml.safe_load(open(sys.argv[1]))
 assert a["runs"]["using"] == "composite"
-run = [s for s in a["runs"]["steps"] if s.get("id") == "run"][0]
+steps = a["runs"]["steps"]
+run = [s for s in steps if s.get("id") == "run"][0]
+ref = [s for s in steps if s.get("id") == "ref"][0]
 assert "scripts/action.sh" in run["run"], run["run"]
+assert "scripts/action_version.sh" in ref["run"], ref["run"]
 for name in a["inputs"]:
     env = "INPUT_" + name.upper().replace("-", "_")
-    assert run["env"].get(env) == "${{ inputs.%s }}" % name, (name, env)
+    step = ref if name == "version" else run
+    assert step["env"].get(env) == "${{ inputs.%s }}" % name, (name, env)
+# The Action must not change the user's job: no setup-go (its Go stays
+# first on PATH for later steps), nothing written to GITHUB_PATH or
+# GITHUB_ENV, and the Go it builds with is the one go.mod asks for.
+for s in steps:
+    assert "setup-go" not in s.get("uses", ""), s
+    assert "GITHUB_PATH" not in s.get("run", "") and "GITHUB_ENV" not in s.get("run", ""), s
+gostep = [s for s in steps if s.get("id") == "go"][0]
+gomod = [l.split()[1] for l in open(sys.argv[1].replace("action.yml", "go.mod")) if l.startswith("go ")][0]
+assert gostep["env"]["GO_VERSION"] == gomod, (gostep["env"], gomod)
 PY
+for f in "$repo"/scripts/action*.sh; do
+  case $f in */action_test.sh) continue ;; esac
+  ! grep -q 'GITHUB_PATH\|GITHUB_ENV' "$f" || fail "$f writes to GITHUB_PATH or GITHUB_ENV: later steps of the user's job would change"
+done
 
 (cd "$repo" && go build -o "$work/hoplint" ./cmd/hoplint)
 export HOPLINT="$work/hoplint"
@@ -148,6 +165,62 @@ after=$(sed -n '/^--$/,$p' "$work/args" | tail -n +2 | tr '\n' ' ')
 [ "$after" = '* nginx k8s/*.yaml ' ] || fail "paths passed as: $(tr '\n' ' ' <"$work/args"), want '-- * nginx k8s/*.yaml'"
 ! sed '/^--$/q' "$work/args" | grep -q -- '--fail-on=never' || fail "a file named --fail-on=never became a flag"
 rm -- --fail-on=never --format=json
+
+# Booleans take what YAML writes (GitHub passes inputs as strings: True
+# arrives as "True"); anything else fails the step instead of meaning false.
+GITHUB_EVENT_NAME=push HOPLINT_BASE_REV=HEAD INPUT_ONLY_NEW=True run_action
+n=$(grep -c '^::' "$work/log" || true)
+[ "$code" = 1 ] && [ "$n" = 1 ] || { cat "$work/log"; fail "only-new=True: exit $code, $n annotations, want 1 and 1 (only the changed line)"; }
+GITHUB_EVENT_NAME=pull_request HOPLINT_BASE_REV=HEAD INPUT_ONLY_NEW=FALSE run_action
+n=$(grep -c '^::' "$work/log" || true)
+[ "$code" = 1 ] && [ "$n" -gt 1 ] || { cat "$work/log"; fail "only-new=FALSE on a pull request: $n annotations, want every finding"; }
+for bad in yes 1 on tru Auto; do
+  INPUT_ONLY_NEW=$bad run_action
+  [ "$code" = 2 ] || { cat "$work/log"; fail "only-new=$bad: exit $code, want 2"; }
+  grep -q "the only-new input is '$bad'; write true, false or auto" "$work/log" || { cat "$work/log"; fail "only-new=$bad: no explanation"; }
+  out_has 'exit-code=2' || fail "only-new=$bad: exit-code output $(outputs)"
+done
+
+# args: more flags for hoplint, after the Action's own and before --.
+INPUT_ARGS="--disable keepalive-order
+  --disable read-timeout-order" run_action
+[ "$code" = 1 ] || { cat "$work/log"; fail "args --disable: exit $code"; }
+! grep -q 'hoplint keepalive-order::\|hoplint read-timeout-order::' "$work/log" || { cat "$work/log"; fail "args --disable did not reach hoplint"; }
+grep -q 'hoplint missing-memory-limit::' "$work/log" || { cat "$work/log"; fail "args --disable switched off more than two rules"; }
+"$HOPLINT" baseline >"$work/repo/.hoplint-baseline.json"
+INPUT_ARGS="--baseline .hoplint-baseline.json" run_action
+n=$(grep -c '^::' "$work/log" || true)
+[ "$code" = 0 ] && [ "$n" = 0 ] || { cat "$work/log"; fail "args --baseline: exit $code, $n annotations, want 0 and 0"; }
+rm "$work/repo/.hoplint-baseline.json"
+for bad in "--format json" "--format=sarif=x" "-- nginx"; do
+  INPUT_ARGS=$bad run_action
+  [ "$code" = 2 ] || { cat "$work/log"; fail "args '$bad': exit $code, want 2"; }
+  grep -q 'the args input may not hold' "$work/log" || { cat "$work/log"; fail "args '$bad': no explanation"; }
+done
+HOPLINT="$work/fake" ARGS_OUT="$work/args" INPUT_ARGS='--allow-empty --enable *' INPUT_PATHS=nginx run_action
+got=$(tr '\n' ' ' <"$work/args")
+case $got in
+  "--fail-on warning --format github --format markdown="*" --allow-empty --enable * -- nginx ") ;;
+  *) fail "args passed as: $got" ;;
+esac
+
+# working-directory: hoplint runs there (paths relative to it), findings
+# still name files from the repository root, the SARIF path stays
+# relative to the workspace; a directory outside the workspace is refused.
+INPUT_WORKING_DIRECTORY=nginx INPUT_PATHS=. INPUT_SARIF=out/wd.sarif run_action
+[ "$code" = 1 ] || { cat "$work/log"; fail "working-directory nginx: exit $code, want 1"; }
+grep -q '^::warning file=nginx/nginx.conf,' "$work/log" || { cat "$work/log"; fail "working-directory nginx: annotations do not name nginx/nginx.conf"; }
+! grep -q 'file=k8s/' "$work/log" || fail "working-directory nginx linted outside it"
+[ -s "$work/repo/out/wd.sarif" ] || fail "working-directory: the SARIF is not at the workspace's out/wd.sarif"
+out_has "sarif=out/wd.sarif" || fail "working-directory: sarif output $(outputs)"
+rm -r "$work/repo/out"
+ln -s "$work" outside
+for wd in no/such/dir outside ..; do
+  INPUT_WORKING_DIRECTORY=$wd run_action
+  [ "$code" = 2 ] || { cat "$work/log"; fail "working-directory $wd: exit $code, want 2"; }
+  grep -q "the working-directory input '$wd'" "$work/log" || { cat "$work/log"; fail "working-directory $wd: no explanation"; }
+done
+rm outside
 # The download path (scripts/action_install.sh) against a local server that
 # stands in for GitHub's release downloads: a good release installs and
 # caches, the cache is used next time, a wrong checksum fails the step, a
@@ -191,5 +264,65 @@ grep -q 'has no hoplint_1.2.5_linux_amd64.tar.gz' "$work/ilog" || fail "install 
 install main
 [ "$icode" = 0 ] && grep -qx 'need-build=true' "$work/iout" || fail "a branch ref must build from source"
 grep -q "is a branch or a commit" "$work/ilog" || fail "install main does not say why it builds"
+# A release the version input names is that release or nothing: no build
+# of the action's own checkout stands in for it.
+install v1.2.5 HOPLINT_PINNED=true
+[ "$icode" != 0 ] || { cat "$work/ilog"; fail "version v1.2.5 without this runner's archive: built from source"; }
+grep -q 'not built from the action' "$work/ilog" || { cat "$work/ilog"; fail "version v1.2.5: the failure is not explained"; }
 echo "action_test: download path ok"
+
+# The version input (scripts/action_version.sh) names the release to run,
+# else the action's ref does; anything but a release tag fails the step.
+version() { # INPUT_VERSION ACTION_REF
+  : >"$work/vout"
+  set +e
+  INPUT_VERSION=$1 ACTION_REF=$2 GITHUB_OUTPUT="$work/vout" bash "$repo/scripts/action_version.sh" >"$work/vlog" 2>&1
+  vcode=$?
+  set -e
+  tr '\n' ' ' <"$work/vout"
+}
+[ "$(version "" v1.2.3)" = "ref=v1.2.3 release=true pinned=false " ] || fail "version empty, ref v1.2.3: $(cat "$work/vout")"
+[ "$(version "" main)" = "ref=main release=false pinned=false " ] || fail "version empty, ref main: $(cat "$work/vout")"
+[ "$(version 1.4.0 main)" = "ref=v1.4.0 release=true pinned=true " ] || fail "version 1.4.0: $(cat "$work/vout")"
+[ "$(version v1.4.0-rc.1 v1.2.3)" = "ref=v1.4.0-rc.1 release=true pinned=true " ] || fail "version v1.4.0-rc.1: $(cat "$work/vout")"
+for bad in latest main v1.2 "v1.2.3
+release=false"; do
+  version "$bad" v1.2.3 >/dev/null
+  [ "$vcode" = 2 ] && [ ! -s "$work/vout" ] || fail "version '$bad': exit $vcode, outputs $(cat "$work/vout")"
+  grep -q 'is not a release tag' "$work/vlog" || fail "version '$bad': no explanation"
+done
+
+# The Go the build uses (scripts/action_go.sh): the runner's own when it is
+# 1.21 or later (GOTOOLCHAIN=auto does the rest), else go.dev's release,
+# verified, in RUNNER_TEMP; never on PATH for later steps.
+nogo=$(printf '%s' "$PATH" | tr ':' '\n' | while read -r d; do [ -n "$d" ] && [ ! -x "$d/go" ] && printf '%s:' "$d"; done)
+mkdir -p "$work/fakego/bin" "$work/gopkg/go/bin" "$work/godl"
+printf '#!/bin/sh\necho go1.22.5\n' >"$work/fakego/bin/go"
+printf '#!/bin/sh\necho go1.20.1\n' >"$work/gopkg/go/bin/go"
+chmod +x "$work/fakego/bin/go" "$work/gopkg/go/bin/go"
+tar -czf "$work/godl/go1.26.0.linux-amd64.tar.gz" -C "$work/gopkg" go
+gosum=$(sha256sum "$work/godl/go1.26.0.linux-amd64.tar.gz" | cut -d' ' -f1)
+printf '[{"version":"go1.26.0","files":[{"filename":"go1.26.0.linux-amd64.tar.gz","kind":"archive","sha256":"%s"}]}]' "$gosum" >"$work/godl/good.json"
+printf '[{"version":"go1.26.0","files":[{"filename":"go1.26.0.linux-amd64.tar.gz","kind":"archive","sha256":"%s"}]}]' "$(printf '0%.0s' $(seq 64))" >"$work/godl/bad.json"
+cp "$work/godl/"* "$rel/"
+gofind() { # PATH INDEX
+  : >"$work/gout"
+  rm -rf "$work/rt"; mkdir -p "$work/rt"
+  set +e
+  env PATH="$1" GO_VERSION=1.26.0 RUNNER_OS=Linux RUNNER_ARCH=X64 RUNNER_TEMP="$work/rt" GITHUB_OUTPUT="$work/gout" \
+    HOPLINT_GO_INDEX="http://127.0.0.1:$port/$2" HOPLINT_GO_DL="http://127.0.0.1:$port" bash "$repo/scripts/action_go.sh" >"$work/glog" 2>&1
+  gcode=$?
+  set -e
+}
+gofind "$work/fakego/bin:$nogo" good.json
+[ "$gcode" = 0 ] && grep -qx "go=$work/fakego/bin/go" "$work/gout" || { cat "$work/glog"; fail "a runner Go 1.22 is not used: $(cat "$work/gout")"; }
+gofind "$work/gopkg/go/bin:$nogo" good.json
+[ "$gcode" = 0 ] && grep -qx "go=$work/rt/hoplint-go/go/bin/go" "$work/gout" || { cat "$work/glog"; fail "a runner Go 1.20: want go.dev's Go in RUNNER_TEMP, got $(cat "$work/gout")"; }
+gofind "$nogo" good.json
+[ "$gcode" = 0 ] && grep -qx "go=$work/rt/hoplint-go/go/bin/go" "$work/gout" || { cat "$work/glog"; fail "no Go: want go.dev's Go in RUNNER_TEMP, got $(cat "$work/gout")"; }
+grep -q 'verified it against' "$work/glog" || fail "the Go download does not say it was verified"
+gofind "$nogo" bad.json
+[ "$gcode" != 0 ] && [ ! -e "$work/rt/hoplint-go" ] || { cat "$work/glog"; fail "a Go download with a wrong checksum was installed"; }
+grep -q 'does not match its checksum' "$work/glog" || { cat "$work/glog"; fail "the Go checksum failure is not explained"; }
+echo "action_test: go toolchain ok"
 echo "action_test: ok"

@@ -21,12 +21,19 @@
 //     once what it takes from the others is a small exported API.
 //
 // Each other source of the path lives in topology/<source>
-// (topology/gateway, topology/openapi; compose and ECS next): its loader,
-// the linkers that start from its hops, and its own defaults with their
-// sources. A source package imports topology and parsers/*, never another
-// source package, and registers itself from init. sourceapi.go is all it
-// may use of the core's internals: object names, hop IDs, the containers
-// behind a Service port, nginx sizes and documentation.
+// (topology/gateway, topology/openapi, topology/compose for docker-compose
+// projects and Dockerfiles, topology/ecs for task-definition files): its
+// loader, the linkers that start from its hops, and its own defaults with
+// their sources. A source package imports topology and parsers/*, never
+// another source package, and registers itself from init. What it may use
+// of the core is exported on purpose: sourceapi.go (object names, hop IDs,
+// the containers behind a Service port, nginx sizes and documentation, the
+// app servers' file view), embed.go (the nginx or httpd a container runs
+// from files a mount or COPY puts into it, and the images the tree builds)
+// and, for a source that puts other formats' files into servers, a
+// Preparer (RegisterPreparer), which runs before the loaders and claims
+// those files so that they are linted once, inside the server that runs
+// them.
 //
 // A source package registers only when imported, as database/sql drivers
 // do. Every program and test that builds graphs imports

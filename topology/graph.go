@@ -95,6 +95,10 @@ type Listen struct {
 	Host  string // "" for any address
 	Port  int
 	Range parsers.Range
+	// Private: only containers on the same network reach the port (a
+	// compose service's container port that no host port publishes), so
+	// a load balancer cannot.
+	Private bool
 }
 
 // Target is an address a hop forwards requests to.

@@ -48,6 +48,17 @@ type GatewayRoute struct {
 	Paths []string
 	// Range is the rule's.
 	Range parsers.Range
+	// Streams says what long-lived streams every request of the route
+	// may be, whatever a spec says: "gRPC calls" (a GRPCRoute); "" when the
+	// route's kind says nothing of the sort (an HTTPRoute).
+	Streams string
+	// StreamsAt is where the route says so (its metadata.name).
+	StreamsAt parsers.Range
+	// Deadline is true when the hop's UpstreamTimeout bounds the whole
+	// response from the end of the request, however much the backend
+	// still sends (Envoy's route timeout), rather than a silent gap
+	// between two reads (nginx proxy_read_timeout).
+	Deadline bool
 }
 
 // The hop kinds of OpenAPI specs (topology/openapi). They carry no
@@ -71,3 +82,17 @@ type OpenAPIConfig struct {
 	Hop    *Hop
 	Routes map[*openapi.Route]*Hop
 }
+
+// Hop kinds of the proxies that compose services configure by their
+// labels or environment (topology/compose). Each is the proxy's route to
+// one service, running in the proxy's container (Hop.Pods) and linked to
+// the service's container hop.
+const (
+	// KindTraefikRoute is what Traefik's Docker provider makes of one
+	// service's traefik.* labels: its routers and the load balancer
+	// toward the container.
+	KindTraefikRoute HopKind = "traefik-route"
+	// KindNginxProxy is the virtual host nginx-proxy generates for one
+	// service's VIRTUAL_HOST: its server, location and upstream.
+	KindNginxProxy HopKind = "nginx-proxy-vhost"
+)

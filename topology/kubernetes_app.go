@@ -2,8 +2,10 @@ package topology
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hoplint/hoplint/parsers"
@@ -42,12 +44,57 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 			env[e.Name.Value] = appStr(e.Value)
 		}
 	}
-	if info := appserver.Identify(appserver.Process{
-		Image: appStr(ct.Image), Command: processCommand(ct), Env: env, Version: c.env.Config.Version,
-	}); info.Label != "" {
-		return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: info.Notes}
+	proc := appserver.Process{Image: appStr(ct.Image), Command: c.command(ct), Env: env, Version: c.env.Config.Version,
+		Files: c.env.appFiles(w.File, "")}
+	image := ct.Image.Value
+	var built []string
+	if b := c.env.ImageBuild(ct.Image.Value); b != nil {
+		// The tree builds this image: its Dockerfile's FROM, ENTRYPOINT,
+		// CMD and ENV hold where the manifest says nothing.
+		image = b.From
+		proc.FromImage = appserver.Str{Value: b.From, Range: b.FromRange, Unknown: b.From == ""}
+		proc.Dockerfile, proc.Context = b.Dockerfile, b.Context
+		for k, v := range b.Env {
+			if _, set := env[k]; !set {
+				env[k] = v
+			}
+		}
+		built = []string{"assuming image " + ct.Image.Value + " is the one " + b.Why}
 	}
-	name, tag := appserver.ImageName(ct.Image.Value)
+	if info := appserver.Identify(proc); info.Label != "" {
+		recordApp(c.part, info)
+		return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: append(built, info.Notes...)}
+	}
+	ai := c.imageServer(w, ct, image)
+	if ai.label != "" {
+		ai.notes = append(built, ai.notes...)
+	}
+	return ai
+}
+
+// command is what a container runs: its command (else the image's
+// ENTRYPOINT) followed by its args (else the image's CMD, unless command
+// is set), as Kubernetes combines them with the image's; the image's are
+// known only when the tree builds it.
+func (c *k8sCluster) command(ct *kubernetes.Container) []appserver.Str {
+	b := c.env.ImageBuild(ct.Image.Value)
+	if b == nil || len(ct.Command) > 0 {
+		return processCommand(ct)
+	}
+	out := append([]appserver.Str(nil), b.Entrypoint...)
+	if len(ct.Args) == 0 {
+		return append(out, b.Cmd...)
+	}
+	for _, s := range ct.Args {
+		out = append(out, appStr(s))
+	}
+	return out
+}
+
+// imageServer is the nginx or httpd an image runs, from its name and the
+// files put into it.
+func (c *k8sCluster) imageServer(w *kubernetes.Workload, ct *kubernetes.Container, image string) appInfo {
+	name, tag := appserver.ImageName(image)
 	switch name {
 	case "httpd":
 		label := strings.TrimSpace("Apache httpd " + tag)
@@ -64,12 +111,12 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 		ka.Note = "assuming the image's stock httpd.conf, which leaves KeepAliveTimeout at its default"
 		return appInfo{label: label, keepAlive: ka}
 	}
-	if lay, ok := nginxRunner(w, ct); ok {
+	if lay, ok := c.nginxRunner(w, ct); ok {
 		label := "nginx"
 		if lay.versioned && tag != "" {
 			label += " " + tag
-		} else if !officialNginx(imageRef(ct.Image.Value)) {
-			label += " (image " + ct.Image.Value + ")"
+		} else if !officialNginx(imageRef(image)) {
+			label += " (image " + image + ")"
 		}
 		if ka, notes, ok := c.embeddedServer(w, ct, parsers.FormatNginx, lay); ok {
 			return appInfo{label: label, keepAlive: ka, notes: notes}
@@ -95,11 +142,6 @@ func (c *k8sCluster) declaredKeepAlive(a kubernetes.Str) appInfo {
 	return appInfo{label: "app server", keepAlive: SetAt(KeepAliveAnnotation, d, a.Range)}
 }
 
-// commandWords splits a container's command and args into words.
-func commandWords(ct *kubernetes.Container) []appserver.Word {
-	return appserver.Words(processCommand(ct))
-}
-
 func processCommand(ct *kubernetes.Container) []appserver.Str {
 	items := make([]appserver.Str, 0, len(ct.Command)+len(ct.Args))
 	for _, s := range append(append([]kubernetes.Str{}, ct.Command...), ct.Args...) {
@@ -111,3 +153,57 @@ func processCommand(ct *kubernetes.Container) []appserver.Str {
 func appStr(s kubernetes.Str) appserver.Str {
 	return appserver.Str{Value: s.Value, Range: s.Range, Unknown: s.Unknown}
 }
+
+// appFilesCache holds one appserver.Files view per linted root, so that
+// the files an application's containers share are read and parsed once.
+type appFilesCache struct {
+	mu    sync.Mutex
+	views map[string]*appserver.Files
+}
+
+// appFiles returns the view of the root that the file declaring a process
+// (f, else the discovered file at slash path rel) was found under; nil
+// when there is no root on disk.
+func (env *Env) appFiles(f *parsers.File, rel string) *appserver.Files {
+	if f == nil && rel != "" {
+		f = env.All[filepath.Join(env.WorkDir, filepath.FromSlash(rel))]
+	}
+	root := env.WorkDir
+	if f != nil && f.Root != "" {
+		root = f.Root
+	}
+	if root == "" {
+		return nil
+	}
+	env.apps.mu.Lock()
+	defer env.apps.mu.Unlock()
+	if env.apps.views == nil {
+		env.apps.views = map[string]*appserver.Files{}
+	}
+	v := env.apps.views[root]
+	if v == nil {
+		v = appserver.NewFiles(root, env.WorkDir)
+		env.apps.views[root] = v
+	}
+	return v
+}
+
+// recordApp puts what Identify read into the graph: the files findings
+// may point into, their problems, and the server for the rules that look
+// at the application itself.
+func recordApp(g *Graph, info appserver.Info) {
+	for _, f := range info.Sources {
+		g.AddSource(f)
+	}
+	g.AddProblems(info.Problems...)
+	if info.Node != nil {
+		g.AddConfig(appserver.ConfigFormat, info.Node)
+	}
+}
+
+// NodeServer is a Node.js server read from an application's code, as
+// rules find it in Graph.Configs[AppServerFormat].
+type NodeServer = appserver.NodeServer
+
+// AppServerFormat keys the app servers read from code in Graph.Configs.
+const AppServerFormat = appserver.ConfigFormat

@@ -156,6 +156,22 @@ func (c *k8sCluster) embeddedServer(w *kubernetes.Workload, ct *kubernetes.Conta
 	}
 	files := map[string]embeddedKey{}
 	var notes []string
+	if b := c.env.ImageBuild(ct.Image.Value); b != nil {
+		// What the Dockerfile copies into the image, unless a whole
+		// ConfigMap is mounted over its directory.
+		var whole []string
+		for _, dir := range dirs {
+			for d := range wholeMounts(w, ct, dir) {
+				whole = append(whole, d)
+			}
+		}
+		for p, f := range b.Files {
+			if underAny(p, whole) || !underAny(p, dirs) {
+				continue
+			}
+			files[p] = embeddedKey{file: f}
+		}
+	}
 	for _, dir := range dirs {
 		fs, ns := c.mountedFiles(w, ct, dir)
 		for k, v := range fs {
@@ -213,6 +229,15 @@ func listensOnAny(s *Hop, ports []kubernetes.ContainerPort) bool {
 			if l.Port == p.Port {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+func underAny(p string, dirs []string) bool {
+	for _, d := range dirs {
+		if under(p, d) {
+			return true
 		}
 	}
 	return false

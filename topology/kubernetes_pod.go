@@ -120,35 +120,25 @@ var nginxImages = map[string]string{
 // command that starts nginx ("nginx -g 'daemon off;'"). A command's
 // "-c FILE" makes FILE the main file and its directory the one relative
 // includes start from, as nginx does.
-func nginxRunner(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout, bool) {
-	lay, ok := nginxByImage(w, ct)
-	words := commandWords(ct)
-	for i, wd := range words {
-		base := path.Base(wd.Text)
-		if base != "nginx" && base != "openresty" {
-			continue
-		}
-		if !ok {
-			lay, ok = otherLayout(ct.Image.Value, fmt.Sprintf("container %s (image %s), whose command starts nginx,", ct.Name.Value, ct.Image.Value)), true
-			if base == "openresty" {
-				lay = openrestyLayout()
-			}
-		}
-		for j := i + 1; j < len(words); j++ {
-			if v, _, _, found := appserver.FlagValue(words, j, "", "-c"); found && path.IsAbs(v) {
-				// No stock file: nginx reads this one or nothing.
-				lay.main, lay.dir, lay.blocks = path.Clean(v), path.Dir(path.Clean(v)), ""
-				lay.assumed = ""
-				break
-			}
-		}
-		break
-	}
-	return lay, ok
+func (c *k8sCluster) nginxRunner(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout, bool) {
+	lay, ok := c.nginxByImage(w, ct)
+	return nginxCommand(appserver.Words(c.command(ct)), lay, ok, func() nginxLayout {
+		return otherLayout(ct.Image.Value, fmt.Sprintf("container %s (image %s), whose command starts nginx,", ct.Name.Value, ct.Image.Value))
+	})
 }
 
-func nginxByImage(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout, bool) {
-	return nginxByImageAndMounts(ct.Image.Value, configMapMounts(w, ct), func(m string) string {
+func (c *k8sCluster) nginxByImage(w *kubernetes.Workload, ct *kubernetes.Container) (nginxLayout, bool) {
+	image, mounts := ct.Image.Value, configMapMounts(w, ct)
+	if b := c.env.ImageBuild(image); b != nil {
+		// The image the tree builds runs its base image's nginx, with
+		// the files its Dockerfile copies in.
+		image = b.From
+		for p := range b.Files {
+			mounts = append(mounts, p)
+		}
+		sort.Strings(mounts)
+	}
+	return nginxByImageAndMounts(image, mounts, func(m string) string {
 		return fmt.Sprintf("container %s (image %s), which mounts a ConfigMap at %s,", ct.Name.Value, ct.Image.Value, m)
 	})
 }
@@ -247,6 +237,12 @@ type imageVersion struct {
 func (c *k8sCluster) imageVersion(product string, ct *kubernetes.Container) imageVersion {
 	if v := c.env.Config.Version(product); v != "" {
 		return imageVersion{Version: v, From: "versions." + product + " in .hoplint.yml"}
+	}
+	if b := c.env.ImageBuild(ct.Image.Value); b != nil {
+		if _, tag := appserver.ImageName(b.From); tag != "" {
+			return imageVersion{Version: tag, From: fmt.Sprintf("FROM %s in %s, which builds the image %s of container %s", b.From, b.Dockerfile, ct.Image.Value, ct.Name.Value), Image: true}
+		}
+		return imageVersion{}
 	}
 	if _, tag := appserver.ImageName(ct.Image.Value); tag != "" {
 		return imageVersion{Version: tag, From: fmt.Sprintf("the image tag %s of container %s", ct.Image.Value, ct.Name.Value), Image: true}
@@ -350,7 +346,7 @@ func (st *podState) nginxHops(part *Graph, ver imageVersion, whole map[string]bo
 		}
 		http := &nginx.Directive{Name: "http", IsBlock: true, File: pf.Src, Range: inc.Range, Block: block}
 		main = &nginx.File{Src: pf.Src, Directives: []*nginx.Directive{http}}
-		p.note(fmt.Sprintf("nginx reads the mounted %s files through the %s image's stock %s, which includes %s/*.conf inside http {}", path.Base(lay.blocks), lay.image, lay.main, lay.blocks))
+		p.note(fmt.Sprintf("nginx reads the %s files in the container through the %s image's stock %s, which includes %s/*.conf inside http {}", path.Base(lay.blocks), lay.image, lay.main, lay.blocks))
 	}
 	cfg := nginx.Load(main, func(string) (*nginx.File, error) { return nil, fmt.Errorf("not in the linted tree") })
 	var kept []parsers.Problem
@@ -362,6 +358,12 @@ func (st *podState) nginxHops(part *Graph, ver imageVersion, whole map[string]bo
 	cfg.Problems = kept
 	cfg.Notes = append(cfg.Notes, p.notes...)
 	a.servers = addNginxConfigVersion(part, cfg, ver, st.ids)
+	if len(a.servers) == 0 && p.empty != nil {
+		// Silence would read as "nothing wrong": say that the servers
+		// are not in what the container is given.
+		part.AddProblems(parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: p.empty.Range,
+			Message: fmt.Sprintf("this nginx configuration defines no server, and include %s matched no file put into the container: its servers come from the image or are written when the container starts, so hoplint checked nothing in it. Put the server files into the container from the repository (a mount or COPY) to have them linted with it.", p.empty.Arg(0))})
+	}
 	for _, h := range configHopsIn(part, a.servers) {
 		if sc := nginxScope(h.Config); sc != nil && sc.Opaque() {
 			h.Notes = append(h.Notes, p.unread...)
@@ -416,6 +418,8 @@ type podNginx struct {
 	// reads counts the files included, so that entries including each
 	// other several times cannot multiply without bound.
 	reads int
+	// empty is the first include that matched no file in the container.
+	empty *nginx.Directive
 }
 
 // maxPodIncludes caps the files one pod's configuration includes.
@@ -479,6 +483,9 @@ func (p *podNginx) include(d *nginx.Directive, via []*nginx.Directive) []*nginx.
 	}
 	sort.Strings(matches) // nginx reads glob matches in alphabetical order
 	if len(matches) == 0 {
+		if p.empty == nil && !contentOnlyStock(path.Base(abs)) {
+			p.empty = d
+		}
 		switch {
 		case contentOnlyStock(path.Base(abs)):
 			return nil // MIME types and CGI parameters from the image
@@ -608,7 +615,8 @@ type podHops struct {
 func podInner(g *Graph) podHops {
 	out := podHops{parts: map[*Hop][]*Hop{}, under: map[*Hop]*Hop{}}
 	for _, c := range g.Hops {
-		if podContainerOf(c) == nil {
+		// A container: a pod's, a compose service's, an image's.
+		if c.Kind != KindAppServer {
 			continue
 		}
 		var servers []*Hop
@@ -627,7 +635,7 @@ func podInner(g *Graph) podHops {
 		// configuration's pods and file with the reached server.
 		for _, s := range servers {
 			for _, h := range g.Hops {
-				if h.File == s.File && h.SharesPod(c) && podContainerOf(h) == nil && !seen[h] && configKind(h.Kind) {
+				if h.File == s.File && h.SharesPod(c) && !seen[h] && configKind(h.Kind) {
 					seen[h] = true
 					list = append(list, h)
 				}

@@ -123,7 +123,7 @@ func serverPorts(g *Graph) map[int][]serverPort {
 				at[l.Port] = i
 				byPort[l.Port] = append(byPort[l.Port], serverPort{hop: h})
 			}
-			if !loopbackOnly(l.Host) {
+			if !loopbackOnly(l.Host) && !l.Private {
 				byPort[l.Port][i].remote = true
 			}
 		}

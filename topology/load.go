@@ -36,6 +36,44 @@ type Env struct {
 
 	mu    sync.Mutex
 	extra map[string]*parsers.File
+	// shared holds what a source's preparer worked out for its loader
+	// and linkers (Put, Get).
+	shared sync.Map
+
+	// apps holds the read-only views of the linted roots that app servers'
+	// files are read through (appFiles), one per root.
+	apps appFilesCache
+}
+
+// Put stores v under key for the rest of the run: a preparer hands its
+// plan to the loader and linkers of its source. Keys are the source's own
+// unexported types, as with context.Context values.
+func (env *Env) Put(key, v any) { env.shared.Store(key, v) }
+
+// Get returns what Put stored under key, or nil.
+func (env *Env) Get(key any) any {
+	v, _ := env.shared.Load(key)
+	return v
+}
+
+// Preparer runs before every loader, on all the discovered files, one
+// after another in name order. A source whose files put other files into
+// a server (a compose bind mount, a Dockerfile's COPY) claims them there
+// by setting File.Consumed, so that their own format's loader does not
+// also lint them as a stand-alone server with nothing in front of it.
+type Preparer func(files []*parsers.File, env *Env)
+
+var preparers []namedPreparer
+
+type namedPreparer struct {
+	name string
+	fn   Preparer
+}
+
+// RegisterPreparer installs a preparer; preparers run in name order.
+func RegisterPreparer(name string, p Preparer) {
+	preparers = append(preparers, namedPreparer{name, p})
+	sort.Slice(preparers, func(i, j int) bool { return preparers[i].name < preparers[j].name })
 }
 
 var (
@@ -107,9 +145,14 @@ func Build(files []*parsers.File, problems []parsers.Problem, cfg *config.Config
 			env.reported[p.Range.File] = true
 		}
 	}
-	byFormat := map[parsers.Format][]*parsers.File{}
 	for _, f := range files {
 		env.All[f.Abs] = f
+	}
+	for _, p := range preparers {
+		problems = append(problems, runPreparer(files, env, p)...)
+	}
+	byFormat := map[parsers.Format][]*parsers.File{}
+	for _, f := range files {
 		if f.Consumed && f.Format != parsers.FormatKubernetes {
 			// An nginx.conf a kustomization generates a ConfigMap from is
 			// linted inside that ConfigMap, where it is deployed. (The
@@ -152,6 +195,18 @@ func Build(files []*parsers.File, problems []parsers.Problem, cfg *config.Config
 	g.sortAll()
 	capProblems(g)
 	return g
+}
+
+// runPreparer runs one preparer; a panic in it costs only what it would
+// have claimed (every file is then linted on its own), and is reported.
+func runPreparer(files []*parsers.File, env *Env, p namedPreparer) (probs []parsers.Problem) {
+	defer func() {
+		if r := recover(); r != nil {
+			probs = append(probs, internalError("", "preparing the files ("+p.name+")", r))
+		}
+	}()
+	p.fn(files, env)
+	return nil
 }
 
 func (g *Graph) merge(p *Graph) {

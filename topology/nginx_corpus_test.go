@@ -17,6 +17,10 @@ import (
 // exist beside nginx.conf, so nginx itself refuses the configuration.
 var knownBroken = map[string]string{
 	"nginxinc__nginx-go-crossplane/testdata/configs/includes-regular/conf.d/server.conf:5": "include bar.conf",
+	// A compose file (its path holds "nginx" through the repository's
+	// name): environment: with nothing under it is null, which docker
+	// compose refuses.
+	"nginx-proxy__nginx-proxy/docker-compose-separate-containers.yml:36": "must be a mapping",
 }
 
 // neverRead are files crossplane's test trees mark "this file should never

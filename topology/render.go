@@ -129,7 +129,14 @@ func writeHop(bw *bufio.Writer, h *Hop, indent string) {
 		fmt.Fprintf(bw, "%s  %-20s %-10s %s (%s)\n", indent, s.Label, vis(s.Value), vis(s.Name), vis(where))
 	}
 	for _, l := range h.Listen {
-		fmt.Fprintf(bw, "%s  listens on           :%d\n", indent, l.Port)
+		where := ""
+		switch {
+		case l.Private:
+			where = " (its own network only)"
+		case l.Host != "":
+			where = " on " + vis(l.Host)
+		}
+		fmt.Fprintf(bw, "%s  listens on           :%d%s\n", indent, l.Port, where)
 	}
 	for _, t := range h.Targets {
 		fmt.Fprintf(bw, "%s  forwards to          %s\n", indent, vis(t.URL))

@@ -31,6 +31,7 @@ var renderCorpusRepos = map[string]bool{
 // hand against the files (the comment under it).
 var corpusRenderFindings = `
 Mintplex-Labs__anything-llm/cloud-deployments/helm/charts/anythingllm/values.yaml:199 missing-memory-limit via=cloud-deployments/helm/charts/anythingllm/templates/deployment.yaml
+Mintplex-Labs__anything-llm/docker/docker-compose.yml:26 include-not-followed
 	# values.yaml "resources: {}" (limits only in comments) reaches the container through
 	# "resources: {{- toYaml .Values.resources | nindent 12 }}" at templates/deployment.yaml:64
 	# k8/manifest.yaml (plain YAML with "{{ namespace }}" placeholders, linted as YAML): no finding. Its

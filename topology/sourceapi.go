@@ -1,8 +1,10 @@
 package topology
 
 import (
+	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/kubernetes"
 	"github.com/hoplint/hoplint/parsers/terraform"
+	"github.com/hoplint/hoplint/topology/appserver"
 )
 
 // What the source packages (topology/<source>) use from the core besides
@@ -18,6 +20,7 @@ const (
 	NginxCoreDoc     = nginxCoreDoc
 	NginxProxyDoc    = nginxProxyDoc
 	NginxUpstreamDoc = nginxUpstreamDoc
+	NginxGRPCDoc     = nginxGRPCDoc
 )
 
 // RefName names a Kubernetes object as messages do: "shop/web", or "web"
@@ -76,3 +79,32 @@ func TerraformName(o *terraform.Object) string { return objName(o) }
 // IsLoopback reports a host that means "this machine": localhost, a
 // loopback or unspecified address, or no host at all.
 func IsLoopback(host string) bool { return loopback(host) }
+
+// AppFiles is the read-only view of the linted root that holds file (or,
+// when file is nil, the root of the discovered file at the display path
+// rel) through which app servers' code and settings are read: one per
+// root and run, shared by every source, so each file is read once.
+func (env *Env) AppFiles(file *parsers.File, rel string) *appserver.Files {
+	return env.appFiles(file, rel)
+}
+
+// RecordApp adds what reading an app server's files gave (the files read,
+// their problems, the Node.js server read from code) to part, as the
+// Kubernetes and ECS loaders do.
+func RecordApp(part *Graph, info appserver.Info) { recordApp(part, info) }
+
+// TerraformTargetGroups returns the hops of the Terraform target groups
+// that v, written in object from, refers to (target_group_arn =
+// aws_lb_target_group.web.arn), resolved as the Terraform loader resolves
+// its own references: in from's root module, the copies nearest from's
+// file. Nil when v names none that was linted.
+func TerraformTargetGroups(g *Graph, v terraform.Value, from *terraform.Object) []*Hop {
+	var tgs []*Hop
+	for _, h := range g.Hops {
+		if _, ok := h.Config.(*terraform.TargetGroup); ok && h.Kind == KindTargetGroup {
+			tgs = append(tgs, h)
+		}
+	}
+	ix := newTFRefIndex(tgs, func(h *Hop) *terraform.Object { return &h.Config.(*terraform.TargetGroup).Object })
+	return ix.resolve(v, from)
+}

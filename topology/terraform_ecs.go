@@ -22,7 +22,10 @@ import (
 
 // ECSContainer is the typed object behind a container hop.
 type ECSContainer struct {
+	// Task is the Terraform task definition; nil for a container of a
+	// task-definition JSON file (topology/ecs), whose document is File.
 	Task      *terraform.ECSTaskDefinition
+	File      *ecs.TaskDefinition
 	Container *ecs.Container
 }
 
@@ -51,12 +54,17 @@ func (b *tfBuilder) ecsTasks(env *Env) {
 			b.ecsContainerHop(t, c, env)
 		}
 	}
+	// Every service is recorded, with or without a task definition in
+	// Terraform: topology/ecs links those that name a task-definition
+	// file's family.
+	for _, svc := range b.res.ECSServices {
+		b.g.AddConfig(parsers.FormatTerraform, svc)
+	}
 	if len(tasks) == 0 {
 		return
 	}
 	refs := newTFRefIndex(tasks, func(t *ecsTask) *terraform.Object { return &t.td.Object })
 	for _, svc := range b.res.ECSServices {
-		b.g.AddConfig(parsers.FormatTerraform, svc)
 		ts := refs.resolve(svc.TaskDefinition, &svc.Object)
 		if len(ts) != 1 {
 			continue // unknown, or a count hoplint cannot tell apart
@@ -131,56 +139,96 @@ func (b *tfBuilder) ecsContainerHop(t *ecsTask, c *ecs.Container, env *Env) {
 	if _, dup := t.hops[name]; dup {
 		return // ECS refuses duplicate names
 	}
-	task := objName(&t.td.Object)
 	taskID := b.uniqueID(objID(&t.td.Object), &t.td.Object)
+	h := ECSContainerHop(b.g, taskID, objName(&t.td.Object), &ECSContainer{Task: t.td, Container: c}, env)
+	h.Notes = append(append([]string(nil), objNotes(&t.td.Object)...), h.Notes...)
+	t.hops[name] = h
+	t.names = append(t.names, name)
+}
+
+// ECSContainerHop makes the hop of one ECS container (its Container has a
+// known name) and adds it to g: the app server its command line runs
+// (topology/appserver), the ports its portMappings open, inside the task
+// taskID (the unit loopback stays in) that messages call task. Terraform
+// and the task-definition files of topology/ecs make their container hops
+// with it, so that both read the same.
+func ECSContainerHop(g *Graph, taskID, task string, cfg *ECSContainer, env *Env) *Hop {
+	c := cfg.Container
+	name := c.Name.Value
 	h := &Hop{
 		ID:     taskID + "/containers/" + name,
 		Kind:   KindAppServer,
 		File:   c.Range.File,
 		Range:  c.Range,
-		Config: &ECSContainer{Task: t.td, Container: c},
+		Config: cfg,
 		Pods:   []string{taskID},
-		Notes:  objNotes(&t.td.Object),
 	}
 	for _, pm := range c.PortMappings {
 		if pm.ContainerPort.Known && pm.ContainerPort.Value > 0 && pm.ContainerPort.Value < 65536 {
 			h.Listen = append(h.Listen, Listen{Port: int(pm.ContainerPort.Value), Range: pm.ContainerPort.Range})
 		}
 	}
-	app := ecsAppServer(c, env)
+	app := ecsAppServer(g, c, env)
 	h.KeepAlive = app.keepAlive
 	h.Notes = append(h.Notes, app.notes...)
 	h.Name = fmt.Sprintf("container %s of ECS task definition %s", name, task)
 	if app.label != "" {
 		h.Name = fmt.Sprintf("%s in container %s of ECS task definition %s", app.label, name, task)
 	}
-	b.g.AddHop(h)
-	t.hops[name] = h
-	t.names = append(t.names, name)
+	g.AddHop(h)
+	return h
 }
 
 // ecsAppServer finds the app server a container runs from its command
-// line, as for a pod's container (topology/appserver). The image's own CMD
-// and ENTRYPOINT are not known here: a container that writes neither
-// stays unknown. Values known only at apply time are left out.
-func ecsAppServer(c *ecs.Container, env *Env) appInfo {
-	var cmd []appserver.Str
-	for _, s := range append(append([]ecs.Str{}, c.EntryPoint...), c.Command...) {
-		if s.Known {
-			cmd = append(cmd, appserver.Str{Value: s.Value, Range: s.Range})
+// line, as for a pod's container (topology/appserver). The image's own
+// ENTRYPOINT and CMD are known when the tree builds the image (a compose
+// service names it with its Dockerfile): ECS's entryPoint replaces the
+// ENTRYPOINT and drops the CMD, its command replaces the CMD, as Docker
+// does. Values known only at apply time are left out.
+func ecsAppServer(g *Graph, c *ecs.Container, env *Env) appInfo {
+	known := func(ss []ecs.Str) []appserver.Str {
+		var out []appserver.Str
+		for _, s := range ss {
+			if s.Known {
+				out = append(out, appserver.Str{Value: s.Value, Range: s.Range})
+			}
 		}
+		return out
 	}
+	ep, cmd := known(c.EntryPoint), known(c.Command)
 	vars := map[string]appserver.Str{}
+	proc := appserver.Process{
+		Image: appserver.Str{Value: c.Image.Value, Range: c.Image.Range, Unknown: !c.Image.Known},
+		Env:   vars, Version: env.Config.Version, Files: env.appFiles(nil, c.Range.File),
+	}
+	var built []string
+	if b := env.ImageBuild(c.Image.Value); b != nil && c.Image.Known {
+		if len(c.EntryPoint) == 0 {
+			ep = b.Entrypoint
+			if len(c.Command) == 0 {
+				cmd = b.Cmd
+			}
+		}
+		for k, v := range b.Env {
+			vars[k] = v
+		}
+		proc.FromImage = appserver.Str{Value: b.From, Range: b.FromRange, Unknown: b.From == ""}
+		proc.Dockerfile, proc.Context = b.Dockerfile, b.Context
+		built = []string{"assuming image " + c.Image.Value + " is the one " + b.Why}
+	}
+	proc.Command = append(ep, cmd...)
 	for _, e := range c.Environment {
 		if e.Name.Known && e.Value.Known {
 			vars[e.Name.Value] = appserver.Str{Value: e.Value.Value, Range: e.Value.Range}
 		}
 	}
-	info := appserver.Identify(appserver.Process{
-		Image:   appserver.Str{Value: c.Image.Value, Range: c.Image.Range, Unknown: !c.Image.Known},
-		Command: cmd, Env: vars, Version: env.Config.Version,
-	})
-	return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: info.Notes}
+	info := appserver.Identify(proc)
+	recordApp(g, info)
+	notes := info.Notes
+	if info.Label != "" {
+		notes = append(built, notes...)
+	}
+	return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: notes}
 }
 
 // ecsLink draws target group → container for one load_balancer block.

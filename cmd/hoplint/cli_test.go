@@ -200,3 +200,19 @@ func TestPathPicture(t *testing.T) {
 		t.Errorf("picture:\n%s", pic)
 	}
 }
+
+// TestJUnitAgreesWithExit: the JUnit report fails exactly when hoplint
+// exits 1: a warning under --fail-on error is a passing test case.
+func TestJUnitAgreesWithExit(t *testing.T) {
+	dir := writeTree(t, map[string]string{"nginx.conf": "events {}\nhttp {\n    lingering_close off;\n}\n"})
+	for _, c := range []struct {
+		failOn   string
+		code     int
+		failures string
+	}{{"error", 0, `failures="0"`}, {"warning", 1, `failures="1"`}, {"never", 0, `failures="0"`}} {
+		code, out, errs := runIn(t, dir, "--format", "junit", "--fail-on", c.failOn)
+		if code != c.code || !strings.Contains(out, `<testsuites name="hoplint" tests="1" `+c.failures) {
+			t.Errorf("--fail-on %s: exit %d (want %d), junit %s %s", c.failOn, code, c.code, out, errs)
+		}
+	}
+}

@@ -168,6 +168,10 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	rep := res.report(wantsPicture(o.formats))
+	rep.FailOn = failOn
+	if o.failOn == "never" {
+		rep.FailOn = report.FailNever
+	}
 	for _, spec := range o.formats {
 		if err := writeReport(spec, rep, stdout, o.noColor); err != nil {
 			if errors.Is(err, syscall.EPIPE) {

@@ -9,6 +9,7 @@
 //	hoplint explain RULE        one rule's documentation
 //	hoplint graph [PATH...]     the hops and links hoplint found
 //	hoplint baseline [PATH...]  the current findings, for --baseline
+//	hoplint config check [PATH] check .hoplint.yml without linting
 //	hoplint version             also --version
 //
 // Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage,
@@ -97,6 +98,10 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 			return cmdGraph(rest, stdout, stderr)
 		case "baseline":
 			return cmdBaseline(rest, stdout, stderr)
+		case "config":
+			return cmdConfig(rest, stdout, stderr)
+		case "completion":
+			return cmdCompletion(rest, stdout, stderr)
 		case "version", "--version", "-version":
 			fmt.Fprintln(stdout, versionLine())
 			return exitClean
@@ -112,7 +117,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 
 func isSubcommand(s string) bool {
 	switch s {
-	case "rules", "explain", "graph", "baseline", "version", "help":
+	case "rules", "explain", "graph", "baseline", "config", "completion", "version", "help":
 		return true
 	}
 	return false
@@ -147,6 +152,10 @@ Usage:
   hoplint rules [--format text|json|markdown]
   hoplint explain RULE
   hoplint graph [--format text|mermaid|json] [PATH...]
+  hoplint config check [PATH]    check .hoplint.yml (the file, or the one found from the
+                                 directory PATH as a lint of it would): exit 0 valid, 2 not
+  hoplint completion bash|zsh|fish
+                                 print a shell completion script (source <(hoplint completion bash))
   hoplint version                also --version
 
 Flags:

@@ -230,8 +230,59 @@ func RunFile(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, _, _ := Lint(t, ar)
+	findings, g, _ := Lint(t, ar)
 	Check(t, findings, Expectations(t, ar))
+	CheckLinks(t, g, ar)
+}
+
+// CheckLinks checks the edges a case lists in a txtar file named "links",
+// one per line: `FROM => TO` must be an edge, `! FROM => TO` must not,
+// where FROM and TO are regular expressions matched against the whole
+// names of the hops (as `hoplint graph` prints them). A link that exists
+// or not without any finding depending on it is still behaviour: a proxy
+// that can reach a service must be linked to it, and one that cannot must
+// not.
+func CheckLinks(t testing.TB, g *topology.Graph, ar *txtar.Archive) {
+	t.Helper()
+	for _, f := range ar.Files {
+		if f.Name != "links" {
+			continue
+		}
+		for _, line := range strings.Split(string(f.Data), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			neg := false
+			if rest, ok := strings.CutPrefix(line, "!"); ok {
+				neg, line = true, strings.TrimSpace(rest)
+			}
+			from, to, ok := strings.Cut(line, "=>")
+			if !ok {
+				t.Fatalf("links: cannot read %q (want FROM => TO)", line)
+			}
+			fromRe := regexp.MustCompile("^(?:" + strings.TrimSpace(from) + ")$")
+			toRe := regexp.MustCompile("^(?:" + strings.TrimSpace(to) + ")$")
+			found := false
+			for _, e := range g.Edges {
+				if fromRe.MatchString(e.From.Name) && toRe.MatchString(e.To.Name) {
+					found = true
+					break
+				}
+			}
+			switch {
+			case found && neg:
+				t.Errorf("links: unexpected link %s", line)
+			case !found && !neg:
+				t.Errorf("links: no link %s", line)
+			}
+			if t.Failed() && found != !neg {
+				for _, e := range g.Edges {
+					t.Logf("link %s => %s (%s)", e.From.Name, e.To.Name, e.Why)
+				}
+			}
+		}
+	}
 }
 
 // RunDir runs every .txtar case under dir (recursively) as a subtest named

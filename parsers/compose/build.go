@@ -578,9 +578,13 @@ func (l *loader) reportUnknown() {
 		}
 	}
 	env := l.display(filepath.Join(l.dir, ".env"))
-	msg := fmt.Sprintf("%s have no value in %s and no default in the file, so the settings that use them are unknown to hoplint (docker compose takes them from the shell that runs it)", list, env)
+	have, them := "have", "them"
+	if len(names) == 1 {
+		have, them = "has", "it"
+	}
+	msg := fmt.Sprintf("%s %s no value in %s and no default in the file, so the settings that use %s are unknown to hoplint (docker compose takes %s from the shell that runs it)", list, have, env, them, them)
 	if l.missingEnv {
-		msg = fmt.Sprintf("there is no %s, so %s have no value here and the settings that use them are unknown to hoplint (docker compose takes them from .env or the shell that runs it)", env, list)
+		msg = fmt.Sprintf("there is no %s, so %s %s no value here and the settings that use %s are unknown to hoplint (docker compose takes %s from .env or the shell that runs it)", env, list, have, them, them)
 	}
 	l.problem(parsers.ProblemUnfollowed, at, msg)
 }

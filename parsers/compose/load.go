@@ -201,6 +201,13 @@ func (l *loader) load(files []*parsers.File) *Project {
 		p.Files = append(p.Files, f)
 		layers, err := l.parse(f, real)
 		if err != nil {
+			if n := parsers.FirstTemplateLine(f.Data); n > 0 {
+				// Jinja or Go template tags make it a template that a
+				// tool renders into the compose file: not broken, and
+				// not what docker compose reads.
+				l.problem(parsers.ProblemSkipped, f.LineRange(n), fmt.Sprintf("this compose file is a template (a template tag at line %d; it does not parse as YAML until rendered), so hoplint does not read its services; lint the rendered file to check them", n))
+				return p
+			}
 			l.problem(parsers.ProblemParse, yamlErrRange(f, err), "this compose file does not parse as YAML: "+cleanYAMLErr(err))
 			return p
 		}

@@ -125,6 +125,19 @@ func TestSniff(t *testing.T) {
 		`{"openapi": "3.0.0"}`:                                       false,
 		`[{"name": "a", "image": "b", "portMappings": [<X>]}]`:       true,
 		"\xef\xbb\xbf" + `{"containerDefinitions": [{"name": "a"}]}`: true,
+		// CodeDeploy's templated taskdef.json: placeholders between values.
+		`{"executionRoleArn": "<ARN>", "containerDefinitions": [{"name": "<N>", "portMappings": [{"hostPort": <PORT>}]}], "family": "<F>"}`: true,
+		// describe-task-definition output.
+		`{"taskDefinition": {"family": "web", "containerDefinitions": []}}`: true,
+		// The word as a value, or as a key deeper down (a JSON schema), is
+		// not a task definition.
+		`{"description": "containerDefinitions", "x": 1}`:                 false,
+		`{"properties": {"containerDefinitions": {"type": "array"}}}`:     false,
+		`{"a": {"b": {"containerDefinitions": []}}}`:                      false,
+		`{"s": "a \" quote", "containerDefinitions": []}`:                 true,
+		`[{"name": "pkg", "image": "logo.png", "version": "1"}]`:          false,
+		`[["name", "image", "essential"]]`:                                false,
+		`{"containerDefinitions": [` + strings.Repeat(" ", 70<<10) + `]}`: false,
 	} {
 		if got := ecs.Sniff([]byte(src)); got != want {
 			t.Errorf("Sniff(%s) = %v", src, got)
@@ -185,4 +198,17 @@ func TestHostileHuge(t *testing.T) {
 		_ = parse(t, `["`+strings.Repeat("x", 1<<20))
 		_ = parse(t, "["+strings.Repeat("<A", 100000))
 	})
+}
+
+// A describe-task-definition document reads as the task definition it
+// wraps, family included.
+func TestDescribeOutput(t *testing.T) {
+	root, prob := ecs.ParseJSON(ecs.Source{Path: "td.json", Data: []byte(`{"taskDefinition": {"family": "web", "containerDefinitions": [{"name": "app", "image": "example/app:1"}]}}`)})
+	if prob != nil {
+		t.Fatal(prob)
+	}
+	td, probs := ecs.FromNode(root)
+	if len(probs) != 0 || len(td.Containers) != 1 || td.Family.Value != "web" || !td.Family.Known {
+		t.Fatalf("got %+v, %v", td, probs)
+	}
 }

@@ -30,3 +30,22 @@ func FuzzECS(f *testing.F) {
 		})
 	})
 }
+
+// FuzzSniffECS: discovery's test for task-definition files reads any
+// file's text (unbalanced quotes and brackets, a trailing backslash)
+// without panicking, hanging or allocating without bound.
+func FuzzSniffECS(f *testing.F) {
+	for _, s := range []string{
+		`{"family": "web", "containerDefinitions": []}`,
+		`{"taskDefinition": {"containerDefinitions": [<X>]}}`,
+		`{"a": "\\", "containerDefinitions"`,
+		`{"\`,
+		`[{"name": "a", "image": "b", "essential": true}]`,
+		`}}}]]]{{{`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzbound.Check(t, func() { parsers.SniffECS(data) })
+	})
+}

@@ -71,7 +71,10 @@ type TaskDefinition struct {
 	// Memory and CPU are the task-level sizes (strings in the API: "512",
 	// "1 GB", "0.5 vCPU"); unset for a bare container-definition array.
 	Memory, CPU Str
-	Range       parsers.Range
+	// Family is the task definition's family (what an ECS service names
+	// as "family" or "family:revision"); unset for a bare array.
+	Family Str
+	Range  parsers.Range
 }
 
 // maxContainers bounds the containers read from one document: ECS allows
@@ -87,9 +90,15 @@ func FromNode(root *Node) (*TaskDefinition, []parsers.Problem) {
 	list := root
 	var probs []parsers.Problem
 	if root.Kind == Map {
+		if w := root.Get("taskDefinition"); w != nil && w.Kind == Map && root.Get("containerDefinitions") == nil {
+			// What `aws ecs describe-task-definition` prints: the task
+			// definition inside a taskDefinition object.
+			root = w
+		}
 		list = root.Get("containerDefinitions")
 		td.Memory = str(root.Get("memory"))
 		td.CPU = str(root.Get("cpu"))
+		td.Family = str(root.Get("family"))
 		if list == nil {
 			return td, []parsers.Problem{{Kind: parsers.ProblemParse, Range: root.Range,
 				Message: "a task definition without containerDefinitions: ECS needs at least one container definition"}}
@@ -252,20 +261,5 @@ func Parse(f *parsers.File) *Result {
 }
 
 // Sniff reports whether data looks like a task-definition file, from its
-// text alone (for discovery): a JSON object with a "containerDefinitions"
-// key, or a JSON array of objects with "name" and "image" keys.
-func Sniff(data []byte) bool {
-	s := strings.TrimSpace(strings.TrimPrefix(string(data), "\xef\xbb\xbf"))
-	if s == "" {
-		return false
-	}
-	switch s[0] {
-	case '{':
-		return strings.Contains(s, `"containerDefinitions"`)
-	case '[':
-		return strings.Contains(s, `"image"`) && strings.Contains(s, `"name"`) &&
-			(strings.Contains(s, `"portMappings"`) || strings.Contains(s, `"essential"`) || strings.Contains(s, `"memory"`) ||
-				strings.Contains(s, `"command"`) || strings.Contains(s, `"environment"`) || strings.Contains(s, `"cpu"`))
-	}
-	return false
-}
+// text alone (for discovery): parsers.SniffECS, which discovery calls.
+func Sniff(data []byte) bool { return parsers.SniffECS(data) }

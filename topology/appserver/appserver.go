@@ -7,7 +7,27 @@
 // ECS container definition) describes the process in the same neutral
 // terms, a Process, and gets the same answer, an Info. What the process
 // is comes from its command line first (gunicorn, uvicorn, Puma), then
-// from what the image runs.
+// from what the command leads to in the repository: a shell entrypoint
+// script, a package.json script, a Procfile, a Node.js entry file and the
+// files it imports. Those are read through Files, a read-only view bounded
+// to the linted root; nothing is executed.
+//
+// Where an application's files are read from:
+//
+//   - Process.Context, when the source knows which directory the image is
+//     built from (a compose service's build context, the directory of the
+//     Dockerfile that builds the image). Only files inside it are read:
+//     scripts, package.json and the entry file are looked up there, and a
+//     path the container names (/app/server.js) is matched by its longest
+//     tail that exists there. Imports are followed wherever they lead
+//     inside the root (a monorepo's shared package), never through a
+//     symlink or ".." out of it.
+//   - Else, for a process that is known to run Node.js (its command is
+//     node, npm, yarn, …), the repository's one Node.js application (a
+//     package.json with a start script or a server framework) when there is
+//     exactly one; the finding's notes say that this is an assumption.
+//     With two or more, nothing is read: settings never come from another
+//     application's directory.
 package appserver
 
 import (
@@ -38,13 +58,28 @@ type Process struct {
 	Env map[string]Str
 	// Context is the directory the image is built from (a compose
 	// service's build.context, the directory of the Dockerfile that builds
-	// the image), as a slash path like the discovered files' paths; ""
-	// when the tree does not build the image. The application's own
-	// settings are read from there, never from another application.
+	// the image), as a slash path relative to the working directory like
+	// the discovered files' paths (parsers.File.Path), "." for the working
+	// directory itself; "" when the tree does not build the image. The
+	// container's working directory is taken to be this directory. The
+	// application's own settings are read from there, never from another
+	// application. A Context outside Files' root is not read.
 	Context string
-	// Dockerfile is the Dockerfile that builds the image, "" when none;
-	// messages name it when the command or image came from it.
+	// Dockerfile is the Dockerfile that builds the image (a slash path
+	// like Context), "" when none; messages name it when the command or
+	// image came from it. A source that builds the image fills Command with
+	// the Dockerfile's ENTRYPOINT and CMD when the container does not
+	// override them, with their ranges in the Dockerfile.
 	Dockerfile string
+	// FromImage is the image the Dockerfile's final stage is built FROM
+	// ("node:20-alpine"): the runtime's version comes from its tag when
+	// Image is the repository's own.
+	FromImage Str
+	// Files is the read-only view of the linted tree the application's
+	// files are read through; nil reads none (the command line alone
+	// decides). Share one per root between processes: each file is then
+	// read and parsed once.
+	Files *Files
 	// Version returns the version a user configured for a product
 	// ("gunicorn", "puma" in .hoplint.yml); nil or "" when none.
 	Version func(product string) string
@@ -61,24 +96,41 @@ type Info struct {
 	KeepAlive setting.Duration
 	// Notes are assumptions a finding built on these values must repeat.
 	Notes []string
+	// Node is the Node.js server read from the application's code, nil
+	// for any other server.
+	Node *NodeServer
+	// Sources are the files read outside discovery that findings may
+	// point into (a script, package.json, the server's source), for the
+	// graph's sources; Problems the files among them that could not be
+	// read (each reported once per Files view).
+	Sources  []*parsers.File
+	Problems []parsers.Problem
 }
 
 // Identify works out which HTTP server p runs and its keep-alive. A
 // process it cannot identify gives the zero Info: no label, every
 // setting Unknown, and so no finding.
 func Identify(p Process) Info {
-	words := Words(p.Command)
-	for i, w := range words {
-		switch baseName(w.Text) {
-		case "gunicorn":
-			return gunicorn(words[i:], p.Env, p.version("gunicorn"))
-		case "uvicorn":
-			return uvicorn(words[i:], p.Env)
-		case "puma":
-			return puma(w, p.version("puma"))
+	r := &resolver{p: p}
+	info, ok := r.serverFrom(commandsOf(p.Command), nil, anyBackground(p.Command))
+	if !ok && len(p.Command) == 0 {
+		info, ok = r.procfile()
+	}
+	if !ok && len(p.Command) == 0 && !p.Image.Unknown {
+		if name, _ := ImageName(p.Image.Value); name == "node" {
+			info, ok = r.imageNode(), true
 		}
 	}
-	return Info{}
+	if !ok {
+		return Info{}
+	}
+	info.Notes = append(info.Notes, r.notes...)
+	if info.Node != nil {
+		info.Node.Notes = append(info.Node.Notes, r.notes...)
+	}
+	info.Sources = append(info.Sources, r.sources...)
+	info.Problems = append(info.Problems, r.problems...)
+	return info
 }
 
 func (p Process) version(product string) string {

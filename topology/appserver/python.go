@@ -1,10 +1,13 @@
 package appserver
 
 import (
+	"path"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hoplint/hoplint/parsers"
+	cfg "github.com/hoplint/hoplint/parsers/app/config"
 	"github.com/hoplint/hoplint/topology/setting"
 )
 
@@ -23,13 +26,58 @@ var keepAliveWorkers = map[string]bool{
 	"uvicorn_worker.UvicornWorker": true, "uvicorn_worker.UvicornH11Worker": true,
 }
 
-// gunicorn reads the command line that starts at words[0] ("gunicorn")
-// and GUNICORN_CMD_ARGS.
-func gunicorn(words []Word, env map[string]Str, version string) Info {
+// gunicornConf is a gunicorn config file read for a process: the file and
+// what it says; nil when none was found.
+type gunicornConf struct {
+	file *parsers.File
+	res  *cfg.Result
+}
+
+// gunicornConfigFlag returns the -c/--config value of a gunicorn command
+// line, "" when there is none.
+func gunicornConfigFlag(words []Word) string {
+	for i := range words {
+		if v, _, _, ok := FlagValue(words, i, "--config", "-c"); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// gunicorn reads the command line that starts at words[0] ("gunicorn"),
+// GUNICORN_CMD_ARGS and the config file (conf, nil when none was read):
+// the command line wins over the variable, which wins over the file.
+func gunicorn(words []Word, env map[string]Str, version string, conf *gunicornConf) Info {
 	info := Info{}
 	worker, threads := "sync", 1
 	var ka *setting.Duration
 	config := false
+	unknownFromFile := ""
+	if conf != nil {
+		if s := conf.res.Get("worker_class", ""); s != nil {
+			if v, ok := resolveConf(s, env); ok && v.Kind == cfg.String {
+				worker = v.Str
+			} else {
+				unknownFromFile = "worker_class"
+			}
+		}
+		if s := conf.res.Get("threads", ""); s != nil {
+			if v, ok := resolveConf(s, env); ok && v.Kind == cfg.Int {
+				threads = int(v.Int)
+			} else {
+				unknownFromFile = "threads"
+			}
+		}
+		if s := conf.res.Get("keepalive", ""); s != nil {
+			if v, ok := resolveConf(s, env); ok && v.Kind == cfg.Duration && v.Duration >= 0 {
+				d := setting.SetAt("keepalive", v.Duration, s.Range)
+				ka = &d
+			} else {
+				d := setting.Duration{Name: "keepalive", Range: s.Range}
+				ka = &d
+			}
+		}
+	}
 	read := func(ws []Word) {
 		for i := 0; i < len(ws); i++ {
 			if v, _, j, ok := FlagValue(ws, i, "--worker-class", "-k"); ok {
@@ -62,6 +110,11 @@ func gunicorn(words []Word, env map[string]Str, version string) Info {
 		}
 	}
 	read(words)
+	if unknownFromFile != "" {
+		info.Label = "gunicorn"
+		info.KeepAlive = setting.Duration{Name: "--keep-alive"}
+		return info
+	}
 	if worker == "sync" && threads > 1 {
 		// gunicorn switches to gthread when sync is given threads.
 		worker = "gthread"
@@ -76,6 +129,9 @@ func gunicorn(words []Word, env map[string]Str, version string) Info {
 	}
 	if ka != nil {
 		info.KeepAlive = *ka
+		if conf != nil && ka.Name == "keepalive" {
+			info.KeepAlive.Name = "keepalive (in " + conf.file.Path + ")"
+		}
 		return info
 	}
 	src := &setting.DefaultSource{Product: "gunicorn", Version: versionOr(version, "all versions"), URL: gunicornDoc}
@@ -84,8 +140,25 @@ func gunicorn(words []Word, env map[string]Str, version string) Info {
 	if config {
 		note = "assuming the gunicorn config file named by -c does not set keepalive"
 	}
+	if conf != nil {
+		note = ""
+		info.KeepAlive.Name = "keepalive (not set in " + conf.file.Path + ")"
+	}
 	info.KeepAlive.Note = note
 	return info
+}
+
+// resolveConf gives a config file's value for the container's
+// environment: a literal as written, a variable the container sets (read
+// with the setting's syntax), else the file's fallback.
+func resolveConf(s *cfg.Setting, env map[string]Str) (cfg.Value, bool) {
+	return s.Value.Resolve(func(k string) (string, bool) {
+		e, ok := env[k]
+		if ok && e.Unknown {
+			return "", false
+		}
+		return e.Value, ok
+	}, s.Reparse)
 }
 
 // uvicorn reads --timeout-keep-alive and UVICORN_TIMEOUT_KEEP_ALIVE.
@@ -115,4 +188,35 @@ func versionOr(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// gunicornConfig reads the config file a gunicorn command line uses: the
+// file -c names, else gunicorn.conf.py in the working directory (gunicorn
+// 20 and later read it by default), looked for in the build context only.
+func (r *resolver) gunicornConfig(words []Word) *gunicornConf {
+	if r.p.Files == nil || r.p.Context == "" {
+		return nil
+	}
+	name := gunicornConfigFlag(words)
+	if strings.HasPrefix(name, "python:") || strings.HasPrefix(name, "file:") && strings.ContainsAny(name, "$") {
+		return nil
+	}
+	name = strings.TrimPrefix(name, "file:")
+	if name == "" {
+		name = "gunicorn.conf.py"
+	}
+	rel := r.find(path.Clean(r.p.Context), name)
+	if rel == "" {
+		return nil
+	}
+	f, err := r.p.Files.Read(rel)
+	if err != nil {
+		return nil
+	}
+	res := cfg.ParseGunicornConf(f)
+	if r.p.Files.once("config:" + rel) {
+		r.problems = append(r.problems, res.Problems...)
+	}
+	r.sources = append(r.sources, f)
+	return &gunicornConf{file: f, res: res}
 }

@@ -42,6 +42,12 @@ envoyproxy__gateway/examples/kubernetes/gateway-namespace-mode.yaml:107 missing-
 envoyproxy__gateway/examples/kubernetes/grpc-routing.yaml:41 missing-prestop-drain
 	# yages gRPC server behind GRPCRoute yages; no preStop. jwt/grpc-jwt.yaml declares GRPCRoute yages
 	# too: the message names it once ("resets or 503s": Envoy), with a related location in each file
+envoyproxy__gateway/examples/kubernetes/grpc-routing.yaml:76 stream-cut-by-timeout
+	# GRPCRoute yages on Envoy Gateway (GatewayClass eg in the same file): no BackendTrafficPolicy, so Envoy's
+	# 15s route timeout (EG writes none for a GRPCRoute) ends every call 15s after the request. True of the
+	# configuration; yages itself only has unary methods (Ping, Reverse), which the message's caveat covers
+envoyproxy__gateway/examples/kubernetes/jwt/grpc-jwt.yaml:28 stream-cut-by-timeout
+	# the same GRPCRoute yages declared again for the JWT example; same 15s, same caveat
 envoyproxy__gateway/examples/kubernetes/http-routing.yaml:58 missing-prestop-drain
 	# example-backend behind HTTPRoute example-route; no preStop
 envoyproxy__gateway/examples/kubernetes/http-routing.yaml:121 missing-prestop-drain
@@ -76,6 +82,9 @@ nginx__nginx-gateway-fabric/examples/snippets/app.yaml:49 missing-prestop-drain
 nginx__nginx-gateway-fabric/examples/upstream-settings-policy/app.yaml:16 missing-prestop-drain
 nginx__nginx-gateway-fabric/examples/upstream-settings-policy/app.yaml:49 missing-prestop-drain
 	# the same coffee/tea Deployments in each example folder, each behind its HTTPRoute; no preStop
+socketio__socket.io/examples/cluster-traefik/server/index.js:4 keepalive-order
+	# true: traefik:2.4 (traefik.yml sets no serversTransport) pools idle connections 90s; server/Dockerfile
+	# FROM node:14-alpine, npm start runs index.js, whose http.createServer keeps Node's 5 s keepAliveTimeout
 `
 
 // corpusGatewayHops pins what the Gateway code reads from those files:

@@ -278,6 +278,12 @@ func (x *gwIndex) routeHops(rt *kubernetes.Route) {
 				Notes:  append([]string(nil), notes...),
 				Config: &topology.GatewayRoute{Impl: impl, Object: &rt.Object, Hosts: hosts, Paths: rulePaths(rule.Paths), Range: rule.Range},
 			}
+			if rt.Kind == "GRPCRoute" {
+				// Any gRPC call may be a server-streaming or bidirectional
+				// one, which stays open as long as the application wants.
+				gr := h.Config.(*topology.GatewayRoute)
+				gr.Streams, gr.StreamsAt = "gRPC calls", rt.NameRange
+			}
 			if len(rule.BackendRefs) > 0 {
 				h.Proxy = rule.BackendRefs[0].Range
 			}

@@ -53,7 +53,8 @@ func (x *gwIndex) istioHops() {
 			h := &topology.Hop{
 				ID: topology.ObjectHopID(&vs.Object, fmt.Sprintf("/http/%d", i)), Kind: topology.KindGatewayRoute, Name: name + " (Istio)",
 				File: vs.File.Path, Range: rt.Range,
-				Config: &topology.GatewayRoute{Impl: topology.ImplIstio, Object: &vs.Object, Hosts: hosts, Paths: rulePaths(rt.Paths), Range: rt.Range},
+				// A VirtualService timeout is Envoy's route timeout: a deadline.
+				Config: &topology.GatewayRoute{Impl: topology.ImplIstio, Object: &vs.Object, Hosts: hosts, Paths: rulePaths(rt.Paths), Range: rt.Range, Deadline: true},
 			}
 			if len(rt.Destinations) > 0 {
 				h.Proxy = rt.Destinations[0].Range

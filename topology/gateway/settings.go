@@ -224,9 +224,13 @@ func (x *gwIndex) ngfBodyLimit(f map[string]field, obj parsers.Range) topology.S
 
 // ruleTimeout is how long the route waits for its backend as the rule
 // writes it (timeouts.request, timeouts.backendRequest): the shorter of
-// the two. Unknown when the rule sets neither.
-func (x *gwIndex) ruleTimeout(rule kubernetes.RouteRule) topology.Duration {
+// the two. Unknown when the rule sets neither, and for a GRPCRoute, whose
+// rules have no timeouts field (the API server drops one written there).
+func (x *gwIndex) ruleTimeout(rt *kubernetes.Route, rule kubernetes.RouteRule) topology.Duration {
 	var out topology.Duration
+	if rt.Kind == "GRPCRoute" {
+		return out
+	}
 	for _, f := range []struct {
 		name string
 		v    kubernetes.Str
@@ -245,8 +249,10 @@ func (x *gwIndex) ruleTimeout(rule kubernetes.RouteRule) topology.Duration {
 // routeSettings fills what the implementation does toward the backends
 // of one rule: pool idle timeout, response timeout, body limit.
 func (x *gwIndex) routeSettings(h *topology.Hop, rt *kubernetes.Route, rule kubernetes.RouteRule, p parent, impl string) {
-	timeout := x.ruleTimeout(rule)
+	timeout := x.ruleTimeout(rt, rule)
 	backends := x.ruleServices(rt, rule)
+	gr, _ := h.Config.(*topology.GatewayRoute)
+	grpc := rt.Kind == "GRPCRoute"
 	switch impl {
 	case topology.ImplEnvoyGateway:
 		f, notes := x.egBackendPolicy(rt, rule, p)
@@ -269,13 +275,30 @@ func (x *gwIndex) routeSettings(h *topology.Hop, rt *kubernetes.Route, rule kube
 			h.UpstreamTimeout = timeout
 		case ok:
 			h.UpstreamTimeout = x.duration(policyName("timeout.http.requestTimeout", v.pol), v.v, false, true)
+		case grpc:
+			// A GRPCRoute has no timeouts field: Envoy Gateway writes no
+			// route timeout, and Envoy's own 15s applies.
+			h.UpstreamTimeout = topology.DefaultFor("BackendTrafficPolicy timeout.http.requestTimeout", 15*time.Second, rule.Range, egDefault(egRouteTimeoutDoc))
 		default:
 			h.UpstreamTimeout = topology.DefaultFor("timeouts.request", 15*time.Second, rule.Range, egDefault(egRouteTimeoutDoc))
 		}
+		// Envoy's route timeout runs from the end of the request to the end
+		// of the response, whatever passes in between.
+		gr.Deadline = true
 	case topology.ImplNGF:
 		h.BodyLimit = x.ngfBodyLimit(x.inherited("ClientSettingsPolicy", rt, p), rule.Range)
 		h.UpstreamTimeout = topology.DefaultFor("ProxySettingsPolicy timeout.read", 60*time.Second, rule.Range, ngfDefault(topology.NginxProxyDoc+"#proxy_read_timeout"))
-		if v, ok := x.inherited("ProxySettingsPolicy", rt, p)["timeout.read"]; ok {
+		v, ok := x.inherited("ProxySettingsPolicy", rt, p)["timeout.read"]
+		switch {
+		case grpc:
+			// NGF proxies a GRPCRoute with grpc_pass and writes no
+			// grpc_read_timeout; a ProxySettingsPolicy writes only proxy_*
+			// directives, which grpc_pass does not read.
+			h.UpstreamTimeout = topology.DefaultFor("grpc_read_timeout", 60*time.Second, rule.Range, ngfDefault(topology.NginxGRPCDoc+"#grpc_read_timeout"))
+			if ok {
+				h.UpstreamTimeout.Note = policyName("timeout.read", v.pol) + " does not apply: NGINX Gateway Fabric writes it as proxy_read_timeout, and the GRPCRoute's location uses grpc_pass, which reads grpc_read_timeout"
+			}
+		case ok:
 			h.UpstreamTimeout = x.duration(policyName("timeout.read", v.pol), v.v, true, false)
 		}
 		if timeout.Known() {
@@ -287,6 +310,7 @@ func (x *gwIndex) routeSettings(h *topology.Hop, rt *kubernetes.Route, rule kube
 		}
 		h.PoolIdle = agree(pools)
 	case topology.ImplIstio:
+		gr.Deadline = true // a VirtualService timeout is Envoy's route timeout
 		h.UpstreamTimeout = timeout
 		if !timeout.Known() {
 			h.UpstreamTimeout = topology.DefaultFor("timeouts.request", topology.Forever, rule.Range, &topology.DefaultSource{Product: topology.ImplIstio, Version: istioVersion, URL: istioVSDoc})

@@ -47,6 +47,11 @@ func TestOpenAPICorpusAnythingLLM(t *testing.T) {
 	for _, f := range rules.Run(g, &config.Config{}, rules.Options{}) {
 		switch f.Rule {
 		case "body-size-order", "stream-cut-by-timeout", "missing-body-size-limit", "parse-error", "include-not-followed":
+			if f.Rule == "include-not-followed" && strings.HasSuffix(f.Range.File, "docker/docker-compose.yml") && strings.Contains(f.Message, "env_file") {
+				// True: the compose file's env_file .env is gitignored
+				// (it is not in the repository).
+				continue
+			}
 			t.Errorf("unexpected %s at %s: %s", f.Rule, f.Range, f.Message)
 		}
 	}

@@ -15,6 +15,12 @@
 package sources
 
 import (
+	// docker-compose projects and Dockerfiles: services as containers,
+	// service names as DNS names, bind mounts and COPY as embedded
+	// servers.
+	_ "github.com/hoplint/hoplint/topology/compose"
+	// Amazon ECS task-definition JSON files.
+	_ "github.com/hoplint/hoplint/topology/ecs"
 	// The Gateway API and its implementations' routing objects.
 	_ "github.com/hoplint/hoplint/topology/gateway"
 	// OpenAPI specs and the hops that serve their routes.

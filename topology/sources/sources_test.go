@@ -25,14 +25,9 @@ var renderInputs = map[parsers.Format]bool{
 }
 
 // pendingLoaders are formats discovery names so that nothing else misreads
-// them (a compose file is no Kubernetes manifest), whose source is not
-// built yet: topology/compose (issue 21). Until it is, their files are
-// read by no loader, as before they had a format. Remove an entry when its
-// loader lands: the test then checks it like the others.
-var pendingLoaders = map[parsers.Format]bool{
-	parsers.FormatCompose:    true,
-	parsers.FormatDockerfile: true,
-}
+// them, whose source is not built yet. Remove an entry when its loader
+// lands: the test then checks it like the others.
+var pendingLoaders = map[parsers.Format]bool{}
 
 // TestEveryFormatHasALoader: every Format constant the parsers package
 // declares (read from its source, so that a format added later is

@@ -108,6 +108,10 @@ type Result struct {
 	BodyParsers []BodyParser
 	// Problems: a file that cannot be parsed, or one too large to read.
 	Problems []parsers.Problem
+	// Imports are the relative module specifiers ("./app", "../lib/server.js")
+	// the file imports, requires or re-exports, in source order; filled by
+	// ParseModule only. Packages ("express") are not listed.
+	Imports []string
 }
 
 // needles are the names without which a file cannot create a server, set
@@ -156,6 +160,37 @@ func Parse(f *parsers.File) *Result {
 		return res
 	}
 	newWalker(src, res).run(ast)
+	return res
+}
+
+// ParseModule is Parse for a file that is part of an application being
+// followed from its entry point: it also lists the file's relative imports,
+// so that a caller can follow them to the file that creates the server. A
+// file that holds no server setting and cannot be parsed gives no problem
+// (its imports are not followed); one too large is skipped silently.
+func ParseModule(f *parsers.File) *Result {
+	if Interesting(f.Data) {
+		res := Parse(f)
+		if len(res.Problems) > 0 {
+			return res
+		}
+		if src, ast, err := load(f); err == nil {
+			res.Imports = imports(src, ast)
+		}
+		return res
+	}
+	res := &Result{}
+	if len(f.Data) > MaxSize || !bytes.Contains(f.Data, []byte("import")) && !bytes.Contains(f.Data, []byte("require")) && !bytes.Contains(f.Data, []byte("export")) {
+		return res
+	}
+	if _, ok := srcguard.Nesting(f.Data, maxNesting); !ok {
+		return res
+	}
+	src, ast, err := load(f)
+	if err != nil {
+		return res
+	}
+	res.Imports = imports(src, ast)
 	return res
 }
 

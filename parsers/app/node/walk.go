@@ -468,3 +468,34 @@ func (w *walker) bodyParser(c *js.CallExpr) {
 	}
 	w.res.BodyParsers = append(w.res.BodyParsers, bp)
 }
+
+// imports lists the relative module specifiers of import and export-from
+// statements and of require('…') calls.
+func imports(_ *source, ast *js.AST) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(b []byte) {
+		m := unquote(b)
+		if (strings.HasPrefix(m, "./") || strings.HasPrefix(m, "../") || m == "." || m == "..") && !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	js.Walk(visitor(func(n js.INode) bool {
+		switch n := n.(type) {
+		case *js.ImportStmt:
+			add(n.Module)
+		case *js.ExportStmt:
+			if n.Module != nil {
+				add(n.Module)
+			}
+		case *js.CallExpr:
+			if _, ok := requireOf(n); ok {
+				lit := n.Args.List[0].Value.(*js.LiteralExpr) //nolint:forcetypeassert // requireOf checked it
+				add(lit.Data)
+			}
+		}
+		return true
+	}), ast)
+	return out
+}

@@ -1,0 +1,211 @@
+package compose
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/dockerfile"
+	"github.com/hoplint/hoplint/topology"
+	"github.com/hoplint/hoplint/topology/appserver"
+)
+
+// loadCompose makes a hop of every service of every project the preparer
+// loaded.
+func loadCompose(part *topology.Graph, _ []*parsers.File, env *topology.Env) {
+	st := planOf(env)
+	if st == nil {
+		return
+	}
+	emb := topology.NewEmbedder(part, env)
+	for _, pr := range st.projects {
+		p := pr.p
+		part.AddProblems(p.Problems...)
+		for file, cs := range p.Comments {
+			part.AddComments(file, cs)
+		}
+		for _, f := range p.EnvFiles {
+			part.AddSource(f)
+		}
+		if p.NotCompose != nil {
+			part.AddProblems(parsers.Problem{Kind: parsers.ProblemSkipped, Range: p.NotCompose.Range,
+				Message: "this file is named like a docker-compose file but is not one (" + p.NotCompose.Reason + "), so hoplint does not lint it"})
+			continue
+		}
+		for _, df := range pr.readDockerfiles {
+			reportDockerfile(part, df)
+		}
+		for _, sv := range pr.services {
+			serviceHop(part, emb, sv, env)
+		}
+		labelProxies(part, pr, env)
+	}
+}
+
+// loadDockerfiles reports what is wrong in the discovered Dockerfiles and
+// makes a hop of the image each builds that no compose project runs, when
+// hoplint can tell what server it runs.
+func loadDockerfiles(part *topology.Graph, files []*parsers.File, env *topology.Env) {
+	st := planOf(env)
+	if st == nil {
+		return
+	}
+	for _, f := range files {
+		if df := st.dockerfiles[f.Abs]; df != nil {
+			reportDockerfile(part, df)
+		}
+	}
+	emb := topology.NewEmbedder(part, env)
+	for _, im := range st.images {
+		imageHop(part, emb, im, env)
+	}
+}
+
+func reportDockerfile(part *topology.Graph, df *dockerfile.Dockerfile) {
+	part.AddProblems(df.Problems...)
+	part.AddComments(df.File.Path, df.Comments)
+	part.AddSource(df.File)
+}
+
+// server is what a container runs: the nginx or httpd its files
+// configure, else the app server its command line or image names.
+type server struct {
+	label     string
+	keepAlive topology.Duration
+	notes     []string
+	within    []*topology.Hop
+}
+
+func run(part *topology.Graph, emb *topology.Embedder, ct *topology.Container, proc appserver.Process) server {
+	if e := emb.Embed(ct); e.Label != "" {
+		return server{label: e.Label, keepAlive: e.KeepAlive, notes: e.Notes, within: e.Servers}
+	}
+	info := appserver.Identify(proc)
+	if info.Label != "" {
+		topology.RecordApp(part, info)
+	}
+	return server{label: info.Label, keepAlive: info.KeepAlive, notes: info.Notes}
+}
+
+func serviceHop(part *topology.Graph, emb *topology.Embedder, sv *service, env *topology.Env) {
+	s := sv.s
+	sv.ct.Private = true
+	df := ""
+	if sv.df != nil {
+		df = sv.df.File.Path
+	}
+	proc := appserver.Process{
+		Image:   appserver.Str{Value: sv.ct.Image, Range: sv.ct.ImageRange, Unknown: sv.ct.Image == ""},
+		Command: sv.ct.Command, Env: sv.env, Version: env.Config.Version,
+		Context: sv.context, Dockerfile: df,
+	}
+	if sv.stage != nil {
+		// The image is the repository's own: its name says nothing of
+		// the runtime; the Dockerfile's FROM does.
+		proc.FromImage = proc.Image
+		if s.Image.Set && s.Image.Known {
+			proc.Image = appserver.Str{Value: s.Image.Value, Range: s.Image.Range}
+		}
+	}
+	if len(sv.project.Files) > 0 {
+		proc.Files = env.AppFiles(sv.project.Files[0], "")
+	}
+	srv := run(part, emb, &sv.ct, proc)
+	h := &topology.Hop{
+		ID: sv.id, Kind: topology.KindAppServer, File: sv.file, Range: s.Range,
+		Config:    &Service{Project: sv.project, Service: s, Stage: sv.stage},
+		Pods:      []string{sv.id},
+		KeepAlive: srv.keepAlive,
+		Notes:     append(append([]string(nil), sv.notes...), srv.notes...),
+	}
+	h.Name = "compose service " + s.Name
+	if srv.label != "" {
+		h.Name = srv.label + " in compose service " + s.Name
+	}
+	for _, p := range s.Ports {
+		if !p.Known || p.Target == 0 {
+			continue
+		}
+		h.Listen = append(h.Listen, topology.Listen{Port: int(p.Target), Range: p.Range, Private: true})
+		if n, err := strconv.Atoi(p.Published); err == nil && n > 0 {
+			// The host's port: what a load balancer in front of the
+			// host, or a proxy on it, reaches.
+			h.Listen = append(h.Listen, topology.Listen{Host: p.HostIP, Port: n, Range: p.Range})
+		}
+	}
+	for _, e := range s.Expose {
+		if n, ok := portNumber(e.Value); ok && e.Known {
+			h.Listen = append(h.Listen, topology.Listen{Port: n, Range: e.Range, Private: true})
+		}
+	}
+	if sv.stage != nil {
+		for _, e := range sv.stage.Expose {
+			if n, ok := portNumber(e.Value); ok && e.Known {
+				h.Listen = append(h.Listen, topology.Listen{Port: n, Range: e.Range, Private: true})
+			}
+		}
+	}
+	h.Listen = dedupe(h.Listen)
+	part.AddHop(h)
+	within(part, h, srv.within)
+}
+
+// dedupe keeps the first of listens on one port with the same reach (a
+// port both exposed and published, or EXPOSEd by the Dockerfile too).
+func dedupe(ls []topology.Listen) []topology.Listen {
+	type key struct {
+		host    string
+		port    int
+		private bool
+	}
+	seen := map[key]bool{}
+	out := ls[:0]
+	for _, l := range ls {
+		k := key{l.Host, l.Port, l.Private}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func imageHop(part *topology.Graph, emb *topology.Embedder, im *image, env *topology.Env) {
+	from := appserver.Str{Value: im.ct.Image, Range: im.ct.ImageRange, Unknown: im.ct.Image == ""}
+	srv := run(part, emb, &im.ct, appserver.Process{
+		Image: from, FromImage: from,
+		Command: im.ct.Command, Env: im.env, Version: env.Config.Version,
+		Context: parsers.RelPath(env.WorkDir, dirOf(im.df.File.Abs)), Dockerfile: im.df.File.Path,
+		Files: env.AppFiles(im.df.File, ""),
+	})
+	if srv.label == "" {
+		return // nothing hoplint can tell about it, and nothing links to it
+	}
+	h := &topology.Hop{
+		ID: im.id, Kind: topology.KindAppServer, File: im.df.File.Path, Range: im.stage.Range,
+		Name:      fmt.Sprintf("%s in the image %s builds", srv.label, im.df.File.Path),
+		Config:    &Image{Dockerfile: im.df, Stage: im.stage},
+		Pods:      []string{im.id},
+		KeepAlive: srv.keepAlive,
+		Notes:     append(append([]string(nil), im.notes...), srv.notes...),
+	}
+	for _, e := range im.stage.Expose {
+		if n, ok := portNumber(e.Value); ok && e.Known {
+			h.Listen = append(h.Listen, topology.Listen{Port: n, Range: e.Range, Private: true})
+		}
+	}
+	part.AddHop(h)
+	within(part, h, srv.within)
+}
+
+// within links a container to the servers its configuration runs: their
+// locations' timeouts and limits are the container's.
+func within(part *topology.Graph, h *topology.Hop, servers []*topology.Hop) {
+	for _, s := range servers {
+		part.Link(&topology.Edge{From: h, To: s, Within: true, Confidence: topology.Reference, Range: s.Range,
+			Why: s.Name + " is the configuration " + h.Name + " runs"})
+	}
+}
+
+func dirOf(abs string) string { return filepath.Dir(abs) }
