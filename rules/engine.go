@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -154,14 +156,16 @@ func Run(g *topology.Graph, cfg *config.Config, opt Options) []Finding {
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
-	var all []Finding
+	var passes []*Pass
 	for _, r := range All() {
-		if !Enabled(r, cfg, opt) {
-			continue
+		if Enabled(r, cfg, opt) {
+			passes = append(passes, &Pass{Rule: r, Graph: g, Config: cfg, params: paramsOf(cfg.Rules[r.ID])})
 		}
-		pass := &Pass{Rule: r, Graph: g, Config: cfg, params: paramsOf(cfg.Rules[r.ID])}
-		runSafely(pass)
-		if rc, ok := cfg.Rules[r.ID]; ok && rc.Severity != "" {
+	}
+	runPasses(passes)
+	var all []Finding
+	for _, pass := range passes {
+		if rc, ok := cfg.Rules[pass.Rule.ID]; ok && rc.Severity != "" {
 			sev, _ := ParseSeverity(rc.Severity)
 			for i := range pass.findings {
 				pass.findings[i].Severity = sev
@@ -237,6 +241,36 @@ func paramsOf(rc config.RuleConfig) map[string]string {
 
 // runSafely runs one rule; a panic becomes a finding instead of a crash, so
 // that one broken rule cannot hide the others' findings.
+// runPasses runs the rules side by side, one goroutine per core (issue
+// 24 item 7): a rule only reads the graph, which is complete before any
+// rule runs, and writes nothing but its own Pass, so the passes share no
+// state. Each pass keeps its own findings, and Run gathers them in the
+// registry's order, so the output does not depend on which rule ends
+// first. `go test -race ./rules` runs every rule's examples this way.
+func runPasses(passes []*Pass) {
+	workers := min(runtime.GOMAXPROCS(0), len(passes))
+	if workers <= 1 {
+		for _, p := range passes {
+			runSafely(p)
+		}
+		return
+	}
+	next := make(chan *Pass)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for p := range next {
+				runSafely(p)
+			}
+		})
+	}
+	for _, p := range passes {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+}
+
 func runSafely(p *Pass) {
 	defer func() {
 		if r := recover(); r != nil {
