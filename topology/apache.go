@@ -748,6 +748,11 @@ func apachePoolIdle(h *apache.Host, w, via *apache.Proxy, hop *Hop) Duration {
 		hop.Notes = append(hop.Notes, "RewriteRule [P] uses mod_proxy's default worker, which does not reuse backend connections, unless a ProxyPass or <Proxy> defines a worker for this URL")
 		return Duration{}
 	}
+	if u := strings.ToLower(w.URL); strings.HasPrefix(u, "ws://") || strings.HasPrefix(u, "wss://") {
+		// A WebSocket tunnel's connection is closed when the tunnel ends,
+		// never pooled (docs/facts/apache.md): nothing idles in a pool.
+		return Duration{}
+	}
 	if prm, ok := w.Param("disablereuse"); ok {
 		if on, _ := apache.OnOff(prm.Value); on {
 			return Duration{}

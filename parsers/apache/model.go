@@ -180,7 +180,7 @@ func (p *Proxy) Param(key string) (Param, bool) {
 // Exclusion reports "ProxyPass /path !".
 func (p *Proxy) Exclusion() bool { return p.URL == "!" }
 
-// IsBalancer reports a ProxyPass to balancer://.
+// IsBalancer reports a ProxyPass or RewriteRule [P] to balancer://.
 func (p *Proxy) IsBalancer() bool {
 	return strings.HasPrefix(strings.ToLower(p.URL), "balancer://")
 }
@@ -334,7 +334,9 @@ func (s *Server) collectProxies() {
 		}
 		list = append(list, own[h]...)
 		for _, p := range list {
-			if p.Kind == "ProxyPass" || p.Kind == "ProxyPassMatch" {
+			if p.Kind == "ProxyPass" || p.Kind == "ProxyPassMatch" || p.Kind == "RewriteRule" {
+				// "RewriteRule … balancer://name/… [P]" hands the request to
+				// mod_proxy_balancer just as a ProxyPass to the balancer does.
 				if p.IsBalancer() {
 					// A balancer's name is balancer://host; a path after it
 					// is appended to the member URLs.
