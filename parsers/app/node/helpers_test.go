@@ -21,6 +21,12 @@ func dump(r *Result) string {
 			fmt.Fprintf(&b, "  %s %s = %s\n", st.Name, st.Range, vs(st.Value))
 		}
 	}
+	for _, s := range r.SocketIO {
+		fmt.Fprintf(&b, "socket.io %s\n", s.Range)
+		for _, st := range s.Settings {
+			fmt.Fprintf(&b, "  %s %s = %s\n", st.Name, st.Range, vs(st.Value))
+		}
+	}
 	for _, p := range r.BodyParsers {
 		fmt.Fprintf(&b, "body %s %s", p.Kind, p.Range)
 		if p.Limit != nil {

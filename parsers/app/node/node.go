@@ -102,9 +102,28 @@ type BodyParser struct {
 	Limit *Value
 }
 
+// SocketIO is a Socket.IO server the file creates (require('socket.io')(server),
+// new Server(httpServer, {…}) from "socket.io"), with the options hoplint
+// reads: pingInterval and pingTimeout, in milliseconds.
+type SocketIO struct {
+	Range    parsers.Range
+	Settings []Setting
+}
+
+// Setting returns the last option called name, or nil.
+func (s *SocketIO) Setting(name string) *Setting {
+	for i := len(s.Settings) - 1; i >= 0; i-- {
+		if s.Settings[i].Name == name {
+			return &s.Settings[i]
+		}
+	}
+	return nil
+}
+
 // Result is what one file says.
 type Result struct {
 	Servers     []*Server
+	SocketIO    []*SocketIO
 	BodyParsers []BodyParser
 	// Problems: a file that cannot be parsed, or one too large to read.
 	Problems []parsers.Problem
@@ -120,7 +139,7 @@ var needles = [][]byte{
 	[]byte("createServer"), []byte(".listen("), []byte("astify"), []byte("NestFactory"),
 	[]byte("getHttpServer"), []byte("keepAliveTimeout"), []byte("headersTimeout"),
 	[]byte("requestTimeout"), []byte("bodyParser"), []byte("body-parser"), []byte("useBodyParser"),
-	[]byte("express"),
+	[]byte("express"), []byte("socket.io"),
 }
 
 // Interesting reports, by a byte search, whether data can hold a setting

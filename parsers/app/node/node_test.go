@@ -216,7 +216,8 @@ server express aws-samples__amazon-ecs-fullstack-app-terraform/Code/server/src/a
   listen aws-samples__amazon-ecs-fullstack-app-terraform/Code/server/src/app.js:90:1 port=3001 [aws-samples__amazon-ecs-fullstack-app-terraform/Code/server/src/app.js:8:14 "port"]`},
 		{"socketio__socket.io/examples/cluster-nginx/server/index.js", `
 server http.createServer socketio__socket.io/examples/cluster-nginx/server/index.js:3:16 target="server" note=""
-  listen socketio__socket.io/examples/cluster-nginx/server/index.js:15:1 port=env PORT || 3000 [socketio__socket.io/examples/cluster-nginx/server/index.js:7:34 "3000"] [socketio__socket.io/examples/cluster-nginx/server/index.js:7:14 "port"]`},
+  listen socketio__socket.io/examples/cluster-nginx/server/index.js:15:1 port=env PORT || 3000 [socketio__socket.io/examples/cluster-nginx/server/index.js:7:34 "3000"] [socketio__socket.io/examples/cluster-nginx/server/index.js:7:14 "port"]
+socket.io socketio__socket.io/examples/cluster-nginx/server/index.js:4:12`},
 	} {
 		data, err := os.ReadFile(filepath.Join(c, tc.path))
 		if err != nil {
@@ -238,4 +239,40 @@ s.keepAliveTimeout = 61_000;
 	check(t, r, `
 server http.createServer srv.ts:3:11 target="s" note=""
   keepAliveTimeout srv.ts:4:1 = 61000 [srv.ts:4:22 "61_000"]`)
+}
+
+// Socket.IO servers, in the shapes its docs and real apps use: the
+// module called with the HTTP server, the named Server class with an
+// options object (inline or a const), and an ES default import.
+func TestSocketIO(t *testing.T) {
+	r := parseString(t, "index.js", `var express = require('express');
+var app = express();
+var server = require('http').createServer(app);
+var io = require('socket.io')(server);
+server.listen(3000);
+`)
+	check(t, r, `
+server http.createServer index.js:3:14 target="server" note=""
+  listen index.js:5:1 port=3000 [index.js:5:15 "3000"]
+socket.io index.js:4:10`)
+
+	r = parseString(t, "server.mjs", `import { createServer } from "node:http";
+import { Server } from "socket.io";
+const httpServer = createServer();
+const opts = { pingInterval: 10_000, cors: { origin: "*" } };
+const io = new Server(httpServer, opts);
+const other = new Server(3001, { pingTimeout: 5000, pingInterval: 70 * 1000 });
+httpServer.listen(3000);
+`)
+	// createServer() and new Server(httpServer, opts) hold no literal of
+	// their own to place them by: the server falls back to the file's
+	// start, the Socket.IO server to the "socket.io" import.
+	check(t, r, `
+server http.createServer server.mjs:1:1 target="httpServer" note=""
+  listen server.mjs:7:1 port=3000 [server.mjs:7:19 "3000"]
+socket.io server.mjs:2:25
+  pingInterval server.mjs:4:16 = 10000 [server.mjs:4:30 "10_000"]
+socket.io server.mjs:6:26
+  pingTimeout server.mjs:6:34 = 5000 [server.mjs:6:47 "5000"]
+  pingInterval server.mjs:6:53 = 70000 [server.mjs:6:67 "70 * 1000"]`)
 }

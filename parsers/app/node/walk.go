@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/tdewolff/parse/v2/js"
@@ -191,8 +192,56 @@ func (w *walker) find(n js.INode) bool {
 	case *js.CallExpr:
 		w.classify(n, 0)
 		w.bodyParser(n)
+	case *js.NewExpr:
+		w.classify(n, 0)
 	}
 	return true
+}
+
+// socketIOSettings are the Socket.IO server options hoplint reads.
+var socketIOSettings = map[string]bool{"pingInterval": true, "pingTimeout": true}
+
+// socketIO records a Socket.IO server: its options object is the last
+// object literal among the arguments (new Server(httpServer, opts),
+// require('socket.io')(opts), new Server(port, opts)).
+func (w *walker) socketIO(n js.INode, args *js.Args) *entity {
+	sio := &SocketIO{Range: w.rangeOf(n)}
+	if _, _, ok := w.span(n); !ok {
+		// new Server(httpServer) holds no literal to place it by: point
+		// at the import of "socket.io" instead.
+		f := w.src.file
+		if i := bytes.Index(f.Data, []byte("socket.io")); i >= 0 {
+			p := f.PosAt(i)
+			sio.Range = f.At(p.Line-f.Shift.Line, p.Col-f.Shift.Col, p.Line-f.Shift.Line, p.Col-f.Shift.Col+len("socket.io"))
+		}
+	}
+	if args != nil {
+		for i := len(args.List) - 1; i >= 0; i-- {
+			arg := args.List[i].Value
+			if v, ok := arg.(*js.Var); ok {
+				if init, ok := w.consts[root(v)]; ok {
+					arg = init
+				}
+			}
+			if _, ok := arg.(*js.ObjectExpr); ok {
+				opts := &Server{}
+				w.options(opts, arg, socketIOSettings)
+				sio.Settings = opts.Settings
+				break
+			}
+		}
+	}
+	w.res.SocketIO = append(w.res.SocketIO, sio)
+	return nil
+}
+
+// isSocketIO reports the module names a Socket.IO server is made from.
+func isSocketIO(mod string) bool {
+	switch mod {
+	case "socket.io", "socket.io.Server", "socket.io.default":
+		return true
+	}
+	return false
 }
 
 // assign records `target.keepAliveTimeout = value`.
@@ -271,6 +320,8 @@ func (w *walker) classifyNew(e js.IExpr, depth int) *entity {
 	case *js.NewExpr:
 		if x := w.classify(e.X, depth+1); x != nil && x.module == "koa" {
 			return &entity{app: KindKoa}
+		} else if x != nil && isSocketIO(x.module) {
+			return w.socketIO(e, e.Args)
 		}
 	case *js.CallExpr:
 		return w.call(e, depth)
@@ -304,6 +355,8 @@ func (w *walker) call(c *js.CallExpr, depth int) *entity {
 				w.options(s, c.Args.List[0].Value, fastifySettings)
 			}
 			return &entity{server: s}
+		case "socket.io", "socket.io.Server", "socket.io.default":
+			return w.socketIO(c, &c.Args)
 		case "@nestjs/core.NestFactory.create":
 			return &entity{app: KindNest, server: w.newServer(KindNest, c)}
 		}
