@@ -85,6 +85,7 @@ func runStreamCutByTimeout(p *Pass) {
 		f    front
 		s    stream
 		more int
+		beat topology.Duration // the application's own heartbeat, when known
 	}
 	type key struct {
 		r    parsers.Range
@@ -107,9 +108,15 @@ func runStreamCutByTimeout(p *Pass) {
 		if st.self {
 			fronts = append([]front{{hop: st.hop}}, fronts...)
 		}
+		beat, beats := streamHeartbeat(p.Graph, st.hop)
 		for _, f := range fronts {
 			t := f.hop.UpstreamTimeout
 			if !t.Known() || t.Value == topology.Forever || t.Value > silence {
+				continue
+			}
+			if beats && beat.Value < t.Value {
+				// The application writes on its streams more often than
+				// this timer waits (Socket.IO's ping): it never fires.
 				continue
 			}
 			k := key{t.Range, t.Name}
@@ -117,7 +124,7 @@ func runStreamCutByTimeout(p *Pass) {
 				h.more++
 				continue
 			}
-			hits[k] = &hit{f: f, s: st}
+			hits[k] = &hit{f: f, s: st, beat: beat}
 			order = append(order, k)
 		}
 	}
@@ -145,6 +152,13 @@ func runStreamCutByTimeout(p *Pass) {
 			}
 		}
 		related := append([]parsers.Related{relatedAt(h.s.at, h.s.atWords)}, t.Via...)
+		heartbeat := h.s.heartbeat
+		if h.beat.Known() {
+			// The application pings, but not often enough: say so, and
+			// name its own setting as the other fix.
+			heartbeat = fmt.Sprintf("its pings (%s is %s)", h.beat.Name, topology.FormatDuration(h.beat.Value))
+			related = append(related, settingRelated(h.beat, fmt.Sprintf("%s is %s here", h.beat.Name, topology.FormatDuration(h.beat.Value)))...)
+		}
 		notes := assumptions(append(append([]string(nil), a.Notes...), t.Note)...)
 		if deadline(a) {
 			fix = raise
@@ -164,7 +178,7 @@ func runStreamCutByTimeout(p *Pass) {
 			Related: related,
 			Message: fmt.Sprintf("%s closes a response that sends nothing for %s, and %s%s: a stream that pauses that long is cut off mid-way and the client sees it end or reset. %s, or have the application send %s more often than every %s.%s%s%s%s",
 				hopFile(a), valueWords(t, topology.FormatDuration), what, others,
-				fix, h.s.heartbeat, topology.FormatDuration(t.Value), buffering, h.s.caveat, words, notes),
+				fix, heartbeat, topology.FormatDuration(t.Value), buffering, h.s.caveat, words, notes),
 		})
 	}
 }
@@ -271,4 +285,43 @@ func nginxBuffers(h *topology.Hop) bool {
 	}
 	d := l.Last("proxy_buffering")
 	return d == nil || d.Arg(0) == "on"
+}
+
+// streamHeartbeat is how often every application behind h writes on its
+// long-lived streams (the longest of their intervals): known only when
+// each hop the path from h ends at declares one, as a Socket.IO server
+// does with its pingInterval.
+func streamHeartbeat(g *topology.Graph, h *topology.Hop) (topology.Duration, bool) {
+	var longest topology.Duration
+	seen := map[*topology.Hop]bool{}
+	ends := 0
+	var walk func(h *topology.Hop, depth int) bool
+	walk = func(h *topology.Hop, depth int) bool {
+		if seen[h] {
+			return true
+		}
+		seen[h] = true
+		out := g.Out(h)
+		if len(out) == 0 || depth > 8 {
+			hb := h.Heartbeat
+			if !hb.Known() || hb.Value == topology.Forever || hb.Value <= 0 {
+				return false
+			}
+			ends++
+			if hb.Value > longest.Value {
+				longest = hb
+			}
+			return true
+		}
+		for _, e := range out {
+			if !walk(e.To, depth+1) {
+				return false
+			}
+		}
+		return true
+	}
+	if !walk(h, 0) || ends == 0 {
+		return topology.Duration{}, false
+	}
+	return longest, true
 }

@@ -46,7 +46,10 @@ type Hop struct {
 	Range parsers.Range
 
 	// Server side.
-	KeepAlive   Duration // idle timeout of accepted keep-alive connections; 0 = keep-alive off
+	KeepAlive Duration // idle timeout of accepted keep-alive connections; 0 = keep-alive off
+	// Heartbeat: how often an app server writes on its own long-lived
+	// streams (Socket.IO's pingInterval); Unknown for anything else.
+	Heartbeat   Duration
 	BodyLimit   Size     // largest request body accepted
 	ReadTimeout Duration // how long it waits on a slow client (client_body_timeout, Timeout)
 

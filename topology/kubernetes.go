@@ -427,6 +427,7 @@ func (c *k8sCluster) workloadHops(w *kubernetes.Workload) {
 		}
 		app := c.appServer(w, ct)
 		h.KeepAlive = app.keepAlive
+		h.Heartbeat = app.heartbeat
 		h.Notes = app.notes
 		h.Name = fmt.Sprintf("container %s of %s", ct.Name.Value, w.Ref())
 		if app.label != "" {

@@ -25,6 +25,7 @@ const (
 type appInfo struct {
 	label     string
 	keepAlive Duration
+	heartbeat Duration
 	notes     []string
 }
 
@@ -63,7 +64,7 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 	}
 	if info := appserver.Identify(proc); info.Label != "" {
 		recordApp(c.part, info)
-		return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: append(built, info.Notes...)}
+		return appInfo{label: info.Label, keepAlive: info.KeepAlive, heartbeat: info.Heartbeat, notes: append(built, info.Notes...)}
 	}
 	ai := c.imageServer(w, ct, image)
 	if ai.label != "" {

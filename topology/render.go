@@ -73,6 +73,7 @@ func settings(h *Hop) []*settingView {
 	var out []*settingView
 	for _, v := range []*settingView{
 		durView("keep-alive", h.KeepAlive),
+		durView("stream heartbeat", h.Heartbeat),
 		sizeView("body limit", h.BodyLimit),
 		durView("client read timeout", h.ReadTimeout),
 		durView("pool idle", h.PoolIdle),

@@ -94,6 +94,10 @@ type Info struct {
 	// open; Unknown when that cannot be told, zero when the server closes
 	// every connection after its response.
 	KeepAlive setting.Duration
+	// Heartbeat is how often the application itself writes on a
+	// long-lived stream (Socket.IO's pingInterval); Unknown when it does
+	// not, or hoplint cannot tell.
+	Heartbeat setting.Duration
 	// Notes are assumptions a finding built on these values must repeat.
 	Notes []string
 	// Node is the Node.js server read from the application's code, nil

@@ -273,9 +273,39 @@ func (r *resolver) nodeApp(dir, entry string) Info {
 	}
 	info.Label = ns.Label
 	info.KeepAlive = ns.KeepAlive
+	info.Heartbeat = r.socketIOPing(mods)
 	info.Node = ns
 	return info
 }
+
+// socketIOPing is the pingInterval of the Socket.IO server the
+// application creates: engine.io writes a ping (or the pong to the
+// client's ping) on every connection that often (docs/facts/node.md).
+// Unknown when the code creates none, or several with different values.
+func (r *resolver) socketIOPing(mods []module) setting.Duration {
+	var out setting.Duration
+	for _, m := range mods {
+		for _, sio := range m.res.SocketIO {
+			d := setting.DefaultFor("pingInterval", 25*time.Second, sio.Range, &setting.DefaultSource{Product: "Socket.IO", Version: "2 to 4", URL: socketIODoc})
+			if set := sio.Setting("pingInterval"); set != nil {
+				d = r.nodeDuration("pingInterval", set)
+				if !d.Known() || d.Value == setting.Forever {
+					return setting.Duration{}
+				}
+			}
+			if out.Known() && out.Value != d.Value {
+				return setting.Duration{}
+			}
+			if !out.Known() {
+				out = d
+				r.sources = append(r.sources, m.f)
+			}
+		}
+	}
+	return out
+}
+
+const socketIODoc = "https://socket.io/docs/v4/server-options/#pinginterval"
 
 func flatten(ss []*node.Server) []node.Setting {
 	var out []node.Setting

@@ -73,6 +73,7 @@ func reportDockerfile(part *topology.Graph, df *dockerfile.Dockerfile) {
 type server struct {
 	label     string
 	keepAlive topology.Duration
+	heartbeat topology.Duration
 	notes     []string
 	within    []*topology.Hop
 }
@@ -85,7 +86,7 @@ func run(part *topology.Graph, emb *topology.Embedder, ct *topology.Container, p
 	if info.Label != "" {
 		topology.RecordApp(part, info)
 	}
-	return server{label: info.Label, keepAlive: info.KeepAlive, notes: info.Notes}
+	return server{label: info.Label, keepAlive: info.KeepAlive, heartbeat: info.Heartbeat, notes: info.Notes}
 }
 
 func serviceHop(part *topology.Graph, emb *topology.Embedder, sv *service, env *topology.Env) {
@@ -117,6 +118,7 @@ func serviceHop(part *topology.Graph, emb *topology.Embedder, sv *service, env *
 		Config:    &Service{Project: sv.project, Service: s, Stage: sv.stage},
 		Pods:      []string{sv.id},
 		KeepAlive: srv.keepAlive,
+		Heartbeat: srv.heartbeat,
 		Notes:     append(append([]string(nil), sv.notes...), srv.notes...),
 	}
 	h.Name = "compose service " + s.Name
@@ -188,6 +190,7 @@ func imageHop(part *topology.Graph, emb *topology.Embedder, im *image, env *topo
 		Config:    &Image{Dockerfile: im.df, Stage: im.stage},
 		Pods:      []string{im.id},
 		KeepAlive: srv.keepAlive,
+		Heartbeat: srv.heartbeat,
 		Notes:     append(append([]string(nil), im.notes...), srv.notes...),
 	}
 	for _, e := range im.stage.Expose {
