@@ -45,7 +45,12 @@ such timer in front of them that is at most ` + "`longest-silence`" + ` (60s by
 default: how long a stream may go without a byte). Raise the timeout for
 the streaming routes (an nginx location of their own with
 ` + "`proxy_read_timeout 1h; proxy_buffering off;`" + `), or make the application send a
-heartbeat (an SSE comment line, ` + "`: ping`" + `) more often than the shortest timer.`,
+heartbeat (an SSE comment line, ` + "`: ping`" + `) more often than the shortest timer.
+
+An application that already pings on its own is not reported for timers longer
+than its interval: a Node.js app that creates a Socket.IO server writes a ping
+(or answers the client's) every ` + "`pingInterval`" + ` (25 s by default) on each
+connection.`,
 	Params: []Param{{Name: "longest-silence", Default: "60s",
 		Doc: "how long a stream may go without sending anything; timers at or below it are reported"}},
 	Run: runStreamCutByTimeout,
