@@ -189,6 +189,7 @@ func goSize(s string) (int64, bool) {
 }
 
 func runHeapExceedsMemoryLimit(p *Pass) {
+	heapOther(p)
 	for _, pc := range containers(p) {
 		hs := heapSettings(pc.c)
 		if len(hs) == 0 {
@@ -216,6 +217,33 @@ func runHeapExceedsMemoryLimit(p *Pass) {
 			}
 			msg += assumptions(h.note, note)
 			p.Report(Finding{Range: h.at, Related: []parsers.Related{relatedAt(lim.Range, "the memory limit is "+lim.Raw+" here")}, Message: msg})
+		}
+	}
+}
+
+// heapOther checks compose services and ECS containers: the hard memory
+// limit (mem_limit or deploy.resources.limits.memory; an ECS container's
+// memory, else its task's) against the same heap flags.
+func heapOther(p *Pass) {
+	for _, lc := range otherContainers(p) {
+		lim := lc.r.MemoryLimit
+		if lim == nil {
+			continue
+		}
+		for _, h := range heapSettingsOf(lc.r) {
+			var msg string
+			switch {
+			case h.bytes < 0 && h.percent >= 100:
+				msg = fmt.Sprintf("%s sets %s in %s: the heap may take all of %s (%s) and leave nothing for the JVM's own memory, so the kernel OOM-kills it (exit 137). Use -XX:MaxRAMPercentage=75 or lower.",
+					lc.r.Words, h.flag, h.where, limitWords(lim), lim.Raw)
+			case h.bytes >= lim.N:
+				msg = fmt.Sprintf("%s sets %s in %s, a heap of %s, at or above %s of %s (%s): the process is OOM-killed (exit 137) before the heap is ever full. Keep the heap near 75%% of the limit (about %s), or raise %s.",
+					lc.r.Words, h.flag, h.where, bytesWords(h.bytes), limitWords(lim), lim.Raw, bytesWords(lim.N), bytesWords(lim.N*3/4), limitFix(lim))
+			default:
+				continue
+			}
+			msg += assumptions(h.note)
+			p.Report(Finding{Range: h.at, Related: []parsers.Related{relatedAt(lim.Range, "the memory limit is "+lim.Raw+" here ("+lim.Key+")")}, Message: msg})
 		}
 	}
 }

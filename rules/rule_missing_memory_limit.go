@@ -78,6 +78,7 @@ spec:
 func init() { Register(missingMemoryLimit) }
 
 func runMissingMemoryLimit(p *Pass) {
+	missingOther(p)
 	served := servers(p)
 	for _, pc := range containers(p) {
 		if pc.w.Fragment {
@@ -129,4 +130,28 @@ func servesNoTraffic(pc podContainer) string {
 		return "it declares no port, and nothing in the linted files sends requests to it"
 	}
 	return ""
+}
+
+// missingOther reports the ECS containers that nothing caps
+// (topology.ContainerResources.NoMemoryLimit). Compose services are not
+// reported: see the rule's doc.
+func missingOther(p *Pass) {
+	for _, lc := range otherContainers(p) {
+		if lc.r.NoMemoryLimit == "" {
+			continue
+		}
+		f := Finding{
+			Range: lc.r.NoMemoryLimitAt,
+			Message: fmt.Sprintf("%s has no memory limit: %s. On EC2 it can grow until the container instance runs out of memory, and the OOM killer may then kill any task's process there. Set the container definition's memory a little above its peak use, or the task definition's memory.",
+				lc.r.Words, lc.r.NoMemoryLimit),
+		}
+		if lc.server == nil && len(lc.hop.Listen) == 0 {
+			f.Severity = Info
+			f.Message += " (Info, not a warning: it maps no port, and nothing in the linted files sends requests to it, so no request path runs through it.)"
+		}
+		if lc.server != nil && !lc.server.Range.IsZero() {
+			f.Related = append(f.Related, relatedAt(lc.server.Range, lc.server.From.Name+" sends requests to this container"))
+		}
+		p.Report(f)
+	}
 }
