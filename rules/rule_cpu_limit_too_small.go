@@ -32,7 +32,12 @@ finding then cites the LimitRange.
 
 Raise the limit, or drop the CPU limit and keep a CPU request (the request
 alone guarantees the share under contention). To hold your own servers to a
-higher floor (say 50m), set the param in .hoplint.yml.`,
+higher floor (say 50m), set the param in .hoplint.yml.
+
+A compose service's limit is ` + "`cpus`" + ` or ` + "`deploy.resources.limits.cpus`" + ` (0.01 is
+10m). An ECS container's ` + "`cpu`" + ` is a relative share, not a limit; the task
+definition's ` + "`cpu`" + ` (1024 units per vCPU) is the quota, and ECS accepts none
+below 128 units, so ECS tasks meet the default floor.`,
 	Params: []Param{{Name: "min", Doc: "smallest CPU limit accepted, as a Kubernetes quantity", Default: "10m"}},
 	Examples: []Example{
 		{Name: "5m", Bad: true, Archive: `-- pod.yaml --

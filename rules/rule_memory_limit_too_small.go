@@ -29,7 +29,11 @@ the limit a LimitRange of its namespace gives it (` + "`default`" + `, else ` + 
 the finding then cites the LimitRange.
 
 Raise the limit to the container's measured peak plus headroom. To hold your
-own servers to a higher floor (say 64Mi), set the param in .hoplint.yml.`,
+own servers to a higher floor (say 64Mi), set the param in .hoplint.yml.
+
+Compose services (` + "`mem_limit`" + ` or ` + "`deploy.resources.limits.memory`" + `; a number
+without a unit is bytes there) and ECS containers (the container's ` + "`memory`" + `,
+else the task's) are checked the same way when something sends them requests.`,
 	Params: []Param{{Name: "min", Doc: "smallest memory limit accepted, as a Kubernetes quantity", Default: defaultMemoryFloor}},
 	Examples: []Example{
 		{Name: "4Mi", Bad: true, Archive: `-- pod.yaml --
@@ -138,9 +142,9 @@ func memoryTooSmallOther(p *Pass, min int64) {
 		}
 		unit := ""
 		if lc.r.Product == "Docker Compose" && isDigits(lim.Raw) {
-			unit = " (compose reads a number without a unit as bytes: write 512m for 512 megabytes)"
+			unit = "; compose reads a number without a unit as bytes: write " + lim.Raw + "m for " + lim.Raw + " MiB"
 		}
-		f := Finding{Range: lim.Range, Message: fmt.Sprintf("%s, which %s sends requests to, has a memory limit of %s (%s, %s)%s, %s. Raise %s to its measured peak plus headroom.",
+		f := Finding{Range: lim.Range, Message: fmt.Sprintf("%s, which %s sends requests to, has a memory limit of %s (%s, %s%s), %s. Raise %s to its measured peak plus headroom.",
 			lc.r.Words, lc.server.From.Name, lim.Raw, limitWords(lim), bytesWords(lim.N), unit, why, limitFix(lim))}
 		if !lc.server.Range.IsZero() {
 			f.Related = append(f.Related, relatedAt(lc.server.Range, lc.server.From.Name+" sends requests to this container"))

@@ -28,7 +28,18 @@ It is a warning on containers that may serve requests, and an info on those
 that serve none: containers of Jobs and CronJobs and init containers (they
 run to completion), and containers that declare no port and that nothing in
 the linted files sends requests to. An overgrowing one still endangers the
-node's other pods, but no request path runs through it.`,
+node's other pods, but no request path runs through it.
+
+Outside Kubernetes: an ECS container is reported only when it sets
+` + "`memoryReservation`" + ` alone and neither its ` + "`memory`" + ` (its hard limit) nor the
+task definition's ` + "`memory`" + ` (which caps all the task's containers) is written:
+ECS registers that on EC2, and the container may grow past its reservation
+to the instance's memory. The task's memory counts as a limit (on Fargate it
+is required, so a Fargate container is never reported), and a definition with
+no memory setting at all is one ECS refuses, a fragment sized elsewhere, so it
+gets no finding. Compose services are not reported: Docker sets no limit by
+default and most compose files are development stacks on one machine, where
+a warning on every service would be noise (docs/facts/docker.md, aws.md).`,
 	Examples: []Example{
 		{Name: "no limit", Bad: true, Archive: `-- deploy.yaml --
 apiVersion: apps/v1

@@ -17,7 +17,12 @@ less than or equal to … limit"): the Deployment never rolls out, or an HPA
 scale-up silently fails. It usually comes from raising one value and
 forgetting the other, or from a unit slip (` + "`1Gi`" + ` requested, ` + "`512Mi`" + ` limit).
 
-Make the request at most the limit.`,
+Make the request at most the limit.
+
+The same slip elsewhere: a compose service whose memory reservation
+(` + "`deploy.resources.reservations.memory`" + `, ` + "`mem_reservation`" + `) is above its limit,
+which Docker refuses to create, and an ECS container whose ` + "`memoryReservation`" + `
+is above its ` + "`memory`" + ` (or the task's), which ECS rejects.`,
 	Examples: []Example{
 		{Name: "memory", Bad: true, Archive: `-- pod.yaml --
 apiVersion: v1

@@ -293,10 +293,10 @@ func (c *ECSContainer) Resources() *ContainerResources {
 		}
 	}
 	if m := ct.Memory; m.Set && m.Known && m.Value > 0 {
-		r.MemoryLimit = &Amount{N: m.Value << 20, Raw: fmt.Sprint(m.Value), Key: "memory", Range: m.Range}
+		r.MemoryLimit = &Amount{N: m.Value << 20, Raw: fmt.Sprintf("%d MiB", m.Value), Key: "memory", Range: m.Range}
 	}
 	if m := ct.MemoryReservation; m.Set && m.Known && m.Value > 0 {
-		r.MemoryReservation = &Amount{N: m.Value << 20, Raw: fmt.Sprint(m.Value), Key: "memoryReservation", Range: m.Range}
+		r.MemoryReservation = &Amount{N: m.Value << 20, Raw: fmt.Sprintf("%d MiB", m.Value), Key: "memoryReservation", Range: m.Range}
 	}
 	taskMem, taskMemSet := c.taskSize("memory")
 	if taskMem != nil && (r.MemoryLimit == nil || taskMem.N < r.MemoryLimit.N) {
@@ -361,6 +361,10 @@ func (c *ECSContainer) taskSize(which string) (a *Amount, set bool) {
 	n, ok := ecsTaskSize(raw, which)
 	if !ok {
 		return nil, true
+	}
+	if _, err := strconv.ParseFloat(strings.TrimSpace(raw), 64); err == nil {
+		// A bare number: MiB or CPU units, said so in messages.
+		raw = strings.TrimSpace(raw) + map[string]string{"memory": " MiB", "cpu": " CPU units"}[which]
 	}
 	return &Amount{N: n, Raw: raw, Key: "task " + which, Range: at}, true
 }
