@@ -101,3 +101,12 @@ func limitFix(a *topology.Amount) string {
 	}
 	return a.Key
 }
+
+// amountSource names the setting a value comes from for a related
+// location: its key, and the default it is when nothing writes it.
+func amountSource(a *topology.Amount) string {
+	if a.Why != "" {
+		return a.Key + "; " + a.Why
+	}
+	return a.Key
+}

@@ -248,7 +248,7 @@ func heapOther(p *Pass) {
 				continue
 			}
 			msg += assumptions(h.note)
-			p.Report(Finding{Range: h.at, Related: []parsers.Related{relatedAt(lim.Range, "the memory limit is "+lim.Raw+" here ("+lim.Key+")")}, Message: msg})
+			p.Report(Finding{Range: h.at, Related: []parsers.Related{relatedAt(lim.Range, "the memory limit is "+lim.Raw+" here ("+amountSource(lim)+")")}, Message: msg})
 		}
 	}
 }

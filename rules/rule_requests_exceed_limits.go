@@ -104,7 +104,7 @@ func reservationOther(p *Pass) {
 		}
 		p.Report(Finding{
 			Range:   res.Range,
-			Related: []parsers.Related{relatedAt(lim.Range, "the limit is "+lim.Raw+" here ("+lim.Key+")")},
+			Related: []parsers.Related{relatedAt(lim.Range, "the limit is "+lim.Raw+" here ("+amountSource(lim)+")")},
 			Message: fmt.Sprintf("%s reserves %s of memory (%s, %s) but %s is %s (%s): %s. Lower %s to at most the limit, or raise %s.",
 				lc.r.Words, res.Raw, res.Key, bytesWords(res.N), limitWords(lim), lim.Raw, bytesWords(lim.N), refuses, res.Key, limitFix(lim)),
 		})

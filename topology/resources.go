@@ -23,6 +23,9 @@ type Amount struct {
 	// "deploy.resources.limits.memory", "memory", "task memory").
 	Key   string
 	Range parsers.Range
+	// Why says where a value not written at Range comes from (a module's
+	// default); "" when it is written there.
+	Why string
 }
 
 // ContainerResources is what a container may use and what its runtime is

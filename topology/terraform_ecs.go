@@ -327,7 +327,7 @@ func (c *ECSContainer) Resources() *ContainerResources {
 // units, or "N vCPU") as an Amount in bytes or millicores; set reports
 // whether the task writes it at all, known or not.
 func (c *ECSContainer) taskSize(which string) (a *Amount, set bool) {
-	var raw string
+	var raw, why string
 	var at parsers.Range
 	switch {
 	case c.Task != nil:
@@ -343,6 +343,9 @@ func (c *ECSContainer) taskSize(which string) (a *Amount, set bool) {
 			return nil, true
 		}
 		raw, at = s, v.Range
+		if len(v.Via) > 0 && v.Via[0].Range == v.Range {
+			why = v.Via[0].Message // a module default, written nowhere
+		}
 	case c.File != nil:
 		v := c.File.Memory
 		if which == "cpu" {
@@ -366,7 +369,7 @@ func (c *ECSContainer) taskSize(which string) (a *Amount, set bool) {
 		// A bare number: MiB or CPU units, said so in messages.
 		raw = strings.TrimSpace(raw) + map[string]string{"memory": " MiB", "cpu": " CPU units"}[which]
 	}
-	return &Amount{N: n, Raw: raw, Key: "task " + which, Range: at}, true
+	return &Amount{N: n, Raw: raw, Key: "task " + which, Range: at, Why: why}, true
 }
 
 // ecsTaskSize converts a task size: memory as MiB ("1024") or GB ("1 GB",
