@@ -182,9 +182,10 @@ echo "floor: yaml.v3 decoding of the tree's YAML and JSON files only (compose fi
 echo "loads each compose project with compose-go and reads the nginx, Dockerfile and Terraform files the floor skips, so the ratio"
 echo "is information, not a target, until the floor covers those formats"
 printf '%-8s %6s %8s %8s %7s %7s %6s %9s %s\n' source files "wall" "cpu" "floor" "fl.cpu" ratio "peak RSS" "growth (files, time, memory)"
+source_sizes=${BENCH_SOURCE_SIZES:-"2000 8000"}
 for src in compose ecs; do
 	prev_n="" prev_s="" prev_kb=""
-	for n in ${BENCH_SOURCE_SIZES:-"2000 8000"}; do
+	for n in $source_sizes; do
 		d="$work/$src-$n"
 		[ -d "$d" ] || "$work/benchtree" write-source "$corpus" "$d" envs "$n" "$src" >/dev/null
 		cd "$d"
