@@ -94,6 +94,9 @@ func (m *modInst) moduleContainers(c *moduleCall, inputs map[string]cty.Value) C
 		if ct == nil || ct.Kind != KubeMap {
 			continue
 		}
+		if c := ct.Get("create"); c != nil && c.Kind == KubeScalar && c.Value == "false" {
+			continue // create = false: the module makes no such container
+		}
 		if ct.Get("name") == nil {
 			// The module names each container by its key.
 			name := &KubeNode{Kind: KubeScalar, Value: k.Name, Quoted: true, Range: k.Range}
@@ -118,6 +121,9 @@ func camelKeys(n *KubeNode) *KubeNode {
 		out.Keys = make([]KubeKey, 0, len(n.Keys))
 		for _, k := range n.Keys {
 			k.Name = camel(k.Name)
+			if k.Name == "entrypoint" {
+				k.Name = "entryPoint" // v6's input name for the JSON's entryPoint
+			}
 			k.Value = camelKeys(k.Value)
 			out.Keys = append(out.Keys, k)
 		}
