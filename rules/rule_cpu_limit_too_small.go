@@ -32,7 +32,12 @@ finding then cites the LimitRange.
 
 Raise the limit, or drop the CPU limit and keep a CPU request (the request
 alone guarantees the share under contention). To hold your own servers to a
-higher floor (say 50m), set the param in .hoplint.yml.`,
+higher floor (say 50m), set the param in .hoplint.yml.
+
+A compose service's limit is ` + "`cpus`" + ` or ` + "`deploy.resources.limits.cpus`" + ` (0.01 is
+10m). An ECS container's ` + "`cpu`" + ` is a relative share, not a limit; the task
+definition's ` + "`cpu`" + ` (1024 units per vCPU) is the quota, and ECS accepts none
+below 128 units, so ECS tasks meet the default floor.`,
 	Params: []Param{{Name: "min", Doc: "smallest CPU limit accepted, as a Kubernetes quantity", Default: "10m"}},
 	Examples: []Example{
 		{Name: "5m", Bad: true, Archive: `-- pod.yaml --
@@ -100,6 +105,7 @@ func runCPULimitTooSmall(p *Pass) {
 	if err != nil {
 		return
 	}
+	cpuTooSmallOther(p, min.MilliValue())
 	served := servers(p)
 	for _, pc := range containers(p) {
 		e, ok := served[pc.c]
@@ -124,4 +130,23 @@ func runCPULimitTooSmall(p *Pass) {
 // integer division said "0 ms", which reads as no CPU at all).
 func cpuMillisPerPeriod(milli int64) string {
 	return strconv.FormatFloat(float64(milli)/10, 'f', -1, 64)
+}
+
+// cpuTooSmallOther checks the CPU quota of compose services (cpus,
+// deploy.resources.limits.cpus) and ECS tasks (the task's cpu; a
+// container's cpu is a relative share, not a limit) that something sends
+// requests to.
+func cpuTooSmallOther(p *Pass, minMilli int64) {
+	for _, lc := range otherContainers(p) {
+		lim := lc.r.CPULimit
+		if lc.server == nil || lim == nil || lim.N >= minMilli {
+			continue
+		}
+		f := Finding{Range: lim.Range, Message: fmt.Sprintf("%s, which %s sends requests to, has a CPU limit of %s (%s, %s ms of CPU per 100 ms), below the %s that hoplint takes as the least a server needs (rule param min): CFS throttling stretches requests into timeouts. Raise %s.",
+			lc.r.Words, lc.server.From.Name, lim.Raw, limitWords(lim), cpuMillisPerPeriod(lim.N), p.Param("min"), limitFix(lim))}
+		if !lc.server.Range.IsZero() {
+			f.Related = append(f.Related, relatedAt(lc.server.Range, lc.server.From.Name+" sends requests to this container"))
+		}
+		p.Report(f)
+	}
 }

@@ -28,7 +28,12 @@ with the limit a LimitRange of its namespace gives it (its ` + "`default`" + `, 
 ` + "`max`" + `; the finding cites it). A heap flag without any memory limit
 is fine (that is missing-memory-limit's business), and so is a percentage
 below 100. Keep the heap at about 75% of the limit, or size it with
-` + "`-XX:MaxRAMPercentage=75`" + ` so that it follows the limit.`,
+` + "`-XX:MaxRAMPercentage=75`" + ` so that it follows the limit.
+
+A compose service's limit is ` + "`mem_limit`" + ` or ` + "`deploy.resources.limits.memory`" + `; an
+ECS container's is its ` + "`memory`" + `, else the task definition's ` + "`memory`" + `, which caps
+all the task's containers together (and is what a Fargate container runs
+under).`,
 	Examples: []Example{
 		{Name: "Xmx above limit", Bad: true, Archive: `-- deploy.yaml --
 apiVersion: apps/v1
@@ -189,6 +194,7 @@ func goSize(s string) (int64, bool) {
 }
 
 func runHeapExceedsMemoryLimit(p *Pass) {
+	heapOther(p)
 	for _, pc := range containers(p) {
 		hs := heapSettings(pc.c)
 		if len(hs) == 0 {
@@ -216,6 +222,33 @@ func runHeapExceedsMemoryLimit(p *Pass) {
 			}
 			msg += assumptions(h.note, note)
 			p.Report(Finding{Range: h.at, Related: []parsers.Related{relatedAt(lim.Range, "the memory limit is "+lim.Raw+" here")}, Message: msg})
+		}
+	}
+}
+
+// heapOther checks compose services and ECS containers: the hard memory
+// limit (mem_limit or deploy.resources.limits.memory; an ECS container's
+// memory, else its task's) against the same heap flags.
+func heapOther(p *Pass) {
+	for _, lc := range otherContainers(p) {
+		lim := lc.r.MemoryLimit
+		if lim == nil {
+			continue
+		}
+		for _, h := range heapSettingsOf(lc.r) {
+			var msg string
+			switch {
+			case h.bytes < 0 && h.percent >= 100:
+				msg = fmt.Sprintf("%s sets %s in %s: the heap may take all of %s (%s) and leave nothing for the JVM's own memory, so the kernel OOM-kills it (exit 137). Use -XX:MaxRAMPercentage=75 or lower.",
+					lc.r.Words, h.flag, h.where, limitWords(lim), lim.Raw)
+			case h.bytes >= lim.N:
+				msg = fmt.Sprintf("%s sets %s in %s, a heap of %s, at or above %s (%s, %s): the process is OOM-killed (exit 137) before the heap is ever full. Keep the heap near 75%% of the limit (about %s), or raise %s.",
+					lc.r.Words, h.flag, h.where, bytesWords(h.bytes), limitWords(lim), lim.Raw, bytesWords(lim.N), bytesWords(lim.N*3/4), limitFix(lim))
+			default:
+				continue
+			}
+			msg += assumptions(h.note)
+			p.Report(Finding{Range: h.at, Related: []parsers.Related{relatedAt(lim.Range, "the memory limit is "+lim.Raw+" here ("+amountSource(lim)+")")}, Message: msg})
 		}
 	}
 }

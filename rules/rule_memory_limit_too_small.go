@@ -29,7 +29,11 @@ the limit a LimitRange of its namespace gives it (` + "`default`" + `, else ` + 
 the finding then cites the LimitRange.
 
 Raise the limit to the container's measured peak plus headroom. To hold your
-own servers to a higher floor (say 64Mi), set the param in .hoplint.yml.`,
+own servers to a higher floor (say 64Mi), set the param in .hoplint.yml.
+
+Compose services (` + "`mem_limit`" + ` or ` + "`deploy.resources.limits.memory`" + `; a number
+without a unit is bytes there) and ECS containers (the container's ` + "`memory`" + `,
+else the task's) are checked the same way when something sends them requests.`,
 	Params: []Param{{Name: "min", Doc: "smallest memory limit accepted, as a Kubernetes quantity", Default: defaultMemoryFloor}},
 	Examples: []Example{
 		{Name: "4Mi", Bad: true, Archive: `-- pod.yaml --
@@ -99,6 +103,7 @@ func runMemoryLimitTooSmall(p *Pass) {
 	if err != nil {
 		return
 	}
+	memoryTooSmallOther(p, min.Value())
 	served := servers(p)
 	for _, pc := range containers(p) {
 		e, ok := served[pc.c]
@@ -121,4 +126,41 @@ func runMemoryLimitTooSmall(p *Pass) {
 			containerWords(pc), e.From.Name, limit, why, fix, assumptions(note))
 		p.Report(f)
 	}
+}
+
+// memoryTooSmallOther checks the hard memory limit of compose services and
+// ECS containers that something sends requests to.
+func memoryTooSmallOther(p *Pass, min int64) {
+	for _, lc := range otherContainers(p) {
+		lim := lc.r.MemoryLimit
+		if lc.server == nil || lim == nil || lim.N >= min {
+			continue
+		}
+		why := fmt.Sprintf("below the %s that hoplint takes as the least a server process needs (rule param min): it is likely to be OOM-killed under load, resetting its connections", p.Param("min"))
+		if p.Param("min") == defaultMemoryFloor {
+			why = "below 6Mi, the least memory a container starts with (Docker refuses less, and the container runtime alone needs about that much): it fails to start or is OOM-killed at once, so it never serves the requests sent to it"
+		}
+		unit := ""
+		if lc.r.Product == "Docker Compose" && isDigits(lim.Raw) {
+			unit = "; compose reads a number without a unit as bytes: write " + lim.Raw + "m for " + lim.Raw + " MiB"
+		}
+		f := Finding{Range: lim.Range, Message: fmt.Sprintf("%s, which %s sends requests to, has a memory limit of %s (%s, %s%s), %s. Raise %s to its measured peak plus headroom.",
+			lc.r.Words, lc.server.From.Name, lim.Raw, limitWords(lim), bytesWords(lim.N), unit, why, limitFix(lim))}
+		if !lc.server.Range.IsZero() {
+			f.Related = append(f.Related, relatedAt(lc.server.Range, lc.server.From.Name+" sends requests to this container"))
+		}
+		p.Report(f)
+	}
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -28,7 +28,18 @@ It is a warning on containers that may serve requests, and an info on those
 that serve none: containers of Jobs and CronJobs and init containers (they
 run to completion), and containers that declare no port and that nothing in
 the linted files sends requests to. An overgrowing one still endangers the
-node's other pods, but no request path runs through it.`,
+node's other pods, but no request path runs through it.
+
+Outside Kubernetes: an ECS container is reported only when it sets
+` + "`memoryReservation`" + ` alone and neither its ` + "`memory`" + ` (its hard limit) nor the
+task definition's ` + "`memory`" + ` (which caps all the task's containers) is written:
+ECS registers that on EC2, and the container may grow past its reservation
+to the instance's memory. The task's memory counts as a limit (on Fargate it
+is required, so a Fargate container is never reported), and a definition with
+no memory setting at all is one ECS refuses, a fragment sized elsewhere, so it
+gets no finding. Compose services are not reported: Docker sets no limit by
+default and most compose files are development stacks on one machine, where
+a warning on every service would be noise (docs/facts/docker.md, aws.md).`,
 	Examples: []Example{
 		{Name: "no limit", Bad: true, Archive: `-- deploy.yaml --
 apiVersion: apps/v1
@@ -78,6 +89,7 @@ spec:
 func init() { Register(missingMemoryLimit) }
 
 func runMissingMemoryLimit(p *Pass) {
+	missingOther(p)
 	served := servers(p)
 	for _, pc := range containers(p) {
 		if pc.w.Fragment {
@@ -129,4 +141,28 @@ func servesNoTraffic(pc podContainer) string {
 		return "it declares no port, and nothing in the linted files sends requests to it"
 	}
 	return ""
+}
+
+// missingOther reports the ECS containers that nothing caps
+// (topology.ContainerResources.NoMemoryLimit). Compose services are not
+// reported: see the rule's doc.
+func missingOther(p *Pass) {
+	for _, lc := range otherContainers(p) {
+		if lc.r.NoMemoryLimit == "" {
+			continue
+		}
+		f := Finding{
+			Range: lc.r.NoMemoryLimitAt,
+			Message: fmt.Sprintf("%s has no memory limit: %s. On EC2 it can grow until the container instance runs out of memory, and the OOM killer may then kill any task's process there. Set the container definition's memory a little above its peak use, or the task definition's memory.",
+				lc.r.Words, lc.r.NoMemoryLimit),
+		}
+		if lc.server == nil && len(lc.hop.Listen) == 0 {
+			f.Severity = Info
+			f.Message += " (Info, not a warning: it maps no port, and nothing in the linted files sends requests to it, so no request path runs through it.)"
+		}
+		if lc.server != nil && !lc.server.Range.IsZero() {
+			f.Related = append(f.Related, relatedAt(lc.server.Range, lc.server.From.Name+" sends requests to this container"))
+		}
+		p.Report(f)
+	}
 }

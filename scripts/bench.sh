@@ -34,6 +34,13 @@
 #    one on PATH is used, else it is installed, else skipped with a line
 #    that says so.
 #
+# 1b. Compose-heavy and ECS-heavy trees (issue 21): the corpus repositories
+#    with docker-compose files (with their .env) or with ECS task
+#    definitions, every file hoplint reads in them, copied per environment
+#    to BENCH_SOURCE_SIZES files (default 2,000 and 8,000), timed as in 1;
+#    the growth is held to the same limit, the ratio to the yaml.v3 floor is
+#    printed for information (the floor skips most of what these trees hold).
+#
 # Each measurement is the best of BENCH_RUNS runs (default 3); peak memory is
 # the largest of those runs. Set BENCH_DIR to keep the trees between runs,
 # BENCH_SIZES to change the sizes, BENCH_QUICK=1 to skip parts 2, 3 and 4,
@@ -165,6 +172,38 @@ for shape in envs samedir; do
 		mark=""
 		if awk -v r="$ratio" 'BEGIN{exit !(r>2)}'; then mark="  FAIL (limit 2)"; fail=1; fi
 		printf '%-8s %6d %7ss %7ss %6ss %6ss %6s%s %5d MiB  %s\n' "$shape" "$n" "$secs" "$cpu" "$floor" "$floorcpu" "$ratio" "$mark" $((kb / 1024)) "$growth"
+		prev_n=$n prev_s=$secs prev_kb=$kb
+	done
+done
+
+echo
+echo "== 1b. compose-heavy and ECS-heavy trees: the corpus's compose (or ECS) repositories, copied per environment =="
+echo "floor: yaml.v3 decoding of the tree's YAML and JSON files only (compose files, task-definition JSON, manifests); hoplint also"
+echo "loads each compose project with compose-go and reads the nginx, Dockerfile and Terraform files the floor skips, so the ratio"
+echo "is information, not a target, until the floor covers those formats"
+printf '%-8s %6s %8s %8s %7s %7s %6s %9s %s\n' source files "wall" "cpu" "floor" "fl.cpu" ratio "peak RSS" "growth (files, time, memory)"
+source_sizes=${BENCH_SOURCE_SIZES:-"2000 8000"}
+for src in compose ecs; do
+	prev_n="" prev_s="" prev_kb=""
+	for n in $source_sizes; do
+		d="$work/$src-$n"
+		[ -d "$d" ] || "$work/benchtree" write-source "$corpus" "$d" envs "$n" "$src" >/dev/null
+		cd "$d"
+		measure "$work/benchtree" floor .
+		floor=$secs floorcpu=$cpu
+		measure "$work/hoplint" --format json --fail-on never .
+		cd "$repo"
+		ratio=$(awk -v a="$secs" -v b="$floor" 'BEGIN{printf "%.1f", a/b}')
+		growth=""
+		if [ -n "$prev_n" ]; then
+			growth=$(awk -v n="$n" -v pn="$prev_n" -v s="$secs" -v ps="$prev_s" -v m="$kb" -v pm="$prev_kb" \
+				'BEGIN{printf "%.1fx files, %.2fx time, %.2fx memory", n/pn, s/ps, m/pm}')
+			if awk -v n="$n" -v pn="$prev_n" -v s="$secs" -v ps="$prev_s" 'BEGIN{exit !(s/ps>1.25*n/pn)}'; then
+				growth="$growth  FAIL (limit $(awk -v n="$n" -v pn="$prev_n" 'BEGIN{printf "%.2f", 1.25*n/pn}')x time)"
+				fail=1
+			fi
+		fi
+		printf '%-8s %6d %7ss %7ss %6ss %6ss %6s %5d MiB  %s\n' "$src" "$n" "$secs" "$cpu" "$floor" "$floorcpu" "$ratio" $((kb / 1024)) "$growth"
 		prev_n=$n prev_s=$secs prev_kb=$kb
 	done
 done

@@ -1,6 +1,9 @@
 package topology
 
 import (
+	"strconv"
+	"strings"
+
 	"fmt"
 
 	"github.com/hoplint/hoplint/parsers"
@@ -27,6 +30,8 @@ type ECSContainer struct {
 	Task      *terraform.ECSTaskDefinition
 	File      *ecs.TaskDefinition
 	Container *ecs.Container
+	// TaskName names the task definition in messages.
+	TaskName string
 }
 
 // ecsTask is a task definition with its container hops by name.
@@ -155,6 +160,7 @@ func (b *tfBuilder) ecsContainerHop(t *ecsTask, c *ecs.Container, env *Env) {
 func ECSContainerHop(g *Graph, taskID, task string, cfg *ECSContainer, env *Env) *Hop {
 	c := cfg.Container
 	name := c.Name.Value
+	cfg.TaskName = task
 	h := &Hop{
 		ID:     taskID + "/containers/" + name,
 		Kind:   KindAppServer,
@@ -261,4 +267,136 @@ func (b *tfBuilder) ecsLink(svc *terraform.ECSService, t *ecsTask, lb terraform.
 	b.g.Link(&Edge{From: tg.hop, To: h, Confidence: Reference, Range: lb.Range,
 		Why: fmt.Sprintf("ECS service %s registers container %s%s of %s in %s (load_balancer block)",
 			objName(&svc.Object), name, port, objName(&t.td.Object), objName(&tg.tg.Object))})
+}
+
+// Resources is the container's limits as ECS applies them
+// (docs/facts/aws.md, "Task and container sizes"): the container's memory
+// is its hard limit, memoryReservation a soft one; the task's memory caps
+// all its containers together, so a container without a memory of its own
+// is held to the task's; the container's cpu is a relative share, not a
+// limit, and the task's cpu is the quota.
+func (c *ECSContainer) Resources() *ContainerResources {
+	ct := c.Container
+	r := &ContainerResources{
+		Product: "Amazon ECS",
+		Words:   fmt.Sprintf("container %s of ECS task definition %s", ct.Name.Value, c.TaskName),
+		Anchor:  ct.Range,
+		Env:     map[string]appserver.Str{},
+	}
+	for _, s := range append(append([]ecs.Str(nil), ct.EntryPoint...), ct.Command...) {
+		if s.Known {
+			r.Command = append(r.Command, appserver.Str{Value: s.Value, Range: s.Range})
+		}
+	}
+	for _, e := range ct.Environment {
+		if e.Name.Known && e.Value.Known {
+			r.Env[e.Name.Value] = appserver.Str{Value: e.Value.Value, Range: e.Value.Range}
+		}
+	}
+	if m := ct.Memory; m.Set && m.Known && m.Value > 0 {
+		r.MemoryLimit = &Amount{N: m.Value << 20, Raw: fmt.Sprintf("%d MiB", m.Value), Key: "memory", Range: m.Range}
+	}
+	if m := ct.MemoryReservation; m.Set && m.Known && m.Value > 0 {
+		r.MemoryReservation = &Amount{N: m.Value << 20, Raw: fmt.Sprintf("%d MiB", m.Value), Key: "memoryReservation", Range: m.Range}
+	}
+	taskMem, taskMemSet := c.taskSize("memory")
+	if taskMem != nil && (r.MemoryLimit == nil || taskMem.N < r.MemoryLimit.N) {
+		r.MemoryLimit = taskMem
+	}
+	if cpu, _ := c.taskSize("cpu"); cpu != nil {
+		r.CPULimit = cpu
+	}
+	// No hard limit at all: the container sets only memoryReservation,
+	// and neither its memory nor the task's is written (an unknown value
+	// is not "unset"). ECS registers that on EC2 and lets the container
+	// grow past its reservation up to the instance's memory. With no
+	// memory setting anywhere ECS rejects the definition (Fargate needs
+	// the task's memory; EC2 one of memory or memoryReservation), so such
+	// a file is a fragment whose sizes are set elsewhere, not a container
+	// without a limit. Only a whole task definition can tell: a bare
+	// container-definitions array may belong to a task whose memory is set
+	// elsewhere.
+	whole := c.Task != nil || (c.File != nil && c.File.Whole)
+	if whole && !ct.Memory.Set && !taskMemSet && ct.MemoryReservation.Set && ct.MemoryReservation.Known {
+		r.NoMemoryLimitAt = ct.MemoryReservation.Range
+		r.NoMemoryLimit = fmt.Sprintf("it sets only memoryReservation (%d MiB), a soft limit it may grow past, and neither the container's memory (its hard limit) nor the task definition's memory (which caps all its containers) is set", ct.MemoryReservation.Value)
+	}
+	return r
+}
+
+// taskSize reads the task-level memory (MiB, or "N GB") or cpu (CPU
+// units, or "N vCPU") as an Amount in bytes or millicores; set reports
+// whether the task writes it at all, known or not.
+func (c *ECSContainer) taskSize(which string) (a *Amount, set bool) {
+	var raw, why string
+	var at parsers.Range
+	switch {
+	case c.Task != nil:
+		v := c.Task.Memory
+		if which == "cpu" {
+			v = c.Task.CPU
+		}
+		if !v.Set {
+			return nil, false
+		}
+		s, ok := v.Str()
+		if !ok {
+			return nil, true
+		}
+		raw, at = s, v.Range
+		if len(v.Via) > 0 && v.Via[0].Range == v.Range {
+			why = v.Via[0].Message // a module default, written nowhere
+		}
+	case c.File != nil:
+		v := c.File.Memory
+		if which == "cpu" {
+			v = c.File.CPU
+		}
+		if !v.Set {
+			return nil, false
+		}
+		if !v.Known {
+			return nil, true
+		}
+		raw, at = v.Value, v.Range
+	default:
+		return nil, false
+	}
+	n, ok := ecsTaskSize(raw, which)
+	if !ok {
+		return nil, true
+	}
+	if _, err := strconv.ParseFloat(strings.TrimSpace(raw), 64); err == nil {
+		// A bare number: MiB or CPU units, said so in messages.
+		raw = strings.TrimSpace(raw) + map[string]string{"memory": " MiB", "cpu": " CPU units"}[which]
+	}
+	return &Amount{N: n, Raw: raw, Key: "task " + which, Range: at, Why: why}, true
+}
+
+// ecsTaskSize converts a task size: memory as MiB ("1024") or GB ("1 GB",
+// "1GB", which ECS reads as 1024 MiB) to bytes; cpu as CPU units ("256",
+// 1024 per vCPU) or vCPUs ("0.25 vCPU") to millicores.
+func ecsTaskSize(raw, which string) (int64, bool) {
+	s := strings.ToLower(strings.TrimSpace(raw))
+	unit := ""
+	for _, u := range []string{"vcpu", "gb"} {
+		if strings.HasSuffix(s, u) {
+			unit, s = u, strings.TrimSpace(strings.TrimSuffix(s, u))
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f <= 0 || f > 1<<20 {
+		return 0, false
+	}
+	switch {
+	case which == "memory" && unit == "":
+		return int64(f * (1 << 20)), true
+	case which == "memory" && unit == "gb":
+		return int64(f * (1 << 30)), true
+	case which == "cpu" && unit == "":
+		return int64(f * 1000 / 1024), true
+	case which == "cpu" && unit == "vcpu":
+		return int64(f * 1000), true
+	}
+	return 0, false
 }

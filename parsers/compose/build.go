@@ -284,6 +284,7 @@ func (l *loader) service(name string, s types.ServiceConfig) *Service {
 		}
 	}
 	svc.MemLimit = l.bytes(ch, int64(s.MemLimit), "mem_limit")
+	svc.MemReservation = l.bytes(ch, int64(s.MemReservation), "mem_reservation")
 	svc.CPUs = l.cpus(ch, float64(s.CPUS), "cpus")
 	if s.StopGracePeriod != nil {
 		d, k, v := field(ch, "stop_grace_period")

@@ -100,8 +100,10 @@ type Service struct {
 
 	Limits       Resources
 	Reservations Resources
-	// MemLimit and CPUs are the service-level mem_limit and cpus.
+	// MemLimit, MemReservation and CPUs are the service-level mem_limit,
+	// mem_reservation and cpus.
 	MemLimit        Bytes
+	MemReservation  Bytes
 	CPUs            CPUs
 	StopGracePeriod Duration
 }

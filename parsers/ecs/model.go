@@ -74,7 +74,10 @@ type TaskDefinition struct {
 	// Family is the task definition's family (what an ECS service names
 	// as "family" or "family:revision"); unset for a bare array.
 	Family Str
-	Range  parsers.Range
+	// Whole: the document is a task definition (an object), not a bare
+	// container-definitions array, so an unset task memory is unset.
+	Whole bool
+	Range parsers.Range
 }
 
 // maxContainers bounds the containers read from one document: ECS allows
@@ -96,6 +99,7 @@ func FromNode(root *Node) (*TaskDefinition, []parsers.Problem) {
 			root = w
 		}
 		list = root.Get("containerDefinitions")
+		td.Whole = true
 		td.Memory = str(root.Get("memory"))
 		td.CPU = str(root.Get("cpu"))
 		td.Family = str(root.Get("family"))

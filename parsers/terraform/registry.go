@@ -36,7 +36,7 @@ func registryKind(src string) string {
 	}
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "/"), ".git")
 	if strings.Contains(s, "//") {
-		return ""
+		return registrySubmodule(s)
 	}
 	switch s {
 	case RegistryALB, "github.com/terraform-aws-modules/terraform-aws-alb":
@@ -259,6 +259,8 @@ func (m *modInst) registry(kind string, c *moduleCall, in instance, modPath stri
 		return Object{Type: typ, Name: "this", Key: key, Keyed: key != "", Single: key == "0", Module: modPath, Root: m.rootRel, Range: m.rng(c.decl), Registry: kind}
 	}
 	switch kind {
+	case RegistryECSService:
+		return m.ecsService(c, modPath, inputs)
 	case RegistryALB:
 		if !enabled(get("create")) {
 			return cty.EmptyObjectVal

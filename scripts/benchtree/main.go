@@ -2,6 +2,7 @@
 // measures the yaml.v3 decoding floor of a tree.
 //
 //	benchtree write CORPUS DST envs|samedir FILES [EXCLUDE]
+//	benchtree write-source CORPUS DST envs|samedir FILES compose|ecs
 //	benchtree floor DIR
 //	benchtree time RUNS -- LABEL CMD [ARG...] [-- LABEL CMD [ARG...]]...
 //
@@ -11,6 +12,10 @@
 // process it waited for) and wall time, in milliseconds, and its exit
 // statuses. GNU time reports CPU in hundredths of a second, too coarse
 // for a run of 20 ms.
+//
+// write-source copies whole repositories of one source instead of the
+// Kubernetes manifests: those with docker-compose files, or those with ECS
+// task definitions (sources.go), every file hoplint reads in them.
 //
 // FILES 0 writes one copy of each manifest. EXCLUDE names a file listing corpus paths (one a line) to leave out: the
 // manifests another linter cannot parse, so that it can be timed on the
@@ -58,6 +63,24 @@ func run(args []string) error {
 		}
 		fmt.Printf("%d files (%d manifests of the corpus, copied)\n", len(written), len(files))
 		return nil
+	case len(args) == 6 && args[0] == "write-source":
+		n, err := strconv.Atoi(args[4])
+		if err != nil {
+			return err
+		}
+		files, err := sourceFiles(args[1], args[5])
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			n = len(files)
+		}
+		written, err := benchtree.Write(args[2], files, benchtree.Shape(args[3]), n)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%d files (%d files of the corpus's %s repositories, copied)\n", len(written), len(files), args[5])
+		return nil
 	case len(args) == 2 && args[0] == "floor":
 		files, docs, err := benchtree.DecodeFloor(args[1])
 		if err != nil {
@@ -72,7 +95,7 @@ func run(args []string) error {
 		}
 		return timeCommands(runs, args[3:])
 	}
-	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree floor DIR | benchtree time RUNS -- LABEL CMD [ARG...] [-- ...]")
+	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree write-source CORPUS DST envs|samedir FILES compose|ecs | benchtree floor DIR | benchtree time RUNS -- LABEL CMD [ARG...] [-- ...]")
 }
 
 func exclude(files []benchtree.File, list string) ([]benchtree.File, error) {

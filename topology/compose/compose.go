@@ -22,6 +22,7 @@ import (
 	"github.com/hoplint/hoplint/parsers/compose"
 	"github.com/hoplint/hoplint/parsers/dockerfile"
 	"github.com/hoplint/hoplint/topology"
+	"github.com/hoplint/hoplint/topology/appserver"
 )
 
 func init() {
@@ -41,6 +42,10 @@ type Service struct {
 	// Stage is the Dockerfile stage the service's build runs, nil when it
 	// runs an image.
 	Stage *dockerfile.Stage
+	// Command and Env are what the container runs with (the service's,
+	// else its image's), for the limit rules.
+	Command []appserver.Str
+	Env     map[string]appserver.Str
 }
 
 // Image is the typed object behind the hop of an image a Dockerfile

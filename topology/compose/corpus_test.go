@@ -128,3 +128,44 @@ func TestComposeCorpus(t *testing.T) {
 		}
 	}
 }
+
+// TestComposeCorpusLimits pins what the limit rules read of a real compose
+// file: every service of spring-petclinic-microservices sets
+// deploy.resources.limits.memory (512M for the Java services, 256M for
+// Grafana and Prometheus; compose's M is MiB), and none is reported: no
+// -Xmx or reservation exceeds them, and a compose service without a limit
+// would not be reported either (see missing-memory-limit's doc).
+func TestComposeCorpusLimits(t *testing.T) {
+	corpus := linttest.CorpusDir(t)
+	g, err := topology.Load([]string{"spring-petclinic__spring-petclinic-microservices"}, &config.Config{}, corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{
+		"config-server": 512, "discovery-server": 512, "customers-service": 512, "visits-service": 512,
+		"vets-service": 512, "genai-service": 512, "api-gateway": 512, "tracing-server": 512,
+		"admin-server": 512, "grafana-server": 256, "prometheus-server": 256,
+	}
+	got := map[string]int64{}
+	for _, h := range g.Hops {
+		rh, ok := h.Config.(topology.ResourceHolder)
+		if !ok {
+			continue
+		}
+		r := rh.Resources()
+		name := strings.TrimPrefix(r.Words, "compose service ")
+		if r.MemoryLimit == nil {
+			t.Errorf("%s: no memory limit read", r.Words)
+			continue
+		}
+		if r.MemoryLimit.Key != "deploy.resources.limits.memory" || r.NoMemoryLimit != "" {
+			t.Errorf("%s: limit read as %+v (no-limit reason %q)", r.Words, r.MemoryLimit, r.NoMemoryLimit)
+		}
+		got[name] = r.MemoryLimit.N >> 20
+	}
+	for svc, mib := range want {
+		if got[svc] != mib {
+			t.Errorf("%s: memory limit %d MiB, want %d", svc, got[svc], mib)
+		}
+	}
+}

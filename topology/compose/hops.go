@@ -115,7 +115,7 @@ func serviceHop(part *topology.Graph, emb *topology.Embedder, sv *service, env *
 	srv := run(part, emb, &sv.ct, proc)
 	h := &topology.Hop{
 		ID: sv.id, Kind: topology.KindAppServer, File: sv.file, Range: s.Range,
-		Config:    &Service{Project: sv.project, Service: s, Stage: sv.stage},
+		Config:    &Service{Project: sv.project, Service: s, Stage: sv.stage, Command: sv.ct.Command, Env: sv.env},
 		Pods:      []string{sv.id},
 		KeepAlive: srv.keepAlive,
 		Heartbeat: srv.heartbeat,

@@ -91,11 +91,18 @@ func prepare(files []*parsers.File, env *topology.Env) {
 	}
 	env.Put(stateKey{}, st)
 	read := map[string]bool{}
-	for _, group := range projectFiles(composeFiles) {
+	groups := projectFiles(composeFiles)
+	loaded := loadProjects(groups, env)
+	for i, group := range groups {
 		if len(group) == 1 && read[group[0].Abs] {
 			continue // included or extended by a project already loaded
 		}
-		p := compose.Load(group, compose.Options{Root: group[0].Root, WorkDir: env.WorkDir})
+		p := loaded[i]
+		if p == nil {
+			// Its load panicked on another goroutine: load it here, where
+			// the preparer's recover turns a panic into a problem.
+			p = compose.Load(group, compose.Options{Root: group[0].Root, WorkDir: env.WorkDir})
+		}
 		for _, f := range p.Files {
 			read[f.Abs] = true
 		}
@@ -117,6 +124,19 @@ func prepare(files []*parsers.File, env *topology.Env) {
 			st.images = append(st.images, im)
 		}
 	}
+}
+
+// loadProjects loads the projects on every core: compose-go's loading is
+// most of what a compose-heavy tree costs. Each load reads only its own
+// files. A project that another one includes is loaded on its own too and
+// then dropped by prepare, as before; a load that panics leaves nil.
+func loadProjects(groups [][]*parsers.File, env *topology.Env) []*compose.Project {
+	out := make([]*compose.Project, len(groups))
+	topology.ParallelEach(groups, func(i int, group []*parsers.File) {
+		defer func() { _ = recover() }()
+		out[i] = compose.Load(group, compose.Options{Root: group[0].Root, WorkDir: env.WorkDir})
+	})
+	return out
 }
 
 // projectFiles groups the discovered compose files into the projects
