@@ -77,6 +77,10 @@ func runKeepaliveOrder(p *Pass) {
 		if pool.Value == topology.Forever {
 			fix = fmt.Sprintf("Give %s a limit below %s.", pool.Name, topology.FormatDuration(ka.Value))
 		}
+		// The values come from one plan for the whole path, so this
+		// advice never contradicts another finding's.
+		pp := PlanFor(p.Graph)
+		fix = pp.advice(pp.cons[consKey{"keepalive-order", e, nil}], fix)
 		clash := "closes them after " + valueWords(ka, topology.FormatDuration)
 		if pool.Value == ka.Value {
 			clash = "closes them after the same " + valueWords(ka, topology.FormatDuration) + ", and the two timers race"
