@@ -15,6 +15,7 @@
 package plan
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/hoplint/hoplint/parsers"
@@ -59,6 +60,8 @@ type Var struct {
 	Limit Limit
 	// Fixed, when not empty, says why the plan must not change the value.
 	Fixed string
+	// Need marks a fixed wait that is the time a backend needs.
+	Need bool
 }
 
 // Wait is how long a hop can keep the hop before it waiting: its own
@@ -237,4 +240,79 @@ func waitOf(w *Wait, a assignment) (time.Duration, *Var) {
 		return longest, longestVar
 	}
 	return own, ownVar
+}
+
+// Unbounded reports whether the hops behind w set no limit on how long it
+// waits, with today's values: w's own timeout is then the time its backend
+// is expected to take.
+func (w *Wait) Unbounded() bool {
+	for _, k := range w.Kids {
+		if d, v := waitOf(k, assignment{}); v != nil && d != Forever {
+			return false
+		}
+	}
+	return true
+}
+
+// Why lists, for setting v, each ordering it takes part in, with the
+// planned values: why the plan gives it its value.
+func (pa *Path) Why(v *Var) []string {
+	var out []string
+	val := func(w *Var) string {
+		d, _ := pa.Planned(w)
+		return fmtDur(d)
+	}
+	for _, c := range pa.Constraints {
+		switch {
+		case c.Inner != nil && c.Outer == v:
+			out = append(out, fmt.Sprintf("%s: below %s %s (%s)", c.Rule, c.Inner.Hop, c.Inner.Setting, val(c.Inner)))
+		case c.Inner == v:
+			out = append(out, fmt.Sprintf("%s: above %s %s (%s)", c.Rule, c.Outer.Hop, c.Outer.Setting, val(c.Outer)))
+		case c.Wait != nil && c.Outer == v:
+			a := pa.assignment()
+			if d, b := waitOf(c.Wait, a); b != nil && a.written(b) && d != Forever {
+				rel := "at least"
+				if c.Strict {
+					rel = "above"
+				}
+				out = append(out, fmt.Sprintf("%s: %s %s %s (%s), the longest the hops behind wait", c.Rule, rel, b.Hop, b.Setting, fmtDur(d)))
+			}
+		case c.Wait != nil:
+			if _, b := waitOf(c.Wait, pa.assignment()); b == v {
+				out = append(out, fmt.Sprintf("%s: %s waits for it (%s %s)", c.Rule, c.Outer.Hop, c.Outer.Setting, val(c.Outer)))
+			}
+		}
+	}
+	return dedupe(out)
+}
+
+func (pa *Path) assignment() assignment {
+	a := assignment{}
+	for _, c := range pa.Changes {
+		a[c.Var] = c.To
+	}
+	return a
+}
+
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// fmtDur renders seconds the way configuration files write them.
+func fmtDur(d time.Duration) string {
+	if d == Forever {
+		return "no limit"
+	}
+	if d%time.Second != 0 {
+		return fmt.Sprintf("%dms", d/time.Millisecond)
+	}
+	return fmt.Sprintf("%ds", d/time.Second)
 }

@@ -85,8 +85,47 @@ func buildPlan(g *topology.Graph) *PathPlan {
 			}
 		}
 	}
+	pinNeeds(cs)
 	pp.Plan = plan.Solve(cs)
 	return pp
+}
+
+// pinNeeds keeps the innermost written response timeouts: a wait with
+// nothing timed behind it (nginx's proxy_read_timeout in front of an app
+// server) says how long the backend is expected to take ("monthly reports
+// take three minutes"), as read-timeout-order's doc reads it. Shortening it
+// would fail those requests, so the plan fixes the hops in front instead,
+// and says so when their limits do not allow it.
+func pinNeeds(cs []*plan.Constraint) {
+	pin := func(v *plan.Var) {
+		if v != nil && v.Written && v.Fixed == "" && v.Current != topology.Forever {
+			v.Fixed = fmt.Sprintf("%s waits %s (%s) for a backend with no timeout hoplint knows: the time its responses are expected to take", v.Hop, topology.FormatDuration(v.Current), v.Setting)
+			v.Need = true
+		}
+	}
+	seen := map[*plan.Wait]bool{}
+	var walk func(w *plan.Wait)
+	walk = func(w *plan.Wait) {
+		if w == nil || seen[w] {
+			return
+		}
+		seen[w] = true
+		if w.Unbounded() {
+			pin(w.Var)
+		}
+		for _, k := range w.Kids {
+			walk(k)
+		}
+	}
+	for _, c := range cs {
+		if c.Wait == nil {
+			continue
+		}
+		if c.Wait.Var == nil && c.Wait.Unbounded() {
+			pin(c.Outer)
+		}
+		walk(c.Wait)
+	}
 }
 
 // keepaliveConstraint mirrors runKeepaliveOrder's filters: the pool must
@@ -237,7 +276,7 @@ func (pp *PathPlan) advice(c *plan.Constraint, fallback string) string {
 		}
 		parts = append(parts, changeWords(ch, c))
 		if ch.Quota {
-			quota = " (" + ch.Var.Limit.Text + ": ask AWS for the increase first)"
+			quota = " " + ch.Var.Limit.Text + ": ask AWS for the increase first."
 		}
 	}
 	if len(parts) == 0 {
