@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -129,6 +128,7 @@ type search struct {
 // keeps the cheapest.
 func (s *search) run() ([]Change, bool) {
 	n := len(s.free)
+	foundAt := 0
 	for k := 1; k <= maxChanged && k <= n; k++ {
 		idx := make([]int, k)
 		var pick func(pos, from int)
@@ -150,14 +150,21 @@ func (s *search) run() ([]Change, bool) {
 			}
 		}
 		pick(0, 0)
-		if s.found {
+		if s.found && k > foundAt {
+			if foundAt == 0 {
+				// One more change may still be the better plan: two
+				// moderate values (pool 60s, keep-alive 65s) beat one
+				// extreme one (keep-alive above an hour).
+				foundAt = k
+				continue
+			}
 			return s.best, true
 		}
 		if s.left <= 0 {
-			return nil, false
+			break
 		}
 	}
-	return nil, false
+	return s.best, s.found
 }
 
 // trySubset plans with exactly the settings in vars changed. Settings
@@ -319,7 +326,7 @@ next:
 // cost prefers the setting a finding is about, written lines over new
 // ones, values near today's, and values a user would write (60s, 75s).
 func (s *search) cost(v *Var, d time.Duration) float64 {
-	c := 0.0
+	c := 4.0 // each changed setting is a line to review
 	if !s.subject[v] {
 		c += 2
 	}
@@ -334,6 +341,14 @@ func (s *search) cost(v *Var, d time.Duration) float64 {
 		cur = d
 	}
 	c += math.Abs(math.Log(float64(d) / float64(cur)))
+	// Values nobody would choose: a keep-alive above a quarter of an
+	// hour, a pool or wait of a few seconds.
+	switch {
+	case d > 900*time.Second && cur < 900*time.Second:
+		c += 10
+	case d < 5*time.Second && cur >= 5*time.Second:
+		c += 5
+	}
 	sec := int64(d / time.Second)
 	switch {
 	case sec%30 == 0:
@@ -387,22 +402,14 @@ func candidates(v *Var, all []*Var, quota bool) []time.Duration {
 	return out
 }
 
-// impossible names the limit that leaves no assignment: the first fixed
-// value or product maximum whose lifting lets a plan exist.
+// impossible names the limit that leaves no assignment: the product
+// maximum whose lifting lets a plan exist, and the kept value (a backend's
+// needed time) it collides with.
 func impossible(pa *Path, cs []*Constraint) string {
-	for _, v := range pa.Vars {
-		var why string
+	feasibleWithout := func(v *Var) bool {
 		saved := *v
-		switch {
-		case v.Fixed != "":
-			why = v.Fixed
-			v.Fixed = ""
-		case v.Limit.Max > 0:
-			why = v.Limit.Text
-			v.Limit.Max, v.Limit.Quota = 0, 0
-		default:
-			continue
-		}
+		v.Fixed = ""
+		v.Limit.Max, v.Limit.Quota = 0, 0
 		s := &search{cs: cs, subject: map[*Var]bool{}, left: budget, cands: map[*Var][]time.Duration{}}
 		for _, w := range pa.Vars {
 			if w.Fixed == "" {
@@ -412,9 +419,28 @@ func impossible(pa *Path, cs []*Constraint) string {
 		}
 		_, ok := s.run()
 		*v = saved
-		if ok {
-			return fmt.Sprintf("%s %s: %s", v.Hop, v.Setting, why)
+		return ok
+	}
+	var limit, need string
+	for _, v := range pa.Vars {
+		if v.Limit.Max > 0 && v.Fixed == "" && feasibleWithout(v) {
+			limit = v.Limit.Text
+			break
 		}
+	}
+	for _, v := range pa.Vars {
+		if v.Fixed != "" && feasibleWithout(v) {
+			need = v.Fixed
+			break
+		}
+	}
+	switch {
+	case limit != "" && need != "":
+		return limit + ", but " + need
+	case limit != "":
+		return limit
+	case need != "":
+		return need
 	}
 	var names []string
 	for _, v := range pa.Vars {

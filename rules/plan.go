@@ -200,6 +200,11 @@ func (pp *PathPlan) waitTree(g *topology.Graph, h *topology.Hop, memo map[*topol
 func (pp *PathPlan) varOf(h *topology.Hop, s topology.Duration) *plan.Var {
 	k := varKey{s.Name, s.Range}
 	if v := pp.vars[k]; v != nil {
+		// Hops that share a setting (an ALB and its target group): name
+		// it after the shortest, the load balancer itself.
+		if len(h.Name) < len(v.Hop) {
+			v.Hop = h.Name
+		}
 		return v
 	}
 	v := &plan.Var{
@@ -268,29 +273,33 @@ func (pp *PathPlan) advice(c *plan.Constraint, fallback string) string {
 	for _, v := range c.Vars() {
 		mine[v] = true
 	}
-	var parts []string
+	var parts, others []string
 	quota := ""
 	for _, ch := range pa.Changes {
-		if !mine[ch.Var] {
-			continue
-		}
-		parts = append(parts, changeWords(ch, c))
 		if ch.Quota {
 			quota = " " + ch.Var.Limit.Text + ": ask AWS for the increase first."
+		}
+		if mine[ch.Var] {
+			parts = append(parts, changeWords(ch, c))
+		} else {
+			others = append(others, changeWords(ch, c))
 		}
 	}
 	if len(parts) == 0 {
 		return fallback
 	}
-	s := joinWords(parts) + "." + quota
-	if others := len(pa.Changes) - len(parts); others > 0 {
-		s += fmt.Sprintf(" These values are part of one plan for the whole path that also changes %d other setting%s, so that fixing one pair breaks no other; hoplint plan lists it.", others, plural(others, "", "s"))
+	s := joinWords(parts) + "."
+	switch {
+	case len(others) > 0 && len(others) <= 3:
+		// The other changes of the plan keep the orderings this one would
+		// break (raising an ALB's idle_timeout past nginx's keep-alive).
+		s += " In the same change, " + strings.ToLower(joinWords(others)[:1]) + joinWords(others)[1:] + ": one plan for the whole path, so that fixing this pair breaks no other (hoplint plan shows it)."
+	case len(others) > 3:
+		s += fmt.Sprintf(" These values are part of one plan for the whole path that also changes %d other settings, so that fixing this pair breaks no other; hoplint plan lists them.", len(others))
 	}
-	return s
+	return s + quota
 }
 
-// changeWords: "lower idle_timeout to 70s", "raise --keep-alive of
-// gunicorn … to 65s", "give ttl a limit of 50s".
 func changeWords(ch plan.Change, c *plan.Constraint) string {
 	v := ch.Var
 	name := v.Setting

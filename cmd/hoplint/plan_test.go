@@ -153,7 +153,7 @@ func TestPlanAppliedLeavesShopClean(t *testing.T) {
 		t.Fatalf("want examples/shop's 5 path findings, got %d:\n%s", len(before), strings.Join(before, "\n"))
 	}
 	// One value per setting across all findings.
-	advice := regexp.MustCompile(`(?:[Rr]aise|[Ll]ower|[Ss]et) (\S+)(?: of [^.]*?)? to (\d+s)`)
+	advice := regexp.MustCompile(`(?:[Rr]aise|[Ll]ower|[Ss]et) (\S+)(?: of .*?)? to (\d+s)`)
 	asked := map[string]string{}
 	for _, f := range before {
 		ms := advice.FindAllStringSubmatch(f, -1)
