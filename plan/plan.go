@@ -316,3 +316,21 @@ func fmtDur(d time.Duration) string {
 	}
 	return fmt.Sprintf("%ds", d/time.Second)
 }
+
+// Broken counts the orderings broken today, one per pair of settings (two
+// parts of a hop that wait on the same setting are one ordering).
+func (pa *Path) Broken() int {
+	type pair struct {
+		rule         string
+		outer, inner *Var
+	}
+	seen := map[pair]bool{}
+	for _, c := range pa.Violated {
+		in := c.Inner
+		if in == nil {
+			in = c.Binding()
+		}
+		seen[pair{c.Rule, c.Outer, in}] = true
+	}
+	return len(seen)
+}

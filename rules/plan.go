@@ -267,7 +267,7 @@ func (pp *PathPlan) advice(c *plan.Constraint, fallback string) string {
 		return fallback
 	}
 	if pa.Impossible != "" {
-		return fallback + " But no values satisfy every timeout order on this path at once: " + pa.Impossible + "."
+		return fallback + " But no values satisfy every timeout order on this path at once: " + pa.Impossible + ". Shorten that wait, or send those requests on a path without that limit."
 	}
 	mine := map[*plan.Var]bool{}
 	for _, v := range c.Vars() {

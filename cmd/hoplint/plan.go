@@ -108,7 +108,7 @@ func seconds(d time.Duration) int64 {
 func planDoc(p *plan.Plan) planJSON {
 	doc := planJSON{Version: 1, Paths: []planPathJSON{}}
 	for _, pa := range p.Paths {
-		pj := planPathJSON{Broken: len(pa.Violated), Impossible: pa.Impossible, GaveUp: pa.GaveUp, Settings: []planSettingJSON{}}
+		pj := planPathJSON{Broken: pa.Broken(), Impossible: pa.Impossible, GaveUp: pa.GaveUp, Settings: []planSettingJSON{}}
 		for _, v := range pa.Vars {
 			to, changed := pa.Planned(v)
 			ch, _ := pa.ChangeOf(v)
@@ -138,11 +138,11 @@ func writePlanText(w io.Writer, doc planJSON) {
 		case pa.Broken == 0:
 			fmt.Fprintf(w, "path %d: every ordering holds; nothing to change\n", i+1)
 		case pa.Impossible != "":
-			fmt.Fprintf(w, "path %d: %d orderings broken, and no values satisfy them all: %s\n", i+1, pa.Broken, pa.Impossible)
+			fmt.Fprintf(w, "path %d: %s, and no values satisfy them all: %s\n", i+1, broken(pa.Broken), pa.Impossible)
 		case pa.GaveUp:
-			fmt.Fprintf(w, "path %d: %d orderings broken; no plan found within the search budget (more than 4 settings would change): follow each finding's advice\n", i+1, pa.Broken)
+			fmt.Fprintf(w, "path %d: %s; no plan found within the search budget (more than 4 settings would change): follow each finding's advice\n", i+1, broken(pa.Broken))
 		default:
-			fmt.Fprintf(w, "path %d: %d orderings broken; this plan fixes them all\n", i+1, pa.Broken)
+			fmt.Fprintf(w, "path %d: %s; this plan fixes it all\n", i+1, broken(pa.Broken))
 		}
 		for _, s := range pa.Settings {
 			value := s.Current + " (kept)"
@@ -172,4 +172,11 @@ func writePlanText(w io.Writer, doc planJSON) {
 			}
 		}
 	}
+}
+
+func broken(n int) string {
+	if n == 1 {
+		return "1 ordering broken"
+	}
+	return fmt.Sprintf("%d orderings broken", n)
 }
