@@ -249,7 +249,7 @@ func limitOf(k topology.HopKind, name string) plan.Limit {
 		return plan.Limit{Min: sec(1), Max: sec(4000), Text: "an ALB's idle timeout is 1–4000s"}
 	case k == topology.KindCLB && strings.Contains(name, "idle_timeout"):
 		return plan.Limit{Min: sec(1), Max: sec(4000), Text: "a Classic ELB's idle timeout is 1–4000s"}
-	case k == topology.KindNLB:
+	case k == topology.KindNLB && strings.Contains(name, "idle"):
 		return plan.Limit{Min: sec(60), Max: sec(6000), Text: "an NLB's TCP idle timeout is 60–6000s"}
 	}
 	return plan.Limit{Min: sec(1)}
