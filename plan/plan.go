@@ -258,6 +258,7 @@ func (w *Wait) Unbounded() bool {
 // planned values: why the plan gives it its value.
 func (pa *Path) Why(v *Var) []string {
 	var out []string
+	waitAt, longest := -1, time.Duration(0)
 	val := func(w *Var) string {
 		d, _ := pa.Planned(w)
 		return fmtDur(d)
@@ -269,13 +270,23 @@ func (pa *Path) Why(v *Var) []string {
 		case c.Inner == v:
 			out = append(out, fmt.Sprintf("%s: above %s %s (%s)", c.Rule, c.Outer.Hop, c.Outer.Setting, val(c.Outer)))
 		case c.Wait != nil && c.Outer == v:
+			// Several parts of the next hop (an nginx server's locations):
+			// only the longest wait sets the bound.
 			a := pa.assignment()
-			if d, b := waitOf(c.Wait, a); b != nil && a.written(b) && d != Forever {
+			if d, b := waitOf(c.Wait, a); b != nil && a.written(b) && d != Forever && d >= longest {
 				rel := "at least"
 				if c.Strict {
 					rel = "above"
 				}
-				out = append(out, fmt.Sprintf("%s: %s %s %s (%s), the longest the hops behind wait", c.Rule, rel, b.Hop, b.Setting, fmtDur(d)))
+				line := fmt.Sprintf("%s: %s %s %s (%s), the longest the hops behind wait", c.Rule, rel, b.Hop, b.Setting, fmtDur(d))
+				switch {
+				case waitAt < 0:
+					waitAt = len(out)
+					out = append(out, line)
+				case d > longest:
+					out[waitAt] = line
+				}
+				longest = d
 			}
 		case c.Wait != nil:
 			if _, b := waitOf(c.Wait, pa.assignment()); b == v {
