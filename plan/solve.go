@@ -31,8 +31,7 @@ func Solve(cs []*Constraint) *Plan {
 // components groups the constraints that share a setting, in input order.
 func components(cs []*Constraint) [][]*Constraint {
 	parent := map[*Var]*Var{}
-	var find func(v *Var) *Var
-	find = func(v *Var) *Var {
+	find := func(v *Var) *Var {
 		for parent[v] != nil && parent[v] != v {
 			v = parent[v]
 		}
@@ -180,8 +179,7 @@ func (s *search) trySubset(vars []*Var) {
 	for _, v := range vars {
 		parent[v] = v
 	}
-	var find func(v *Var) *Var
-	find = func(v *Var) *Var {
+	find := func(v *Var) *Var {
 		for parent[v] != v {
 			v = parent[v]
 		}
