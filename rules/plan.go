@@ -306,15 +306,25 @@ func changeWords(ch plan.Change, c *plan.Constraint) string {
 	if v != c.Subject {
 		name += " of " + v.Hop
 	}
+	to := plannedWords(v.Setting, ch.To)
 	switch {
 	case v.Current == topology.Forever:
-		return fmt.Sprintf("give %s a limit of %s", name, topology.FormatDuration(ch.To))
+		return fmt.Sprintf("give %s a limit of %s", name, to)
 	case !v.Written:
-		return fmt.Sprintf("set %s to %s", name, topology.FormatDuration(ch.To))
+		return fmt.Sprintf("set %s to %s", name, to)
 	case ch.To > v.Current:
-		return fmt.Sprintf("raise %s to %s", name, topology.FormatDuration(ch.To))
+		return fmt.Sprintf("raise %s to %s", name, to)
 	}
-	return fmt.Sprintf("lower %s to %s", name, topology.FormatDuration(ch.To))
+	return fmt.Sprintf("lower %s to %s", name, to)
+}
+
+// plannedWords writes a value in the unit the setting takes: Node's
+// keepAliveTimeout is in milliseconds ("120000 (120s)").
+func plannedWords(setting string, d time.Duration) string {
+	if strings.HasSuffix(setting, "keepAliveTimeout") || strings.HasSuffix(setting, "headersTimeout") {
+		return fmt.Sprintf("%d (%s)", d/time.Millisecond, topology.FormatDuration(d))
+	}
+	return topology.FormatDuration(d)
 }
 
 func joinWords(parts []string) string {
