@@ -71,3 +71,21 @@ func TestSolveChainWithQuota(t *testing.T) {
 		t.Errorf("impossible = %q, want CloudFront's limit and the kept wait", pa.Impossible)
 	}
 }
+
+// A path needing more changes than a plan makes gives up within the
+// budget, however many settings it has: bounded work, not time.
+func TestSolveGivesUpOnHugePaths(t *testing.T) {
+	shared := v("shared", 3600, true)
+	var cs []*Constraint
+	for i := 0; i < 200; i++ {
+		pool, ka := v("pool", 120, true), v("ka", 75, true)
+		ka.Fixed = "fixed"
+		cs = append(cs,
+			&Constraint{Rule: "keepalive-order", Outer: pool, Inner: ka, Subject: ka},
+			&Constraint{Rule: "keepalive-order", Outer: pool, Inner: shared, Subject: shared})
+	}
+	pa := Solve(cs).PathOf(shared)
+	if !pa.GaveUp || len(pa.Changes) != 0 {
+		t.Fatalf("want a path that gives up, got %d changes, impossible %q", len(pa.Changes), pa.Impossible)
+	}
+}

@@ -140,7 +140,7 @@ func writePlanText(w io.Writer, doc planJSON) {
 		case pa.Impossible != "":
 			fmt.Fprintf(w, "path %d: %s, and no values satisfy them all: %s\n", i+1, broken(pa.Broken), pa.Impossible)
 		case pa.GaveUp:
-			fmt.Fprintf(w, "path %d: %s; no plan found within the search budget (more than 4 settings would change): follow each finding's advice\n", i+1, broken(pa.Broken))
+			fmt.Fprintf(w, "path %d: %s; no plan found within the search budget (it would change more than 4 settings): follow each finding's advice\n", i+1, broken(pa.Broken))
 		default:
 			fmt.Fprintf(w, "path %d: %s; this plan fixes it all\n", i+1, broken(pa.Broken))
 		}
