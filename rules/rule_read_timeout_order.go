@@ -36,7 +36,14 @@ says nothing about how long the backends are expected to take, while an
 explicit long timeout says someone expects responses that slow. Raise the
 outer hop's timeout to at least the inner one's, or lower the inner one's.
 CloudFront allows ` + "`origin_read_timeout`" + ` up to 60 seconds, or up to 180 with a
-service-quota increase.`,
+service-quota increase.
+
+The values in the advice come from one plan for the whole path (` + "`hoplint plan`" + `),
+which keeps the innermost written wait (the time the backend needs) and
+raises the hops in front around it, together with any keep-alive that must
+stay longer than a raised idle timeout. When a product's limit leaves no
+such values (a backend that needs 240 s behind CloudFront), the finding says
+which.`,
 	Run: runReadTimeoutOrder,
 }
 
