@@ -31,6 +31,12 @@ at the server's setting, with the pool's setting as related. Raise the
 server's keep-alive timeout above the pool's idle timeout (the usual fix), or
 lower the pool's.
 
+The values in the advice come from one plan for the whole path (` + "`hoplint plan`" + `):
+raising a keep-alive or lowering a pool can break another ordering on the
+path (an ALB's idle_timeout is also how long it waits for a response), so
+every finding on a path asks for values that satisfy all of them at once,
+within each product's limits.
+
 An nginx upstream pool that no location can use (before nginx 1.29.7
 without ` + "`proxy_http_version 1.1`" + `, or with ` + "`Connection: close`" + `) is not
 reported here: it stays empty, and upstream-keepalive-ineffective says how to
@@ -77,6 +83,10 @@ func runKeepaliveOrder(p *Pass) {
 		if pool.Value == topology.Forever {
 			fix = fmt.Sprintf("Give %s a limit below %s.", pool.Name, topology.FormatDuration(ka.Value))
 		}
+		// The values come from one plan for the whole path, so this
+		// advice never contradicts another finding's.
+		pp := PlanFor(p.Graph)
+		fix = pp.advice(pp.cons[consKey{"keepalive-order", e, nil}], fix)
 		clash := "closes them after " + valueWords(ka, topology.FormatDuration)
 		if pool.Value == ka.Value {
 			clash = "closes them after the same " + valueWords(ka, topology.FormatDuration) + ", and the two timers race"

@@ -36,7 +36,14 @@ says nothing about how long the backends are expected to take, while an
 explicit long timeout says someone expects responses that slow. Raise the
 outer hop's timeout to at least the inner one's, or lower the inner one's.
 CloudFront allows ` + "`origin_read_timeout`" + ` up to 60 seconds, or up to 180 with a
-service-quota increase.`,
+service-quota increase.
+
+The values in the advice come from one plan for the whole path (` + "`hoplint plan`" + `),
+which keeps the innermost written wait (the time the backend needs) and
+raises the hops in front around it, together with any keep-alive that must
+stay longer than a raised idle timeout. When a product's limit leaves no
+such values (a backend that needs 240 s behind CloudFront), the finding says
+which.`,
 	Run: runReadTimeoutOrder,
 }
 
@@ -72,6 +79,7 @@ func checkReadTimeout(p *Pass, e *topology.Edge, a, b *topology.Hop) {
 	// that long: an nginx that gives up after 30s caps the ALB in front of
 	// it at 30s, whatever the ALB's idle_timeout says. The hop whose timeout
 	// really bounds the wait is the one to compare with.
+	part := b
 	_, bind, ok := effectiveWait(p.Graph, b)
 	if !ok {
 		return
@@ -90,11 +98,16 @@ func checkReadTimeout(p *Pass, e *topology.Edge, a, b *topology.Hop) {
 	if outer.Value > inner.Value || outer.Value == inner.Value && !racing {
 		return
 	}
-	msg := fmt.Sprintf("%s waits %s for %s, but %s waits up to %s for its own backend: a response slower than %s gets %s from %s while %s is still waiting for it. Raise %s above %s or lower %s below %s.%s%s",
+	fix := fmt.Sprintf("Raise %s above %s or lower %s below %s.",
+		outer.Name, topology.FormatDuration(inner.Value), inner.Name, topology.FormatDuration(outer.Value))
+	// The values come from one plan for the whole path, so this advice
+	// never contradicts another finding's.
+	pp := PlanFor(p.Graph)
+	fix = pp.advice(pp.cons[consKey{"read-timeout-order", e, part}], fix)
+	msg := fmt.Sprintf("%s waits %s for %s, but %s waits up to %s for its own backend: a response slower than %s gets %s from %s while %s is still waiting for it. %s%s%s",
 		hopFile(a), valueWords(outer, topology.FormatDuration), e.To.Name, hopFile(b), valueWords(inner, topology.FormatDuration),
 		topology.FormatDuration(outer.Value), timeoutAnswer(a), shortName(a), shortName(b),
-		outer.Name, topology.FormatDuration(inner.Value), inner.Name, topology.FormatDuration(outer.Value),
-		linkWords(e), assumptions(append(append(append([]string(nil), a.Notes...), b.Notes...), outer.Note, inner.Note)...))
+		fix, linkWords(e), assumptions(append(append(append([]string(nil), a.Notes...), b.Notes...), outer.Note, inner.Note)...))
 	// The finding sits on the outer hop's timeout (or, for a default, on
 	// the object relying on it): that hop gives up too early.
 	related := append([]parsers.Related(nil), outer.Via...)

@@ -15,7 +15,7 @@ import (
 // rule or format is completed without editing the scripts.
 
 var (
-	completionSubcommands = []string{"lint", "baseline", "rules", "explain", "graph", "config", "version", "completion", "help"}
+	completionSubcommands = []string{"lint", "baseline", "rules", "explain", "graph", "plan", "config", "version", "completion", "help"}
 	completionFlags       = []string{"--format", "--config", "--fail-on", "--enable", "--disable", "--baseline", "--new-from-rev", "--allow-empty", "--no-color", "--help"}
 	completionFormats     = []string{"text", "json", "github", "sarif", "markdown", "checkstyle", "junit", "mermaid"}
 	completionLevels      = []string{"error", "warning", "info", "never"}

@@ -8,6 +8,7 @@
 //	hoplint rules               the rule catalog
 //	hoplint explain RULE        one rule's documentation
 //	hoplint graph [PATH...]     the hops and links hoplint found
+//	hoplint plan [PATH...]      one consistent set of timeouts per path
 //	hoplint baseline [PATH...]  the current findings, for --baseline
 //	hoplint config check [PATH] check .hoplint.yml without linting
 //	hoplint version             also --version
@@ -96,6 +97,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 			return cmdExplain(rest, stdout, stderr)
 		case "graph":
 			return cmdGraph(rest, stdout, stderr)
+		case "plan":
+			return cmdPlan(rest, stdout, stderr)
 		case "baseline":
 			return cmdBaseline(rest, stdout, stderr)
 		case "config":
@@ -117,7 +120,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 
 func isSubcommand(s string) bool {
 	switch s {
-	case "rules", "explain", "graph", "baseline", "config", "completion", "version", "help":
+	case "rules", "explain", "graph", "plan", "baseline", "config", "completion", "version", "help":
 		return true
 	}
 	return false
@@ -152,6 +155,9 @@ Usage:
   hoplint rules [--format text|json|markdown]
   hoplint explain RULE
   hoplint graph [--format text|mermaid|json] [PATH...]
+  hoplint plan [--format text|json] [PATH...]
+                                 one set of timeouts per path that satisfies every
+                                 keepalive-order and read-timeout-order at once
   hoplint config check [PATH]    check .hoplint.yml (the file, or the one found from the
                                  directory PATH as a lint of it would): exit 0 valid, 2 not
   hoplint completion bash|zsh|fish
