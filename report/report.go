@@ -83,13 +83,14 @@ func (s *Summary) Count(fs []rules.Finding) {
 type Formatter func(w io.Writer, r *Report) error
 
 var formatters = map[string]Formatter{
-	"text":       Text,
-	"json":       JSON,
-	"github":     GitHub,
-	"sarif":      SARIF,
-	"markdown":   Markdown,
-	"checkstyle": Checkstyle,
-	"junit":      JUnit,
+	"text":        Text,
+	"json":        JSON,
+	"github":      GitHub,
+	"sarif":       SARIF,
+	"markdown":    Markdown,
+	"checkstyle":  Checkstyle,
+	"junit":       JUnit,
+	"suggestions": Suggestions,
 }
 
 // Lookup returns the formatter called name.
