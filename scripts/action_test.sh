@@ -447,4 +447,39 @@ gofind "$nogo" bad.json
 [ "$gcode" != 0 ] && [ ! -e "$work/rt/hoplint-go" ] || { cat "$work/glog"; fail "a Go download with a wrong checksum was installed"; }
 grep -q 'does not match its checksum' "$work/glog" || { cat "$work/glog"; fail "the Go checksum failure is not explained"; }
 echo "action_test: go toolchain ok"
+
+# The build from source (scripts/action_build.sh) of a download of the
+# action, which has no .git: `hoplint version` names the ref it was built
+# from, the commit when the ref is one, the release when it is a tag
+# (issue 23 item 11).
+mkdir "$work/src"
+(cd "$repo" && tar --exclude=.git -cf - .) | tar -xf - -C "$work/src"
+[ ! -e "$work/src/.git" ] || fail "the source copy has a .git"
+build() { # ACTION_REF
+  rm -rf "$work/bin"
+  env GO="$(command -v go)" HOPLINT_SRC="$work/src" HOPLINT_DEST="$work/bin" ACTION_REF="$1" ACTION_REPOSITORY=hoplint/hoplint \
+    GOFLAGS= bash "$repo/scripts/action_build.sh" >"$work/blog" 2>&1 || { cat "$work/blog"; fail "action_build.sh $1 failed"; }
+  "$work/bin/hoplint" version
+}
+sha=0123456789abcdef0123456789abcdef01234567
+v=$(build "$sha")
+case $v in
+  "hoplint devel (revision 0123456789ab, built by the GitHub Action from hoplint/hoplint@$sha) go"*) ;;
+  *) fail "version of a build from commit $sha: $v" ;;
+esac
+v=$(build v9.8.7)
+case $v in
+  "hoplint v9.8.7 (revision unknown, built by the GitHub Action from hoplint/hoplint@v9.8.7) go"*) ;;
+  *) fail "version of a build from tag v9.8.7: $v" ;;
+esac
+v=$(build main)
+case $v in
+  "hoplint devel (revision unknown, built by the GitHub Action from hoplint/hoplint@main) go"*) ;;
+  *) fail "version of a build from branch main: $v" ;;
+esac
+# A ref that could change -ldflags is not passed to it.
+v=$(build 'main -X main.Version=v6.6.6')
+case $v in *v6.6.6*) fail "a ref reached -ldflags: $v" ;; esac
+grep -q '^hoplint devel' "$work/blog" || { cat "$work/blog"; fail "action_build.sh does not print the version it built"; }
+echo "action_test: version ok"
 echo "action_test: ok"
