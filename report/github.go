@@ -22,11 +22,13 @@ const githubAnnotationLimit = 10
 // Related locations become lines of the message, since an annotation has
 // one location. Control characters from config values are escaped first,
 // so a value cannot start a command of its own. When a level has more
-// findings than GitHub shows, a plain line in the log says so.
+// findings than GitHub shows, a plain line in the log says so; with
+// --new-from-rev the findings on changed lines come first, so that those
+// are the ones GitHub keeps (issue 23 item 3).
 func GitHub(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	perLevel := map[string]int{}
-	for _, f := range r.Findings {
+	for _, f := range r.githubOrder() {
 		level := githubLevel(f.Severity)
 		perLevel[level]++
 		msg := visible(f.Message)
@@ -41,11 +43,34 @@ func GitHub(w io.Writer, r *Report) error {
 	}
 	for _, level := range []string{"error", "warning", "notice"} {
 		if n := perLevel[level]; n > githubAnnotationLimit {
-			fmt.Fprintf(bw, "hoplint: %d %s findings; GitHub shows only %d %s annotations per step, so %d are not on the pull request. Every finding is in the step summary (--format markdown) and the SARIF upload.\n",
-				n, level, githubAnnotationLimit, level, n-githubAnnotationLimit)
+			first := ""
+			if r.Changed != nil {
+				first = " (those on changed lines come first)"
+			}
+			fmt.Fprintf(bw, "hoplint: %d %s findings; GitHub shows only %d %s annotations per step, so %d are not on the pull request%s. Every finding is in the step summary (--format markdown) and the SARIF upload.\n",
+				n, level, githubAnnotationLimit, level, n-githubAnnotationLimit, first)
 		}
 	}
 	return bw.Flush()
+}
+
+// githubOrder is the findings with those whose primary location is on a
+// changed line first (Report.Changed), each part in its own order. GitHub
+// shows the first annotations of each level and drops the rest.
+func (r *Report) githubOrder() []rules.Finding {
+	if r.Changed == nil {
+		return r.Findings
+	}
+	out := make([]rules.Finding, 0, len(r.Findings))
+	var rest []rules.Finding
+	for _, f := range r.Findings {
+		if r.Changed(f.Range) {
+			out = append(out, f)
+		} else {
+			rest = append(rest, f)
+		}
+	}
+	return append(out, rest...)
 }
 
 func githubLevel(s rules.Severity) string {

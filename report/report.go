@@ -46,6 +46,12 @@ type Report struct {
 	// RepoDir is the working directory relative to the repository root
 	// ("" at the root), so that SARIF URIs are repository-relative.
 	RepoDir string
+	// Changed reports whether a location is on a line changed since
+	// --new-from-rev (or in a file added since); nil without the flag.
+	// The GitHub annotations put those findings first, and the
+	// suggestions format offers fixes only on such lines (a pull request
+	// review comment can only sit on a line of the diff).
+	Changed func(parsers.Range) bool
 	// FailOn is the lowest severity that fails the run (--fail-on), for
 	// the formats that say pass or fail per finding (JUnit). Zero fails
 	// on every finding; FailNever on none.
@@ -77,13 +83,14 @@ func (s *Summary) Count(fs []rules.Finding) {
 type Formatter func(w io.Writer, r *Report) error
 
 var formatters = map[string]Formatter{
-	"text":       Text,
-	"json":       JSON,
-	"github":     GitHub,
-	"sarif":      SARIF,
-	"markdown":   Markdown,
-	"checkstyle": Checkstyle,
-	"junit":      JUnit,
+	"text":        Text,
+	"json":        JSON,
+	"github":      GitHub,
+	"sarif":       SARIF,
+	"markdown":    Markdown,
+	"checkstyle":  Checkstyle,
+	"junit":       JUnit,
+	"suggestions": Suggestions,
 }
 
 // Lookup returns the formatter called name.

@@ -408,3 +408,26 @@ func TestSARIFFixes(t *testing.T) {
 		}
 	}
 }
+
+// TestGitHubChangedFirst: issue 23 item 3. When a level has more findings
+// than GitHub shows, those on changed lines (Report.Changed) come first,
+// so the annotations GitHub keeps are the pull request's.
+func TestGitHubChangedFirst(t *testing.T) {
+	r := &Report{}
+	for i := 0; i < 12; i++ {
+		r.Findings = append(r.Findings, rules.Finding{Rule: "lingering-close-off", Severity: rules.Warning, Message: fmt.Sprint("old", i), Range: rg("a.conf", i+1, 1, i+1, 2)})
+	}
+	r.Findings = append(r.Findings, rules.Finding{Rule: "lingering-close-off", Severity: rules.Warning, Message: "changed", Range: rg("z.conf", 7, 1, 7, 2)})
+	r.Changed = func(g parsers.Range) bool { return g.File == "z.conf" && g.Start.Line == 7 }
+	lines := strings.Split(render(t, "github", r), "\n")
+	if !strings.HasPrefix(lines[0], "::warning file=z.conf,line=7,") {
+		t.Errorf("the finding on the changed line is not first: %q", lines[0])
+	}
+	if !strings.Contains(strings.Join(lines, "\n"), "(those on changed lines come first)") {
+		t.Errorf("the limit note does not say changed lines come first:\n%s", strings.Join(lines, "\n"))
+	}
+	r.Changed = nil
+	if lines := strings.Split(render(t, "github", r), "\n"); !strings.HasPrefix(lines[0], "::warning file=a.conf,line=1,") {
+		t.Errorf("without --new-from-rev the order changed: %q", lines[0])
+	}
+}

@@ -14,6 +14,10 @@
 #                   Action writes the annotations, the summary and the SARIF)
 #   INPUT_WORKING_DIRECTORY  directory to run hoplint in (default: the
 #                   workspace); it must lie inside the workspace
+#   INPUT_SUGGESTIONS  true | false (default false): on a pull request with
+#                   only-new on, post the findings' one-line fixes on lines
+#                   of the diff as suggested changes (scripts/action_suggest.sh)
+#   INPUT_TOKEN     the token for posting them (default github.token)
 # Booleans (only-new) take what YAML writes for a boolean: true, True, TRUE,
 # false, False, FALSE; anything else fails the step (exit 2), so that a typo
 # never silently switches a setting off.
@@ -36,6 +40,7 @@ set -uo pipefail
 set -f
 
 hoplint=${HOPLINT:-hoplint}
+here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 paths=${INPUT_PATHS:-.}
 fail_on=${INPUT_FAIL_ON:-warning}
 only_new=${INPUT_ONLY_NEW:-auto}
@@ -83,6 +88,9 @@ parse_bool() {
 
 if ! only_new=$(parse_bool only-new "$only_new" auto); then
   input_error "the only-new input is '$(shown "${INPUT_ONLY_NEW:-}")'; write true, false or auto"
+fi
+if ! suggestions=$(parse_bool suggestions "${INPUT_SUGGESTIONS:-false}"); then
+  input_error "the suggestions input is '$(shown "${INPUT_SUGGESTIONS:-}")'; write true or false"
 fi
 
 args=(--fail-on "$fail_on" --format github)
@@ -218,8 +226,25 @@ refuse_output() {
 }
 
 md=$(mktemp)
-trap 'rm -f "$md"' EXIT
+sugg=$(mktemp)
+trap 'rm -f "$md" "$sugg"' EXIT
 args+=(--format "markdown=$md")
+
+# Suggested changes need a pull request, its diff (only-new with a base:
+# GitHub takes review comments only on lines of the diff) and a token.
+post_suggestions=false
+if [ "$suggestions" = true ]; then
+  if [ "$is_pr" != true ]; then
+    echo "hoplint: suggestions is on, but this is no pull request; nothing to suggest on"
+  elif ! printf '%s\n' "${args[@]}" | grep -qx -- --new-from-rev; then
+    echo "hoplint: suggestions is on, but only-new is off or has no base revision: suggested changes need the pull request's diff, so none are posted"
+  elif [ -z "${INPUT_TOKEN:-}" ]; then
+    echo "hoplint: suggestions is on, but the token input is empty; no suggested change is posted"
+  else
+    post_suggestions=true
+    args+=(--format "suggestions=$sugg")
+  fi
+fi
 if [ -n "$sarif_abs" ]; then
   if why=$(refuse_output "$sarif_abs"); then
     echo "hoplint: the sarif input is refused: ${why}. Name a file inside the workspace, such as hoplint.sarif."
@@ -241,6 +266,11 @@ code=$?
 
 if [ -s "$md" ]; then
   cat "$md" >>"$summary"
+fi
+# Posting is best effort: whatever happens, the lint's exit status stands.
+if [ "$post_suggestions" = true ] && { [ "$code" = 0 ] || [ "$code" = 1 ]; } && [ -s "$sugg" ]; then
+  GITHUB_TOKEN=$INPUT_TOKEN bash "$here/action_suggest.sh" "$sugg" ||
+    echo "::warning title=hoplint suggestions::posting the suggested changes failed; the lint's result stands"
 fi
 set_output exit-code "$code"
 set_output sarif "${INPUT_SARIF:-}"

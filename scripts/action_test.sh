@@ -221,6 +221,128 @@ for wd in no/such/dir outside ..; do
   grep -q "the working-directory input '$wd'" "$work/log" || { cat "$work/log"; fail "working-directory $wd: no explanation"; }
 done
 rm outside
+
+# Annotation placement (issue 23 item 3): a pull request commit that
+# changes the ALB's idle_timeout line gets the keepalive-order error of
+# the nginx server behind it annotated on that line of terraform/alb.tf,
+# with nginx.conf among the related locations in the message, and no
+# annotation on the unchanged nginx.conf.
+git checkout -q -- . && git clean -fdq
+base=$(git rev-parse HEAD)
+sed -i 's/^  idle_timeout       = var.alb_idle_timeout$/  idle_timeout       = 150/' terraform/alb.tf
+grep -q '^  idle_timeout       = 150$' terraform/alb.tf || fail "fixture edit of terraform/alb.tf did not apply"
+alb_line=$(grep -n '^  idle_timeout       = 150$' terraform/alb.tf | cut -d: -f1)
+git -c user.email=ci@example.com -c user.name=ci -c commit.gpgsign=false commit -qam "raise the ALB idle timeout"
+GITHUB_EVENT_NAME=pull_request HOPLINT_BASE_REV=$base run_action
+[ "$code" = 1 ] || { cat "$work/log"; fail "placement: exit $code, want 1"; }
+grep -q "^::error file=terraform/alb.tf,line=$alb_line,endLine=$alb_line,col=3,.*title=hoplint keepalive-order::.*%0Anginx/nginx.conf:22:5: the place this finding is about" "$work/log" ||
+  { cat "$work/log"; fail "placement: the keepalive-order error is not annotated on terraform/alb.tf:$alb_line with nginx.conf related"; }
+! grep -q '^::[a-z]* file=nginx/nginx.conf,' "$work/log" || { cat "$work/log"; fail "placement: an annotation is still on the unchanged nginx.conf"; }
+echo "action_test: annotation placement ok"
+
+# Suggested changes (issue 23 item 2) against a local server standing in
+# for GitHub's REST API: it records every request and answers as GitHub
+# does (403 for the token "bad"). The pull request adds a lingering_close
+# off to nginx.conf (a one-value fix on a line of the diff); the one in
+# legacy.conf was there before, so it gets no suggestion.
+git reset -q --hard "$base"
+printf 'events {}\nhttp {\n    lingering_close off;\n}\n' >nginx/legacy.conf
+git add nginx/legacy.conf
+git -c user.email=ci@example.com -c user.name=ci -c commit.gpgsign=false commit -qm "legacy"
+base=$(git rev-parse HEAD)
+sed -i 's/^    sendfile on;$/    sendfile on;\n    lingering_close off;/' nginx/nginx.conf
+sugg_line=$(grep -n '^    lingering_close off;$' nginx/nginx.conf | cut -d: -f1)
+[ -n "$sugg_line" ] || fail "fixture edit of nginx/nginx.conf did not apply"
+git -c user.email=ci@example.com -c user.name=ci -c commit.gpgsign=false commit -qam "pr"
+head=$(git rev-parse HEAD)
+printf '{"pull_request": {"number": 7, "head": {"sha": "%s"}}}' "$head" >"$work/event.json"
+cat >"$work/fakeapi.py" <<'PY'
+import http.server, json, sys
+log = sys.argv[2]
+posted = []
+class H(http.server.BaseHTTPRequestHandler):
+    def rec(self, body=None):
+        with open(log, "a") as f:
+            f.write(json.dumps({"method": self.command, "path": self.path, "auth": self.headers.get("Authorization"), "body": body}) + "\n")
+    def reply(self, code, obj):
+        data = json.dumps(obj).encode()
+        self.send_response(code); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data)
+    def do_GET(self):
+        self.rec()
+        if self.headers.get("Authorization") == "Bearer bad":
+            return self.reply(403, {"message": "Resource not accessible by integration"})
+        if self.path.startswith("/repos/o/r/pulls/7/comments"):
+            return self.reply(200, posted)
+        self.reply(404, {"message": "Not Found"})
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null")
+        self.rec(body)
+        if self.path == "/repos/o/r/pulls/7/reviews":
+            posted.extend(body.get("comments", []))
+            return self.reply(200, {"id": 1})
+        self.reply(404, {"message": "Not Found"})
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+apiport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+: >"$work/api.log"
+python3 "$work/fakeapi.py" "$apiport" "$work/api.log" &
+api=$!
+trap 'kill $api 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do curl -s "http://127.0.0.1:$apiport/" >/dev/null 2>&1 && break; sleep 0.1; done
+suggest() { # token, then more KEY=VALUE environment
+  local -x GITHUB_EVENT_NAME=pull_request HOPLINT_BASE_REV="$base" INPUT_SUGGESTIONS=true INPUT_TOKEN="$1" \
+    GITHUB_API_URL="http://127.0.0.1:$apiport" GITHUB_REPOSITORY=o/r GITHUB_EVENT_PATH="$work/event.json"
+  shift
+  local kv
+  for kv in "$@"; do local -x "$kv"; done
+  run_action
+}
+suggest secret-token
+[ "$code" = 1 ] || { cat "$work/log"; fail "suggestions: exit $code, want 1"; }
+grep -q 'posted 1 suggested change' "$work/log" || { cat "$work/log" "$work/api.log"; fail "suggestions: nothing posted"; }
+python3 - "$work/api.log" "$head" "$sugg_line" <<'PY' || { cat "$work/api.log"; fail "suggestions: the review request is not the expected one"; }
+import json, sys
+reqs = [json.loads(l) for l in open(sys.argv[1])]
+posts = [r for r in reqs if r["method"] == "POST"]
+assert len(posts) == 1, posts
+p = posts[0]
+assert p["path"] == "/repos/o/r/pulls/7/reviews", p["path"]
+assert p["auth"] == "Bearer secret-token", p["auth"]
+b = p["body"]
+assert b["commit_id"] == sys.argv[2] and b["event"] == "COMMENT", b
+assert len(b["comments"]) == 1, b["comments"]
+c = b["comments"][0]
+assert c["path"] == "nginx/nginx.conf" and c["line"] == int(sys.argv[3]) and c["side"] == "RIGHT", c
+assert "```suggestion\n    lingering_close on;\n```" in c["body"], c["body"]
+assert "legacy.conf" not in json.dumps(reqs), "a request names legacy.conf, whose line is not in the diff"
+PY
+! grep -q 'secret-token' "$work/log" || fail "suggestions: the token is in the log"
+# The next push: the same suggestion is already on the pull request.
+: >"$work/api.log"
+suggest secret-token
+[ "$code" = 1 ] && ! grep -q '"POST"' "$work/api.log" || { cat "$work/log" "$work/api.log"; fail "suggestions: posted again on the next run"; }
+# A read-only token: a warning, and the lint's result stands.
+suggest bad
+[ "$code" = 1 ] || { cat "$work/log"; fail "suggestions with a refused token: exit $code, want 1"; }
+grep -q '^::warning title=hoplint suggestions::' "$work/log" || { cat "$work/log"; fail "suggestions with a refused token: no warning"; }
+# Off by default, off without a token, and a bad value is an error.
+: >"$work/api.log"
+suggest secret-token INPUT_SUGGESTIONS=
+[ "$code" = 1 ] && [ ! -s "$work/api.log" ] || { cat "$work/log" "$work/api.log"; fail "suggestions off by default: exit $code, or a request was sent"; }
+suggest ""
+[ "$code" = 1 ] && [ ! -s "$work/api.log" ] || { cat "$work/log"; fail "suggestions without a token: exit $code, or a request was sent"; }
+suggest secret-token INPUT_SUGGESTIONS=yes
+[ "$code" = 2 ] && grep -q "the suggestions input is 'yes'; write true or false" "$work/log" || { cat "$work/log"; fail "suggestions=yes: exit $code, want 2 with an explanation"; }
+# A line the base branch shifted in the merge commit: the head commit
+# reads otherwise there, so nothing is posted.
+printf '{"pull_request": {"number": 7, "head": {"sha": "%s"}}}' "$base" >"$work/event.json"
+suggest secret-token
+[ "$code" = 1 ] && ! grep -q '"POST"' "$work/api.log" && grep -q 'their line reads otherwise' "$work/log" || { cat "$work/log" "$work/api.log"; fail "suggestions: posted on a line the head commit does not hold"; }
+kill $api 2>/dev/null || true
+git reset -q --hard "$base"
+echo "action_test: suggestions ok"
 # The download path (scripts/action_install.sh) against a local server that
 # stands in for GitHub's release downloads: a good release installs and
 # caches, the cache is used next time, a wrong checksum fails the step, a
@@ -325,4 +447,39 @@ gofind "$nogo" bad.json
 [ "$gcode" != 0 ] && [ ! -e "$work/rt/hoplint-go" ] || { cat "$work/glog"; fail "a Go download with a wrong checksum was installed"; }
 grep -q 'does not match its checksum' "$work/glog" || { cat "$work/glog"; fail "the Go checksum failure is not explained"; }
 echo "action_test: go toolchain ok"
+
+# The build from source (scripts/action_build.sh) of a download of the
+# action, which has no .git: `hoplint version` names the ref it was built
+# from, the commit when the ref is one, the release when it is a tag
+# (issue 23 item 11).
+mkdir "$work/src"
+(cd "$repo" && tar --exclude=.git -cf - .) | tar -xf - -C "$work/src"
+[ ! -e "$work/src/.git" ] || fail "the source copy has a .git"
+build() { # ACTION_REF
+  rm -rf "$work/bin"
+  env GO="$(command -v go)" HOPLINT_SRC="$work/src" HOPLINT_DEST="$work/bin" ACTION_REF="$1" ACTION_REPOSITORY=hoplint/hoplint \
+    GOFLAGS= bash "$repo/scripts/action_build.sh" >"$work/blog" 2>&1 || { cat "$work/blog"; fail "action_build.sh $1 failed"; }
+  "$work/bin/hoplint" version
+}
+sha=0123456789abcdef0123456789abcdef01234567
+v=$(build "$sha")
+case $v in
+  "hoplint devel (revision 0123456789ab, built by the GitHub Action from hoplint/hoplint@$sha) go"*) ;;
+  *) fail "version of a build from commit $sha: $v" ;;
+esac
+v=$(build v9.8.7)
+case $v in
+  "hoplint v9.8.7 (revision unknown, built by the GitHub Action from hoplint/hoplint@v9.8.7) go"*) ;;
+  *) fail "version of a build from tag v9.8.7: $v" ;;
+esac
+v=$(build main)
+case $v in
+  "hoplint devel (revision unknown, built by the GitHub Action from hoplint/hoplint@main) go"*) ;;
+  *) fail "version of a build from branch main: $v" ;;
+esac
+# A ref that could change -ldflags is not passed to it.
+v=$(build 'main -X main.Version=v6.6.6')
+case $v in *v6.6.6*) fail "a ref reached -ldflags: $v" ;; esac
+grep -q '^hoplint devel' "$work/blog" || { cat "$work/blog"; fail "action_build.sh does not print the version it built"; }
+echo "action_test: version ok"
 echo "action_test: ok"

@@ -158,7 +158,8 @@ func TestNewFromRev(t *testing.T) {
 		t.Errorf("nothing changed, got %+v", rep.Findings)
 	}
 	// Raising the ALB timeout (a related location of the nginx finding)
-	// makes the cross-file finding new; lingering_close stays old.
+	// makes the cross-file finding new, reported at the changed line of
+	// alb.tf (issue 23 item 3); lingering_close stays old.
 	if err := os.WriteFile(filepath.Join(dir, "alb.tf"), []byte(strings.Replace(alb, "50", "75", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +171,7 @@ func TestNewFromRev(t *testing.T) {
 	for _, f := range rep.Findings {
 		got = append(got, f.Rule+" "+f.Location.File)
 	}
-	want := "keepalive-order nginx.conf,lingering-close-off extra.conf"
+	want := "keepalive-order alb.tf,lingering-close-off extra.conf"
 	if strings.Join(sortedCopy(got), ",") != strings.Join(sortedCopy(strings.Split(want, ",")), ",") {
 		t.Errorf("got %v, want %s", got, want)
 	}

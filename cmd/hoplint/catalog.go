@@ -14,6 +14,15 @@ import (
 // Version is set at release time with -ldflags "-X main.Version=v1.2.3".
 var Version = ""
 
+// Revision and BuiltFrom are set by the GitHub Action when it builds
+// hoplint from a download of its source, which has no .git for the Go
+// build to record (scripts/action_build.sh): Revision is the commit when
+// the action's ref is one, BuiltFrom what was built ("hoplint/hoplint@main").
+var (
+	Revision  = ""
+	BuiltFrom = ""
+)
+
 // version is the module version: the -ldflags one, else what the Go build
 // recorded (a tag when installed with go install ...@v1.2.3), else "devel".
 func version() string {
@@ -42,7 +51,7 @@ func versionLine() string {
 func describeBuild(bi *debug.BuildInfo) string {
 	line := "hoplint " + moduleVersion(bi)
 	if bi == nil {
-		return line
+		bi = &debug.BuildInfo{}
 	}
 	var rev, when string
 	modified := false
@@ -57,7 +66,14 @@ func describeBuild(bi *debug.BuildInfo) string {
 		}
 	}
 	if rev == "" {
-		line += " (revision unknown)"
+		rev = Revision
+	}
+	from := ""
+	if BuiltFrom != "" {
+		from = ", built by the GitHub Action from " + BuiltFrom
+	}
+	if rev == "" {
+		line += " (revision unknown" + from + ")"
 	} else {
 		if len(rev) > 12 {
 			rev = rev[:12]
@@ -69,6 +85,7 @@ func describeBuild(bi *debug.BuildInfo) string {
 		if modified {
 			extra += ", modified"
 		}
+		extra += from
 		line += " (revision " + rev + extra + ")"
 	}
 	if bi.GoVersion != "" {

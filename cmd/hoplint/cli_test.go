@@ -41,6 +41,18 @@ func TestVersion(t *testing.T) {
 	if got := describeBuild(bi); got != "hoplint devel (revision unknown)" {
 		t.Errorf("describeBuild devel = %q", got)
 	}
+	// What the GitHub Action stamps into a build of its downloaded source
+	// (no .git): the ref, and the commit when the ref is one (issue 23
+	// item 11).
+	defer func(v, r, b string) { Version, Revision, BuiltFrom = v, r, b }(Version, Revision, BuiltFrom)
+	Version, Revision, BuiltFrom = "", "", "hoplint/hoplint@main"
+	if got := describeBuild(bi); got != "hoplint devel (revision unknown, built by the GitHub Action from hoplint/hoplint@main)" {
+		t.Errorf("describeBuild from a branch = %q", got)
+	}
+	Revision, BuiltFrom = "fedcba9876543210fedcba9876543210fedcba98", "hoplint/hoplint@fedcba9876543210fedcba9876543210fedcba98"
+	if got := describeBuild(bi); got != "hoplint devel (revision fedcba987654, built by the GitHub Action from hoplint/hoplint@fedcba9876543210fedcba9876543210fedcba98)" {
+		t.Errorf("describeBuild from a commit = %q", got)
+	}
 }
 
 func TestEmptyPath(t *testing.T) {

@@ -202,6 +202,9 @@ type lintResult struct {
 	// stderrNotes go to stderr whatever the format: which revision
 	// --new-from-rev compared with.
 	stderrNotes []string
+	// changed tells a location on a line changed since --new-from-rev,
+	// or is nil without it.
+	changed func(parsers.Range) bool
 }
 
 // lint loads the configuration and the files under paths and runs the
@@ -296,7 +299,8 @@ func (r *lintResult) filter(o *lintOptions) error {
 		}
 		r.stderrNotes = append(r.stderrNotes, d.note)
 		before := len(r.findings)
-		r.findings = d.filter(r.wd, r.findings)
+		r.findings = d.place(r.wd, d.filter(r.wd, r.findings))
+		r.changed = func(rg parsers.Range) bool { return d.changed(r.wd, rg) }
 		r.notes = append(r.notes, fmt.Sprintf("--new-from-rev %s: %d findings on lines not changed since then not shown", o.newFromRev, before-len(r.findings)))
 	}
 	return nil
@@ -316,6 +320,7 @@ func (r *lintResult) report(picture bool) *report.Report {
 		Notes:    r.notes,
 		Path:     path,
 		RepoDir:  repoDir(r.wd),
+		Changed:  r.changed,
 	}
 	rep.Summary.Count(r.findings)
 	return rep

@@ -166,7 +166,8 @@ Usage:
 
 Flags:
   --format NAME[=FILE]   output format: text, json, github, sarif, markdown, checkstyle,
-                         junit (repeatable; FILE writes there)
+                         junit, suggestions (one-line fixes as pull request review
+                         comments, for the GitHub Action) (repeatable; FILE writes there)
   --config FILE          configuration file (default: .hoplint.yml)
   --fail-on LEVEL        exit 1 on findings at or above error, warning, info, or never (default warning)
   --enable RULE          run a rule the configuration switches off (repeatable, comma-separated)

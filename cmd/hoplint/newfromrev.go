@@ -8,9 +8,11 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/rules"
 )
 
@@ -316,14 +318,75 @@ func (c *changes) filter(wd string, fs []rules.Finding) []rules.Finding {
 	var out []rules.Finding
 	for _, f := range fs {
 		for _, rg := range f.Locations() {
-			p := c.rel(wd, rg.File)
-			if c.added[p] || rg.Start.Line > 0 && c.touched(p, rg.Start.Line, rg.End.Line) {
+			if c.changed(wd, rg) {
 				out = append(out, f)
 				break
 			}
 		}
 	}
 	return out
+}
+
+// changed reports whether a location lies on a changed line or in a new
+// file.
+func (c *changes) changed(wd string, rg parsers.Range) bool {
+	p := c.rel(wd, rg.File)
+	return c.added[p] || rg.Start.Line > 0 && c.touched(p, rg.Start.Line, rg.End.Line)
+}
+
+// place moves each finding whose primary location is on no changed line
+// to its first related location that is (issue 23 item 3): the pull
+// request that lowers an ALB's idle_timeout is annotated on that line,
+// not on the unchanged nginx server the finding is about. The message,
+// written to stand on its own, stays whole; the primary location becomes
+// the first related location, saying what it is; the fingerprint stays,
+// so baselines and code scanning's alerts still match. The findings are
+// sorted again by their new locations.
+func (c *changes) place(wd string, fs []rules.Finding) []rules.Finding {
+	moved := false
+	for i, f := range fs {
+		if c.changed(wd, f.Range) {
+			continue
+		}
+		for j, rel := range f.Related {
+			if !c.changed(wd, rel.Range) {
+				continue
+			}
+			related := make([]parsers.Related, 0, len(f.Related))
+			related = append(related, parsers.Related{Range: f.Range, Message: "the place this finding is about; it is reported on the changed line instead"})
+			related = append(related, f.Related[:j]...)
+			related = append(related, f.Related[j+1:]...)
+			f.Range, f.Related = rel.Range, related
+			fs[i] = f
+			moved = true
+			break
+		}
+	}
+	if moved {
+		sortFindings(fs)
+	}
+	return fs
+}
+
+// sortFindings restores the order every format relies on (file, line,
+// column, rule, message), as rules.Run sorts.
+func sortFindings(fs []rules.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Range.File != b.Range.File {
+			return a.Range.File < b.Range.File
+		}
+		if a.Range.Start.Line != b.Range.Start.Line {
+			return a.Range.Start.Line < b.Range.Start.Line
+		}
+		if a.Range.Start.Col != b.Range.Start.Col {
+			return a.Range.Start.Col < b.Range.Start.Col
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Message < b.Message
+	})
 }
 
 func (c *changes) touched(p string, from, to int) bool {
