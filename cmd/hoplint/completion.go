@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/hoplint/hoplint/report"
 	"github.com/hoplint/hoplint/rules"
 )
 
@@ -17,10 +18,15 @@ import (
 var (
 	completionSubcommands = []string{"lint", "baseline", "rules", "explain", "graph", "plan", "config", "version", "completion", "help"}
 	completionFlags       = []string{"--format", "--config", "--fail-on", "--enable", "--disable", "--baseline", "--new-from-rev", "--allow-empty", "--no-color", "--help"}
-	completionFormats     = []string{"text", "json", "github", "sarif", "markdown", "checkstyle", "junit", "mermaid"}
 	completionLevels      = []string{"error", "warning", "info", "never"}
 	completionShells      = []string{"bash", "zsh", "fish"}
 )
+
+// completionFormats are the report formats, and mermaid, which graph
+// also takes.
+func completionFormats() []string {
+	return append(report.Names(), "mermaid")
+}
 
 func completionRules() []string {
 	var ids []string
@@ -60,7 +66,7 @@ _hoplint() {
 	cur="${COMP_WORDS[COMP_CWORD]}"
 	prev="${COMP_WORDS[COMP_CWORD-1]}"
 	case "$prev" in
-	--format) COMPREPLY=($(compgen -W "` + words(completionFormats) + `" -- "$cur")); return ;;
+	--format) COMPREPLY=($(compgen -W "` + words(completionFormats()) + `" -- "$cur")); return ;;
 	--fail-on) COMPREPLY=($(compgen -W "` + words(completionLevels) + `" -- "$cur")); return ;;
 	--enable|--disable|explain) COMPREPLY=($(compgen -W "` + words(completionRules()) + `" -- "$cur")); return ;;
 	completion) COMPREPLY=($(compgen -W "` + words(completionShells) + `" -- "$cur")); return ;;
@@ -89,7 +95,7 @@ _hoplint() {
 	local -a subcommands
 	subcommands=(` + words(completionSubcommands) + `)
 	_arguments -s \
-		'*--format=[output format]:format:(` + words(completionFormats) + `)' \
+		'*--format=[output format]:format:(` + words(completionFormats()) + `)' \
 		'--config=[configuration file]:file:_files' \
 		'--fail-on=[exit 1 on findings at or above]:level:(` + words(completionLevels) + `)' \
 		'*--enable=[run a rule]:rule:(` + words(completionRules()) + `)' \
@@ -126,7 +132,7 @@ func fishCompletion() string {
 	var b strings.Builder
 	b.WriteString("# fish completion for hoplint: hoplint completion fish > ~/.config/fish/completions/hoplint.fish\n")
 	fmt.Fprintf(&b, "complete -c hoplint -n '__fish_use_subcommand' -a '%s'\n", words(completionSubcommands))
-	fmt.Fprintf(&b, "complete -c hoplint -l format -x -a '%s' -d 'output format'\n", words(completionFormats))
+	fmt.Fprintf(&b, "complete -c hoplint -l format -x -a '%s' -d 'output format'\n", words(completionFormats()))
 	b.WriteString("complete -c hoplint -l config -r -F -d 'configuration file'\n")
 	fmt.Fprintf(&b, "complete -c hoplint -l fail-on -x -a '%s' -d 'exit 1 on findings at or above'\n", words(completionLevels))
 	fmt.Fprintf(&b, "complete -c hoplint -l enable -x -a '%s' -d 'run a rule'\n", words(completionRules()))

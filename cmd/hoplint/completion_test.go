@@ -67,7 +67,7 @@ func TestCompletionScripts(t *testing.T) {
 		if code := dispatch([]string{"completion", sh}, &out, &errs); code != exitClean {
 			t.Fatalf("%s: exit %d: %s", sh, code, errs.String())
 		}
-		for _, want := range append(completionRules(), completionFormats...) {
+		for _, want := range append(completionRules(), completionFormats()...) {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("%s script does not complete %s", sh, want)
 			}
