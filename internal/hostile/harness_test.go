@@ -23,6 +23,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -42,9 +44,33 @@ const (
 	// 1 GiB").
 	maxRSS = 512 << 20
 	// deadline stops a hanging case. It is a guard, not a speed check:
-	// every case takes well under a second on an idle machine.
+	// every case takes well under a second on an idle machine, the Helm
+	// cases up to 30 s of CPU (three charts at their 10 s budget). The
+	// guard scales with the machine's load (scaledDeadline), so a busy CI
+	// runner does not turn a bounded case into a false hang.
 	deadline = 60 * time.Second
 )
+
+// scaledDeadline is deadline stretched by how many runnable tasks share
+// each core (the 1-minute load average over the core count, from
+// /proc/loadavg), at most tenfold: a case's CPU budget takes that much
+// longer in wall time when it gets a fraction of a core.
+func scaledDeadline() time.Duration {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return deadline
+	}
+	fields := strings.Fields(string(data))
+	if len(fields) == 0 {
+		return deadline
+	}
+	load, err := strconv.ParseFloat(fields[0], 64)
+	if err != nil {
+		return deadline
+	}
+	f := min(max(load/float64(runtime.NumCPU()), 1), 10)
+	return time.Duration(f * float64(deadline))
+}
 
 type finding struct {
 	Rule    string `json:"rule"`
@@ -124,7 +150,8 @@ func run(t *testing.T, c hostileCase) {
 		t.Fatal(err)
 	}
 	c.gen(t, d)
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	limit := scaledDeadline()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "HOPLINT_HOSTILE_DIR="+d)
@@ -134,21 +161,21 @@ func run(t *testing.T, c hostileCase) {
 	err := cmd.Run()
 	elapsed := time.Since(start)
 	if ctx.Err() != nil {
-		t.Fatalf("did not finish within %s: a hang", deadline)
+		t.Fatalf("did not finish within %s (%s scaled by the machine's load): a hang", limit, deadline)
 	}
 	if err != nil {
 		t.Fatalf("child failed (%v): %s", err, firstLines(stderr.String(), 8))
 	}
-	limit := c.rss
-	if limit == 0 {
-		limit = maxRSS
+	memLimit := c.rss
+	if memLimit == 0 {
+		memLimit = maxRSS
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss := ru.Maxrss << 10 // Maxrss is in KiB on Linux
 		// Logged, not checked (a test asserts no time): seen with -v.
 		t.Logf("%s, peak memory %d MiB", elapsed.Round(time.Millisecond), rss>>20)
-		if rss > limit {
-			t.Errorf("peak memory %d MiB, over the bound of %d MiB", rss>>20, limit>>20)
+		if rss > memLimit {
+			t.Errorf("peak memory %d MiB, over the bound of %d MiB", rss>>20, memLimit>>20)
 		}
 	}
 	var got []finding
