@@ -98,11 +98,17 @@ func runBodySizeOrder(p *Pass) {
 			if !e.Range.IsZero() {
 				related = append(related, relatedAt(e.Range, "the link: "+e.Why))
 			}
+			// An app server that does not answer 413 itself (PHP) says
+			// what it does instead, in its own terms.
+			refusal := "are refused with 413 by " + shortName(b) + ", which clients mid-upload see as a reset"
+			if b.BodyRefusal != "" {
+				refusal = "then " + b.BodyRefusal
+			}
 			p.Report(Finding{
 				Range:   inner.Range,
 				Related: related,
-				Message: fmt.Sprintf("%s accepts request bodies up to %s, but %s behind it only %s: bodies %s pass %s and are refused with 413 by %s, which clients mid-upload see as a reset. Raise %s to %s, or lower %s to %s.%s%s",
-					hopFile(a), valueWords(outer, topology.FormatSize), hopFile(b), valueWords(inner, topology.FormatSize), between, shortName(a), shortName(b),
+				Message: fmt.Sprintf("%s accepts request bodies up to %s, but %s behind it only %s: bodies %s pass %s and %s. Raise %s to %s, or lower %s to %s.%s%s",
+					hopFile(a), valueWords(outer, topology.FormatSize), hopFile(b), valueWords(inner, topology.FormatSize), between, shortName(a), refusal,
 					inner.Name, topology.FormatSize(outer.Value), outer.Name, topology.FormatSize(inner.Value),
 					linkWords(e), assumptions(append(append(append([]string(nil), a.Notes...), b.Notes...), outer.Note, inner.Note)...)),
 			})

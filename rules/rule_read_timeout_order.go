@@ -90,7 +90,13 @@ func checkReadTimeout(p *Pass, e *topology.Edge, a, b *topology.Hop) {
 	if outer.Value > inner.Value || outer.Value == inner.Value && !racing {
 		return
 	}
-	msg := fmt.Sprintf("%s waits %s for %s, but %s waits up to %s for its own backend: a response slower than %s gets %s from %s while %s is still waiting for it. Raise %s above %s or lower %s below %s.%s%s",
+	// An app server's own limit is how long it lets a request run before
+	// it kills it (php-fpm's request_terminate_timeout), not a wait.
+	waits, still := "waits up to %s for its own backend", "still waiting for it"
+	if b.Kind == topology.KindAppServer {
+		waits, still = "lets a request run up to %s before it kills it", "still working on it"
+	}
+	msg := fmt.Sprintf("%s waits %s for %s, but %s "+waits+": a response slower than %s gets %s from %s while %s is "+still+". Raise %s above %s or lower %s below %s.%s%s",
 		hopFile(a), valueWords(outer, topology.FormatDuration), e.To.Name, hopFile(b), valueWords(inner, topology.FormatDuration),
 		topology.FormatDuration(outer.Value), timeoutAnswer(a), shortName(a), shortName(b),
 		outer.Name, topology.FormatDuration(inner.Value), inner.Name, topology.FormatDuration(outer.Value),

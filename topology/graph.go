@@ -48,6 +48,10 @@ type Hop struct {
 	// Server side.
 	KeepAlive   Duration // idle timeout of accepted keep-alive connections; 0 = keep-alive off
 	BodyLimit   Size     // largest request body accepted
+	// BodyRefusal says what happens to a body over BodyLimit when the
+	// hop does not answer 413 itself (PHP runs the script without the
+	// upload), in the product's own terms; "" for a 413.
+	BodyRefusal string
 	ReadTimeout Duration // how long it waits on a slow client (client_body_timeout, Timeout)
 
 	// Client side, toward the next hop.

@@ -113,6 +113,9 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 		case "puma":
 			return puma(w, r.p.version("puma"), r.pumaConfig(ws[i:]), r.p.Env), true
 		}
+		if isPHPFPM(baseName(w.Text)) {
+			return r.phpFPM(w), true
+		}
 	}
 	ws = stripWrappers(ws)
 	if len(ws) == 0 {
