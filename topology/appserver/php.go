@@ -143,7 +143,7 @@ func (r *resolver) phpFPM(w Word) Info {
 			if st.Name == "listen" || st.Condition != "" {
 				continue
 			}
-			poolVals[st.Name] = append(poolVals[st.Name], &phpSetting{value: st.Value, st: st, raw: st.Raw, rng: st.Range, where: f.Path + " (pool " + st.Section + ")"})
+			poolVals[st.Name] = append(poolVals[st.Name], &phpSetting{value: st.Value, st: st, raw: st.Raw, rng: st.Range, where: f.Path})
 		}
 	}
 	for name, ss := range poolVals {
@@ -160,7 +160,7 @@ func (r *resolver) phpFPM(w Word) Info {
 	if s := vals["request_terminate_timeout"]; s != nil {
 		if v, ok := r.phpResolve(s); ok && v.Kind == cfg.Duration && !v.Unlimited && v.Duration > 0 {
 			info.RequestTimeout = setting.SetAt("request_terminate_timeout", v.Duration, s.rng)
-			info.RequestTimeout.Name = "request_terminate_timeout (in " + s.where + ")"
+			info.RequestTimeout.Name = "request_terminate_timeout in " + s.where
 		}
 	}
 	return info
@@ -210,7 +210,7 @@ func (r *resolver) phpBodyLimit(vals map[string]*phpSetting, official bool, vers
 		if !ok || v.Kind != cfg.Bytes {
 			return setting.Size{Name: name}, false
 		}
-		out := setting.SetAt(name+" (in "+s.where+")", v.Bytes, s.rng)
+		out := setting.SetAt(name+" in "+s.where, v.Bytes, s.rng)
 		if v.Unlimited {
 			out.Value = setting.Unlimited
 		}
