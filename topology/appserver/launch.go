@@ -147,6 +147,8 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 			return Info{}, false
 		}
 		return r.npmScript(name), true
+	case "java":
+		return r.java(ws)
 	case "nest":
 		if len(ws) > 1 && ws[1].Text == "start" {
 			r.note("assuming `nest start` runs src/main.ts, the Nest CLI's default entry file")
