@@ -159,8 +159,12 @@ func Identify(p Process) Info {
 	}
 	if !ok && len(p.Command) == 0 {
 		// The official php:*-fpm images run php-fpm by default.
-		if img := r.image(); phpFPMImage(img.Value) {
+		switch img := r.image(); {
+		case phpFPMImage(img.Value):
 			info, ok = r.phpFPM(Word{Text: "php-fpm", From: img}), true
+		case isTomcatImage(img.Value):
+			// The official tomcat images run catalina.sh run.
+			info, ok = r.tomcat(img), true
 		}
 	}
 	if !ok {

@@ -305,3 +305,111 @@ func (r *resolver) springMultipart(req, file *springSetting) (setting.Size, stri
 	}
 	return rq, springMultipartRefusal
 }
+
+// tomcatConf is where the official tomcat image keeps server.xml.
+const tomcatConf = "/usr/local/tomcat/conf/server.xml"
+
+// isTomcatImage reports the Docker official tomcat image.
+func isTomcatImage(ref string) bool {
+	if i := strings.Index(ref, "@"); i >= 0 {
+		ref = ref[:i]
+	}
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		ref = ref[:i]
+	}
+	ref = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(ref, "docker.io/"), "index.docker.io/"), "library/")
+	return ref == "tomcat"
+}
+
+// tomcat reads the keep-alive of the official tomcat image's HTTP
+// connector: from the server.xml the container has from the tree, else
+// the stock server.xml's connectionTimeout of 20 s (keepAliveTimeout
+// falls back to connectionTimeout).
+func (r *resolver) tomcat(at Str) Info {
+	img := r.image()
+	_, version := ImageName(img.Value)
+	info := Info{Label: strings.TrimSpace("Tomcat " + version)}
+	files := r.containerFiles()
+	src, ok := files[tomcatConf]
+	if !ok {
+		for t := range files {
+			if path.Base(t) == "server.xml" {
+				return info // a server.xml somewhere hoplint does not expect
+			}
+		}
+		for _, m := range r.p.Mounts {
+			if strings.Contains(m.Target, "$") || strings.HasPrefix(tomcatConf, m.Target+"/") && !r.p.Files.IsDir(m.Source) && !r.p.Files.Exists(m.Source) {
+				return info // put where hoplint cannot tell
+			}
+		}
+		ds := &setting.DefaultSource{Product: "Tomcat", Version: versionOr(version, "8.5–11"), URL: tomcatDoc}
+		info.KeepAlive = setting.DefaultFor("keepAliveTimeout", 20*time.Second, at.Range, ds)
+		info.KeepAlive.Note = "assuming the image's stock conf/server.xml, whose HTTP connector sets connectionTimeout=\"20000\", which keepAliveTimeout falls back to"
+		return info
+	}
+	f, err := r.p.Files.Read(src)
+	if err != nil {
+		return info
+	}
+	res := cfg.ParseTomcatServerXML(f)
+	if r.p.Files.once("config:" + f.Path) {
+		r.problems = append(r.problems, res.Problems...)
+	}
+	r.sources = append(r.sources, f)
+	// The HTTP connectors (not AJP); with several that disagree, which
+	// one the traffic reaches is not known.
+	var found *setting.Duration
+	for _, sec := range tomcatSections(res) {
+		proto := res.Get("protocol", sec)
+		if proto != nil && (strings.Contains(proto.Raw, "AJP") || strings.Contains(proto.Raw, "Ajp")) {
+			continue
+		}
+		d := tomcatKeepAlive(res, sec, f)
+		if found != nil && (found.Value != d.Value || found.Known() != d.Known()) {
+			return info
+		}
+		found = &d
+	}
+	if found != nil {
+		info.KeepAlive = *found
+	}
+	return info
+}
+
+func tomcatSections(res *cfg.Result) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range res.Settings {
+		if !seen[s.Section] {
+			seen[s.Section] = true
+			out = append(out, s.Section)
+		}
+	}
+	return out
+}
+
+// tomcatKeepAlive is one connector's keepAliveTimeout, else its
+// connectionTimeout, else the connector's 60 s default.
+func tomcatKeepAlive(res *cfg.Result, sec string, f *parsers.File) setting.Duration {
+	for _, name := range []string{"keepAliveTimeout", "connectionTimeout"} {
+		s := res.Get(name, sec)
+		if s == nil {
+			continue
+		}
+		if s.Value.Kind != cfg.Duration || s.Value.Unlimited || s.Value.Duration <= 0 {
+			return setting.Duration{Name: name}
+		}
+		d := setting.SetAt(name+" in "+f.Path, s.Value.Duration, s.Range)
+		if name == "connectionTimeout" {
+			d.Note = "Tomcat's keepAliveTimeout falls back to connectionTimeout when the connector does not set it"
+		}
+		return d
+	}
+	for _, s := range res.Settings {
+		if s.Section == sec {
+			ds := &setting.DefaultSource{Product: "Tomcat", Version: "8.5–11", URL: tomcatDoc}
+			return setting.DefaultFor("connectionTimeout", 60*time.Second, s.Range, ds)
+		}
+	}
+	return setting.Duration{Name: "keepAliveTimeout"}
+}

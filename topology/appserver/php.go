@@ -1,6 +1,7 @@
 package appserver
 
 import (
+	"os"
 	"path"
 	"regexp"
 	"sort"
@@ -348,6 +349,29 @@ func hasUnder(files map[string]string, dir string) bool {
 	return false
 }
 
+// expand substitutes ${VAR} and $VAR in a container path (a COPY
+// destination) with the container's environment, and the official
+// images' own (CATALINA_HOME of tomcat, PHP_INI_DIR of php). A variable
+// without a value is left, and the path is then no absolute one.
+func (r *resolver) expand(p string) string {
+	if !strings.Contains(p, "$") {
+		return p
+	}
+	img := r.image().Value
+	return os.Expand(p, func(k string) string {
+		if e, ok := r.p.Env[k]; ok && !e.Unknown {
+			return e.Value
+		}
+		switch {
+		case k == "CATALINA_HOME" && isTomcatImage(img):
+			return "/usr/local/tomcat"
+		case k == "PHP_INI_DIR" && officialPHP(img):
+			return "/usr/local/etc/php"
+		}
+		return "$" + k
+	})
+}
+
 // maxMountFiles bounds the files one mounted directory contributes.
 const maxMountFiles = 2000
 
@@ -358,7 +382,7 @@ func (r *resolver) containerFiles() map[string]string {
 	out := map[string]string{}
 	v := r.p.Files
 	for _, m := range r.p.Mounts {
-		target := path.Clean(m.Target)
+		target := path.Clean(r.expand(m.Target))
 		if !path.IsAbs(target) {
 			continue
 		}

@@ -268,11 +268,18 @@ func stageMounts(s *dockerfile.Stage, ctx string) ([]appserver.Mount, []appserve
 			workdir = c.Workdir.Value
 		}
 		for _, cp := range c.Copies {
-			if !cp.Known || cp.Heredoc || cp.From != "" {
+			if cp.Heredoc || cp.From != "" {
 				continue
 			}
 			dest := cp.Dest
-			if !path.IsAbs(dest) {
+			if !cp.Known {
+				// A variable the Dockerfile does not set (an image's
+				// own, like CATALINA_HOME): the destination as written,
+				// which the app server may know; a source with one is
+				// not followed.
+				dest = rawDest(c, cp)
+			}
+			if !path.IsAbs(dest) && !strings.HasPrefix(dest, "$") {
 				dest = path.Join(workdir, dest)
 			}
 			intoDir := strings.HasSuffix(cp.Dest, "/") || len(cp.Sources) > 1
@@ -290,4 +297,17 @@ func stageMounts(s *dockerfile.Stage, ctx string) ([]appserver.Mount, []appserve
 		}
 	}
 	return mounts, runs
+}
+
+// rawDest is a COPY's destination as written, variables unexpanded.
+func rawDest(s *dockerfile.Stage, cp dockerfile.Copy) string {
+	for _, in := range s.Instructions {
+		if in.Range == cp.Range {
+			ws := appserver.ShellFields(in.Original)
+			if len(ws) > 1 {
+				return ws[len(ws)-1]
+			}
+		}
+	}
+	return "$"
 }
