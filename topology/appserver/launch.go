@@ -149,6 +149,8 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 		return r.npmScript(name), true
 	case "java":
 		return r.java(ws)
+	case "dotnet":
+		return r.dotnet(ws)
 	case "catalina.sh":
 		if len(ws) > 1 && ws[1].Text == "run" && isTomcatImage(r.image().Value) {
 			return r.tomcat(ws[0].From), true
