@@ -116,6 +116,9 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 		if isPHPFPM(baseName(w.Text)) {
 			return r.phpFPM(w), true
 		}
+		if baseName(w.Text) == "uwsgi" {
+			return r.uwsgi(ws[i:]), true
+		}
 	}
 	ws = stripWrappers(ws)
 	if len(ws) == 0 {
