@@ -114,7 +114,10 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 			return puma(w, r.p.version("puma"), r.pumaConfig(ws[i:]), r.p.Env), true
 		}
 		if isPHPFPM(baseName(w.Text)) {
-			return r.phpFPM(w), true
+			if phpFPMNotServing(ws[i+1:]) {
+				return Info{}, false
+			}
+			return r.phpFPM(w, ws[i+1:]), true
 		}
 		if baseName(w.Text) == "uwsgi" {
 			return r.uwsgi(ws[i:]), true

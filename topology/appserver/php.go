@@ -29,6 +29,20 @@ func isPHPFPM(b string) bool {
 	return strings.Trim(rest, "0123456789.") == ""
 }
 
+// phpFPMNotServing reports a php-fpm command line that does not make
+// php-fpm the container's server: -D (daemonised: something else runs in
+// the foreground and takes the traffic), -t (a config test), -v, -i, -m,
+// -h.
+func phpFPMNotServing(args []Word) bool {
+	for _, a := range args {
+		switch a.Text {
+		case "-D", "--daemonize", "-t", "--test", "-tt", "-v", "--version", "-i", "--info", "-m", "--modules", "-h", "--help":
+			return true
+		}
+	}
+	return false
+}
+
 // officialPHP reports the Docker official php image (php, library/php,
 // docker.io/library/php), whatever the tag.
 func officialPHP(ref string) bool {
@@ -92,7 +106,7 @@ type phpSetting struct {
 // from the tree (COPY, bind mounts), ini values the Dockerfile's RUN
 // lines write, and -d flags. PHP's built-in defaults hold only in the
 // official php image, which ships no php.ini.
-func (r *resolver) phpFPM(w Word) Info {
+func (r *resolver) phpFPM(w Word, args []Word) Info {
 	info := Info{Label: "php-fpm"}
 	img := r.image()
 	official := officialPHP(img.Value)
@@ -100,7 +114,7 @@ func (r *resolver) phpFPM(w Word) Info {
 	if official && version != "" {
 		info.Label = "php-fpm " + version
 	}
-	flags := r.phpFlags(w)
+	flags := phpFlags(args)
 	vals := map[string]*phpSetting{}
 	var conflict []string
 	set := func(name string, s *phpSetting) { vals[name] = s }
@@ -239,23 +253,11 @@ type phpFlagsResult struct {
 	defines      map[string]*phpSetting
 }
 
-// phpFlags reads the flags of the php-fpm command at w: -c (php.ini),
-// -y (php-fpm.conf), -d name=value.
-func (r *resolver) phpFlags(w Word) phpFlagsResult {
+// phpFlags reads the flags of a php-fpm command line (args follow the
+// php-fpm word): -c (php.ini), -y (php-fpm.conf), -d name=value.
+func phpFlags(ws []Word) phpFlagsResult {
 	out := phpFlagsResult{defines: map[string]*phpSetting{}}
-	ws := Words([]Str{w.From})
-	start := -1
-	for i, x := range ws {
-		if isPHPFPM(baseName(x.Text)) {
-			start = i
-			break
-		}
-	}
-	if start < 0 {
-		return out
-	}
-	ws = ws[start:]
-	for i := 1; i < len(ws); i++ {
+	for i := 0; i < len(ws); i++ {
 		if v, _, j, ok := FlagValue(ws, i, "--php-ini", "-c"); ok {
 			out.ini, i = path.Clean(v), j
 			continue
