@@ -46,6 +46,11 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 	}
 	proc := appserver.Process{Image: appStr(ct.Image), Command: c.command(ct), Env: env, Version: c.env.Config.Version,
 		Files: c.env.appFiles(w.File, "")}
+	for _, m := range ct.VolumeMounts {
+		// ConfigMaps, Secrets and volumes: not read as the app server's
+		// own config files (php.ini, server.xml).
+		proc.Opaque = append(proc.Opaque, m.MountPath)
+	}
 	image := ct.Image.Value
 	var built []string
 	if b := c.env.ImageBuild(ct.Image.Value); b != nil {

@@ -200,6 +200,8 @@ func ecsAppServer(g *Graph, c *ecs.Container, env *Env) appInfo {
 	proc := appserver.Process{
 		Image: appserver.Str{Value: c.Image.Value, Range: c.Image.Range, Unknown: !c.Image.Known},
 		Env:   vars, Version: env.Config.Version, Files: env.appFiles(nil, c.Range.File),
+		// mountPoints are not read: any path may hold a config file.
+		Opaque: []string{"/"},
 	}
 	var built []string
 	if b := env.ImageBuild(c.Image.Value); b != nil && c.Image.Known {

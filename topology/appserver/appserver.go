@@ -86,6 +86,12 @@ type Process struct {
 	// that order (a later one wins at the same path). The servers' own
 	// config files (php.ini, php-fpm pools) are found through them.
 	Mounts []Mount
+	// Opaque are container paths where the source mounts something
+	// hoplint does not read (a named volume, a ConfigMap, a bind mount
+	// from outside the tree; "/" when the source cannot tell its mounts):
+	// a server's config file under one of them is unknown, and so are the
+	// defaults that assume the image's own.
+	Opaque []string
 	// Runs are the RUN instructions of the Dockerfile that builds the
 	// image (its base stages' first): the image's config files some of
 	// them write (echo "upload_max_filesize = 64M" > …/uploads.ini).

@@ -58,6 +58,9 @@ func (r *resolver) dotnet(ws []Word) (Info, bool) {
 			return info, true // limits set through the environment
 		}
 	}
+	if len(r.p.Opaque) > 0 {
+		return info, true // an appsettings file may be mounted at run time
+	}
 	dir := r.dotnetProject(strings.TrimSuffix(path.Base(ws[1].Text), ".dll"))
 	if dir == "" {
 		return info, true

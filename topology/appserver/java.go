@@ -153,6 +153,12 @@ func (r *resolver) springServer(dir string) string {
 // context's src/main/resources, in the order Spring Boot applies them.
 func (r *resolver) springConfig(dir string, profiles []string, profilesKnown bool) springConfig {
 	var out springConfig
+	if len(r.p.Opaque) > 0 {
+		// A mount hoplint does not read may hold a config/ directory or
+		// an application.yml next to the jar.
+		out.unknown = true
+		return out
+	}
 	// A file the container is given at run time overrides the packaged
 	// ones: hoplint does not follow it.
 	for _, m := range r.p.Mounts {
@@ -329,6 +335,9 @@ func (r *resolver) tomcat(at Str) Info {
 	img := r.image()
 	_, version := ImageName(img.Value)
 	info := Info{Label: strings.TrimSpace("Tomcat " + version)}
+	if r.opaqueOver("/usr/local/tomcat/conf") {
+		return info
+	}
 	files := r.containerFiles()
 	src, ok := files[tomcatConf]
 	if !ok {

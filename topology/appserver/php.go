@@ -115,6 +115,14 @@ func (r *resolver) phpFPM(w Word, args []Word) Info {
 		info.Label = "php-fpm " + version
 	}
 	flags := phpFlags(args)
+	if r.opaqueOver(phpConfigDirs...) {
+		return info
+	}
+	for _, o := range r.p.Opaque {
+		if strings.Contains(o, "php") {
+			return info
+		}
+	}
 	vals := map[string]*phpSetting{}
 	var conflict []string
 	set := func(name string, s *phpSetting) { vals[name] = s }
@@ -373,6 +381,24 @@ func (r *resolver) expand(p string) string {
 		return "$" + k
 	})
 }
+
+// opaqueOver reports whether something hoplint does not read is mounted
+// over, or inside, one of the container directories dirs.
+func (r *resolver) opaqueOver(dirs ...string) bool {
+	for _, o := range r.p.Opaque {
+		o = path.Clean(r.expand(o))
+		for _, d := range dirs {
+			if o == "/" || o == d || strings.HasPrefix(d, o+"/") || strings.HasPrefix(o, d+"/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// phpConfigDirs are where PHP and php-fpm read their configuration in the
+// official image and in distribution packages.
+var phpConfigDirs = []string{"/usr/local/etc/php", "/usr/local/etc/php-fpm.d", "/usr/local/etc/php-fpm.conf", "/etc/php"}
 
 // maxMountFiles bounds the files one mounted directory contributes.
 const maxMountFiles = 2000

@@ -128,6 +128,9 @@ func (r *resolver) uwsgiFile(name string) *parsers.File {
 		return nil
 	}
 	if path.IsAbs(name) {
+		if r.opaqueOver(path.Dir(path.Clean(name))) {
+			return nil
+		}
 		if src, ok := r.containerFiles()[path.Clean(name)]; ok {
 			f, err := r.p.Files.Read(src)
 			if err == nil {

@@ -123,7 +123,7 @@ func serviceHop(part *topology.Graph, emb *topology.Embedder, sv *service, env *
 	if len(sv.project.Files) > 0 {
 		proc.Files = env.AppFiles(sv.project.Files[0], "")
 	}
-	proc.Mounts, proc.Runs = appMounts(sv, env)
+	proc.Mounts, proc.Runs, proc.Opaque = appMounts(sv, env)
 	srv := run(part, emb, &sv.ct, proc)
 	h := &topology.Hop{
 		ID: sv.id, Kind: topology.KindAppServer, File: sv.file, Range: s.Range,
@@ -230,16 +230,19 @@ func dirOf(abs string) string { return filepath.Dir(abs) }
 // appMounts lists what a service's container has from the tree, for its
 // app server's own config files (php.ini, php-fpm pools): the
 // Dockerfile's COPY and ADD from the build context, then the bind mounts
-// and file configs; and the Dockerfile's RUN lines. Unlike the files
+// and file configs; the Dockerfile's RUN lines; and the targets of the
+// mounts hoplint does not read (named volumes, tmpfs, binds from outside
+// the tree, configs that are no file of the tree). Unlike the files
 // put into topology.Container, these need not be files hoplint lints.
-func appMounts(sv *service, env *topology.Env) ([]appserver.Mount, []appserver.Str) {
-	var mounts []appserver.Mount
-	var runs []appserver.Str
+func appMounts(sv *service, env *topology.Env) (mounts []appserver.Mount, runs []appserver.Str, opaque []string) {
 	if sv.stage != nil && sv.context != "" {
 		mounts, runs = stageMounts(sv.stage, sv.context)
 	}
 	for _, m := range sv.s.Volumes {
 		if m.Type != "bind" || m.SourcePath == "" || !m.Known || m.Outside {
+			if m.Target != "" {
+				opaque = append(opaque, path.Clean(m.Target))
+			}
 			continue
 		}
 		mounts = append(mounts, appserver.Mount{Target: path.Clean(m.Target), Source: parsers.RelPath(env.WorkDir, m.SourcePath), Range: m.Range})
@@ -247,9 +250,11 @@ func appMounts(sv *service, env *topology.Env) ([]appserver.Mount, []appserver.S
 	for _, c := range sv.s.Configs {
 		if c.Config != nil && c.Config.FilePath != "" && !c.Config.Outside {
 			mounts = append(mounts, appserver.Mount{Target: path.Clean(c.Target), Source: parsers.RelPath(env.WorkDir, c.Config.FilePath), Range: c.Range})
+		} else if c.Target != "" {
+			opaque = append(opaque, path.Clean(c.Target))
 		}
 	}
-	return mounts, runs
+	return mounts, runs, opaque
 }
 
 // stageMounts lists a stage's COPY and ADD from the build context ctx (a
