@@ -26,6 +26,21 @@ type appInfo struct {
 	label     string
 	keepAlive Duration
 	notes     []string
+	// The app server's own limits, as appserver.Info has them.
+	bodyLimit      Size
+	bodyRefusal    string
+	requestTimeout Duration
+}
+
+// appLimits copies an app server's own limits into an appInfo.
+func appLimits(a appInfo, info appserver.Info) appInfo {
+	a.bodyLimit, a.bodyRefusal, a.requestTimeout = info.BodyLimit, info.BodyRefusal, info.RequestTimeout
+	return a
+}
+
+// set puts the app server's limits on its container's hop.
+func (a appInfo) set(h *Hop) {
+	h.KeepAlive, h.BodyLimit, h.BodyRefusal, h.UpstreamTimeout = a.keepAlive, a.bodyLimit, a.bodyRefusal, a.requestTimeout
 }
 
 // appServer works out which HTTP server a container runs and its
@@ -68,7 +83,7 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 	}
 	if info := appserver.Identify(proc); info.Label != "" {
 		recordApp(c.part, info)
-		return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: append(built, info.Notes...)}
+		return appLimits(appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: append(built, info.Notes...)}, info)
 	}
 	ai := c.imageServer(w, ct, image)
 	if ai.label != "" {

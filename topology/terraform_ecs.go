@@ -169,7 +169,7 @@ func ECSContainerHop(g *Graph, taskID, task string, cfg *ECSContainer, env *Env)
 		}
 	}
 	app := ecsAppServer(g, c, env)
-	h.KeepAlive = app.keepAlive
+	app.set(h)
 	h.Notes = append(h.Notes, app.notes...)
 	h.Name = fmt.Sprintf("container %s of ECS task definition %s", name, task)
 	if app.label != "" {
@@ -230,7 +230,7 @@ func ecsAppServer(g *Graph, c *ecs.Container, env *Env) appInfo {
 	if info.Label != "" {
 		notes = append(built, notes...)
 	}
-	return appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: notes}
+	return appLimits(appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: notes}, info)
 }
 
 // ecsLink draws target group → container for one load_balancer block.

@@ -167,7 +167,7 @@ func Identify(p Process) Info {
 		// The official php:*-fpm images run php-fpm by default.
 		switch img := r.image(); {
 		case phpFPMImage(img.Value):
-			info, ok = r.phpFPM(Word{Text: "php-fpm", From: img}, nil), true
+			info, ok = r.phpFPM(nil), true
 		case isTomcatImage(img.Value):
 			// The official tomcat images run catalina.sh run.
 			info, ok = r.tomcat(img), true

@@ -352,7 +352,7 @@ func (r *resolver) tomcat(at Str) Info {
 			}
 		}
 		ds := &setting.DefaultSource{Product: "Tomcat", Version: versionOr(version, "8.5–11"), URL: tomcatDoc}
-		info.KeepAlive = setting.DefaultFor("keepAliveTimeout", 20*time.Second, at.Range, ds)
+		info.KeepAlive = setting.DefaultFor("keepAliveTimeout of the HTTP Connector in conf/server.xml", 20*time.Second, at.Range, ds)
 		info.KeepAlive.Note = "assuming the image's stock conf/server.xml, whose HTTP connector sets connectionTimeout=\"20000\", which keepAliveTimeout falls back to"
 		return info
 	}

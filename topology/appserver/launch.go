@@ -117,7 +117,7 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 			if phpFPMNotServing(ws[i+1:]) {
 				return Info{}, false
 			}
-			return r.phpFPM(w, ws[i+1:]), true
+			return r.phpFPM(ws[i+1:]), true
 		}
 		if baseName(w.Text) == "uwsgi" {
 			return r.uwsgi(ws[i:]), true

@@ -101,12 +101,13 @@ type phpSetting struct {
 	where string // "php/uploads.ini", "a RUN line of Dockerfile"
 }
 
-// phpFPM reads what php-fpm, started by the word w, is configured with:
+// phpFPM reads what php-fpm, started with the arguments args, is
+// configured with:
 // php.ini and conf.d/*.ini files and php-fpm pools the container has
 // from the tree (COPY, bind mounts), ini values the Dockerfile's RUN
 // lines write, and -d flags. PHP's built-in defaults hold only in the
 // official php image, which ships no php.ini.
-func (r *resolver) phpFPM(w Word, args []Word) Info {
+func (r *resolver) phpFPM(args []Word) Info {
 	info := Info{Label: "php-fpm"}
 	img := r.image()
 	official := officialPHP(img.Value)
@@ -146,7 +147,7 @@ func (r *resolver) phpFPM(w Word, args []Word) Info {
 	// RUN lines write ini files too; where they and a file of the tree
 	// disagree, which PHP reads last is not known.
 	for name, s := range r.phpRuns() {
-		if prev := vals[name]; prev != nil && !(prev.value.Kind == cfg.Bytes && s.value.Kind == cfg.Bytes && prev.value.Bytes == s.value.Bytes) {
+		if prev := vals[name]; prev != nil && (prev.value.Kind != cfg.Bytes || s.value.Kind != cfg.Bytes || prev.value.Bytes != s.value.Bytes) {
 			conflict = append(conflict, name)
 			continue
 		}
