@@ -25,6 +25,14 @@ reports at the inner limit: raise it to the outer one, or lower the outer
 limit so that oversized bodies are refused at the edge, before they use
 bandwidth and buffers on the way in.
 
+An app server's own limit counts as a hop's: Kestrel's ` + "`MaxRequestBodySize`" + `
+(30,000,000 bytes by default), uWSGI's ` + "`limit-post`" + `, PHP's
+` + "`upload_max_filesize`" + ` and ` + "`post_max_size`" + ` (2M and 8M by default in the official
+php images), and Spring's multipart limits when the application sets them.
+PHP and Spring answer no 413 of their own: the message says what they do
+instead (the upload fails inside the application; Spring's limits apply to
+multipart requests only).
+
 With an OpenAPI spec, hoplint also holds each route's declared size
 against every hop in front of it: the largest ` + "`maxLength`" + ` of a binary string
 (` + "`format: binary`" + `, ` + "`format: byte`" + `, ` + "`contentMediaType`" + `) in the request body, a

@@ -25,6 +25,11 @@ CloudFront; 502 Proxy Error from Apache httpd), the inner hop keeps working
 (and logs a 499 or a reset when it finally answers), and the error in the
 logs points at the wrong hop.
 
+An app server that kills a request running too long counts its limit as
+its wait: php-fpm's ` + "`request_terminate_timeout`" + `, uWSGI's ` + "`harakiri`" + `. A proxy
+that stops waiting before that limit answers 504 while the request is
+still running.
+
 In Apache httpd a worker's ` + "`ProxyPass … timeout=N`" + ` replaces ` + "`ProxyTimeout`" + ` and
 ` + "`Timeout`" + ` for that worker: it is the virtual host's one wait for that URL, not
 a second one behind it.
