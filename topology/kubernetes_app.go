@@ -74,6 +74,7 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 		image = b.From
 		proc.FromImage = appserver.Str{Value: b.From, Range: b.FromRange, Unknown: b.From == ""}
 		proc.Dockerfile, proc.Context = b.Dockerfile, b.Context
+		proc.Mounts, proc.Runs = b.Mounts, b.Runs
 		for k, v := range b.Env {
 			if _, set := env[k]; !set {
 				env[k] = v

@@ -216,6 +216,7 @@ func ecsAppServer(g *Graph, c *ecs.Container, env *Env) appInfo {
 		}
 		proc.FromImage = appserver.Str{Value: b.From, Range: b.FromRange, Unknown: b.From == ""}
 		proc.Dockerfile, proc.Context = b.Dockerfile, b.Context
+		proc.Mounts, proc.Runs = b.Mounts, b.Runs
 		built = []string{"assuming image " + c.Image.Value + " is the one " + b.Why}
 	}
 	proc.Command = append(ep, cmd...)
