@@ -25,6 +25,14 @@ reports at the inner limit: raise it to the outer one, or lower the outer
 limit so that oversized bodies are refused at the edge, before they use
 bandwidth and buffers on the way in.
 
+An app server's own limit counts as a hop's: Kestrel's ` + "`MaxRequestBodySize`" + `
+(30,000,000 bytes by default), uWSGI's ` + "`limit-post`" + `, PHP's
+` + "`upload_max_filesize`" + ` and ` + "`post_max_size`" + ` (2M and 8M by default in the official
+php images), and Spring's multipart limits when the application sets them.
+PHP and Spring answer no 413 of their own: the message says what they do
+instead (the upload fails inside the application; Spring's limits apply to
+multipart requests only).
+
 With an OpenAPI spec, hoplint also holds each route's declared size
 against every hop in front of it: the largest ` + "`maxLength`" + ` of a binary string
 (` + "`format: binary`" + `, ` + "`format: byte`" + `, ` + "`contentMediaType`" + `) in the request body, a
@@ -98,11 +106,17 @@ func runBodySizeOrder(p *Pass) {
 			if !e.Range.IsZero() {
 				related = append(related, relatedAt(e.Range, "the link: "+e.Why))
 			}
+			// An app server that does not answer 413 itself (PHP) says
+			// what it does instead, in its own terms.
+			refusal := "are refused with 413 by " + shortName(b) + ", which clients mid-upload see as a reset"
+			if b.BodyRefusal != "" {
+				refusal = "then " + b.BodyRefusal
+			}
 			p.Report(Finding{
 				Range:   inner.Range,
 				Related: related,
-				Message: fmt.Sprintf("%s accepts request bodies up to %s, but %s behind it only %s: bodies %s pass %s and are refused with 413 by %s, which clients mid-upload see as a reset. Raise %s to %s, or lower %s to %s.%s%s",
-					hopFile(a), valueWords(outer, topology.FormatSize), hopFile(b), valueWords(inner, topology.FormatSize), between, shortName(a), shortName(b),
+				Message: fmt.Sprintf("%s accepts request bodies up to %s, but %s behind it only %s: bodies %s pass %s and %s. Raise %s to %s, or lower %s to %s.%s%s",
+					hopFile(a), valueWords(outer, topology.FormatSize), hopFile(b), valueWords(inner, topology.FormatSize), between, shortName(a), refusal,
 					inner.Name, topology.FormatSize(outer.Value), outer.Name, topology.FormatSize(inner.Value),
 					linkWords(e), assumptions(append(append(append([]string(nil), a.Notes...), b.Notes...), outer.Note, inner.Note)...)),
 			})

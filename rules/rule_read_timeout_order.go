@@ -25,6 +25,11 @@ CloudFront; 502 Proxy Error from Apache httpd), the inner hop keeps working
 (and logs a 499 or a reset when it finally answers), and the error in the
 logs points at the wrong hop.
 
+An app server that kills a request running too long counts its limit as
+its wait: php-fpm's ` + "`request_terminate_timeout`" + `, uWSGI's ` + "`harakiri`" + `. A proxy
+that stops waiting before that limit answers 504 while the request is
+still running.
+
 In Apache httpd a worker's ` + "`ProxyPass … timeout=N`" + ` replaces ` + "`ProxyTimeout`" + ` and
 ` + "`Timeout`" + ` for that worker: it is the virtual host's one wait for that URL, not
 a second one behind it.
@@ -104,7 +109,13 @@ func checkReadTimeout(p *Pass, e *topology.Edge, a, b *topology.Hop) {
 	// never contradicts another finding's.
 	pp := PlanFor(p.Graph)
 	fix = pp.advice(pp.cons[consKey{"read-timeout-order", e, part}], fix)
-	msg := fmt.Sprintf("%s waits %s for %s, but %s waits up to %s for its own backend: a response slower than %s gets %s from %s while %s is still waiting for it. %s%s%s",
+	// An app server's own limit is how long it lets a request run before
+	// it kills it (php-fpm's request_terminate_timeout), not a wait.
+	waits, still := "waits up to %s for its own backend", "still waiting for it"
+	if b.Kind == topology.KindAppServer {
+		waits, still = "lets a request run up to %s before it kills it", "still working on it"
+	}
+	msg := fmt.Sprintf("%s waits %s for %s, but %s "+waits+": a response slower than %s gets %s from %s while %s is "+still+". %s%s%s",
 		hopFile(a), valueWords(outer, topology.FormatDuration), e.To.Name, hopFile(b), valueWords(inner, topology.FormatDuration),
 		topology.FormatDuration(outer.Value), timeoutAnswer(a), shortName(a), shortName(b),
 		fix, linkWords(e), assumptions(append(append(append([]string(nil), a.Notes...), b.Notes...), outer.Note, inner.Note)...))

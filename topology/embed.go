@@ -349,6 +349,11 @@ type ImageBuild struct {
 	Env             map[string]appserver.Str
 	// Files are the linted files COPY puts into the image, by path.
 	Files map[string]*parsers.File
+	// Mounts and Runs are the stage's COPY and ADD from the build context
+	// and its RUN lines, as appserver.Process has them: where the app
+	// server's own config files (php.ini, server.xml) come from.
+	Mounts []appserver.Mount
+	Runs   []appserver.Str
 	// Why says how hoplint knows the image is built there.
 	Why string
 }

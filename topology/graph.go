@@ -52,6 +52,10 @@ type Hop struct {
 	Heartbeat   Duration
 	BodyLimit   Size     // largest request body accepted
 	ReadTimeout Duration // how long it waits on a slow client (client_body_timeout, Timeout)
+	// BodyRefusal says what happens to a body over BodyLimit when the
+	// hop does not answer 413 itself (PHP runs the script without the
+	// upload), in the product's own terms; "" for a 413.
+	BodyRefusal string
 
 	// Client side, toward the next hop.
 	PoolIdle        Duration // how long an idle pooled upstream connection may be reused; Unknown when it does not pool

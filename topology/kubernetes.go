@@ -426,8 +426,7 @@ func (c *k8sCluster) workloadHops(w *kubernetes.Workload) {
 			h.Listen = append(h.Listen, Listen{Port: p.Port, Range: p.Range})
 		}
 		app := c.appServer(w, ct)
-		h.KeepAlive = app.keepAlive
-		h.Heartbeat = app.heartbeat
+		app.set(h)
 		h.Notes = app.notes
 		h.Name = fmt.Sprintf("container %s of %s", ct.Name.Value, w.Ref())
 		if app.label != "" {

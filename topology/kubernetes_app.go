@@ -27,6 +27,23 @@ type appInfo struct {
 	keepAlive Duration
 	heartbeat Duration
 	notes     []string
+	// The app server's own limits, as appserver.Info has them.
+	bodyLimit      Size
+	bodyRefusal    string
+	requestTimeout Duration
+}
+
+// appLimits copies an app server's own limits into an appInfo.
+func appLimits(a appInfo, info appserver.Info) appInfo {
+	a.bodyLimit, a.bodyRefusal, a.requestTimeout = info.BodyLimit, info.BodyRefusal, info.RequestTimeout
+	a.heartbeat = info.Heartbeat
+	return a
+}
+
+// set puts the app server's limits on its container's hop.
+func (a appInfo) set(h *Hop) {
+	h.KeepAlive, h.BodyLimit, h.BodyRefusal, h.UpstreamTimeout = a.keepAlive, a.bodyLimit, a.bodyRefusal, a.requestTimeout
+	h.Heartbeat = a.heartbeat
 }
 
 // appServer works out which HTTP server a container runs and its
@@ -47,6 +64,11 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 	}
 	proc := appserver.Process{Image: appStr(ct.Image), Command: c.command(ct), Env: env, Version: c.env.Config.Version,
 		Files: c.env.appFiles(w.File, "")}
+	for _, m := range ct.VolumeMounts {
+		// ConfigMaps, Secrets and volumes: not read as the app server's
+		// own config files (php.ini, server.xml).
+		proc.Opaque = append(proc.Opaque, m.MountPath)
+	}
 	image := ct.Image.Value
 	var built []string
 	if b := c.env.ImageBuild(ct.Image.Value); b != nil {
@@ -55,6 +77,7 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 		image = b.From
 		proc.FromImage = appserver.Str{Value: b.From, Range: b.FromRange, Unknown: b.From == ""}
 		proc.Dockerfile, proc.Context = b.Dockerfile, b.Context
+		proc.Mounts, proc.Runs = b.Mounts, b.Runs
 		for k, v := range b.Env {
 			if _, set := env[k]; !set {
 				env[k] = v
@@ -64,7 +87,7 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 	}
 	if info := appserver.Identify(proc); info.Label != "" {
 		recordApp(c.part, info)
-		return appInfo{label: info.Label, keepAlive: info.KeepAlive, heartbeat: info.Heartbeat, notes: append(built, info.Notes...)}
+		return appLimits(appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: append(built, info.Notes...)}, info)
 	}
 	ai := c.imageServer(w, ct, image)
 	if ai.label != "" {

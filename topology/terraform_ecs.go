@@ -175,8 +175,7 @@ func ECSContainerHop(g *Graph, taskID, task string, cfg *ECSContainer, env *Env)
 		}
 	}
 	app := ecsAppServer(g, c, env)
-	h.KeepAlive = app.keepAlive
-	h.Heartbeat = app.heartbeat
+	app.set(h)
 	h.Notes = append(h.Notes, app.notes...)
 	h.Name = fmt.Sprintf("container %s of ECS task definition %s", name, task)
 	if app.label != "" {
@@ -207,6 +206,8 @@ func ecsAppServer(g *Graph, c *ecs.Container, env *Env) appInfo {
 	proc := appserver.Process{
 		Image: appserver.Str{Value: c.Image.Value, Range: c.Image.Range, Unknown: !c.Image.Known},
 		Env:   vars, Version: env.Config.Version, Files: env.appFiles(nil, c.Range.File),
+		// mountPoints are not read: any path may hold a config file.
+		Opaque: []string{"/"},
 	}
 	var built []string
 	if b := env.ImageBuild(c.Image.Value); b != nil && c.Image.Known {
@@ -221,6 +222,7 @@ func ecsAppServer(g *Graph, c *ecs.Container, env *Env) appInfo {
 		}
 		proc.FromImage = appserver.Str{Value: b.From, Range: b.FromRange, Unknown: b.From == ""}
 		proc.Dockerfile, proc.Context = b.Dockerfile, b.Context
+		proc.Mounts, proc.Runs = b.Mounts, b.Runs
 		built = []string{"assuming image " + c.Image.Value + " is the one " + b.Why}
 	}
 	proc.Command = append(ep, cmd...)
@@ -235,7 +237,7 @@ func ecsAppServer(g *Graph, c *ecs.Container, env *Env) appInfo {
 	if info.Label != "" {
 		notes = append(built, notes...)
 	}
-	return appInfo{label: info.Label, keepAlive: info.KeepAlive, heartbeat: info.Heartbeat, notes: notes}
+	return appLimits(appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: notes}, info)
 }
 
 // ecsLink draws target group → container for one load_balancer block.

@@ -80,9 +80,41 @@ type Process struct {
 	// decides). Share one per root between processes: each file is then
 	// read and parsed once.
 	Files *Files
+	// Mounts are the files and directories of the linted tree the
+	// container has at known paths: the Dockerfile's COPY and ADD from the
+	// build context, then the bind mounts and configs of the source, in
+	// that order (a later one wins at the same path). The servers' own
+	// config files (php.ini, php-fpm pools) are found through them.
+	Mounts []Mount
+	// Opaque are container paths where the source mounts something
+	// hoplint does not read (a named volume, a ConfigMap, a bind mount
+	// from outside the tree; "/" when the source cannot tell its mounts):
+	// a server's config file under one of them is unknown, and so are the
+	// defaults that assume the image's own.
+	Opaque []string
+	// Runs are the RUN instructions of the Dockerfile that builds the
+	// image (its base stages' first): the image's config files some of
+	// them write (echo "upload_max_filesize = 64M" > …/uploads.ini).
+	Runs []Str
 	// Version returns the version a user configured for a product
 	// ("gunicorn", "puma" in .hoplint.yml); nil or "" when none.
 	Version func(product string) string
+}
+
+// Mount is a file or directory of the linted tree that a container has at
+// Target.
+type Mount struct {
+	// Target is the absolute path in the container.
+	Target string
+	// Source is a slash path relative to the working directory, like
+	// Process.Context.
+	Source string
+	// Into: a file Source goes into the directory Target under its own
+	// name (COPY a.ini b.ini /dir/); a directory's contents go to Target
+	// either way.
+	Into bool
+	// Range is where the mount or the COPY is written.
+	Range parsers.Range
 }
 
 // Info is what is known of the server a process runs.
@@ -98,6 +130,16 @@ type Info struct {
 	// long-lived stream (Socket.IO's pingInterval); Unknown when it does
 	// not, or hoplint cannot tell.
 	Heartbeat setting.Duration
+	// BodyLimit is the largest request body the server takes; Unknown
+	// when that cannot be told. BodyRefusal says, in the server's own
+	// terms, what happens to a larger body when the server does not simply
+	// answer 413 ("" when it does).
+	BodyLimit   setting.Size
+	BodyRefusal string
+	// RequestTimeout is how long the server lets a request run before it
+	// kills it (php-fpm's request_terminate_timeout); Unknown when none is
+	// written.
+	RequestTimeout setting.Duration
 	// Notes are assumptions a finding built on these values must repeat.
 	Notes []string
 	// Node is the Node.js server read from the application's code, nil
@@ -123,6 +165,16 @@ func Identify(p Process) Info {
 	if !ok && len(p.Command) == 0 && !p.Image.Unknown {
 		if name, _ := ImageName(p.Image.Value); name == "node" {
 			info, ok = r.imageNode(), true
+		}
+	}
+	if !ok && len(p.Command) == 0 {
+		// The official php:*-fpm images run php-fpm by default.
+		switch img := r.image(); {
+		case phpFPMImage(img.Value):
+			info, ok = r.phpFPM(nil), true
+		case isTomcatImage(img.Value):
+			// The official tomcat images run catalina.sh run.
+			info, ok = r.tomcat(img), true
 		}
 	}
 	if !ok {

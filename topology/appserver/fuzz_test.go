@@ -7,13 +7,15 @@ import (
 // FuzzCommands: no command line or script makes the splitter or the
 // resolver panic or loop (Files nil: nothing is read).
 func FuzzCommands(f *testing.F) {
-	for _, s := range []string{"sh -c 'exec gunicorn -k gthread app:app'", "npm run start && node dist/main.js &", "a\\\nb; c || d | e", "'unterminated", "# comment\nexec \"$@\"", "env A=1 tini -- node -r x server.js"} {
+	for _, s := range []string{"sh -c 'exec gunicorn -k gthread app:app'", "npm run start && node dist/main.js &", "a\\\nb; c || d | e", "'unterminated", "# comment\nexec \"$@\"", "env A=1 tini -- node -r x server.js",
+		"php-fpm -F -d upload_max_filesize=1M -c", "uwsgi --ini x.ini --harakiri --limit-post 5", "java -Dspring.profiles.active= -jar", "dotnet .dll", "catalina.sh run"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		_ = shellCommands(s)
 		_ = hasBackground(s)
 		_ = Identify(Process{Command: []Str{{Value: s}, {Value: s}}})
+		_ = Identify(Process{Command: []Str{{Value: s}}, Image: Str{Value: "php:8-fpm"}, Runs: []Str{{Value: s}}})
 	})
 }
 

@@ -113,6 +113,15 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 		case "puma":
 			return puma(w, r.p.version("puma"), r.pumaConfig(ws[i:]), r.p.Env), true
 		}
+		if isPHPFPM(baseName(w.Text)) {
+			if phpFPMNotServing(ws[i+1:]) {
+				return Info{}, false
+			}
+			return r.phpFPM(ws[i+1:]), true
+		}
+		if baseName(w.Text) == "uwsgi" {
+			return r.uwsgi(ws[i:]), true
+		}
 	}
 	ws = stripWrappers(ws)
 	if len(ws) == 0 {
@@ -144,6 +153,14 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 			return Info{}, false
 		}
 		return r.npmScript(name), true
+	case "java":
+		return r.java(ws)
+	case "dotnet":
+		return r.dotnet(ws)
+	case "catalina.sh":
+		if len(ws) > 1 && ws[1].Text == "run" && isTomcatImage(r.image().Value) {
+			return r.tomcat(ws[0].From), true
+		}
 	case "nest":
 		if len(ws) > 1 && ws[1].Text == "start" {
 			r.note("assuming `nest start` runs src/main.ts, the Nest CLI's default entry file")

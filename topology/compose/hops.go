@@ -2,8 +2,10 @@ package compose
 
 import (
 	"fmt"
+	"path"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/dockerfile"
@@ -76,6 +78,15 @@ type server struct {
 	heartbeat topology.Duration
 	notes     []string
 	within    []*topology.Hop
+	// The app server's own limits (topology/appserver.Info).
+	bodyLimit      topology.Size
+	bodyRefusal    string
+	requestTimeout topology.Duration
+}
+
+// setApp puts an app server's own limits on its container's hop.
+func (s server) setApp(h *topology.Hop) {
+	h.BodyLimit, h.BodyRefusal, h.UpstreamTimeout = s.bodyLimit, s.bodyRefusal, s.requestTimeout
 }
 
 func run(part *topology.Graph, emb *topology.Embedder, ct *topology.Container, proc appserver.Process) server {
@@ -86,7 +97,8 @@ func run(part *topology.Graph, emb *topology.Embedder, ct *topology.Container, p
 	if info.Label != "" {
 		topology.RecordApp(part, info)
 	}
-	return server{label: info.Label, keepAlive: info.KeepAlive, heartbeat: info.Heartbeat, notes: info.Notes}
+	return server{label: info.Label, keepAlive: info.KeepAlive, heartbeat: info.Heartbeat, notes: info.Notes,
+		bodyLimit: info.BodyLimit, bodyRefusal: info.BodyRefusal, requestTimeout: info.RequestTimeout}
 }
 
 func serviceHop(part *topology.Graph, emb *topology.Embedder, sv *service, env *topology.Env) {
@@ -112,6 +124,7 @@ func serviceHop(part *topology.Graph, emb *topology.Embedder, sv *service, env *
 	if len(sv.project.Files) > 0 {
 		proc.Files = env.AppFiles(sv.project.Files[0], "")
 	}
+	proc.Mounts, proc.Runs, proc.Opaque = appMounts(sv, env)
 	srv := run(part, emb, &sv.ct, proc)
 	h := &topology.Hop{
 		ID: sv.id, Kind: topology.KindAppServer, File: sv.file, Range: s.Range,
@@ -121,6 +134,7 @@ func serviceHop(part *topology.Graph, emb *topology.Embedder, sv *service, env *
 		Heartbeat: srv.heartbeat,
 		Notes:     append(append([]string(nil), sv.notes...), srv.notes...),
 	}
+	srv.setApp(h)
 	h.Name = "compose service " + s.Name
 	if srv.label != "" {
 		h.Name = srv.label + " in compose service " + s.Name
@@ -175,11 +189,13 @@ func dedupe(ls []topology.Listen) []topology.Listen {
 
 func imageHop(part *topology.Graph, emb *topology.Embedder, im *image, env *topology.Env) {
 	from := appserver.Str{Value: im.ct.Image, Range: im.ct.ImageRange, Unknown: im.ct.Image == ""}
+	ctx := parsers.RelPath(env.WorkDir, dirOf(im.df.File.Abs))
+	mounts, runs := stageMounts(im.stage, ctx)
 	srv := run(part, emb, &im.ct, appserver.Process{
 		Image: from, FromImage: from,
 		Command: im.ct.Command, Env: im.env, Version: env.Config.Version,
-		Context: parsers.RelPath(env.WorkDir, dirOf(im.df.File.Abs)), Dockerfile: im.df.File.Path,
-		Files: env.AppFiles(im.df.File, ""),
+		Context: ctx, Dockerfile: im.df.File.Path,
+		Files: env.AppFiles(im.df.File, ""), Mounts: mounts, Runs: runs,
 	})
 	if srv.label == "" {
 		return // nothing hoplint can tell about it, and nothing links to it
@@ -193,6 +209,7 @@ func imageHop(part *topology.Graph, emb *topology.Embedder, im *image, env *topo
 		Heartbeat: srv.heartbeat,
 		Notes:     append(append([]string(nil), im.notes...), srv.notes...),
 	}
+	srv.setApp(h)
 	for _, e := range im.stage.Expose {
 		if n, ok := portNumber(e.Value); ok && e.Known {
 			h.Listen = append(h.Listen, topology.Listen{Port: n, Range: e.Range, Private: true})
@@ -212,3 +229,93 @@ func within(part *topology.Graph, h *topology.Hop, servers []*topology.Hop) {
 }
 
 func dirOf(abs string) string { return filepath.Dir(abs) }
+
+// appMounts lists what a service's container has from the tree, for its
+// app server's own config files (php.ini, php-fpm pools): the
+// Dockerfile's COPY and ADD from the build context, then the bind mounts
+// and file configs; the Dockerfile's RUN lines; and the targets of the
+// mounts hoplint does not read (named volumes, tmpfs, binds from outside
+// the tree, configs that are no file of the tree). Unlike the files
+// put into topology.Container, these need not be files hoplint lints.
+func appMounts(sv *service, env *topology.Env) (mounts []appserver.Mount, runs []appserver.Str, opaque []string) {
+	if sv.stage != nil && sv.context != "" {
+		mounts, runs = stageMounts(sv.stage, sv.context)
+	}
+	for _, m := range sv.s.Volumes {
+		if m.Type != "bind" || m.SourcePath == "" || !m.Known || m.Outside {
+			if m.Target != "" {
+				opaque = append(opaque, path.Clean(m.Target))
+			}
+			continue
+		}
+		mounts = append(mounts, appserver.Mount{Target: path.Clean(m.Target), Source: parsers.RelPath(env.WorkDir, m.SourcePath), Range: m.Range})
+	}
+	for _, c := range sv.s.Configs {
+		if c.Config != nil && c.Config.FilePath != "" && !c.Config.Outside {
+			mounts = append(mounts, appserver.Mount{Target: path.Clean(c.Target), Source: parsers.RelPath(env.WorkDir, c.Config.FilePath), Range: c.Range})
+		} else if c.Target != "" {
+			opaque = append(opaque, path.Clean(c.Target))
+		}
+	}
+	return mounts, runs, opaque
+}
+
+// stageMounts lists a stage's COPY and ADD from the build context ctx (a
+// slash path like appserver.Process.Context), its base stages' first,
+// and its RUN instructions.
+func stageMounts(s *dockerfile.Stage, ctx string) ([]appserver.Mount, []appserver.Str) {
+	var chain []*dockerfile.Stage
+	for c := s; c != nil && len(chain) < 1000; c = c.Base {
+		chain = append([]*dockerfile.Stage{c}, chain...)
+	}
+	var mounts []appserver.Mount
+	var runs []appserver.Str
+	for _, c := range chain {
+		workdir := "/"
+		if c.Workdir != nil && c.Workdir.Known {
+			workdir = c.Workdir.Value
+		}
+		for _, cp := range c.Copies {
+			if cp.Heredoc || cp.From != "" {
+				continue
+			}
+			dest := cp.Dest
+			if !cp.Known {
+				// A variable the Dockerfile does not set (an image's
+				// own, like CATALINA_HOME): the destination as written,
+				// which the app server may know; a source with one is
+				// not followed.
+				dest = rawDest(c, cp)
+			}
+			if !path.IsAbs(dest) && !strings.HasPrefix(dest, "$") {
+				dest = path.Join(workdir, dest)
+			}
+			intoDir := strings.HasSuffix(cp.Dest, "/") || len(cp.Sources) > 1
+			for _, src := range cp.Sources {
+				if strings.ContainsAny(src, "*?[$") || strings.HasPrefix(path.Clean(src), "..") {
+					continue
+				}
+				mounts = append(mounts, appserver.Mount{Target: path.Clean(dest), Source: path.Join(ctx, src), Into: intoDir, Range: cp.Range})
+			}
+		}
+		for _, in := range c.Instructions {
+			if in.Cmd == "run" {
+				runs = append(runs, appserver.Str{Value: in.Original, Range: in.Range})
+			}
+		}
+	}
+	return mounts, runs
+}
+
+// rawDest is a COPY's destination as written, variables unexpanded.
+func rawDest(s *dockerfile.Stage, cp dockerfile.Copy) string {
+	for _, in := range s.Instructions {
+		if in.Range == cp.Range {
+			ws := appserver.ShellFields(in.Original)
+			if len(ws) > 1 {
+				return ws[len(ws)-1]
+			}
+		}
+	}
+	return "$"
+}

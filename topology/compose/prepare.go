@@ -271,6 +271,7 @@ func (st *state) publish(sv *service, ct topology.Container, env *topology.Env) 
 		Why: fmt.Sprintf("compose service %s (%s) builds %s from %s", sv.s.Name, sv.file, sv.s.Image.Value, sv.df.File.Path),
 	}
 	b.From, b.FromRange = stageImage(sv.stage)
+	b.Mounts, b.Runs = stageMounts(sv.stage, sv.context)
 	for k, v := range sv.stage.EnvMap() {
 		if v.Known {
 			b.Env[k] = appserver.Str{Value: v.Value, Range: v.Range}
