@@ -179,7 +179,7 @@ func Run(g *topology.Graph, cfg *config.Config, opt Options) []Finding {
 		return r != nil && Enabled(r, cfg, opt)
 	})
 	all = excluded(g, cfg, all)
-	sortFindings(all)
+	SortFindings(all)
 	all = foldCauses(all) // in position order, so that the first place is kept
 	fingerprint(g, all)
 	return all
@@ -348,7 +348,9 @@ func appendVias(rel []parsers.Related, f Finding) []parsers.Related {
 	return rel
 }
 
-func sortFindings(fs []Finding) {
+// SortFindings puts findings in the order every format relies on: file,
+// line, column, rule, message.
+func SortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
 		if a.Range.File != b.Range.File {

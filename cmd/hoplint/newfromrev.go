@@ -8,7 +8,6 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -363,30 +362,9 @@ func (c *changes) place(wd string, fs []rules.Finding) []rules.Finding {
 		}
 	}
 	if moved {
-		sortFindings(fs)
+		rules.SortFindings(fs)
 	}
 	return fs
-}
-
-// sortFindings restores the order every format relies on (file, line,
-// column, rule, message), as rules.Run sorts.
-func sortFindings(fs []rules.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.Range.File != b.Range.File {
-			return a.Range.File < b.Range.File
-		}
-		if a.Range.Start.Line != b.Range.Start.Line {
-			return a.Range.Start.Line < b.Range.Start.Line
-		}
-		if a.Range.Start.Col != b.Range.Start.Col {
-			return a.Range.Start.Col < b.Range.Start.Col
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
-		return a.Message < b.Message
-	})
 }
 
 func (c *changes) touched(p string, from, to int) bool {

@@ -367,7 +367,7 @@ func (tr *traefik) route(part *topology.Graph, pr *project, t *service, mws map[
 	}
 	h.PoolIdle, h.UpstreamTimeout = tr.transport(ls, rng)
 	h.BodyLimit = bodyLimit(ls, routers, mws)
-	h.Notes = appendNotes(nil, notes...)
+	h.Notes = topology.AppendNew(nil, notes...)
 	part.AddHop(h)
 	part.Link(&topology.Edge{From: tr.hop, To: h, Within: true, Confidence: topology.Reference, Range: rng,
 		Why: fmt.Sprintf("the traefik.* labels of compose service %s make a route of %s", t.s.Name, tr.hop.Name)})
@@ -507,20 +507,4 @@ func sharesNetwork(a, b *topology.Hop) bool {
 		}
 	}
 	return false
-}
-
-func appendNotes(list []string, more ...string) []string {
-	for _, m := range more {
-		if m == "" {
-			continue
-		}
-		dup := false
-		for _, l := range list {
-			dup = dup || l == m
-		}
-		if !dup {
-			list = append(list, m)
-		}
-	}
-	return list
 }

@@ -121,7 +121,7 @@ func (x *gwIndex) traefikHops() {
 				}
 				pool, wait, notes := x.traefikTransport(s.ServersTransport, ir.NS(), rt.Range)
 				pools, waits = append(pools, pool), append(waits, wait)
-				h.Notes = appendNew(h.Notes, notes...)
+				h.Notes = topology.AppendNew(h.Notes, notes...)
 				port, err := strconv.Atoi(s.Port)
 				portName := ""
 				if err != nil {
@@ -201,7 +201,7 @@ func (x *gwIndex) traefikIngresses() {
 			continue
 		}
 		h.Name = "Traefik for Ingress " + topology.RefName(&in.Object)
-		h.Notes = appendNew(h.Notes, note)
+		h.Notes = topology.AppendNew(h.Notes, note)
 		var pools, waits []topology.Duration
 		for _, b := range in.Backends {
 			key := in.NS() + "/" + b.Service
@@ -210,7 +210,7 @@ func (x *gwIndex) traefikIngresses() {
 				svc := sh.Config.(*kubernetes.Service)
 				pool, wait, notes := x.traefikTransport(svc.Annotations[topology.TraefikTransportAnnotation], svc.NS(), in.NameRange)
 				pools, waits = append(pools, pool), append(waits, wait)
-				h.Notes = appendNew(h.Notes, notes...)
+				h.Notes = topology.AppendNew(h.Notes, notes...)
 			}
 		}
 		h.PoolIdle, h.UpstreamTimeout = agree(pools), agree(waits)
@@ -232,20 +232,4 @@ func (x *gwIndex) traefikServes(in *kubernetes.Ingress) (bool, string) {
 		return true, `assuming class "traefik" is served by Traefik (no IngressClass traefik among the linted files)`
 	}
 	return false, ""
-}
-
-func appendNew(list []string, more ...string) []string {
-	for _, m := range more {
-		if m == "" {
-			continue
-		}
-		dup := false
-		for _, l := range list {
-			dup = dup || l == m
-		}
-		if !dup {
-			list = append(list, m)
-		}
-	}
-	return list
 }
