@@ -367,8 +367,10 @@ func (b *nginxBuilder) locationHop(l *nginx.Location) *Hop {
 	case "grpc_pass":
 		// grpc_read_timeout defaults to 60s too (docs/facts/streams.md).
 		h.UpstreamTimeout = b.duration(l.Scope, rt, 60*time.Second, NginxDefault(rt, nginxGRPCDoc), l.Block.Range)
+	case "fastcgi_pass", "uwsgi_pass", "scgi_pass":
+		// 60s too, from each module's merge_loc_conf (docs/facts/nginx.md).
+		h.UpstreamTimeout = b.duration(l.Scope, rt, 60*time.Second, NginxDefault(rt, "https://nginx.org/en/docs/http/ngx_http_"+strings.TrimSuffix(l.Pass.Name, "_pass")+"_module.html"), l.Block.Range)
 	default:
-		// Only the proxy and gRPC modules' defaults are in docs/facts (nginx.md, streams.md).
 		h.UpstreamTimeout = b.duration(l.Scope, rt, 0, nil, l.Block.Range)
 	}
 	if t, ok := passTarget(l.Pass); ok {
