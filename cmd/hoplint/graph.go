@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/hoplint/hoplint/topology"
 )
@@ -29,15 +28,7 @@ func cmdGraph(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	cwd, err := os.Getwd()
-	if err != nil {
-		return fail(stderr, err)
-	}
-	wd, rel, err := lintRoot(cwd, paths)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	g, err := topology.Load(rel, cfg, wd)
+	g, _, _, err := loadTree(cfg, paths)
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -207,6 +207,25 @@ type lintResult struct {
 	changed func(parsers.Range) bool
 }
 
+// loadTree loads the files under paths into a graph, from the directory
+// hoplint runs in: lint, graph and plan read the same tree the same way.
+// It also returns the lint root and the paths relative to it.
+func loadTree(cfg *config.Config, paths []string) (*topology.Graph, string, []string, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	wd, rel, err := lintRoot(cwd, paths)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	g, err := topology.Load(rel, cfg, wd)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return g, wd, rel, nil
+}
+
 // lint loads the configuration and the files under paths and runs the
 // rules. A path that holds nothing hoplint reads is an error unless
 // --allow-empty: a mistyped directory must not pass CI silently.
@@ -222,15 +241,7 @@ func lint(o *lintOptions, paths []string) (*lintResult, error) {
 	if err := rules.Check(cfg, ropts); err != nil {
 		return nil, err
 	}
-	cwd, err := os.Getwd()
-	if err != nil {
-		return nil, err
-	}
-	wd, rel, err := lintRoot(cwd, paths)
-	if err != nil {
-		return nil, err
-	}
-	g, err := topology.Load(rel, cfg, wd)
+	g, wd, rel, err := loadTree(cfg, paths)
 	if err != nil {
 		return nil, err
 	}

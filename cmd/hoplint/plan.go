@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/hoplint/hoplint/plan"
@@ -35,15 +34,7 @@ func cmdPlan(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	cwd, err := os.Getwd()
-	if err != nil {
-		return fail(stderr, err)
-	}
-	wd, rel, err := lintRoot(cwd, paths)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	g, err := topology.Load(rel, cfg, wd)
+	g, _, _, err := loadTree(cfg, paths)
 	if err != nil {
 		return fail(stderr, err)
 	}
