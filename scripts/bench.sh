@@ -144,6 +144,21 @@ tree() { # tree SHAPE FILES [EXCLUDE]: writes the tree once, prints its path
 }
 
 fail=0
+
+# check_growth sets growth from one size (n, secs, kb) to the one before
+# (prev_n, prev_s, prev_kb), and fails the run when time grows too fast:
+# 4x the files may cost 5x the time, so time may grow 1.25x faster than
+# the files at every step.
+check_growth() {
+	growth=""
+	[ -n "$prev_n" ] || return 0
+	growth=$(awk -v n="$n" -v pn="$prev_n" -v s="$secs" -v ps="$prev_s" -v m="$kb" -v pm="$prev_kb" \
+		'BEGIN{printf "%.1fx files, %.2fx time, %.2fx memory", n/pn, s/ps, m/pm}')
+	if awk -v n="$n" -v pn="$prev_n" -v s="$secs" -v ps="$prev_s" 'BEGIN{exit !(s/ps>1.25*n/pn)}'; then
+		growth="$growth  FAIL (limit $(awk -v n="$n" -v pn="$prev_n" 'BEGIN{printf "%.2f", 1.25*n/pn}')x time)"
+		fail=1
+	fi
+}
 echo
 echo "== 1. corpus manifests, copied =="
 echo "wall: elapsed seconds (the targets); cpu: user+system seconds; floor: yaml.v3 decoding, one process, one core"
@@ -158,17 +173,7 @@ for shape in envs samedir; do
 		measure "$work/hoplint" --format json --fail-on never .
 		cd "$repo"
 		ratio=$(awk -v a="$secs" -v b="$floor" 'BEGIN{printf "%.2f", a/b}')
-		growth=""
-		if [ -n "$prev_n" ]; then
-			growth=$(awk -v n="$n" -v pn="$prev_n" -v s="$secs" -v ps="$prev_s" -v m="$kb" -v pm="$prev_kb" \
-				'BEGIN{printf "%.1fx files, %.2fx time, %.2fx memory", n/pn, s/ps, m/pm}')
-			# 4x the files may cost 5x the time: time may grow 1.25x faster
-			# than the files at every step.
-			if awk -v n="$n" -v pn="$prev_n" -v s="$secs" -v ps="$prev_s" 'BEGIN{exit !(s/ps>1.25*n/pn)}'; then
-				growth="$growth  FAIL (limit $(awk -v n="$n" -v pn="$prev_n" 'BEGIN{printf "%.2f", 1.25*n/pn}')x time)"
-				fail=1
-			fi
-		fi
+		check_growth
 		mark=""
 		if awk -v r="$ratio" 'BEGIN{exit !(r>2)}'; then mark="  FAIL (limit 2)"; fail=1; fi
 		printf '%-8s %6d %7ss %7ss %6ss %6ss %6s%s %5d MiB  %s\n' "$shape" "$n" "$secs" "$cpu" "$floor" "$floorcpu" "$ratio" "$mark" $((kb / 1024)) "$growth"
@@ -194,15 +199,7 @@ for src in compose ecs; do
 		measure "$work/hoplint" --format json --fail-on never .
 		cd "$repo"
 		ratio=$(awk -v a="$secs" -v b="$floor" 'BEGIN{printf "%.1f", a/b}')
-		growth=""
-		if [ -n "$prev_n" ]; then
-			growth=$(awk -v n="$n" -v pn="$prev_n" -v s="$secs" -v ps="$prev_s" -v m="$kb" -v pm="$prev_kb" \
-				'BEGIN{printf "%.1fx files, %.2fx time, %.2fx memory", n/pn, s/ps, m/pm}')
-			if awk -v n="$n" -v pn="$prev_n" -v s="$secs" -v ps="$prev_s" 'BEGIN{exit !(s/ps>1.25*n/pn)}'; then
-				growth="$growth  FAIL (limit $(awk -v n="$n" -v pn="$prev_n" 'BEGIN{printf "%.2f", 1.25*n/pn}')x time)"
-				fail=1
-			fi
-		fi
+		check_growth
 		printf '%-8s %6d %7ss %7ss %6ss %6ss %6s %5d MiB  %s\n' "$src" "$n" "$secs" "$cpu" "$floor" "$floorcpu" "$ratio" $((kb / 1024)) "$growth"
 		prev_n=$n prev_s=$secs prev_kb=$kb
 	done
