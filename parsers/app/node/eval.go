@@ -489,13 +489,21 @@ func closeParens(data []byte, lo, hi int) int {
 }
 
 func (w *walker) rangeOf(n js.INode) parsers.Range {
+	r, _ := w.placed(n)
+	return r
+}
+
+// placed is n's range, and whether n could be placed at all: an
+// expression with no literal of its own (createServer(), new Server(x))
+// falls back to the file's first position.
+func (w *walker) placed(n js.INode) (parsers.Range, bool) {
 	f := w.src.file
 	lo, hi, ok := w.span(n)
 	if !ok {
-		return f.At(1, 1, 1, 1)
+		return f.At(1, 1, 1, 1), false
 	}
 	s, e := f.PosAt(lo), f.PosAt(hi)
-	return f.At(s.Line-f.Shift.Line, s.Col-f.Shift.Col, e.Line-f.Shift.Line, e.Col-f.Shift.Col)
+	return f.At(s.Line-f.Shift.Line, s.Col-f.Shift.Col, e.Line-f.Shift.Line, e.Col-f.Shift.Col), true
 }
 
 // propRange covers `name: value` of an object property.

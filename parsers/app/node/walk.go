@@ -205,8 +205,9 @@ var socketIOSettings = map[string]bool{"pingInterval": true, "pingTimeout": true
 // object literal among the arguments (new Server(httpServer, opts),
 // require('socket.io')(opts), new Server(port, opts)).
 func (w *walker) socketIO(n js.INode, args *js.Args) *entity {
-	sio := &SocketIO{Range: w.rangeOf(n)}
-	if _, _, ok := w.span(n); !ok {
+	rng, ok := w.placed(n)
+	sio := &SocketIO{Range: rng}
+	if !ok {
 		// new Server(httpServer) holds no literal to place it by: point
 		// at the import of "socket.io" instead.
 		f := w.src.file
