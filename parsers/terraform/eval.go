@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -483,7 +484,18 @@ func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) (v cty.V
 	}()
 	m.l.ensureBudget()
 	m.ensure(expr)
-	v, diags := expr.Value(m.contextWith(extra))
+	ctx := m.contextWith(extra)
+	v, diags := expr.Value(ctx)
+	if fe, ok := expr.(*hclsyntax.ForExpr); ok && !diags.HasErrors() && !v.IsKnown() {
+		if pv, ok := m.partialFor(fe, ctx); ok {
+			v = pv
+		}
+	}
+	if oc, ok := expr.(*hclsyntax.ObjectConsExpr); ok && diags.HasErrors() {
+		if pv, ok := partialObject(oc, ctx, 0); ok {
+			v, diags = pv, nil
+		}
+	}
 	if !m.checkBudget(expr, v) || diags.HasErrors() {
 		return cty.DynamicVal
 	}

@@ -41,7 +41,7 @@ var functions = map[string]function.Function{
 	"jsondecode":      stdlib.JSONDecodeFunc,
 	"jsonencode":      stdlib.JSONEncodeFunc,
 	"keys":            stdlib.KeysFunc,
-	"length":          stdlib.LengthFunc,
+	"length":          lengthFunc,
 	"log":             stdlib.LogFunc,
 	"lookup":          stdlib.LookupFunc,
 	"lower":           stdlib.LowerFunc,
@@ -261,3 +261,35 @@ func init() {
 		return true
 	})
 }
+
+// lengthFunc is Terraform's length: go-cty's stdlib counts only lists,
+// maps, sets and tuples, but Terraform also counts an object's attributes
+// (internal/lang/funcs/collection.go), which modules rely on
+// (length(local.logConfiguration) > 0 over a merge of objects, in
+// terraform-aws-modules/ecs's container-definition).
+var lengthFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		t := args[0].Type()
+		if t == cty.String || t == cty.DynamicPseudoType || t.IsCollectionType() || t.IsTupleType() || t.IsObjectType() {
+			return cty.Number, nil
+		}
+		return cty.NilType, function.NewArgErrorf(0, "argument must be a string, a collection type, or a structural type")
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v := args[0]
+		t := v.Type()
+		switch {
+		case t.IsTupleType():
+			return cty.NumberIntVal(int64(len(t.TupleElementTypes()))), nil
+		case t.IsObjectType():
+			return cty.NumberIntVal(int64(len(t.AttributeTypes()))), nil
+		case t == cty.DynamicPseudoType || !v.IsKnown():
+			return cty.UnknownVal(cty.Number), nil
+		case t == cty.String:
+			return stdlib.Strlen(v)
+		default:
+			return v.Length(), nil
+		}
+	},
+})
