@@ -136,6 +136,7 @@ func budgetFunctions(b *budget) map[string]function.Function {
 		out[name] = budgeted(f, b)
 	}
 	out[chargeName] = chargeFunc(func(n int) bool { return b.charge(n) })
+	out[conditionName] = conditionFunc
 	return out
 }
 
@@ -170,7 +171,8 @@ func chargeFunc(charge func(int) bool) function.Function {
 // variables and no functions, as Terraform allows there, but the charge
 // calls the parser added still work.
 var literalCtx = &hcl.EvalContext{Functions: map[string]function.Function{
-	chargeName: chargeFunc(func(int) bool { return true }),
+	chargeName:    chargeFunc(func(int) bool { return true }),
+	conditionName: conditionFunc,
 }}
 
 // instrument wraps, in a native syntax body, every non-literal template
@@ -184,6 +186,7 @@ func instrument(body hcl.Body) {
 		return
 	}
 	_ = hclsyntax.VisitAll(sb, func(n hclsyntax.Node) hcl.Diagnostics {
+		unrefConditions(n)
 		switch e := n.(type) {
 		case *hclsyntax.TemplateExpr:
 			for i, p := range e.Parts {

@@ -324,7 +324,71 @@ func safeMarkWithPaths(v cty.Value, pvm []cty.PathValueMarks) (out cty.Value) {
 			out = v.WithMarks(all...)
 		}
 	}()
-	return v.MarkWithPaths(pvm)
+	return v.MarkWithPaths(fitPaths(v, pvm))
+}
+
+// fitPaths rewrites the paths of marks taken from a value before its
+// conversion so that they address the converted value: converting an
+// object to a map (a module input written as { service = {…} } for a
+// variable of type map(object(…))) turns attribute steps into index steps,
+// and the reverse for a map converted to an object. A mark whose path
+// leads nowhere in the converted value (an element of a set, an attribute
+// the conversion dropped) goes on the deepest part of the path that still
+// exists, so that no reference is lost.
+func fitPaths(v cty.Value, pvm []cty.PathValueMarks) []cty.PathValueMarks {
+	out := make([]cty.PathValueMarks, 0, len(pvm))
+	for _, pm := range pvm {
+		out = append(out, cty.PathValueMarks{Path: fitPath(v, pm.Path), Marks: pm.Marks})
+	}
+	return out
+}
+
+func fitPath(v cty.Value, p cty.Path) cty.Path {
+	var fitted cty.Path
+	cur := v
+	for _, step := range p {
+		cur, _ = cur.Unmark()
+		if cur.IsNull() || !cur.IsKnown() {
+			return fitted
+		}
+		var name cty.Value
+		switch s := step.(type) {
+		case cty.GetAttrStep:
+			name = cty.StringVal(s.Name)
+		case cty.IndexStep:
+			name = s.Key
+		default:
+			return fitted
+		}
+		t := cur.Type()
+		var next cty.PathStep
+		switch {
+		case t.IsObjectType() && name.Type() == cty.String && name.IsKnown():
+			if !t.HasAttribute(name.AsString()) {
+				return fitted
+			}
+			next = cty.GetAttrStep{Name: name.AsString()}
+		case t.IsMapType() && name.Type() == cty.String && name.IsKnown():
+			if !cur.HasIndex(name).True() {
+				return fitted
+			}
+			next = cty.IndexStep{Key: name}
+		case (t.IsListType() || t.IsTupleType()) && name.Type() == cty.Number && name.IsKnown():
+			if !cur.HasIndex(name).True() {
+				return fitted
+			}
+			next = cty.IndexStep{Key: name}
+		default:
+			return fitted
+		}
+		nv, err := next.Apply(cur)
+		if err != nil {
+			return fitted
+		}
+		fitted = append(fitted, next)
+		cur = nv
+	}
+	return fitted
 }
 
 func (m *modInst) rng(r hcl.Range) parsers.Range {
@@ -726,6 +790,7 @@ func (m *modInst) module(name string) {
 		for an, a := range c.inputs {
 			v := m.eval(a.Expr, in.vars)
 			if kind == "" {
+				v = m.markWritten(v, a.Expr)
 				v = v.Mark(originAt(m.rng(a.Range), fmt.Sprintf("%s passes %s = %s", modPath, an, render(v))))
 			}
 			inputs[an] = v

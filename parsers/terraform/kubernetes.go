@@ -347,6 +347,9 @@ func (w *kubeWalker) value(v cty.Value, expr, sym hcl.Expression, inherited []Re
 		}
 	}
 	n := &KubeNode{Range: w.m.rng(expr.Range()), Refs: refs}
+	if r, ok := writtenRange(marks); ok {
+		n.Range = r
+	}
 	if !v.IsKnown() {
 		n.Kind = KubeUnknown
 		n.Symbol = w.symbol(sym)
