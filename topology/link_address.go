@@ -139,7 +139,7 @@ func serverPorts(g *Graph) map[int][]serverPort {
 // of their pods, so one candidate among them is still the one.
 func reaches(h *Hop, remote bool, sp serverPort, roots map[*Hop]string) bool {
 	if remote {
-		return sp.remote
+		return sp.remote && !serviceRegistered(sp.hop)
 	}
 	if len(h.Pods) == 0 && len(sp.hop.Pods) == 0 {
 		return sameTree(h, sp.hop, roots)
@@ -281,7 +281,7 @@ func linkAssumed(g *Graph, env *Env) {
 	seen := map[*Hop]bool{}
 	for _, t := range f.Targets {
 		for _, sp := range ports[t.Port] {
-			if t.Port == 0 || !sp.remote || seen[sp.hop] || hasForwardingIn(g, sp.hop) {
+			if t.Port == 0 || !sp.remote || seen[sp.hop] || hasForwardingIn(g, sp.hop) || serviceRegistered(sp.hop) {
 				continue
 			}
 			seen[sp.hop] = true
@@ -304,4 +304,14 @@ func hasForwardingIn(g *Graph, h *Hop) bool {
 		}
 	}
 	return false
+}
+
+// serviceRegistered reports a server that enters a load balancer's target
+// group only through what registers it there, which its own linker reads:
+// an ECS task through the load_balancer of the service that runs it
+// (docs/facts/aws.md, "ECS services and target groups"). A port it shares
+// with some target group, or being the only server left, says nothing.
+func serviceRegistered(h *Hop) bool {
+	_, ecs := h.Config.(*ECSContainer)
+	return ecs
 }
