@@ -84,7 +84,7 @@ func (m *modInst) markWritten(v cty.Value, expr hcl.Expression) cty.Value {
 				walk(ev, it.ValueExpr, append(p.Copy(), step))
 			}
 		case *hclsyntax.TupleConsExpr:
-			if !(ty.IsTupleType() || ty.IsListType()) || v.LengthInt() != len(ex.Exprs) {
+			if !ty.IsTupleType() && !ty.IsListType() || v.LengthInt() != len(ex.Exprs) {
 				return
 			}
 			for i, el := range ex.Exprs {
