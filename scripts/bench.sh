@@ -44,7 +44,8 @@
 # Each measurement is the best of BENCH_RUNS runs (default 3); peak memory is
 # the largest of those runs. Set BENCH_DIR to keep the trees between runs,
 # BENCH_SIZES to change the sizes, BENCH_QUICK=1 to skip parts 2, 3 and 4,
-# BENCH_SMALL_ONLY=1 to run part 4 alone.
+# BENCH_SMALL_ONLY=1 to run part 4 alone, BENCH_BINSIZE_ONLY=1 part 5 alone
+# (part 5 runs after part 4 otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -115,8 +116,24 @@ small() {
 		done <"$work/small.out"
 	done
 }
+# binsize: part 5, what each module adds to the binary (issue 24 item 5):
+# the release build's size (-trimpath -s -w, CGO_ENABLED=0, as
+# .goreleaser.yaml builds it) and, from a build that keeps its symbols, the
+# bytes of each module's symbols (benchtree binsize).
+binsize() {
+	echo
+	echo "== 5. binary size by module =="
+	CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$work/hoplint-release" ./cmd/hoplint
+	CGO_ENABLED=0 go build -trimpath -o "$work/hoplint-syms" ./cmd/hoplint
+	echo "release build (-trimpath -s -w): $(awk -v b="$(stat -c %s "$work/hoplint-release")" 'BEGIN{printf "%.1f MB", b/1e6}')"
+	"$work/benchtree" binsize "$work/hoplint-syms" ./cmd/hoplint | head -n 25
+}
 if [ "${BENCH_SMALL_ONLY:-}" = 1 ]; then
 	small
+	exit 0
+fi
+if [ "${BENCH_BINSIZE_ONLY:-}" = 1 ]; then
+	binsize
 	exit 0
 fi
 
@@ -280,4 +297,5 @@ if [ $have_cf = 1 ]; then
 fi
 cd "$repo"
 small
+binsize
 exit $fail

@@ -88,6 +88,8 @@ func run(args []string) error {
 		}
 		fmt.Printf("decoded %d files, %d documents\n", files, docs)
 		return nil
+	case len(args) == 3 && args[0] == "binsize":
+		return binSize(args[1], args[2])
 	case len(args) >= 5 && args[0] == "time" && args[2] == "--":
 		runs, err := strconv.Atoi(args[1])
 		if err != nil || runs < 1 {
@@ -95,7 +97,7 @@ func run(args []string) error {
 		}
 		return timeCommands(runs, args[3:])
 	}
-	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree write-source CORPUS DST envs|samedir FILES compose|ecs | benchtree floor DIR | benchtree time RUNS -- LABEL CMD [ARG...] [-- ...]")
+	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree write-source CORPUS DST envs|samedir FILES compose|ecs | benchtree floor DIR | benchtree time RUNS -- LABEL CMD [ARG...] [-- ...] | benchtree binsize BINARY MAINPKG")
 }
 
 func exclude(files []benchtree.File, list string) ([]benchtree.File, error) {
