@@ -3,8 +3,10 @@ package rules
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/topology"
 )
 
 var requestsExceedLimits = &Rule{
@@ -22,7 +24,10 @@ Make the request at most the limit.
 The same slip elsewhere: a compose service whose memory reservation
 (` + "`deploy.resources.reservations.memory`" + `, ` + "`mem_reservation`" + `) is above its limit,
 which Docker refuses to create, and an ECS container whose ` + "`memoryReservation`" + `
-is above its ` + "`memory`" + ` (or the task's), which ECS rejects.`,
+is above its ` + "`memory`" + ` (or the task's), which ECS rejects; and the containers
+of an ECS task definition that together reserve (each its ` + "`memoryReservation`" + `,
+else its ` + "`memory`" + `) more than the task's ` + "`memory`" + `, which ECS requires to be
+lower.`,
 	Examples: []Example{
 		{Name: "memory", Bad: true, Archive: `-- pod.yaml --
 apiVersion: v1
@@ -93,7 +98,9 @@ func runRequestsExceedLimits(p *Pass) {
 // container definition whose memoryReservation is above its memory, or
 // above the task's memory (docs/facts/docker.md, docs/facts/aws.md).
 func reservationOther(p *Pass) {
-	for _, lc := range otherContainers(p) {
+	containers := otherContainers(p)
+	taskReservations(p, containers)
+	for _, lc := range containers {
 		res, lim := lc.r.MemoryReservation, lc.r.MemoryLimit
 		if res == nil || lim == nil || res.N <= lim.N {
 			continue
@@ -107,6 +114,72 @@ func reservationOther(p *Pass) {
 			Related: []parsers.Related{relatedAt(lim.Range, "the limit is "+lim.Raw+" here ("+amountSource(lim)+")")},
 			Message: fmt.Sprintf("%s reserves %s of memory (%s, %s) but %s is %s (%s): %s. Lower %s to at most the limit, or raise %s.",
 				lc.r.Words, res.Raw, res.Key, bytesWords(res.N), limitWords(lim), lim.Raw, bytesWords(lim.N), refuses, res.Key, limitFix(lim)),
+		})
+	}
+}
+
+// taskReservations adds up, per ECS task definition, the memory its
+// containers reserve (each one's memoryReservation, else its memory),
+// which ECS requires to be lower than the task's memory
+// (docs/facts/aws.md). A task with a container whose share is unknown is
+// left alone, as is one where a single container's reservation is
+// already above its limit (reservationOther reports that one).
+func taskReservations(p *Pass, containers []limited) {
+	type task struct {
+		name    string
+		mem     *topology.Amount
+		members []limited
+		skip    bool
+	}
+	var order []string
+	tasks := map[string]*task{}
+	for _, lc := range containers {
+		c, ok := lc.hop.Config.(*topology.ECSContainer)
+		if !ok || lc.r.TaskMemory == nil || len(lc.hop.Pods) != 1 {
+			continue
+		}
+		id := lc.hop.Pods[0]
+		t := tasks[id]
+		if t == nil {
+			t = &task{name: c.TaskName, mem: lc.r.TaskMemory}
+			tasks[id] = t
+			order = append(order, id)
+		}
+		res, lim := lc.r.MemoryReservation, lc.r.MemoryLimit
+		if lc.r.TaskShareUnknown || res != nil && lim != nil && res.N > lim.N {
+			t.skip = true
+		}
+		t.members = append(t.members, lc)
+	}
+	for _, id := range order {
+		t := tasks[id]
+		if t.skip {
+			continue
+		}
+		var sum int64
+		var parts []string
+		var related []parsers.Related
+		for _, lc := range t.members {
+			sh := lc.r.TaskShare
+			if sh == nil {
+				continue
+			}
+			sum += sh.N
+			name := lc.r.Words
+			if c, ok := lc.hop.Config.(*topology.ECSContainer); ok {
+				name = c.Container.Name.Value
+			}
+			parts = append(parts, fmt.Sprintf("%s %s (%s)", name, sh.Raw, sh.Key))
+			related = append(related, relatedAt(sh.Range, fmt.Sprintf("container %s reserves %s here (%s)", name, sh.Raw, sh.Key)))
+		}
+		if len(parts) < 2 || sum <= t.mem.N {
+			continue // one container alone is reservationOther's
+		}
+		p.Report(Finding{
+			Range:   t.mem.Range,
+			Related: related,
+			Message: fmt.Sprintf("the containers of ECS task definition %s reserve %d MiB of memory together (%s), more than the task's memory, %s (%s): ECS requires the memory reserved by all containers of a task (each one's memoryReservation, else its memory) to be lower than the task's memory. Raise the task's memory above %d MiB (on Fargate, to a size Fargate offers), or lower the containers' memoryReservation.",
+				t.name, sum>>20, strings.Join(parts, ", "), t.mem.Raw, amountSource(t.mem), sum>>20),
 		})
 	}
 }

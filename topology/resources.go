@@ -47,6 +47,15 @@ type ContainerResources struct {
 	MemoryReservation *Amount
 	// CPULimit is the CFS quota (compose cpus, ECS task cpu), when set.
 	CPULimit *Amount
+	// TaskMemory is the ECS task definition's memory, which all its
+	// containers share (their memoryReservation together must stay
+	// below it); nil for compose, or when not written.
+	TaskMemory *Amount
+	// TaskShare is what the container reserves of the task's memory: its
+	// memoryReservation, else its memory; nil when it sets neither.
+	// TaskShareUnknown is true when the setting is there but unknown.
+	TaskShare        *Amount
+	TaskShareUnknown bool
 
 	// NoMemoryLimit, when not "", says why nothing caps the container's
 	// memory, in words a message can use; "" when a limit is set, or when

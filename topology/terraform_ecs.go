@@ -301,7 +301,19 @@ func (c *ECSContainer) Resources() *ContainerResources {
 	if m := ct.MemoryReservation; m.Set && m.Known && m.Value > 0 {
 		r.MemoryReservation = &Amount{N: m.Value << 20, Raw: fmt.Sprintf("%d MiB", m.Value), Key: "memoryReservation", Range: m.Range}
 	}
+	// What the container takes from the task's memory: its
+	// memoryReservation, else its memory (ContainerDefinition `memory`,
+	// docs/facts/aws.md).
+	switch res, mem := ct.MemoryReservation, ct.Memory; {
+	case res.Set && !res.Known, !res.Set && mem.Set && !mem.Known:
+		r.TaskShareUnknown = true
+	case r.MemoryReservation != nil:
+		r.TaskShare = r.MemoryReservation
+	case r.MemoryLimit != nil:
+		r.TaskShare = r.MemoryLimit // the container's memory, read above
+	}
 	taskMem, taskMemSet := c.taskSize("memory")
+	r.TaskMemory = taskMem
 	if taskMem != nil && (r.MemoryLimit == nil || taskMem.N < r.MemoryLimit.N) {
 		r.MemoryLimit = taskMem
 	}
