@@ -25,6 +25,12 @@ reports at the inner limit: raise it to the outer one, or lower the outer
 limit so that oversized bodies are refused at the edge, before they use
 bandwidth and buffers on the way in.
 
+An nginx location that passes to an ` + "`upstream`" + ` block is held against the
+servers that block sends to, and the limit in effect in that location (its
+own ` + "`client_max_body_size`" + `, else its server's) is the outer one. Where the
+outer limit is switched off (` + "`client_max_body_size 0`" + `), every body above the
+inner limit passes it and is refused inside.
+
 An app server's own limit counts as a hop's: Kestrel's ` + "`MaxRequestBodySize`" + `
 (30,000,000 bytes by default), uWSGI's ` + "`limit-post`" + `, PHP's
 ` + "`upload_max_filesize`" + ` and ` + "`post_max_size`" + ` (2M and 8M by default in the official
@@ -82,7 +88,8 @@ func runBodySizeOrder(p *Pass) {
 		// same setting: one limit, reported once.
 		seen := map[parsers.Range]bool{}
 		defaulted := map[*topology.Hop]bool{}
-		for _, b := range p.Graph.Parts(e.To) {
+		for _, in := range bodyInners(p.Graph, e) {
+			b := in.hop
 			inner := b.BodyLimit
 			if !inner.Known() || inner.Value == topology.Unlimited || seen[inner.Range] || inner.IsDefault() && defaulted[partOwner(p.Graph, b)] {
 				continue
@@ -103,8 +110,12 @@ func runBodySizeOrder(p *Pass) {
 				between = "above " + topology.FormatSize(inner.Value)
 			}
 			related := settingRelated(outer, fmt.Sprintf("%s accepts %s here", a.Name, topology.FormatSize(outer.Value)))
-			if !e.Range.IsZero() {
-				related = append(related, relatedAt(e.Range, "the link: "+e.Why))
+			words := ""
+			for _, l := range in.links {
+				if !l.Range.IsZero() {
+					related = append(related, relatedAt(l.Range, "the link: "+l.Why))
+				}
+				words += linkWords(l)
 			}
 			// An app server that does not answer 413 itself (PHP) says
 			// what it does instead, in its own terms.
@@ -112,16 +123,56 @@ func runBodySizeOrder(p *Pass) {
 			if b.BodyRefusal != "" {
 				refusal = "then " + b.BodyRefusal
 			}
+			accepts := "up to " + valueWords(outer, topology.FormatSize)
+			fix := fmt.Sprintf("Raise %s to %s, or lower %s to %s.", inner.Name, topology.FormatSize(outer.Value), outer.Name, topology.FormatSize(inner.Value))
+			if outer.Value == topology.Unlimited {
+				// No limit to raise the inner one to: the outer hop has to
+				// get one, at most the inner's.
+				accepts = fmt.Sprintf("of any size (%s switched off)", outer.Name)
+				fix = fmt.Sprintf("Set %s to %s or less, or raise %s to the largest body the application takes and %s to match.", outer.Name, topology.FormatSize(inner.Value), inner.Name, outer.Name)
+			}
 			p.Report(Finding{
 				Range:   inner.Range,
 				Related: related,
-				Message: fmt.Sprintf("%s accepts request bodies up to %s, but %s behind it only %s: bodies %s pass %s and %s. Raise %s to %s, or lower %s to %s.%s%s",
-					hopFile(a), valueWords(outer, topology.FormatSize), hopFile(b), valueWords(inner, topology.FormatSize), between, shortName(a), refusal,
-					inner.Name, topology.FormatSize(outer.Value), outer.Name, topology.FormatSize(inner.Value),
-					linkWords(e), assumptions(append(append(append([]string(nil), a.Notes...), b.Notes...), outer.Note, inner.Note)...)),
+				Message: fmt.Sprintf("%s accepts request bodies %s, but %s behind it only %s: bodies %s pass %s and %s. %s%s%s",
+					hopFile(a), accepts, hopFile(b), valueWords(inner, topology.FormatSize), between, shortName(a), refusal, fix,
+					words, assumptions(append(append(append([]string(nil), a.Notes...), b.Notes...), outer.Note, inner.Note)...)),
 			})
 		}
 	}
+}
+
+// bodyInner is a hop whose body limit is checked against the limit of the
+// hop an edge starts from, with the links that lead there.
+type bodyInner struct {
+	hop   *topology.Hop
+	links []*topology.Edge
+}
+
+// bodyInners returns the hops behind edge e whose limits apply to what
+// e.From forwards: the parts of e.To (an nginx server and its locations),
+// or, when e.To is an nginx upstream block, which holds no body limit of
+// its own and only picks a server, the parts of every hop the upstream
+// sends to. The limit in effect at e.From (the location that passes to
+// the upstream) is then the outer one, not the server's around it.
+func bodyInners(g *topology.Graph, e *topology.Edge) []bodyInner {
+	if e.To.Kind != topology.KindNginxUpstream || e.To.BodyLimit.Known() {
+		var out []bodyInner
+		for _, b := range g.Parts(e.To) {
+			out = append(out, bodyInner{b, []*topology.Edge{e}})
+		}
+		return out
+	}
+	var out []bodyInner
+	for _, u := range g.Out(e.To) {
+		if u.Within {
+			continue
+		}
+		for _, b := range g.Parts(u.To) {
+			out = append(out, bodyInner{b, []*topology.Edge{e, u}})
+		}
+	}
+	return out
 }
 
 // runBodySizeOrderSpecs reports a hop whose body limit is below what a

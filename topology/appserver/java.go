@@ -53,8 +53,16 @@ func (r *resolver) java(ws []Word) (Info, bool) {
 		return Info{}, false
 	}
 	info := Info{Label: "Spring Boot (" + server + ")"}
-	if server != "Tomcat" {
-		return info, true // Netty, Jetty, Undertow: defaults not in docs/facts
+	// The property that sets the embedded server's idle wait for the next
+	// request, and the environment variables that can set it.
+	idleProp, envPrefix := "", "SERVER_TOMCAT"
+	switch server {
+	case "Jetty":
+		idleProp, envPrefix = "server.jetty.connection-idle-timeout", "SERVER_JETTY"
+	case "Undertow":
+		idleProp, envPrefix = "server.undertow.no-request-timeout", "SERVER_UNDERTOW"
+	case "Reactor Netty":
+		idleProp, envPrefix = "server.netty.idle-timeout", "SERVER_NETTY"
 	}
 	var profiles []string
 	profilesKnown := true
@@ -78,7 +86,7 @@ func (r *resolver) java(ws []Word) (Info, bool) {
 			} else {
 				profiles = splitProfiles(v.Value)
 			}
-		case strings.HasPrefix(k, "SERVER_TOMCAT") || strings.HasPrefix(k, "SPRING_SERVLET_MULTIPART") || k == "SPRING_APPLICATION_JSON" ||
+		case strings.HasPrefix(k, envPrefix) || strings.HasPrefix(k, "SPRING_SERVLET_MULTIPART") || k == "SPRING_APPLICATION_JSON" ||
 			strings.HasPrefix(k, "SPRING_CONFIG_") || k == "JAVA_TOOL_OPTIONS" && strings.Contains(v.Value, "-Dserver."):
 			return info, true
 		}
@@ -95,6 +103,17 @@ func (r *resolver) java(ws []Word) (Info, bool) {
 			}
 		}
 		return out
+	}
+	if server != "Tomcat" {
+		// Jetty, Undertow and Reactor Netty: only a value the application
+		// sets. Their own defaults (Jetty 30 s, Undertow 60 s, Netty none:
+		// docs/facts/java.md) are checked for some versions only, and the
+		// Spring Boot version is not known here; Spring's multipart limits
+		// are not read for them yet.
+		if st := last(idleProp); st != nil {
+			info.KeepAlive = r.springIdle(st)
+		}
+		return info, true
 	}
 	info.KeepAlive = r.springKeepAlive(last("server.tomcat.keep-alive-timeout"), last("server.tomcat.connection-timeout"), ws[0].From.Range)
 	info.BodyLimit, info.BodyRefusal = r.springMultipart(last("spring.servlet.multipart.max-request-size"), last("spring.servlet.multipart.max-file-size"))
@@ -269,6 +288,18 @@ func (r *resolver) springKeepAlive(ka, conn *springSetting, at parsers.Range) se
 	d := setting.DefaultFor("server.tomcat.keep-alive-timeout", 60*time.Second, at, src)
 	d.Note = "neither server.tomcat.keep-alive-timeout nor server.tomcat.connection-timeout is set, so Tomcat keeps idle connections for its connectionTimeout default of 60 s"
 	return d
+}
+
+// springIdle is an idle timeout the application sets for Jetty
+// (connection-idle-timeout), Undertow (no-request-timeout) or Reactor
+// Netty (idle-timeout): how long the server keeps a connection that waits
+// for its next request. A value hoplint cannot resolve stays unknown.
+func (r *resolver) springIdle(s *springSetting) setting.Duration {
+	v, ok := resolveConf(s.st, r.p.Env)
+	if !ok || v.Kind != cfg.Duration || v.Unlimited || v.Duration <= 0 {
+		return setting.Duration{Name: s.st.Name}
+	}
+	return setting.SetAt(s.st.Name+" in "+s.file.Path, v.Duration, s.st.Range)
 }
 
 // springMultipart is the largest multipart upload Spring takes: the

@@ -28,6 +28,7 @@ var springProps = map[string]springKind{
 	"server.netty.idle-timeout":                 {unit: time.Millisecond},
 	"server.netty.connection-timeout":           {unit: time.Millisecond},
 	"server.jetty.connection-idle-timeout":      {unit: time.Millisecond},
+	"server.undertow.no-request-timeout":        {unit: time.Millisecond},
 	"spring.servlet.multipart.max-request-size": {size: true},
 	"spring.servlet.multipart.max-file-size":    {size: true},
 	"server.tomcat.max-swallow-size":            {size: true},
