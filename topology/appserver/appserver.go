@@ -180,6 +180,9 @@ func Identify(p Process) Info {
 	if !ok {
 		return Info{}
 	}
+	if r.refused {
+		forgetSettings(&info)
+	}
 	info.Notes = append(info.Notes, r.notes...)
 	if info.Node != nil {
 		info.Node.Notes = append(info.Node.Notes, r.notes...)
