@@ -92,7 +92,7 @@ func tsModule(i, j int, imp string) string {
 	return b.String()
 }
 
-func goModuleFile(i, j int) string {
+func goModuleFile(j int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "package p%d\n\nimport (\n\t\"errors\"\n\t\"strings\"\n)\n\n// Store%d keeps records.\ntype Store%d struct{ m map[string]string }\n\n", j, j, j)
 	for k := range 12 {
@@ -139,13 +139,13 @@ func nestApp(i int) map[string]string {
 func goApp(i int) map[string]string {
 	mod := fmt.Sprintf("example.com/svc%d", i)
 	fs := map[string]string{
-		"go.mod":     "module " + mod + "\n\ngo 1.23\n",
-		"Dockerfile": "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/api ./cmd/api\n\nFROM gcr.io/distroless/base\nCOPY --from=build /out/api /api\nCMD [\"/api\"]\n",
-		"cmd/api/main.go": "package main\n\nimport (\n\t\"" + mod + "/internal/p0\"\n\t\"" + mod + "/internal/server\"\n)\n\nfunc main() {\n\t_ = &p0.Store0{}\n\tserver.Run()\n}\n",
+		"go.mod":                    "module " + mod + "\n\ngo 1.23\n",
+		"Dockerfile":                "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/api ./cmd/api\n\nFROM gcr.io/distroless/base\nCOPY --from=build /out/api /api\nCMD [\"/api\"]\n",
+		"cmd/api/main.go":           "package main\n\nimport (\n\t\"" + mod + "/internal/p0\"\n\t\"" + mod + "/internal/server\"\n)\n\nfunc main() {\n\t_ = &p0.Store0{}\n\tserver.Run()\n}\n",
 		"internal/server/server.go": "package server\n\nimport (\n\t\"net/http\"\n\t\"time\"\n)\n\nconst idle = 75 * time.Second\n\n// Run serves until it fails.\nfunc Run() {\n\tsrv := &http.Server{Addr: \":8080\", IdleTimeout: idle, ReadTimeout: 30 * time.Second}\n\t_ = srv.ListenAndServe()\n}\n",
 	}
 	for j := 0; len(fs) < appFiles; j++ {
-		fs[fmt.Sprintf("internal/p%d/store.go", j)] = goModuleFile(i, j)
+		fs[fmt.Sprintf("internal/p%d/store.go", j)] = goModuleFile(j)
 	}
 	return fs
 }
