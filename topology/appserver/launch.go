@@ -160,6 +160,8 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 		return r.java(ws)
 	case "dotnet":
 		return r.dotnet(ws)
+	case "supervisord":
+		return r.supervisord(ws)
 	case "catalina.sh":
 		if len(ws) > 1 && ws[1].Text == "run" && isTomcatImage(r.image().Value) {
 			return r.tomcat(ws[0].From), true
