@@ -182,6 +182,18 @@ var appSource = []hostileCase{
 			"lb.tf":         nlb,
 		})
 	}, want: []want{{"ignored-lb-attribute", "d/lb.tf", 3, `idle_timeout`}}},
+	{name: "22 supervisord.conf of 20 MiB and one of 100000 programs", gen: func(t *testing.T, d string) {
+		fromCase(t, d, "compose_php_fpm_supervisord", map[string]string{
+			"php/supervisord.conf": "[program:a]\ncommand=php-fpm -F\n" + rep(" ;continued\n", (20<<20)/12),
+			"lb.tf":                nlb,
+		})
+		write(t, d, "b/compose.yaml", "services:\n  b:\n    build: .\n")
+		write(t, d, "b/Dockerfile", "FROM php:8.2-fpm\nCOPY s.conf /s.conf\nCMD [\"supervisord\", \"-c\", \"/s.conf\"]\n")
+		write(t, d, "b/s.conf", rep("[program:p]\ncommand=sh -c 'php-fpm -F & node a.js & gunicorn x:y'\n", 50000))
+	}, want: []want{
+		{"skipped-file", "d/php/supervisord.conf", 1, `over the 4194304`},
+		{"ignored-lb-attribute", "d/lb.tf", 3, `idle_timeout`},
+	}},
 	{name: "22 gunicorn.conf.py 100000 parentheses", gen: func(t *testing.T, d string) {
 		write(t, d, "compose.yaml", gunicornStack)
 		write(t, d, "nginx.conf", proxyConf)
