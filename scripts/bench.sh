@@ -41,6 +41,22 @@
 #    the growth is held to the same limit, the ratio to the yaml.v3 floor is
 #    printed for information (the floor skips most of what these trees hold).
 #
+# 1c. Application-source tree (issue 22): benchtree write-apps generates
+#    services behind one nginx in a compose file, a third each an Express app
+#    (JavaScript), a NestJS app (TypeScript) and a Go net/http program, 50
+#    files each (one creates the server, four more are imported by it, the
+#    rest are ordinary modules), at BENCH_APP_SIZES files (default 1,250 and
+#    5,000), so that hoplint follows every service's command into its
+#    source. The floor (benchtree app-floor) is the least a source reader
+#    does: read every .js/.ts/.go file once, byte-search it for the names
+#    (the parsers' own prefilters) and parse with the same parsers
+#    (tdewolff/parse, esbuild, go/parser) only the files that name one,
+#    in one process; no discovery of other formats, no import following,
+#    no linking. Targets: ratio <= 4 at every size (hoplint also reads the
+#    modules a server file imports and every file of a Go package it parses,
+#    and lints the compose, nginx and Dockerfile files), and the growth limit
+#    of part 1.
+#
 # Each measurement is the best of BENCH_RUNS runs (default 3); peak memory is
 # the largest of those runs. Set BENCH_DIR to keep the trees between runs,
 # BENCH_SIZES to change the sizes, BENCH_QUICK=1 to skip parts 2, 3 and 4,
@@ -220,6 +236,28 @@ for src in compose ecs; do
 		printf '%-8s %6d %7ss %7ss %6ss %6ss %6s %5d MiB  %s\n' "$src" "$n" "$secs" "$cpu" "$floor" "$floorcpu" "$ratio" $((kb / 1024)) "$growth"
 		prev_n=$n prev_s=$secs prev_kb=$kb
 	done
+done
+
+echo
+echo "== 1c. application-source tree: Express, NestJS and Go services behind nginx =="
+echo "floor: read every .js/.ts/.go file, byte-search it, parse only the files that name a server setting (one process)"
+printf '%-8s %6s %8s %8s %7s %7s %6s %9s %s\n' tree files "wall" "cpu" "floor" "fl.cpu" ratio "peak RSS" "growth (files, time, memory)"
+prev_n="" prev_s="" prev_kb=""
+app_sizes=${BENCH_APP_SIZES:-"1250 5000"}
+for n in $app_sizes; do
+	d="$work/apps-$n"
+	[ -d "$d" ] || "$work/benchtree" write-apps "$d" "$n" >/dev/null
+	cd "$d"
+	measure "$work/benchtree" app-floor .
+	floor=$secs floorcpu=$cpu
+	measure "$work/hoplint" --format json --fail-on never .
+	cd "$repo"
+	ratio=$(awk -v a="$secs" -v b="$floor" 'BEGIN{printf "%.2f", a/b}')
+	check_growth
+	mark=""
+	if awk -v r="$ratio" 'BEGIN{exit !(r>4)}'; then mark="  FAIL (limit 4)"; fail=1; fi
+	printf '%-8s %6d %7ss %7ss %6ss %6ss %6s%s %5d MiB  %s\n' apps "$n" "$secs" "$cpu" "$floor" "$floorcpu" "$ratio" "$mark" $((kb / 1024)) "$growth"
+	prev_n=$n prev_s=$secs prev_kb=$kb
 done
 
 if [ "${BENCH_QUICK:-}" = 1 ]; then exit $fail; fi

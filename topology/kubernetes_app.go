@@ -85,10 +85,12 @@ func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container)
 		}
 		built = []string{"assuming image " + ct.Image.Value + " is the one " + b.Why}
 	}
-	if info := appserver.Identify(proc); info.Label != "" {
+	info := appserver.Identify(proc)
+	if info.Label != "" {
 		recordApp(c.part, info)
 		return appLimits(appInfo{label: info.Label, keepAlive: info.KeepAlive, notes: append(built, info.Notes...)}, info)
 	}
+	c.part.AddProblems(info.Problems...) // a file too large to read, perhaps
 	ai := c.imageServer(w, ct, image)
 	if ai.label != "" {
 		ai.notes = append(built, ai.notes...)

@@ -4,6 +4,8 @@
 //	benchtree write CORPUS DST envs|samedir FILES [EXCLUDE]
 //	benchtree write-source CORPUS DST envs|samedir FILES compose|ecs
 //	benchtree floor DIR
+//	benchtree write-apps DST FILES
+//	benchtree app-floor DIR
 //	benchtree time RUNS -- LABEL CMD [ARG...] [-- LABEL CMD [ARG...]]...
 //
 // time runs the commands in turn, RUNS rounds (interleaved, so that a
@@ -16,6 +18,10 @@
 // write-source copies whole repositories of one source instead of the
 // Kubernetes manifests: those with docker-compose files, or those with ECS
 // task definitions (sources.go), every file hoplint reads in them.
+//
+// write-apps generates an application-source tree of about FILES
+// JavaScript, TypeScript and Go files behind one nginx (apps.go);
+// app-floor measures the least a source reader does on it.
 //
 // FILES 0 writes one copy of each manifest. EXCLUDE names a file listing corpus paths (one a line) to leave out: the
 // manifests another linter cannot parse, so that it can be timed on the
@@ -81,6 +87,24 @@ func run(args []string) error {
 		}
 		fmt.Printf("%d files (%d files of the corpus's %s repositories, copied)\n", len(written), len(files), args[5])
 		return nil
+	case len(args) == 3 && args[0] == "write-apps":
+		n, err := strconv.Atoi(args[2])
+		if err != nil {
+			return err
+		}
+		written, err := writeApps(args[1], n)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%d files (%d applications)\n", written, max(n/appFiles, 1))
+		return nil
+	case len(args) == 2 && args[0] == "app-floor":
+		read, parsed, err := appFloor(args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Printf("read %d source files, parsed %d\n", read, parsed)
+		return nil
 	case len(args) == 2 && args[0] == "floor":
 		files, docs, err := benchtree.DecodeFloor(args[1])
 		if err != nil {
@@ -97,7 +121,7 @@ func run(args []string) error {
 		}
 		return timeCommands(runs, args[3:])
 	}
-	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree write-source CORPUS DST envs|samedir FILES compose|ecs | benchtree floor DIR | benchtree time RUNS -- LABEL CMD [ARG...] [-- ...] | benchtree binsize BINARY MAINPKG")
+	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree write-source CORPUS DST envs|samedir FILES compose|ecs | benchtree floor DIR | benchtree write-apps DST FILES | benchtree app-floor DIR | benchtree time RUNS -- LABEL CMD [ARG...] [-- ...] | benchtree binsize BINARY MAINPKG")
 }
 
 func exclude(files []benchtree.File, list string) ([]benchtree.File, error) {

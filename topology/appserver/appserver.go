@@ -154,8 +154,9 @@ type Info struct {
 }
 
 // Identify works out which HTTP server p runs and its keep-alive. A
-// process it cannot identify gives the zero Info: no label, every
-// setting Unknown, and so no finding.
+// process it cannot identify gives an Info with no label and every
+// setting Unknown, and so no finding; only its Problems may be set (a
+// file it needed was too large to read), for the caller to report.
 func Identify(p Process) Info {
 	r := &resolver{p: p}
 	info, ok := r.serverFrom(commandsOf(p.Command), nil, anyBackground(p.Command))
@@ -178,7 +179,11 @@ func Identify(p Process) Info {
 		}
 	}
 	if !ok {
-		return Info{}
+		// No server, but a file too large to read may be why: say so.
+		return Info{Problems: r.problems}
+	}
+	if r.refused {
+		forgetSettings(&info)
 	}
 	info.Notes = append(info.Notes, r.notes...)
 	if info.Node != nil {

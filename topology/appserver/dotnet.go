@@ -77,7 +77,7 @@ func (r *resolver) dotnet(ws []Word) (Info, bool) {
 	code := r.dotnetCode(dir)
 	var ka, body *springSetting
 	for _, name := range []string{"appsettings.json", "appsettings." + envName + ".json"} {
-		f, err := r.p.Files.Read(path.Join(dir, name))
+		f, err := r.read(path.Join(dir, name))
 		if err != nil {
 			continue
 		}
@@ -152,7 +152,7 @@ func (r *resolver) dotnetProject(name string) string {
 			found = append(found, path.Dir(rel))
 			return nil
 		}
-		if f, err := r.p.Files.Read(rel); err == nil && bytes.Contains(f.Data, []byte("<AssemblyName>"+name+"</AssemblyName>")) {
+		if f, err := r.read(rel); err == nil && bytes.Contains(f.Data, []byte("<AssemblyName>"+name+"</AssemblyName>")) {
 			found = append(found, path.Dir(rel))
 		}
 		return nil
@@ -190,7 +190,7 @@ func (r *resolver) dotnetCode(dir string) map[string]bool {
 			out["keepalive"], out["body"] = true, true
 			return filepath.SkipAll
 		}
-		f, err := r.p.Files.Read(r.p.Files.rel(p))
+		f, err := r.read(r.p.Files.rel(p))
 		if err != nil {
 			// Source hoplint cannot search may set anything.
 			out["keepalive"], out["body"] = true, true

@@ -102,7 +102,7 @@ func (v *Files) Read(rel string) (*parsers.File, error) {
 		return nil, r.err
 	}
 	if st, err := os.Lstat(abs); err == nil && st.Mode().IsRegular() && st.Size() > MaxSourceSize {
-		r.err = errors.New("larger than hoplint reads")
+		r.err = &TooLargeError{Path: v.rel(abs), Size: st.Size()}
 		return nil, r.err
 	}
 	data, err := parsers.ReadWithin(v.root, abs)
@@ -111,7 +111,7 @@ func (v *Files) Read(rel string) (*parsers.File, error) {
 		return nil, err
 	}
 	if len(data) > MaxSourceSize {
-		r.err = errors.New("larger than hoplint reads")
+		r.err = &TooLargeError{Path: v.rel(abs), Size: int64(len(data))}
 		return nil, r.err
 	}
 	r.f = parsers.NewFile(v.rel(abs), abs, v.root, "", data)

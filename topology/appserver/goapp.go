@@ -138,7 +138,7 @@ func (r *resolver) goFiles(dir string) []*parsers.File {
 		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
-		if f, err := r.p.Files.Read(path.Join(dir, name)); err == nil {
+		if f, err := r.readSoft(path.Join(dir, name)); err == nil {
 			out = append(out, f)
 		}
 	}
@@ -255,7 +255,7 @@ func (r *resolver) goApp(mod goModule, main string) Info {
 		}
 	}
 	for _, a := range at {
-		if f, err := r.p.Files.Read(a.File); err == nil {
+		if f, err := r.read(a.File); err == nil {
 			r.sources = append(r.sources, f)
 		}
 	}

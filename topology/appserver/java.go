@@ -136,7 +136,7 @@ func splitProfiles(s string) []string {
 // web application.
 func (r *resolver) springServer(dir string) string {
 	for _, name := range []string{"pom.xml", "build.gradle", "build.gradle.kts"} {
-		f, err := r.p.Files.Read(path.Join(dir, name))
+		f, err := r.read(path.Join(dir, name))
 		if err != nil {
 			continue
 		}
@@ -201,7 +201,7 @@ func (r *resolver) springConfig(dir string, profiles []string, profilesKnown boo
 				if profile != "" {
 					name = "application-" + profile + ext
 				}
-				f, err := r.p.Files.Read(path.Join(res, sub+name))
+				f, err := r.read(path.Join(res, sub+name))
 				if err != nil {
 					continue
 				}
@@ -387,7 +387,7 @@ func (r *resolver) tomcat(at Str) Info {
 		info.KeepAlive.Note = "assuming the image's stock conf/server.xml, whose HTTP connector sets connectionTimeout=\"20000\", which keepAliveTimeout falls back to"
 		return info
 	}
-	f, err := r.p.Files.Read(src)
+	f, err := r.read(src)
 	if err != nil {
 		return info
 	}

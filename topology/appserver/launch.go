@@ -23,6 +23,9 @@ type resolver struct {
 	appDir string
 	// appChosen is set once appDir has been looked for.
 	appChosen bool
+	// refused is set when a file the resolver needed was too large to
+	// read (refused.go): what it would have said is not known.
+	refused bool
 }
 
 // maxDepth bounds how many scripts a command is followed through
@@ -157,6 +160,8 @@ func (r *resolver) command(ws []Word, rest []Word) (Info, bool) {
 		return r.java(ws)
 	case "dotnet":
 		return r.dotnet(ws)
+	case "supervisord":
+		return r.supervisord(ws)
 	case "catalina.sh":
 		if len(ws) > 1 && ws[1].Text == "run" && isTomcatImage(r.image().Value) {
 			return r.tomcat(ws[0].From), true
@@ -331,7 +336,7 @@ func (r *resolver) script(w Word, args []Word) (Info, bool) {
 	if rel == "" {
 		return Info{}, false
 	}
-	f, err := r.p.Files.Read(rel)
+	f, err := r.read(rel)
 	if err != nil {
 		return Info{}, false
 	}
@@ -347,7 +352,7 @@ func (r *resolver) procfile() (Info, bool) {
 	if r.p.Context == "" || r.p.Files == nil {
 		return Info{}, false
 	}
-	f, err := r.p.Files.Read(path.Join(r.p.Context, "Procfile"))
+	f, err := r.read(path.Join(r.p.Context, "Procfile"))
 	if err != nil {
 		return Info{}, false
 	}

@@ -97,7 +97,7 @@ func (r *resolver) npmScript(name string) Info {
 	if dir == "" {
 		return r.nodeUnknown()
 	}
-	f, err := r.p.Files.Read(path.Join(dir, "package.json"))
+	f, err := r.read(path.Join(dir, "package.json"))
 	if err != nil {
 		return r.nodeUnknown()
 	}
@@ -168,7 +168,7 @@ func (r *resolver) modules(entry string) []module {
 	for len(queue) > 0 && len(out) < maxModules {
 		rel := queue[0]
 		queue = queue[1:]
-		f, err := r.p.Files.Read(rel)
+		f, err := r.read(rel)
 		if err != nil {
 			continue
 		}
@@ -396,7 +396,7 @@ func (r *resolver) nodeDefault(dir string, s *node.Server, name, version string)
 }
 
 func (r *resolver) dependsOn(dir, pkgName string) bool {
-	f, err := r.p.Files.Read(path.Join(dir, "package.json"))
+	f, err := r.read(path.Join(dir, "package.json"))
 	if err != nil {
 		return false
 	}
@@ -453,7 +453,7 @@ func (r *resolver) imageNode() Info {
 	if dir == "" {
 		return r.nodeUnknown()
 	}
-	f, err := r.p.Files.Read(path.Join(dir, "package.json"))
+	f, err := r.read(path.Join(dir, "package.json"))
 	if err != nil {
 		return r.nodeUnknown()
 	}

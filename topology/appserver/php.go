@@ -339,12 +339,12 @@ func (r *resolver) phpFiles(flags phpFlagsResult) (inis, pools []*parsers.File, 
 		return path.Base(poolPaths[i]) < path.Base(poolPaths[j])
 	})
 	for _, t := range iniPaths {
-		if f, err := r.p.Files.Read(files[t]); err == nil {
+		if f, err := r.read(files[t]); err == nil {
 			inis = append(inis, f)
 		}
 	}
 	for _, t := range poolPaths {
-		if f, err := r.p.Files.Read(files[t]); err == nil {
+		if f, err := r.read(files[t]); err == nil {
 			pools = append(pools, f)
 		}
 	}

@@ -209,7 +209,7 @@ func (r *resolver) gunicornConfig(words []Word) *gunicornConf {
 	if rel == "" {
 		return nil
 	}
-	f, err := r.p.Files.Read(rel)
+	f, err := r.read(rel)
 	if err != nil {
 		return nil
 	}

@@ -81,7 +81,7 @@ func (r *resolver) pumaConfig(words []Word) *pumaConf {
 	if rel == "" {
 		return nil
 	}
-	f, err := r.p.Files.Read(rel)
+	f, err := r.read(rel)
 	if err != nil {
 		return nil
 	}

@@ -132,7 +132,7 @@ func (r *resolver) uwsgiFile(name string) *parsers.File {
 			return nil
 		}
 		if src, ok := r.containerFiles()[path.Clean(name)]; ok {
-			f, err := r.p.Files.Read(src)
+			f, err := r.read(src)
 			if err == nil {
 				return f
 			}
@@ -146,7 +146,7 @@ func (r *resolver) uwsgiFile(name string) *parsers.File {
 	if rel == "" {
 		return nil
 	}
-	f, err := r.p.Files.Read(rel)
+	f, err := r.read(rel)
 	if err != nil {
 		return nil
 	}

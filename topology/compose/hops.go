@@ -94,7 +94,7 @@ func run(part *topology.Graph, emb *topology.Embedder, ct *topology.Container, p
 		return server{label: e.Label, keepAlive: e.KeepAlive, notes: e.Notes, within: e.Servers}
 	}
 	info := appserver.Identify(proc)
-	if info.Label != "" {
+	if info.Label != "" || len(info.Problems) > 0 {
 		topology.RecordApp(part, info)
 	}
 	return server{label: info.Label, keepAlive: info.KeepAlive, heartbeat: info.Heartbeat, notes: info.Notes,

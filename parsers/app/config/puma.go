@@ -73,7 +73,7 @@ func ParsePumaRB(f *parsers.File) *Result {
 		kind, ok := pumaKeys[word]
 		if ok {
 			args := strings.TrimSpace(stmt[len(word):])
-			cond := strings.Join(blocks, "; ")
+			cond := blockCondition(blocks)
 			for _, mod := range []string{" if ", " unless "} {
 				if i := strings.LastIndex(args, mod); i >= 0 {
 					if cond != "" {
@@ -110,6 +110,21 @@ func ParsePumaRB(f *parsers.File) *Result {
 		}
 	}
 	return res
+}
+
+// maxCondition bounds the blocks named in a setting's Condition: only
+// whether there is one matters to a rule, and joining every open block
+// for every setting was quadratic (100,000 nested ifs each followed by a
+// setting took gigabytes).
+const maxCondition = 4
+
+// blockCondition is the Condition of a setting inside blocks: the
+// innermost maxCondition of them.
+func blockCondition(blocks []string) string {
+	if len(blocks) <= maxCondition {
+		return strings.Join(blocks, "; ")
+	}
+	return "…; " + strings.Join(blocks[len(blocks)-maxCondition:], "; ")
 }
 
 // rubyCode drops a trailing # comment outside strings.

@@ -54,7 +54,7 @@ func ParseUWSGIIni(f *parsers.File) *Result {
 		s := l.setting(f, key, uwsgiValue(kind, l.value))
 		s.Section = "uwsgi"
 		s.Reparse = func(raw string) Value { return uwsgiValue(kind, raw) }
-		s.Condition = strings.Join(conds, "; ")
+		s.Condition = blockCondition(conds)
 		res.Settings = append(res.Settings, s)
 	}
 	return res
