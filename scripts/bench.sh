@@ -60,8 +60,9 @@
 # Each measurement is the best of BENCH_RUNS runs (default 3); peak memory is
 # the largest of those runs. Set BENCH_DIR to keep the trees between runs,
 # BENCH_SIZES to change the sizes, BENCH_QUICK=1 to skip parts 2, 3 and 4,
-# BENCH_SMALL_ONLY=1 to run part 4 alone, BENCH_BINSIZE_ONLY=1 part 5 alone
-# (part 5 runs after part 4 otherwise).
+# BENCH_SMALL_ONLY=1 to run part 4 alone, BENCH_SOURCE_ONLY=1 to run part 1b
+# alone (BENCH_SOURCE_SIZES sets its sizes), BENCH_BINSIZE_ONLY=1 part 5
+# alone (part 5 runs after part 4 otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -196,7 +197,9 @@ echo
 echo "== 1. corpus manifests, copied =="
 echo "wall: elapsed seconds (the targets); cpu: user+system seconds; floor: yaml.v3 decoding, one process, one core"
 printf '%-8s %6s %8s %8s %7s %7s %6s %9s %s\n' shape files "wall" "cpu" "floor" "fl.cpu" ratio "peak RSS" "growth (files, time, memory)"
-for shape in envs samedir; do
+shapes="envs samedir"
+[ "${BENCH_SOURCE_ONLY:-}" = 1 ] && shapes="" && echo "(skipped: BENCH_SOURCE_ONLY=1)"
+for shape in $shapes; do
 	prev_n="" prev_s="" prev_kb=""
 	for n in $sizes; do
 		d=$(tree "$shape" "$n")
@@ -233,10 +236,11 @@ for src in compose ecs; do
 		cd "$repo"
 		ratio=$(awk -v a="$secs" -v b="$floor" 'BEGIN{printf "%.1f", a/b}')
 		check_growth
-		printf '%-8s %6d %7ss %7ss %6ss %6ss %6s %5d MiB  %s\n' "$src" "$n" "$secs" "$cpu" "$floor" "$floorcpu" "$ratio" $((kb / 1024)) "$growth"
+		printf '%-8s %6d %7ss %7ss %6ss %6ss %6s %5d MiB  %s  (load %s)\n' "$src" "$n" "$secs" "$cpu" "$floor" "$floorcpu" "$ratio" $((kb / 1024)) "$growth" "$(cut -d' ' -f1-3 /proc/loadavg)"
 		prev_n=$n prev_s=$secs prev_kb=$kb
 	done
 done
+if [ "${BENCH_SOURCE_ONLY:-}" = 1 ]; then exit $fail; fi
 
 echo
 echo "== 1c. application-source tree: Express, NestJS and Go services behind nginx =="

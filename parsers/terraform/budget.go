@@ -241,14 +241,8 @@ func (m *modInst) checkBudget(expr hcl.Expression, v cty.Value) bool {
 		}
 	}
 	r := m.rng(expr.Range())
-	if m.l.noted == nil {
-		m.l.noted = map[string]bool{}
-	}
-	if key := "big " + r.String(); !m.l.noted[key] {
-		m.l.noted[key] = true
-		m.l.res.Problems = append(m.l.res.Problems, parsers.Problem{Kind: parsers.ProblemParse, Range: r,
-			Message: fmt.Sprintf("the value of this expression would be larger than hoplint's limit of %d bytes; hoplint took it as unknown", maxValueSize)})
-	}
+	m.l.noteOnce("big "+r.String(), parsers.Problem{Kind: parsers.ProblemParse, Range: r,
+		Message: fmt.Sprintf("the value of this expression would be larger than hoplint's limit of %d bytes; hoplint took it as unknown", maxValueSize)})
 	return false
 }
 

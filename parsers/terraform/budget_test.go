@@ -15,7 +15,7 @@ import (
 func evalLocals(t *testing.T, src string) (map[string]cty.Value, []parsers.Problem) {
 	t.Helper()
 	f := parsers.NewFile("main.tf", "/m/main.tf", "/m", parsers.FormatTerraform, []byte(src))
-	l := &loader{res: &Result{}, dirs: map[string]*moduleDir{}}
+	l := &loader{res: &Result{}, modules: &modules{dirs: map[string]*moduleDir{}}}
 	md := newModuleDir("/m", ".", "/m", []*File{Parse(f)})
 	m := l.newInst(md, "", nil, nil, []string{"/m"})
 	m.root = true

@@ -5,8 +5,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -56,7 +58,7 @@ type Result struct {
 // module is evaluated through that call (with its inputs) instead of on
 // its own.
 func Load(parsed []*File, opt Options) *Result {
-	l := &loader{opt: opt, res: &Result{Comments: map[string][]parsers.Comment{}}, dirs: map[string]*moduleDir{}}
+	l := &loader{opt: opt, res: &Result{Comments: map[string][]parsers.Comment{}}, modules: &modules{dirs: map[string]*moduleDir{}}}
 	byDir := map[string][]*File{}
 	var order []string
 	for _, f := range parsed {
@@ -102,9 +104,9 @@ func Load(parsed []*File, opt Options) *Result {
 	for _, d := range order {
 		if !called[d] {
 			roots = append(roots, d)
-			l.evalRoot(d)
 		}
 	}
+	l.evalRoots(roots)
 	// Directories only reachable through a module call cycle (a module
 	// that calls itself, two that call each other) have no root: the
 	// first of each is evaluated as one, so that its findings and the
@@ -138,33 +140,137 @@ func (l *loader) evalRoot(d string) {
 type loader struct {
 	opt      Options
 	res      *Result
-	dirs     map[string]*moduleDir
 	varFiles []*File
 	noted    map[string]bool
+	// keyed gives, for a problem in res.Problems reported once per key
+	// (noteOnce), its key: the root modules are evaluated in parallel,
+	// each with a loader of its own, and merging their results drops a
+	// problem whose key an earlier root module already reported, as one
+	// loader evaluating them in order would have.
+	keyed map[int]string
 	// budget and funcs serve the root module being evaluated.
 	budget *budget
 	funcs  map[string]function.Function
+	*modules
+}
+
+// modules are the module directories, shared by the loaders of the root
+// modules evaluated in parallel.
+type modules struct {
+	mu   sync.Mutex
+	dirs map[string]*moduleDir
 	// readErrors holds, per module directory, why a file in it could not
 	// be read (a FIFO, a file over the size limit).
 	readErrors map[string]string
 }
 
-// unfollowed notes, once per call site, a module hoplint could not read.
-func (l *loader) unfollowed(r parsers.Range, msg string) {
+// readError says why a file of module directory abs could not be read,
+// or "".
+func (ms *modules) readError(abs string) string {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	return ms.readErrors[abs]
+}
+
+// evalRoots evaluates the root modules, in parallel: they share nothing
+// but the module directories they call (read only once evaluation
+// starts), and evaluating them one after another left one core idle for
+// most of a run over many Terraform roots. The results are merged in the
+// order of roots, so the output is the same as in a serial run.
+func (l *loader) evalRoots(roots []string) {
+	parts := make([]*loader, len(roots))
+	panics := make([]any, len(roots))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(roots)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				parts[i] = &loader{opt: l.opt, res: &Result{}, varFiles: l.varFiles, modules: l.modules}
+				panics[i] = evalGuarded(parts[i], roots[i])
+			}
+		}()
+	}
+	for i := range roots {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, p := range parts {
+		if panics[i] != nil {
+			// The caller recovers a panic of the loader (topology
+			// reports it as an internal error); a worker goroutine
+			// cannot be recovered from there, so it is raised again
+			// here, the first in the order of roots.
+			panic(panics[i])
+		}
+		l.merge(p)
+	}
+}
+
+// evalGuarded evaluates root d with p and returns what it panicked with.
+func evalGuarded(p *loader, d string) (r any) {
+	defer func() { r = recover() }()
+	p.evalRoot(d)
+	return nil
+}
+
+// merge appends what p found to l's result, dropping the problems that l
+// already reported once (noteOnce).
+func (l *loader) merge(p *loader) {
+	r, pr := l.res, p.res
+	for i, prob := range pr.Problems {
+		if k, ok := p.keyed[i]; ok {
+			if l.noted[k] {
+				continue
+			}
+			if l.noted == nil {
+				l.noted = map[string]bool{}
+			}
+			l.noted[k] = true
+		}
+		r.Problems = append(r.Problems, prob)
+	}
+	r.LoadBalancers = append(r.LoadBalancers, pr.LoadBalancers...)
+	r.Listeners = append(r.Listeners, pr.Listeners...)
+	r.ListenerRules = append(r.ListenerRules, pr.ListenerRules...)
+	r.TargetGroups = append(r.TargetGroups, pr.TargetGroups...)
+	r.Attachments = append(r.Attachments, pr.Attachments...)
+	r.ClassicELBs = append(r.ClassicELBs, pr.ClassicELBs...)
+	r.Distributions = append(r.Distributions, pr.Distributions...)
+	r.Kubernetes = append(r.Kubernetes, pr.Kubernetes...)
+	r.ECSTaskDefinitions = append(r.ECSTaskDefinitions, pr.ECSTaskDefinitions...)
+	r.ECSServices = append(r.ECSServices, pr.ECSServices...)
+}
+
+// noteOnce reports p unless a problem with the same key was reported.
+func (l *loader) noteOnce(key string, p parsers.Problem) {
 	if l.noted == nil {
 		l.noted = map[string]bool{}
 	}
-	if l.noted[r.String()] {
+	if l.noted[key] {
 		return
 	}
-	l.noted[r.String()] = true
-	l.res.Problems = append(l.res.Problems, parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: r, Message: msg})
+	l.noted[key] = true
+	if l.keyed == nil {
+		l.keyed = map[int]string{}
+	}
+	l.keyed[len(l.res.Problems)] = key
+	l.res.Problems = append(l.res.Problems, p)
+}
+
+// unfollowed notes, once per call site, a module hoplint could not read.
+func (l *loader) unfollowed(r parsers.Range, msg string) {
+	l.noteOnce(r.String(), parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: r, Message: msg})
 }
 
 // dir returns the module in directory abs, reading its files when they
 // were not discovered (a module directory excluded by an ignore pattern is
 // still read when something calls it).
 func (l *loader) dir(abs, root, rel string) *moduleDir {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if md, ok := l.dirs[abs]; ok {
 		return md
 	}
@@ -757,7 +863,7 @@ func (m *modInst) module(name string) {
 		childDir = m.l.dir(abs, m.dir.root, path.Clean(path.Join(m.dir.rel, c.source)))
 		if childDir == nil {
 			why := "has no Terraform files in the linted tree"
-			if e := m.l.readErrors[abs]; e != "" {
+			if e := m.l.readError(abs); e != "" {
 				why = "could not be read (" + e + ")"
 			}
 			if !parsers.Within(m.dir.root, abs) {

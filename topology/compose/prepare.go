@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/parsers/compose"
@@ -30,6 +31,12 @@ type state struct {
 	dockerfiles map[string]*dockerfile.Dockerfile
 	discovered  map[string]bool
 	built       map[string]bool
+	// paths are the absolute paths of every linted file, sorted, so that
+	// the files under a copied or mounted directory are one range of it
+	// (put): a scan of every file per COPY or bind mount of a directory
+	// made a tree of many compose projects cost the square of its size.
+	paths     []string
+	pathsOnce sync.Once
 }
 
 type project struct {
@@ -245,7 +252,7 @@ func (st *state) service(pr *project, s *compose.Service, env *topology.Env) *se
 			st.publish(sv, ct, env)
 		}
 	}
-	sv.mounts(&ct, env)
+	sv.mounts(st, &ct, env)
 	for _, p := range s.Ports {
 		if p.Known && p.Target > 0 {
 			ct.Ports = append(ct.Ports, int(p.Target))
@@ -421,7 +428,7 @@ func (st *state) copies(ct *topology.Container, s *dockerfile.Stage, ctxDir stri
 			}
 			intoDir := strings.HasSuffix(cp.Dest, "/") || len(cp.Sources) > 1
 			for _, src := range cp.Sources {
-				if put(ct, env, filepath.Join(ctxDir, filepath.FromSlash(src)), dest, intoDir) {
+				if st.put(ct, env, filepath.Join(ctxDir, filepath.FromSlash(src)), dest, intoDir) {
 					found = true
 				}
 			}
@@ -434,7 +441,7 @@ func (st *state) copies(ct *topology.Container, s *dockerfile.Stage, ctxDir stri
 // directory abs, at dest in the container, as COPY and a bind mount do:
 // a file onto dest (or into it when intoDir), a directory's contents
 // under dest.
-func put(ct *topology.Container, env *topology.Env, abs, dest string, intoDir bool) bool {
+func (st *state) put(ct *topology.Container, env *topology.Env, abs, dest string, intoDir bool) bool {
 	if f := env.All[abs]; f != nil {
 		if intoDir {
 			dest = path.Join(dest, filepath.Base(abs))
@@ -442,20 +449,26 @@ func put(ct *topology.Container, env *topology.Env, abs, dest string, intoDir bo
 		ct.Files[path.Clean(dest)] = f
 		return true
 	}
+	st.pathsOnce.Do(func() {
+		st.paths = make([]string, 0, len(env.All))
+		for p := range env.All {
+			st.paths = append(st.paths, p)
+		}
+		sort.Strings(st.paths)
+	})
 	prefix := abs + string(filepath.Separator)
 	found := false
-	for p, f := range env.All {
-		if strings.HasPrefix(p, prefix) {
-			ct.Files[path.Join(dest, filepath.ToSlash(strings.TrimPrefix(p, prefix)))] = f
-			found = true
-		}
+	for i := sort.SearchStrings(st.paths, prefix); i < len(st.paths) && strings.HasPrefix(st.paths[i], prefix); i++ {
+		p := st.paths[i]
+		ct.Files[path.Join(dest, filepath.ToSlash(strings.TrimPrefix(p, prefix)))] = env.All[p]
+		found = true
 	}
 	return found
 }
 
 // mounts puts the bind-mounted files and configs into the container;
 // they hide what the image has at the same paths.
-func (sv *service) mounts(ct *topology.Container, env *topology.Env) {
+func (sv *service) mounts(st *state, ct *topology.Container, env *topology.Env) {
 	for _, m := range sv.s.Volumes {
 		if m.Type != "bind" || m.SourcePath == "" || !m.Known {
 			continue
@@ -470,11 +483,11 @@ func (sv *service) mounts(ct *topology.Container, env *topology.Env) {
 				}
 			}
 		}
-		put(ct, env, m.SourcePath, target, false)
+		st.put(ct, env, m.SourcePath, target, false)
 	}
 	for _, c := range sv.s.Configs {
 		if c.Config != nil && c.Config.FilePath != "" {
-			put(ct, env, c.Config.FilePath, path.Clean(c.Target), false)
+			st.put(ct, env, c.Config.FilePath, path.Clean(c.Target), false)
 		}
 	}
 }
