@@ -250,7 +250,9 @@ func lint(o *lintOptions, paths []string) (*lintResult, error) {
 			return nil, fmt.Errorf("no file that hoplint reads (nginx, Apache httpd, Terraform, Kubernetes, OpenAPI) under %s; check the path, or pass --allow-empty", strings.Join(empty, " "))
 		}
 	}
-	return &lintResult{g: g, wd: wd, findings: rules.Run(g, cfg, ropts)}, nil
+	findings := rules.Run(g, cfg, ropts)
+	writeHeapProfile()
+	return &lintResult{g: g, wd: wd, findings: findings}, nil
 }
 
 // emptyPaths lists the path arguments under which hoplint found nothing

@@ -136,7 +136,7 @@ func (r *reader) str(n *yaml.Node) Str {
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return Str{}
 	}
-	return Str{Value: n.Value, Range: r.scalarRange(n), Set: true, Unknown: n.Tag == UnknownTag, Style: n.Style, Line: n.Line + r.base, Col: n.Column}
+	return Str{Value: intern(n.Value), Range: r.scalarRange(n), Set: true, Unknown: n.Tag == UnknownTag, Style: n.Style, Line: n.Line + r.base, Col: n.Column}
 }
 
 func (r *reader) field(m *yaml.Node, key string) Str {
@@ -273,7 +273,7 @@ func (r *reader) stringMap(m *yaml.Node) map[string]Str {
 		}
 		s := r.str(v)
 		s.Key = r.at(k)
-		out[k.Value] = s
+		out[intern(k.Value)] = s
 	})
 	return out
 }

@@ -619,7 +619,7 @@ func (r *reader) quantities(m *yaml.Node) map[string]Quantity {
 		if out == nil {
 			out = map[string]Quantity{}
 		}
-		out[k.Value] = q
+		out[intern(k.Value)] = q
 	})
 	return out
 }

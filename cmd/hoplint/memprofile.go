@@ -1,0 +1,36 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
+)
+
+// writeHeapProfile writes a heap profile of what is live at the moment
+// it is called to the file named by HOPLINT_MEMPROFILE, for measuring the
+// memory of a large run (scripts/bench.sh, issue 24). It is a developer's
+// tool, not part of the command-line contract: it is undocumented, and
+// does nothing without the variable.
+func writeHeapProfile() {
+	path := os.Getenv("HOPLINT_MEMPROFILE")
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	memstats()
+	runtime.GC() // the profile shows what is live, not what awaits collection
+	memstats()
+	_ = pprof.WriteHeapProfile(f)
+}
+
+func memstats() {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	fmt.Fprintf(os.Stderr, "memprofile: sys %d heapSys %d heapInuse %d heapAlloc %d heapReleased %d heapIdle %d stackSys %d other %d gcSys %d MiB; numGC %d\n",
+		m.Sys>>20, m.HeapSys>>20, m.HeapInuse>>20, m.HeapAlloc>>20, m.HeapReleased>>20, m.HeapIdle>>20, m.StackSys>>20, m.OtherSys>>20, m.GCSys>>20, m.NumGC)
+}
