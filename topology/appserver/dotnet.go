@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hoplint/hoplint/parsers"
 	cfg "github.com/hoplint/hoplint/parsers/app/config"
 	"github.com/hoplint/hoplint/topology/setting"
 )
@@ -76,12 +77,16 @@ func (r *resolver) dotnet(ws []Word) (Info, bool) {
 	}
 	code := r.dotnetCode(dir)
 	var ka, body *springSetting
+	// A settings file hoplint could not parse may set what it could not
+	// read: then a missing setting is unknown, not Kestrel's default.
+	broken := false
 	for _, name := range []string{"appsettings.json", "appsettings." + envName + ".json"} {
 		f, err := r.read(path.Join(dir, name))
 		if err != nil {
 			continue
 		}
 		res := cfg.ParseKestrelJSON(f)
+		broken = broken || unparsed(res.Problems)
 		if r.p.Files.once("config:" + f.Path) {
 			r.problems = append(r.problems, res.Problems...)
 		}
@@ -96,6 +101,7 @@ func (r *resolver) dotnet(ws []Word) (Info, bool) {
 	at := ws[0].From.Range
 	if !code["keepalive"] {
 		switch {
+		case ka == nil && broken: // unknown: a settings file was not read whole
 		case ka == nil:
 			src := &setting.DefaultSource{Product: "Kestrel", Version: "ASP.NET Core 2.0 and later", URL: kestrelKeepAliveDoc}
 			info.KeepAlive = setting.DefaultFor("Kestrel:Limits:KeepAliveTimeout", 130*time.Second, at, src)
@@ -105,6 +111,7 @@ func (r *resolver) dotnet(ws []Word) (Info, bool) {
 	}
 	if !code["body"] {
 		switch {
+		case body == nil && broken: // unknown: a settings file was not read whole
 		case body == nil:
 			src := &setting.DefaultSource{Product: "Kestrel", Version: "ASP.NET Core 2.0 and later", URL: kestrelBodyDoc}
 			info.BodyLimit = setting.DefaultFor[int64]("Kestrel:Limits:MaxRequestBodySize", 30_000_000, at, src)
@@ -206,4 +213,15 @@ func (r *resolver) dotnetCode(dir string) map[string]bool {
 		return nil
 	})
 	return out
+}
+
+// unparsed reports problems that mean part of a settings file was not
+// read (a syntax error, a file too large): what it sets is not all known.
+func unparsed(probs []parsers.Problem) bool {
+	for _, p := range probs {
+		if p.Kind == parsers.ProblemParse || p.Kind == parsers.ProblemSkipped {
+			return true
+		}
+	}
+	return false
 }

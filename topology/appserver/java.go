@@ -214,6 +214,9 @@ func (r *resolver) springConfig(dir string, profiles []string, profilesKnown boo
 				if r.p.Files.once("config:" + f.Path) {
 					r.problems = append(r.problems, rs.Problems...)
 				}
+				if unparsed(rs.Problems) {
+					out.unknown = true // it may set what hoplint could not read
+				}
 				lower := strings.ToLower(string(f.Data))
 				if strings.Contains(lower, "configserver") || strings.Contains(lower, "import") || strings.Contains(lower, "profiles.active") ||
 					strings.Contains(lower, "active:") || strings.Contains(lower, "profiles.include") || strings.Contains(lower, "profiles.group") {
