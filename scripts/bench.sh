@@ -52,10 +52,9 @@
 #    (the parsers' own prefilters) and parse with the same parsers
 #    (tdewolff/parse, esbuild, go/parser) only the files that name one,
 #    in one process; no discovery of other formats, no import following,
-#    no linking. Targets: ratio <= 4 at every size (hoplint also reads the
-#    modules a server file imports and every file of a Go package it parses,
-#    and lints the compose, nginx and Dockerfile files), and the growth limit
-#    of part 1.
+#    no linking. Targets: ratio <= 2 at every size, the project's bar (at
+#    5,000 files on a quiet machine: 0.41 s against 0.23 s, 1.8; under load
+#    the ratio of wall times reads higher), and the growth limit of part 1.
 #
 # Each measurement is the best of BENCH_RUNS runs (default 3); peak memory is
 # the largest of those runs. Set BENCH_DIR to keep the trees between runs,
@@ -259,7 +258,7 @@ for n in $app_sizes; do
 	ratio=$(awk -v a="$secs" -v b="$floor" 'BEGIN{printf "%.2f", a/b}')
 	check_growth
 	mark=""
-	if awk -v r="$ratio" 'BEGIN{exit !(r>4)}'; then mark="  FAIL (limit 4)"; fail=1; fi
+	if awk -v r="$ratio" 'BEGIN{exit !(r>2)}'; then mark="  FAIL (limit 2)"; fail=1; fi
 	printf '%-8s %6d %7ss %7ss %6ss %6ss %6s%s %5d MiB  %s\n' apps "$n" "$secs" "$cpu" "$floor" "$floorcpu" "$ratio" "$mark" $((kb / 1024)) "$growth"
 	prev_n=$n prev_s=$secs prev_kb=$kb
 done
