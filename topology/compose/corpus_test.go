@@ -71,6 +71,18 @@ maybe-finance__maybe/compose.example.yml:45 include-not-followed
 # No .env: the OpenAI variables of genai-service are unknown.
 spring-petclinic__spring-petclinic-microservices/docker-compose.yml:87 include-not-followed
 `,
+	"TrafeX__docker-php-nginx": `
+# The image's nginx runs config/conf.d/default.conf (COPYed by the
+# Dockerfile); no client_max_body_size anywhere, so the PHP location (and
+# fpm-status, folded into it) forwards bodies up to nginx's 1m default.
+TrafeX__docker-php-nginx/config/conf.d/default.conf:27 missing-body-size-limit
+# No .env: ${IMAGE_NAME} and ${IMAGE_TAG} of the test compose file are unknown.
+TrafeX__docker-php-nginx/docker-compose.test.yml:3 include-not-followed
+`,
+	"paperless-ngx__paperless-ngx": `
+# docker-compose.portainer.yml's env_file stack.env is not in the repository.
+paperless-ngx__paperless-ngx/docker/compose/docker-compose.portainer.yml:60 include-not-followed
+`,
 	"Unidata__tomcat-docker": ``,
 	"mealie-recipes__mealie": ``,
 }
