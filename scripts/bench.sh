@@ -192,6 +192,28 @@ check_growth() {
 		fail=1
 	fi
 }
+# bench_row LABEL N DIR LIMIT FLOOR...: times the floor command FLOOR and
+# the whole hoplint run in DIR, prints the row (with the machine's load),
+# fails the run when LIMIT is set and the ratio is above it, and moves the
+# growth baseline (prev_*) on. Parts 1, 1b and 1c print their rows with it.
+bench_row() {
+	local label=$1 n=$2 d=$3 limit=$4 floor floorcpu mark=""
+	shift 4
+	cd "$d"
+	measure "$@"
+	floor=$secs floorcpu=$cpu
+	measure "$work/hoplint" --format json --fail-on never .
+	cd "$repo"
+	ratio=$(awk -v a="$secs" -v b="$floor" 'BEGIN{printf "%.2f", a/b}')
+	check_growth
+	if [ -n "$limit" ] && awk -v r="$ratio" -v l="$limit" 'BEGIN{exit !(r>l)}'; then
+		mark="  FAIL (limit $limit)"
+		fail=1
+	fi
+	printf '%-8s %6d %7ss %7ss %6ss %6ss %6s%s %5d MiB  %s  (load %s)\n' "$label" "$n" "$secs" "$cpu" "$floor" "$floorcpu" "$ratio" "$mark" $((kb / 1024)) "$growth" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	prev_n=$n prev_s=$secs prev_kb=$kb
+}
+
 echo
 echo "== 1. corpus manifests, copied =="
 echo "wall: elapsed seconds (the targets); cpu: user+system seconds; floor: yaml.v3 decoding, one process, one core"
@@ -201,18 +223,7 @@ shapes="envs samedir"
 for shape in $shapes; do
 	prev_n="" prev_s="" prev_kb=""
 	for n in $sizes; do
-		d=$(tree "$shape" "$n")
-		cd "$d"
-		measure "$work/benchtree" floor .
-		floor=$secs floorcpu=$cpu
-		measure "$work/hoplint" --format json --fail-on never .
-		cd "$repo"
-		ratio=$(awk -v a="$secs" -v b="$floor" 'BEGIN{printf "%.2f", a/b}')
-		check_growth
-		mark=""
-		if awk -v r="$ratio" 'BEGIN{exit !(r>2)}'; then mark="  FAIL (limit 2)"; fail=1; fi
-		printf '%-8s %6d %7ss %7ss %6ss %6ss %6s%s %5d MiB  %s\n' "$shape" "$n" "$secs" "$cpu" "$floor" "$floorcpu" "$ratio" "$mark" $((kb / 1024)) "$growth"
-		prev_n=$n prev_s=$secs prev_kb=$kb
+		bench_row "$shape" "$n" "$(tree "$shape" "$n")" 2 "$work/benchtree" floor .
 	done
 done
 
@@ -228,15 +239,7 @@ for src in compose ecs; do
 	for n in $source_sizes; do
 		d="$work/$src-$n"
 		[ -d "$d" ] || "$work/benchtree" write-source "$corpus" "$d" envs "$n" "$src" >/dev/null
-		cd "$d"
-		measure "$work/benchtree" floor .
-		floor=$secs floorcpu=$cpu
-		measure "$work/hoplint" --format json --fail-on never .
-		cd "$repo"
-		ratio=$(awk -v a="$secs" -v b="$floor" 'BEGIN{printf "%.1f", a/b}')
-		check_growth
-		printf '%-8s %6d %7ss %7ss %6ss %6ss %6s %5d MiB  %s  (load %s)\n' "$src" "$n" "$secs" "$cpu" "$floor" "$floorcpu" "$ratio" $((kb / 1024)) "$growth" "$(cut -d' ' -f1-3 /proc/loadavg)"
-		prev_n=$n prev_s=$secs prev_kb=$kb
+		bench_row "$src" "$n" "$d" "" "$work/benchtree" floor .
 	done
 done
 if [ "${BENCH_SOURCE_ONLY:-}" = 1 ]; then exit $fail; fi
@@ -250,17 +253,7 @@ app_sizes=${BENCH_APP_SIZES:-"1250 5000"}
 for n in $app_sizes; do
 	d="$work/apps-$n"
 	[ -d "$d" ] || "$work/benchtree" write-apps "$d" "$n" >/dev/null
-	cd "$d"
-	measure "$work/benchtree" app-floor .
-	floor=$secs floorcpu=$cpu
-	measure "$work/hoplint" --format json --fail-on never .
-	cd "$repo"
-	ratio=$(awk -v a="$secs" -v b="$floor" 'BEGIN{printf "%.2f", a/b}')
-	check_growth
-	mark=""
-	if awk -v r="$ratio" 'BEGIN{exit !(r>2)}'; then mark="  FAIL (limit 2)"; fail=1; fi
-	printf '%-8s %6d %7ss %7ss %6ss %6ss %6s%s %5d MiB  %s\n' apps "$n" "$secs" "$cpu" "$floor" "$floorcpu" "$ratio" "$mark" $((kb / 1024)) "$growth"
-	prev_n=$n prev_s=$secs prev_kb=$kb
+	bench_row apps "$n" "$d" 2 "$work/benchtree" app-floor .
 done
 
 if [ "${BENCH_QUICK:-}" = 1 ]; then exit $fail; fi
