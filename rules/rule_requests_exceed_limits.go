@@ -165,10 +165,7 @@ func taskReservations(p *Pass, containers []limited) {
 				continue
 			}
 			sum += sh.N
-			name := lc.r.Words
-			if c, ok := lc.hop.Config.(*topology.ECSContainer); ok {
-				name = c.Container.Name.Value
-			}
+			name := lc.hop.Config.(*topology.ECSContainer).Container.Name.Value // grouped as ECS above
 			parts = append(parts, fmt.Sprintf("%s %s (%s)", name, sh.Raw, sh.Key))
 			related = append(related, relatedAt(sh.Range, fmt.Sprintf("container %s reserves %s here (%s)", name, sh.Raw, sh.Key)))
 		}
