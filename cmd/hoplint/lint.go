@@ -233,6 +233,7 @@ func lint(o *lintOptions, paths []string) (*lintResult, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
+	defer startCPUProfile()()
 	cfg, err := loadConfig(o.configFile, paths)
 	if err != nil {
 		return nil, err

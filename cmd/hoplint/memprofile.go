@@ -34,3 +34,27 @@ func memstats() {
 	fmt.Fprintf(os.Stderr, "memprofile: sys %d heapSys %d heapInuse %d heapAlloc %d heapReleased %d heapIdle %d stackSys %d other %d gcSys %d MiB; numGC %d\n",
 		m.Sys>>20, m.HeapSys>>20, m.HeapInuse>>20, m.HeapAlloc>>20, m.HeapReleased>>20, m.HeapIdle>>20, m.StackSys>>20, m.OtherSys>>20, m.GCSys>>20, m.NumGC)
 }
+
+// startCPUProfile profiles the run's CPU into the file named by
+// HOPLINT_CPUPROFILE, from loading the configuration to the last rule,
+// and returns the function that stops it. Like HOPLINT_MEMPROFILE, a
+// developer's tool (finding where a large tree's time goes, issue 21),
+// undocumented.
+func startCPUProfile() func() {
+	path := os.Getenv("HOPLINT_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+}
