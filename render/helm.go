@@ -37,24 +37,41 @@ func (r *renderer) helm(files, charts []*parsers.File) {
 	}
 	sort.Strings(dirs)
 	// A chart inside another chart's charts/ is a dependency, rendered
-	// with its parent, not on its own.
+	// with its parent, not on its own. Sorted, a parent comes before the
+	// charts inside it; each chart and each file looks up its own
+	// ancestors, so that a tree of many charts costs no more than its
+	// depth per path (a scan of every chart for every file did not).
 	var top []string
+	isTop := map[string]bool{}
 	for _, d := range dirs {
 		sub := false
-		for _, p := range top {
-			if parsers.Within(filepath.Join(p, "charts"), d) {
+		for a := d; ; {
+			if filepath.Base(a) == "charts" && isTop[filepath.Dir(a)] {
 				sub = true
+				break
 			}
+			up := filepath.Dir(a)
+			if up == a {
+				break
+			}
+			a = up
 		}
 		if !sub {
 			top = append(top, d)
+			isTop[d] = true
 		}
 	}
 	for _, f := range files {
-		for _, d := range top {
-			if parsers.Within(d, f.Abs) {
+		for a := filepath.Dir(f.Abs); ; {
+			if isTop[a] {
 				r.consumed[f.Abs] = true
+				break
 			}
+			up := filepath.Dir(a)
+			if up == a {
+				break
+			}
+			a = up
 		}
 	}
 	for _, d := range top {

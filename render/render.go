@@ -13,6 +13,7 @@ package render
 
 import (
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
@@ -30,9 +31,12 @@ type Options struct {
 }
 
 type renderer struct {
-	opt      Options
-	byAbs    map[string]*parsers.File
-	byPath   map[string]*parsers.File
+	opt    Options
+	byAbs  map[string]*parsers.File
+	byPath map[string]*parsers.File
+	// roots are the distinct roots of the discovered files, deepest
+	// first: a source file read later belongs to the first that holds it.
+	roots    []string
 	consumed map[string]bool
 	out      []*parsers.File // rendered files
 	extra    []*parsers.File // source files read that discovery did not return
@@ -63,10 +67,16 @@ func Render(files []*parsers.File, opt Options) ([]*parsers.File, []parsers.Prob
 		return files, nil
 	}
 	r := &renderer{opt: opt, byAbs: map[string]*parsers.File{}, byPath: map[string]*parsers.File{}, consumed: map[string]bool{}}
+	seen := map[string]bool{}
 	for _, f := range files {
 		r.byAbs[f.Abs] = f
 		r.byPath[f.Path] = f
+		if !seen[f.Root] {
+			seen[f.Root] = true
+			r.roots = append(r.roots, f.Root)
+		}
 	}
+	sort.Slice(r.roots, func(i, j int) bool { return len(r.roots[i]) > len(r.roots[j]) })
 	if len(charts) > 0 {
 		r.helm(files, charts)
 	}
@@ -105,11 +115,13 @@ func (r *renderer) source(abs string) *parsers.File {
 	if f := r.byAbs[abs]; f != nil {
 		return f
 	}
-	// The deepest root of the discovered files that holds abs.
+	// The deepest root of the discovered files that holds abs (files read
+	// here take one of those roots, so the list is complete).
 	root := ""
-	for _, f := range r.byAbs {
-		if parsers.Within(f.Root, abs) && len(f.Root) > len(root) {
-			root = f.Root
+	for _, rt := range r.roots {
+		if parsers.Within(rt, abs) {
+			root = rt
+			break
 		}
 	}
 	if root == "" {
