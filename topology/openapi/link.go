@@ -3,6 +3,7 @@ package openapi
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 
@@ -31,6 +32,87 @@ type routeHop struct {
 // host is "" when the spec names none (then any name matches).
 type routeServer func(host, path string) []routeHop
 
+// frontEnd is a routeServer and, for a server chosen only by name (an
+// nginx server, an Apache virtual host), the names it answers to: a route
+// with a host then asks only the servers that name that host (frontIndex),
+// not every server of the tree.
+type frontEnd struct {
+	serve routeServer
+	// names: nil, or the names without which the object serves no route
+	// that names a host.
+	names  []string
+	byName bool
+}
+
+// frontIndex finds the front ends that may serve a host: those that name
+// it exactly, those with a wildcard name, and those not chosen by name.
+// Candidates come back in the order of fronts, so that links are drawn in
+// the same order every run.
+type frontIndex struct {
+	fronts []frontEnd
+	exact  map[string][]int
+	always []int // wildcard names, or not chosen by name
+	all    []int // 0 … len(fronts)-1, made on first use
+}
+
+func newFrontIndex(fronts []frontEnd) *frontIndex {
+	x := &frontIndex{fronts: fronts, exact: map[string][]int{}}
+	for i, f := range fronts {
+		if !f.byName {
+			x.always = append(x.always, i)
+			continue
+		}
+		wild := false
+		seen := map[string]bool{}
+		for _, n := range f.names {
+			n = strings.ToLower(strings.Trim(n, `"'`))
+			if strings.HasPrefix(n, "*.") || strings.HasSuffix(n, ".*") || strings.HasPrefix(n, ".") {
+				wild = true
+				continue
+			}
+			if !seen[n] {
+				seen[n] = true
+				x.exact[n] = append(x.exact[n], i)
+			}
+		}
+		if wild {
+			x.always = append(x.always, i)
+		}
+	}
+	return x
+}
+
+// forHost lists the front ends to ask about a route with this host; host
+// is not "".
+func (x *frontIndex) forHost(host string) []int {
+	named := x.exact[host]
+	if len(named) == 0 {
+		return x.always
+	}
+	out := make([]int, 0, len(named)+len(x.always))
+	out = append(out, named...)
+	out = append(out, x.always...)
+	sort.Ints(out)
+	return out
+}
+
+// anyHost lists the front ends that may serve a route with this host for
+// any host: for a route without one, all of them; with one, those not
+// chosen by name (a server chosen by name serves a named route only by
+// that name).
+func (x *frontIndex) anyHost(host string) []int {
+	if host != "" {
+		return x.always
+	}
+	if len(x.all) != len(x.fronts) {
+		x.all = make([]int, len(x.fronts))
+		for i := range x.all {
+			x.all[i] = i
+		}
+	}
+	return x.all
+}
+
 // linkOpenAPI links each route to the hops that serve it: by address when
 // a hop chose the route by the spec's host and its path; otherwise (the
 // spec names no host or only a loopback one, or the hop serves the path
@@ -38,7 +120,7 @@ type routeServer func(host, path string) []routeHop
 // path, as an assumption (off under link: strict). Routes of a spec that a
 // stack in .hoplint.yml declares are left as declared.
 func linkOpenAPI(g *topology.Graph, env *topology.Env) {
-	servers := frontEnds(g)
+	fronts := newFrontIndex(frontEnds(g))
 	for _, c := range g.Configs[parsers.FormatOpenAPI] {
 		oc := c.(*topology.OpenAPIConfig)
 		if hasDeclaredIn(g, oc.Hop) {
@@ -49,30 +131,40 @@ func linkOpenAPI(g *topology.Graph, env *topology.Env) {
 			if hasDeclaredIn(g, h) {
 				continue
 			}
-			linkRoute(g, env, servers, r, h)
+			linkRoute(g, env, fronts, r, h)
 		}
 	}
 }
 
-func linkRoute(g *topology.Graph, env *topology.Env, servers []routeServer, r *oas.Route, h *topology.Hop) {
+func linkRoute(g *topology.Graph, env *topology.Env, fronts *frontIndex, r *oas.Route, h *topology.Hop) {
 	type cand struct {
 		s    routeHop
 		path string
 		srv  oas.Server
 	}
-	var named, anon []cand
+	type specServer struct {
+		host, path string
+		srv        oas.Server
+	}
+	servers := make([]specServer, 0, len(r.Servers))
 	for _, srv := range r.Servers {
-		path := oas.JoinPath(srv.Base, r.Template)
 		host := srv.Host
 		if topology.IsLoopback(host) {
 			host = ""
 		}
-		for _, rs := range servers {
-			for _, s := range rs(host, path) {
+		servers = append(servers, specServer{host, oas.JoinPath(srv.Base, r.Template), srv})
+	}
+	// Links by name first: a front end that chose the route by the spec's
+	// host. Only the front ends that may name the host are asked.
+	var named, anon []cand
+	for _, ss := range servers {
+		if ss.host == "" {
+			continue
+		}
+		for _, i := range fronts.forHost(strings.ToLower(ss.host)) {
+			for _, s := range fronts.fronts[i].serve(ss.host, ss.path) {
 				if s.byHost {
-					named = append(named, cand{s, path, srv})
-				} else {
-					anon = append(anon, cand{s, path, srv})
+					named = append(named, cand{s, ss.path, ss.srv})
 				}
 			}
 		}
@@ -84,9 +176,23 @@ func linkRoute(g *topology.Graph, env *topology.Env, servers []routeServer, r *o
 	if len(named) > 0 || env.Config.Strict() {
 		return
 	}
+	// Then the hops that serve the path for any host: a link only when
+	// there is exactly one, so the scan stops at a second.
 	hops := map[*topology.Hop]bool{}
-	for _, c := range anon {
-		hops[c.s.hop] = true
+scan:
+	for _, ss := range servers {
+		for _, i := range fronts.anyHost(ss.host) {
+			for _, s := range fronts.fronts[i].serve(ss.host, ss.path) {
+				if s.byHost {
+					continue
+				}
+				anon = append(anon, cand{s, ss.path, ss.srv})
+				hops[s.hop] = true
+				if len(hops) > 1 {
+					break scan
+				}
+			}
+		}
 	}
 	if len(hops) != 1 {
 		return
@@ -113,12 +219,12 @@ func hasDeclaredIn(g *topology.Graph, h *topology.Hop) bool {
 }
 
 // frontEnds collects the objects that route requests by host and path.
-func frontEnds(g *topology.Graph) []routeServer {
-	var out []routeServer
+func frontEnds(g *topology.Graph) []frontEnd {
+	var out []frontEnd
 	for _, c := range g.Configs[parsers.FormatNginx] {
 		nc := c.(*topology.NginxConfig)
 		for _, s := range nc.Model.Servers {
-			out = append(out, nginxServes(nc, s))
+			out = append(out, frontEnd{serve: nginxServes(nc, s), names: s.Names, byName: true})
 		}
 	}
 	var tgs []*topology.Hop // in graph order, so that links are drawn in the same order every run
@@ -135,7 +241,7 @@ func frontEnds(g *topology.Graph) []routeServer {
 	}
 	for _, c := range g.Configs[parsers.FormatTerraform] {
 		if l, ok := c.(*terraform.Listener); ok {
-			out = append(out, albServes(l, rules, tgs))
+			out = append(out, frontEnd{serve: albServes(l, rules, tgs)})
 		}
 	}
 	httpRoutes := map[*kubernetes.Object][]*topology.Hop{}
@@ -144,10 +250,10 @@ func frontEnds(g *topology.Graph) []routeServer {
 		switch cfg := h.Config.(type) {
 		case *apache.Host:
 			if h.Kind == topology.KindApacheVHost {
-				out = append(out, apacheServes(h, cfg))
+				out = append(out, frontEnd{serve: apacheServes(h, cfg), names: cfg.Names, byName: true})
 			}
 		case *kubernetes.Ingress:
-			out = append(out, ingressServes(h, cfg))
+			out = append(out, frontEnd{serve: ingressServes(h, cfg)})
 		case *topology.GatewayRoute:
 			if h.Kind == topology.KindGatewayRoute && cfg.Object != nil && cfg.Object.Kind == "HTTPRoute" {
 				if _, seen := httpRoutes[cfg.Object]; !seen {
@@ -158,7 +264,7 @@ func frontEnds(g *topology.Graph) []routeServer {
 		}
 	}
 	for _, o := range routeOrder {
-		out = append(out, httpRouteServes(o, httpRoutes[o]))
+		out = append(out, frontEnd{serve: httpRouteServes(o, httpRoutes[o])})
 	}
 	return out
 }
@@ -449,6 +555,20 @@ func albServes(l *terraform.Listener, all []*terraform.ListenerRule, tgs []*topo
 			rules = append(rules, r)
 		}
 	}
+	// The target groups of each forward, found once: every route asks.
+	targets := map[*terraform.Forward][]*topology.Hop{}
+	forwardTo := func(f *terraform.Forward) []*topology.Hop {
+		hs, ok := targets[f]
+		if !ok {
+			for _, h := range tgs {
+				if f.TargetGroup.RefersTo(&h.Config.(*terraform.TargetGroup).Object) {
+					hs = append(hs, h)
+				}
+			}
+			targets[f] = hs
+		}
+		return hs
+	}
 	return func(host, path string) []routeHop {
 		type cand struct {
 			r      *terraform.ListenerRule
@@ -480,11 +600,9 @@ func albServes(l *terraform.Listener, all []*terraform.ListenerRule, tgs []*topo
 			why = fmt.Sprintf("listener rule %s (priority %d, %s) forwards", topology.TerraformName(&best.r.Object), best.prio, best.why)
 		}
 		var out []routeHop
-		for _, f := range fws {
-			for _, h := range tgs {
-				if f.TargetGroup.RefersTo(&h.Config.(*terraform.TargetGroup).Object) {
-					out = append(out, routeHop{hop: h, why: why + " it to " + h.Name, byHost: byHost})
-				}
+		for i := range fws {
+			for _, h := range forwardTo(&fws[i]) {
+				out = append(out, routeHop{hop: h, why: why + " it to " + h.Name, byHost: byHost})
 			}
 		}
 		return out
