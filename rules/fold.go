@@ -49,6 +49,31 @@ func foldInstances(fs []Finding) []Finding {
 // (aws_cloudfront_distribution.edge): the name of a hop.
 var tfAddress = regexp.MustCompile(`\b([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z][A-Za-z0-9_-]*)\b`)
 
+// mayNameTFAddress is a quick necessary condition for tfAddress: some dot
+// is preceded by a run of [a-z0-9_] that holds an underscore and followed
+// by a letter. Most messages have no such dot, and the regular expression
+// (with its word boundaries) is slow enough to show in a large run.
+func mayNameTFAddress(msg string) bool {
+	for i := 1; i+1 < len(msg); i++ {
+		if msg[i] != '.' {
+			continue
+		}
+		if c := msg[i+1]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			continue
+		}
+		for j := i - 1; j >= 0; j-- {
+			c := msg[j]
+			if c == '_' {
+				return true
+			}
+			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+				break
+			}
+		}
+	}
+	return false
+}
+
 // foldSameRange merges findings of one rule on one range whose messages
 // differ only in the Terraform objects they name: three CloudFront
 // distributions in front of one ALB give three findings on the ALB's
@@ -63,7 +88,7 @@ func foldSameRange(fs []Finding) []Finding {
 	groups := map[string]*group{}
 	var order []*group
 	for i, f := range fs {
-		if f.Range.File == "" || !tfAddress.MatchString(f.Message) {
+		if f.Range.File == "" || !mayNameTFAddress(f.Message) || !tfAddress.MatchString(f.Message) {
 			continue
 		}
 		k := f.Rule + "\x00" + f.Range.String() + "\x00" + tfAddress.ReplaceAllString(f.Message, "$1.…")
@@ -125,22 +150,47 @@ func subjectToken(w string) bool {
 	}
 	w = strings.Trim(w, "(),;:.")
 	return strings.HasPrefix(w, "/") || strings.ContainsAny(w, "\\@$~\"`") || strings.HasPrefix(w, "'") ||
-		fileOrHost.MatchString(w)
+		// Both forms of fileOrHost hold a dot: most words are settled
+		// without the regular expression (a large run folds every
+		// finding's message).
+		strings.IndexByte(w, '.') >= 0 && fileOrHost.MatchString(w)
 }
 
 var (
 	// A file by its extension, or a host name of three labels or more
 	// (aws_lb.public is a Terraform object, not a file).
 	fileOrHost = regexp.MustCompile(`^(?:[\w.-]*\.(?:conf|types|ya?ml|json|tf|lua|template|tmpl|erb|j2|vhost|nginx|in|sample|example|default|dist)|[A-Za-z0-9-]+\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})$`)
-	wordRe     = regexp.MustCompile(`\S+`)
 )
+
+// words splits a message at runs of ASCII white space (what the regular
+// expression \S+ takes as words; strings.Fields would also split at
+// Unicode spaces), without a regular expression: every finding of a
+// large run goes through it.
+func words(msg string) []string {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+	var out []string
+	for i := 0; i < len(msg); {
+		for i < len(msg) && isSpace(msg[i]) {
+			i++
+		}
+		j := i
+		for j < len(msg) && !isSpace(msg[j]) {
+			j++
+		}
+		if j > i {
+			out = append(out, msg[i:j])
+		}
+		i = j
+	}
+	return out
+}
 
 // causeOf is a message with its subject words set aside (a run of them,
 // such as a location's "~ \.php$", counts as one).
 func causeOf(msg string) string {
 	var b strings.Builder
 	prev := false
-	for _, w := range wordRe.FindAllString(msg, -1) {
+	for _, w := range words(msg) {
 		sub := subjectToken(w)
 		if sub && prev {
 			continue
@@ -158,7 +208,7 @@ func causeOf(msg string) string {
 // subjects are the subject words of a message, in order.
 func subjects(msg string) []string {
 	var out []string
-	for _, w := range wordRe.FindAllString(msg, -1) {
+	for _, w := range words(msg) {
 		if subjectToken(w) {
 			out = append(out, w)
 		}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -75,6 +76,75 @@ func TestFoldCauses(t *testing.T) {
 	for _, f := range got[3:] {
 		if len(f.Related) != 0 {
 			t.Errorf("merged different causes: %q %v", f.Message, f.Related)
+		}
+	}
+}
+
+// words must split exactly as the regular expression \S+ it replaced: at
+// ASCII white space only (not at \v or Unicode spaces), keeping invalid
+// UTF-8 inside words.
+func TestWordsAsRegexp(t *testing.T) {
+	re := regexp.MustCompile(`\S+`)
+	for _, s := range []string{
+		"", " ", "a", "  nginx location /api  of server example.com\n",
+		"tab\tsep\fform\rret\nnl", "vertical\vtab", "nbsp\u00a0here", "em\u2003space",
+		"bad\xffbyte x", "trailing   ",
+	} {
+		want := re.FindAllString(s, -1)
+		got := words(s)
+		if len(want) != len(got) {
+			t.Errorf("words(%q) = %q, want %q", s, got, want)
+			continue
+		}
+		for i := range want {
+			if want[i] != got[i] {
+				t.Errorf("words(%q) = %q, want %q", s, got, want)
+				break
+			}
+		}
+	}
+}
+
+// FuzzWords holds words to \S+ on any input.
+func FuzzWords(f *testing.F) {
+	re := regexp.MustCompile(`\S+`)
+	f.Add("a b\tc")
+	f.Fuzz(func(t *testing.T, s string) {
+		want, got := re.FindAllString(s, -1), words(s)
+		if len(want) != len(got) {
+			t.Fatalf("words(%q) = %q, want %q", s, got, want)
+		}
+		for i := range want {
+			if want[i] != got[i] {
+				t.Fatalf("words(%q) = %q, want %q", s, got, want)
+			}
+		}
+	})
+}
+
+// FuzzMayNameTFAddress: the quick test never says no where tfAddress
+// matches, so that foldSameRange folds what it folded before.
+func FuzzMayNameTFAddress(f *testing.F) {
+	for _, s := range []string{"aws_lb.public idle", "x aws_cloudfront_distribution.edge.", "a_b.c", "_x.y", "client_max_body_size. Raise", "resources.limits"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if tfAddress.MatchString(s) && !mayNameTFAddress(s) {
+			t.Fatalf("mayNameTFAddress(%q) = false, but tfAddress matches", s)
+		}
+	})
+}
+
+func TestMayNameTFAddress(t *testing.T) {
+	for s, want := range map[string]bool{
+		"the ALB aws_lb.public keeps":      true,
+		"aws_cloudfront_distribution.edge": true,
+		"Set client_max_body_size. Then":   false,
+		"spec.resources.limits.memory":     false,
+		"no dots here":                     false,
+	} {
+		if got := mayNameTFAddress(s); got != want {
+			t.Errorf("mayNameTFAddress(%q) = %v, want %v", s, got, want)
 		}
 	}
 }
