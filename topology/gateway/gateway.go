@@ -438,10 +438,17 @@ func (x *gwIndex) linkService(h *topology.Hop, why, ns, name string, port int, p
 		if x.strict {
 			return
 		}
-		conflict := near[1:]
-		names := make([]string, len(conflict))
-		for i, c := range conflict {
-			names[i] = c.File
+		// At most two of the others are named, as the Kubernetes
+		// linker's ties do: a tree with hundreds of copies of a manifest
+		// would otherwise put every file name into every link (quadratic
+		// in the copies, in time and memory).
+		var names []string
+		for _, c := range near[1:] {
+			if len(names) == 2 {
+				names = append(names, "…")
+				break
+			}
+			names = append(names, c.File)
 		}
 		why += fmt.Sprintf(" (%d copies of Service %s/%s are equally near; hoplint took the one in %s, not %s)", len(near), ns, name, near[0].File, strings.Join(names, ", "))
 		near = near[:1]
