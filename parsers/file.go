@@ -62,7 +62,7 @@ type File struct {
 	// own; it is still parsed for its comments (suppressions).
 	Consumed bool
 
-	once  sync.Once
+	once sync.Once
 	// lines holds the byte offset of each line start. uint32, sized
 	// exactly: it is kept for every file of a run (32 MB of []int grown by
 	// append at 54,000 files). Data longer than 4 GiB (far above
