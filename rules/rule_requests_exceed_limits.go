@@ -59,6 +59,26 @@ spec:
         limits:
           memory: 512Mi
 `},
+		{Name: "ecs-task-sum", Bad: true, Archive: `-- main.tf --
+resource "aws_ecs_task_definition" "app" {
+  family = "app"
+  memory = 1024
+  container_definitions = jsonencode([
+    { name = "api", image = "example/api:1.0", memoryReservation = 768 },
+    { name = "log-router", image = "example/fluent-bit:1.0", memory = 512 },
+  ])
+}
+`},
+		{Name: "ecs-task-fits", Archive: `-- main.tf --
+resource "aws_ecs_task_definition" "app" {
+  family = "app"
+  memory = 1024
+  container_definitions = jsonencode([
+    { name = "api", image = "example/api:1.0", memoryReservation = 512 },
+    { name = "log-router", image = "example/fluent-bit:1.0", memoryReservation = 128, memory = 256 },
+  ])
+}
+`},
 	},
 	Run: runRequestsExceedLimits,
 }
