@@ -58,7 +58,7 @@ func mayNameTFAddress(msg string) bool {
 		if msg[i] != '.' {
 			continue
 		}
-		if c := msg[i+1]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+		if c := msg[i+1]; !isLetter(c) {
 			continue
 		}
 		for j := i - 1; j >= 0; j-- {
@@ -66,13 +66,16 @@ func mayNameTFAddress(msg string) bool {
 			if c == '_' {
 				return true
 			}
-			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			if !isLowerOrDigit(c) {
 				break
 			}
 		}
 	}
 	return false
 }
+
+func isLetter(c byte) bool       { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isLowerOrDigit(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
 
 // foldSameRange merges findings of one rule on one range whose messages
 // differ only in the Terraform objects they name: three CloudFront
