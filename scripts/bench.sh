@@ -38,8 +38,20 @@
 #    with docker-compose files (with their .env) or with ECS task
 #    definitions, every file hoplint reads in them, copied per environment
 #    to BENCH_SOURCE_SIZES files (default 2,000 and 8,000), timed as in 1;
-#    the growth is held to the same limit, the ratio to the yaml.v3 floor is
-#    printed for information (the floor skips most of what these trees hold).
+#    the growth is held to the same limit. The floor (benchtree
+#    source-floor) reads the files hoplint discovers (parsers.Discover, the
+#    same set) and parses each once with the bare library of its format:
+#    yaml.v3 for compose, ECS and the other YAML and JSON files, hclsyntax
+#    for Terraform, crossplane for nginx, BuildKit's parser for
+#    Dockerfiles (Apache files, which hoplint parses itself, are read only);
+#    on every core, as hoplint runs; no compose-go loading,
+#    no linking, no rules. The ratio is printed for information, not yet a
+#    target: it is far above 2 on these trees (December 2026: about 9-10
+#    on the compose trees, 6 on the ECS trees), where what the floor
+#    leaves out dominates: compose-go's loading of each project (about
+#    45% of the compose-8000 run's CPU) and Terraform module evaluation
+#    (about 40% of the ECS-8000 run's). It becomes a target (limit 2, as
+#    in part 1) once it is <= 2.
 #
 # 1c. Application-source tree (issue 22): benchtree write-apps generates
 #    services behind one nginx in a compose file, a third each an Express app
@@ -229,9 +241,10 @@ done
 
 echo
 echo "== 1b. compose-heavy and ECS-heavy trees: the corpus's compose (or ECS) repositories, copied per environment =="
-echo "floor: yaml.v3 decoding of the tree's YAML and JSON files only (compose files, task-definition JSON, manifests); hoplint also"
-echo "loads each compose project with compose-go and reads the nginx, Dockerfile and Terraform files the floor skips, so the ratio"
-echo "is information, not a target, until the floor covers those formats"
+echo "floor: benchtree source-floor, the files hoplint discovers, each parsed once by its format's library (yaml.v3, hclsyntax,"
+echo "crossplane, BuildKit's Dockerfile parser) on every core; no compose-go loading, no Terraform evaluation, no linking."
+echo "The ratio is information, not a target, while it is above 2 (compose-go's loading and Terraform evaluation, which the"
+echo "floor leaves out, are each about 40-45% of these runs); it becomes a target, limit 2, once it is <= 2"
 printf '%-8s %6s %8s %8s %7s %7s %6s %9s %s\n' source files "wall" "cpu" "floor" "fl.cpu" ratio "peak RSS" "growth (files, time, memory)"
 source_sizes=${BENCH_SOURCE_SIZES:-"2000 8000"}
 for src in compose ecs; do
@@ -239,7 +252,7 @@ for src in compose ecs; do
 	for n in $source_sizes; do
 		d="$work/$src-$n"
 		[ -d "$d" ] || "$work/benchtree" write-source "$corpus" "$d" envs "$n" "$src" >/dev/null
-		bench_row "$src" "$n" "$d" "" "$work/benchtree" floor .
+		bench_row "$src" "$n" "$d" "" "$work/benchtree" source-floor .
 	done
 done
 if [ "${BENCH_SOURCE_ONLY:-}" = 1 ]; then exit $fail; fi

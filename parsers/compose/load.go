@@ -129,6 +129,7 @@ type loader struct {
 	missingEnv     bool
 	placeholders   map[string]string // see notePlaceholders
 	composing      bool              // compose-go runs: files parsed now are included or extended
+	casts          *castFilter       // the type casts compose-go is given (see casts.go)
 	// last* remember the resource loader's last answer: compose-go asks
 	// for Dir with the raw path right after Load.
 	lastRaw, lastLocal string
@@ -283,6 +284,10 @@ func (l *loader) compose(configs []types.ConfigFile) (project *types.Project, er
 		// Interpolation sees .env only, never the process's environment.
 		o.Interpolate.LookupValue = l.lookup
 		o.Interpolate.Substitute = l.substitute
+		// Only the casts whose keys occur in the project's files; files
+		// read later through confined add theirs to the same map.
+		l.castsFor(l.layers)
+		o.Interpolate.TypeCastMapping = l.casts.out
 	}
 	return cgloader.LoadWithContext(context.Background(), details, opts)
 }
@@ -440,6 +445,10 @@ func (c confined) Load(ctx context.Context, p string) (string, error) {
 			if err := l.checkIncludes(ly); err != nil {
 				return "", err
 			}
+		}
+		// compose-go interpolates this file next: its keys may need casts.
+		if l.casts != nil {
+			l.castsFor(layers)
 		}
 	}
 	l.lastRaw, l.lastLocal = p, real

@@ -4,6 +4,7 @@
 //	benchtree write CORPUS DST envs|samedir FILES [EXCLUDE]
 //	benchtree write-source CORPUS DST envs|samedir FILES compose|ecs
 //	benchtree floor DIR
+//	benchtree source-floor DIR
 //	benchtree write-apps DST FILES
 //	benchtree app-floor DIR
 //	benchtree time RUNS -- LABEL CMD [ARG...] [-- LABEL CMD [ARG...]]...
@@ -18,6 +19,9 @@
 // write-source copies whole repositories of one source instead of the
 // Kubernetes manifests: those with docker-compose files, or those with ECS
 // task definitions (sources.go), every file hoplint reads in them.
+//
+// source-floor is the floor of those trees: the files hoplint discovers,
+// each parsed by its format's library alone (sourcefloor.go).
 //
 // write-apps generates an application-source tree of about FILES
 // JavaScript, TypeScript and Go files behind one nginx (apps.go);
@@ -112,6 +116,13 @@ func run(args []string) error {
 		}
 		fmt.Printf("decoded %d files, %d documents\n", files, docs)
 		return nil
+	case len(args) == 2 && args[0] == "source-floor":
+		n, err := sourceFloor(args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Printf("discovered %d files, parsed %d\n", n.files, n.parsed)
+		return nil
 	case len(args) == 3 && args[0] == "binsize":
 		return binSize(args[1], args[2])
 	case len(args) >= 5 && args[0] == "time" && args[2] == "--":
@@ -121,7 +132,7 @@ func run(args []string) error {
 		}
 		return timeCommands(runs, args[3:])
 	}
-	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree write-source CORPUS DST envs|samedir FILES compose|ecs | benchtree floor DIR | benchtree write-apps DST FILES | benchtree app-floor DIR | benchtree time RUNS -- LABEL CMD [ARG...] [-- ...] | benchtree binsize BINARY MAINPKG")
+	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree write-source CORPUS DST envs|samedir FILES compose|ecs | benchtree floor DIR | benchtree source-floor DIR | benchtree write-apps DST FILES | benchtree app-floor DIR | benchtree time RUNS -- LABEL CMD [ARG...] [-- ...] | benchtree binsize BINARY MAINPKG")
 }
 
 func exclude(files []benchtree.File, list string) ([]benchtree.File, error) {
