@@ -5,6 +5,7 @@
 //	benchtree write-source CORPUS DST envs|samedir FILES compose|ecs
 //	benchtree floor DIR
 //	benchtree source-floor DIR
+//	benchtree compose-floor DIR
 //	benchtree write-apps DST FILES
 //	benchtree app-floor DIR
 //	benchtree time RUNS -- LABEL CMD [ARG...] [-- LABEL CMD [ARG...]]...
@@ -22,6 +23,8 @@
 //
 // source-floor is the floor of those trees: the files hoplint discovers,
 // each parsed by its format's library alone (sourcefloor.go).
+// compose-floor is what compose-go alone costs on their compose files
+// (composefloor.go).
 //
 // write-apps generates an application-source tree of about FILES
 // JavaScript, TypeScript and Go files behind one nginx (apps.go);
@@ -123,6 +126,13 @@ func run(args []string) error {
 		}
 		fmt.Printf("discovered %d files, parsed %d\n", n.files, n.parsed)
 		return nil
+	case len(args) == 2 && args[0] == "compose-floor":
+		ok, failed, err := composeFloor(args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Printf("loaded %d compose projects (%d refused), parsed the other files\n", ok, failed)
+		return nil
 	case len(args) == 3 && args[0] == "binsize":
 		return binSize(args[1], args[2])
 	case len(args) >= 5 && args[0] == "time" && args[2] == "--":
@@ -132,7 +142,7 @@ func run(args []string) error {
 		}
 		return timeCommands(runs, args[3:])
 	}
-	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree write-source CORPUS DST envs|samedir FILES compose|ecs | benchtree floor DIR | benchtree source-floor DIR | benchtree write-apps DST FILES | benchtree app-floor DIR | benchtree time RUNS -- LABEL CMD [ARG...] [-- ...] | benchtree binsize BINARY MAINPKG")
+	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree write-source CORPUS DST envs|samedir FILES compose|ecs | benchtree floor DIR | benchtree source-floor DIR | benchtree compose-floor DIR | benchtree write-apps DST FILES | benchtree app-floor DIR | benchtree time RUNS -- LABEL CMD [ARG...] [-- ...] | benchtree binsize BINARY MAINPKG")
 }
 
 func exclude(files []benchtree.File, list string) ([]benchtree.File, error) {

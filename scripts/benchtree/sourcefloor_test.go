@@ -10,6 +10,38 @@ import (
 // file in node_modules) and parses each but the Apache ones, which have no
 // library of their own.
 func TestSourceFloorReadsWhatHoplintDiscovers(t *testing.T) {
+	dir := floorTree(t)
+	got, err := sourceFloor(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (floorCounts{files: 6, parsed: 5}); got != want {
+		t.Errorf("sourceFloor = %+v, want %+v", got, want)
+	}
+}
+
+// compose-floor loads the discovered compose file with compose-go (and
+// counts one that compose-go refuses apart), not the one in node_modules.
+func TestComposeFloorLoadsTheComposeFiles(t *testing.T) {
+	dir := floorTree(t)
+	bad := filepath.Join(dir, "broken", "docker-compose.yml")
+	if err := os.MkdirAll(filepath.Dir(bad), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("services:\n  web:\n    image: nginx\n    ports: {not: a list}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ok, failed, err := composeFloor(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok != 1 || failed != 1 {
+		t.Errorf("composeFloor = %d loaded, %d refused; want 1 and 1", ok, failed)
+	}
+}
+
+func floorTree(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	for name, content := range map[string]string{
 		"app/compose.yaml":            "services:\n  web:\n    image: nginx\n",
@@ -29,11 +61,5 @@ func TestSourceFloorReadsWhatHoplintDiscovers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := sourceFloor(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := (floorCounts{files: 6, parsed: 5}); got != want {
-		t.Errorf("sourceFloor = %+v, want %+v", got, want)
-	}
+	return dir
 }
