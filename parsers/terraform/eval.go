@@ -399,7 +399,20 @@ func (m *modInst) setVariables() {
 // optional attributes' defaults first, then conversion. A value that does
 // not convert would be an error in Terraform; hoplint leaves it unknown.
 func convertVar(v cty.Value, decl *variableDecl) cty.Value {
+	if top, marks := v.Unmark(); top.Type().IsPrimitiveType() || !top.IsKnown() || top.IsNull() || !top.ContainsMarked() {
+		// Marks on the value itself only (most inputs): they go back on
+		// the converted value as they are, with no path to fit, which
+		// is what the general case below does with them, at a fraction
+		// of its cost (it rebuilds the value twice).
+		return convertUnmarked(top, decl).WithMarks(marks)
+	}
 	un, pvm := v.UnmarkDeepWithPaths()
+	return safeMarkWithPaths(convertUnmarked(un, decl), pvm)
+}
+
+// convertUnmarked applies the type constraint of decl to un, which has no
+// marks.
+func convertUnmarked(un cty.Value, decl *variableDecl) cty.Value {
 	if decl.defaults != nil {
 		un = applyDefaults(decl, un)
 	}
@@ -407,7 +420,7 @@ func convertVar(v cty.Value, decl *variableDecl) cty.Value {
 	if err != nil {
 		out = cty.UnknownVal(decl.ty)
 	}
-	return safeMarkWithPaths(out, pvm)
+	return out
 }
 
 func applyDefaults(decl *variableDecl, v cty.Value) (out cty.Value) {
