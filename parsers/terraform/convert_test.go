@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
@@ -51,4 +53,56 @@ func TestConvertVarShortcut(t *testing.T) {
 func hasMark(marks cty.ValueMarks, m any) bool {
 	_, ok := marks[m]
 	return ok
+}
+
+// TestValueKeyMatchesGoString checks that writeValueKey gives two values
+// the same key exactly when their GoString is the same, over values that
+// differ only in kind of collection, element type, key order or quoting.
+func TestValueKeyMatchesGoString(t *testing.T) {
+	s := cty.StringVal
+	vals := []cty.Value{
+		s("a"), s(`a"b`), s("1:a"), s("1"), cty.NumberIntVal(1), cty.NumberFloatVal(1), cty.NumberFloatVal(1.5),
+		cty.True, cty.NullVal(cty.String), cty.NullVal(cty.Number), cty.UnknownVal(cty.String), cty.DynamicVal,
+		cty.UnknownVal(cty.String).RefineNotNull(),
+		cty.ListVal([]cty.Value{s("a"), s("b")}), cty.TupleVal([]cty.Value{s("a"), s("b")}),
+		cty.SetVal([]cty.Value{s("b"), s("a")}), cty.SetVal([]cty.Value{s("a"), s("b")}),
+		cty.ListVal([]cty.Value{s("ab")}), cty.ListValEmpty(cty.String), cty.ListValEmpty(cty.Number),
+		cty.SetValEmpty(cty.String), cty.EmptyTupleVal, cty.EmptyObjectVal, cty.MapValEmpty(cty.String),
+		cty.MapVal(map[string]cty.Value{"a": s("x"), "b": s("y")}),
+		cty.ObjectVal(map[string]cty.Value{"a": s("x"), "b": s("y")}),
+		cty.ObjectVal(map[string]cty.Value{"b": s("y"), "a": s("x")}),
+		cty.ObjectVal(map[string]cty.Value{"a": s("xb"), "": s("y")}),
+		cty.ObjectVal(map[string]cty.Value{"a": cty.ListVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"p": cty.NumberIntVal(80)})})}),
+		cty.ObjectVal(map[string]cty.Value{"a": cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"p": cty.NumberIntVal(80)})})}),
+		cty.ObjectVal(map[string]cty.Value{"a": cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"p": cty.NumberIntVal(81)})})}),
+	}
+	key := func(v cty.Value) string {
+		var b strings.Builder
+		writeValueKey(&b, v)
+		return b.String()
+	}
+	for i, a := range vals {
+		for j, b := range vals {
+			if sameGo, sameKey := a.GoString() == b.GoString(), key(a) == key(b); sameGo != sameKey {
+				t.Errorf("%d %#v and %d %#v: same GoString %v, same key %v", i, a, j, b, sameGo, sameKey)
+			}
+		}
+	}
+}
+
+// TestUnmarkDeepWithPathsShortcut checks unmarkDeepWithPaths against
+// cty's, whose paths inputsKey prints.
+func TestUnmarkDeepWithPathsShortcut(t *testing.T) {
+	ref := Ref{Type: "aws_lb", Name: "x"}
+	obj := cty.ObjectVal(map[string]cty.Value{"a": cty.StringVal("x")})
+	for _, v := range []cty.Value{
+		cty.StringVal("a"), cty.StringVal("a").Mark(ref), obj, obj.Mark(ref), cty.DynamicVal.Mark(ref),
+		cty.ObjectVal(map[string]cty.Value{"a": cty.StringVal("x").Mark(ref)}).Mark("top"),
+	} {
+		gotV, gotP := unmarkDeepWithPaths(v)
+		wantV, wantP := v.UnmarkDeepWithPaths()
+		if !gotV.RawEquals(wantV) || fmt.Sprintf("%#v", gotP) != fmt.Sprintf("%#v", wantP) {
+			t.Errorf("unmarkDeepWithPaths(%#v) = %#v, %#v; want %#v, %#v", v, gotV, gotP, wantV, wantP)
+		}
+	}
 }
