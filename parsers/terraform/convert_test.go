@@ -76,6 +76,20 @@ func TestValueKeyMatchesGoString(t *testing.T) {
 		cty.ObjectVal(map[string]cty.Value{"a": cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"p": cty.NumberIntVal(80)})})}),
 		cty.ObjectVal(map[string]cty.Value{"a": cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"p": cty.NumberIntVal(81)})})}),
 	}
+	obj := map[string]cty.Type{"a": cty.String, "b": cty.List(cty.Number), "ab": cty.Map(cty.Bool)}
+	for _, ty := range []cty.Type{
+		cty.String, cty.Number, cty.Bool, cty.DynamicPseudoType, cty.List(cty.String), cty.Set(cty.String),
+		cty.Map(cty.String), cty.List(cty.List(cty.String)), cty.Tuple([]cty.Type{cty.String}), cty.EmptyTuple,
+		cty.Tuple([]cty.Type{cty.String, cty.String}), cty.Tuple([]cty.Type{cty.List(cty.String)}),
+		cty.EmptyObject, cty.Object(obj), cty.Object(map[string]cty.Type{"a": cty.String}),
+		cty.Object(map[string]cty.Type{"a": cty.String, "b": cty.List(cty.Number)}),
+		cty.ObjectWithOptionalAttrs(obj, []string{"a"}), cty.ObjectWithOptionalAttrs(obj, []string{"b"}),
+		cty.ObjectWithOptionalAttrs(obj, []string{"a", "b"}), cty.List(cty.ObjectWithOptionalAttrs(obj, []string{"ab"})),
+		cty.Map(cty.Object(map[string]cty.Type{"x": cty.ObjectWithOptionalAttrs(obj, []string{"a"})})),
+	} {
+		vals = append(vals, cty.NullVal(ty), cty.UnknownVal(ty))
+	}
+	vals = append(vals, cty.ListVal([]cty.Value{cty.NullVal(cty.Object(obj))}), cty.TupleVal([]cty.Value{cty.NullVal(cty.Object(obj))}))
 	key := func(v cty.Value) string {
 		var b strings.Builder
 		writeValueKey(&b, v)

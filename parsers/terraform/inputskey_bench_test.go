@@ -9,7 +9,7 @@ import (
 
 // BenchmarkInputsKey keys the inputs of a module call like the ECS
 // service modules of the bench trees: strings, numbers, a list of
-// container objects with environment lists.
+// container objects with environment lists, nulls of object types.
 func BenchmarkInputsKey(b *testing.B) {
 	env := make([]cty.Value, 10)
 	for i := range env {
@@ -25,6 +25,12 @@ func BenchmarkInputsKey(b *testing.B) {
 		"containers": cty.MapVal(map[string]cty.Value{"app": container, "sidecar": container}),
 		"subnets":    cty.ListVal([]cty.Value{cty.StringVal("subnet-1"), cty.StringVal("subnet-2")}),
 		"vpc_id":     cty.UnknownVal(cty.String),
+		// Optional attributes left out are nulls, most of the leaves.
+		"health_check": cty.NullVal(cty.Object(map[string]cty.Type{
+			"path": cty.String, "interval": cty.Number, "timeout": cty.Number, "matcher": cty.String,
+			"healthy_threshold": cty.Number, "unhealthy_threshold": cty.Number, "port": cty.String,
+		})),
+		"volumes": cty.NullVal(cty.List(cty.Object(map[string]cty.Type{"name": cty.String, "host_path": cty.String}))),
 	}
 	for b.Loop() {
 		_ = inputsKey("/tree/modules/service", inputs)
