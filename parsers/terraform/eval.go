@@ -399,7 +399,20 @@ func (m *modInst) setVariables() {
 // optional attributes' defaults first, then conversion. A value that does
 // not convert would be an error in Terraform; hoplint leaves it unknown.
 func convertVar(v cty.Value, decl *variableDecl) cty.Value {
+	if top, marks := v.Unmark(); top.Type().IsPrimitiveType() || !top.IsKnown() || top.IsNull() || !top.ContainsMarked() {
+		// Marks on the value itself only (most inputs): they go back on
+		// the converted value as they are, with no path to fit, which
+		// is what the general case below does with them, at a fraction
+		// of its cost (it rebuilds the value twice).
+		return convertUnmarked(top, decl).WithMarks(marks)
+	}
 	un, pvm := v.UnmarkDeepWithPaths()
+	return safeMarkWithPaths(convertUnmarked(un, decl), pvm)
+}
+
+// convertUnmarked applies the type constraint of decl to un, which has no
+// marks.
+func convertUnmarked(un cty.Value, decl *variableDecl) cty.Value {
 	if decl.defaults != nil {
 		un = applyDefaults(decl, un)
 	}
@@ -407,7 +420,7 @@ func convertVar(v cty.Value, decl *variableDecl) cty.Value {
 	if err != nil {
 		out = cty.UnknownVal(decl.ty)
 	}
-	return safeMarkWithPaths(out, pvm)
+	return out
 }
 
 func applyDefaults(decl *variableDecl, v cty.Value) (out cty.Value) {
@@ -565,12 +578,14 @@ func (m *modInst) extractSafely(r *resourceDecl) {
 	m.extractECS(r)
 }
 
-// ensure evaluates every symbol expr refers to, so that the context holds it.
-func (m *modInst) ensure(expr hcl.Expression) {
+// ensure evaluates every symbol expr refers to, so that the context holds
+// it, and returns expr's references.
+func (m *modInst) ensure(expr hcl.Expression) []hcl.Traversal {
 	if expr == nil {
-		return
+		return nil
 	}
-	for _, t := range expr.Variables() {
+	refs := expr.Variables()
+	for _, t := range refs {
 		if len(t) < 2 {
 			continue
 		}
@@ -612,6 +627,7 @@ func (m *modInst) ensure(expr hcl.Expression) {
 			}
 		}
 	}
+	return refs
 }
 
 var reservedRoots = map[string]bool{
@@ -653,8 +669,7 @@ func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) (v cty.V
 		}
 	}()
 	m.l.ensureBudget()
-	m.ensure(expr)
-	ctx := m.contextWith(extra)
+	ctx := m.scopeFor(expr, m.ensure(expr), extra)
 	v, diags := expr.Value(ctx)
 	if fe, ok := expr.(*hclsyntax.ForExpr); ok && !diags.HasErrors() && !v.IsKnown() {
 		if pv, ok := m.partialFor(fe, ctx); ok {
@@ -677,16 +692,12 @@ func (m *modInst) evalContext() *hcl.EvalContext {
 		return m.ctx
 	}
 	vars := map[string]cty.Value{
-		"var":    cty.ObjectVal(m.vars),
-		"local":  cty.ObjectVal(m.locals),
-		"module": cty.ObjectVal(m.mods),
-		"path": cty.ObjectVal(map[string]cty.Value{
-			"module": cty.StringVal(m.dir.rel),
-			"root":   cty.UnknownVal(cty.String),
-			"cwd":    cty.UnknownVal(cty.String),
-		}),
-		"terraform": cty.ObjectVal(map[string]cty.Value{"workspace": cty.UnknownVal(cty.String)}),
-		"data":      cty.DynamicVal,
+		"var":       cty.ObjectVal(m.vars),
+		"local":     cty.ObjectVal(m.locals),
+		"module":    cty.ObjectVal(m.mods),
+		"path":      m.fixedRoot("path"),
+		"terraform": m.fixedRoot("terraform"),
+		"data":      m.fixedRoot("data"),
 	}
 	byType := map[string]map[string]cty.Value{}
 	for addr, v := range m.shapes {
@@ -703,6 +714,88 @@ func (m *modInst) evalContext() *hcl.EvalContext {
 	}
 	m.ctx = &hcl.EvalContext{Variables: vars, Functions: m.l.funcs}
 	return m.ctx
+}
+
+// wholeContext makes scopeFor give the whole context, for tests that
+// compare the two.
+var wholeContext = false
+
+// scopeFor is the context to evaluate expr in: the module's symbols that
+// refs (expr's references, all evaluated by ensure) name, plus extra. A
+// reference finds in it the same value as in the whole context
+// (evalContext), and one to a symbol the whole context lacks (a local in
+// a cycle) fails in both. The whole context is rebuilt after every new
+// symbol, so evaluating each of a module's n locals in it cost n² in all;
+// this one costs what expr refers to. Expressions whose references do not
+// all name one symbol (local alone, var["x"]) and expressions not in
+// native syntax (JSON, where references are found by parsing strings)
+// use the whole context, as do all while it is up to date (built for
+// one of those and nothing evaluated since).
+func (m *modInst) scopeFor(expr hcl.Expression, refs []hcl.Traversal, extra map[string]cty.Value) *hcl.EvalContext {
+	if _, ok := expr.(hclsyntax.Expression); !ok || wholeContext || m.ctx != nil {
+		return m.contextWith(extra)
+	}
+	var picked map[string]map[string]cty.Value // root → name → value
+	vars := map[string]cty.Value{}
+	for _, t := range refs {
+		if len(t) < 2 {
+			return m.contextWith(extra)
+		}
+		attr, ok := t[1].(hcl.TraverseAttr)
+		if !ok {
+			return m.contextWith(extra)
+		}
+		root := t.RootName()
+		var v cty.Value
+		switch root {
+		case "var":
+			v, ok = m.vars[attr.Name]
+		case "local":
+			v, ok = m.locals[attr.Name]
+		case "module":
+			v, ok = m.mods[attr.Name]
+		case "path", "terraform", "data":
+			vars[root] = m.fixedRoot(root)
+			continue
+		default:
+			v, ok = m.shapes[root+"."+attr.Name]
+		}
+		if !ok {
+			continue // absent from the whole context too
+		}
+		if picked == nil {
+			picked = map[string]map[string]cty.Value{}
+		}
+		if picked[root] == nil {
+			picked[root] = map[string]cty.Value{}
+		}
+		picked[root][attr.Name] = v
+	}
+	for root, names := range picked {
+		vars[root] = cty.ObjectVal(names)
+	}
+	ctx := &hcl.EvalContext{Variables: vars, Functions: m.l.funcs}
+	if len(extra) > 0 {
+		ctx = ctx.NewChild()
+		ctx.Variables = extra
+	}
+	return ctx
+}
+
+// fixedRoot is the value of path, terraform or data, the roots whose
+// value does not depend on what the module evaluated.
+func (m *modInst) fixedRoot(root string) cty.Value {
+	switch root {
+	case "path":
+		return cty.ObjectVal(map[string]cty.Value{
+			"module": cty.StringVal(m.dir.rel),
+			"root":   cty.UnknownVal(cty.String),
+			"cwd":    cty.UnknownVal(cty.String),
+		})
+	case "terraform":
+		return cty.ObjectVal(map[string]cty.Value{"workspace": cty.UnknownVal(cty.String)})
+	}
+	return cty.DynamicVal
 }
 
 func splitAddr(addr string) (string, string) {

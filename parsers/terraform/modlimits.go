@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -34,8 +35,9 @@ func inputsKey(dir string, inputs map[string]cty.Value) string {
 	var b strings.Builder
 	b.WriteString(dir)
 	for _, n := range names {
-		un, pvm := inputs[n].UnmarkDeepWithPaths()
-		fmt.Fprintf(&b, "\x00%s=%s", n, un.GoString())
+		un, pvm := unmarkDeepWithPaths(inputs[n])
+		fmt.Fprintf(&b, "\x00%s=", n)
+		writeValueKey(&b, un)
 		var refs []string
 		for _, pm := range pvm {
 			for mk := range pm.Marks {
@@ -48,6 +50,164 @@ func inputsKey(dir string, inputs map[string]cty.Value) string {
 		b.WriteString(strings.Join(refs, ","))
 	}
 	return b.String()
+}
+
+// unmarkDeepWithPaths is v.UnmarkDeepWithPaths() without rebuilding v when
+// its marks are all on v itself (a module input marked with where it was
+// passed, most often).
+func unmarkDeepWithPaths(v cty.Value) (cty.Value, []cty.PathValueMarks) {
+	un, marks := v.Unmark()
+	if un.ContainsMarked() {
+		return v.UnmarkDeepWithPaths()
+	}
+	if len(marks) == 0 {
+		return un, nil
+	}
+	return un, []cty.PathValueMarks{{Path: make(cty.Path, 0, 1), Marks: marks}}
+}
+
+// writeValueKey writes a key for v, which has no marks: two values get the
+// same key exactly when their GoString is the same (what inputsKey used to
+// write), without building the GoString of every nested value as a string
+// of its own, which cost a third of inputsKey. A known string is itself,
+// length-prefixed; other leaves (numbers, bools, nulls, unknowns, empty
+// collections) are their GoString, length-prefixed; a
+// collection is its kind, its length and its elements in the order
+// GoString prints them (sorted keys for maps and objects).
+func writeValueKey(b *strings.Builder, v cty.Value) {
+	ty := v.Type()
+	collection := ty.IsListType() || ty.IsSetType() || ty.IsTupleType() || ty.IsMapType() || ty.IsObjectType()
+	if ty == cty.String && !v.IsMarked() && v.IsKnown() && !v.IsNull() {
+		// A known string's GoString is the string quoted: the same
+		// exactly when the strings are, like the string itself.
+		str := v.AsString()
+		b.WriteByte('s')
+		b.WriteString(strconv.Itoa(len(str)))
+		b.WriteByte(':')
+		b.WriteString(str)
+		return
+	}
+	if !v.IsMarked() && v.IsNull() {
+		// A null's GoString is its type's, which formats the whole type
+		// (nulls of object types are most of the leaves of the ECS
+		// bench tree's inputs).
+		b.WriteByte('z')
+		writeTypeKey(b, ty)
+		return
+	}
+	if !collection || v.IsMarked() || !v.IsKnown() || v.LengthInt() == 0 {
+		s := v.GoString()
+		b.WriteString(strconv.Itoa(len(s)))
+		b.WriteByte(':')
+		b.WriteString(s)
+		return
+	}
+	switch {
+	case ty.IsListType():
+		b.WriteByte('L')
+	case ty.IsSetType():
+		b.WriteByte('S')
+	case ty.IsTupleType():
+		b.WriteByte('T')
+	case ty.IsMapType():
+		b.WriteByte('M')
+	default:
+		b.WriteByte('O')
+	}
+	b.WriteString(strconv.Itoa(v.LengthInt()))
+	b.WriteByte('[')
+	if ty.IsMapType() || ty.IsObjectType() {
+		m := v.AsValueMap()
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			b.WriteString(strconv.Itoa(len(k)))
+			b.WriteByte(':')
+			b.WriteString(k)
+			writeValueKey(b, m[k])
+		}
+	} else {
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			writeValueKey(b, e)
+		}
+	}
+	b.WriteByte(']')
+}
+
+// writeTypeKey writes a key for ty: two types get the same key exactly
+// when their GoString is the same.
+func writeTypeKey(b *strings.Builder, ty cty.Type) {
+	switch {
+	case ty == cty.String:
+		b.WriteByte('S')
+	case ty == cty.Number:
+		b.WriteByte('N')
+	case ty == cty.Bool:
+		b.WriteByte('B')
+	case ty == cty.DynamicPseudoType:
+		b.WriteByte('D')
+	case ty.IsListType(), ty.IsSetType(), ty.IsMapType():
+		switch {
+		case ty.IsListType():
+			b.WriteByte('L')
+		case ty.IsSetType():
+			b.WriteByte('E')
+		default:
+			b.WriteByte('M')
+		}
+		b.WriteByte('(')
+		writeTypeKey(b, ty.ElementType())
+		b.WriteByte(')')
+	case ty.IsTupleType():
+		elems := ty.TupleElementTypes()
+		b.WriteByte('T')
+		b.WriteString(strconv.Itoa(len(elems)))
+		b.WriteByte('(')
+		for _, et := range elems {
+			writeTypeKey(b, et)
+		}
+		b.WriteByte(')')
+	case ty.IsObjectType():
+		attrs := ty.AttributeTypes()
+		names := make([]string, 0, len(attrs))
+		for n := range attrs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		var optional []string
+		b.WriteByte('O')
+		b.WriteString(strconv.Itoa(len(names)))
+		b.WriteByte('(')
+		for _, n := range names {
+			b.WriteString(strconv.Itoa(len(n)))
+			b.WriteByte(':')
+			b.WriteString(n)
+			writeTypeKey(b, attrs[n])
+			if ty.AttributeOptional(n) {
+				optional = append(optional, n)
+			}
+		}
+		b.WriteByte(')')
+		if len(optional) > 0 {
+			b.WriteByte('?')
+			b.WriteString(strconv.Itoa(len(optional)))
+			for _, n := range optional {
+				b.WriteString(strconv.Itoa(len(n)))
+				b.WriteByte(':')
+				b.WriteString(n)
+			}
+		}
+	default: // capsules
+		s := ty.GoString()
+		b.WriteByte('G')
+		b.WriteString(strconv.Itoa(len(s)))
+		b.WriteByte(':')
+		b.WriteString(s)
+	}
 }
 
 // childOutputs evaluates a local child module for one instance, once per
