@@ -152,6 +152,9 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, fmt.Errorf("--fail-on: %w", err))
 		}
 	}
+	// The profile covers the report too: writing a large run's report is
+	// part of its time.
+	defer startCPUProfile()()
 	res, err := lint(&o, paths)
 	if err != nil {
 		return fail(stderr, err)
@@ -233,7 +236,6 @@ func lint(o *lintOptions, paths []string) (*lintResult, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	defer startCPUProfile()()
 	cfg, err := loadConfig(o.configFile, paths)
 	if err != nil {
 		return nil, err
