@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/bmatcuk/doublestar/v4"
 )
@@ -58,12 +57,14 @@ func Discover(paths []string, opt DiscoverOptions) ([]*File, []Problem, error) {
 		}
 	}
 	d := &discoverer{wd: wd, opt: opt, seen: map[string]bool{}}
+	d.startExamining()
 	for _, p := range paths {
 		if err := d.walk(p); err != nil {
+			d.finishExamining()
 			return nil, nil, err
 		}
 	}
-	d.examineAll()
+	d.finishExamining()
 	sort.Slice(d.files, func(i, j int) bool { return d.files[i].Path < d.files[j].Path })
 	return d.files, d.problems, nil
 }
@@ -74,9 +75,24 @@ type discoverer struct {
 	seen     map[string]bool
 	files    []*File
 	problems []Problem
-	// pending are the files the walk found, examined (read and
-	// classified) afterwards on every core.
-	pending []candidate
+	// The files the walk finds are examined (read and classified) on
+	// every core while the walk goes on: queue carries them, numbered in
+	// walk order, to the workers; each worker keeps what it examined in
+	// done[worker], and finishExamining puts it back in walk order.
+	queue  chan queued
+	queued int
+	done   [][]numbered
+	wg     sync.WaitGroup
+}
+
+type queued struct {
+	n int
+	c candidate
+}
+
+type numbered struct {
+	n int
+	e examined
 }
 
 // candidate is a file found by the walk.
@@ -92,39 +108,45 @@ type examined struct {
 	problems []Problem
 }
 
-// examineAll reads and classifies the pending files in parallel, each
-// worker with its own buffer, and keeps the results in walk order.
-func (d *discoverer) examineAll() {
-	out := make([]examined, len(d.pending))
+// startExamining starts the workers that read and classify the files
+// the walk queues, each with its own buffer. Reading overlaps the walk:
+// on a tree of 54,000 files the walk alone took as long as reading on
+// the other core, and both ran one after the other.
+func (d *discoverer) startExamining() {
 	workers := runtime.GOMAXPROCS(0)
-	if workers > len(d.pending) {
-		workers = len(d.pending)
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
+	d.queue = make(chan queued, 256)
+	d.done = make([][]numbered, workers)
+	for w := range workers {
+		d.wg.Add(1)
 		go func() {
-			defer wg.Done()
+			defer d.wg.Done()
 			head := make([]byte, sniffHead)
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(d.pending) {
-					return
-				}
-				c := d.pending[i]
-				out[i] = d.examine(c.abs, c.root, c.explicit, head)
+			for q := range d.queue {
+				d.done[w] = append(d.done[w], numbered{q.n, d.examine(q.c.abs, q.c.root, q.c.explicit, head)})
 			}
 		}()
 	}
-	wg.Wait()
+}
+
+// finishExamining waits for the workers and appends what they found in
+// walk order, after the problems of the walk itself, as a walk followed
+// by examining every file in turn would.
+func (d *discoverer) finishExamining() {
+	close(d.queue)
+	d.wg.Wait()
+	out := make([]examined, d.queued)
+	for _, list := range d.done {
+		for _, x := range list {
+			out[x.n] = x.e
+		}
+	}
+	d.done = nil
 	for _, e := range out {
 		d.problems = append(d.problems, e.problems...)
 		if e.file != nil {
 			d.files = append(d.files, e.file)
 		}
 	}
-	d.pending = nil
 }
 
 // RelPath renders abs relative to wd with forward slashes, or abs itself when
@@ -239,13 +261,14 @@ func symlinkInside(realRoot, path string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
-// add queues a file the walk found, once.
+// add queues a file the walk found, once, for the examining workers.
 func (d *discoverer) add(abs, root string, explicit bool) {
 	if d.seen[abs] {
 		return
 	}
 	d.seen[abs] = true
-	d.pending = append(d.pending, candidate{abs, root, explicit})
+	d.queue <- queued{d.queued, candidate{abs, root, explicit}}
+	d.queued++
 }
 
 // examine reads and classifies one file. It runs on several goroutines at
