@@ -14,6 +14,12 @@ import (
 // locals and problems.
 func evalLocals(t *testing.T, src string) (map[string]cty.Value, []parsers.Problem) {
 	t.Helper()
+	m := runRootModule(src)
+	return m.locals, m.l.res.Problems
+}
+
+// runRootModule evaluates src as the main.tf of a root module of its own.
+func runRootModule(src string) *modInst {
 	f := parsers.NewFile("main.tf", "/m/main.tf", "/m", parsers.FormatTerraform, []byte(src))
 	l := &loader{res: &Result{}, modules: &modules{dirs: map[string]*moduleDir{}}}
 	md := newModuleDir("/m", ".", "/m", []*File{Parse(f)})
@@ -21,7 +27,7 @@ func evalLocals(t *testing.T, src string) (map[string]cty.Value, []parsers.Probl
 	m.root = true
 	m.setVariables()
 	m.run()
-	return m.locals, l.res.Problems
+	return m
 }
 
 func doubling(expr string) string {

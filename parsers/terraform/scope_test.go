@@ -69,14 +69,7 @@ func TestScopeMatchesWholeContext(t *testing.T) {
 	run := func(whole bool) *modInst {
 		wholeContext = whole
 		defer func() { wholeContext = false }()
-		f := parsers.NewFile("main.tf", "/m/main.tf", "/m", parsers.FormatTerraform, []byte(scopeModule))
-		l := &loader{res: &Result{}, modules: &modules{dirs: map[string]*moduleDir{}}}
-		md := newModuleDir("/m", ".", "/m", []*File{Parse(f)})
-		m := l.newInst(md, "", nil, nil, []string{"/m"})
-		m.root = true
-		m.setVariables()
-		m.run()
-		return m
+		return runRootModule(scopeModule)
 	}
 	scoped, whole := run(false), run(true)
 	if len(scoped.locals) != len(whole.locals) {

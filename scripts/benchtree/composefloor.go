@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"path/filepath"
-	"runtime"
-	"sync"
 	"sync/atomic"
 
 	cgloader "github.com/compose-spec/compose-go/v2/loader"
@@ -28,27 +26,17 @@ func composeFloor(dir string) (loaded, failed int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	var ok, bad, next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(files) {
-					return
-				}
-				switch {
-				case files[i].Format != parsers.FormatCompose:
-					parseBare(files[i])
-				case loadCompose(files[i]):
-					ok.Add(1)
-				default:
-					bad.Add(1)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	var ok, bad atomic.Int64
+	onEveryCore(len(files), func(i int) {
+		switch {
+		case files[i].Format != parsers.FormatCompose:
+			parseBare(files[i])
+		case loadCompose(files[i]):
+			ok.Add(1)
+		default:
+			bad.Add(1)
+		}
+	})
 	return int(ok.Load()), int(bad.Load()), nil
 }
 

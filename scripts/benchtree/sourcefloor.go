@@ -40,23 +40,31 @@ func sourceFloor(dir string) (floorCounts, error) {
 		return floorCounts{}, err
 	}
 	var parsed atomic.Int64
+	onEveryCore(len(files), func(i int) {
+		if parseBare(files[i]) {
+			parsed.Add(1)
+		}
+	})
+	return floorCounts{files: len(files), parsed: int(parsed.Load())}, nil
+}
+
+// onEveryCore calls fn for 0 … n-1 on GOMAXPROCS workers, as hoplint
+// spreads its parsing.
+func onEveryCore(n int, fn func(i int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= len(files) {
+				if i >= n {
 					return
 				}
-				if parseBare(files[i]) {
-					parsed.Add(1)
-				}
+				fn(i)
 			}
 		})
 	}
 	wg.Wait()
-	return floorCounts{files: len(files), parsed: int(parsed.Load())}, nil
 }
 
 // parseBare parses f with its format's library and says whether it did.
