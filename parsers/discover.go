@@ -80,7 +80,7 @@ type discoverer struct {
 	// walk order, to the workers; each worker keeps what it examined in
 	// done[worker], and finishExamining puts it back in walk order.
 	queue  chan queued
-	queued int
+	nQueue int // files queued so far: the next one's number
 	done   [][]numbered
 	wg     sync.WaitGroup
 }
@@ -109,9 +109,9 @@ type examined struct {
 }
 
 // startExamining starts the workers that read and classify the files
-// the walk queues, each with its own buffer. Reading overlaps the walk:
-// on a tree of 54,000 files the walk alone took as long as reading on
-// the other core, and both ran one after the other.
+// the walk queues, each with its own buffer, so that reading overlaps the
+// walk instead of waiting for its end (a small gain on a tree of 54,000
+// files: 7.29 -> 7.16 s on two cores).
 func (d *discoverer) startExamining() {
 	workers := runtime.GOMAXPROCS(0)
 	d.queue = make(chan queued, 256)
@@ -134,7 +134,7 @@ func (d *discoverer) startExamining() {
 func (d *discoverer) finishExamining() {
 	close(d.queue)
 	d.wg.Wait()
-	out := make([]examined, d.queued)
+	out := make([]examined, d.nQueue)
 	for _, list := range d.done {
 		for _, x := range list {
 			out[x.n] = x.e
@@ -267,8 +267,8 @@ func (d *discoverer) add(abs, root string, explicit bool) {
 		return
 	}
 	d.seen[abs] = true
-	d.queue <- queued{d.queued, candidate{abs, root, explicit}}
-	d.queued++
+	d.queue <- queued{d.nQueue, candidate{abs, root, explicit}}
+	d.nQueue++
 }
 
 // examine reads and classifies one file. It runs on several goroutines at

@@ -37,9 +37,9 @@ func memstats() {
 
 // startCPUProfile profiles the run's CPU into the file named by
 // HOPLINT_CPUPROFILE, from loading the configuration to the written
-// report of hoplint lint, and returns the function that stops it. Like HOPLINT_MEMPROFILE, a
-// developer's tool (finding where a large tree's time goes, issue 21),
-// undocumented.
+// report of hoplint lint, and returns the function that stops it. Like
+// HOPLINT_MEMPROFILE, a developer's tool (finding where a large tree's
+// time goes, issue 21), undocumented.
 func startCPUProfile() func() {
 	path := os.Getenv("HOPLINT_CPUPROFILE")
 	if path == "" {
