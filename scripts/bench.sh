@@ -46,17 +46,17 @@
 #    Dockerfiles (Apache files, which hoplint parses itself, are read only);
 #    on every core, as hoplint runs; no compose-go loading,
 #    no linking, no rules. The ratio is printed for information, not yet a
-#    target: it is far above 2 on these trees (December 2026: about 9-10
-#    on the compose trees, 6 on the ECS trees), where what the floor
-#    leaves out dominates: compose-go's loading of each project (about
+#    target: it is far above 2 on these trees (December 2026, quiet
+#    machine: 7.6 on the compose trees, 3.3 and 4.5 on the ECS trees),
+#    where what the floor leaves out dominates: compose-go's loading of each project (about
 #    45% of the compose-8000 run's CPU) and Terraform module evaluation
 #    (about 40% of the ECS-8000 run's). It becomes a target (limit 2, as
 #    in part 1) once it is <= 2. Under each compose row, a second floor
 #    (benchtree compose-floor): the same files with each compose file
-#    loaded by compose-go with its default options instead of decoded by
-#    yaml.v3, the least a run with the library issue 21 requires costs;
-#    the ratio of the whole run to it says what hoplint adds to that
-#    library (information too).
+#    loaded by compose-go (its default casts and file loading) instead of
+#    decoded by yaml.v3, the least a run with the library issue 21
+#    requires costs; the ratio of the whole run to it says what hoplint
+#    adds to that library (information too; 1.5 and 1.6 in December 2026).
 #
 # 1c. Application-source tree (issue 22): benchtree write-apps generates
 #    services behind one nginx in a compose file, a third each an Express app

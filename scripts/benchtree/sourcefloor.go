@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"io"
-	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
@@ -16,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/topology"
 )
 
 // floorCounts says what sourceFloor did.
@@ -28,7 +27,8 @@ type floorCounts struct {
 // ECS trees (bench.sh part 1b): the least a linter of the same files
 // does. It discovers the files with parsers.Discover, so the same set is
 // read (and classified) as hoplint reads, then parses each once with the
-// bare library for its format, on GOMAXPROCS workers: yaml.v3 for the
+// bare library for its format, on GOMAXPROCS workers (topology.ParallelEach,
+// as hoplint spreads its own parsing): yaml.v3 for the
 // YAML and JSON formats (compose, ECS, Kubernetes, OpenAPI, kustomization,
 // Chart.yaml), hclsyntax for Terraform (hcl's JSON parser for .tf.json),
 // crossplane for nginx, BuildKit's parser for Dockerfiles. Apache files,
@@ -40,31 +40,12 @@ func sourceFloor(dir string) (floorCounts, error) {
 		return floorCounts{}, err
 	}
 	var parsed atomic.Int64
-	onEveryCore(len(files), func(i int) {
-		if parseBare(files[i]) {
+	topology.ParallelEach(files, func(_ int, f *parsers.File) {
+		if parseBare(f) {
 			parsed.Add(1)
 		}
 	})
 	return floorCounts{files: len(files), parsed: int(parsed.Load())}, nil
-}
-
-// onEveryCore calls fn for 0 … n-1 on GOMAXPROCS workers, as hoplint
-// spreads its parsing.
-func onEveryCore(n int, fn func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // parseBare parses f with its format's library and says whether it did.
