@@ -56,7 +56,7 @@
 #    loaded by compose-go (its default casts and file loading) instead of
 #    decoded by yaml.v3, the least a run with the library issue 21
 #    requires costs; the ratio of the whole run to it says what hoplint
-#    adds to that library (information too; 1.5 and 1.6 in December 2026).
+#    adds to that library (information too; 1.5 to 1.9 in December 2026).
 #
 # 1c. Application-source tree (issue 22): benchtree write-apps generates
 #    services behind one nginx in a compose file, a third each an Express app

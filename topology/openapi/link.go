@@ -65,8 +65,8 @@ func newFrontIndex(fronts []frontEnd) *frontIndex {
 		wild := false
 		seen := map[string]bool{}
 		for _, n := range f.names {
-			n = strings.ToLower(strings.Trim(n, `"'`))
-			if strings.HasPrefix(n, "*.") || strings.HasSuffix(n, ".*") || strings.HasPrefix(n, ".") {
+			n = hostName(n)
+			if isWildcardName(n) {
 				wild = true
 				continue
 			}
@@ -308,7 +308,7 @@ func httpRouteServes(o *kubernetes.Object, rules []*topology.Hop) routeServer {
 // its subdomains). Regular-expression names are not matched.
 func hostMatches(names []string, host string) (string, bool) {
 	for _, n := range names {
-		n = strings.ToLower(strings.Trim(n, `"'`))
+		n = hostName(n)
 		switch {
 		case n == host:
 			return n, true
@@ -321,6 +321,17 @@ func hostMatches(names []string, host string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// hostName is a server_name, ServerAlias or Ingress host as compared:
+// unquoted, lower case.
+func hostName(n string) string { return strings.ToLower(strings.Trim(n, `"'`)) }
+
+// isWildcardName reports the name forms hostMatches matches other than
+// exactly ("*.example.com", "example.*", ".example.com"); frontIndex asks
+// the fronts with such a name about every host.
+func isWildcardName(n string) bool {
+	return strings.HasPrefix(n, "*.") || strings.HasSuffix(n, ".*") || strings.HasPrefix(n, ".")
 }
 
 // literal is the part of a path template before its first {parameter}:
