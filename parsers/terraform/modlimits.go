@@ -80,11 +80,8 @@ func writeValueKey(b *strings.Builder, v cty.Value) {
 	if ty == cty.String && !v.IsMarked() && v.IsKnown() && !v.IsNull() {
 		// A known string's GoString is the string quoted: the same
 		// exactly when the strings are, like the string itself.
-		str := v.AsString()
 		b.WriteByte('s')
-		b.WriteString(strconv.Itoa(len(str)))
-		b.WriteByte(':')
-		b.WriteString(str)
+		writeLenString(b, v.AsString())
 		return
 	}
 	if !v.IsMarked() && v.IsNull() {
@@ -96,10 +93,7 @@ func writeValueKey(b *strings.Builder, v cty.Value) {
 		return
 	}
 	if !collection || v.IsMarked() || !v.IsKnown() || v.LengthInt() == 0 {
-		s := v.GoString()
-		b.WriteString(strconv.Itoa(len(s)))
-		b.WriteByte(':')
-		b.WriteString(s)
+		writeLenString(b, v.GoString())
 		return
 	}
 	switch {
@@ -124,9 +118,7 @@ func writeValueKey(b *strings.Builder, v cty.Value) {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			b.WriteString(strconv.Itoa(len(k)))
-			b.WriteByte(':')
-			b.WriteString(k)
+			writeLenString(b, k)
 			writeValueKey(b, m[k])
 		}
 	} else {
@@ -150,18 +142,12 @@ func writeTypeKey(b *strings.Builder, ty cty.Type) {
 		b.WriteByte('B')
 	case ty == cty.DynamicPseudoType:
 		b.WriteByte('D')
-	case ty.IsListType(), ty.IsSetType(), ty.IsMapType():
-		switch {
-		case ty.IsListType():
-			b.WriteByte('L')
-		case ty.IsSetType():
-			b.WriteByte('E')
-		default:
-			b.WriteByte('M')
-		}
-		b.WriteByte('(')
-		writeTypeKey(b, ty.ElementType())
-		b.WriteByte(')')
+	case ty.IsListType():
+		writeElementTypeKey(b, 'L', ty)
+	case ty.IsSetType():
+		writeElementTypeKey(b, 'E', ty)
+	case ty.IsMapType():
+		writeElementTypeKey(b, 'M', ty)
 	case ty.IsTupleType():
 		elems := ty.TupleElementTypes()
 		b.WriteByte('T')
@@ -183,9 +169,7 @@ func writeTypeKey(b *strings.Builder, ty cty.Type) {
 		b.WriteString(strconv.Itoa(len(names)))
 		b.WriteByte('(')
 		for _, n := range names {
-			b.WriteString(strconv.Itoa(len(n)))
-			b.WriteByte(':')
-			b.WriteString(n)
+			writeLenString(b, n)
 			writeTypeKey(b, attrs[n])
 			if ty.AttributeOptional(n) {
 				optional = append(optional, n)
@@ -196,17 +180,12 @@ func writeTypeKey(b *strings.Builder, ty cty.Type) {
 			b.WriteByte('?')
 			b.WriteString(strconv.Itoa(len(optional)))
 			for _, n := range optional {
-				b.WriteString(strconv.Itoa(len(n)))
-				b.WriteByte(':')
-				b.WriteString(n)
+				writeLenString(b, n)
 			}
 		}
 	default: // capsules
-		s := ty.GoString()
 		b.WriteByte('G')
-		b.WriteString(strconv.Itoa(len(s)))
-		b.WriteByte(':')
-		b.WriteString(s)
+		writeLenString(b, ty.GoString())
 	}
 }
 
@@ -305,4 +284,21 @@ func (l *loader) noteReadError(dir, name string, err error) {
 	if l.readErrors[dir] == "" {
 		l.readErrors[dir] = name + ": " + err.Error()
 	}
+}
+
+// writeElementTypeKey writes a list, set or map type: its letter and its
+// element type.
+func writeElementTypeKey(b *strings.Builder, letter byte, ty cty.Type) {
+	b.WriteByte(letter)
+	b.WriteByte('(')
+	writeTypeKey(b, ty.ElementType())
+	b.WriteByte(')')
+}
+
+// writeLenString writes s with its length in front, so that no string
+// can be taken for the end of another.
+func writeLenString(b *strings.Builder, s string) {
+	b.WriteString(strconv.Itoa(len(s)))
+	b.WriteByte(':')
+	b.WriteString(s)
 }
