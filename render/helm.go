@@ -44,34 +44,17 @@ func (r *renderer) helm(files, charts []*parsers.File) {
 	var top []string
 	isTop := map[string]bool{}
 	for _, d := range dirs {
-		sub := false
-		for a := d; ; {
-			if filepath.Base(a) == "charts" && isTop[filepath.Dir(a)] {
-				sub = true
-				break
-			}
-			up := filepath.Dir(a)
-			if up == a {
-				break
-			}
-			a = up
-		}
-		if !sub {
+		inCharts := anyAncestor(d, func(a string) bool {
+			return filepath.Base(a) == "charts" && isTop[filepath.Dir(a)]
+		})
+		if !inCharts {
 			top = append(top, d)
 			isTop[d] = true
 		}
 	}
 	for _, f := range files {
-		for a := filepath.Dir(f.Abs); ; {
-			if isTop[a] {
-				r.consumed[f.Abs] = true
-				break
-			}
-			up := filepath.Dir(a)
-			if up == a {
-				break
-			}
-			a = up
+		if anyAncestor(filepath.Dir(f.Abs), func(a string) bool { return isTop[a] }) {
+			r.consumed[f.Abs] = true
 		}
 	}
 	for _, d := range top {
@@ -476,4 +459,19 @@ func lineWith(f *parsers.File, s string) parsers.Range {
 		}
 	}
 	return f.LineRange(1)
+}
+
+// anyAncestor reports whether p or one of the directories above it
+// satisfies ok.
+func anyAncestor(p string, ok func(string) bool) bool {
+	for {
+		if ok(p) {
+			return true
+		}
+		up := filepath.Dir(p)
+		if up == p {
+			return false
+		}
+		p = up
+	}
 }
