@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/hoplint/hoplint/parsers/kubernetes"
@@ -101,14 +100,9 @@ func runIgnoredAnnotation(p *Pass) {
 		if !ok || (h.Kind != topology.KindIngressNginx && h.Kind != topology.KindIngressNginxInc) {
 			continue
 		}
-		keys := make([]string, 0, len(in.Annotations))
-		for k := range in.Annotations {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, a := range in.Annotations { // sorted by name
+			k := a.Name
 			if why, fix := ignoredWhy(h.Kind, k); why != "" {
-				a := in.Annotations[k]
 				at := a.Key
 				if at.IsZero() {
 					at = a.Range

@@ -217,9 +217,9 @@ func proxiedStreams(g *topology.Graph) []stream {
 			// Whether grpc_read_timeout follows proxy-read-timeout depends
 			// on the controller version, but both default to 60s: only
 			// then is the timer known (docs/facts/streams.md).
-			bp := strings.ToUpper(strings.TrimSpace(c.Annotations[ingressNginxPrefix+"backend-protocol"].Value))
+			bp := strings.ToUpper(strings.TrimSpace(c.Annotations.Get(ingressNginxPrefix + "backend-protocol").Value))
 			if h.Kind == topology.KindIngressNginx && (bp == "GRPC" || bp == "GRPCS") && h.UpstreamTimeout.IsDefault() {
-				a := c.Annotations[ingressNginxPrefix+"backend-protocol"]
+				a := c.Annotations.Get(ingressNginxPrefix + "backend-protocol")
 				out = append(out, stream{hop: h, self: true, at: a.Range,
 					words: "proxies gRPC calls (backend-protocol " + bp + "), whose streams stay open", atWords: "gRPC is proxied here",
 					heartbeat: "HTTP/2 PING frames (gRPC keepalive)"})

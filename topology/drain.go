@@ -25,13 +25,13 @@ func DeregistrationDelay(h *Hop) (Duration, bool) {
 		}
 	case *kubernetes.Ingress:
 		if h.Kind == KindIngressALB {
-			return delayAttribute(c.Annotations[albAnnotationPrefix+"target-group-attributes"])
+			return delayAttribute(c.Annotations.Get(albAnnotationPrefix + "target-group-attributes"))
 		}
 	case *kubernetes.Service:
 		// An NLB the controller makes for a LoadBalancer Service takes
 		// the same attribute from the Service's annotation.
 		if h.Kind == KindNLB {
-			return delayAttribute(c.Annotations[awsServicePrefix+"target-group-attributes"])
+			return delayAttribute(c.Annotations.Get(awsServicePrefix + "target-group-attributes"))
 		}
 	}
 	return Duration{}, false

@@ -189,8 +189,8 @@ func (c *k8sCluster) index(objs []kubernetes.Obj) {
 				c.wlKeys[key] = k
 			}
 			wls[key] = append(wls[key], o)
-			for lk, v := range o.PodLabels {
-				l := o.Space() + "\x00" + lk + "=" + v.Value
+			for _, lab := range o.PodLabels {
+				l := o.Space() + "\x00" + lab.Name + "=" + lab.Value
 				// Keys are numbered in order of first sight, so each list
 				// stays sorted by appending only a key it does not end with.
 				if ks := c.byLabel[l]; len(ks) == 0 || ks[len(ks)-1] < k {
@@ -204,8 +204,8 @@ func (c *k8sCluster) index(objs []kubernetes.Obj) {
 			svcs[o.Space()+"/"+o.Name] = append(svcs[o.Space()+"/"+o.Name], o)
 		case *kubernetes.Ingress:
 			c.ingresses = append(c.ingresses, o)
-			if g := o.Annotations[albAnnotationPrefix+"group.name"]; g.Set {
-				if a, ok := o.Annotations[albAnnotationPrefix+"load-balancer-attributes"]; ok {
+			if g := o.Annotations.Get(albAnnotationPrefix + "group.name"); g.Set {
+				if a, ok := o.Annotations.Lookup(albAnnotationPrefix + "load-balancer-attributes"); ok {
 					if _, has := attributes(a.Value)[albIdleAttribute]; has {
 						groups[g.Value] = append(groups[g.Value], o)
 					}
@@ -326,9 +326,9 @@ func (c *k8sCluster) selected(s *kubernetes.Service) []selectedWorkload {
 	return out
 }
 
-func selects(sel, labels map[string]kubernetes.Str) bool {
-	for k, v := range sel {
-		if l, ok := labels[k]; !ok || l.Value != v.Value {
+func selects(sel, labels kubernetes.StrMap) bool {
+	for _, s := range sel {
+		if l, ok := labels.Lookup(s.Name); !ok || l.Value != s.Value {
 			return false
 		}
 	}
@@ -338,7 +338,7 @@ func selects(sel, labels map[string]kubernetes.Str) bool {
 // selectionKeys returns the workload keys some copy of which carries each
 // pair of the selector: the intersection of one index lookup per pair,
 // starting from the rarest, computed once per namespace and selector.
-func (c *k8sCluster) selectionKeys(ns string, sel map[string]kubernetes.Str) []int {
+func (c *k8sCluster) selectionKeys(ns string, sel kubernetes.StrMap) []int {
 	if len(sel) == 0 {
 		return nil
 	}
@@ -347,8 +347,8 @@ func (c *k8sCluster) selectionKeys(ns string, sel map[string]kubernetes.Str) []i
 		return keys
 	}
 	lists := make([][]int, 0, len(sel))
-	for k, v := range sel {
-		l := c.byLabel[ns+"\x00"+k+"="+v.Value]
+	for _, s := range sel {
+		l := c.byLabel[ns+"\x00"+s.Name+"="+s.Value]
 		if len(l) == 0 {
 			c.selections[memo] = nil
 			return nil
@@ -575,15 +575,10 @@ func refName(o *kubernetes.Object) string {
 	return o.Namespace + "/" + o.Name
 }
 
-func selectorWords(sel map[string]kubernetes.Str) string {
-	keys := make([]string, 0, len(sel))
-	for k := range sel {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + "=" + sel[k].Value
+func selectorWords(sel kubernetes.StrMap) string {
+	parts := make([]string, len(sel))
+	for i, s := range sel { // sorted by name
+		parts[i] = s.Name + "=" + s.Value
 	}
 	return strings.Join(parts, ", ")
 }

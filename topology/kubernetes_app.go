@@ -50,10 +50,10 @@ func (a appInfo) set(h *Hop) {
 // keep-alive timeout: from the keep-alive annotation, the command line,
 // the environment, the image.
 func (c *k8sCluster) appServer(w *kubernetes.Workload, ct *kubernetes.Container) appInfo {
-	if a, ok := w.PodAnnotations[KeepAliveAnnotation]; ok && a.Set {
+	if a, ok := w.PodAnnotations.Lookup(KeepAliveAnnotation); ok && a.Set {
 		return c.declaredKeepAlive(a)
 	}
-	if a, ok := w.Annotations[KeepAliveAnnotation]; ok && a.Set {
+	if a, ok := w.Annotations.Lookup(KeepAliveAnnotation); ok && a.Set {
 		return c.declaredKeepAlive(a)
 	}
 	env := map[string]appserver.Str{}

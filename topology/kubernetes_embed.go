@@ -60,7 +60,8 @@ func (c *k8sCluster) mountSource(w *kubernetes.Workload, m kubernetes.VolumeMoun
 	}
 	// Keys land at their own name, or where items: puts them.
 	files := map[string]string{}
-	for k := range cm.Data {
+	for _, d := range cm.Data {
+		k := d.Name
 		if len(v.Items) == 0 {
 			files[k] = k
 		} else if p, ok := v.Items[k]; ok {
@@ -87,13 +88,14 @@ func embeddedFile(e embeddedKey, format parsers.Format) *parsers.File {
 		return parsers.NewFile(e.file.Path, e.file.Abs, e.file.Root, format, e.file.Data)
 	}
 	host := e.cm.File
-	s := e.cm.Data[e.key]
+	s := e.cm.Data.Get(e.key)
 	f := parsers.NewFile(host.Path, host.Abs, host.Root, format, []byte(s.Value))
+	line, col := int(s.Line), int(s.Col)
 	if s.Block() {
 		// The text starts on the line after "key: |", indented.
-		f.Shift = parsers.Pos{Line: s.Line, Col: blockIndent(host, s.Line+1)}
+		f.Shift = parsers.Pos{Line: line, Col: blockIndent(host, line+1)}
 	} else {
-		f.Shift = parsers.Pos{Line: s.Line - 1, Col: s.Col - 1}
+		f.Shift = parsers.Pos{Line: line - 1, Col: col - 1}
 	}
 	if host.Map != nil {
 		// A rendered ConfigMap: its entry's text comes line for line from

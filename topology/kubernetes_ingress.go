@@ -324,7 +324,7 @@ func (c *k8sCluster) controllerSettings(from string, rt ingressRoute) *ctlSettin
 func lookupCM(cms []*kubernetes.ConfigMap, key string) cmValue {
 	var first kubernetes.Str
 	for i, cm := range cms {
-		v := cm.Data[key]
+		v := cm.Data.Get(key)
 		if i == 0 {
 			first = v
 			continue
@@ -353,7 +353,7 @@ func (c *k8sCluster) ingressNginxSettings(h *Hop, in *kubernetes.Ingress, rt ing
 	obj := in.NameRange
 	seconds := func(key, annotation string, def time.Duration) Duration {
 		if annotation != "" {
-			if a, ok := in.Annotations[nginxAnnotationPrefix+annotation]; ok && a.Set {
+			if a, ok := in.Annotations.Lookup(nginxAnnotationPrefix + annotation); ok && a.Set {
 				if n, err := strconv.Atoi(strings.TrimSpace(a.Value)); err == nil && n >= 0 {
 					return SetAt(nginxAnnotationPrefix+annotation, time.Duration(n)*time.Second, a.Range)
 				}
@@ -390,7 +390,7 @@ func (c *k8sCluster) ingressNginxSettings(h *Hop, in *kubernetes.Ingress, rt ing
 	} else if cv.v.Set && strings.TrimSpace(cv.v.Value) == "0" {
 		pooled = false
 	}
-	if a := in.Annotations[nginxAnnotationPrefix+"proxy-http-version"]; a.Set && strings.TrimSpace(a.Value) == "1.0" {
+	if a := in.Annotations.Get(nginxAnnotationPrefix + "proxy-http-version"); a.Set && strings.TrimSpace(a.Value) == "1.0" {
 		pooled = false // HTTP/1.0 upstream requests close the connection
 	}
 	if pooled {
@@ -398,7 +398,7 @@ func (c *k8sCluster) ingressNginxSettings(h *Hop, in *kubernetes.Ingress, rt ing
 	}
 
 	// Body size: the annotation, then the ConfigMap, then 1m.
-	if a, ok := in.Annotations[nginxAnnotationPrefix+"proxy-body-size"]; ok && a.Set {
+	if a, ok := in.Annotations.Lookup(nginxAnnotationPrefix + "proxy-body-size"); ok && a.Set {
 		if n, ok := nginxSize(a.Value); ok {
 			h.BodyLimit = SetAt(nginxAnnotationPrefix+"proxy-body-size", n, a.Range)
 			return
@@ -475,13 +475,13 @@ func (c *k8sCluster) albSettings(h *Hop, in *kubernetes.Ingress) {
 	const attr = albIdleAttribute
 	src := &DefaultSource{Product: "AWS Application Load Balancer", Version: "all versions", URL: albAttributesDoc}
 	idle := DefaultFor(attr, 60*time.Second, in.NameRange, src)
-	a, ok := in.Annotations[albAnnotationPrefix+"load-balancer-attributes"]
+	a, ok := in.Annotations.Lookup(albAnnotationPrefix + "load-balancer-attributes")
 	if !ok {
 		// In an IngressGroup, attributes set on another member apply to
 		// the shared load balancer: the member nearest to this Ingress.
-		if g := in.Annotations[albAnnotationPrefix+"group.name"]; g.Set {
+		if g := in.Annotations.Get(albAnnotationPrefix + "group.name"); g.Set {
 			if o, _ := nearestOne(in.File.Path, c.albGroups[g.Value]); o != nil {
-				a, ok = o.Annotations[albAnnotationPrefix+"load-balancer-attributes"], true
+				a, ok = o.Annotations.Get(albAnnotationPrefix+"load-balancer-attributes"), true
 				h.Notes = append(h.Notes, "Ingress "+refName(&o.Object)+" sets the attributes of IngressGroup "+g.Value)
 			}
 		}
@@ -507,8 +507,8 @@ func (c *k8sCluster) albSettings(h *Hop, in *kubernetes.Ingress) {
 // Unknown settings.
 func (c *k8sCluster) loadBalancerService(s *kubernetes.Service, h *Hop) {
 	aws := s.LoadBalancerClass.Value == "service.k8s.aws/nlb"
-	for k := range s.Annotations {
-		if strings.HasPrefix(k, awsServicePrefix) {
+	for _, a := range s.Annotations {
+		if strings.HasPrefix(a.Name, awsServicePrefix) {
 			aws = true
 		}
 	}
@@ -516,8 +516,8 @@ func (c *k8sCluster) loadBalancerService(s *kubernetes.Service, h *Hop) {
 		h.Name = "load balancer of Service " + refName(&s.Object)
 		return
 	}
-	typ := s.Annotations[awsServicePrefix+"type"].Value
-	idleAnn, hasIdle := s.Annotations[awsServicePrefix+"connection-idle-timeout"]
+	typ := s.Annotations.Get(awsServicePrefix + "type").Value
+	idleAnn, hasIdle := s.Annotations.Lookup(awsServicePrefix + "connection-idle-timeout")
 	if typ == "nlb" || typ == "external" || typ == "nlb-ip" || s.LoadBalancerClass.Value == "service.k8s.aws/nlb" {
 		h.Kind = KindNLB
 		h.Name = "NLB of Service " + refName(&s.Object)
@@ -545,7 +545,7 @@ func (c *k8sCluster) loadBalancerService(s *kubernetes.Service, h *Hop) {
 	h.KeepAlive = idle
 	// A Classic ELB pools connections to its instances only with HTTP
 	// listeners; TCP listeners (the default) pass each connection through.
-	if p := strings.ToLower(s.Annotations[awsServicePrefix+"backend-protocol"].Value); p == "http" || p == "https" {
+	if p := strings.ToLower(s.Annotations.Get(awsServicePrefix + "backend-protocol").Value); p == "http" || p == "https" {
 		h.PoolIdle = idle
 		h.UpstreamTimeout = idle
 	}

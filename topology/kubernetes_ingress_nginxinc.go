@@ -41,8 +41,8 @@ type annotationFamilies struct {
 
 func families(in *kubernetes.Ingress) annotationFamilies {
 	var f annotationFamilies
-	for k := range in.Annotations {
-		switch {
+	for _, a := range in.Annotations {
+		switch k := a.Name; {
 		case strings.HasPrefix(k, nginxAnnotationPrefix):
 			f.ingressNginx = true
 		case strings.HasPrefix(k, nginxOrgPrefix), strings.HasPrefix(k, nginxComPrefix):
@@ -66,7 +66,7 @@ func (c *k8sCluster) nginxIncSettings(h *Hop, in *kubernetes.Ingress) {
 		h.Notes = append(h.Notes, "assuming the controller's ConfigMap (not among the linted files) leaves client-max-body-size and proxy-read-timeout at their defaults")
 	}
 	value := func(key string) (kubernetes.Str, string, bool) {
-		if a, ok := in.Annotations[nginxOrgPrefix+key]; ok && a.Set {
+		if a, ok := in.Annotations.Lookup(nginxOrgPrefix + key); ok && a.Set {
 			return a, nginxOrgPrefix + key, true
 		}
 		cv := lookupCM(cms, key)

@@ -333,7 +333,7 @@ func (st *podState) nginxHops(part *Graph, ver imageVersion, whole map[string]bo
 		pf := p.parse(e)
 		at := pf.Src.LineRange(1)
 		if e.cm != nil {
-			at = e.cm.Data[e.key].Range
+			at = e.cm.Data.Get(e.key).Range
 		}
 		inc := &nginx.Directive{Name: "include", Args: []string{lay.blocks + "/*.conf"}, File: pf.Src, Range: at}
 		block := p.splice([]*nginx.Directive{inc}, nil)

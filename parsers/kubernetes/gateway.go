@@ -60,7 +60,7 @@ type GatewayListener struct {
 	AllowedFrom string
 	// AllowedLabels is the Selector's matchLabels; AllowedExpr is true
 	// when it also has matchExpressions, which hoplint does not evaluate.
-	AllowedLabels map[string]Str
+	AllowedLabels StrMap
 	AllowedExpr   bool
 	Range         parsers.Range
 }

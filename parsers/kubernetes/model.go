@@ -17,23 +17,29 @@ import (
 )
 
 // Str is a scalar as written, with its range.
+//
+// Its fields are ordered, and Line and Col are 32 bits, so that a Str
+// takes 144 bytes and not 160: a run keeps many (a one-element []Str is one
+// allocation), and 160 bytes is the size class of yaml.v3's Node, of which
+// each document makes thousands and drops them all; a Str kept among them
+// held on to a page of dropped nodes (issue 24).
 type Str struct {
 	Value string
 	Range parsers.Range
+	// Key is the range of the mapping key, for entries of maps
+	// (annotations, ConfigMap data).
+	Key parsers.Range
+	// Style, Line and Col locate a block scalar's text: its content starts
+	// on the line after Line, indented by the block's indentation.
+	Line  int32
+	Col   int32
+	Style yaml.Style
 	// Set is false when the field is absent (or null).
 	Set bool
 	// Unknown: the field is written, but its value is known only when
 	// Terraform applies the configuration (an object written in HCL);
 	// Value is then a placeholder that equals no other value.
 	Unknown bool
-	// Key is the range of the mapping key, for entries of maps
-	// (annotations, ConfigMap data).
-	Key parsers.Range
-	// Style, Line and Col locate a block scalar's text: its content starts
-	// on the line after Line, indented by the block's indentation.
-	Style yaml.Style
-	Line  int
-	Col   int
 }
 
 // Block reports a literal or folded block scalar ("key: |").
@@ -47,8 +53,8 @@ type Object struct {
 	Name       string
 	// Namespace as written; "" when the manifest leaves it to kubectl.
 	Namespace   string
-	Labels      map[string]Str
-	Annotations map[string]Str
+	Labels      StrMap
+	Annotations StrMap
 	// Range covers the whole object; NameRange its metadata.name.
 	Range     parsers.Range
 	NameRange parsers.Range
@@ -106,8 +112,8 @@ type Workload struct {
 	Object
 	// PodLabels and PodAnnotations are the pod template's (the object's own
 	// for a bare Pod).
-	PodLabels      map[string]Str
-	PodAnnotations map[string]Str
+	PodLabels      StrMap
+	PodAnnotations StrMap
 	Pod            PodSpec
 	// Template is the range of the pod template (the Pod itself for a Pod).
 	Template parsers.Range
@@ -212,7 +218,7 @@ type Quantity struct {
 type Service struct {
 	Object
 	Type              Str
-	Selector          map[string]Str
+	Selector          StrMap
 	Ports             []ServicePort
 	LoadBalancerClass Str
 	// SelectorRange is the "selector:" key.
@@ -268,7 +274,7 @@ type IngressClass struct {
 // ConfigMap holds data entries as written.
 type ConfigMap struct {
 	Object
-	Data map[string]Str
+	Data StrMap
 }
 
 // LimitRange is read for its container default limits: a container

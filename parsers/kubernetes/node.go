@@ -136,7 +136,7 @@ func (r *reader) str(n *yaml.Node) Str {
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return Str{}
 	}
-	return Str{Value: intern(n.Value), Range: r.scalarRange(n), Set: true, Unknown: n.Tag == UnknownTag, Style: n.Style, Line: n.Line + r.base, Col: n.Column}
+	return Str{Value: intern(n.Value), Range: r.scalarRange(n), Set: true, Unknown: n.Tag == UnknownTag, Style: n.Style, Line: int32(n.Line + r.base), Col: int32(n.Column)}
 }
 
 func (r *reader) field(m *yaml.Node, key string) Str {
@@ -265,15 +265,16 @@ func lastLine(n *yaml.Node, depth int) int {
 }
 
 // stringMap reads a mapping of scalars (labels, annotations, data).
-func (r *reader) stringMap(m *yaml.Node) map[string]Str {
-	var out map[string]Str
+func (r *reader) stringMap(m *yaml.Node) StrMap {
+	var out []StrEntry
 	r.each(m, func(k, v *yaml.Node) {
 		if out == nil {
-			out = map[string]Str{}
+			// Exactly the pairs written (more only through merge keys).
+			out = make([]StrEntry, 0, len(r.resolve(m).Content)/2)
 		}
 		s := r.str(v)
 		s.Key = r.at(k)
-		out[intern(k.Value)] = s
+		out = append(out, StrEntry{Name: intern(k.Value), Str: s})
 	})
-	return out
+	return NewStrMap(out)
 }

@@ -366,7 +366,7 @@ func (res *Result) object(r *reader, m *yaml.Node, rng parsers.Range) {
 		obj = r.ingress(o, spec)
 	case "IngressClass":
 		ic := &IngressClass{Object: o, Controller: r.field(spec, "controller")}
-		ic.IsDefault = o.Annotations["ingressclass.kubernetes.io/is-default-class"].Value == "true"
+		ic.IsDefault = o.Annotations.Get("ingressclass.kubernetes.io/is-default-class").Value == "true"
 		obj = ic
 	case "ConfigMap":
 		_, data := r.get(m, "data")
@@ -435,8 +435,8 @@ func (r *reader) namesImage(spec *yaml.Node) bool {
 
 // suppressions turns a hoplint.dev/ignore annotation into a Suppression
 // covering the whole object.
-func (res *Result) suppressions(o *Object, ann map[string]Str) {
-	a, ok := ann[IgnoreAnnotation]
+func (res *Result) suppressions(o *Object, ann StrMap) {
+	a, ok := ann.Lookup(IgnoreAnnotation)
 	if !ok || !a.Set {
 		return
 	}
@@ -647,7 +647,7 @@ func (r *reader) service(o Object, spec *yaml.Node) *Service {
 
 func (r *reader) ingress(o Object, spec *yaml.Node) *Ingress {
 	in := &Ingress{Object: o, ClassName: r.field(spec, "ingressClassName")}
-	in.ClassAnnotation = o.Annotations["kubernetes.io/ingress.class"]
+	in.ClassAnnotation = o.Annotations.Get("kubernetes.io/ingress.class")
 	in.Legacy = strings.HasSuffix(o.APIVersion, "v1beta1")
 	backend := func(b *yaml.Node, host, path string, def bool) {
 		if b == nil {

@@ -48,7 +48,7 @@ spec:
 		t.Fatalf("got %d objects, want 2", len(res.Objects))
 	}
 	w := res.Objects[0].(*Workload)
-	if w.Ref() != "Deployment shop/web" || w.PodLabels["app"].Value != "web" {
+	if w.Ref() != "Deployment shop/web" || w.PodLabels.Get("app").Value != "web" {
 		t.Errorf("workload %s labels %v", w.Ref(), w.PodLabels)
 	}
 	c := w.Pod.Containers[0]
@@ -66,7 +66,7 @@ spec:
 		t.Errorf("resources block %v", c.Resources.Range)
 	}
 	s := res.Objects[1].(*Service)
-	if s.Ports[0].TargetPort != "http" || s.Selector["app"].Value != "web" {
+	if s.Ports[0].TargetPort != "http" || s.Selector.Get("app").Value != "web" {
 		t.Errorf("service %+v", s)
 	}
 	var texts []string
@@ -190,7 +190,7 @@ func TestParseJSONAndList(t *testing.T) {
  {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "v"}},
  {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}}
 ]}`)
-	if len(res.Objects) != 2 || res.Objects[0].(*ConfigMap).Data["k"].Value != "v" || res.Objects[1].Meta().NameRange.Start.Line != 3 {
+	if len(res.Objects) != 2 || res.Objects[0].(*ConfigMap).Data.Get("k").Value != "v" || res.Objects[1].Meta().NameRange.Start.Line != 3 {
 		t.Errorf("objects %v problems %v", res.Objects, res.Problems)
 	}
 }

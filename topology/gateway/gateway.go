@@ -53,7 +53,7 @@ type gwIndex struct {
 	// reported once per route.
 	reported map[parsers.Range]bool
 	// namespaces maps a linted Namespace object's name to its labels.
-	namespaces map[string]map[string]kubernetes.Str
+	namespaces map[string]kubernetes.StrMap
 	// strict: link: strict, under which a tie between copies links nothing.
 	strict bool
 	// near indexes the copies of each name once, so that a tree repeating
@@ -84,7 +84,7 @@ func linkGateways(g *topology.Graph, env *topology.Env) {
 		g: g, strict: env != nil && env.Config != nil && env.Config.Strict(), classes: map[string][]*kubernetes.GatewayClass{}, gateways: map[string][]*kubernetes.Gateway{},
 		grants: map[string][]*kubernetes.ReferenceGrant{}, policies: map[string]map[string][]*kubernetes.Policy{},
 		istioGWs: map[string][]*kubernetes.IstioGateway{}, ingClass: map[string][]*kubernetes.IngressClass{},
-		services: map[string][]*topology.Hop{}, gwHops: map[*kubernetes.Gateway]*topology.Hop{}, reported: map[parsers.Range]bool{}, namespaces: map[string]map[string]kubernetes.Str{},
+		services: map[string][]*topology.Hop{}, gwHops: map[*kubernetes.Gateway]*topology.Hop{}, reported: map[parsers.Range]bool{}, namespaces: map[string]kubernetes.StrMap{},
 	}
 	found := false
 	for _, o := range g.Configs[parsers.FormatKubernetes] {
@@ -335,11 +335,11 @@ func (x *gwIndex) selects(l kubernetes.GatewayListener, ns string) bool {
 	}
 	labels := x.namespaces[ns] // nil when no Namespace object is linted
 
-	for k, v := range l.AllowedLabels {
-		if k == "kubernetes.io/metadata.name" && v.Value == ns {
+	for _, v := range l.AllowedLabels {
+		if v.Name == "kubernetes.io/metadata.name" && v.Value == ns {
 			continue
 		}
-		if got, ok := labels[k]; !ok || got.Value != v.Value {
+		if got, ok := labels.Lookup(v.Name); !ok || got.Value != v.Value {
 			return false
 		}
 	}

@@ -208,7 +208,7 @@ func (x *gwIndex) traefikIngresses() {
 			near, _ := nearOf(&x.nearSvc, key, x.services[key], func(h *topology.Hop) string { return h.File }).Nearest(h.File)
 			for _, sh := range near {
 				svc := sh.Config.(*kubernetes.Service)
-				pool, wait, notes := x.traefikTransport(svc.Annotations[topology.TraefikTransportAnnotation], svc.NS(), in.NameRange)
+				pool, wait, notes := x.traefikTransport(svc.Annotations.Get(topology.TraefikTransportAnnotation), svc.NS(), in.NameRange)
 				pools, waits = append(pools, pool), append(waits, wait)
 				h.Notes = topology.AppendNew(h.Notes, notes...)
 			}
