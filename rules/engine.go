@@ -157,9 +157,10 @@ func Run(g *topology.Graph, cfg *config.Config, opt Options) []Finding {
 		cfg = &config.Config{}
 	}
 	var passes []*Pass
+	files := fileSet(g)
 	for _, r := range All() {
 		if Enabled(r, cfg, opt) {
-			passes = append(passes, &Pass{Rule: r, Graph: g, Config: cfg, params: paramsOf(cfg.Rules[r.ID])})
+			passes = append(passes, &Pass{Rule: r, Graph: g, Config: cfg, params: paramsOf(cfg.Rules[r.ID]), files: files})
 		}
 	}
 	runPasses(passes)
@@ -301,13 +302,25 @@ func firstFrames(stack []byte) string {
 // those of the first rendering, so that it does not seem to speak of one
 // overlay only.
 func dedupe(fs []Finding) []Finding {
-	seen := make(map[string]int, len(fs))
+	// The key is a struct of the finding's own strings, not one string
+	// joined from them: 13 MB of keys at 54,000 files.
+	type key struct {
+		rule, file string
+		start, end parsers.Pos
+		message    string
+		via        bool
+	}
+	seen := make(map[key]int, len(fs))
 	differ := map[int]bool{}
 	out := fs[:0]
 	for _, f := range fs {
-		k := f.Rule + "\x00" + f.Range.String() + "\x00" + f.Message
+		k := key{rule: f.Rule, file: f.Range.File, start: f.Range.Start, message: f.Message}
+		if k.start.Line == 0 {
+			k.start = parsers.Pos{} // a whole file (Range.String)
+		}
 		if f.Range.Via != nil {
-			k = f.Rule + "\x00" + f.Range.String() + fmt.Sprintf(":%d:%d", f.Range.End.Line, f.Range.End.Col)
+			// One place in the sources, whatever each rendering says.
+			k.message, k.end, k.via = "", f.Range.End, true
 		}
 		if i, ok := seen[k]; ok {
 			if f.Range.Via != nil {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"iter"
 	"path"
 	"regexp"
 	"strings"
@@ -167,25 +168,26 @@ var (
 
 // words splits a message at runs of ASCII white space (what the regular
 // expression \S+ takes as words; strings.Fields would also split at
-// Unicode spaces), without a regular expression: every finding of a
-// large run goes through it.
-func words(msg string) []string {
-	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
-	var out []string
-	for i := 0; i < len(msg); {
-		for i < len(msg) && isSpace(msg[i]) {
-			i++
+// Unicode spaces), without a regular expression and without a slice of
+// the words: every finding of a large run goes through it (a slice per
+// message was 41 MB of garbage at 54,000 files).
+func words(msg string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+		for i := 0; i < len(msg); {
+			for i < len(msg) && isSpace(msg[i]) {
+				i++
+			}
+			j := i
+			for j < len(msg) && !isSpace(msg[j]) {
+				j++
+			}
+			if j > i && !yield(msg[i:j]) {
+				return
+			}
+			i = j
 		}
-		j := i
-		for j < len(msg) && !isSpace(msg[j]) {
-			j++
-		}
-		if j > i {
-			out = append(out, msg[i:j])
-		}
-		i = j
 	}
-	return out
 }
 
 // causeOf is a message with its subject words set aside (a run of them,
@@ -193,7 +195,7 @@ func words(msg string) []string {
 func causeOf(msg string) string {
 	var b strings.Builder
 	prev := false
-	for _, w := range words(msg) {
+	for w := range words(msg) {
 		sub := subjectToken(w)
 		if sub && prev {
 			continue
@@ -211,7 +213,7 @@ func causeOf(msg string) string {
 // subjects are the subject words of a message, in order.
 func subjects(msg string) []string {
 	var out []string
-	for _, w := range words(msg) {
+	for w := range words(msg) {
 		if subjectToken(w) {
 			out = append(out, w)
 		}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,7 +92,7 @@ func TestWordsAsRegexp(t *testing.T) {
 		"bad\xffbyte x", "trailing   ",
 	} {
 		want := re.FindAllString(s, -1)
-		got := words(s)
+		got := slices.Collect(words(s))
 		if len(want) != len(got) {
 			t.Errorf("words(%q) = %q, want %q", s, got, want)
 			continue
@@ -110,7 +111,7 @@ func FuzzWords(f *testing.F) {
 	re := regexp.MustCompile(`\S+`)
 	f.Add("a b\tc")
 	f.Fuzz(func(t *testing.T, s string) {
-		want, got := re.FindAllString(s, -1), words(s)
+		want, got := re.FindAllString(s, -1), slices.Collect(words(s))
 		if len(want) != len(got) {
 			t.Fatalf("words(%q) = %q, want %q", s, got, want)
 		}
