@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"runtime/debug"
 
 	"github.com/hoplint/hoplint/cmd/hoplint/internal/supervisor"
@@ -29,11 +30,25 @@ func supervise(exe string, args []string, env []string) (code int, ok bool) {
 func supervisedChild() *supervisor.Link {
 	child := supervisor.Child()
 	if child != nil {
+		endInitGC()
 		crash := child.TakeCrashOutput()
 		_ = debug.SetCrashOutput(crash, debug.CrashOptions{})
 		crash.Close()
 	}
 	return child
+}
+
+// endInitGC turns the garbage collector on, at Go's default, in a child
+// its supervisor started with GOGC=off for initialisation only
+// (supervisor.InitGCVar), and takes both variables out of the environment
+// that the processes it starts inherit.
+func endInitGC() {
+	if os.Getenv(supervisor.InitGCVar) == "" {
+		return
+	}
+	_ = os.Unsetenv(supervisor.InitGCVar)
+	_ = os.Unsetenv("GOGC")
+	debug.SetGCPercent(100)
 }
 
 func withoutVar(env []string, name string) []string { return supervisor.WithoutVar(env, name) }

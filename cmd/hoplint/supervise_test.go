@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hoplint/hoplint/cmd/hoplint/internal/supervisor"
 )
 
 // supervisorTestModes, called first by TestMain, makes the test binary
@@ -67,6 +70,9 @@ func supervisorTestModes() {
 		<-done
 	case "usage":
 		child.Exit(exitUsage)
+	case "gc": // the collector's setting and GOGC, as the child's main has them
+		fmt.Printf("%d %q %q\n", debug.SetGCPercent(-1), os.Getenv("GOGC"), os.Getenv(supervisor.InitGCVar))
+		child.Exit(exitClean)
 	case "sleep": // a long run: says its pid, then waits
 		_ = os.WriteFile(os.Getenv("HOPLINT_PID_FILE"), []byte(strconv.Itoa(os.Getpid())), 0o644)
 		time.Sleep(60 * time.Second)
@@ -324,5 +330,39 @@ func TestJSONMemory(t *testing.T) {
 	// locations name every other one (rules/fold.go): all 50,000 are there.
 	if n := strings.Count(out, `"line":`); n < 50000 {
 		t.Errorf("%d locations in the JSON output, want at least 50000", n)
+	}
+}
+
+// TestChildCollectsGarbage: the supervisor starts the child with the
+// collector off for package initialisation only (supervisor.InitGCVar).
+// By the time main runs it is on at Go's default, and gone from the
+// environment a Helm worker would inherit; a GOGC the user set is kept.
+func TestChildCollectsGarbage(t *testing.T) {
+	for _, tc := range []struct {
+		env  []string
+		want string
+	}{
+		{nil, `100 "" ""`},
+		{[]string{"GOGC=50"}, `50 "50" ""`},
+		{[]string{"GOGC=off"}, `-1 "off" ""`},
+		// A mark the caller set is not the supervisor's: ignored.
+		{[]string{"GOGC=70", supervisor.InitGCVar + "=1"}, `70 "70" ""`},
+	} {
+		var stderr bytes.Buffer
+		out, err := os.CreateTemp(t.TempDir(), "out")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.env == nil && (os.Getenv("GOGC") != "" || os.Getenv(supervisor.InitGCVar) != "") {
+			continue // the test runs with a GOGC of its own
+		}
+		cmd := supervisorProcess(t, "gc", out, &stderr, tc.env...)
+		if code := exitOf(t, cmd, 30*time.Second); code != 0 {
+			t.Fatalf("%v: exit %d, stderr %s", tc.env, code, stderr.String())
+		}
+		got, _ := os.ReadFile(out.Name())
+		if strings.TrimSpace(string(got)) != tc.want {
+			t.Errorf("%v: child has %s, want %s", tc.env, got, tc.want)
+		}
 	}
 }

@@ -80,7 +80,7 @@ func Run(exe string, args []string, env []string) (code int, ok bool) {
 	signal.Notify(sigs, forwarded...)
 	defer signal.Stop(sigs)
 	proc, err := os.StartProcess(exe, append([]string{exe}, args...), &os.ProcAttr{
-		Env: append(WithoutVar(env, Env), Env+"="+pipeID(crashW)+","+pipeID(statusW)),
+		Env: childEnv(env, pipeID(crashW)+","+pipeID(statusW)),
 		// Descriptors 3 and 4 are the crash and status pipes: see detect.
 		Files: []*os.File{os.Stdin, os.Stdout, errW, crashW, statusW},
 		Sys:   childAttr(),
@@ -192,6 +192,29 @@ func closeAll(p [][2]*os.File) {
 			}
 		}
 	}
+}
+
+// InitGCVar marks a child started with GOGC=off, for the Go runtime's
+// start and the package initialisation before main only: the child's main
+// turns the collector back on at its default (100) and removes both
+// variables, so that nothing it starts (a Helm worker) inherits them.
+// Package initialisation allocates about 8 MB (JSON-schema compilers,
+// client-go's scheme, crossplane's tables), which the default heap goal
+// of 4 MB collected on the way; a small run spent about a tenth of its CPU
+// on that. A GOGC the user set is left as it is, and no mark is set.
+const InitGCVar = "HOPLINT_INIT_GC_OFF"
+
+// childEnv is the child's environment: the caller's, the link to this
+// supervisor (pipes), and no collection during initialisation unless the
+// caller set GOGC (InitGCVar).
+func childEnv(env []string, pipes string) []string {
+	out := append(WithoutVar(WithoutVar(env, Env), InitGCVar), Env+"="+pipes)
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "GOGC=") {
+			return out
+		}
+	}
+	return append(out, "GOGC=off", InitGCVar+"=1")
 }
 
 // WithoutVar is env without any setting of name.
