@@ -2,6 +2,7 @@ package topology
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/hoplint/hoplint/parsers"
 )
@@ -244,14 +245,21 @@ func (g *Graph) In(h *Hop) []*Edge { return g.in[h] }
 func (g *Graph) AddProblems(ps ...parsers.Problem) { g.Problems = append(g.Problems, ps...) }
 
 // AddComments records a file's comments for suppressions.
+//
+// Only comments that carry parsers.DirectiveMarker are kept: suppressions
+// are all the rules read from comments, and a large tree's other comments
+// (every YAML "# ..." of 54,000 files) were 8 MB held to the end for
+// nothing.
 func (g *Graph) AddComments(file string, cs []parsers.Comment) {
-	if len(cs) == 0 {
-		return
+	for _, c := range cs {
+		if !strings.Contains(c.Text, parsers.DirectiveMarker) {
+			continue
+		}
+		if g.Comments == nil {
+			g.Comments = map[string][]parsers.Comment{}
+		}
+		g.Comments[file] = append(g.Comments[file], c)
 	}
-	if g.Comments == nil {
-		g.Comments = map[string][]parsers.Comment{}
-	}
-	g.Comments[file] = append(g.Comments[file], cs...)
 }
 
 // AddSource records a file read by an include or module call.
