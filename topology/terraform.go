@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hoplint/hoplint/parsers"
@@ -35,19 +36,24 @@ const (
 	cloudFrontHTTPSPortDefault = 443
 )
 
-// loadTerraform parses every Terraform file in parallel, evaluates the
-// modules and turns the AWS objects into hops and the references between
-// them into edges.
+// loadTerraform parses and evaluates the modules (terraform.LoadFiles,
+// which parses each directory when it is first needed) and turns the AWS
+// objects into hops and the references between them into edges.
 func loadTerraform(part *Graph, files []*parsers.File, env *Env) {
-	parsed := make([]*terraform.File, len(files))
-	ParallelFiles(part, files, func(i int, f *parsers.File) { parsed[i] = terraform.Parse(f) },
-		func(i int, f *parsers.File) { parsed[i] = &terraform.File{File: f} })
-
+	var mu sync.Mutex
 	opt := terraform.Options{
 		Open: func(root, abs string) (*parsers.File, error) { return env.Open(root, abs, parsers.FormatTerraform) },
+		// Files are parsed when a module first needs them, on the
+		// evaluating goroutines; a panic costs that file only, as in
+		// ParallelFiles.
+		Parse: func(f *parsers.File) (out *terraform.File) {
+			guardFile(part, &mu, 0, f, func(int, *parsers.File) { out = terraform.Parse(f) },
+				func(int, *parsers.File) { out = &terraform.File{File: f} })
+			return out
+		},
 	}
 	opt.VarFiles = varFiles(part, files, env)
-	res := terraform.Load(parsed, opt)
+	res := terraform.LoadFiles(files, opt)
 	part.AddProblems(res.Problems...)
 	part.AddProblems(res.Validate()...)
 	for file, cs := range res.Comments {

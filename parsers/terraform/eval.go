@@ -33,6 +33,8 @@ type Options struct {
 	// VarFiles are extra variable files (terraform -var-file), already
 	// read, in the order given; they apply to every root module.
 	VarFiles []*parsers.File
+	// Parse parses a discovered file for LoadFiles (Parse when nil).
+	Parse func(*parsers.File) *File
 }
 
 // Result is what Load found in a set of Terraform files.
@@ -53,38 +55,32 @@ type Result struct {
 	ECSServices        []*ECSService
 }
 
-// Load evaluates the modules formed by the given parsed files. Each
-// directory is a module; a directory that another one calls as a local
-// module is evaluated through that call (with its inputs) instead of on
-// its own.
-func Load(parsed []*File, opt Options) *Result {
-	l := &loader{opt: opt, res: &Result{Comments: map[string][]parsers.Comment{}}, modules: &modules{dirs: map[string]*moduleDir{}}}
-	byDir := map[string][]*File{}
+// load evaluates the modules formed by the files of slots, in their order;
+// those already parsed are the files LoadFiles must parse up front (the
+// ones that may call modules).
+func (l *loader) load(slots []*fileSlot) *Result {
 	var order []string
-	for _, f := range parsed {
-		l.res.Problems = append(l.res.Problems, f.Problems...)
-		if len(f.Comments) > 0 {
-			l.res.Comments[f.File.Path] = append(l.res.Comments[f.File.Path], f.Comments...)
-		}
-		if KindOf(f.File.Path) == KindVars {
+	for _, s := range slots {
+		if KindOf(s.raw.Path) == KindVars {
 			continue // read only when named as a var file
 		}
-		d := filepath.Dir(f.File.Abs)
-		if _, ok := byDir[d]; !ok {
+		d := filepath.Dir(s.raw.Abs)
+		e := l.dirs[d]
+		if e == nil {
+			e = &dirEntry{abs: d, rel: path.Dir(s.raw.Path), root: s.raw.Root}
+			l.dirs[d] = e
 			order = append(order, d)
 		}
-		byDir[d] = append(byDir[d], f)
+		e.slots = append(e.slots, s)
+		if s.f != nil && KindOf(s.raw.Path) == KindConfig {
+			e.calls = append(e.calls, fileCalls(s.f, d)...)
+		}
 	}
 	sort.Strings(order)
-	for _, d := range order {
-		fs := byDir[d]
-		md := newModuleDir(d, path.Dir(fs[0].File.Path), fs[0].File.Root, fs)
-		l.dirs[d] = md
-		l.res.Problems = append(l.res.Problems, md.problems...)
-	}
-	for _, vf := range opt.VarFiles {
+	var varFileProblems []parsers.Problem
+	for _, vf := range l.opt.VarFiles {
 		p := Parse(vf)
-		l.res.Problems = append(l.res.Problems, p.Problems...)
+		varFileProblems = append(varFileProblems, p.Problems...)
 		if len(p.Comments) > 0 {
 			l.res.Comments[vf.Path] = append(l.res.Comments[vf.Path], p.Comments...)
 		}
@@ -93,11 +89,8 @@ func Load(parsed []*File, opt Options) *Result {
 	// A directory called by another discovered directory is a child module.
 	called := map[string]bool{}
 	for _, d := range order {
-		md := l.dirs[d]
-		for _, c := range md.modules {
-			if localSource(c.source) {
-				called[filepath.Clean(filepath.Join(d, filepath.FromSlash(c.source)))] = true
-			}
+		for _, c := range l.dirs[d].calls {
+			called[c] = true
 		}
 	}
 	var roots []string
@@ -120,12 +113,38 @@ func Load(parsed []*File, opt Options) *Result {
 			l.evalRoot(d)
 		}
 	}
+	// Directories no evaluation read are built for their problems.
+	var unbuilt []*dirEntry
+	for _, d := range order {
+		if e := l.dirs[d]; !e.built {
+			unbuilt = append(unbuilt, e)
+		}
+	}
+	parallel(len(unbuilt), func(i int) {
+		l.module(unbuilt[i])
+		unbuilt[i].release()
+	})
+	// Problems in the order a load that parsed every file first reports
+	// them: the files', the directories', the var files', then
+	// evaluation's.
+	var probs []parsers.Problem
+	for _, s := range slots {
+		probs = append(probs, s.problems...)
+		if len(s.comments) > 0 {
+			l.res.Comments[s.raw.Path] = append(l.res.Comments[s.raw.Path], s.comments...)
+		}
+	}
+	for _, d := range order {
+		probs = append(probs, l.dirs[d].problems...)
+	}
+	probs = append(probs, varFileProblems...)
+	l.res.Problems = append(probs, l.res.Problems...)
 	return l.res
 }
 
 // evalRoot evaluates directory d as a root module, with a budget of its own.
 func (l *loader) evalRoot(d string) {
-	md := l.dirs[d]
+	md := l.module(l.dirs[d])
 	if md == nil || len(md.config) == 0 {
 		return // only tfvars here
 	}
@@ -158,7 +177,7 @@ type loader struct {
 // modules evaluated in parallel.
 type modules struct {
 	mu   sync.Mutex
-	dirs map[string]*moduleDir
+	dirs map[string]*dirEntry
 	// readErrors holds, per module directory, why a file in it could not
 	// be read (a FIFO, a file over the size limit).
 	readErrors map[string]string
@@ -178,6 +197,17 @@ func (ms *modules) readError(abs string) string {
 // most of a run over many Terraform roots. The results are merged in the
 // order of roots, so the output is the same as in a serial run.
 func (l *loader) evalRoots(roots []string) {
+	// Each directory's trees are dropped once the last root module that
+	// reaches it is evaluated.
+	reach := make([][]*dirEntry, len(roots))
+	for i, r := range roots {
+		for d := range l.reachable([]string{r}) {
+			if e := l.dirs[d]; e != nil {
+				e.users.Add(1)
+				reach[i] = append(reach[i], e)
+			}
+		}
+	}
 	parts := make([]*loader, len(roots))
 	panics := make([]any, len(roots))
 	next := make(chan int)
@@ -189,6 +219,12 @@ func (l *loader) evalRoots(roots []string) {
 			for i := range next {
 				parts[i] = &loader{opt: l.opt, res: &Result{}, varFiles: l.varFiles, modules: l.modules}
 				panics[i] = evalGuarded(parts[i], roots[i])
+				for _, e := range reach[i] {
+					if e.users.Add(-1) == 0 {
+						e.release()
+					}
+				}
+				reach[i] = nil
 			}
 		}()
 	}
@@ -270,11 +306,13 @@ func (l *loader) unfollowed(r parsers.Range, msg string) {
 // still read when something calls it).
 func (l *loader) dir(abs, root, rel string) *moduleDir {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if md, ok := l.dirs[abs]; ok {
-		return md
+	if e, ok := l.dirs[abs]; ok {
+		l.mu.Unlock()
+		return l.module(e)
 	}
-	l.dirs[abs] = nil // a failed read is not retried
+	defer l.mu.Unlock()
+	e := &dirEntry{abs: abs, rel: rel, root: root, fixed: true}
+	l.dirs[abs] = e // a failed read is not retried
 	if l.opt.Open == nil || !parsers.Within(root, abs) {
 		return nil
 	}
@@ -283,13 +321,13 @@ func (l *loader) dir(abs, root, rel string) *moduleDir {
 		return nil
 	}
 	var files []*File
-	for _, e := range entries {
-		if e.IsDir() || KindOf(e.Name()) != KindConfig {
+	for _, de := range entries {
+		if de.IsDir() || KindOf(de.Name()) != KindConfig {
 			continue
 		}
-		f, err := l.opt.Open(root, filepath.Join(abs, e.Name()))
+		f, err := l.opt.Open(root, filepath.Join(abs, de.Name()))
 		if err != nil {
-			l.noteReadError(abs, rel+"/"+e.Name(), err)
+			l.noteReadError(abs, rel+"/"+de.Name(), err)
 			continue
 		}
 		files = append(files, Parse(f))
@@ -298,7 +336,12 @@ func (l *loader) dir(abs, root, rel string) *moduleDir {
 		return nil
 	}
 	md := newModuleDir(abs, rel, root, files)
-	l.dirs[abs] = md
+	e.md = md
+	for _, c := range md.modules {
+		if localSource(c.source) {
+			e.calls = append(e.calls, filepath.Clean(filepath.Join(abs, filepath.FromSlash(c.source))))
+		}
+	}
 	return md
 }
 
