@@ -121,8 +121,11 @@ func (l *loader) parse(s *fileSlot) *File {
 	return f
 }
 
-// parallel runs fn(0) … fn(n-1) on every core.
+// parallel runs fn(0) … fn(n-1) on every core. A panic in fn is raised
+// again in the caller's goroutine once all are done (the first, by i), so
+// that the caller's recover sees it, as when the work ran there.
 func parallel(n int, fn func(i int)) {
+	panics := make([]any, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), n) {
@@ -130,11 +133,23 @@ func parallel(n int, fn func(i int)) {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				fn(i)
+				panics[i] = recovered(i, fn)
 			}
 		}()
 	}
 	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
+}
+
+// recovered runs fn(i) and returns what it panicked with.
+func recovered(i int, fn func(i int)) (r any) {
+	defer func() { r = recover() }()
+	fn(i)
+	return nil
 }
 
 // module returns the module of a discovered directory, building it (and

@@ -116,3 +116,31 @@ resource "aws_lb" {
 		t.Errorf("%d problems on s/main.tf's resource without a name, want 1: %v", n, res.Problems)
 	}
 }
+
+// TestLoadFilesPanicReachesCaller: a panic while parsing on one of
+// LoadFiles' goroutines is raised in the caller's, where topology turns a
+// loader's panic into a problem instead of losing the run.
+func TestLoadFilesPanicReachesCaller(t *testing.T) {
+	files := []*parsers.File{
+		parsers.NewFile("a/main.tf", "/x/a/main.tf", "/x", parsers.FormatTerraform, []byte("module \"b\" {\n  source = \"../b\"\n}\n")),
+		parsers.NewFile("b/main.tf", "/x/b/main.tf", "/x", parsers.FormatTerraform, []byte("locals {\n  a = 1\n}\n")),
+		parsers.NewFile("a/prod.tfvars", "/x/a/prod.tfvars", "/x", parsers.FormatTerraform, []byte("a = 1\n")),
+	}
+	// a/main.tf is parsed up front, b/main.tf when a calls it, prod.tfvars
+	// up front only.
+	for _, bad := range []string{"a/main.tf", "b/main.tf", "a/prod.tfvars"} {
+		func() {
+			defer func() {
+				if r := recover(); r != "parse "+bad {
+					t.Errorf("recovered %v, want the panic parsing %s", r, bad)
+				}
+			}()
+			LoadFiles(files, Options{Parse: func(f *parsers.File) *File {
+				if f.Path == bad {
+					panic("parse " + f.Path)
+				}
+				return Parse(f)
+			}})
+		}()
+	}
+}
