@@ -695,15 +695,23 @@ func (m *modInst) local(name string) {
 	if a == nil || !m.begin("local."+name) {
 		return
 	}
-	m.ensure(a.Expr)
-	m.locals[name] = m.eval(a.Expr, nil)
+	refs := m.ensure(a.Expr)
+	m.locals[name] = m.evalEnsured(a.Expr, refs, true, nil)
 	m.done("local." + name)
 }
 
 // eval evaluates an expression in the module's context (plus extra
 // variables such as each and count). An expression that fails to
 // evaluate is unknown: Terraform would fail or need more information.
-func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) (v cty.Value) {
+func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) cty.Value {
+	return m.evalEnsured(expr, nil, false, extra)
+}
+
+// evalEnsured is eval; when ensured, the caller has just ensured expr
+// (refs is what ensure returned), and ensuring it again would find every
+// symbol it names already begun: only expr.Variables() would run again,
+// which was a third of ensure's cost.
+func (m *modInst) evalEnsured(expr hcl.Expression, refs []hcl.Traversal, ensured bool, extra map[string]cty.Value) (v cty.Value) {
 	defer func() {
 		// go-cty panics on some misuse of marked or odd values deep inside
 		// functions; a value hoplint cannot compute is unknown, never fatal.
@@ -712,7 +720,10 @@ func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) (v cty.V
 		}
 	}()
 	m.l.ensureBudget()
-	ctx := m.scopeFor(expr, m.ensure(expr), extra)
+	if !ensured {
+		refs = m.ensure(expr)
+	}
+	ctx := m.scopeFor(expr, refs, extra)
 	v, diags := expr.Value(ctx)
 	if fe, ok := expr.(*hclsyntax.ForExpr); ok && !diags.HasErrors() && !v.IsKnown() {
 		if pv, ok := m.partialFor(fe, ctx); ok {
@@ -861,21 +872,26 @@ type instance struct {
 // instances expands count or for_each. When the value is unknown, one
 // instance stands for all of them.
 func (m *modInst) instances(count, forEach hcl.Expression) []instance {
-	unknownInst := []instance{{keyed: true, unknown: true, vars: map[string]cty.Value{
-		"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)}),
-		"each":  cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal}),
-	}}}
+	// Built only when needed: most resources have neither count nor
+	// for_each, and the two objects were a tenth of what evaluating
+	// resources allocated.
+	unknownInst := func() []instance {
+		return []instance{{keyed: true, unknown: true, vars: map[string]cty.Value{
+			"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)}),
+			"each":  cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal}),
+		}}}
+	}
 	switch {
 	case count != nil:
 		v := m.eval(count, nil)
 		v, _ = v.UnmarkDeep()
 		n, err := convert.Convert(v, cty.Number)
 		if err != nil || !n.IsKnown() || n.IsNull() {
-			return unknownInst
+			return unknownInst()
 		}
 		c, acc := n.AsBigFloat().Int64()
 		if acc != 0 || c < 0 {
-			return unknownInst
+			return unknownInst()
 		}
 		if c > maxInstances {
 			m.countNote(count, fmt.Sprintf("count = %d", c))
@@ -892,14 +908,14 @@ func (m *modInst) instances(count, forEach hcl.Expression) []instance {
 		v := m.eval(forEach, nil)
 		v, marks := v.Unmark()
 		if !v.IsKnown() || v.IsNull() {
-			return unknownInst
+			return unknownInst()
 		}
 		ty := v.Type()
 		if !ty.IsMapType() && !ty.IsObjectType() && !ty.IsSetType() {
-			return unknownInst
+			return unknownInst()
 		}
 		if ty.IsSetType() && !v.IsWhollyKnown() {
-			return unknownInst
+			return unknownInst()
 		}
 		var out []instance
 		for it := v.ElementIterator(); it.Next(); {
@@ -909,7 +925,7 @@ func (m *modInst) instances(count, forEach hcl.Expression) []instance {
 				k, _ = k.UnmarkDeep()
 				ks, err := convert.Convert(k, cty.String)
 				if err != nil || ks.IsNull() || !ks.IsKnown() {
-					return unknownInst
+					return unknownInst()
 				}
 				k = ks
 			}
@@ -979,8 +995,9 @@ func (m *modInst) module(name string) {
 		return
 	}
 	defer m.done("module." + name)
-	for _, a := range c.inputs {
-		m.ensure(a.Expr)
+	refs := make(map[string][]hcl.Traversal, len(c.inputs))
+	for an, a := range c.inputs {
+		refs[an] = m.ensure(a.Expr)
 	}
 	kind := registryKind(c.source)
 	var childDir *moduleDir
@@ -1030,7 +1047,7 @@ func (m *modInst) module(name string) {
 		}
 		inputs := map[string]cty.Value{}
 		for an, a := range c.inputs {
-			v := m.eval(a.Expr, in.vars)
+			v := m.evalEnsured(a.Expr, refs[an], true, in.vars)
 			if kind == "" {
 				v = m.markWritten(v, a.Expr)
 				v = v.Mark(originAt(m.rng(a.Range), fmt.Sprintf("%s passes %s = %s", modPath, an, render(v))))
