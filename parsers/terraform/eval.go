@@ -144,7 +144,12 @@ func (l *loader) load(slots []*fileSlot) *Result {
 
 // evalRoot evaluates directory d as a root module, with a budget of its own.
 func (l *loader) evalRoot(d string) {
-	md := l.module(l.dirs[d])
+	// Other root modules, evaluated in parallel, add the directories
+	// they read through Open to l.dirs.
+	l.mu.Lock()
+	e := l.dirs[d]
+	l.mu.Unlock()
+	md := l.module(e)
 	if md == nil || len(md.config) == 0 {
 		return // only tfvars here
 	}

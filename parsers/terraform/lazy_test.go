@@ -1,6 +1,9 @@
 package terraform
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -142,5 +145,35 @@ func TestLoadFilesPanicReachesCaller(t *testing.T) {
 				return Parse(f)
 			}})
 		}()
+	}
+}
+
+// TestRootsOpeningModulesInParallel: root modules evaluated in parallel
+// that call module directories outside the discovered files (read
+// through Open, which adds them to the shared directories) while other
+// root modules start; run with -race, it fails if a root module's
+// directory is looked up without the lock.
+func TestRootsOpeningModulesInParallel(t *testing.T) {
+	dir := t.TempDir()
+	var raw []*parsers.File
+	write := func(name, src string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 40 {
+		name := fmt.Sprintf("env%02d/main.tf", i)
+		src := fmt.Sprintf("module \"m\" {\n  source = \"../hidden%02d\"\n}\n", i)
+		write(name, src)
+		write(fmt.Sprintf("hidden%02d/main.tf", i), "resource \"aws_lb\" \"lb\" {\n  name = \"x\"\n}\n")
+		raw = append(raw, parsers.NewFile(name, filepath.Join(dir, filepath.FromSlash(name)), dir, parsers.FormatTerraform, []byte(src)))
+	}
+	res := LoadFiles(raw, Options{Open: openWithin(dir)})
+	if len(res.LoadBalancers) != 40 {
+		t.Errorf("%d load balancers, want 40, one per root module", len(res.LoadBalancers))
 	}
 }
