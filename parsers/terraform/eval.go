@@ -81,9 +81,6 @@ func (l *loader) load(slots []*fileSlot) *Result {
 	for _, vf := range l.opt.VarFiles {
 		p := Parse(vf)
 		varFileProblems = append(varFileProblems, p.Problems...)
-		if len(p.Comments) > 0 {
-			l.res.Comments[vf.Path] = append(l.res.Comments[vf.Path], p.Comments...)
-		}
 		l.varFiles = append(l.varFiles, p)
 	}
 	// A directory called by another discovered directory is a child module.
@@ -124,14 +121,21 @@ func (l *loader) load(slots []*fileSlot) *Result {
 		l.module(unbuilt[i])
 		unbuilt[i].release()
 	})
-	// Problems in the order a load that parsed every file first reports
-	// them: the files', the directories', the var files', then
-	// evaluation's.
+	// Problems and comments in the order a load that parsed every file
+	// first reports them: the files', the directories', the var files',
+	// then evaluation's.
 	var probs []parsers.Problem
 	for _, s := range slots {
 		probs = append(probs, s.problems...)
 		if len(s.comments) > 0 {
 			l.res.Comments[s.raw.Path] = append(l.res.Comments[s.raw.Path], s.comments...)
+		}
+	}
+	// A var file is often a discovered file too: its comments come
+	// second, as its problems do.
+	for _, vf := range l.varFiles {
+		if len(vf.Comments) > 0 {
+			l.res.Comments[vf.File.Path] = append(l.res.Comments[vf.File.Path], vf.Comments...)
 		}
 	}
 	for _, d := range order {
