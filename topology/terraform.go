@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hoplint/hoplint/parsers"
@@ -35,19 +36,31 @@ const (
 	cloudFrontHTTPSPortDefault = 443
 )
 
-// loadTerraform parses every Terraform file in parallel, evaluates the
-// modules and turns the AWS objects into hops and the references between
-// them into edges.
+// loadTerraform parses and evaluates the modules (terraform.LoadFiles,
+// which parses each directory when it is first needed) and turns the AWS
+// objects into hops and the references between them into edges.
 func loadTerraform(part *Graph, files []*parsers.File, env *Env) {
-	parsed := make([]*terraform.File, len(files))
-	ParallelFiles(part, files, func(i int, f *parsers.File) { parsed[i] = terraform.Parse(f) },
-		func(i int, f *parsers.File) { parsed[i] = &terraform.File{File: f} })
-
+	// A panic while parsing costs that file only, as in ParallelFiles;
+	// it is reported first, then the var files' problems, as when every
+	// file was parsed before them.
+	var (
+		mu                  sync.Mutex
+		parseErrs, varProbs Graph
+	)
 	opt := terraform.Options{
 		Open: func(root, abs string) (*parsers.File, error) { return env.Open(root, abs, parsers.FormatTerraform) },
+		// Files are parsed when a module first needs them, on the
+		// evaluating goroutines.
+		Parse: func(f *parsers.File) (out *terraform.File) {
+			guardFile(&parseErrs, &mu, 0, f, func(int, *parsers.File) { out = terraform.Parse(f) },
+				func(int, *parsers.File) { out = &terraform.File{File: f} })
+			return out
+		},
 	}
-	opt.VarFiles = varFiles(part, files, env)
-	res := terraform.Load(parsed, opt)
+	opt.VarFiles = varFiles(&varProbs, files, env)
+	res := terraform.LoadFiles(files, opt)
+	part.AddProblems(parseErrs.Problems...)
+	part.AddProblems(varProbs.Problems...)
 	part.AddProblems(res.Problems...)
 	part.AddProblems(res.Validate()...)
 	for file, cs := range res.Comments {

@@ -24,11 +24,7 @@ func BenchmarkLoadECS(b *testing.B) {
 		files := writeECSTree(b, dir, n)
 		b.Run(fmt.Sprintf("roots=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				parsed := make([]*File, len(files))
-				for i, f := range files {
-					parsed[i] = Parse(f)
-				}
-				res := Load(parsed, Options{Open: openWithin(dir)})
+				res := LoadFiles(files, Options{Open: openWithin(dir)})
 				if len(res.ECSServices) != 3*n {
 					b.Fatalf("%d ECS services, want %d", len(res.ECSServices), 3*n)
 				}

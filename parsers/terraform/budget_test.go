@@ -21,7 +21,7 @@ func evalLocals(t *testing.T, src string) (map[string]cty.Value, []parsers.Probl
 // runRootModule evaluates src as the main.tf of a root module of its own.
 func runRootModule(src string) *modInst {
 	f := parsers.NewFile("main.tf", "/m/main.tf", "/m", parsers.FormatTerraform, []byte(src))
-	l := &loader{res: &Result{}, modules: &modules{dirs: map[string]*moduleDir{}}}
+	l := &loader{res: &Result{}, modules: &modules{dirs: map[string]*dirEntry{}}}
 	md := newModuleDir("/m", ".", "/m", []*File{Parse(f)})
 	m := l.newInst(md, "", nil, nil, []string{"/m"})
 	m.root = true

@@ -33,6 +33,8 @@ type Options struct {
 	// VarFiles are extra variable files (terraform -var-file), already
 	// read, in the order given; they apply to every root module.
 	VarFiles []*parsers.File
+	// Parse parses a discovered file for LoadFiles (Parse when nil).
+	Parse func(*parsers.File) *File
 }
 
 // Result is what Load found in a set of Terraform files.
@@ -53,51 +55,39 @@ type Result struct {
 	ECSServices        []*ECSService
 }
 
-// Load evaluates the modules formed by the given parsed files. Each
-// directory is a module; a directory that another one calls as a local
-// module is evaluated through that call (with its inputs) instead of on
-// its own.
-func Load(parsed []*File, opt Options) *Result {
-	l := &loader{opt: opt, res: &Result{Comments: map[string][]parsers.Comment{}}, modules: &modules{dirs: map[string]*moduleDir{}}}
-	byDir := map[string][]*File{}
+// load evaluates the modules formed by the files of slots, in their order;
+// those already parsed are the files LoadFiles must parse up front (the
+// ones that may call modules).
+func (l *loader) load(slots []*fileSlot) *Result {
 	var order []string
-	for _, f := range parsed {
-		l.res.Problems = append(l.res.Problems, f.Problems...)
-		if len(f.Comments) > 0 {
-			l.res.Comments[f.File.Path] = append(l.res.Comments[f.File.Path], f.Comments...)
-		}
-		if KindOf(f.File.Path) == KindVars {
+	for _, s := range slots {
+		if KindOf(s.raw.Path) == KindVars {
 			continue // read only when named as a var file
 		}
-		d := filepath.Dir(f.File.Abs)
-		if _, ok := byDir[d]; !ok {
+		d := filepath.Dir(s.raw.Abs)
+		e := l.dirs[d]
+		if e == nil {
+			e = &dirEntry{abs: d, rel: path.Dir(s.raw.Path), root: s.raw.Root}
+			l.dirs[d] = e
 			order = append(order, d)
 		}
-		byDir[d] = append(byDir[d], f)
+		e.slots = append(e.slots, s)
+		if s.f != nil && KindOf(s.raw.Path) == KindConfig {
+			e.calls = append(e.calls, fileCalls(s.f, d)...)
+		}
 	}
 	sort.Strings(order)
-	for _, d := range order {
-		fs := byDir[d]
-		md := newModuleDir(d, path.Dir(fs[0].File.Path), fs[0].File.Root, fs)
-		l.dirs[d] = md
-		l.res.Problems = append(l.res.Problems, md.problems...)
-	}
-	for _, vf := range opt.VarFiles {
+	var varFileProblems []parsers.Problem
+	for _, vf := range l.opt.VarFiles {
 		p := Parse(vf)
-		l.res.Problems = append(l.res.Problems, p.Problems...)
-		if len(p.Comments) > 0 {
-			l.res.Comments[vf.Path] = append(l.res.Comments[vf.Path], p.Comments...)
-		}
+		varFileProblems = append(varFileProblems, p.Problems...)
 		l.varFiles = append(l.varFiles, p)
 	}
 	// A directory called by another discovered directory is a child module.
 	called := map[string]bool{}
 	for _, d := range order {
-		md := l.dirs[d]
-		for _, c := range md.modules {
-			if localSource(c.source) {
-				called[filepath.Clean(filepath.Join(d, filepath.FromSlash(c.source)))] = true
-			}
+		for _, c := range l.dirs[d].calls {
+			called[c] = true
 		}
 	}
 	var roots []string
@@ -120,12 +110,50 @@ func Load(parsed []*File, opt Options) *Result {
 			l.evalRoot(d)
 		}
 	}
+	// Directories no evaluation read are built for their problems.
+	var unbuilt []*dirEntry
+	for _, d := range order {
+		if e := l.dirs[d]; !e.built {
+			unbuilt = append(unbuilt, e)
+		}
+	}
+	parallel(len(unbuilt), func(i int) {
+		l.module(unbuilt[i])
+		unbuilt[i].release()
+	})
+	// Problems and comments in the order a load that parsed every file
+	// first reports them: the files', the directories', the var files',
+	// then evaluation's.
+	var probs []parsers.Problem
+	for _, s := range slots {
+		probs = append(probs, s.problems...)
+		if len(s.comments) > 0 {
+			l.res.Comments[s.raw.Path] = append(l.res.Comments[s.raw.Path], s.comments...)
+		}
+	}
+	// A var file is often a discovered file too: its comments come
+	// second, as its problems do.
+	for _, vf := range l.varFiles {
+		if len(vf.Comments) > 0 {
+			l.res.Comments[vf.File.Path] = append(l.res.Comments[vf.File.Path], vf.Comments...)
+		}
+	}
+	for _, d := range order {
+		probs = append(probs, l.dirs[d].problems...)
+	}
+	probs = append(probs, varFileProblems...)
+	l.res.Problems = append(probs, l.res.Problems...)
 	return l.res
 }
 
 // evalRoot evaluates directory d as a root module, with a budget of its own.
 func (l *loader) evalRoot(d string) {
-	md := l.dirs[d]
+	// Other root modules, evaluated in parallel, add the directories
+	// they read through Open to l.dirs.
+	l.mu.Lock()
+	e := l.dirs[d]
+	l.mu.Unlock()
+	md := l.module(e)
 	if md == nil || len(md.config) == 0 {
 		return // only tfvars here
 	}
@@ -158,7 +186,7 @@ type loader struct {
 // modules evaluated in parallel.
 type modules struct {
 	mu   sync.Mutex
-	dirs map[string]*moduleDir
+	dirs map[string]*dirEntry
 	// readErrors holds, per module directory, why a file in it could not
 	// be read (a FIFO, a file over the size limit).
 	readErrors map[string]string
@@ -178,6 +206,17 @@ func (ms *modules) readError(abs string) string {
 // most of a run over many Terraform roots. The results are merged in the
 // order of roots, so the output is the same as in a serial run.
 func (l *loader) evalRoots(roots []string) {
+	// Each directory's trees are dropped once the last root module that
+	// reaches it is evaluated.
+	reach := make([][]*dirEntry, len(roots))
+	for i, r := range roots {
+		for d := range l.reachable([]string{r}) {
+			if e := l.dirs[d]; e != nil {
+				e.users.Add(1)
+				reach[i] = append(reach[i], e)
+			}
+		}
+	}
 	parts := make([]*loader, len(roots))
 	panics := make([]any, len(roots))
 	next := make(chan int)
@@ -189,6 +228,12 @@ func (l *loader) evalRoots(roots []string) {
 			for i := range next {
 				parts[i] = &loader{opt: l.opt, res: &Result{}, varFiles: l.varFiles, modules: l.modules}
 				panics[i] = evalGuarded(parts[i], roots[i])
+				for _, e := range reach[i] {
+					if e.users.Add(-1) == 0 {
+						e.release()
+					}
+				}
+				reach[i] = nil
 			}
 		}()
 	}
@@ -270,11 +315,13 @@ func (l *loader) unfollowed(r parsers.Range, msg string) {
 // still read when something calls it).
 func (l *loader) dir(abs, root, rel string) *moduleDir {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if md, ok := l.dirs[abs]; ok {
-		return md
+	if e, ok := l.dirs[abs]; ok {
+		l.mu.Unlock()
+		return l.module(e)
 	}
-	l.dirs[abs] = nil // a failed read is not retried
+	defer l.mu.Unlock()
+	e := &dirEntry{abs: abs, rel: rel, root: root, fixed: true}
+	l.dirs[abs] = e // a failed read is not retried
 	if l.opt.Open == nil || !parsers.Within(root, abs) {
 		return nil
 	}
@@ -283,13 +330,13 @@ func (l *loader) dir(abs, root, rel string) *moduleDir {
 		return nil
 	}
 	var files []*File
-	for _, e := range entries {
-		if e.IsDir() || KindOf(e.Name()) != KindConfig {
+	for _, de := range entries {
+		if de.IsDir() || KindOf(de.Name()) != KindConfig {
 			continue
 		}
-		f, err := l.opt.Open(root, filepath.Join(abs, e.Name()))
+		f, err := l.opt.Open(root, filepath.Join(abs, de.Name()))
 		if err != nil {
-			l.noteReadError(abs, rel+"/"+e.Name(), err)
+			l.noteReadError(abs, rel+"/"+de.Name(), err)
 			continue
 		}
 		files = append(files, Parse(f))
@@ -298,7 +345,12 @@ func (l *loader) dir(abs, root, rel string) *moduleDir {
 		return nil
 	}
 	md := newModuleDir(abs, rel, root, files)
-	l.dirs[abs] = md
+	e.md = md
+	for _, c := range md.modules {
+		if localSource(c.source) {
+			e.calls = append(e.calls, filepath.Clean(filepath.Join(abs, filepath.FromSlash(c.source))))
+		}
+	}
 	return md
 }
 
@@ -652,15 +704,23 @@ func (m *modInst) local(name string) {
 	if a == nil || !m.begin("local."+name) {
 		return
 	}
-	m.ensure(a.Expr)
-	m.locals[name] = m.eval(a.Expr, nil)
+	refs := m.ensure(a.Expr)
+	m.locals[name] = m.evalEnsured(a.Expr, refs, true, nil)
 	m.done("local." + name)
 }
 
 // eval evaluates an expression in the module's context (plus extra
 // variables such as each and count). An expression that fails to
 // evaluate is unknown: Terraform would fail or need more information.
-func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) (v cty.Value) {
+func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) cty.Value {
+	return m.evalEnsured(expr, nil, false, extra)
+}
+
+// evalEnsured is eval; when ensured, the caller has just ensured expr
+// (refs is what ensure returned), and ensuring it again would find every
+// symbol it names already begun: only expr.Variables() would run again,
+// which was a third of ensure's cost.
+func (m *modInst) evalEnsured(expr hcl.Expression, refs []hcl.Traversal, ensured bool, extra map[string]cty.Value) (v cty.Value) {
 	defer func() {
 		// go-cty panics on some misuse of marked or odd values deep inside
 		// functions; a value hoplint cannot compute is unknown, never fatal.
@@ -669,7 +729,10 @@ func (m *modInst) eval(expr hcl.Expression, extra map[string]cty.Value) (v cty.V
 		}
 	}()
 	m.l.ensureBudget()
-	ctx := m.scopeFor(expr, m.ensure(expr), extra)
+	if !ensured {
+		refs = m.ensure(expr)
+	}
+	ctx := m.scopeFor(expr, refs, extra)
 	v, diags := expr.Value(ctx)
 	if fe, ok := expr.(*hclsyntax.ForExpr); ok && !diags.HasErrors() && !v.IsKnown() {
 		if pv, ok := m.partialFor(fe, ctx); ok {
@@ -818,21 +881,26 @@ type instance struct {
 // instances expands count or for_each. When the value is unknown, one
 // instance stands for all of them.
 func (m *modInst) instances(count, forEach hcl.Expression) []instance {
-	unknownInst := []instance{{keyed: true, unknown: true, vars: map[string]cty.Value{
-		"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)}),
-		"each":  cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal}),
-	}}}
+	// Built only when needed: most resources have neither count nor
+	// for_each, and the two objects were a tenth of what evaluating
+	// resources allocated.
+	unknownInst := func() []instance {
+		return []instance{{keyed: true, unknown: true, vars: map[string]cty.Value{
+			"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)}),
+			"each":  cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal}),
+		}}}
+	}
 	switch {
 	case count != nil:
 		v := m.eval(count, nil)
 		v, _ = v.UnmarkDeep()
 		n, err := convert.Convert(v, cty.Number)
 		if err != nil || !n.IsKnown() || n.IsNull() {
-			return unknownInst
+			return unknownInst()
 		}
 		c, acc := n.AsBigFloat().Int64()
 		if acc != 0 || c < 0 {
-			return unknownInst
+			return unknownInst()
 		}
 		if c > maxInstances {
 			m.countNote(count, fmt.Sprintf("count = %d", c))
@@ -849,14 +917,14 @@ func (m *modInst) instances(count, forEach hcl.Expression) []instance {
 		v := m.eval(forEach, nil)
 		v, marks := v.Unmark()
 		if !v.IsKnown() || v.IsNull() {
-			return unknownInst
+			return unknownInst()
 		}
 		ty := v.Type()
 		if !ty.IsMapType() && !ty.IsObjectType() && !ty.IsSetType() {
-			return unknownInst
+			return unknownInst()
 		}
 		if ty.IsSetType() && !v.IsWhollyKnown() {
-			return unknownInst
+			return unknownInst()
 		}
 		var out []instance
 		for it := v.ElementIterator(); it.Next(); {
@@ -866,7 +934,7 @@ func (m *modInst) instances(count, forEach hcl.Expression) []instance {
 				k, _ = k.UnmarkDeep()
 				ks, err := convert.Convert(k, cty.String)
 				if err != nil || ks.IsNull() || !ks.IsKnown() {
-					return unknownInst
+					return unknownInst()
 				}
 				k = ks
 			}
@@ -936,8 +1004,9 @@ func (m *modInst) module(name string) {
 		return
 	}
 	defer m.done("module." + name)
-	for _, a := range c.inputs {
-		m.ensure(a.Expr)
+	refs := make(map[string][]hcl.Traversal, len(c.inputs))
+	for an, a := range c.inputs {
+		refs[an] = m.ensure(a.Expr)
 	}
 	kind := registryKind(c.source)
 	var childDir *moduleDir
@@ -987,7 +1056,7 @@ func (m *modInst) module(name string) {
 		}
 		inputs := map[string]cty.Value{}
 		for an, a := range c.inputs {
-			v := m.eval(a.Expr, in.vars)
+			v := m.evalEnsured(a.Expr, refs[an], true, in.vars)
 			if kind == "" {
 				v = m.markWritten(v, a.Expr)
 				v = v.Mark(originAt(m.rng(a.Range), fmt.Sprintf("%s passes %s = %s", modPath, an, render(v))))

@@ -40,12 +40,12 @@ resource "kubernetes_manifest" "m" {
 			// A directory that does not exist: module calls find nothing to
 			// read, and no file system work slows the fuzzer down.
 			const dir = "/nonexistent/hoplint-fuzz"
-			files := []*File{
-				Parse(parsers.NewFile("main.tf", dir+"/main.tf", dir, parsers.FormatTerraform, data)),
-				Parse(parsers.NewFile("terraform.tfvars", dir+"/terraform.tfvars", dir, parsers.FormatTerraform, data)),
-				Parse(parsers.NewFile("x.tf.json", dir+"/x.tf.json", dir, parsers.FormatTerraform, data)),
+			files := []*parsers.File{
+				parsers.NewFile("main.tf", dir+"/main.tf", dir, parsers.FormatTerraform, data),
+				parsers.NewFile("terraform.tfvars", dir+"/terraform.tfvars", dir, parsers.FormatTerraform, data),
+				parsers.NewFile("x.tf.json", dir+"/x.tf.json", dir, parsers.FormatTerraform, data),
 			}
-			r := Load(files, Options{Open: openWithin(dir)})
+			r := LoadFiles(files, Options{Open: openWithin(dir)})
 			r.Validate()
 		})
 	})

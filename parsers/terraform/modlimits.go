@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -264,12 +263,8 @@ func (l *loader) reachable(roots []string) map[string]bool {
 			continue
 		}
 		seen[d] = true
-		if md := l.dirs[d]; md != nil {
-			for _, c := range md.modules {
-				if localSource(c.source) {
-					queue = append(queue, filepath.Clean(filepath.Join(d, filepath.FromSlash(c.source))))
-				}
-			}
+		if e := l.dirs[d]; e != nil {
+			queue = append(queue, e.calls...)
 		}
 	}
 	return seen

@@ -238,9 +238,7 @@ func (m *moduleDir) decodeModule(b *hcl.Block) {
 		switch name {
 		case "source":
 			c.srcExpr = a.Expr
-			if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
-				c.source = v.AsString()
-			}
+			c.source = literalSource(a)
 		case "count":
 			c.count = a.Expr
 		case "for_each":
@@ -252,6 +250,15 @@ func (m *moduleDir) decodeModule(b *hcl.Block) {
 		}
 	}
 	m.modules = append(m.modules, c)
+}
+
+// literalSource is a module call's source, when written as a literal
+// string; else "".
+func literalSource(a *hcl.Attribute) string {
+	if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+		return v.AsString()
+	}
+	return ""
 }
 
 // localSource reports whether a module source is a path on disk, which

@@ -130,7 +130,7 @@ func BenchmarkEvalLocals(b *testing.B) {
 		parsed := Parse(f)
 		b.Run(fmt.Sprintf("locals=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				l := &loader{res: &Result{}, modules: &modules{dirs: map[string]*moduleDir{}}}
+				l := &loader{res: &Result{}, modules: &modules{dirs: map[string]*dirEntry{}}}
 				md := newModuleDir("/m", ".", "/m", []*File{parsed})
 				m := l.newInst(md, "", nil, nil, []string{"/m"})
 				m.root = true

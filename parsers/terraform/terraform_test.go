@@ -1,8 +1,11 @@
 package terraform
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -10,11 +13,14 @@ import (
 )
 
 // load writes files into a temporary root and evaluates them as hoplint
-// would, reading module directories through parsers.ReadWithin.
+// would, reading module directories through parsers.ReadWithin: with
+// LoadFiles, which parses lazily and drops syntax trees early. It fails
+// the test when Load, on the files parsed up front, or LoadFiles keeping
+// every tree, finds anything else.
 func load(t testing.TB, files map[string]string) *Result {
 	t.Helper()
 	dir := t.TempDir()
-	var parsed []*File
+	var raw []*parsers.File
 	for name, src := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -28,9 +34,35 @@ func load(t testing.TB, files map[string]string) *Result {
 		if KindOf(name) == 0 {
 			continue
 		}
-		parsed = append(parsed, Parse(parsers.NewFile(name, filepath.Join(dir, filepath.FromSlash(name)), dir, parsers.FormatTerraform, []byte(src))))
+		raw = append(raw, parsers.NewFile(name, filepath.Join(dir, filepath.FromSlash(name)), dir, parsers.FormatTerraform, []byte(src)))
 	}
-	return Load(parsed, Options{Open: openWithin(dir)})
+	sort.Slice(raw, func(i, j int) bool { return raw[i].Path < raw[j].Path })
+	opt := Options{Open: openWithin(dir)}
+	res := LoadFiles(raw, opt)
+	parsed := make([]*File, len(raw))
+	for i, f := range raw {
+		parsed[i] = Parse(f)
+	}
+	if eager := Load(parsed, opt); !sameResult(res, eager) {
+		t.Fatalf("LoadFiles and Load differ:\n%s\n%s", describe(res), describe(eager))
+	}
+	keepTrees = true
+	kept := LoadFiles(raw, opt)
+	keepTrees = false
+	if !sameResult(res, kept) {
+		t.Fatalf("LoadFiles differs when it keeps every syntax tree:\n%s\n%s", describe(res), describe(kept))
+	}
+	return res
+}
+
+func sameResult(a, b *Result) bool { return reflect.DeepEqual(a, b) }
+
+// describe prints a result's problems and how many objects of each kind
+// it holds.
+func describe(r *Result) string {
+	return fmt.Sprintf("problems %v\ncomments %v\n%d %d %d %d %d %d %d %d %d %d", r.Problems, r.Comments,
+		len(r.LoadBalancers), len(r.Listeners), len(r.ListenerRules), len(r.TargetGroups), len(r.Attachments),
+		len(r.ClassicELBs), len(r.Distributions), len(r.Kubernetes), len(r.ECSTaskDefinitions), len(r.ECSServices))
 }
 
 func openWithin(wd string) func(root, abs string) (*parsers.File, error) {
