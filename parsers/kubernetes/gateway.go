@@ -63,6 +63,7 @@ type GatewayListener struct {
 	AllowedLabels StrMap
 	AllowedExpr   bool
 	Range         parsers.Range
+	_             nodeClassPad // a one-listener Gateway's slice would be 160 bytes
 }
 
 // Route is an HTTPRoute or GRPCRoute.

@@ -237,6 +237,7 @@ type ServicePort struct {
 	// LoadBalancer Service (0 when not written: Kubernetes picks one).
 	NodePort      int
 	NodePortRange parsers.Range
+	_             nodeClassPad // a one-port Service's slice would be 160 bytes
 }
 
 // Ingress is a networking.k8s.io/v1 (or older v1beta1) Ingress.
