@@ -14,8 +14,11 @@ func closest[T kubernetes.Obj](from string, objs []T) []T {
 	if len(objs) < 2 {
 		return objs
 	}
-	key := func(o T) string { m := o.Meta(); return m.Kind + "/" + m.NS() + "/" + m.Name }
-	best := map[string]int{}
+	// A struct of the object's own strings: a joined string per object
+	// and lookup was 11 MB of garbage at 54,000 files.
+	type objKey struct{ kind, ns, name string }
+	key := func(o T) objKey { m := o.Meta(); return objKey{m.Kind, m.NS(), m.Name} }
+	best := map[objKey]int{}
 	for _, o := range objs {
 		if n := commonDirs(from, o.Meta().File.Path) + 1; n > best[key(o)] {
 			best[key(o)] = n
