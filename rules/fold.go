@@ -190,10 +190,15 @@ func words(msg string) iter.Seq[string] {
 	}
 }
 
+// causeKey groups the findings foldCauses merges: of one rule, in one file
+// with one cause, or naming one include target in one directory.
+type causeKey struct{ rule, file, cause, include string }
+
 // causeOf is a message with its subject words set aside (a run of them,
 // such as a location's "~ \.php$", counts as one).
 func causeOf(msg string) string {
 	var b strings.Builder
+	b.Grow(len(msg) + 1) // at most the message and a space
 	prev := false
 	for w := range words(msg) {
 		sub := subjectToken(w)
@@ -238,7 +243,7 @@ func foldCauses(fs []Finding) []Finding {
 		others  []int
 		acrossF bool
 	}
-	groups := map[string]*group{}
+	groups := map[causeKey]*group{}
 	var order []*group
 	// One include target that hoplint cannot read, named by several files
 	// of one directory, is one cause there. Only there: copies of a tree
@@ -261,9 +266,11 @@ func foldCauses(fs []Finding) []Finding {
 		if f.Range.File == "" || f.Range.Via != nil {
 			continue // a finding with no file, or a rendering dedupe already merged
 		}
-		k := f.Rule + "\x00" + f.Range.File + "\x00" + causeOf(f.Message)
+		var k causeKey
 		if ik := includeKey(f); sameInclude[ik] > 1 {
-			k = f.Rule + "\x00" + ik
+			k = causeKey{rule: f.Rule, include: ik}
+		} else {
+			k = causeKey{rule: f.Rule, file: f.Range.File, cause: causeOf(f.Message)}
 		}
 		if g := groups[k]; g != nil {
 			g.others = append(g.others, i)

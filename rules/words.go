@@ -127,28 +127,40 @@ func plural(n int, one, many string) string {
 // built from hop names, and a hop in the same file as the finding would
 // otherwise read "httpd.conf:2:1: Apache main server (httpd.conf) …".
 func fileNamesOnce(msg, primary string, isFile func(string) bool) string {
-	seen := map[string]bool{}
-	var b strings.Builder
-	for {
-		i := strings.Index(msg, " (")
+	// Most messages lose nothing: the builder (and the copy of the
+	// message) is made at the first name dropped, not for every finding.
+	var seen map[string]bool
+	var b *strings.Builder
+	done := 0 // msg[:done] is written to b, when there is one
+	for from := 0; ; {
+		i := strings.Index(msg[from:], " (")
 		if i < 0 {
-			b.WriteString(msg)
-			return b.String()
+			break
 		}
+		i += from
 		j := strings.IndexByte(msg[i+2:], ')')
 		if j < 0 {
-			b.WriteString(msg)
-			return b.String()
+			break
 		}
-		inner := msg[i+2 : i+2+j]
+		inner, end := msg[i+2:i+2+j], i+2+j+1
 		if isFile(inner) && (inner == primary || seen[inner]) {
-			b.WriteString(msg[:i])
-		} else {
-			if isFile(inner) {
-				seen[inner] = true
+			if b == nil {
+				b = &strings.Builder{}
+				b.Grow(len(msg))
 			}
-			b.WriteString(msg[:i+2+j+1])
+			b.WriteString(msg[done:i])
+			done = end
+		} else if isFile(inner) {
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			seen[inner] = true
 		}
-		msg = msg[i+2+j+1:]
+		from = end
 	}
+	if b == nil {
+		return msg
+	}
+	b.WriteString(msg[done:])
+	return b.String()
 }
