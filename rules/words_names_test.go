@@ -35,7 +35,9 @@ func fileNamesOnceRef(msg, primary string, isFile func(string) bool) string {
 	}
 }
 
-func namesForTest(s string) bool { return strings.HasSuffix(s, ".conf") || strings.HasSuffix(s, ".yaml") }
+func namesForTest(s string) bool {
+	return strings.HasSuffix(s, ".conf") || strings.HasSuffix(s, ".yaml")
+}
 
 func TestFileNamesOnce(t *testing.T) {
 	for _, tc := range []struct{ msg, primary, want string }{
