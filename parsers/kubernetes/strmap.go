@@ -7,8 +7,7 @@ import (
 
 // StrMap is a mapping of scalars as a manifest writes it (labels,
 // annotations, a selector, ConfigMap data): its entries sorted by name,
-// one per name. A duplicated key keeps the value written last, as a Go
-// map would.
+// one per name (of a key written twice, the first: see NewStrMap).
 //
 // It is a slice and not a map[string]Str because of what a run keeps: a
 // Go map stores a value of more than 128 bytes (Str is larger) in an
