@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 )
 
@@ -13,6 +14,7 @@ import (
 // tool, not part of the command-line contract: it is undocumented, and
 // does nothing without the variable.
 func writeHeapProfile() {
+	writeHeapDump()
 	path := os.Getenv("HOPLINT_MEMPROFILE")
 	if path == "" {
 		return
@@ -26,6 +28,24 @@ func writeHeapProfile() {
 	runtime.GC() // the profile shows what is live, not what awaits collection
 	memstats()
 	_ = pprof.WriteHeapProfile(f)
+}
+
+// writeHeapDump writes a runtime heap dump of what is live to the file
+// named by HOPLINT_HEAPDUMP (undocumented, like HOPLINT_MEMPROFILE), for
+// `benchtree heappages`, which tells how full the pages the live objects
+// keep in use are: a heap profile counts bytes, not pages.
+func writeHeapDump() {
+	path := os.Getenv("HOPLINT_HEAPDUMP")
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	runtime.GC()
+	debug.WriteHeapDump(f.Fd())
 }
 
 func memstats() {

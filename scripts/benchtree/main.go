@@ -9,6 +9,8 @@
 //	benchtree write-apps DST FILES
 //	benchtree app-floor DIR
 //	benchtree time RUNS -- LABEL CMD [ARG...] [-- LABEL CMD [ARG...]]...
+//	benchtree binsize BINARY MAINPKG
+//	benchtree heappages DUMP
 //
 // time runs the commands in turn, RUNS rounds (interleaved, so that a
 // change in the machine's load falls on all of them alike), and prints
@@ -29,6 +31,10 @@
 // write-apps generates an application-source tree of about FILES
 // JavaScript, TypeScript and Go files behind one nginx (apps.go);
 // app-floor measures the least a source reader does on it.
+//
+// heappages says, per size class, how full the pages are that the live
+// objects of a Go heap dump keep in use (heappages.go; hoplint writes a
+// dump at the end of its rules with HOPLINT_HEAPDUMP=FILE).
 //
 // FILES 0 writes one copy of each manifest. EXCLUDE names a file listing corpus paths (one a line) to leave out: the
 // manifests another linter cannot parse, so that it can be timed on the
@@ -135,6 +141,8 @@ func run(args []string) error {
 		return nil
 	case len(args) == 3 && args[0] == "binsize":
 		return binSize(args[1], args[2])
+	case len(args) == 2 && args[0] == "heappages":
+		return heapPages(args[1], os.Stdout)
 	case len(args) >= 5 && args[0] == "time" && args[2] == "--":
 		runs, err := strconv.Atoi(args[1])
 		if err != nil || runs < 1 {
@@ -142,7 +150,7 @@ func run(args []string) error {
 		}
 		return timeCommands(runs, args[3:])
 	}
-	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree write-source CORPUS DST envs|samedir FILES compose|ecs | benchtree floor DIR | benchtree source-floor DIR | benchtree compose-floor DIR | benchtree write-apps DST FILES | benchtree app-floor DIR | benchtree time RUNS -- LABEL CMD [ARG...] [-- ...] | benchtree binsize BINARY MAINPKG")
+	return fmt.Errorf("usage: benchtree write CORPUS DST envs|samedir FILES [EXCLUDE] | benchtree write-source CORPUS DST envs|samedir FILES compose|ecs | benchtree floor DIR | benchtree source-floor DIR | benchtree compose-floor DIR | benchtree write-apps DST FILES | benchtree app-floor DIR | benchtree time RUNS -- LABEL CMD [ARG...] [-- ...] | benchtree binsize BINARY MAINPKG | benchtree heappages DUMP")
 }
 
 func exclude(files []benchtree.File, list string) ([]benchtree.File, error) {
