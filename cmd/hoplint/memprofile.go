@@ -15,12 +15,8 @@ import (
 // does nothing without the variable.
 func writeHeapProfile() {
 	writeHeapDump()
-	path := os.Getenv("HOPLINT_MEMPROFILE")
-	if path == "" {
-		return
-	}
-	f, err := os.Create(path)
-	if err != nil {
+	f := createFromEnv("HOPLINT_MEMPROFILE")
+	if f == nil {
 		return
 	}
 	defer f.Close()
@@ -35,17 +31,28 @@ func writeHeapProfile() {
 // `benchtree heappages`, which tells how full the pages the live objects
 // keep in use are: a heap profile counts bytes, not pages.
 func writeHeapDump() {
-	path := os.Getenv("HOPLINT_HEAPDUMP")
-	if path == "" {
-		return
-	}
-	f, err := os.Create(path)
-	if err != nil {
+	f := createFromEnv("HOPLINT_HEAPDUMP")
+	if f == nil {
 		return
 	}
 	defer f.Close()
 	runtime.GC()
 	debug.WriteHeapDump(f.Fd())
+}
+
+// createFromEnv creates the file a developer's variable names, or returns
+// nil when it names none or the file cannot be made (these tools never
+// fail a run).
+func createFromEnv(name string) *os.File {
+	path := os.Getenv(name)
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil
+	}
+	return f
 }
 
 func memstats() {
@@ -61,12 +68,8 @@ func memstats() {
 // HOPLINT_MEMPROFILE, a developer's tool (finding where a large tree's
 // time goes, issue 21), undocumented.
 func startCPUProfile() func() {
-	path := os.Getenv("HOPLINT_CPUPROFILE")
-	if path == "" {
-		return func() {}
-	}
-	f, err := os.Create(path)
-	if err != nil {
+	f := createFromEnv("HOPLINT_CPUPROFILE")
+	if f == nil {
 		return func() {}
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
