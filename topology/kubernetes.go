@@ -342,7 +342,7 @@ func (c *k8sCluster) selectionKeys(ns string, sel kubernetes.StrMap) []int {
 	if len(sel) == 0 {
 		return nil
 	}
-	memo := ns + "\x00" + selectorWords(sel)
+	memo := ns + "\x00" + sel.String()
 	if keys, ok := c.selections[memo]; ok {
 		return keys
 	}
@@ -384,7 +384,7 @@ func (c *k8sCluster) ambiguousSelector(s *kubernetes.Service, keys []int) {
 	}
 	c.part.AddProblems(parsers.Problem{Kind: parsers.ProblemAmbiguous, Range: s.SelectorRange,
 		Message: fmt.Sprintf("the selector of Service %s (%s) matches the pods of %d workloads (%s, …); hoplint links a Service to at most %d workloads, so it links this one to none and checks nothing behind it. Give the Service a selector that names its own pods, or declare the stack in .hoplint.yml.",
-			refName(&s.Object), selectorWords(s.Selector), len(keys), strings.Join(names, ", "), maxFanOut)})
+			refName(&s.Object), s.Selector.String(), len(keys), strings.Join(names, ", "), maxFanOut)})
 }
 
 func containsInt(sorted []int, x int) bool {
@@ -552,7 +552,7 @@ func (c *k8sCluster) serviceHop(s *kubernetes.Service) {
 					continue
 				}
 				seen[to] = true
-				why := fmt.Sprintf("Service %s selects the pods of %s (%s)", refName(&s.Object), w.Ref(), selectorWords(s.Selector))
+				why := fmt.Sprintf("Service %s selects the pods of %s (%s)", refName(&s.Object), w.Ref(), s.Selector.String())
 				conf := Reference
 				if !sure {
 					conf = Assumed
@@ -573,14 +573,6 @@ func refName(o *kubernetes.Object) string {
 		return o.Name
 	}
 	return o.Namespace + "/" + o.Name
-}
-
-func selectorWords(sel kubernetes.StrMap) string {
-	parts := make([]string, len(sel))
-	for i, s := range sel { // sorted by name
-		parts[i] = s.Name + "=" + s.Value
-	}
-	return strings.Join(parts, ", ")
 }
 
 func portWords(p kubernetes.ServicePort) string {

@@ -50,12 +50,6 @@ func (m StrMap) Get(name string) Str {
 	return s
 }
 
-// Has reports whether an entry is named name.
-func (m StrMap) Has(name string) bool {
-	_, ok := m.Lookup(name)
-	return ok
-}
-
 // NewStrMap builds a StrMap from entries in the order written, sorting
 // them in place. Of entries with the same name the first is kept, as
 // reader.each (which already gives each key once) and YAML's merge keys do.
@@ -75,17 +69,8 @@ func NewStrMap(entries []StrEntry) StrMap {
 	return StrMap(out[:len(out):len(out)])
 }
 
-// Names returns the entries' names, sorted.
-func (m StrMap) Names() []string {
-	names := make([]string, len(m))
-	for i, e := range m {
-		names[i] = e.Name
-	}
-	return names
-}
-
-// String writes the map as "k=v, k2=v2" in name order (for messages and
-// tests).
+// String writes the map as "k=v, k2=v2" in name order: a selector in
+// messages, and the key of the workloads it selects (topology).
 func (m StrMap) String() string {
 	var b strings.Builder
 	for i, e := range m {
