@@ -5,7 +5,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"sync"
@@ -218,47 +217,23 @@ func (l *loader) evalRoots(roots []string) {
 		}
 	}
 	parts := make([]*loader, len(roots))
-	panics := make([]any, len(roots))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(roots)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				parts[i] = &loader{opt: l.opt, res: &Result{}, varFiles: l.varFiles, modules: l.modules}
-				panics[i] = evalGuarded(parts[i], roots[i])
-				for _, e := range reach[i] {
-					if e.users.Add(-1) == 0 {
-						e.release()
-					}
-				}
-				reach[i] = nil
+	// A panic in one root is raised again here once all are done, the
+	// first in the order of roots (parallel): the caller recovers a panic
+	// of the loader (topology reports it as an internal error), which it
+	// could not do on a worker goroutine.
+	parallel(len(roots), func(i int) {
+		parts[i] = &loader{opt: l.opt, res: &Result{}, varFiles: l.varFiles, modules: l.modules}
+		parts[i].evalRoot(roots[i])
+		for _, e := range reach[i] {
+			if e.users.Add(-1) == 0 {
+				e.release()
 			}
-		}()
-	}
-	for i := range roots {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i, p := range parts {
-		if panics[i] != nil {
-			// The caller recovers a panic of the loader (topology
-			// reports it as an internal error); a worker goroutine
-			// cannot be recovered from there, so it is raised again
-			// here, the first in the order of roots.
-			panic(panics[i])
 		}
+		reach[i] = nil
+	})
+	for _, p := range parts {
 		l.merge(p)
 	}
-}
-
-// evalGuarded evaluates root d with p and returns what it panicked with.
-func evalGuarded(p *loader, d string) (r any) {
-	defer func() { r = recover() }()
-	p.evalRoot(d)
-	return nil
 }
 
 // merge appends what p found to l's result, dropping the problems that l
