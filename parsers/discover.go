@@ -318,7 +318,7 @@ func (d *discoverer) examine(abs, root string, explicit bool, head []byte) (out 
 		}
 		return out
 	}
-	out.file = &File{Path: rel, Abs: abs, Root: root, Format: format, Data: data}
+	out.file = newDiskFile(rel, abs, root, format, data)
 	return out
 }
 

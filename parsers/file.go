@@ -2,9 +2,11 @@ package parsers
 
 import (
 	"bytes"
+	"hash/crc32"
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -46,7 +48,6 @@ type File struct {
 	// directory when a single file was named).
 	Root   string
 	Format Format
-	Data   []byte
 	// Shift moves every position a parser derives from Data: a config
 	// embedded in another file (nginx.conf inside a Kubernetes ConfigMap)
 	// is parsed on its own, yet its findings point into the host file.
@@ -62,14 +63,40 @@ type File struct {
 	// own; it is still parsed for its comments (suppressions).
 	Consumed bool
 
-	once sync.Once
-	// lines holds the byte offset of each line start. uint32, sized
-	// exactly: it is kept for every file of a run (32 MB of []int grown by
-	// append at 54,000 files). Data longer than 4 GiB (far above
-	// MaxFileSize; only a file made in memory could be) is indexed as if
-	// it ended there.
+	// Consumers read the text with Bytes; nothing may modify it. A file
+	// read from disk can be released once its parser is done with it
+	// (Release) and is read again, checked against what was released, if
+	// anything asks for it later: at 54,000 manifests the text of every
+	// file held to the end was a fifth of the live heap, and with the
+	// collector's headroom a quarter of the peak.
+	mu       sync.Mutex
+	text     atomic.Pointer[content]
+	index    atomic.Pointer[lineIndex]
+	onDisk   bool // read by discovery: Release may drop the text
+	released *releasedText
+}
+
+// content is a file's text; a File swaps it whole, so a reader holding it
+// keeps a consistent copy even when the File releases its own.
+type content struct{ data []byte }
+
+// lineIndex holds the byte offset of each line start. uint32, sized
+// exactly: it is kept for every file of a run (32 MB of []int grown by
+// append at 54,000 files). Data longer than 4 GiB (far above MaxFileSize;
+// only a file made in memory could be) is indexed as if it ended there.
+// text is the data as a string sharing its bytes, so that Line never
+// copies.
+type lineIndex struct {
 	lines []uint32
-	text  string // Data as a string sharing its bytes, so that Line never copies
+	text  string
+}
+
+// releasedText is what a released file's text must be when it is read
+// again: its length and checksum. A file changed on disk since discovery
+// reads as empty rather than as text the positions do not match.
+type releasedText struct {
+	size int
+	sum  uint32
 }
 
 // SourceMap maps positions of a rendered file back to the sources.
@@ -79,85 +106,150 @@ type SourceMap interface {
 	Range(line, col, endLine, endCol int) Range
 }
 
-// NewFile makes a File from data already in memory (tests, embedded configs).
+// NewFile makes a File from data already in memory (tests, embedded configs,
+// rendered output). Its text is never released.
 func NewFile(path, abs, root string, format Format, data []byte) *File {
-	return &File{Path: path, Abs: abs, Root: root, Format: format, Data: data}
+	f := &File{Path: path, Abs: abs, Root: root, Format: format}
+	f.text.Store(&content{data: data})
+	return f
 }
 
-func (f *File) index() {
-	f.once.Do(func() {
-		// Data is never modified (see File), so the string shares its
-		// bytes instead of copying them: a copy held every file twice
-		// (~400 MB at 54,000 files).
-		f.text = unsafe.String(unsafe.SliceData(f.Data), len(f.Data))
-		data := f.Data
-		if uint64(len(data)) > math.MaxUint32 {
-			data = data[:math.MaxUint32]
+// newDiskFile makes a File from data discovery read at abs: Release may
+// drop its text, which is then read again from abs on demand.
+func newDiskFile(path, abs, root string, format Format, data []byte) *File {
+	f := NewFile(path, abs, root, format, data)
+	f.onDisk = true
+	return f
+}
+
+// Bytes returns the file's text. Callers must not modify it. On a released
+// file it reads the file again (see Release).
+func (f *File) Bytes() []byte {
+	if c := f.text.Load(); c != nil {
+		return c.data
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.contentLocked().data
+}
+
+func (f *File) contentLocked() *content {
+	if c := f.text.Load(); c != nil {
+		return c
+	}
+	c := &content{}
+	if r := f.released; r != nil {
+		// Read as discovery read it (regular file, size cap); a file that
+		// changed since reads as empty: its lines would not match the
+		// positions the parsers recorded.
+		if data, err := readCapped(f.Abs); err == nil && len(data) == r.size && crc32.ChecksumIEEE(data) == r.sum {
+			c.data = data
 		}
-		f.lines = make([]uint32, 1, bytes.Count(data, []byte{'\n'})+1)
-		for off := 0; ; {
-			i := bytes.IndexByte(data[off:], '\n')
-			if i < 0 {
-				break
-			}
-			off += i + 1
-			f.lines = append(f.lines, uint32(off))
+	}
+	f.text.Store(c)
+	return c
+}
+
+// Release drops the text of a file read from disk, once its parser has
+// taken what it keeps (Kubernetes manifests: values are copied out of the
+// YAML). Anything that asks for the text later (a finding's line, a
+// Terraform file() of the manifest) gets it read again. A reader that
+// already holds the text keeps its copy. No-op on files made in memory.
+func (f *File) Release() {
+	if !f.onDisk {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c := f.text.Load(); c != nil && f.released == nil {
+		f.released = &releasedText{size: len(c.data), sum: crc32.ChecksumIEEE(c.data)}
+	}
+	f.text.Store(nil)
+	f.index.Store(nil)
+}
+
+// Held reports whether the file's text is in memory: false once it is
+// released and until something reads it again.
+func (f *File) Held() bool { return f.text.Load() != nil }
+
+func (f *File) lineIndex() *lineIndex {
+	if ix := f.index.Load(); ix != nil {
+		return ix
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if ix := f.index.Load(); ix != nil {
+		return ix
+	}
+	data := f.contentLocked().data
+	ix := &lineIndex{text: unsafe.String(unsafe.SliceData(data), len(data))}
+	if uint64(len(data)) > math.MaxUint32 {
+		data = data[:math.MaxUint32]
+	}
+	ix.lines = make([]uint32, 1, bytes.Count(data, []byte{'\n'})+1)
+	for off := 0; ; {
+		i := bytes.IndexByte(data[off:], '\n')
+		if i < 0 {
+			break
 		}
-	})
+		off += i + 1
+		ix.lines = append(ix.lines, uint32(off))
+	}
+	f.index.Store(ix)
+	return ix
 }
 
 // NumLines is the number of lines in the file.
 func (f *File) NumLines() int {
-	f.index()
-	return len(f.lines)
+	return len(f.lineIndex().lines)
 }
 
 // Line returns the text of line n (1-based, unshifted) without its line ending, or ""
 // when n is out of range. It is a slice of a string made once per file, so
 // calling it for every directive of a one-line minified file costs nothing.
 func (f *File) Line(n int) string {
-	f.index()
-	if n < 1 || n > len(f.lines) {
+	ix := f.lineIndex()
+	if n < 1 || n > len(ix.lines) {
 		return ""
 	}
-	start := int(f.lines[n-1])
-	end := len(f.Data)
-	if n < len(f.lines) {
-		end = int(f.lines[n]) - 1
+	start := int(ix.lines[n-1])
+	end := len(ix.text)
+	if n < len(ix.lines) {
+		end = int(ix.lines[n]) - 1
 	}
-	return strings.TrimSuffix(f.text[start:end], "\r")
+	return strings.TrimSuffix(ix.text[start:end], "\r")
 }
 
-// Offset returns the byte offset of a 1-based line and column of Data
-// (unshifted), clamped to the data.
+// Offset returns the byte offset of a 1-based line and column of the text
+// (unshifted), clamped to the text.
 func (f *File) Offset(p Pos) int {
-	f.index()
+	ix := f.lineIndex()
 	if p.Line < 1 {
 		return 0
 	}
-	if p.Line > len(f.lines) {
-		return len(f.Data)
+	if p.Line > len(ix.lines) {
+		return len(ix.text)
 	}
-	o := int(f.lines[p.Line-1]) + p.Col - 1
-	if o > len(f.Data) {
-		o = len(f.Data)
+	o := int(ix.lines[p.Line-1]) + p.Col - 1
+	if o > len(ix.text) {
+		o = len(ix.text)
 	}
 	return o
 }
 
 // PosAt returns the 1-based position of a byte offset.
 func (f *File) PosAt(off int) Pos {
-	f.index()
-	lo, hi := 0, len(f.lines)-1
+	ix := f.lineIndex()
+	lo, hi := 0, len(ix.lines)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if int(f.lines[mid]) <= off {
+		if int(ix.lines[mid]) <= off {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
-	return f.shift(Pos{Line: lo + 1, Col: off - int(f.lines[lo]) + 1})
+	return f.shift(Pos{Line: lo + 1, Col: off - int(ix.lines[lo]) + 1})
 }
 
 func (f *File) shift(p Pos) Pos {

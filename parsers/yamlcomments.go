@@ -62,7 +62,9 @@ func (cs YAMLComments) Locate(f *File) []Comment {
 		if cs[c] == 0 {
 			continue
 		}
-		out = append(out, Comment{Line: i, Col: idx + 1, Text: strings.TrimPrefix(c, "#")})
+		// A copy: the comment outlives the file's text, which a parser
+		// may release (File.Release) once it is done.
+		out = append(out, Comment{Line: i, Col: idx + 1, Text: strings.Clone(strings.TrimPrefix(c, "#"))})
 	}
 	return out
 }

@@ -91,7 +91,7 @@ func (r *renderer) renderChart(cf *parsers.File) {
 			valueProblems = append(valueProblems, parsers.Problem{Kind: parsers.ProblemParse, Range: headLine(cf), Message: fmt.Sprintf("values file %s named for this chart in .hoplint.yml cannot be read inside the linted tree; the chart is rendered without it", v)})
 			continue
 		}
-		m, err := chartutil.ReadValues(f.Data)
+		m, err := chartutil.ReadValues(f.Bytes())
 		if err != nil {
 			valueProblems = append(valueProblems, parsers.Problem{Kind: parsers.ProblemParse, Range: f.LineRange(1), Message: "helm cannot read these values: " + err.Error()})
 			continue

@@ -22,7 +22,7 @@ import (
 // chart's head line.
 func dependencyLine(cf *parsers.File, m missingDep) parsers.Range {
 	var doc yaml.Node
-	if yaml.Unmarshal(cf.Data, &doc) == nil && len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {
+	if yaml.Unmarshal(cf.Bytes(), &doc) == nil && len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {
 		top := doc.Content[0]
 		for i := 0; i+1 < len(top.Content); i += 2 {
 			if top.Content[i].Value != "dependencies" || top.Content[i+1].Kind != yaml.SequenceNode {

@@ -374,7 +374,7 @@ func (hm *helmMap) valuesNode(keys []string) (*parsers.File, *yaml.Node) {
 		hm.parsed = true
 		for _, f := range hm.valueFiles {
 			var doc yaml.Node
-			if yaml.Unmarshal(f.Data, &doc) == nil && len(doc.Content) > 0 {
+			if yaml.Unmarshal(f.Bytes(), &doc) == nil && len(doc.Content) > 0 {
 				hm.values = append(hm.values, doc.Content[0])
 			} else {
 				hm.values = append(hm.values, nil)

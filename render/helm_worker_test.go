@@ -36,7 +36,7 @@ func renderPodChart(t *testing.T) string {
 		fmt.Fprintf(&b, "problem %s: %s\n", p.Kind, p.Message)
 	}
 	for _, f := range out {
-		if strings.HasSuffix(f.Path, "#template") && strings.Contains(string(f.Data), "kind: Pod") {
+		if strings.HasSuffix(f.Path, "#template") && strings.Contains(string(f.Bytes()), "kind: Pod") {
 			b.WriteString("rendered\n")
 		}
 	}

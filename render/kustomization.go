@@ -77,7 +77,7 @@ type generator struct {
 
 func parseKustomization(f *parsers.File) (*kustomization, error) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(f.Data, &doc); err != nil {
+	if err := yaml.Unmarshal(f.Bytes(), &doc); err != nil {
 		return nil, err
 	}
 	k := &kustomization{file: f, dir: filepath.Dir(f.Abs)}
@@ -250,7 +250,7 @@ func parseKustomization(f *parsers.File) (*kustomization, error) {
 	}
 	// What kustomize would fetch, exactly as neutralize takes it out of
 	// what kustomize reads, each on the line that names it.
-	_, drops := neutralize(f.Data)
+	_, drops := neutralize(f.Bytes())
 	for _, d := range drops {
 		rng := headLine(f)
 		if n := locate(field(top, d.field), d.value); n != nil {

@@ -361,7 +361,7 @@ func (kz *kustomizer) objects(k *kustomization) int {
 			if f == nil {
 				continue
 			}
-			for _, d := range kz.parsed(ref.abs, f.Data) {
+			for _, d := range kz.parsed(ref.abs, f.Bytes()) {
 				if items := get(d, "items"); items != nil && items.Kind == yaml.SequenceNode && strings.HasSuffix(scalar(get(d, "kind")), "List") {
 					n += len(items.Content)
 				} else {
@@ -424,7 +424,7 @@ func (kz *kustomizer) patchWork(chain []*kustomization) int {
 				if f == nil {
 					continue
 				}
-				data, docs = f.Data, kz.parsed(p.file, f.Data)
+				data, docs = f.Bytes(), kz.parsed(p.file, f.Bytes())
 			case p.inline != nil:
 				data, docs = []byte(p.inline.Value), parseDocs([]byte(p.inline.Value))
 			}
@@ -564,7 +564,7 @@ func (kz *kustomizer) build(k *kustomization) (*parsers.File, *parsers.Problem) 
 		}
 		var base cand
 		if f := r.source(p.origin); p.origin != "" && f != nil {
-			base = pickDoc(&srcDoc{file: f}, kz.parsed(p.origin, f.Data), kind, name)
+			base = pickDoc(&srcDoc{file: f}, kz.parsed(p.origin, f.Bytes()), kind, name)
 			entry = srcPos{file: f.Path, line: 1, col: 1}
 		}
 		patches := kz.patchCands(chain, kind, name, mp.ops)
@@ -655,7 +655,7 @@ func (kz *kustomizer) patchCands(chain []*kustomization, kind, name string, ops 
 				if f == nil {
 					continue
 				}
-				d, docs = &srcDoc{file: f}, kz.parsed(p.file, f.Data)
+				d, docs = &srcDoc{file: f}, kz.parsed(p.file, f.Bytes())
 			} else {
 				d, docs = inlineDoc(k.file, p.inline)
 			}
@@ -859,13 +859,13 @@ func (kz *kustomizer) errorAt(k *kustomization, msg string) parsers.Range {
 // of the file that holds it.
 func (kz *kustomizer) naming(k *kustomization, url string) (parsers.Range, bool) {
 	for _, c := range kz.chain(k) {
-		if i := bytes.Index(c.file.Data, []byte(url)); i >= 0 {
-			return c.file.LineRange(1 + bytes.Count(c.file.Data[:i], []byte("\n"))), true
+		if i := bytes.Index(c.file.Bytes(), []byte(url)); i >= 0 {
+			return c.file.LineRange(1 + bytes.Count(c.file.Bytes()[:i], []byte("\n"))), true
 		}
 	}
 	for _, c := range kz.chain(k) {
 		for _, ref := range append(append([]ref{}, c.resources...), c.consumed...) {
-			if f := kz.r.source(ref.abs); f != nil && bytes.Contains(f.Data, []byte(url)) {
+			if f := kz.r.source(ref.abs); f != nil && bytes.Contains(f.Bytes(), []byte(url)) {
 				return ref.rng, true
 			}
 		}

@@ -21,7 +21,7 @@ import (
 func (kz *kustomizer) crdsSkippable() bool {
 	kind := []byte("CustomResourceDefinition")
 	for _, k := range kz.all {
-		if k.selects || bytes.Contains(k.file.Data, kind) {
+		if k.selects || bytes.Contains(k.file.Bytes(), kind) {
 			return false
 		}
 		for _, ref := range k.consumed {
@@ -78,7 +78,7 @@ func (kz *kustomizer) peek(root, abs string) []byte {
 	f := kz.r.byAbs[filepath.Clean(abs)]
 	kz.r.mu.RUnlock()
 	if f != nil {
-		return f.Data
+		return f.Bytes()
 	}
 	data, err := parsers.ReadWithin(root, abs)
 	if err != nil {

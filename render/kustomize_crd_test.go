@@ -22,7 +22,7 @@ func builds(t *testing.T, files map[string]string) string {
 	var b strings.Builder
 	for _, f := range out {
 		if strings.HasSuffix(f.Path, "#build") {
-			b.Write(f.Data)
+			b.Write(f.Bytes())
 		}
 	}
 	return b.String()

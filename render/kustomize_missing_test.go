@@ -54,7 +54,7 @@ func TestKustomizeMissingGeneratorInput(t *testing.T) {
 			continue
 		}
 		builds++
-		text := string(f.Data)
+		text := string(f.Bytes())
 		if !strings.Contains(text, "kind: Deployment") || !strings.Contains(text, "nginx.conf: |") && !strings.Contains(text, "nginx.conf: 'events") {
 			t.Errorf("%s lacks the Deployment or the nginx.conf key:\n%s", f.Path, text)
 		}

@@ -158,7 +158,7 @@ func TestKustomizeNoNetwork(t *testing.T) {
 			}
 			var built bool
 			for _, f := range out {
-				if strings.HasSuffix(f.Path, "#build") && strings.Contains(string(f.Data), "name: local") {
+				if strings.HasSuffix(f.Path, "#build") && strings.Contains(string(f.Bytes()), "name: local") {
 					built = true
 				}
 			}

@@ -52,7 +52,7 @@ func checkOriginTags(t *testing.T, dir string) {
 	if built == nil {
 		t.Fatal("prod was not built")
 	}
-	text := string(built.Data)
+	text := string(built.Bytes())
 	if strings.Contains(text, "hoplint") || strings.Contains(text, "annotations: {}") {
 		t.Errorf("the origin tag shows in the build:\n%s", text)
 	}

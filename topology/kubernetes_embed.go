@@ -85,7 +85,7 @@ func (c *k8sCluster) mountSource(w *kubernetes.Workload, m kubernetes.VolumeMoun
 // positions land on the ConfigMap's lines.
 func embeddedFile(e embeddedKey, format parsers.Format) *parsers.File {
 	if e.file != nil {
-		return parsers.NewFile(e.file.Path, e.file.Abs, e.file.Root, format, e.file.Data)
+		return parsers.NewFile(e.file.Path, e.file.Abs, e.file.Root, format, e.file.Bytes())
 	}
 	host := e.cm.File
 	s := e.cm.Data.Get(e.key)

@@ -302,7 +302,7 @@ func (env *Env) Open(root, abs string, format parsers.Format) (*parsers.File, er
 	if err != nil {
 		return nil, err
 	}
-	f := &parsers.File{Path: parsers.RelPath(env.WorkDir, abs), Abs: abs, Root: root, Format: format, Data: data}
+	f := parsers.NewFile(parsers.RelPath(env.WorkDir, abs), abs, root, format, data)
 	env.extra[abs] = f
 	return f, nil
 }

@@ -77,7 +77,7 @@ func TestNginxCorpus(t *testing.T) {
 			nc := c.(*topology.NginxConfig)
 			// No file is silently empty: a configuration with nothing read
 			// says why (a parse error, a template).
-			if len(nc.Directives) == 0 && !explained[nc.Main.Path] && strings.TrimSpace(stripComments(nc.Main.Data)) != "" {
+			if len(nc.Directives) == 0 && !explained[nc.Main.Path] && strings.TrimSpace(stripComments(nc.Main.Bytes())) != "" {
 				t.Errorf("%s: read as empty nginx, with no finding saying why", nc.Main.Path)
 			}
 			// Nor is a main file whose servers are all elsewhere (zulip's

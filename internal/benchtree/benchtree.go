@@ -51,7 +51,7 @@ func discovered(corpus string, format parsers.Format) ([]File, error) {
 	var out []File
 	for _, f := range found {
 		if format == "" || f.Format == format {
-			out = append(out, File{Path: f.Path, Data: f.Data})
+			out = append(out, File{Path: f.Path, Data: f.Bytes()})
 		}
 	}
 	if len(out) == 0 {

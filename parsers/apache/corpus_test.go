@@ -42,7 +42,7 @@ func TestCorpus(t *testing.T) {
 				}
 			}
 			// No file is silently empty: one with directives reads some.
-			if len(c.Directives) == 0 && hasDirectives(f.Data) {
+			if len(c.Directives) == 0 && hasDirectives(f.Bytes()) {
 				t.Errorf("%s: read as empty Apache configuration", f.Path)
 			}
 		}

@@ -146,7 +146,7 @@ const maxLines = 500000
 
 // tooLong reports whether f has more than maxLines lines, and says so.
 func (r *reader) tooLong(f *parsers.File) bool {
-	if bytes.Count(f.Data, []byte("\n")) <= maxLines {
+	if bytes.Count(f.Bytes(), []byte("\n")) <= maxLines {
 		return false
 	}
 	r.cfg.Issues = append(r.cfg.Issues, Issue{Problem: parsers.Problem{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1),
@@ -194,7 +194,7 @@ func (r *reader) charge(d *Directive, f *parsers.File) bool {
 	if r.opt.Run == nil {
 		return true
 	}
-	n := bytes.Count(f.Data, []byte("\n")) + 1
+	n := bytes.Count(f.Bytes(), []byte("\n")) + 1
 	if r.opt.Run.lines+n <= maxRunIncludedLines {
 		r.opt.Run.lines += n
 		return true

@@ -293,7 +293,7 @@ func (r *reader) readFile(f *parsers.File, parent *Directive, incl *Directive, a
 	if r.tooLong(f) {
 		return
 	}
-	lines := splitLogical(f.Data)
+	lines := splitLogical(f.Bytes())
 	firstRead := r.cfg.Comments[f.Path] == nil
 	var frames []*frame
 	cur := func() *Directive {

@@ -386,7 +386,7 @@ func (l *loader) envFile(svc *Service, ch []def, ef types.EnvFile) {
 	}
 	vars := map[string]string{}
 	format := ef.Format
-	if err := dotenv.ParseWithFormat(bytes.NewReader(f.Data), path, vars, l.lookup, format); err != nil {
+	if err := dotenv.ParseWithFormat(bytes.NewReader(f.Bytes()), path, vars, l.lookup, format); err != nil {
 		svc.EnvIncomplete = true
 		l.problem(parsers.ProblemParse, f.LineRange(1), "docker compose would not read this env_file: "+err.Error())
 		return
@@ -407,7 +407,7 @@ func (l *loader) readEnv(abs string) (*parsers.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if reason := envTooBig(f.Data); reason != "" {
+	if reason := envTooBig(f.Bytes()); reason != "" {
 		return nil, fmt.Errorf("%s", reason)
 	}
 	l.p.EnvFiles = append(l.p.EnvFiles, f)
@@ -573,7 +573,7 @@ func (l *loader) reportUnknown() {
 	}
 	at, first := l.p.Files[0].LineRange(1), names[0]
 	for _, f := range l.p.Files {
-		if i := bytes.Index(f.Data, []byte(first)); i >= 0 {
+		if i := bytes.Index(f.Bytes(), []byte(first)); i >= 0 {
 			at = f.LineRange(f.PosAt(i).Line - f.Shift.Line)
 			break
 		}

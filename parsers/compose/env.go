@@ -28,14 +28,14 @@ func (l *loader) readDotEnv() {
 		return
 	}
 	l.p.EnvFiles = append(l.p.EnvFiles, f)
-	if reason := envTooBig(f.Data); reason != "" {
+	if reason := envTooBig(f.Bytes()); reason != "" {
 		l.problem(parsers.ProblemParse, f.LineRange(1), "hoplint did not read this .env: "+reason+"; the variables it sets are unknown")
 		return
 	}
 	// No lookup: a .env value that names a variable .env does not set
 	// stays empty, as it would in a clean environment; the process's own
 	// environment never reaches it.
-	env, err := dotenv.ParseWithLookup(bytes.NewReader(f.Data), func(string) (string, bool) { return "", false })
+	env, err := dotenv.ParseWithLookup(bytes.NewReader(f.Bytes()), func(string) (string, bool) { return "", false })
 	if err != nil {
 		l.problem(parsers.ProblemParse, f.LineRange(1), "docker compose would not read this .env: "+err.Error())
 		return
@@ -48,7 +48,7 @@ func (l *loader) readDotEnv() {
 // or $NAME.
 func (l *loader) usesVariables() bool {
 	for _, f := range l.p.Files {
-		if varRe.Match(f.Data) {
+		if varRe.Match(f.Bytes()) {
 			return true
 		}
 	}

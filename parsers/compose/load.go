@@ -193,7 +193,7 @@ func (l *loader) load(files []*parsers.File) *Project {
 	p.Dir = l.dir
 	var configs []types.ConfigFile
 	for _, f := range files {
-		if len(f.Data) > parsers.MaxFileSize {
+		if len(f.Bytes()) > parsers.MaxFileSize {
 			l.problem(parsers.ProblemParse, f.LineRange(1), fmt.Sprintf("file is over hoplint's limit of %d bytes; not read", parsers.MaxFileSize))
 			return p
 		}
@@ -202,7 +202,7 @@ func (l *loader) load(files []*parsers.File) *Project {
 		p.Files = append(p.Files, f)
 		layers, err := l.parse(f, real)
 		if err != nil {
-			if n := parsers.FirstTemplateLine(f.Data); n > 0 {
+			if n := parsers.FirstTemplateLine(f.Bytes()); n > 0 {
 				// Jinja or Go template tags make it a template that a
 				// tool renders into the compose file: not broken, and
 				// not what docker compose reads.
@@ -212,7 +212,7 @@ func (l *loader) load(files []*parsers.File) *Project {
 			l.problem(parsers.ProblemParse, yamlErrRange(f, err), "this compose file does not parse as YAML: "+cleanYAMLErr(err))
 			return p
 		}
-		content := f.Data
+		content := f.Bytes()
 		if f == first && len(layers) > 0 {
 			if nc := notCompose(f, layers[0].root); nc != nil {
 				p.NotCompose = nc

@@ -31,7 +31,7 @@ type kv struct{ k, v *yaml.Node }
 
 // parse reads f's YAML documents into layers.
 func (l *loader) parse(f *parsers.File, real string) ([]*layer, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(f.Data))
+	dec := yaml.NewDecoder(bytes.NewReader(f.Bytes()))
 	var out []*layer
 	for {
 		var doc yaml.Node
@@ -262,7 +262,7 @@ func (l *loader) wrapVersion1(ly *layer) []byte {
 	}}
 	out, err := yaml.Marshal(wrapped)
 	if err != nil {
-		return ly.file.Data
+		return ly.file.Bytes()
 	}
 	return out
 }
@@ -416,7 +416,7 @@ func (l *loader) comments() {
 			continue
 		}
 		done[ly.file] = true
-		if !bytes.Contains(ly.file.Data, []byte(parsers.DirectiveMarker)) {
+		if !bytes.Contains(ly.file.Bytes(), []byte(parsers.DirectiveMarker)) {
 			continue
 		}
 		var cs parsers.YAMLComments

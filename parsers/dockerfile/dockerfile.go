@@ -168,7 +168,7 @@ const maxValue = 1 << 20
 // Parse parses f.
 func Parse(f *parsers.File) (d *Dockerfile) {
 	d = &Dockerfile{File: f}
-	if len(f.Data) > parsers.MaxFileSize {
+	if len(f.Bytes()) > parsers.MaxFileSize {
 		d.problem(f.LineRange(1), fmt.Sprintf("file is over hoplint's limit of %d bytes; not read", parsers.MaxFileSize))
 		return d
 	}
@@ -180,7 +180,7 @@ func Parse(f *parsers.File) (d *Dockerfile) {
 			d.problem(f.LineRange(1), fmt.Sprintf("BuildKit's parser failed on this file (%v)", r))
 		}
 	}()
-	res, err := parser.Parse(bytes.NewReader(f.Data))
+	res, err := parser.Parse(bytes.NewReader(f.Bytes()))
 	if err != nil {
 		r := f.LineRange(1)
 		var le *parser.LocationError
@@ -224,7 +224,7 @@ func lines(f *parsers.File, start, end int) parsers.Range {
 // suppressions.
 func (d *Dockerfile) comments() {
 	f := d.File
-	if !bytes.Contains(f.Data, []byte(parsers.DirectiveMarker)) {
+	if !bytes.Contains(f.Bytes(), []byte(parsers.DirectiveMarker)) {
 		return
 	}
 	for i := 1; i <= f.NumLines(); i++ {

@@ -250,7 +250,7 @@ type Result struct {
 // file). Invalid JSON gives one problem at the line reading stopped.
 func Parse(f *parsers.File) *Result {
 	res := &Result{}
-	data := f.Data
+	data := f.Bytes()
 	if parsers.HasBOM(data) {
 		data = data[3:]
 	}

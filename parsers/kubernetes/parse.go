@@ -22,7 +22,7 @@ const IgnoreAnnotation = "hoplint.dev/ignore"
 // becomes a Problem, and the other documents are still read.
 func Parse(f *parsers.File) *Result {
 	res := &Result{File: f}
-	data := f.Data
+	data := f.Bytes()
 	// A file is a Helm template when it does not parse as YAML (below);
 	// templates inside a chart never get here: the render stage renders
 	// the chart. "{{ }}" inside string values (Argo Workflows, Prometheus
@@ -93,7 +93,7 @@ func (res *Result) skip(line int) {
 	for i := 1; i <= res.File.NumLines(); i++ {
 		text := res.File.Line(i)
 		if c := parsers.YAMLCommentStart(text); c >= 0 {
-			res.Comments = append(res.Comments, parsers.Comment{Line: i, Col: c + 1, Text: strings.TrimRight(text[c+1:], " \t")})
+			res.Comments = append(res.Comments, parsers.Comment{Line: i, Col: c + 1, Text: strings.Clone(strings.TrimRight(text[c+1:], " \t"))})
 		}
 	}
 	res.Problems = append(res.Problems, parsers.Problem{

@@ -79,16 +79,16 @@ func checkDepth(data []byte) int {
 // preParse returns the problem that stops f from being parsed at all, or
 // nil, and problems to report besides the parse.
 func preParse(f *parsers.File) (fatal *parsers.Problem, extra []parsers.Problem) {
-	if off := checkDepth(f.Data); off >= 0 {
+	if off := checkDepth(f.Bytes()); off >= 0 {
 		p := f.PosAt(off)
 		return &parsers.Problem{Kind: parsers.ProblemParse, Range: parsers.Range{File: f.Path, Start: p, End: parsers.Pos{Line: p.Line, Col: p.Col + 1}},
 			Message: fmt.Sprintf("blocks are nested more than %d deep here; hoplint did not parse this file (no real configuration nests this deep)", maxDepth)}, nil
 	}
-	if n := bytes.Count(f.Data, []byte(";")) + bytes.Count(f.Data, []byte("{")); n > maxDirectives {
+	if n := bytes.Count(f.Bytes(), []byte(";")) + bytes.Count(f.Bytes(), []byte("{")); n > maxDirectives {
 		return &parsers.Problem{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1),
 			Message: fmt.Sprintf("this file has more than %d directives; hoplint did not parse it, since every one is held in memory (split it, or lint the configuration it is generated from)", maxDirectives)}, nil
 	}
-	if parsers.HasBOM(f.Data) {
+	if parsers.HasBOM(f.Bytes()) {
 		extra = append(extra, parsers.Problem{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1),
 			Message: "the file starts with a UTF-8 byte-order mark; nginx reads it as part of the first directive's name and refuses to start (unknown directive); save the file as UTF-8 without BOM"})
 	}

@@ -330,7 +330,7 @@ func isWordByte(b byte) bool {
 // the comment at the top of this file), and what it found; nil when the
 // file has none.
 func neutralise(f *parsers.File) ([]byte, *Template) {
-	data := f.Data
+	data := f.Bytes()
 	penlight := false
 	lower := strings.ToLower(f.Path)
 	scan := blankLuaCode(data)

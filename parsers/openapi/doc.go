@@ -30,7 +30,7 @@ var errAliasBudget = errors.New("YAML aliases expand this document to far more n
 // parseDoc reads f with yaml.v3. A syntax error comes back with its line.
 func parseDoc(f *parsers.File) (*doc, error) {
 	var n yaml.Node
-	if err := yaml.Unmarshal(f.Data, &n); err != nil {
+	if err := yaml.Unmarshal(f.Bytes(), &n); err != nil {
 		return nil, err
 	}
 	d := &doc{file: f}

@@ -211,10 +211,10 @@ func (m *modInst) containerFile(cd ContainerDefs, call *hclsyntax.FunctionCallEx
 	}
 	cd.File, cd.Path = f, f.Path
 	if call.Name == "file" {
-		cd.Text = f.Data
+		cd.Text = f.Bytes()
 		return cd
 	}
-	tmpl, diags := hclsyntax.ParseTemplate(f.Data, f.Path, hcl.Pos{Line: 1, Column: 1, Byte: 0})
+	tmpl, diags := hclsyntax.ParseTemplate(f.Bytes(), f.Path, hcl.Pos{Line: 1, Column: 1, Byte: 0})
 	if diags.HasErrors() {
 		d := diags[0]
 		at := parsers.Range{File: f.Path}

@@ -80,7 +80,7 @@ func LoadFiles(files []*parsers.File, opt Options) *Result {
 			l.parse(s)
 			s.f = nil
 		case KindConfig:
-			if strings.HasSuffix(strings.ToLower(s.raw.Path), ".json") || mayCallModules(s.raw.Data) {
+			if strings.HasSuffix(strings.ToLower(s.raw.Path), ".json") || mayCallModules(s.raw.Bytes()) {
 				l.parse(s)
 			}
 		}

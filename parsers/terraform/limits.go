@@ -25,7 +25,7 @@ const maxNesting = 256
 // hostile file); files with fewer opening bytes than the limit are not
 // scanned at all.
 func tooDeep(f *parsers.File, isJSON bool) *parsers.Problem {
-	n := openers(f.Data)
+	n := openers(f.Bytes())
 	if !isJSON && n > maxPunctuation {
 		return &parsers.Problem{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1),
 			Message: fmt.Sprintf("this file has more than %d brackets and operators; hoplint did not parse it, since HCL's parser holds every token and a file like this would cost gigabytes (no hand-written configuration is this large)", maxPunctuation)}
@@ -36,12 +36,12 @@ func tooDeep(f *parsers.File, isJSON bool) *parsers.Problem {
 	var off int
 	if isJSON {
 		var many bool
-		if off, many = jsonDepth(f.Data); many {
+		if off, many = jsonDepth(f.Bytes()); many {
 			return &parsers.Problem{Kind: parsers.ProblemParse, Range: f.At(1, 1, 1, 1),
 				Message: fmt.Sprintf("this file has more than %d JSON values; hoplint did not parse it, since HCL's parser and evaluation hold every one and a file like this would cost gigabytes (no hand-written configuration is this large)", maxPunctuation)}
 		}
 	} else {
-		off = nativeDepth(f.Data)
+		off = nativeDepth(f.Bytes())
 	}
 	if off < 0 {
 		return nil

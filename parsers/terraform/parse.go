@@ -76,13 +76,13 @@ func Parse(f *parsers.File) *File {
 	}
 	start := hcl.Pos{Line: 1, Column: 1, Byte: 0}
 	if out.JSON {
-		hf, diags = hcljson.ParseWithStartPos(f.Data, f.Path, start)
+		hf, diags = hcljson.ParseWithStartPos(f.Bytes(), f.Path, start)
 	} else {
-		hf, diags = hclsyntax.ParseConfig(f.Data, f.Path, start)
+		hf, diags = hclsyntax.ParseConfig(f.Bytes(), f.Path, start)
 		// The parser drops comments and lexing the file again to find
 		// them cost a quarter of a run; only a file that holds a
 		// directive has comments worth finding.
-		if bytes.Contains(f.Data, directiveMarker) {
+		if bytes.Contains(f.Bytes(), directiveMarker) {
 			out.Comments = comments(f)
 		}
 	}
@@ -100,7 +100,7 @@ var directiveMarker = []byte(parsers.DirectiveMarker)
 // regular expression, decides what a comment is, so a "#" inside a string
 // is never one.
 func comments(f *parsers.File) []parsers.Comment {
-	toks, _ := hclsyntax.LexConfig(f.Data, f.Path, hcl.Pos{Line: 1, Column: 1})
+	toks, _ := hclsyntax.LexConfig(f.Bytes(), f.Path, hcl.Pos{Line: 1, Column: 1})
 	var out []parsers.Comment
 	for _, t := range toks {
 		if t.Type != hclsyntax.TokenComment {

@@ -57,7 +57,7 @@ func loadCompose(f *parsers.File) (ok bool) {
 	dir := filepath.Dir(f.Abs)
 	details := types.ConfigDetails{
 		WorkingDir:  dir,
-		ConfigFiles: []types.ConfigFile{{Filename: f.Abs, Content: f.Data}},
+		ConfigFiles: []types.ConfigFile{{Filename: f.Abs, Content: f.Bytes()}},
 		Environment: types.Mapping{},
 	}
 	name := cgloader.NormalizeProjectName(filepath.Base(dir))

@@ -53,7 +53,7 @@ func sourceFloor(dir string) (floorCounts, error) {
 func parseBare(f *parsers.File) bool {
 	switch f.Format {
 	case parsers.FormatNginx:
-		data := f.Data
+		data := f.Bytes()
 		_, _ = crossplane.Parse(f.Path, &crossplane.ParseOptions{
 			SingleFile:                true,
 			ParseComments:             true,
@@ -65,16 +65,16 @@ func parseBare(f *parsers.File) bool {
 	case parsers.FormatTerraform:
 		start := hcl.Pos{Line: 1, Column: 1}
 		if strings.HasSuffix(strings.ToLower(f.Path), ".json") {
-			_, _ = json.ParseWithStartPos(f.Data, f.Path, start)
+			_, _ = json.ParseWithStartPos(f.Bytes(), f.Path, start)
 		} else {
-			_, _ = hclsyntax.ParseConfig(f.Data, f.Path, start)
+			_, _ = hclsyntax.ParseConfig(f.Bytes(), f.Path, start)
 		}
 	case parsers.FormatDockerfile:
-		_, _ = parser.Parse(bytes.NewReader(f.Data))
+		_, _ = parser.Parse(bytes.NewReader(f.Bytes()))
 	case parsers.FormatApache:
 		return false
 	default: // compose, ECS, Kubernetes, OpenAPI, kustomization, Chart.yaml
-		dec := yaml.NewDecoder(bytes.NewReader(f.Data))
+		dec := yaml.NewDecoder(bytes.NewReader(f.Bytes()))
 		for {
 			var n yaml.Node
 			if dec.Decode(&n) != nil {

@@ -44,7 +44,7 @@ func sourceFiles(corpus, kind string) ([]benchtree.File, error) {
 			}
 		case "ecs":
 			ecs := f.Format == parsers.FormatECS ||
-				(f.Format == parsers.FormatTerraform && (strings.Contains(string(f.Data), "aws_ecs_task_definition") || strings.Contains(string(f.Data), "terraform-aws-modules/ecs")))
+				(f.Format == parsers.FormatTerraform && (strings.Contains(string(f.Bytes()), "aws_ecs_task_definition") || strings.Contains(string(f.Bytes()), "terraform-aws-modules/ecs")))
 			if ecs && repoOf(f.Path) != "hashicorp__terraform-provider-aws" {
 				want[repoOf(f.Path)] = true
 			}
@@ -55,7 +55,7 @@ func sourceFiles(corpus, kind string) ([]benchtree.File, error) {
 	var out []benchtree.File
 	for _, f := range found {
 		if want[repoOf(f.Path)] {
-			out = append(out, benchtree.File{Path: f.Path, Data: f.Data})
+			out = append(out, benchtree.File{Path: f.Path, Data: f.Bytes()})
 		}
 	}
 	for dir := range envs {

@@ -159,7 +159,7 @@ func (r *resolver) dotnetProject(name string) string {
 			found = append(found, path.Dir(rel))
 			return nil
 		}
-		if f, err := r.read(rel); err == nil && bytes.Contains(f.Data, []byte("<AssemblyName>"+name+"</AssemblyName>")) {
+		if f, err := r.read(rel); err == nil && bytes.Contains(f.Bytes(), []byte("<AssemblyName>"+name+"</AssemblyName>")) {
 			found = append(found, path.Dir(rel))
 		}
 		return nil
@@ -205,7 +205,7 @@ func (r *resolver) dotnetCode(dir string) map[string]bool {
 		}
 		for kind, names := range kestrelCode {
 			for _, nm := range names {
-				if bytes.Contains(f.Data, []byte(nm)) {
+				if bytes.Contains(f.Bytes(), []byte(nm)) {
 					out[kind] = true
 				}
 			}

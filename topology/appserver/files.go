@@ -367,7 +367,7 @@ type packageJSON struct {
 
 func readPackageJSON(f *parsers.File) *packageJSON {
 	var p packageJSON
-	if err := json.Unmarshal(f.Data, &p); err != nil {
+	if err := json.Unmarshal(f.Bytes(), &p); err != nil {
 		return nil
 	}
 	p.file = f
@@ -394,7 +394,7 @@ func (p *packageJSON) isServerApp() bool {
 // found by a search for the key in the text (JSON has no other way to keep
 // positions with encoding/json); the file's first line when not found.
 func (p *packageJSON) scriptRange(name string) parsers.Range {
-	data := p.file.Data
+	data := p.file.Bytes()
 	key := []byte(`"` + name + `"`)
 	scripts := strings.Index(string(data), `"scripts"`)
 	if scripts < 0 {

@@ -225,7 +225,7 @@ func (r *resolver) goApp(mod goModule, main string) Info {
 					}
 				}
 			}
-			if goserver.Interesting(f.Data) {
+			if goserver.Interesting(f.Bytes()) {
 				interesting = append(interesting, f)
 			}
 		}

@@ -140,7 +140,7 @@ func (r *resolver) springServer(dir string) string {
 		if err != nil {
 			continue
 		}
-		text := string(f.Data)
+		text := string(f.Bytes())
 		has := func(artifact string) bool {
 			for _, end := range []string{"<", "'", "\"", ":"} {
 				if strings.Contains(text, artifact+end) {
@@ -217,7 +217,7 @@ func (r *resolver) springConfig(dir string, profiles []string, profilesKnown boo
 				if unparsed(rs.Problems) {
 					out.unknown = true // it may set what hoplint could not read
 				}
-				lower := strings.ToLower(string(f.Data))
+				lower := strings.ToLower(string(f.Bytes()))
 				if strings.Contains(lower, "configserver") || strings.Contains(lower, "import") || strings.Contains(lower, "profiles.active") ||
 					strings.Contains(lower, "active:") || strings.Contains(lower, "profiles.include") || strings.Contains(lower, "profiles.group") {
 					// A config server, an import or profiles the files

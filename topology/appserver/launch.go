@@ -340,7 +340,7 @@ func (r *resolver) script(w Word, args []Word) (Info, bool) {
 	if err != nil {
 		return Info{}, false
 	}
-	if info, ok := r.serverFrom(scriptCommands(f), args, hasBackground(string(f.Data))); ok {
+	if info, ok := r.serverFrom(scriptCommands(f), args, hasBackground(string(f.Bytes()))); ok {
 		r.sources = append(r.sources, f)
 		return info, true
 	}

@@ -165,7 +165,7 @@ func traefikFile(pr *project, sv *service, p string, env *topology.Env) *traefik
 func yamlStatic(f *parsers.File) *traefikStatic {
 	st := &traefikStatic{from: f.Path, known: true, values: map[string]staticValue{}, file: f}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(f.Data, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+	if err := yaml.Unmarshal(f.Bytes(), &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return &traefikStatic{from: f.Path, note: "hoplint could not read Traefik's static configuration " + f.Path + " as YAML"}
 	}
 	var walk func(prefix, written string, n *yaml.Node, depth int)

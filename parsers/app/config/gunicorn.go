@@ -24,7 +24,7 @@ var gunicornKeys = map[string]string{
 // and any name also assigned in an indented block or by another statement
 // form, is Unknown: only what the file says for certain is known.
 func ParseGunicornConf(f *parsers.File) *Result {
-	if len(f.Data) > MaxSize {
+	if len(f.Bytes()) > MaxSize {
 		return tooLarge(f)
 	}
 	res := &Result{}
@@ -118,7 +118,7 @@ type pyTok struct {
 // continue a line, backslash continuations. A statement's first token
 // tells whether it is indented.
 func pyStatements(f *parsers.File) []pyStmt {
-	data := f.Data
+	data := f.Bytes()
 	var out []pyStmt
 	var cur []pyTok
 	targets := map[string]bool{}

@@ -27,7 +27,7 @@ func readINI(f *parsers.File, inlineComment bool) []iniLine {
 	for n := 1; n <= f.NumLines(); n++ {
 		text := f.Line(n)
 		start := 0
-		if n == 1 && parsers.HasBOM(f.Data) {
+		if n == 1 && parsers.HasBOM(f.Bytes()) {
 			start = 3
 		}
 		from, to := trimmed(text, start, len(text))

@@ -27,11 +27,11 @@ var kestrelKeys = map[string]string{
 // are TimeSpans ("00:02:10"); MaxRequestBodySize is bytes, null for no
 // limit.
 func ParseKestrelJSON(f *parsers.File) *Result {
-	if len(f.Data) > MaxSize {
+	if len(f.Bytes()) > MaxSize {
 		return tooLarge(f)
 	}
 	res := &Result{}
-	data := relaxJSON(blankBOM(f.Data))
+	data := relaxJSON(blankBOM(f.Bytes()))
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	type frame struct {
@@ -90,7 +90,7 @@ func ParseKestrelJSON(f *parsers.File) *Result {
 		if len(stack) > 0 && stack[len(stack)-1].object {
 			if name, ok := kestrelKeys[path()]; ok {
 				vs := tokenStart(data, end)
-				raw := string(f.Data[vs:end])
+				raw := string(f.Bytes()[vs:end])
 				res.Settings = append(res.Settings, Setting{Name: name, Raw: raw, Value: kestrelValue(name, tok),
 					Range: span(f, stack[len(stack)-1].keyAt, end), ValueRange: span(f, vs, end)})
 			}

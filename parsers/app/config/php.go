@@ -19,7 +19,7 @@ var phpSeconds = map[string]bool{"max_execution_time": true, "max_input_time": t
 // max_input_time (seconds). ${VAR} and ${VAR:-default} (PHP 8.3) are
 // environment variables.
 func ParsePHPIni(f *parsers.File) *Result {
-	if len(f.Data) > MaxSize {
+	if len(f.Bytes()) > MaxSize {
 		return tooLarge(f)
 	}
 	res := &Result{}
@@ -99,7 +99,7 @@ func PHPSize(raw string) Value {
 // ([www]) request_terminate_timeout (seconds, or with s, m, h, d), listen,
 // and php_value / php_admin_value of the php.ini settings above.
 func ParsePHPFPM(f *parsers.File) *Result {
-	if len(f.Data) > MaxSize {
+	if len(f.Bytes()) > MaxSize {
 		return tooLarge(f)
 	}
 	res := &Result{}

@@ -24,7 +24,7 @@ var pumaKeys = map[string]string{
 // followed by a modifier (`workers n if …`), carries a Condition. Other
 // arguments are Unknown.
 func ParsePumaRB(f *parsers.File) *Result {
-	if len(f.Data) > MaxSize {
+	if len(f.Bytes()) > MaxSize {
 		return tooLarge(f)
 	}
 	res := &Result{}

@@ -73,7 +73,7 @@ func SpringProfile(name string) string {
 // file (#--- separators) activated by spring.config.activate.on-profile
 // has that Condition.
 func ParseSpringProperties(f *parsers.File) *Result {
-	if len(f.Data) > MaxSize {
+	if len(f.Bytes()) > MaxSize {
 		return tooLarge(f)
 	}
 	res := &Result{}
@@ -90,7 +90,7 @@ func ParseSpringProperties(f *parsers.File) *Result {
 	for n := 1; n <= f.NumLines(); n++ {
 		text := f.Line(n)
 		start := 0
-		if n == 1 && parsers.HasBOM(f.Data) {
+		if n == 1 && parsers.HasBOM(f.Bytes()) {
 			start = 3
 		}
 		from, to := trimmed(text, start, len(text))
@@ -132,12 +132,12 @@ func ParseSpringProperties(f *parsers.File) *Result {
 // ParseSpringYAML reads an application[-profile].yml file, every document
 // of it. Nested keys are joined with dots.
 func ParseSpringYAML(f *parsers.File) *Result {
-	if len(f.Data) > MaxSize {
+	if len(f.Bytes()) > MaxSize {
 		return tooLarge(f)
 	}
 	res := &Result{}
 	profile := SpringProfile(f.Path)
-	dec := yaml.NewDecoder(strings.NewReader(string(f.Data)))
+	dec := yaml.NewDecoder(strings.NewReader(string(f.Bytes())))
 	for {
 		var doc yaml.Node
 		if err := dec.Decode(&doc); err != nil {

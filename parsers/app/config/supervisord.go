@@ -30,7 +30,7 @@ type Program struct {
 // comment), and a value continued on the indented lines after it.
 // [include] is not followed. Nothing is run.
 func ParseSupervisord(f *parsers.File) ([]Program, []parsers.Problem) {
-	if len(f.Data) > MaxSize {
+	if len(f.Bytes()) > MaxSize {
 		return nil, tooLarge(f).Problems
 	}
 	var out []Program
@@ -39,7 +39,7 @@ func ParseSupervisord(f *parsers.File) ([]Program, []parsers.Problem) {
 	for n := 1; n <= f.NumLines(); n++ {
 		text := strings.TrimRight(f.Line(n), "\r")
 		start := 0
-		if n == 1 && parsers.HasBOM(f.Data) {
+		if n == 1 && parsers.HasBOM(f.Bytes()) {
 			start = 3
 		}
 		from, to := trimmed(text, start, len(text))

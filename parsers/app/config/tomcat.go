@@ -25,11 +25,11 @@ var tomcatAttrs = map[string]string{
 // properties hoplint does not see. encoding/xml reads no DTD and resolves
 // no external entity.
 func ParseTomcatServerXML(f *parsers.File) *Result {
-	if len(f.Data) > MaxSize {
+	if len(f.Bytes()) > MaxSize {
 		return tooLarge(f)
 	}
 	res := &Result{}
-	dec := xml.NewDecoder(bytes.NewReader(blankBOM(f.Data)))
+	dec := xml.NewDecoder(bytes.NewReader(blankBOM(f.Bytes())))
 	dec.Strict = true
 	depth := 0
 	for {
@@ -65,7 +65,7 @@ func ParseTomcatServerXML(f *parsers.File) *Result {
 // connector records the attributes of one Connector, finding each in the
 // start tag's text for its range.
 func connector(f *parsers.File, res *Result, el xml.StartElement, from, to int) {
-	tag := f.Data[from:to]
+	tag := f.Bytes()[from:to]
 	section := "Connector"
 	for _, a := range el.Attr {
 		if a.Name.Local == "port" {

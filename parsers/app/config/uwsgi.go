@@ -27,7 +27,7 @@ var uwsgiKeys = map[string]string{
 // other placeholder (%(x), @(file)) is Unknown. Option names are read with
 // underscores as dashes, as uWSGI does.
 func ParseUWSGIIni(f *parsers.File) *Result {
-	if len(f.Data) > MaxSize {
+	if len(f.Bytes()) > MaxSize {
 		return tooLarge(f)
 	}
 	res := &Result{}

@@ -347,10 +347,10 @@ func (r *fileReader) text(e ast.Expr) string {
 		return ""
 	}
 	lo, hi := r.p.fset.Position(e.Pos()).Offset, r.p.fset.Position(e.End()).Offset
-	if lo < 0 || hi > len(f.Data) || lo > hi {
+	if lo < 0 || hi > len(f.Bytes()) || lo > hi {
 		return ""
 	}
-	t := strings.Join(strings.Fields(string(f.Data[lo:hi])), " ")
+	t := strings.Join(strings.Fields(string(f.Bytes()[lo:hi])), " ")
 	if len(t) > 80 {
 		t = t[:77] + "..."
 	}

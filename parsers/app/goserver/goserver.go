@@ -153,17 +153,17 @@ func Parse(files []*parsers.File) *Result {
 	p := &pkg{fset: token.NewFileSet(), files: map[*token.File]*parsers.File{}, globals: map[string]global{}, res: &Result{}}
 	var parsed []*ast.File
 	for _, f := range files {
-		if len(f.Data) > MaxSize {
+		if len(f.Bytes()) > MaxSize {
 			p.res.Problems = append(p.res.Problems, parsers.Problem{Kind: parsers.ProblemSkipped, Range: f.At(1, 1, 1, 1),
-				Message: fmt.Sprintf("this Go file is %d bytes, over the %d that hoplint reads for server settings (generated code?); settings in it are not seen", len(f.Data), MaxSize)})
+				Message: fmt.Sprintf("this Go file is %d bytes, over the %d that hoplint reads for server settings (generated code?); settings in it are not seen", len(f.Bytes()), MaxSize)})
 			continue
 		}
-		if line, ok := srcguard.Nesting(f.Data, maxNesting); !ok {
+		if line, ok := srcguard.Nesting(f.Bytes(), maxNesting); !ok {
 			p.res.Problems = append(p.res.Problems, parsers.Problem{Kind: parsers.ProblemSkipped, Range: f.At(line, 1, line, 1),
 				Message: fmt.Sprintf("brackets here nest more than %d deep; hoplint did not parse this file for server settings", maxNesting)})
 			continue
 		}
-		af, err := parser.ParseFile(p.fset, f.Path, f.Data, parser.SkipObjectResolution)
+		af, err := parser.ParseFile(p.fset, f.Path, f.Bytes(), parser.SkipObjectResolution)
 		if err != nil {
 			p.res.Problems = append(p.res.Problems, parseProblem(f, err))
 			continue

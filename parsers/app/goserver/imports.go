@@ -19,10 +19,10 @@ type FileInfo struct {
 // package. ok is false for a file that cannot be read so far, or one over
 // MaxSize.
 func Header(f *parsers.File) (FileInfo, bool) {
-	if len(f.Data) > MaxSize {
+	if len(f.Bytes()) > MaxSize {
 		return FileInfo{}, false
 	}
-	af, err := parser.ParseFile(token.NewFileSet(), f.Path, f.Data, parser.ImportsOnly|parser.SkipObjectResolution)
+	af, err := parser.ParseFile(token.NewFileSet(), f.Path, f.Bytes(), parser.ImportsOnly|parser.SkipObjectResolution)
 	if err != nil || af.Name == nil {
 		return FileInfo{}, false
 	}

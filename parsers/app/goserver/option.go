@@ -35,10 +35,10 @@ func OptionDefault(pkgFiles []*parsers.File, call string) *Option {
 	p := &pkg{fset: token.NewFileSet(), files: map[*token.File]*parsers.File{}, globals: map[string]global{}, res: &Result{}}
 	var parsed []*ast.File
 	for _, f := range pkgFiles {
-		if len(f.Data) > MaxSize {
+		if len(f.Bytes()) > MaxSize {
 			continue
 		}
-		af, err := parser.ParseFile(p.fset, f.Path, f.Data, parser.SkipObjectResolution)
+		af, err := parser.ParseFile(p.fset, f.Path, f.Bytes(), parser.SkipObjectResolution)
 		if err != nil {
 			continue
 		}

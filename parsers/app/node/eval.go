@@ -320,7 +320,7 @@ func (s *spanner) add(b []byte) {
 	if !ok {
 		return
 	}
-	hi := tokenEnd(s.w.src.file.Data, lo)
+	hi := tokenEnd(s.w.src.file.Bytes(), lo)
 	if s.w.src.smap == nil {
 		hi = lo + len(b)
 	}
@@ -358,7 +358,7 @@ func (w *walker) span(n js.INode) (int, int, bool) {
 	if !s.ok {
 		return 0, 0, false
 	}
-	data := w.src.file.Data
+	data := w.src.file.Bytes()
 	lo, hi := s.lo, s.hi
 	lo = dottedBefore(data, lo)
 	// A leading variable has no slice of its own: take the name before
@@ -520,7 +520,7 @@ func (w *walker) text(n js.INode) string {
 		}
 		return ""
 	}
-	t := strings.Join(strings.Fields(string(w.src.file.Data[lo:hi])), " ")
+	t := strings.Join(strings.Fields(string(w.src.file.Bytes()[lo:hi])), " ")
 	if len(t) > 80 {
 		t = t[:77] + "..."
 	}

@@ -160,15 +160,15 @@ func Parse(f *parsers.File) *Result {
 	res := &Result{}
 	// The prefilter first: a large vendor bundle that names no server
 	// setting is not worth a word.
-	if !Interesting(f.Data) {
+	if !Interesting(f.Bytes()) {
 		return res
 	}
-	if len(f.Data) > MaxSize {
+	if len(f.Bytes()) > MaxSize {
 		res.Problems = append(res.Problems, parsers.Problem{Kind: parsers.ProblemSkipped, Range: f.At(1, 1, 1, 1),
-			Message: fmt.Sprintf("this source file is %d bytes, over the %d that hoplint reads for server settings (a bundle or generated code?); settings in it are not seen", len(f.Data), MaxSize)})
+			Message: fmt.Sprintf("this source file is %d bytes, over the %d that hoplint reads for server settings (a bundle or generated code?); settings in it are not seen", len(f.Bytes()), MaxSize)})
 		return res
 	}
-	if line, ok := srcguard.Nesting(f.Data, maxNesting); !ok {
+	if line, ok := srcguard.Nesting(f.Bytes(), maxNesting); !ok {
 		res.Problems = append(res.Problems, parsers.Problem{Kind: parsers.ProblemSkipped, Range: f.At(line, 1, line, 1),
 			Message: fmt.Sprintf("brackets here nest more than %d deep; hoplint did not parse this file for server settings", maxNesting)})
 		return res
@@ -188,7 +188,7 @@ func Parse(f *parsers.File) *Result {
 // file that holds no server setting and cannot be parsed gives no problem
 // (its imports are not followed); one too large is skipped silently.
 func ParseModule(f *parsers.File) *Result {
-	if Interesting(f.Data) {
+	if Interesting(f.Bytes()) {
 		res := Parse(f)
 		if len(res.Problems) > 0 {
 			return res
@@ -199,10 +199,10 @@ func ParseModule(f *parsers.File) *Result {
 		return res
 	}
 	res := &Result{}
-	if len(f.Data) > MaxSize || !bytes.Contains(f.Data, []byte("import")) && !bytes.Contains(f.Data, []byte("require")) && !bytes.Contains(f.Data, []byte("export")) {
+	if len(f.Bytes()) > MaxSize || !bytes.Contains(f.Bytes(), []byte("import")) && !bytes.Contains(f.Bytes(), []byte("require")) && !bytes.Contains(f.Bytes(), []byte("export")) {
 		return res
 	}
-	if _, ok := srcguard.Nesting(f.Data, maxNesting); !ok {
+	if _, ok := srcguard.Nesting(f.Bytes(), maxNesting); !ok {
 		return res
 	}
 	src, ast, err := load(f)
@@ -223,7 +223,7 @@ func load(f *parsers.File) (*source, *js.AST, error) {
 			return nil, nil, err
 		}
 	} else {
-		src = newSource(f, f.Data, nil)
+		src = newSource(f, f.Bytes(), nil)
 		ast, err := src.parse()
 		if err == nil {
 			return src, ast, nil

@@ -53,12 +53,12 @@ func strip(f *parsers.File, loader api.Loader) (*source, error) {
 		TsconfigRaw: tsconfig,
 		Sourcefile:  f.Path,
 	}
-	r := api.Transform(string(f.Data), opts)
+	r := api.Transform(string(f.Bytes()), opts)
 	if len(r.Errors) > 0 && loader != api.LoaderJSX {
 		// Standard (TC39) decorators, which legacy decorators refuse in
 		// some positions: esbuild lowers them below ES2023.
 		opts.TsconfigRaw, opts.Target = "", api.ES2022
-		if r2 := api.Transform(string(f.Data), opts); len(r2.Errors) == 0 {
+		if r2 := api.Transform(string(f.Bytes()), opts); len(r2.Errors) == 0 {
 			r = r2
 		}
 	}
@@ -159,7 +159,7 @@ func (s *source) offsetOf(b []byte) (int, bool) {
 // orig maps an offset of gen to an offset of the user's file.
 func (s *source) orig(off int) (int, bool) {
 	if s.smap == nil {
-		return off, off >= 0 && off <= len(s.file.Data)
+		return off, off >= 0 && off <= len(s.file.Bytes())
 	}
 	line := lineOf(s.lines, off)
 	lineText := s.gen[s.lines[line]:]

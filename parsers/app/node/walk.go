@@ -211,7 +211,7 @@ func (w *walker) socketIO(n js.INode, args *js.Args) *entity {
 		// new Server(httpServer) holds no literal to place it by: point
 		// at the import of "socket.io" instead.
 		f := w.src.file
-		if i := bytes.Index(f.Data, []byte("socket.io")); i >= 0 {
+		if i := bytes.Index(f.Bytes(), []byte("socket.io")); i >= 0 {
 			p := f.PosAt(i)
 			sio.Range = f.At(p.Line-f.Shift.Line, p.Col-f.Shift.Col, p.Line-f.Shift.Line, p.Col-f.Shift.Col+len("socket.io"))
 		}
