@@ -74,7 +74,14 @@ type k8sCluster struct {
 
 func loadKubernetes(part *Graph, files []*parsers.File, env *Env) {
 	results := make([]*kubernetes.Result, len(files))
-	ParallelFiles(part, files, func(i int, f *parsers.File) { results[i] = kubernetes.Parse(f) },
+	ParallelFiles(part, files, func(i int, f *parsers.File) {
+		results[i] = kubernetes.Parse(f)
+		// The model holds copies of every value it read, so the text is
+		// dropped now rather than held to the end of the run (a fifth of
+		// the live heap on a tree of manifests); a finding's line reads
+		// it again.
+		f.Release()
+	},
 		func(i int, _ *parsers.File) { results[i] = &kubernetes.Result{} })
 
 	c := &k8sCluster{
