@@ -141,7 +141,9 @@ func (f *File) contentLocked() *content {
 	if r := f.released; r != nil {
 		// Read as discovery read it (regular file, size cap); a file that
 		// changed since reads as empty: its lines would not match the
-		// positions the parsers recorded.
+		// positions the parsers recorded. The check also means a path
+		// swapped for a symlink after discovery yields nothing new: only
+		// the text already read is ever accepted.
 		if data, err := readCapped(f.Abs); err == nil && len(data) == r.size && crc32.ChecksumIEEE(data) == r.sum {
 			c.data = data
 		}
