@@ -126,6 +126,9 @@ type tfBuilder struct {
 	lbRefs    *tfRefIndex[*tfLB]
 	tgRefs    *tfRefIndex[*tfTG]
 	listeners *tfRefIndex[*terraform.Listener]
+	// blueGreen is what the CodeDeploy deployment groups tell about the
+	// ECS services (codedeploy.go).
+	blueGreen *BlueGreen
 }
 
 // tfRefIndex finds the objects a reference names (aws_lb.web, module.alb's
@@ -323,6 +326,18 @@ func (b *tfBuilder) build() {
 		b.g.AddConfig(parsers.FormatTerraform, lr)
 	}
 	b.linkListeners()
+	for _, a := range r.CodeDeployApps {
+		b.g.AddConfig(parsers.FormatTerraform, a)
+	}
+	for _, dg := range r.CodeDeployGroups {
+		b.g.AddConfig(parsers.FormatTerraform, dg)
+	}
+	tgHops := make([]*Hop, len(b.tgs))
+	for i, t := range b.tgs {
+		tgHops[i] = t.hop
+	}
+	b.blueGreen = newBlueGreen(r.CodeDeployGroups, r.CodeDeployApps, r.ECSServices, tgHops)
+	b.linkBlueGreenListeners(b.blueGreen)
 	b.poolsOfTargetGroups()
 	for _, d := range r.Distributions {
 		b.g.AddConfig(parsers.FormatTerraform, d)

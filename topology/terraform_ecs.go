@@ -15,7 +15,9 @@ import (
 // ECS in Terraform: each container of an aws_ecs_task_definition is a hop
 // (the app server it runs, as for a pod's container), and each
 // load_balancer block of an aws_ecs_service links the target group it
-// names to the container it names. The service's tasks share one network
+// names to the container it names (and a CodeDeploy blue/green deployment
+// group of the service links the other target group of its pair there
+// too, codedeploy.go). The service's tasks share one network
 // namespace in awsvpc mode, so the task definition plays the pod's part.
 //
 // ECS stops a service's task only after its targets are deregistered and
@@ -77,6 +79,13 @@ func (b *tfBuilder) ecsTasks(env *Env) {
 		for _, lb := range svc.LoadBalancers {
 			b.ecsLink(svc, ts[0], lb)
 		}
+		b.blueGreen.LinkECS(b.g, svc, ts[0].hops, objName(&ts[0].td.Object), Reference, func(lb terraform.ECSLoadBalancer) []*Hop {
+			var out []*Hop
+			for _, t := range b.ecsTargetGroups(svc, lb) {
+				out = append(out, t.hop)
+			}
+			return out
+		})
 	}
 }
 
@@ -254,10 +263,7 @@ func (b *tfBuilder) ecsLink(svc *terraform.ECSService, t *ecsTask, lb terraform.
 	if h == nil {
 		return
 	}
-	tgs := b.tgRefs.resolve(lb.TargetGroup, &svc.Object)
-	if len(tgs) > 1 {
-		tgs, _ = NewNearIndex(tgs, func(tg *tfTG) string { return tg.hop.File }).Nearest(svc.Range.File)
-	}
+	tgs := b.ecsTargetGroups(svc, lb)
 	if len(tgs) != 1 {
 		return
 	}
@@ -269,6 +275,16 @@ func (b *tfBuilder) ecsLink(svc *terraform.ECSService, t *ecsTask, lb terraform.
 	b.g.Link(&Edge{From: tg.hop, To: h, Confidence: Reference, Range: lb.Range,
 		Why: fmt.Sprintf("ECS service %s registers container %s%s of %s in %s (load_balancer block)",
 			objName(&svc.Object), name, port, objName(&t.td.Object), objName(&tg.tg.Object))})
+}
+
+// ecsTargetGroups resolves the target_group_arn of a load_balancer
+// block: the nearest by directory when copies of one target group remain.
+func (b *tfBuilder) ecsTargetGroups(svc *terraform.ECSService, lb terraform.ECSLoadBalancer) []*tfTG {
+	tgs := b.tgRefs.resolve(lb.TargetGroup, &svc.Object)
+	if len(tgs) > 1 {
+		tgs, _ = NewNearIndex(tgs, func(tg *tfTG) string { return tg.hop.File }).Nearest(svc.Range.File)
+	}
+	return tgs
 }
 
 // Resources is the container's limits as ECS applies them

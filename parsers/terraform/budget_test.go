@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -124,5 +125,55 @@ func TestModuleLimitsAreReported(t *testing.T) {
 	// One NLB per distinct input set: the chain, and c/a evaluated as a root.
 	if len(r.LoadBalancers) != 2 {
 		t.Errorf("load balancers = %d, want 2", len(r.LoadBalancers))
+	}
+}
+
+// TestUnknownInputsOfTwoCallsAreNotShared: two calls of one module whose
+// inputs differ only around a value known at apply time are evaluated
+// apart (each makes its target group, and each output refers to its own),
+// while the instances of one call with such an input still share one
+// evaluation.
+func TestUnknownInputsOfTwoCallsAreNotShared(t *testing.T) {
+	tg := "variable \"name\" {}\nresource \"aws_lb_target_group\" \"this\" {\n  name = var.name\n}\noutput \"tg_name\" {\n  value = aws_lb_target_group.this.name\n}\n"
+	r := load(t, map[string]string{
+		"main.tf": `variable "env" {}
+module "blue" {
+  source = "./tg"
+  name   = "tg-${var.env}-b"
+}
+module "green" {
+  source = "./tg"
+  name   = "tg-${var.env}-g"
+}
+module "many" {
+  source = "./tg"
+  count  = 3
+  name   = "tg-${var.env}"
+}
+resource "aws_lb_target_group_attachment" "green" {
+  target_group_arn = module.green.tg_name
+}
+`,
+		"tg/main.tf": tg,
+	})
+	var mods []string
+	for _, g := range r.TargetGroups {
+		mods = append(mods, g.Module)
+	}
+	sort.Strings(mods)
+	if got, want := strings.Join(mods, " "), "module.blue module.green module.many[0]"; got != want {
+		t.Errorf("target groups of %s, want %s", got, want)
+	}
+	if len(r.Attachments) != 1 || len(r.Attachments[0].TargetGroup.Refs) != 1 || r.Attachments[0].TargetGroup.Refs[0].Module != "module.green" {
+		t.Errorf("module.green.tg_name refers to %v, want module.green's target group", r.Attachments[0].TargetGroup.Refs)
+	}
+	var shared []string
+	for _, p := range r.Problems {
+		if strings.Contains(p.Message, "have the same inputs") {
+			shared = append(shared, p.Message)
+		}
+	}
+	if len(shared) != 1 || !strings.Contains(shared[0], `module "many": 2 of its 3 instances`) {
+		t.Errorf("notes of shared evaluations: %q, want one for module \"many\"", shared)
 	}
 }

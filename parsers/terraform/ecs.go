@@ -64,15 +64,22 @@ type ECSService struct {
 	Object
 	TaskDefinition Value // task_definition
 	LoadBalancers  []ECSLoadBalancer
+	// SvcName is the name attribute (the service's name in ECS), Cluster
+	// the cluster attribute (an ARN or a name).
+	SvcName, Cluster Value
+	// DeploymentController is deployment_controller's type: ECS (the
+	// default), CODE_DEPLOY or EXTERNAL.
+	DeploymentController Value
 }
 
 var (
 	ecsTaskSchema    = &hcl.BodySchema{Attributes: attrs("family", "memory", "cpu", "network_mode", "container_definitions")}
 	ecsServiceSchema = &hcl.BodySchema{
-		Attributes: attrs("task_definition"),
-		Blocks:     []hcl.BlockHeaderSchema{{Type: "load_balancer"}},
+		Attributes: attrs("task_definition", "name", "cluster"),
+		Blocks:     []hcl.BlockHeaderSchema{{Type: "load_balancer"}, {Type: "deployment_controller"}},
 	}
-	ecsLBSchema = &hcl.BodySchema{Attributes: attrs("target_group_arn", "container_name", "container_port")}
+	ecsLBSchema         = &hcl.BodySchema{Attributes: attrs("target_group_arn", "container_name", "container_port")}
+	ecsControllerSchema = &hcl.BodySchema{Attributes: attrs("type")}
 )
 
 // maxTemplateParts bounds the parts of a template read for container
@@ -103,14 +110,22 @@ func (m *modInst) extractECS(r *resourceDecl) {
 			m.l.res.ECSTaskDefinitions = append(m.l.res.ECSTaskDefinitions, td)
 			continue
 		}
-		// Only a service has blocks (load_balancer) that dynamic can make.
+		// Only a service has blocks (load_balancer, deployment_controller)
+		// that dynamic can make.
 		body := dynblock.Expand(r.body, m.contextWith(in.vars))
 		c, _, _ := body.PartialContent(ecsServiceSchema)
 		if c == nil {
 			continue
 		}
-		svc := &ECSService{Object: obj, TaskDefinition: e.value(c.Attributes["task_definition"])}
+		svc := &ECSService{Object: obj, TaskDefinition: e.value(c.Attributes["task_definition"]),
+			SvcName: e.value(c.Attributes["name"]), Cluster: e.value(c.Attributes["cluster"])}
 		for _, b := range e.take(c.Blocks) {
+			if b.Type == "deployment_controller" {
+				if dc, _, _ := b.Body.PartialContent(ecsControllerSchema); dc != nil {
+					svc.DeploymentController = e.value(dc.Attributes["type"])
+				}
+				continue
+			}
 			lc, _, _ := b.Body.PartialContent(ecsLBSchema)
 			if lc == nil {
 				continue

@@ -52,6 +52,9 @@ type Result struct {
 	// ECS task definitions and services (ecs.go).
 	ECSTaskDefinitions []*ECSTaskDefinition
 	ECSServices        []*ECSService
+	// CodeDeploy applications and deployment groups (codedeploy.go).
+	CodeDeployApps   []*CodeDeployApp
+	CodeDeployGroups []*CodeDeployGroup
 }
 
 // load evaluates the modules formed by the files of slots, in their order;
@@ -262,6 +265,8 @@ func (l *loader) merge(p *loader) {
 	r.Kubernetes = append(r.Kubernetes, pr.Kubernetes...)
 	r.ECSTaskDefinitions = append(r.ECSTaskDefinitions, pr.ECSTaskDefinitions...)
 	r.ECSServices = append(r.ECSServices, pr.ECSServices...)
+	r.CodeDeployApps = append(r.CodeDeployApps, pr.CodeDeployApps...)
+	r.CodeDeployGroups = append(r.CodeDeployGroups, pr.CodeDeployGroups...)
 }
 
 // noteOnce reports p unless a problem with the same key was reported.
@@ -603,6 +608,7 @@ func (m *modInst) extractSafely(r *resourceDecl) {
 	m.extract(r)
 	m.extractKubernetes(r)
 	m.extractECS(r)
+	m.extractCodeDeploy(r)
 }
 
 // ensure evaluates every symbol expr refers to, so that the context holds

@@ -193,6 +193,19 @@ func writeTypeKey(b *strings.Builder, ty cty.Type) {
 func (m *modInst) childOutputs(c *moduleCall, childDir *moduleDir, modPath string, inputs map[string]cty.Value) cty.Value {
 	b := m.l.budget
 	key := inputsKey(childDir.abs, inputs)
+	for _, v := range inputs {
+		if !v.IsWhollyKnown() {
+			// Values known only at apply time are the same only when
+			// they come from the same expression: the instances of one
+			// call still share an evaluation, but two calls whose inputs
+			// differ in such values ("tg-${var.env}-blue" and
+			// "tg-${var.env}-green") are evaluated apart, so that each
+			// makes its own resources and references to them (a module
+			// output naming one) stay apart.
+			key += "\x00" + c.decl.String()
+			break
+		}
+	}
 	if out, ok := b.memo[key]; ok {
 		m.shared[c.name]++
 		return out

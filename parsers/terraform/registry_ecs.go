@@ -41,7 +41,8 @@ func (m *modInst) ecsService(c *moduleCall, modPath string, inputs map[string]ct
 		return Object{Type: typ, Name: "this", Key: "0", Keyed: true, Single: true, Module: modPath, Root: m.rootRel, Range: m.rng(c.decl), Registry: RegistryECSService}
 	}
 	tdRef := Ref{Module: modPath, Type: "aws_ecs_task_definition", Name: "this", Key: "0"}
-	svc := &ECSService{Object: base("aws_ecs_service")}
+	svc := &ECSService{Object: base("aws_ecs_service"), SvcName: get("name").value(), Cluster: get("cluster_arn").value(),
+		DeploymentController: get("deployment_controller").get("type").value()}
 	if enabled(get("create_task_definition")) {
 		td := &ECSTaskDefinition{Object: base("aws_ecs_task_definition"), Family: get("family").value(),
 			CPU: get("cpu").value(), Memory: get("memory").value()}

@@ -111,8 +111,9 @@ func linkTaskFiles(g *topology.Graph, env *topology.Env) {
 			t.hops[c.Name.Value] = topology.ECSContainerHop(g, tf.file.Path+"#task-definition", name, &topology.ECSContainer{File: doc, Container: c}, env)
 		}
 	}
+	bg := topology.TerraformBlueGreen(g)
 	for _, svc := range services {
-		linkService(g, svc, byFamily, tfFamilies)
+		linkService(g, svc, byFamily, tfFamilies, bg)
 	}
 }
 
@@ -139,8 +140,10 @@ func familyOf(v terraform.Value) (string, bool) {
 }
 
 // linkService joins the target groups of svc's load_balancer blocks to the
-// containers of the one task-definition file whose family svc names.
-func linkService(g *topology.Graph, svc *terraform.ECSService, byFamily map[string][]*task, tfFamilies map[string]bool) {
+// containers of the one task-definition file whose family svc names, and
+// the target groups a CodeDeploy blue/green deployment group moves svc's
+// tasks to (topology.BlueGreen).
+func linkService(g *topology.Graph, svc *terraform.ECSService, byFamily map[string][]*task, tfFamilies map[string]bool, bg *topology.BlueGreen) {
 	fam, ok := familyOf(svc.TaskDefinition)
 	if !ok || len(byFamily[fam]) != 1 || tfFamilies[fam] || tfFamilies["\x00unknown"] {
 		return // unknown, or ambiguous: no edge
@@ -163,6 +166,10 @@ func linkService(g *topology.Graph, svc *terraform.ECSService, byFamily map[stri
 			Why: fmt.Sprintf("ECS service %s runs task definition family %s (task_definition = %q), which only %s defines among the linted files, and registers its container %s%s in %s (load_balancer block)",
 				topology.TerraformName(&svc.Object), fam, mustStr(svc.TaskDefinition), t.tf.file.Path, cname, port, topology.TerraformName(&tgs[0].Config.(*terraform.TargetGroup).Object))})
 	}
+	bg.LinkECS(g, svc, t.hops, fmt.Sprintf("task definition family %s (%s, the only linted task definition of that family)", fam, t.tf.file.Path), topology.Address,
+		func(lb terraform.ECSLoadBalancer) []*topology.Hop {
+			return topology.TerraformTargetGroups(g, lb.TargetGroup, &svc.Object)
+		})
 }
 
 func mustStr(v terraform.Value) string {
