@@ -237,10 +237,13 @@ func otherCluster(dgCluster, svcCluster terraform.Value) bool {
 	return x != y
 }
 
-// groupWords names a deployment group with the file and line it is
-// declared at, so that a reader of a link can find it.
+// groupWords names a deployment group. Its place is the link's range
+// (the pair's target_group block, the prod_traffic_route), which a
+// finding lists as a related location: positions never go into message
+// text (DESIGN.md §2), where a finding that links through a task
+// definition file would repeat this.
 func groupWords(dg *terraform.CodeDeployGroup) string {
-	return fmt.Sprintf("CodeDeploy blue/green deployment group %s (%s:%d)", objName(&dg.Object), dg.Range.File, dg.Range.Start.Line)
+	return "CodeDeploy blue/green deployment group " + objName(&dg.Object)
 }
 
 // LinkECS links, for ECS service svc, the target groups of its
