@@ -401,29 +401,25 @@ func readCapped(abs string) ([]byte, error) {
 	if err := checkRegular(abs); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(abs)
+	f, kind, size, err := openStat(abs)
 	if err != nil {
 		return nil, errors.New("cannot read: " + unwrapPathError(err))
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, errors.New("cannot read: " + unwrapPathError(err))
-	}
-	if st.IsDir() {
+	defer func() { _ = f.Close() }()
+	// Checked again on the open file: the path may have been replaced.
+	switch {
+	case kind == kindDir:
 		return nil, errors.New("is a directory")
-	}
-	if !st.Mode().IsRegular() {
+	case kind != kindRegular:
 		return nil, errNotRegular
-	}
-	if st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("file is %d bytes, over hoplint's limit of %d; not read", st.Size(), MaxFileSize)
+	case size > MaxFileSize:
+		return nil, fmt.Errorf("file is %d bytes, over hoplint's limit of %d; not read", size, MaxFileSize)
 	}
 	// Read straight into a buffer of the size stat gave (one byte more, so
 	// that a file that grew meanwhile is noticed without a second buffer):
 	// a 32 KiB scratch buffer per file was most of what a tree of 50,000
 	// small manifests allocated.
-	data := make([]byte, 0, st.Size()+1)
+	data := make([]byte, 0, size+1)
 	for {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
@@ -439,6 +435,21 @@ func readCapped(abs string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// readHandle is a file open for reading (see openStat).
+type readHandle interface {
+	io.Reader
+	io.Closer
+}
+
+// fileKind is what an open file is, as far as reading it goes.
+type fileKind uint8
+
+const (
+	kindOther fileKind = iota // FIFO, socket, device
+	kindRegular
+	kindDir
+)
 
 func unwrapPathError(err error) string {
 	var pe *fs.PathError
