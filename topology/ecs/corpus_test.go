@@ -76,3 +76,41 @@ func same(t *testing.T, what string, got []string, want string) {
 		t.Errorf("%s changed; check each by hand, then update the list.\ngot:\n%s\nwant:\n%s", what, strings.Join(got, "\n"), strings.Join(w, "\n"))
 	}
 }
+
+// aws-samples/amazon-ecs-fullstack-app-terraform deploys each of its two
+// ECS services blue/green with CodeDeploy (Infrastructure/Modules/
+// CodeDeploy): the deployment group's target_group_pair_info names the
+// blue target group, which the service's load_balancer block names too,
+// and the green one, which only CodeDeploy puts in front of the
+// container. Checked by hand against the files: each green target group
+// reaches the same container and port as its blue one (server 3001,
+// client 80), each from its own ALB; the module calls for blue and green
+// take names built around var.environment_name, which has no default, and
+// must still stay apart. The app servers are built elsewhere (Code/), so
+// no path rule fires and there is no finding.
+var fullstackLinks = `
+ALB module.alb_client.aws_alb.alb via target group module.target_group_client_blue.aws_alb_target_group.target_group => container Container-client of ECS task definition module.ecs_taks_definition_client.aws_ecs_task_definition.ecs_task_definition (reference)
+ALB module.alb_client.aws_alb.alb via target group module.target_group_client_green.aws_alb_target_group.target_group => container Container-client of ECS task definition module.ecs_taks_definition_client.aws_ecs_task_definition.ecs_task_definition (reference)
+ALB module.alb_server.aws_alb.alb via target group module.target_group_server_blue.aws_alb_target_group.target_group => container Container-server of ECS task definition module.ecs_taks_definition_server.aws_ecs_task_definition.ecs_task_definition (reference)
+ALB module.alb_server.aws_alb.alb via target group module.target_group_server_green.aws_alb_target_group.target_group => container Container-server of ECS task definition module.ecs_taks_definition_server.aws_ecs_task_definition.ecs_task_definition (reference)
+`
+
+func TestAmazonECSFullstackCorpus(t *testing.T) {
+	root := filepath.Join(linttest.CorpusDir(t), "aws-samples__amazon-ecs-fullstack-app-terraform")
+	g, err := topology.Load([]string{"."}, nil, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links []string
+	for _, e := range g.Edges {
+		if _, ok := e.To.Config.(*topology.ECSContainer); ok {
+			links = append(links, fmt.Sprintf("%s => %s (%s)", e.From.Name, e.To.Name, e.Confidence))
+		}
+	}
+	same(t, "links to ECS containers", links, fullstackLinks)
+	var findings []string
+	for _, f := range rules.Run(g, nil, rules.Options{}) {
+		findings = append(findings, fmt.Sprintf("%s:%d %s", f.Range.File, f.Range.Start.Line, f.Rule))
+	}
+	same(t, "findings", findings, "")
+}
