@@ -231,7 +231,7 @@ func (s *search) trySubset(vars []*Var) {
 				group = append(group, v)
 			}
 		}
-		g := &groupSearch{s: s, cs: groupCons[r], vars: group}
+		g := newGroupSearch(s, groupCons[r], group)
 		g.assign(assignment{}, 0, 0)
 		if !g.found {
 			return
@@ -259,12 +259,37 @@ func indexOf(vs []*Var, v *Var) int {
 }
 
 type groupSearch struct {
-	s        *search
-	cs       []*Constraint
-	vars     []*Var
+	s    *search
+	cs   []*Constraint
+	vars []*Var
+	// last[j] is the index in vars of the last setting of cs[j] that the
+	// search assigns (-1 when it reads none of vars): once that one has
+	// its value, nothing left can change whether cs[j] holds.
+	last     []int
 	best     assignment
 	bestCost float64
 	found    bool
+}
+
+// newGroupSearch prepares the search of one group. What each constraint
+// reads is worked out here once: consistent runs for every candidate
+// value, and asking each constraint for its settings there was most of
+// a small run's planning time.
+func newGroupSearch(s *search, cs []*Constraint, vars []*Var) *groupSearch {
+	pos := make(map[*Var]int, len(vars))
+	for i, v := range vars {
+		pos[v] = i
+	}
+	last := make([]int, len(cs))
+	for j, c := range cs {
+		last[j] = -1
+		for _, v := range c.Vars() {
+			if i, ok := pos[v]; ok && i > last[j] {
+				last[j] = i
+			}
+		}
+	}
+	return &groupSearch{s: s, cs: cs, vars: vars, last: last}
 }
 
 // assign gives vars[i:] values, pruning on constraints whose settings all
@@ -288,17 +313,13 @@ func (g *groupSearch) assign(a assignment, i int, cost float64) {
 		return
 	}
 	v := g.vars[i]
-	pending := map[*Var]bool{}
-	for _, w := range g.vars[i+1:] {
-		pending[w] = true
-	}
 	for _, d := range s.cands[v] {
 		if d == v.Current {
 			continue
 		}
 		s.left--
 		a[v] = d
-		if g.consistent(a, pending) {
+		if g.consistent(a, i) {
 			g.assign(a, i+1, cost+s.cost(v, d))
 		}
 		delete(a, v)
@@ -308,16 +329,11 @@ func (g *groupSearch) assign(a assignment, i int, cost float64) {
 	}
 }
 
-// consistent checks the constraints that no pending setting can change.
-func (g *groupSearch) consistent(a assignment, pending map[*Var]bool) bool {
-next:
-	for _, c := range g.cs {
-		for _, v := range c.Vars() {
-			if pending[v] {
-				continue next
-			}
-		}
-		if !c.holds(a) {
+// consistent checks the constraints that no setting after vars[i] can
+// change.
+func (g *groupSearch) consistent(a assignment, i int) bool {
+	for j, c := range g.cs {
+		if g.last[j] <= i && !c.holds(a) {
 			return false
 		}
 	}
