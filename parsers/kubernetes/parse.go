@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,13 +30,23 @@ func Parse(f *parsers.File) *Result {
 	// alerts, Alertmanager templates, placeholders) is ordinary YAML.
 	docs := splitDocuments(data)
 	var comments parsers.YAMLComments
-	for _, d := range docs {
-		if p := tooManyNodes(f, d.data, d.line); p != nil {
-			res.Problems = append(res.Problems, *p)
-			continue
-		}
+	whole, wholeOK := decodeWhole(f, data, docs)
+	for i, d := range docs {
 		var doc yaml.Node
-		err := yaml.Unmarshal(d.data, &doc)
+		var err error
+		base := d.line
+		switch {
+		case wholeOK && whole[i] != nil:
+			doc, base = *whole[i], 0 // the decoder's lines are the file's
+		case wholeOK:
+			// Nothing but comments and blank lines: no document.
+		default:
+			if p := tooManyNodes(f, d.data, d.line); p != nil {
+				res.Problems = append(res.Problems, *p)
+				continue
+			}
+			err = yaml.Unmarshal(d.data, &doc)
+		}
 		if err == nil && f.Map == nil && bytes.Contains(d.data, []byte("{{")) && mappingKey(&doc, 0) {
 			// "{{ .Values.x }}" parses only as a flow mapping used as a
 			// mapping key, which no manifest has: a template.
@@ -71,7 +82,7 @@ func Parse(f *parsers.File) *Result {
 			})
 			continue
 		}
-		r := &reader{f: f, base: d.line, budget: 16*n + 4096}
+		r := &reader{f: f, base: base, budget: 16*n + 4096}
 		comments.Collect(&doc)
 		before := len(res.Objects)
 		res.document(r, doc.Content[0], d)
@@ -141,6 +152,95 @@ func splitDocuments(data []byte) []document {
 		out = append(out, document{line: startLine, data: data[start:], end: line})
 	}
 	return out
+}
+
+// decodeWhole decodes all of data's documents with one yaml.Decoder and
+// returns, for each of docs, the document decoded from its lines (nil for
+// one with nothing but comments). One parser per file instead of one per
+// document: the parser's buffers were a tenth of what a tree of manifests
+// allocated. ok is false when the documents must be read one by one, as
+// Parse does for any file where something is off, so that a broken
+// document does not hide the others and each problem keeps its line: a
+// decoding error, a document over the size guard, template braces, or
+// documents that do not line up with docs.
+func decodeWhole(f *parsers.File, data []byte, docs []document) (out []*yaml.Node, ok bool) {
+	if len(docs) < 2 || bytes.Contains(data, []byte("{{")) || otherBreaks(data) ||
+		bytes.Contains(data, []byte(parsers.DirectiveMarker)) {
+		// A directive comment ("# hoplint:ignore") is the only comment
+		// hoplint keeps, and yaml.v3 attaches comments differently when
+		// it reads documents in one stream: one at the end of a document,
+		// or on a "---" line, is kept one way and dropped the other.
+		return nil, false
+	}
+	for _, d := range docs {
+		if tooManyNodes(f, d.data, d.line) != nil {
+			return nil, false
+		}
+	}
+	out = make([]*yaml.Node, len(docs))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	i := 0
+	for {
+		doc := new(yaml.Node)
+		err := dec.Decode(doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, false
+		}
+		if len(doc.Content) == 0 || emptyDocument(doc.Content[0]) {
+			// Comments alone between two markers: read alone, such a
+			// document has no node; the decoder makes an empty null.
+			continue
+		}
+		line := doc.Content[0].Line
+		for i < len(docs) && docs[i].end < line {
+			i++
+		}
+		if i == len(docs) || line <= docs[i].line || out[i] != nil {
+			return nil, false
+		}
+		out[i] = doc
+	}
+	for i, d := range docs {
+		if out[i] == nil && hasContent(d.data) {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// otherBreaks reports line breaks other than "\n" (a "\r", NEL, LS, PS):
+// yaml.v3 breaks lines there too, splitDocuments does not, so a marker
+// after one would not end the same document both ways.
+func otherBreaks(data []byte) bool {
+	return bytes.IndexByte(data, '\r') >= 0 || bytes.Contains(data, []byte("\u0085")) ||
+		bytes.Contains(data, []byte("\u2028")) || bytes.Contains(data, []byte("\u2029"))
+}
+
+// emptyDocument reports the null the decoder makes of a document with
+// nothing in it.
+func emptyDocument(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" && len(n.Content) == 0
+}
+
+// hasContent reports whether a document's text holds more than comments,
+// blank lines and markers.
+func hasContent(data []byte) bool {
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		t := bytes.TrimSpace(line)
+		if len(t) > 0 && t[0] != '#' && !isMarker(t, "---") && !isMarker(t, "...") {
+			return true
+		}
+	}
+	return false
 }
 
 func isMarker(line []byte, m string) bool {
