@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"path/filepath"
 	"sort"
 
@@ -132,7 +133,11 @@ func (md *moduleDir) findUses() *dirUses {
 			u.allWhole = u.allWhole || f.Body != nil
 			continue
 		}
-		u.scanBody(sb, true, u.rest)
+		src := f.File.Data
+		if len(src) > 0 && !bytes.Contains(src, moduleWord) {
+			continue // no reference to a module output here
+		}
+		u.scanBody(src, sb, true, u.rest)
 		for _, blk := range sb.Blocks {
 			if blk.Type != "output" || len(blk.Labels) != 1 {
 				continue
@@ -142,7 +147,7 @@ func (md *moduleDir) findUses() *dirUses {
 				into = map[string]*needSet{}
 				u.byOutput[blk.Labels[0]] = into
 			}
-			u.scanBody(blk.Body, false, into)
+			u.scanBody(src, blk.Body, false, into)
 		}
 	}
 	for _, r := range md.resources {
@@ -160,10 +165,15 @@ func (md *moduleDir) findUses() *dirUses {
 // scanBody records in into the module outputs the expressions of body
 // refer to, but for the output blocks of a file's body (top, scanned on
 // their own). depends_on only orders Terraform's work; hoplint never
-// evaluates it.
-func (u *dirUses) scanBody(b *hclsyntax.Body, top bool, into map[string]*needSet) {
+// evaluates it. An expression whose source (in src, the file's) does not
+// hold the word module has no such reference, and its references are
+// not listed (that was most of the scan's cost).
+func (u *dirUses) scanBody(src []byte, b *hclsyntax.Body, top bool, into map[string]*needSet) {
 	for name, a := range b.Attributes {
 		if name == "depends_on" {
+			continue
+		}
+		if r := a.Expr.Range(); r.Start.Byte <= r.End.Byte && r.End.Byte <= len(src) && !bytes.Contains(src[r.Start.Byte:r.End.Byte], moduleWord) {
 			continue
 		}
 		for _, t := range a.Expr.Variables() {
@@ -176,7 +186,7 @@ func (u *dirUses) scanBody(b *hclsyntax.Body, top bool, into map[string]*needSet
 		if top && blk.Type == "output" && len(blk.Labels) == 1 {
 			continue
 		}
-		u.scanBody(blk.Body, false, into)
+		u.scanBody(src, blk.Body, false, into)
 	}
 }
 
