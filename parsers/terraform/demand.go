@@ -23,13 +23,15 @@ import (
 // So a module instance now:
 //   - converts a variable to its type when something reads it;
 //   - walks its locals in the order the eager evaluation did, without
-//     evaluating them, only to call the modules and read the resources
-//     they refer to in the same order as before (module instances are
-//     memoised by inputs and the first one evaluated names the findings
-//     inside, so their order shows in the output);
-//   - evaluates every module call and every resource's count and for_each
-//     as before, and extracts the resources hoplint knows (what dynamic
-//     blocks refer to first: dynblock expands them in the whole context);
+//     evaluating them (nor the count and for_each of the resources they
+//     name), only to call the modules they refer to in the same order as
+//     before (module instances are memoised by inputs and the first one
+//     evaluated names the findings inside, so their order shows in the
+//     output);
+//   - evaluates every module call as before, and extracts the resources
+//     hoplint knows (what dynamic blocks refer to first: dynblock expands
+//     them in the whole context); a resource's shape (its count or
+//     for_each) is evaluated when something refers to it;
 //   - evaluates only the outputs its callers can read (outputNeeds): a
 //     root module's none; a called module's, those its callers'
 //     expressions refer to as module.NAME.OUTPUT outside output blocks,
@@ -43,7 +45,10 @@ import (
 // What is no longer evaluated is only what no finding or object depends
 // on. What changes is the work charged to the root module's budget (a
 // budget that ran out in a local or output nothing reads no longer runs
-// out there, and then takes nothing else as unknown), and, for
+// out there, and then takes nothing else as unknown), the note that a
+// count or for_each makes more instances than hoplint reads on a
+// resource hoplint neither reads nor extracts (it checks nothing there
+// to begin with), and, for
 // configurations Terraform rejects, the value of locals in a reference
 // cycle (each is computed from where it is first needed) and of a
 // dynamic block's for_each naming an undeclared variable (unknown, where
@@ -317,14 +322,35 @@ func (l *loader) outputNeeds(root string) map[string]*needSet {
 
 // walkLocal follows local name's references the way evaluating it did
 // (ensure, depth first, in the order of its references), calling the
-// modules and reading the resources it reaches, but evaluates no local:
-// those it needs are evaluated when something reads them.
+// modules they reach, but evaluates no local and no resource: those
+// something reads are evaluated then. seen holds the locals ("local.X")
+// and resources (TYPE.NAME) already walked.
 func (m *modInst) walkLocal(name string, seen map[string]bool) {
-	if seen[name] || m.state["local."+name] != 0 || m.dir.locals[name] == nil {
+	key := "local." + name
+	if seen[key] || m.state[key] != 0 || m.dir.locals[name] == nil {
 		return
 	}
-	seen[name] = true
-	for _, t := range m.dir.usesOf().localRefs[name] {
+	seen[key] = true
+	m.walkRefs(m.dir.usesOf().localRefs[name], seen)
+}
+
+// walkResource follows the references of a resource's count and
+// for_each, which evaluating its shape did.
+func (m *modInst) walkResource(addr string, seen map[string]bool) {
+	r := m.dir.byAddr[addr]
+	if r == nil || seen[addr] || m.state[addr] != 0 {
+		return
+	}
+	seen[addr] = true
+	for _, e := range []hcl.Expression{r.count, r.forEach} {
+		if e != nil {
+			m.walkRefs(e.Variables(), seen)
+		}
+	}
+}
+
+func (m *modInst) walkRefs(refs []hcl.Traversal, seen map[string]bool) {
+	for _, t := range refs {
 		if len(t) < 2 {
 			continue
 		}
@@ -339,7 +365,7 @@ func (m *modInst) walkLocal(name string, seen map[string]bool) {
 			m.module(attr.Name)
 		case reservedRoots[root] || root == "var":
 		case m.dir.types[root]:
-			m.resource(root + "." + attr.Name)
+			m.walkResource(root+"."+attr.Name, seen)
 		}
 	}
 }

@@ -249,3 +249,34 @@ resource "aws_cloudfront_distribution" "d" {
 		t.Fatalf("distributions %d, want one with two origins from local.origins", len(r.Distributions))
 	}
 }
+
+// A resource's count is evaluated when something reads the resource: the
+// note that count makes more instances than hoplint reads is on the load
+// balancer hoplint extracts and on the role a local the load balancer
+// reads refers to, not on the role nothing reads.
+func TestUnreadResourceShapeNotEvaluated(t *testing.T) {
+	r := load(t, map[string]string{"main.tf": `
+resource "aws_iam_role" "unread" {
+  count = 300
+}
+resource "aws_iam_role" "read" {
+  count = 301
+}
+locals {
+  role = aws_iam_role.read[0].arn
+}
+resource "aws_lb" "x" {
+  count        = 302
+  idle_timeout = length(local.role)
+}
+`})
+	var got []int
+	for _, p := range r.Problems {
+		if strings.Contains(p.Message, "makes more than") {
+			got = append(got, p.Range.Start.Line)
+		}
+	}
+	if len(got) != 2 || got[0]+got[1] != 6+12 {
+		t.Errorf("count notes on lines %v, want 6 (the role read) and 12 (the load balancer)", got)
+	}
+}

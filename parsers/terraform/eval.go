@@ -587,10 +587,11 @@ func (m *modInst) fileOf(name string) *parsers.File {
 }
 
 // run evaluates what the module's caller and hoplint read (demand.go):
-// it calls the modules and reads the resources its locals refer to, in the
-// order evaluating every local did, then every module call (children
-// first run with their inputs) and resource shape, and extracts the AWS
-// objects. The outputs are evaluated by the caller, those it needs
+// it calls the modules its locals (and the count and for_each of the
+// resources they name) refer to, in the order evaluating every local
+// did, then every module call (children first run with their inputs),
+// and extracts the AWS objects; resource shapes are evaluated when
+// something refers to them. The outputs are evaluated by the caller, those it needs
 // (childOutputs); a root module's have no reader.
 func (m *modInst) run() {
 	names := make([]string, 0, len(m.dir.locals))
@@ -604,9 +605,6 @@ func (m *modInst) run() {
 	}
 	for _, c := range m.dir.modules {
 		m.module(c.name)
-	}
-	for _, r := range m.dir.resources {
-		m.resource(r.typ + "." + r.name)
 	}
 	for _, r := range m.dir.resources {
 		m.extractSafely(r)
