@@ -11,11 +11,13 @@ import (
 	"github.com/hoplint/hoplint/parsers"
 )
 
-// evalLocals runs one root module made of src and returns its evaluated
-// locals and problems.
+// evalLocals runs one root module made of src, evaluates every local (as
+// if something read them all: a root module's run evaluates only what
+// hoplint reads) and returns its locals and problems.
 func evalLocals(t *testing.T, src string) (map[string]cty.Value, []parsers.Problem) {
 	t.Helper()
 	m := runRootModule(src)
+	m.allLocals()
 	return m.locals, m.l.res.Problems
 }
 

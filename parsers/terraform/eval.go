@@ -163,6 +163,7 @@ func (l *loader) evalRoot(d string) {
 	l.ensureBudget()
 	m := l.newInst(md, "", nil, nil, []string{d})
 	m.root = true
+	l.needs = l.outputNeeds(d)
 	m.setVariables()
 	m.run()
 }
@@ -178,6 +179,9 @@ type loader struct {
 	// problem whose key an earlier root module already reported, as one
 	// loader evaluating them in order would have.
 	keyed map[int]string
+	// needs are the outputs each module directory's callers can read
+	// while the root module being evaluated is (demand.go).
+	needs map[string]*needSet
 	// budget and funcs serve the root module being evaluated.
 	budget *budget
 	funcs  map[string]function.Function
@@ -348,6 +352,9 @@ type modInst struct {
 	// from (Object.Root).
 	rootRel string
 
+	// given are the values setVariables found for the variables; vars
+	// are those converted, as read.
+	given   map[string]cty.Value
 	vars    map[string]cty.Value
 	locals  map[string]cty.Value
 	mods    map[string]cty.Value
@@ -373,57 +380,78 @@ func (l *loader) newInst(md *moduleDir, modPath string, inputs map[string]cty.Va
 	}
 }
 
-// setVariables gives each declared variable its value, in Terraform's
-// order: module input (or, for a root module, tfvars files and var files,
-// later ones winning), else the default, else unknown. The value is
-// converted to the declared type with its optional attributes' defaults,
-// and marked with where it came from.
+// setVariables gathers what each declared variable is given: module
+// inputs, or, for a root module, tfvars files and var files (later ones
+// winning). Each variable gets its value when first read (variable).
 func (m *modInst) setVariables() {
+	if !m.root {
+		m.given = m.inputs
+		return
+	}
 	given := map[string]cty.Value{}
-	if m.root {
-		for _, f := range append(append([]*File(nil), m.dir.autoVars...), m.l.varFiles...) {
-			if f.Body == nil {
+	for _, f := range append(append([]*File(nil), m.dir.autoVars...), m.l.varFiles...) {
+		if f.Body == nil {
+			continue
+		}
+		attrs, _ := f.Body.JustAttributes()
+		for name, a := range attrs {
+			if m.dir.variables[name] == nil {
 				continue
 			}
-			attrs, _ := f.Body.JustAttributes()
-			for name, a := range attrs {
-				if m.dir.variables[name] == nil {
-					continue
-				}
-				v, d := a.Expr.Value(literalCtx)
-				if d.HasErrors() {
-					v = cty.DynamicVal
-				}
-				r := rangeOf(f.File, a.Range)
-				given[name] = v.Mark(originAt(r, fmt.Sprintf("%s sets %s = %s", baseName(f.File.Path), name, render(v))))
-			}
-		}
-	} else {
-		for name, v := range m.inputs {
-			given[name] = v
-		}
-	}
-	for name, decl := range m.dir.variables {
-		v, ok := given[name]
-		if ok && !decl.nullable {
-			if un, _ := v.Unmark(); un.IsKnown() && un.IsNull() {
-				ok = false
-			}
-		}
-		if !ok {
-			switch {
-			case decl.def != nil:
-				d, diags := decl.def.Value(literalCtx)
-				if diags.HasErrors() {
-					d = cty.DynamicVal
-				}
-				r := m.rng(decl.def.Range())
-				v = d.Mark(originAt(r, fmt.Sprintf("variable %s defaults to %s here", name, render(d))))
-			default:
+			v, d := a.Expr.Value(literalCtx)
+			if d.HasErrors() {
 				v = cty.DynamicVal
 			}
+			r := rangeOf(f.File, a.Range)
+			given[name] = v.Mark(originAt(r, fmt.Sprintf("%s sets %s = %s", baseName(f.File.Path), name, render(v))))
 		}
-		m.vars[name] = convertVar(v, decl)
+	}
+	m.given = given
+}
+
+// variable gives variable name its value, in Terraform's order: what
+// setVariables found it given, else its default, else unknown; converted
+// to the declared type with its optional attributes' defaults, and
+// marked with where it came from. A variable not declared is unknown.
+// Only the variables something reads are converted (demand.go): most of
+// a large module's are not, and conversion was a tenth of evaluation.
+func (m *modInst) variable(name string) {
+	if _, ok := m.vars[name]; ok {
+		return
+	}
+	m.ctx = nil
+	decl := m.dir.variables[name]
+	if decl == nil {
+		m.vars[name] = cty.DynamicVal
+		return
+	}
+	v, ok := m.given[name]
+	if ok && !decl.nullable {
+		if un, _ := v.Unmark(); un.IsKnown() && un.IsNull() {
+			ok = false
+		}
+	}
+	if !ok {
+		switch {
+		case decl.def != nil:
+			d, diags := decl.def.Value(literalCtx)
+			if diags.HasErrors() {
+				d = cty.DynamicVal
+			}
+			r := m.rng(decl.def.Range())
+			v = d.Mark(originAt(r, fmt.Sprintf("variable %s defaults to %s here", name, render(d))))
+		default:
+			v = cty.DynamicVal
+		}
+	}
+	m.vars[name] = convertVar(v, decl)
+}
+
+// allVariables gives every declared variable its value, for an
+// expression that reads var other than as var.NAME (see allLocals).
+func (m *modInst) allVariables() {
+	for name := range m.dir.variables {
+		m.variable(name)
 	}
 }
 
@@ -563,34 +591,28 @@ func (m *modInst) fileOf(name string) *parsers.File {
 	return nil
 }
 
-// run evaluates everything in the module: locals, module calls (children
-// first run with their inputs), resource shapes, then extracts the AWS
-// objects and the outputs the caller may read.
+// run evaluates what the module's caller and hoplint read (demand.go):
+// it calls the modules its locals (and the count and for_each of the
+// resources they name) refer to, in the order evaluating every local
+// did, then every module call (children first run with their inputs),
+// and extracts the AWS objects; resource shapes are evaluated when
+// something refers to them. The outputs are evaluated by the caller, those it needs
+// (childOutputs); a root module's have no reader.
 func (m *modInst) run() {
 	names := make([]string, 0, len(m.dir.locals))
 	for n := range m.dir.locals {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	seen := make(map[string]bool, len(names))
 	for _, n := range names {
-		m.local(n)
+		m.walkLocal(n, seen)
 	}
 	for _, c := range m.dir.modules {
 		m.module(c.name)
 	}
 	for _, r := range m.dir.resources {
-		m.resource(r.typ + "." + r.name)
-	}
-	for _, r := range m.dir.resources {
 		m.extractSafely(r)
-	}
-	onames := make([]string, 0, len(m.dir.outputs))
-	for n := range m.dir.outputs {
-		onames = append(onames, n)
-	}
-	sort.Strings(onames)
-	for _, n := range onames {
-		m.outputs[n] = m.eval(m.dir.outputs[n].Expr, nil)
 	}
 }
 
@@ -605,6 +627,7 @@ func (m *modInst) extractSafely(r *resourceDecl) {
 				Message: fmt.Sprintf("internal error while reading %s.%s (please report it): %v; this resource is not linted, the others are", r.typ, r.name, p)})
 		}
 	}()
+	m.ensureDynamic(r)
 	m.extract(r)
 	m.extractKubernetes(r)
 	m.extractECS(r)
@@ -618,12 +641,19 @@ func (m *modInst) ensure(expr hcl.Expression) []hcl.Traversal {
 		return nil
 	}
 	refs := expr.Variables()
+	m.ensureRefs(refs)
+	return refs
+}
+
+// ensureRefs evaluates every symbol refs name.
+func (m *modInst) ensureRefs(refs []hcl.Traversal) {
 	for _, t := range refs {
-		if len(t) < 2 {
-			continue
+		attr, ok := hcl.TraverseAttr{}, false
+		if len(t) >= 2 {
+			attr, ok = t[1].(hcl.TraverseAttr)
 		}
-		attr, ok := t[1].(hcl.TraverseAttr)
 		if !ok {
+			m.ensureWhole(t.RootName())
 			continue
 		}
 		// A reference to something this module does not declare (a file
@@ -632,10 +662,7 @@ func (m *modInst) ensure(expr hcl.Expression) []hcl.Traversal {
 		// expression fail.
 		switch root := t.RootName(); {
 		case root == "var":
-			if _, ok := m.vars[attr.Name]; !ok {
-				m.vars[attr.Name] = cty.DynamicVal
-				m.ctx = nil
-			}
+			m.variable(attr.Name)
 		case root == "local":
 			if m.dir.locals[attr.Name] != nil {
 				m.local(attr.Name)
@@ -660,7 +687,6 @@ func (m *modInst) ensure(expr hcl.Expression) []hcl.Traversal {
 			}
 		}
 	}
-	return refs
 }
 
 var reservedRoots = map[string]bool{
@@ -685,7 +711,8 @@ func (m *modInst) local(name string) {
 	if a == nil || !m.begin("local."+name) {
 		return
 	}
-	refs := m.ensure(a.Expr)
+	refs := m.dir.usesOf().localRefs[name]
+	m.ensureRefs(refs)
 	m.locals[name] = m.evalEnsured(a.Expr, refs, true, nil)
 	m.done("local." + name)
 }

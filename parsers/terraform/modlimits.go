@@ -189,7 +189,9 @@ func writeTypeKey(b *strings.Builder, ty cty.Type) {
 }
 
 // childOutputs evaluates a local child module for one instance, once per
-// distinct input set per root module, within maxModuleEvals.
+// distinct input set per root module, within maxModuleEvals: the outputs
+// its callers in this root module can read, the others unknown
+// (demand.go).
 func (m *modInst) childOutputs(c *moduleCall, childDir *moduleDir, modPath string, inputs map[string]cty.Value) cty.Value {
 	b := m.l.budget
 	key := inputsKey(childDir.abs, inputs)
@@ -221,7 +223,7 @@ func (m *modInst) childOutputs(c *moduleCall, childDir *moduleDir, modPath strin
 	child := m.l.newInst(childDir, modPath, inputs, m, append(append([]string(nil), m.stack...), childDir.abs))
 	child.setVariables()
 	child.run()
-	out := cty.ObjectVal(child.outputs)
+	out := child.outputsObject(m.l.needs[childDir.abs])
 	if b.memo == nil {
 		b.memo = map[string]cty.Value{}
 	}

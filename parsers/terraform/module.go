@@ -3,6 +3,7 @@ package terraform
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
@@ -30,6 +31,10 @@ type moduleDir struct {
 	modules   []*moduleCall
 	outputs   map[string]*hcl.Attribute
 	problems  []parsers.Problem
+
+	// uses are what the files refer to (demand.go), found on first use.
+	usesOnce sync.Once
+	uses     *dirUses
 }
 
 type variableDecl struct {
