@@ -138,7 +138,7 @@ func (md *moduleDir) findUses() *dirUses {
 			u.allWhole = u.allWhole || f.Body != nil
 			continue
 		}
-		src := f.File.Data
+		src := f.File.Bytes()
 		if len(src) > 0 && !bytes.Contains(src, moduleWord) {
 			continue // no reference to a module output here
 		}
