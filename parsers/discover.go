@@ -396,13 +396,19 @@ func headLooksLikeConfig(abs string, buf []byte) bool {
 }
 
 func readCapped(abs string) ([]byte, error) {
-	// Stat before opening: opening a FIFO blocks until something writes
-	// to it, which in CI is never.
-	if err := checkRegular(abs); err != nil {
-		return nil, err
+	// Opening a FIFO blocks until something writes to it, which in CI is
+	// never: where openStat cannot open without waiting (statBeforeOpen),
+	// stat first.
+	if statBeforeOpen {
+		if err := checkRegular(abs); err != nil {
+			return nil, err
+		}
 	}
 	f, kind, size, err := openStat(abs)
 	if err != nil {
+		if err := checkRegular(abs); err != nil {
+			return nil, err // what it is says more (a socket cannot be opened)
+		}
 		return nil, errors.New("cannot read: " + unwrapPathError(err))
 	}
 	defer func() { _ = f.Close() }()

@@ -4,6 +4,10 @@ package parsers
 
 import "os"
 
+// statBeforeOpen: os.Open of a FIFO would wait for a writer, so readCapped
+// stats first.
+const statBeforeOpen = true
+
 // openStat opens abs for reading and stats the open file.
 func openStat(abs string) (readHandle, fileKind, int64, error) {
 	f, err := os.Open(abs)

@@ -8,6 +8,12 @@ import (
 	"syscall"
 )
 
+// statBeforeOpen is false: openStat opens with O_NONBLOCK, so that a FIFO
+// (which nothing writes to) opens at once and its fstat refuses it; a
+// stat of every path before opening it was 5% of a run's CPU at 54,000
+// files. O_NONBLOCK changes nothing for reading a regular file.
+const statBeforeOpen = false
+
 // openStat opens abs for reading with plain system calls and stats the
 // open file. os.Open registers every file with the runtime's network
 // poller, which refuses regular files (an epoll_ctl that fails, and
@@ -17,7 +23,7 @@ func openStat(abs string) (readHandle, fileKind, int64, error) {
 	var fd int
 	var err error
 	for {
-		fd, err = syscall.Open(abs, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NOCTTY, 0)
+		fd, err = syscall.Open(abs, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NOCTTY|syscall.O_NONBLOCK, 0)
 		if err != syscall.EINTR {
 			break
 		}

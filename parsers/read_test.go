@@ -3,6 +3,7 @@
 package parsers
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,13 @@ func TestReadCapped(t *testing.T) {
 	empty := mk("empty.conf", func(p string) error { return os.WriteFile(p, nil, 0o644) })
 	fifo := mk("pipe.conf", func(p string) error { return syscall.Mkfifo(p, 0o644) })
 	sub := mk("conf.d", func(p string) error { return os.Mkdir(p, 0o755) })
+	sock := mk("s.conf", func(p string) error {
+		l, err := net.Listen("unix", p)
+		if err == nil {
+			t.Cleanup(func() { _ = l.Close() })
+		}
+		return err
+	})
 	huge := mk("huge.conf", func(p string) error {
 		f, err := os.Create(p)
 		if err != nil {
@@ -41,7 +49,8 @@ func TestReadCapped(t *testing.T) {
 		t.Fatalf("empty file: %q, %v", data, err)
 	}
 	for p, want := range map[string]string{
-		fifo:                            "not a regular file",
+		fifo:                            "not a regular file", // opened without waiting for a writer
+		sock:                            "not a regular file", // cannot be opened at all
 		sub:                             "is a directory",
 		huge:                            "over hoplint's limit",
 		filepath.Join(dir, "gone.conf"): "cannot read: no such file or directory",
