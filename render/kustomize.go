@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/api/types"
 
+	pool "github.com/hoplint/hoplint/internal/workers"
 	"github.com/hoplint/hoplint/parsers"
 )
 
@@ -112,7 +113,7 @@ func (r *renderer) kustomize(files []*parsers.File) {
 	}
 	kz.budget(deploy, probs)
 	defer quiet()()
-	parallel(len(deploy), workers, func(i int) {
+	pool.Limited(len(deploy), workers, func(i int) {
 		if probs[i] == nil {
 			outs[i], probs[i] = kz.build(deploy[i])
 		}
@@ -206,35 +207,6 @@ func (kz *kustomizer) oneRoot(deploy []*kustomization, probs []*parsers.Problem)
 		first[key] = p
 		p.Message = fmt.Sprintf("kustomize build fails here, so nothing of %s, which includes it, is linted: %s", path.Dir(k.file.Path), strings.TrimPrefix(p.Message, buildFails))
 	}
-}
-
-// parallel calls fn(0..n-1) on up to workers goroutines.
-func parallel(n, workers int, fn func(int)) {
-	if workers > n {
-		workers = n
-	}
-	if workers <= 1 {
-		for i := 0; i < n; i++ {
-			fn(i)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 func (kz *kustomizer) filesystem(root string) *confinedFS {

@@ -8,17 +8,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/hoplint/hoplint/config"
+	"github.com/hoplint/hoplint/internal/workers"
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/topology"
 )
@@ -249,27 +248,7 @@ func paramsOf(rc config.RuleConfig) map[string]string {
 // registry's order, so the output does not depend on which rule ends
 // first. `go test -race ./rules` runs every rule's examples this way.
 func runPasses(passes []*Pass) {
-	workers := min(runtime.GOMAXPROCS(0), len(passes))
-	if workers <= 1 {
-		for _, p := range passes {
-			runSafely(p)
-		}
-		return
-	}
-	next := make(chan *Pass)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for p := range next {
-				runSafely(p)
-			}
-		})
-	}
-	for _, p := range passes {
-		next <- p
-	}
-	close(next)
-	wg.Wait()
+	workers.Each(len(passes), func(i int) { runSafely(passes[i]) })
 }
 
 func runSafely(p *Pass) {

@@ -2,12 +2,11 @@ package topology
 
 import (
 	"os"
-	"runtime"
 	"sort"
 	"sync"
-	"sync/atomic"
 
 	"github.com/hoplint/hoplint/config"
+	"github.com/hoplint/hoplint/internal/workers"
 	"github.com/hoplint/hoplint/parsers"
 	"github.com/hoplint/hoplint/render"
 )
@@ -255,31 +254,7 @@ func recoverInto(part *Graph, files []*parsers.File) {
 // ParallelEach calls fn for every item using all cores; results are
 // written by fn into slots the caller owns (index i), so no locking is needed.
 func ParallelEach[T any](items []T, fn func(i int, item T)) {
-	n := runtime.GOMAXPROCS(0)
-	if n > len(items) {
-		n = len(items)
-	}
-	if n <= 1 {
-		for i, it := range items {
-			fn(i, it)
-		}
-		return
-	}
-	// Workers take the next index from a counter: handing each index over
-	// an unbuffered channel from a feeding goroutine woke a worker (and
-	// switched goroutines) per item, 54,000 times on a tree of manifests.
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for w := 0; w < n; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(items); i = int(next.Add(1) - 1) {
-				fn(i, items[i])
-			}
-		}()
-	}
-	wg.Wait()
+	workers.Each(len(items), func(i int) { fn(i, items[i]) })
 }
 
 // Open returns the file at abs for an include or module call made from a

@@ -3,11 +3,11 @@ package terraform
 import (
 	"bytes"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/hoplint/hoplint/internal/workers"
 	"github.com/hoplint/hoplint/parsers"
 )
 
@@ -126,18 +126,7 @@ func (l *loader) parse(s *fileSlot) *File {
 // that the caller's recover sees it, as when the work ran there.
 func parallel(n int, fn func(i int)) {
 	panics := make([]any, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				panics[i] = recovered(i, fn)
-			}
-		}()
-	}
-	wg.Wait()
+	workers.Each(n, func(i int) { panics[i] = recovered(i, fn) })
 	for _, p := range panics {
 		if p != nil {
 			panic(p)
