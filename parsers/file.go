@@ -35,8 +35,8 @@ const (
 	FormatHelmChart     Format = "helm-chart"
 )
 
-// File is one configuration file as read from disk. Data is read once and
-// shared by every stage; nothing may modify it.
+// File is one configuration file as read from disk. Its text (Bytes) is
+// read once and shared by every stage; nothing may modify it.
 type File struct {
 	// Path is slash-separated and relative to the working directory; it is
 	// what findings print.
@@ -48,14 +48,14 @@ type File struct {
 	// directory when a single file was named).
 	Root   string
 	Format Format
-	// Shift moves every position a parser derives from Data: a config
+	// Shift moves every position a parser derives from the text: a config
 	// embedded in another file (nginx.conf inside a Kubernetes ConfigMap)
 	// is parsed on its own, yet its findings point into the host file.
 	// Line is added to every line; Col to every column (the block's
 	// indentation). Path then names the host file.
 	Shift Pos
 	// Map is set on a rendered file (the output of kustomize build or helm
-	// template): it turns a position in Data into the source range that
+	// template): it turns a position in the text into the source range that
 	// produced it, so that findings point at the lines a user edits.
 	Map SourceMap
 	// Consumed marks a file that a kustomization or chart renders: its
@@ -82,7 +82,7 @@ type content struct{ data []byte }
 
 // lineIndex holds the byte offset of each line start. uint32, sized
 // exactly: it is kept for every file of a run (32 MB of []int grown by
-// append at 54,000 files). Data longer than 4 GiB (far above MaxFileSize;
+// append at 54,000 files). Text longer than 4 GiB (far above MaxFileSize;
 // only a file made in memory could be) is indexed as if it ended there.
 // text is the data as a string sharing its bytes, so that Line never
 // copies.
@@ -258,7 +258,7 @@ func (f *File) shift(p Pos) Pos {
 	return Pos{Line: p.Line + f.Shift.Line, Col: p.Col + f.Shift.Col}
 }
 
-// At returns a range for the 1-based line and columns of Data, shifted into
+// At returns a range for the 1-based line and columns of the text, shifted into
 // the host file where the file is embedded.
 func (f *File) At(line, col, endLine, endCol int) Range {
 	if f.Map != nil {

@@ -139,7 +139,7 @@ func attrRange(f *parsers.File, tag []byte, base int, name string) (parsers.Rang
 	return r, r
 }
 
-// span turns byte offsets of f.Data into a range.
+// span turns byte offsets of f.Bytes() into a range.
 func span(f *parsers.File, lo, hi int) parsers.Range {
 	s, e := f.PosAt(lo), f.PosAt(hi)
 	return f.At(s.Line-f.Shift.Line, s.Col-f.Shift.Col, e.Line-f.Shift.Line, e.Col-f.Shift.Col)
