@@ -362,7 +362,7 @@ func (m *modInst) walkRefs(refs []hcl.Traversal, seen map[string]bool) {
 		case root == "local":
 			m.walkLocal(attr.Name, seen)
 		case root == "module":
-			m.module(attr.Name)
+			m.eagerModule(attr.Name)
 		case reservedRoots[root] || root == "var":
 		case m.dir.types[root]:
 			m.walkResource(root+"."+attr.Name, seen)

@@ -609,10 +609,12 @@ func (m *modInst) run() {
 		m.walkLocal(n, seen)
 	}
 	for _, c := range m.dir.modules {
-		m.module(c.name)
+		m.eagerModule(c.name)
 	}
 	for _, r := range m.dir.resources {
-		m.extractSafely(r)
+		if relevantType(r.typ) {
+			m.extractSafely(r)
+		}
 	}
 }
 

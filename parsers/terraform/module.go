@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
@@ -35,6 +36,9 @@ type moduleDir struct {
 	// uses are what the files refer to (demand.go), found on first use.
 	usesOnce sync.Once
 	uses     *dirUses
+	// relevance says whether the directory's modules create anything
+	// hoplint reads (relevance.go), found on first use.
+	relevance atomic.Int32
 }
 
 type variableDecl struct {
