@@ -159,6 +159,28 @@ var cases = []hostileCase{
 			write(t, d, fmt.Sprintf("l%d/main.tf", l), b.String())
 		}
 	}, want: []want{{"include-not-followed", "", 0, `already evaluated 1024 module instances with distinct inputs`}}, maxFindings: 1},
+	{name: "3 distinct calls into modules that create nothing hoplint reads", gen: func(t *testing.T, d string) {
+		// The same ten-way fan-out over seven levels, ending in an IAM
+		// role: nothing there is read, so nothing is evaluated and
+		// no limit is reached.
+		var b strings.Builder
+		for i := 0; i < 10; i++ {
+			fmt.Fprintf(&b, "module \"m%d\" {\n  source = \"./l1\"\n  x      = %d\n}\n", i, i)
+		}
+		write(t, d, "main.tf", b.String())
+		for l := 1; l <= 7; l++ {
+			b.Reset()
+			b.WriteString("variable \"x\" {}\n")
+			if l < 7 {
+				for i := 0; i < 10; i++ {
+					fmt.Fprintf(&b, "module \"m%d\" {\n  source = \"../l%d\"\n  x      = \"${var.x}-%d\"\n}\n", i, l+1, i)
+				}
+			} else {
+				b.WriteString("resource \"aws_iam_role\" \"x\" {\n  name = var.x\n}\n")
+			}
+			write(t, d, fmt.Sprintf("l%d/main.tf", l), b.String())
+		}
+	}, maxFindings: noFindings},
 
 	// 4. Apache Define expansion.
 	{name: "4 define doubling", gen: func(t *testing.T, d string) {
