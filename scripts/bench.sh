@@ -47,12 +47,15 @@
 #    on every core, as hoplint runs; no compose-go loading,
 #    no linking, no rules. The ratio is printed for information, not yet a
 #    target: it is far above 2 on these trees (December 2026, quiet
-#    machine: 7.6 on the compose trees, 2.9 and 3.7 on the ECS trees),
+#    machine: 7.6 on the compose trees, 2.9 and 3.7 on the ECS trees;
+#    2.7 and 3.4 on the ECS trees once modules that create nothing
+#    hoplint reads were evaluated only on demand, 7cdcac4),
 #    where what the floor leaves out dominates: compose-go's loading of each project (about
 #    45% of the compose-8000 run's CPU) and Terraform module evaluation
 #    and garbage collection (most of the ECS-8000 run's CPU besides parsing,
-#    which the floor pays too and which is about 39% of it since evaluation
-#    became demand-driven). It becomes a target (limit 2, as
+#    which the floor pays too and which is about 40% of it since evaluation
+#    became demand-driven; container definitions of
+#    terraform-aws-modules/ecs are 14% on their own). It becomes a target (limit 2, as
 #    in part 1) once it is <= 2. Under each compose row, a second floor
 #    (benchtree compose-floor): the same files with each compose file
 #    loaded by compose-go (its default casts and file loading) instead of
