@@ -33,6 +33,29 @@ func readBy(expr string) string {
 	return "resource \"aws_lb\" \"read\" {\n  idle_timeout = length(" + expr + ")\n}\n"
 }
 
+// moduleFanOut writes ten module calls with distinct inputs per level, over
+// seven levels (10^7 distinct instances), ending in a resource of type
+// leaf named by the inputs.
+func moduleFanOut(t *testing.T, d, leaf string) {
+	var b strings.Builder
+	for i := 0; i < 10; i++ {
+		fmt.Fprintf(&b, "module \"m%d\" {\n  source = \"./l1\"\n  x      = %d\n}\n", i, i)
+	}
+	write(t, d, "main.tf", b.String())
+	for l := 1; l <= 7; l++ {
+		b.Reset()
+		b.WriteString("variable \"x\" {}\n")
+		if l < 7 {
+			for i := 0; i < 10; i++ {
+				fmt.Fprintf(&b, "module \"m%d\" {\n  source = \"../l%d\"\n  x      = \"${var.x}-%d\"\n}\n", i, l+1, i)
+			}
+		} else {
+			fmt.Fprintf(&b, "resource %q \"x\" {\n  name = var.x\n}\n", leaf)
+		}
+		write(t, d, fmt.Sprintf("l%d/main.tf", l), b.String())
+	}
+}
+
 func defines(n int) string {
 	return "Define A x\n" + rep("Define A ${A}${A}\n", n) + "ServerName ${A}\n"
 }
@@ -141,45 +164,13 @@ var cases = []hostileCase{
 		{"include-not-followed", "d/main.tf", 1, `255 of its 256 instances have the same inputs`},
 	}, maxFindings: 5},
 	{name: "3 ten distinct calls over seven levels", gen: func(t *testing.T, d string) {
-		var b strings.Builder
-		for i := 0; i < 10; i++ {
-			fmt.Fprintf(&b, "module \"m%d\" {\n  source = \"./l1\"\n  x      = %d\n}\n", i, i)
-		}
-		write(t, d, "main.tf", b.String())
-		for l := 1; l <= 7; l++ {
-			b.Reset()
-			b.WriteString("variable \"x\" {}\n")
-			if l < 7 {
-				for i := 0; i < 10; i++ {
-					fmt.Fprintf(&b, "module \"m%d\" {\n  source = \"../l%d\"\n  x      = \"${var.x}-%d\"\n}\n", i, l+1, i)
-				}
-			} else {
-				b.WriteString("resource \"aws_lb\" \"x\" {\n  name = var.x\n}\n")
-			}
-			write(t, d, fmt.Sprintf("l%d/main.tf", l), b.String())
-		}
+		moduleFanOut(t, d, "aws_lb")
 	}, want: []want{{"include-not-followed", "", 0, `already evaluated 1024 module instances with distinct inputs`}}, maxFindings: 1},
 	{name: "3 distinct calls into modules that create nothing hoplint reads", gen: func(t *testing.T, d string) {
 		// The same ten-way fan-out over seven levels, ending in an IAM
 		// role: nothing there is read, so nothing is evaluated and
 		// no limit is reached.
-		var b strings.Builder
-		for i := 0; i < 10; i++ {
-			fmt.Fprintf(&b, "module \"m%d\" {\n  source = \"./l1\"\n  x      = %d\n}\n", i, i)
-		}
-		write(t, d, "main.tf", b.String())
-		for l := 1; l <= 7; l++ {
-			b.Reset()
-			b.WriteString("variable \"x\" {}\n")
-			if l < 7 {
-				for i := 0; i < 10; i++ {
-					fmt.Fprintf(&b, "module \"m%d\" {\n  source = \"../l%d\"\n  x      = \"${var.x}-%d\"\n}\n", i, l+1, i)
-				}
-			} else {
-				b.WriteString("resource \"aws_iam_role\" \"x\" {\n  name = var.x\n}\n")
-			}
-			write(t, d, fmt.Sprintf("l%d/main.tf", l), b.String())
-		}
+		moduleFanOut(t, d, "aws_iam_role")
 	}, maxFindings: noFindings},
 
 	// 4. Apache Define expansion.
