@@ -179,3 +179,22 @@ resource "aws_lb_target_group_attachment" "green" {
 		t.Errorf("notes of shared evaluations: %q, want one for module \"many\"", shared)
 	}
 }
+
+// Two calls of one module with the same inputs share one evaluation; the
+// note on the second names it as a call like the first, not as "1 of its
+// 1 instances".
+func TestSharedSingleInstanceNote(t *testing.T) {
+	lb := "resource \"aws_lb\" \"x\" {\n  load_balancer_type = \"network\"\n}\n"
+	r := load(t, map[string]string{
+		"main.tf":   "module \"a\" {\n  source = \"./m\"\n}\nmodule \"b\" {\n  source = \"./m\"\n}\n",
+		"m/main.tf": lb,
+	})
+	var notes []string
+	for _, p := range r.Problems {
+		notes = append(notes, p.Range.String()+" "+p.Message)
+	}
+	all := strings.Join(notes, "\n")
+	if want := `main.tf:4:1 module "b" has the same source and inputs as a module call hoplint already evaluated`; !strings.Contains(all, want) || strings.Contains(all, "1 of its 1") {
+		t.Errorf("want %q (and no \"1 of its 1\") in\n%s", want, all)
+	}
+}

@@ -222,7 +222,7 @@ output "two" {
 	}
 	shared := false
 	for _, p := range r.Problems {
-		shared = shared || strings.Contains(p.Message, "have the same inputs")
+		shared = shared || strings.Contains(p.Message, "same source and inputs")
 	}
 	if !shared {
 		t.Errorf("module.b was not shared with module.a: the case tests nothing (problems %v)", r.Problems)

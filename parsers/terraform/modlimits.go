@@ -263,6 +263,12 @@ func (m *modInst) sharedNote(c *moduleCall, total int) {
 	if n == 0 {
 		return
 	}
+	if total == 1 {
+		// One instance, the same as another call's: "1 of its 1
+		// instances" read like a miscount.
+		m.l.limitNote(m.rng(c.decl), fmt.Sprintf("module %q has the same source and inputs as a module call hoplint already evaluated; it evaluated them once, so a finding inside names the instance of that other call and holds for this one too", c.name))
+		return
+	}
 	m.l.limitNote(m.rng(c.decl), fmt.Sprintf("module %q: %d of its %d instances have the same inputs as one hoplint already evaluated; it evaluated each distinct set of inputs once, so a finding inside names only the first such instance and holds for all of them", c.name, n, total))
 }
 
