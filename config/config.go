@@ -45,6 +45,11 @@ type Config struct {
 	// Charts names, per Helm chart directory, the values files to render
 	// it with besides its values.yaml.
 	Charts map[string]Chart `yaml:"charts"`
+	// Images names, per container image (registry/name, tag ignored), the
+	// Dockerfile the repository builds it from, relative to this file:
+	// for Kubernetes and ECS containers whose image no compose service
+	// builds (a CI job does), so that they run what that Dockerfile says.
+	Images map[string]string `yaml:"images"`
 
 	// File is where the configuration was read from ("" for defaults).
 	File string `yaml:"-"`
@@ -201,6 +206,9 @@ func Parse(data []byte) (*Config, error) {
 	if err := c.checkExcludes(); err != nil {
 		return nil, err
 	}
+	if err := c.validateImages(); err != nil {
+		return nil, err
+	}
 	switch c.Link {
 	case "", "infer", "strict":
 	default:
@@ -296,6 +304,35 @@ func validateCharts(charts map[string]Chart) error {
 		}
 	}
 	return nil
+}
+
+// validateImages refuses an image entry with no name or a Dockerfile path
+// that could leave the configuration's directory.
+func (c *Config) validateImages() error {
+	for _, ref := range c.ImageRefs() {
+		df := c.Images[ref]
+		clean := strings.ReplaceAll(df, "\\", "/")
+		if strings.TrimSpace(ref) == "" {
+			return c.Errorf("images."+ref, "images: an image must be named")
+		}
+		if df == "" || strings.HasPrefix(clean, "/") || clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(clean, "/../") || filepath.IsAbs(df) {
+			return c.Errorf("images."+ref, "images: %s: the Dockerfile must be a path inside the directory of this file", ref)
+		}
+	}
+	return nil
+}
+
+// ImageRefs returns the images named under images:, sorted.
+func (c *Config) ImageRefs() []string {
+	if c == nil {
+		return nil
+	}
+	refs := make([]string, 0, len(c.Images))
+	for r := range c.Images {
+		refs = append(refs, r)
+	}
+	sort.Strings(refs)
+	return refs
 }
 
 func sortedChartDirs(charts map[string]Chart) []string {

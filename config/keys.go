@@ -15,6 +15,7 @@ var mapKeyNames = map[string]string{
 	"versions": "PRODUCT",
 	"rules":    "RULE",
 	"charts":   "DIR",
+	"images":   "IMAGE",
 	"params":   "NAME",
 }
 

@@ -15,7 +15,7 @@ func TestUnknownKeysEverywhere(t *testing.T) {
 		line      int
 		want      string
 	}{
-		{"top level", "versions: {}\nrule_s: x\n", 2, "unknown key at the top level (it takes charts, ignore, link, rules, stacks, terraform, versions); did you mean rules?"},
+		{"top level", "versions: {}\nrule_s: x\n", 2, "unknown key at the top level (it takes charts, ignore, images, link, rules, stacks, terraform, versions); did you mean rules?"},
 		{"enable in a rule", "rules:\n  lingering-close-off:\n    enable: false\n", 3, "unknown key under rules.RULE (it takes enabled, exclude, params, severity); did you mean enabled?"},
 		{"severty in a rule", "rules:\n  lingering-close-off:\n    severity: info\n    severty: error\n", 4, "did you mean severity?"},
 		{"param in a rule", "rules:\n  memory-limit-too-small:\n    param: {min: 1Mi}\n", 3, "did you mean params?"},

@@ -21,7 +21,10 @@ the content of /etc/nginx rather than the machine's /etc.
 An nginx configuration with no server of its own whose glob include
 (` + "`include /etc/nginx/sites-enabled/*;`" + `) matches no file in the linted tree is
 reported too: its servers are in files hoplint was not given, and the run
-would otherwise say nothing.`,
+would otherwise say nothing. So is a Dockerfile named under ` + "`images:`" + ` in
+.hoplint.yml that is not among the linted files (a typo, or a path outside
+the directory given): the containers running that image are linted
+without it.`,
 	Examples: []Example{
 		{Name: "outside the root", Bad: true, Archive: `-- nginx.conf --
 events {}

@@ -380,6 +380,16 @@ func (env *Env) AddImageBuild(ref string, b *ImageBuild) {
 	ib.m[key] = b
 }
 
+// SetImageBuild records that the image named ref is built as b, whatever
+// AddImageBuild found: the configuration says so (images: in .hoplint.yml).
+func (env *Env) SetImageBuild(ref string, b *ImageBuild) {
+	v, _ := env.shared.LoadOrStore(imageBuildsKey{}, &imageBuilds{m: map[string]*ImageBuild{}})
+	ib := v.(*imageBuilds)
+	ib.mu.Lock()
+	defer ib.mu.Unlock()
+	ib.m[imageRef(ref)] = b
+}
+
 // ImageBuild returns how the tree builds the image ref runs, or nil.
 func (env *Env) ImageBuild(ref string) *ImageBuild {
 	v, ok := env.shared.Load(imageBuildsKey{})

@@ -19,7 +19,10 @@ import (
 //   - a port a service publishes on the host is what a proxy on that host
 //     reaches through 127.0.0.1: a proxy whose configuration no container
 //     runs, in the project's directory tree, reaches it.
-func link(g *topology.Graph, _ *topology.Env) {
+func link(g *topology.Graph, env *topology.Env) {
+	if st := planOf(env); st != nil {
+		g.AddProblems(st.problems...)
+	}
 	idx := newIndex(g)
 	if len(idx.byPod) == 0 {
 		return

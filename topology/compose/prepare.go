@@ -31,6 +31,9 @@ type state struct {
 	dockerfiles map[string]*dockerfile.Dockerfile
 	discovered  map[string]bool
 	built       map[string]bool
+	// problems are about the configuration's images: (configimages.go),
+	// reported by link.
+	problems []parsers.Problem
 	// paths are the absolute paths of every linted file, sorted, so that
 	// the files under a copied or mounted directory are one range of it
 	// (put): a scan of every file per COPY or bind mount of a directory
@@ -93,7 +96,7 @@ func prepare(files []*parsers.File, env *topology.Env) {
 			st.discovered[f.Abs] = true
 		}
 	}
-	if len(composeFiles) == 0 && len(st.dockerfiles) == 0 {
+	if len(composeFiles) == 0 && len(st.dockerfiles) == 0 && len(env.Config.ImageRefs()) == 0 {
 		return
 	}
 	env.Put(stateKey{}, st)
@@ -131,6 +134,7 @@ func prepare(files []*parsers.File, env *topology.Env) {
 			st.images = append(st.images, im)
 		}
 	}
+	st.configImages(env)
 }
 
 // loadProjects loads the projects on every core: compose-go's loading is

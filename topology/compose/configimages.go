@@ -1,0 +1,81 @@
+package compose
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/topology"
+	"github.com/hoplint/hoplint/topology/appserver"
+)
+
+// Images named in .hoplint.yml (images: IMAGE: Dockerfile). A compose
+// service with both image: and build: tells hoplint which Dockerfile
+// builds an image; a repository whose CI builds the image (docker build -f
+// app/Dockerfile app) says it nowhere hoplint reads, so a Kubernetes or
+// ECS container running that image would run an unknown command. The
+// configuration names the Dockerfile instead, and wins over what compose
+// says: it is the user's word.
+
+// configImages records the builds the configuration names, once every
+// Dockerfile is parsed, and keeps a problem for each it cannot use (see
+// link, which reports them).
+func (st *state) configImages(env *topology.Env) {
+	cfg := env.Config
+	refs := cfg.ImageRefs()
+	if len(refs) == 0 {
+		return
+	}
+	dir := cfg.Dir()
+	if dir == "" {
+		dir = env.WorkDir // a configuration given without its file
+	}
+	for _, ref := range refs {
+		rel := cfg.Images[ref]
+		abs := filepath.Clean(filepath.Join(dir, filepath.FromSlash(rel)))
+		df := st.dockerfiles[abs]
+		if df == nil || !st.discovered[abs] {
+			st.problems = append(st.problems, parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: configRange(env, "images."+ref),
+				Message: fmt.Sprintf("images: %s names the Dockerfile %s, which is not among the linted files, so containers running %s are linted without it: their command and server are unknown unless they set them", ref, rel, ref)})
+			continue
+		}
+		stage := df.Final()
+		if stage == nil {
+			continue // the Dockerfile's own problems say why
+		}
+		ctxDir := filepath.Dir(abs)
+		ctx := parsers.RelPath(env.WorkDir, ctxDir)
+		ct := topology.Container{Files: map[string]*parsers.File{}}
+		st.copies(&ct, stage, ctxDir, env)
+		b := &topology.ImageBuild{
+			Dockerfile: df.File.Path, Context: ctx,
+			Entrypoint: dfCommand(stage.Entrypoint), Cmd: dfCommand(stage.Cmd),
+			Env: map[string]appserver.Str{}, Files: ct.Files,
+			Why: fmt.Sprintf("built from %s, as images: in .hoplint.yml says (with %s as its build context)", df.File.Path, ctx),
+		}
+		b.From, b.FromRange = stageImage(stage)
+		b.Mounts, b.Runs = stageMounts(stage, ctx)
+		for k, v := range stage.EnvMap() {
+			if v.Known {
+				b.Env[k] = appserver.Str{Value: v.Value, Range: v.Range}
+			}
+		}
+		env.SetImageBuild(ref, b)
+	}
+}
+
+// configRange is the line of key in .hoplint.yml, as a display path.
+func configRange(env *topology.Env, key string) parsers.Range {
+	cfg := env.Config
+	abs := filepath.Join(env.WorkDir, ".hoplint.yml") // a configuration given without its file
+	if cfg.File != "" {
+		if a, err := filepath.Abs(cfg.File); err == nil {
+			abs = a
+		}
+	}
+	r := parsers.Range{File: parsers.RelPath(env.WorkDir, abs)}
+	if l := cfg.Lines[key]; l > 0 {
+		r.Start, r.End = parsers.Pos{Line: l, Col: 1}, parsers.Pos{Line: l, Col: 1}
+	}
+	return r
+}
