@@ -30,11 +30,22 @@ func (st *state) configImages(env *topology.Env) {
 	if dir == "" {
 		dir = env.WorkDir // a configuration given without its file
 	}
+	// One build per Dockerfile, whatever number of images name it: a
+	// COPY of a large directory is walked once, not once per entry.
+	builds := map[string]*topology.ImageBuild{}
 	for _, ref := range refs {
 		rel := cfg.Images[ref]
 		abs := filepath.Clean(filepath.Join(dir, filepath.FromSlash(rel)))
 		df := st.dockerfiles[abs]
-		if df == nil || !st.discovered[abs] {
+		found := df != nil && st.discovered[abs]
+		if b, seen := builds[abs]; seen && (b != nil || found) {
+			if b != nil {
+				env.SetImageBuild(ref, b)
+			}
+			continue // built already, or a Dockerfile with no stage
+		}
+		builds[abs] = nil
+		if !found {
 			st.problems = append(st.problems, parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: configRange(env, "images."+ref),
 				Message: fmt.Sprintf("images: %s names the Dockerfile %s, which is not among the linted files, so containers running %s are linted without it: their command and server are unknown unless they set them", ref, rel, ref)})
 			continue
@@ -60,6 +71,7 @@ func (st *state) configImages(env *topology.Env) {
 				b.Env[k] = appserver.Str{Value: v.Value, Range: v.Range}
 			}
 		}
+		builds[abs] = b
 		env.SetImageBuild(ref, b)
 	}
 }
