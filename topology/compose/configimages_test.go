@@ -17,19 +17,16 @@ import (
 // thousands of entries must not multiply the work), and every entry that
 // names a missing Dockerfile has its own finding at its own line.
 func TestConfigImagesShareOneBuild(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, text string) {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("web/Dockerfile", "FROM nginx:1.27\nCOPY conf/ /etc/nginx/conf.d/\n")
+	tree := map[string]string{"web/Dockerfile": "FROM nginx:1.27\nCOPY conf/ /etc/nginx/conf.d/\n"}
 	for i := 0; i < 50; i++ {
-		write(fmt.Sprintf("web/conf/s%02d.conf", i), fmt.Sprintf("server {\n    listen %d;\n}\n", 8000+i))
+		tree[fmt.Sprintf("web/conf/s%02d.conf", i)] = fmt.Sprintf("server {\n    listen %d;\n}\n", 8000+i)
+	}
+	dir := t.TempDir()
+	for name, text := range tree {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if os.MkdirAll(filepath.Dir(p), 0o755) != nil || os.WriteFile(p, []byte(text), 0o644) != nil {
+			t.Fatalf("cannot write %s", p)
+		}
 	}
 	var cfgText strings.Builder
 	cfgText.WriteString("images:\n")
