@@ -49,7 +49,7 @@ type Config struct {
 	// Dockerfile the repository builds it from, relative to this file:
 	// for Kubernetes and ECS containers whose image no compose service
 	// builds (a CI job does), so that they run what that Dockerfile says.
-	Images map[string]string `yaml:"images"`
+	Images map[string]Image `yaml:"images"`
 
 	// File is where the configuration was read from ("" for defaults).
 	File string `yaml:"-"`
@@ -306,11 +306,28 @@ func validateCharts(charts map[string]Chart) error {
 	return nil
 }
 
+// Image is one entry under images:: the Dockerfile that builds the image
+// and, when the build names one (docker build --target), its stage. In
+// YAML it is either the Dockerfile's path alone or a mapping.
+type Image struct {
+	Dockerfile string `yaml:"dockerfile"`
+	Target     string `yaml:"target"`
+}
+
+// UnmarshalYAML takes the short form (a path) or the mapping.
+func (im *Image) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		return n.Decode(&im.Dockerfile)
+	}
+	type plain Image
+	return n.Decode((*plain)(im))
+}
+
 // validateImages refuses an image entry with no name or a Dockerfile path
 // that could leave the configuration's directory.
 func (c *Config) validateImages() error {
 	for _, ref := range c.ImageRefs() {
-		df := c.Images[ref]
+		df := c.Images[ref].Dockerfile
 		clean := strings.ReplaceAll(df, "\\", "/")
 		if strings.TrimSpace(ref) == "" {
 			return c.Errorf("images."+ref, "images: an image must be named")

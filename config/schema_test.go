@@ -67,7 +67,7 @@ func compileSchema(t *testing.T) *jsonschema.Schema {
 // mapFields are the configuration's maps, whose keys the schema may list
 // (products, rules) or leave open (chart directories); config.Keys writes
 // their keys as these names.
-var mapFields = map[string]string{"versions": "PRODUCT", "rules": "RULE", "charts": "DIR"}
+var mapFields = map[string]string{"versions": "PRODUCT", "rules": "RULE", "charts": "DIR", "images": "IMAGE"}
 
 // schemaKeys collects the key paths the schema takes, written as
 // config.Keys writes them.

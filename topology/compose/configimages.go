@@ -3,8 +3,10 @@ package compose
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/dockerfile"
 	"github.com/hoplint/hoplint/topology"
 	"github.com/hoplint/hoplint/topology/appserver"
 )
@@ -30,29 +32,41 @@ func (st *state) configImages(env *topology.Env) {
 	if dir == "" {
 		dir = env.WorkDir // a configuration given without its file
 	}
-	// One build per Dockerfile, whatever number of images name it: a
-	// COPY of a large directory is walked once, not once per entry.
+	// One build per Dockerfile and target, whatever number of images name
+	// it: a COPY of a large directory is walked once, not once per entry.
+	// A Dockerfile or stage that cannot be used is found once too
+	// (unusable), and said at every entry that names it.
 	builds := map[string]*topology.ImageBuild{}
+	unusable := map[string]string{}
 	for _, ref := range refs {
-		rel := cfg.Images[ref]
+		entry := cfg.Images[ref]
+		rel := entry.Dockerfile
 		abs := filepath.Clean(filepath.Join(dir, filepath.FromSlash(rel)))
-		df := st.dockerfiles[abs]
-		found := df != nil && st.discovered[abs]
-		if b, seen := builds[abs]; seen && (b != nil || found) {
-			if b != nil {
-				env.SetImageBuild(ref, b)
-			}
-			continue // built already, or a Dockerfile with no stage
-		}
-		builds[abs] = nil
-		if !found {
-			st.problems = append(st.problems, parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: configRange(env, "images."+ref),
-				Message: fmt.Sprintf("images: %s names the Dockerfile %s, which is not among the linted files, so containers running %s are linted without it: their command and server are unknown unless they set them", ref, rel, ref)})
+		key := abs + "\x00" + strings.ToLower(entry.Target)
+		if b := builds[key]; b != nil {
+			env.SetImageBuild(ref, b)
 			continue
 		}
-		stage := df.Final()
+		why, seen := unusable[key]
+		var stage *dockerfile.Stage
+		df := st.dockerfiles[abs]
+		if !seen {
+			switch {
+			case df == nil || !st.discovered[abs]:
+				why = fmt.Sprintf("names the Dockerfile %s, which is not among the linted files", rel)
+			default:
+				if stage = df.Target(entry.Target); stage == nil && entry.Target != "" {
+					why = fmt.Sprintf("names the build target %s, which is no stage of %s", entry.Target, df.File.Path)
+				}
+			}
+		}
 		if stage == nil {
-			continue // the Dockerfile's own problems say why
+			unusable[key] = why
+			if why != "" { // else a Dockerfile with no stage: its own problems say why
+				st.problems = append(st.problems, parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: configRange(env, "images."+ref),
+					Message: fmt.Sprintf("images: %s %s, so containers running %s are linted without it: their command and server are unknown unless they set them", ref, why, ref)})
+			}
+			continue
 		}
 		ctxDir := filepath.Dir(abs)
 		ctx := parsers.RelPath(env.WorkDir, ctxDir)
@@ -64,6 +78,9 @@ func (st *state) configImages(env *topology.Env) {
 			Env: map[string]appserver.Str{}, Files: ct.Files,
 			Why: fmt.Sprintf("built from %s, as images: in .hoplint.yml says (with %s as its build context)", df.File.Path, ctx),
 		}
+		if entry.Target != "" {
+			b.Why = fmt.Sprintf("built from stage %s of %s, as images: in .hoplint.yml says (with %s as its build context)", stage.Name, df.File.Path, ctx)
+		}
 		b.From, b.FromRange = stageImage(stage)
 		b.Mounts, b.Runs = stageMounts(stage, ctx)
 		for k, v := range stage.EnvMap() {
@@ -71,7 +88,7 @@ func (st *state) configImages(env *topology.Env) {
 				b.Env[k] = appserver.Str{Value: v.Value, Range: v.Range}
 			}
 		}
-		builds[abs] = b
+		builds[key] = b
 		env.SetImageBuild(ref, b)
 	}
 }

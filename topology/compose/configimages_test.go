@@ -15,7 +15,7 @@ import (
 // Many images: entries naming one Dockerfile share one build (its COPY of
 // a directory is walked once, not once per entry: a .hoplint.yml of
 // thousands of entries must not multiply the work), and every entry that
-// names a missing Dockerfile has its own finding at its own line.
+// names a missing Dockerfile or stage has its own finding at its own line.
 func TestConfigImagesShareOneBuild(t *testing.T) {
 	tree := map[string]string{"web/Dockerfile": "FROM nginx:1.27\nCOPY conf/ /etc/nginx/conf.d/\n"}
 	for i := 0; i < 50; i++ {
@@ -35,6 +35,7 @@ func TestConfigImagesShareOneBuild(t *testing.T) {
 		fmt.Fprintf(&cfgText, "  registry.example.com/web%d: web/Dockerfile\n", i)
 	}
 	cfgText.WriteString("  registry.example.com/gone-a: gone/Dockerfile\n  registry.example.com/gone-b: gone/Dockerfile\n")
+	cfgText.WriteString("  registry.example.com/nope-a: {dockerfile: web/Dockerfile, target: nope}\n  registry.example.com/nope-b: {dockerfile: web/Dockerfile, target: nope}\n")
 	cfg, err := config.Parse([]byte(cfgText.String()))
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +63,7 @@ func TestConfigImagesShareOneBuild(t *testing.T) {
 	for _, p := range st.problems {
 		lines = append(lines, p.Range.Start.Line)
 	}
-	if want := []int{n + 2, n + 3}; fmt.Sprint(lines) != fmt.Sprint(want) {
-		t.Errorf("findings for the missing Dockerfile at lines %v, want %v (one per entry)", lines, want)
+	if want := []int{n + 2, n + 3, n + 4, n + 5}; fmt.Sprint(lines) != fmt.Sprint(want) {
+		t.Errorf("findings for the missing Dockerfile and the missing stage at lines %v, want %v (one per entry)", lines, want)
 	}
 }
