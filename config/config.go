@@ -289,6 +289,14 @@ type Chart struct {
 	Values []string `yaml:"values"`
 }
 
+// leavesDir reports whether relative path p, with / or \ separators, may
+// name something outside the directory it is relative to: absolute, or
+// with a .. component.
+func leavesDir(p string) bool {
+	clean := strings.ReplaceAll(p, "\\", "/")
+	return strings.HasPrefix(clean, "/") || clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(clean, "/../")
+}
+
 // validateCharts refuses values paths that could leave the chart (absolute
 // or with ..): hoplint never reads outside the linted tree.
 func validateCharts(charts map[string]Chart) error {
@@ -297,8 +305,7 @@ func validateCharts(charts map[string]Chart) error {
 			return errors.New("charts: a chart directory must be named")
 		}
 		for _, v := range charts[dir].Values {
-			clean := strings.ReplaceAll(v, "\\", "/")
-			if v == "" || strings.HasPrefix(clean, "/") || clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(clean, "/../") {
+			if v == "" || leavesDir(v) {
 				return fmt.Errorf("charts: %s: values file %q must be a path inside the chart", dir, v)
 			}
 		}
@@ -328,11 +335,10 @@ func (im *Image) UnmarshalYAML(n *yaml.Node) error {
 func (c *Config) validateImages() error {
 	for _, ref := range c.ImageRefs() {
 		df := c.Images[ref].Dockerfile
-		clean := strings.ReplaceAll(df, "\\", "/")
 		if strings.TrimSpace(ref) == "" {
 			return c.Errorf("images."+ref, "images: an image must be named")
 		}
-		if df == "" || strings.HasPrefix(clean, "/") || clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(clean, "/../") || filepath.IsAbs(df) {
+		if df == "" || leavesDir(df) || filepath.IsAbs(df) {
 			return c.Errorf("images."+ref, "images: %s: the Dockerfile must be a path inside the directory of this file", ref)
 		}
 	}

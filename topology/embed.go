@@ -368,8 +368,7 @@ type imageBuilds struct {
 // AddImageBuild records that the image named ref (its tag is ignored) is
 // built as b. Two different Dockerfiles for one name leave it unknown.
 func (env *Env) AddImageBuild(ref string, b *ImageBuild) {
-	v, _ := env.shared.LoadOrStore(imageBuildsKey{}, &imageBuilds{m: map[string]*ImageBuild{}})
-	ib := v.(*imageBuilds)
+	ib := env.imageBuilds()
 	ib.mu.Lock()
 	defer ib.mu.Unlock()
 	key := imageRef(ref)
@@ -383,11 +382,16 @@ func (env *Env) AddImageBuild(ref string, b *ImageBuild) {
 // SetImageBuild records that the image named ref is built as b, whatever
 // AddImageBuild found: the configuration says so (images: in .hoplint.yml).
 func (env *Env) SetImageBuild(ref string, b *ImageBuild) {
-	v, _ := env.shared.LoadOrStore(imageBuildsKey{}, &imageBuilds{m: map[string]*ImageBuild{}})
-	ib := v.(*imageBuilds)
+	ib := env.imageBuilds()
 	ib.mu.Lock()
 	defer ib.mu.Unlock()
 	ib.m[imageRef(ref)] = b
+}
+
+// imageBuilds is the run's record of image builds, made on first use.
+func (env *Env) imageBuilds() *imageBuilds {
+	v, _ := env.shared.LoadOrStore(imageBuildsKey{}, &imageBuilds{m: map[string]*ImageBuild{}})
+	return v.(*imageBuilds)
 }
 
 // ImageBuild returns how the tree builds the image ref runs, or nil.

@@ -3,6 +3,7 @@ package terraform
 import (
 	"path"
 	"path/filepath"
+	"slices"
 )
 
 // Relevance: which module calls a module instance evaluates on its own.
@@ -109,19 +110,8 @@ func (l *loader) dirRelevant(md *moduleDir, visiting []string) bool {
 	case relevanceSome:
 		return true
 	}
-	some := false
-	for _, r := range md.resources {
-		if relevantType(r.typ) {
-			some = true
-			break
-		}
-	}
-	for _, c := range md.modules {
-		if some {
-			break
-		}
-		some = l.callRelevant(md, c, visiting)
-	}
+	some := slices.ContainsFunc(md.resources, func(r *resourceDecl) bool { return relevantType(r.typ) }) ||
+		slices.ContainsFunc(md.modules, func(c *moduleCall) bool { return l.callRelevant(md, c, visiting) })
 	if some {
 		md.relevance.Store(relevanceSome)
 	} else {

@@ -5,10 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/hoplint/hoplint/config"
 	"github.com/hoplint/hoplint/parsers"
-	"github.com/hoplint/hoplint/parsers/dockerfile"
 	"github.com/hoplint/hoplint/topology"
-	"github.com/hoplint/hoplint/topology/appserver"
 )
 
 // Images named in .hoplint.yml (images: IMAGE: Dockerfile). A compose
@@ -32,65 +31,58 @@ func (st *state) configImages(env *topology.Env) {
 	if dir == "" {
 		dir = env.WorkDir // a configuration given without its file
 	}
-	// One build per Dockerfile and target, whatever number of images name
-	// it: a COPY of a large directory is walked once, not once per entry.
-	// A Dockerfile or stage that cannot be used is found once too
-	// (unusable), and said at every entry that names it.
-	builds := map[string]*topology.ImageBuild{}
-	unusable := map[string]string{}
+	// One outcome per Dockerfile and target, whatever number of images
+	// name it: a COPY of a large directory is walked once, not once per
+	// entry; a Dockerfile or stage that cannot be used is said at every
+	// entry that names it.
+	done := map[string]imageOutcome{}
 	for _, ref := range refs {
 		entry := cfg.Images[ref]
-		rel := entry.Dockerfile
-		abs := filepath.Clean(filepath.Join(dir, filepath.FromSlash(rel)))
+		abs := filepath.Clean(filepath.Join(dir, filepath.FromSlash(entry.Dockerfile)))
 		key := abs + "\x00" + strings.ToLower(entry.Target)
-		if b := builds[key]; b != nil {
-			env.SetImageBuild(ref, b)
-			continue
+		o, ok := done[key]
+		if !ok {
+			o = st.configBuild(env, abs, entry)
+			done[key] = o
 		}
-		why, seen := unusable[key]
-		var stage *dockerfile.Stage
-		df := st.dockerfiles[abs]
-		if !seen {
-			switch {
-			case df == nil || !st.discovered[abs]:
-				why = fmt.Sprintf("names the Dockerfile %s, which is not among the linted files", rel)
-			default:
-				if stage = df.Target(entry.Target); stage == nil && entry.Target != "" {
-					why = fmt.Sprintf("names the build target %s, which is no stage of %s", entry.Target, df.File.Path)
-				}
-			}
+		switch {
+		case o.build != nil:
+			env.SetImageBuild(ref, o.build)
+		case o.why != "": // else a Dockerfile with no stage: its own problems say why
+			st.problems = append(st.problems, parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: configRange(env, "images."+ref),
+				Message: fmt.Sprintf("images: %s %s, so containers running %s are linted without it: their command and server are unknown unless they set them", ref, o.why, ref)})
 		}
-		if stage == nil {
-			unusable[key] = why
-			if why != "" { // else a Dockerfile with no stage: its own problems say why
-				st.problems = append(st.problems, parsers.Problem{Kind: parsers.ProblemUnfollowed, Range: configRange(env, "images."+ref),
-					Message: fmt.Sprintf("images: %s %s, so containers running %s are linted without it: their command and server are unknown unless they set them", ref, why, ref)})
-			}
-			continue
-		}
-		ctxDir := filepath.Dir(abs)
-		ctx := parsers.RelPath(env.WorkDir, ctxDir)
-		ct := topology.Container{Files: map[string]*parsers.File{}}
-		st.copies(&ct, stage, ctxDir, env)
-		b := &topology.ImageBuild{
-			Dockerfile: df.File.Path, Context: ctx,
-			Entrypoint: dfCommand(stage.Entrypoint), Cmd: dfCommand(stage.Cmd),
-			Env: map[string]appserver.Str{}, Files: ct.Files,
-			Why: fmt.Sprintf("built from %s, as images: in .hoplint.yml says (with %s as its build context)", df.File.Path, ctx),
-		}
-		if entry.Target != "" {
-			b.Why = fmt.Sprintf("built from stage %s of %s, as images: in .hoplint.yml says (with %s as its build context)", stage.Name, df.File.Path, ctx)
-		}
-		b.From, b.FromRange = stageImage(stage)
-		b.Mounts, b.Runs = stageMounts(stage, ctx)
-		for k, v := range stage.EnvMap() {
-			if v.Known {
-				b.Env[k] = appserver.Str{Value: v.Value, Range: v.Range}
-			}
-		}
-		builds[key] = b
-		env.SetImageBuild(ref, b)
 	}
+}
+
+// imageOutcome is what an images: entry gives: the build, else why not.
+type imageOutcome struct {
+	build *topology.ImageBuild
+	why   string
+}
+
+// configBuild makes the build of the Dockerfile at abs that entry names.
+func (st *state) configBuild(env *topology.Env, abs string, entry config.Image) imageOutcome {
+	df := st.dockerfiles[abs]
+	if df == nil || !st.discovered[abs] {
+		return imageOutcome{why: fmt.Sprintf("names the Dockerfile %s, which is not among the linted files", entry.Dockerfile)}
+	}
+	stage := df.Target(entry.Target)
+	if stage == nil {
+		if entry.Target == "" {
+			return imageOutcome{}
+		}
+		return imageOutcome{why: fmt.Sprintf("names the build target %s, which is no stage of %s", entry.Target, df.File.Path)}
+	}
+	ctxDir := filepath.Dir(abs)
+	ctx := parsers.RelPath(env.WorkDir, ctxDir)
+	ct := topology.Container{Files: map[string]*parsers.File{}}
+	st.copies(&ct, stage, ctxDir, env)
+	why := fmt.Sprintf("built from %s, as images: in .hoplint.yml says (with %s as its build context)", df.File.Path, ctx)
+	if entry.Target != "" {
+		why = fmt.Sprintf("built from stage %s of %s, as images: in .hoplint.yml says (with %s as its build context)", stage.Name, df.File.Path, ctx)
+	}
+	return imageOutcome{build: newImageBuild(df, stage, ctx, ct.Files, why)}
 }
 
 // configRange is the line of key in .hoplint.yml, as a display path.

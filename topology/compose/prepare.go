@@ -275,23 +275,31 @@ func (st *state) service(pr *project, s *compose.Service, env *topology.Env) *se
 // publish records that the service's image name is built from its
 // Dockerfile, for Kubernetes containers that run the same image.
 func (st *state) publish(sv *service, ct topology.Container, env *topology.Env) {
-	b := &topology.ImageBuild{
-		Dockerfile: sv.df.File.Path, Context: sv.context,
-		Entrypoint: dfCommand(sv.stage.Entrypoint), Cmd: dfCommand(sv.stage.Cmd),
-		Env: map[string]appserver.Str{}, Files: map[string]*parsers.File{},
-		Why: fmt.Sprintf("compose service %s (%s) builds %s from %s", sv.s.Name, sv.file, sv.s.Image.Value, sv.df.File.Path),
+	files := make(map[string]*parsers.File, len(ct.Files))
+	for p, f := range ct.Files {
+		files[p] = f // COPY only: the service's mounts are not added yet
 	}
-	b.From, b.FromRange = stageImage(sv.stage)
-	b.Mounts, b.Runs = stageMounts(sv.stage, sv.context)
-	for k, v := range sv.stage.EnvMap() {
+	env.AddImageBuild(sv.s.Image.Value, newImageBuild(sv.df, sv.stage, sv.context, files,
+		fmt.Sprintf("compose service %s (%s) builds %s from %s", sv.s.Name, sv.file, sv.s.Image.Value, sv.df.File.Path)))
+}
+
+// newImageBuild is what stage of df, built with context ctx (a display
+// path), puts into an image: its command, environment, base image, and
+// files (the linted files COPY puts in, by path in the image).
+func newImageBuild(df *dockerfile.Dockerfile, stage *dockerfile.Stage, ctx string, files map[string]*parsers.File, why string) *topology.ImageBuild {
+	b := &topology.ImageBuild{
+		Dockerfile: df.File.Path, Context: ctx,
+		Entrypoint: dfCommand(stage.Entrypoint), Cmd: dfCommand(stage.Cmd),
+		Env: map[string]appserver.Str{}, Files: files, Why: why,
+	}
+	b.From, b.FromRange = stageImage(stage)
+	b.Mounts, b.Runs = stageMounts(stage, ctx)
+	for k, v := range stage.EnvMap() {
 		if v.Known {
 			b.Env[k] = appserver.Str{Value: v.Value, Range: v.Range}
 		}
 	}
-	for p, f := range ct.Files {
-		b.Files[p] = f // COPY only: the service's mounts are not added yet
-	}
-	env.AddImageBuild(sv.s.Image.Value, b)
+	return b
 }
 
 // build reads the Dockerfile a service builds and picks the stage its
