@@ -270,6 +270,16 @@ func stageMounts(s *dockerfile.Stage, ctx string) ([]appserver.Mount, []appserve
 	}
 	var mounts []appserver.Mount
 	var runs []appserver.Str
+	image, _ := stageImage(s)
+	stock := topology.StockDirs(image)
+	filled := func(dir string) bool {
+		for _, m := range mounts {
+			if strings.HasPrefix(m.Target, dir+"/") || m.Into && m.Target == dir {
+				return true
+			}
+		}
+		return false
+	}
 	for _, c := range chain {
 		workdir := "/"
 		if c.Workdir != nil && c.Workdir.Known {
@@ -290,7 +300,7 @@ func stageMounts(s *dockerfile.Stage, ctx string) ([]appserver.Mount, []appserve
 			if !path.IsAbs(dest) && !strings.HasPrefix(dest, "$") {
 				dest = path.Join(workdir, dest)
 			}
-			intoDir := strings.HasSuffix(cp.Dest, "/") || len(cp.Sources) > 1
+			intoDir := copiesInto(cp, dest, workdir, stock, filled)
 			for _, src := range cp.Sources {
 				if strings.ContainsAny(src, "*?[$") || strings.HasPrefix(path.Clean(src), "..") {
 					continue

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -425,6 +426,16 @@ func (st *state) copies(ct *topology.Container, s *dockerfile.Stage, ctxDir stri
 		chain = append([]*dockerfile.Stage{c}, chain...)
 	}
 	found := false
+	image, _ := stageImage(s)
+	stock := topology.StockDirs(image)
+	filled := func(dir string) bool {
+		for p := range ct.Files {
+			if strings.HasPrefix(p, dir+"/") {
+				return true
+			}
+		}
+		return false
+	}
 	for _, c := range chain {
 		workdir := "/"
 		for _, cp := range c.Copies {
@@ -438,7 +449,7 @@ func (st *state) copies(ct *topology.Container, s *dockerfile.Stage, ctxDir stri
 			if !path.IsAbs(dest) {
 				dest = path.Join(workdir, dest)
 			}
-			intoDir := strings.HasSuffix(cp.Dest, "/") || len(cp.Sources) > 1
+			intoDir := copiesInto(cp, dest, workdir, stock, filled)
 			for _, src := range cp.Sources {
 				if st.put(ct, env, filepath.Join(ctxDir, filepath.FromSlash(src)), dest, intoDir) {
 					found = true
@@ -502,4 +513,23 @@ func (sv *service) mounts(st *state, ct *topology.Container, env *topology.Env) 
 			st.put(ct, env, c.Config.FilePath, path.Clean(c.Target), false)
 		}
 	}
+}
+
+// copiesInto reports whether a COPY puts a file source inside dest (its
+// absolute destination) rather than at dest. Docker copies a file into a
+// destination that exists as a directory, trailing slash or not
+// (docs/facts/docker.md); hoplint takes dest as one when it is written
+// with a trailing slash or as ".", when there are several sources, when
+// it is the stage's WORKDIR, when an earlier COPY put files under it
+// (filled), or when the base image is known to have it (stock,
+// topology.StockDirs). Otherwise the file is copied to dest itself, as
+// Docker does when dest does not exist.
+func copiesInto(cp dockerfile.Copy, dest, workdir string, stock []string, filled func(dir string) bool) bool {
+	raw := cp.Dest
+	switch {
+	case strings.HasSuffix(raw, "/"), raw == ".", strings.HasSuffix(raw, "/."), len(cp.Sources) > 1:
+		return true
+	}
+	dest = path.Clean(dest)
+	return dest == path.Clean(workdir) || slices.Contains(stock, dest) || filled(dest)
 }
