@@ -121,7 +121,8 @@ func (r *renderer) renderChart(cf *parsers.File) {
 	}
 	if res.Err != "" {
 		at := r.templateErrorAt(cf, dir, errors.New(res.Err))
-		r.problem(parsers.ProblemParse, at, "helm template fails, so nothing of this chart is linted: "+shortError(res.Err)+inParens(missingCause(res.Err, res.Missing)))
+		cause := missingCause(res.Err, res.Missing)
+		r.problem(parsers.ProblemParse, at, "helm template fails, so nothing of this chart is linted: "+shortError(res.Err)+inParens(cause)+valuesAdvice(dirRel, len(r.chartValues(dirRel)) > 0, cause))
 		return
 	}
 	if res.Over != "" {
@@ -474,4 +475,17 @@ func anyAncestor(p string, ok func(string) bool) bool {
 		}
 		p = up
 	}
+}
+
+// valuesAdvice tells, after a chart that fails with its values.yaml alone,
+// how to give it the values it asks for: many charts refuse to render
+// until the user sets a password or a key (a fail or required in a
+// template), and hoplint renders each chart only with the values files
+// .hoplint.yml names. Nothing is added when .hoplint.yml already names
+// values for the chart, or when a missing dependency is the cause.
+func valuesAdvice(dirRel string, configured bool, cause string) string {
+	if configured || cause != "" {
+		return ""
+	}
+	return fmt.Sprintf(". If the chart needs values that its values.yaml does not give, name a values file that sets them in .hoplint.yml (charts: {%s: {values: [FILE]}}, FILE relative to the chart)", dirRel)
 }
