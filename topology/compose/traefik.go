@@ -48,6 +48,8 @@ type traefik struct {
 	hop     *topology.Hop
 	version []int // from the image tag; nil when unknown
 	st      *traefikStatic
+	// constraints is providers.docker.constraints, nil when not set.
+	constraints *staticValue
 }
 
 func traefikRoutes(part *topology.Graph, pr *project, env *topology.Env) {
@@ -188,8 +190,11 @@ func (tr *traefik) dockerProvider(labelled bool) (bool, string) {
 		if v, ok := tr.st.values["providers.docker.swarmmode"]; ok && !strings.EqualFold(v.value, "false") {
 			return false, "" // Swarm mode reads deploy.labels, not the containers' labels
 		}
-		if _, ok := tr.st.values["providers.docker.constraints"]; ok {
-			return false, "" // which containers pass the constraints is not for hoplint to guess
+		if v, ok := tr.st.values["providers.docker.constraints"]; ok {
+			if v.unknown {
+				return false, "" // which containers pass is not for hoplint to guess
+			}
+			tr.constraints = &v
 		}
 		return tr.st.on("providers.docker"), ""
 	}
@@ -307,6 +312,11 @@ func (tr *traefik) route(part *topology.Graph, pr *project, t *service, mws map[
 		// No HTTP labels: a TCP or UDP route, or a container exposed
 		// only by default, with a rule hoplint cannot tell anyone uses.
 		return
+	}
+	if tr.constraints != nil {
+		if match, known := matchConstraints(tr.constraints.value, t.s.Labels); !match || !known {
+			return // Traefik skips the container, or hoplint cannot tell
+		}
 	}
 	notes := []string{providerNote}
 	if !tr.st.known {

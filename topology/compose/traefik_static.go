@@ -105,7 +105,17 @@ func traefikFlags(words []appserver.Word, from string) *traefikStatic {
 		if !strings.HasPrefix(w.Text, "-") {
 			continue
 		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(w.Text, "-"), "=")
+		text := w.Text
+		if raw := strings.TrimSpace(w.From.Value); raw != text && strings.HasPrefix(raw, text) && strings.HasPrefix(raw, "-") {
+			// A list item that is one argument of Traefik's, spaces
+			// and all (--providers.docker.constraints=Label(`a`, `b`)
+			// && …): the whole item, not its shell words.
+			text = raw
+			for i+1 < len(words) && words[i+1].From == w.From {
+				i++
+			}
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(text, "-"), "=")
 		if !hasValue {
 			value = "true"
 			if i+1 < len(words) && !strings.HasPrefix(words[i+1].Text, "-") {
