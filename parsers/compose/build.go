@@ -454,6 +454,10 @@ func (l *loader) buildOf(ch []def, b *types.BuildConfig, fallback parsers.Range)
 		out.Remote = true
 		return out
 	}
+	if !l.contextKnown(ch) {
+		out.ContextUnknown = true
+		return out
+	}
 	ctx := b.Context
 	if ctx == "" {
 		ctx = "."
@@ -470,6 +474,18 @@ func (l *loader) buildOf(ch []def, b *types.BuildConfig, fallback parsers.Range)
 		out.DockerfilePath, _ = l.confine(df)
 	}
 	return out
+}
+
+// contextKnown tells whether a service's build context, as written
+// (build: DIR or build.context: DIR), has every variable it uses.
+func (l *loader) contextKnown(ch []def) bool {
+	if _, k, v := field(ch, "build", "context"); k != nil {
+		return l.known(v.Value)
+	}
+	if _, k, v := field(ch, "build"); k != nil && v.Kind == yaml.ScalarNode {
+		return l.known(v.Value)
+	}
+	return true
 }
 
 func (l *loader) ports(svc *Service, ch []def, s types.ServiceConfig, fallback parsers.Range) {

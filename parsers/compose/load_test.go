@@ -476,3 +476,26 @@ func TestEnvAndLabelFilesOutsideRootNotRead(t *testing.T) {
 		t.Errorf("%s", problems(p))
 	}
 }
+
+// A build context from a variable with no value is unknown: compose-go's
+// substitute for it is no directory anyone builds from (wger-project's
+// dev compose file: context: ${WGER_CODEPATH:?…}).
+func TestBuildContextFromUnsetVariable(t *testing.T) {
+	p, _ := project(t, map[string]string{
+		"app/compose.yml":   "services:\n  web:\n    build:\n      context: ${CODE:?set CODE in .env}\n      dockerfile: docker/Dockerfile\n  api:\n    build: ${API_DIR}\n  ok:\n    build:\n      context: ${OK_DIR:-./ok}\n",
+		"app/ok/Dockerfile": "FROM python:3.12\n",
+	})
+	for _, s := range p.Services {
+		b := s.Build
+		switch s.Name {
+		case "web", "api":
+			if b == nil || !b.ContextUnknown || b.ContextDir != "" || b.DockerfilePath != "" {
+				t.Errorf("%s: build = %+v, want the context unknown and no Dockerfile path", s.Name, b)
+			}
+		case "ok":
+			if b == nil || b.ContextUnknown || !strings.HasSuffix(filepath.ToSlash(b.DockerfilePath), "app/ok/Dockerfile") {
+				t.Errorf("ok: build = %+v, want ok/Dockerfile", b)
+			}
+		}
+	}
+}

@@ -152,6 +152,10 @@ type Build struct {
 	ContextDir string
 	Remote     bool
 	Outside    bool
+	// ContextUnknown: the context comes from a variable with no value,
+	// so ContextDir and DockerfilePath are "" (compose's substitute is
+	// no directory anyone builds from).
+	ContextUnknown bool
 	// Dockerfile as written ("Dockerfile" when not), and resolved against
 	// the context ("" when unknown or outside the root).
 	Dockerfile     string

@@ -209,6 +209,8 @@ func (st *state) service(pr *project, s *compose.Service, env *topology.Env) *se
 	}
 	if b := s.Build; b != nil {
 		switch {
+		case b.ContextUnknown:
+			sv.notes = append(sv.notes, "its build context comes from a variable with no value here, so hoplint does not know which Dockerfile builds the image")
 		case b.Remote:
 			sv.notes = append(sv.notes, "the image is built from a remote context ("+b.Context+"), which hoplint does not fetch")
 		case b.Outside:
