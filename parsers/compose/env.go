@@ -108,7 +108,7 @@ func (l *loader) substitute(s string, mapping template.Mapping) (string, error) 
 	placeholder := map[string]bool{}
 	for name, v := range vars {
 		val, ok := mapping(name)
-		if !ok && v.DefaultValue == "" && v.PresenceValue == "" {
+		if !ok && withoutDefault(s, name, v) {
 			placeholder[name] = true
 		}
 		grow += len(val) * strings.Count(s, "$")
@@ -183,7 +183,7 @@ func (l *loader) known(raw string) bool {
 	}
 	known := true
 	for name, v := range template.ExtractVariables(map[string]any{"v": raw}, template.DefaultPattern) {
-		if _, ok := l.env[name]; !ok && v.DefaultValue == "" && v.PresenceValue == "" {
+		if _, ok := l.env[name]; !ok && withoutDefault(raw, name, v) {
 			l.unknownVars[name] = true
 			known = false
 		}
@@ -257,9 +257,53 @@ func (l *loader) quietKnown(raw string) bool {
 		return false
 	}
 	for name, v := range template.ExtractVariables(map[string]any{"v": raw}, template.DefaultPattern) {
-		if _, ok := l.env[name]; !ok && v.DefaultValue == "" && v.PresenceValue == "" {
+		if _, ok := l.env[name]; !ok && withoutDefault(raw, name, v) {
 			return false
 		}
 	}
 	return true
+}
+
+// withoutDefault reports whether raw uses variable name, when it has no
+// value, without anything that gives one: $NAME, ${NAME}, ${NAME?…} or
+// ${NAME:?…}. ${NAME:-}, ${NAME-}, ${NAME:+x} and ${NAME+x} give one even
+// when empty (compose substitutes ""), which template.Variable cannot
+// tell from no default at all: both leave DefaultValue "".
+func withoutDefault(raw, name string, v template.Variable) bool {
+	if v.DefaultValue != "" || v.PresenceValue != "" {
+		return false
+	}
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '$' {
+			continue
+		}
+		if i+1 < len(raw) && raw[i+1] == '$' {
+			i++ // $$ is a literal dollar
+			continue
+		}
+		rest := raw[i+1:]
+		braced := strings.HasPrefix(rest, "{")
+		if braced {
+			rest = rest[1:]
+		}
+		if !strings.HasPrefix(rest, name) {
+			continue
+		}
+		after := rest[len(name):]
+		if !braced {
+			if after == "" || !isNameByte(after[0]) {
+				return true
+			}
+			continue
+		}
+		switch {
+		case strings.HasPrefix(after, "}"), strings.HasPrefix(after, "?"), strings.HasPrefix(after, ":?"):
+			return true
+		}
+	}
+	return false
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

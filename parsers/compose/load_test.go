@@ -499,3 +499,50 @@ func TestBuildContextFromUnsetVariable(t *testing.T) {
 		}
 	}
 }
+
+// An empty default is a value: ${X:-} and ${X-} give "" and ${X:+y}
+// gives "" when X has none, as docker compose does (openproject-deploy:
+// OPENPROJECT_RAILS__RELATIVE__URL__ROOT: "${…:-}"). $X, ${X} and
+// ${X:?msg} give none; $$X is a literal.
+func TestEmptyDefaultIsKnown(t *testing.T) {
+	p, _ := project(t, map[string]string{
+		"app/docker-compose.yml": `services:
+  web:
+    image: example/web:1
+    environment:
+      A: "${ROOT:-}"
+      B: "x${ROOT2-}y"
+      C: "${FLAG:+on}"
+      D: "${ROOT:-}/${NAME}"
+      E: "${OUTER:-${INNER}}"
+      F: "$$LITERAL"
+      G: "${NAMED:?set it}"
+      H: "${NAMEDX:-}$NAMEDX"
+`,
+	})
+	if !p.Loaded {
+		t.Fatal(problems(p))
+	}
+	s := p.Service("web")
+	want := map[string]struct {
+		value string
+		known bool
+	}{"A": {"", true}, "B": {"xy", true}, "C": {"", true}, "D": {"", false}, "E": {"", false}, "F": {"$LITERAL", true}, "G": {"", false}, "H": {"", false}}
+	for k, w := range want {
+		e := s.Environment[k]
+		if e.Known != w.known || w.known && e.Value != w.value {
+			t.Errorf("%s = %+v, want value %q known %v", k, e, w.value, w.known)
+		}
+	}
+	msg := problems(p)
+	for _, v := range []string{"ROOT}", "ROOT2", "FLAG", "OUTER", "LITERAL"} {
+		if strings.Contains(msg, "${"+v) {
+			t.Errorf("${%s is reported as having no value:\n%s", v, msg)
+		}
+	}
+	for _, v := range []string{"NAME}", "INNER", "NAMED}", "NAMEDX"} {
+		if !strings.Contains(msg, "${"+v) {
+			t.Errorf("${%s is not reported as having no value:\n%s", v, msg)
+		}
+	}
+}
