@@ -62,6 +62,8 @@ func TestValueKeyMatchesGoString(t *testing.T) {
 	s := cty.StringVal
 	vals := []cty.Value{
 		s("a"), s(`a"b`), s("1:a"), s("1"), cty.NumberIntVal(1), cty.NumberFloatVal(1), cty.NumberFloatVal(1.5),
+		cty.NumberIntVal(80), cty.NumberIntVal(-80), cty.NumberIntVal(0), cty.NumberFloatVal(80), cty.MustParseNumberVal("80.0"),
+		cty.MustParseNumberVal("1e30"), cty.MustParseNumberVal("1000000000000000000000000000001"), cty.NumberIntVal(1 << 62),
 		cty.True, cty.NullVal(cty.String), cty.NullVal(cty.Number), cty.UnknownVal(cty.String), cty.DynamicVal,
 		cty.UnknownVal(cty.String).RefineNotNull(),
 		cty.ListVal([]cty.Value{s("a"), s("b")}), cty.TupleVal([]cty.Value{s("a"), s("b")}),
