@@ -356,6 +356,9 @@ type ImageBuild struct {
 	Runs   []appserver.Str
 	// Why says how hoplint knows the image is built there.
 	Why string
+	// Container: the build is a container's (AddContainerBuild), whatever
+	// image its file names; Why then says how it gets there.
+	Container bool
 }
 
 type imageBuildsKey struct{}
@@ -387,6 +390,53 @@ func (env *Env) SetImageBuild(ref string, b *ImageBuild) {
 	defer ib.mu.Unlock()
 	ib.m[imageRef(ref)] = b
 }
+
+// AddContainerBuild records that container name of the task-definition
+// file (a display path) runs an image built as b, whatever image the file
+// names: a CI workflow writes the image it built into that container
+// (aws-actions/amazon-ecs-render-task-definition). Two different
+// Dockerfiles for one container leave it unknown.
+func (env *Env) AddContainerBuild(file, name string, b *ImageBuild) {
+	ib := env.imageBuilds()
+	ib.mu.Lock()
+	defer ib.mu.Unlock()
+	key := containerKey(file, name)
+	if old, ok := ib.m[key]; ok && (old == nil || old.Dockerfile != b.Dockerfile || old.Context != b.Context) {
+		ib.m[key] = nil
+		return
+	}
+	ib.m[key] = b
+}
+
+// ContainerBuild returns the build AddContainerBuild recorded for the
+// container, or nil.
+func (env *Env) ContainerBuild(file, name string) *ImageBuild {
+	v, ok := env.shared.Load(imageBuildsKey{})
+	if !ok || file == "" || name == "" {
+		return nil
+	}
+	ib := v.(*imageBuilds)
+	ib.mu.Lock()
+	defer ib.mu.Unlock()
+	return ib.m[containerKey(file, name)]
+}
+
+// configNamesImage reports whether images: in .hoplint.yml names the
+// image ref runs (its tag ignored).
+func (env *Env) configNamesImage(ref string) bool {
+	if env.Config == nil || ref == "" {
+		return false
+	}
+	for _, r := range env.Config.ImageRefs() {
+		if imageRef(r) == imageRef(ref) {
+			return true
+		}
+	}
+	return false
+}
+
+// containerKey cannot be an image reference: those never hold a NUL.
+func containerKey(file, name string) string { return "\x00" + file + "\x00" + name }
 
 // imageBuilds is the run's record of image builds, made on first use.
 func (env *Env) imageBuilds() *imageBuilds {

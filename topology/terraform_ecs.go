@@ -219,7 +219,17 @@ func ecsAppServer(g *Graph, c *ecs.Container, env *Env) appInfo {
 		Opaque: []string{"/"},
 	}
 	var built []string
-	if b := env.ImageBuild(c.Image.Value); b != nil && c.Image.Known {
+	b := env.ImageBuild(c.Image.Value)
+	if !c.Image.Known {
+		b = nil
+	}
+	// A workflow's build of this very container wins over one found by
+	// its image's name, unless .hoplint.yml names that image: the
+	// configuration is the user's word.
+	if cb := env.ContainerBuild(c.Range.File, c.Name.Value); cb != nil && c.Name.Known && !env.configNamesImage(c.Image.Value) {
+		b = cb
+	}
+	if b != nil {
 		if len(c.EntryPoint) == 0 {
 			ep = b.Entrypoint
 			if len(c.Command) == 0 {
@@ -233,6 +243,9 @@ func ecsAppServer(g *Graph, c *ecs.Container, env *Env) appInfo {
 		proc.Dockerfile, proc.Context = b.Dockerfile, b.Context
 		proc.Mounts, proc.Runs = b.Mounts, b.Runs
 		built = []string{"assuming image " + c.Image.Value + " is the one " + b.Why}
+		if b.Container {
+			built = []string{"its image is the one " + b.Why}
+		}
 	}
 	proc.Command = append(ep, cmd...)
 	for _, e := range c.Environment {

@@ -61,28 +61,38 @@ type imageOutcome struct {
 	why   string
 }
 
-// configBuild makes the build of the Dockerfile at abs that entry names.
+// configBuild makes the build of the Dockerfile at abs that entry names,
+// with the Dockerfile's directory as its context.
 func (st *state) configBuild(env *topology.Env, abs string, entry config.Image) imageOutcome {
+	return st.dockerfileBuild(env, abs, entry.Dockerfile, filepath.Dir(abs), entry.Target, func(df, ctx string) string {
+		return fmt.Sprintf("built from %s, as images: in .hoplint.yml says (with %s as its build context)", df, ctx)
+	})
+}
+
+// dockerfileBuild makes the build of the parsed Dockerfile at abs (named
+// as written), from build context ctxDir and stage target ("" for the
+// last); why words how hoplint knows, given the Dockerfile (or "stage S
+// of" it) and the context as display paths.
+func (st *state) dockerfileBuild(env *topology.Env, abs, written, ctxDir, target string, why func(df, ctx string) string) imageOutcome {
 	df := st.dockerfiles[abs]
 	if df == nil || !st.discovered[abs] {
-		return imageOutcome{why: fmt.Sprintf("names the Dockerfile %s, which is not among the linted files", entry.Dockerfile)}
+		return imageOutcome{why: fmt.Sprintf("names the Dockerfile %s, which is not among the linted files", written)}
 	}
-	stage := df.Target(entry.Target)
+	stage := df.Target(target)
 	if stage == nil {
-		if entry.Target == "" {
+		if target == "" {
 			return imageOutcome{}
 		}
-		return imageOutcome{why: fmt.Sprintf("names the build target %s, which is no stage of %s", entry.Target, df.File.Path)}
+		return imageOutcome{why: fmt.Sprintf("names the build target %s, which is no stage of %s", target, df.File.Path)}
 	}
-	ctxDir := filepath.Dir(abs)
 	ctx := parsers.RelPath(env.WorkDir, ctxDir)
 	ct := topology.Container{Files: map[string]*parsers.File{}}
 	st.copies(&ct, stage, ctxDir, env)
-	why := fmt.Sprintf("built from %s, as images: in .hoplint.yml says (with %s as its build context)", df.File.Path, ctx)
-	if entry.Target != "" {
-		why = fmt.Sprintf("built from stage %s of %s, as images: in .hoplint.yml says (with %s as its build context)", stage.Name, df.File.Path, ctx)
+	dfName := df.File.Path
+	if target != "" {
+		dfName = "stage " + stage.Name + " of " + df.File.Path
 	}
-	return imageOutcome{build: newImageBuild(df, stage, ctx, ct.Files, why)}
+	return imageOutcome{build: newImageBuild(df, stage, ctx, ct.Files, why(dfName, ctx))}
 }
 
 // configRange is the line of key in .hoplint.yml, as a display path.

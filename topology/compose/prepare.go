@@ -136,6 +136,7 @@ func prepare(files []*parsers.File, env *topology.Env) {
 		}
 	}
 	st.configImages(env)
+	st.workflowImages(env)
 }
 
 // loadProjects loads the projects on every core: compose-go's loading is

@@ -1,0 +1,389 @@
+// Package ghactions reads, from a GitHub Actions workflow, which
+// Dockerfile builds the image that a deploy step puts into an Amazon ECS
+// task definition: AWS's "Deploy to Amazon ECS" starter workflow builds
+// the repository's image with `docker build` (or docker/build-push-action)
+// and hands it to aws-actions/amazon-ecs-render-task-definition, which
+// writes it into one container of a task-definition JSON file. The task
+// definition in the repository then names a stale image, and only the
+// workflow says what that container runs.
+//
+// Nothing is run: a step's script is parsed with mvdan.cc/sh (the shell
+// parser of shfmt) and only literal words are used; an expression other
+// than ${{ env.NAME }}, a shell variable in a path, or a script with more
+// than one build leaves the build unknown, and the render is dropped.
+package ghactions
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/hoplint/hoplint/parsers"
+)
+
+// Render is one render step whose image comes from a build hoplint read.
+type Render struct {
+	// TaskDefinition is the task-definition file as written (after
+	// ${{ env }} substitution), relative to the workspace (the
+	// repository's root).
+	TaskDefinition string
+	// Containers are the containers it sets the image of.
+	Containers []string
+	Build      Build
+	// Range is the step's uses: line.
+	Range parsers.Range
+}
+
+// Build is a `docker build` (or docker/build-push-action) of the
+// workspace's files.
+type Build struct {
+	// Context and Dockerfile are slash paths relative to the workspace;
+	// Dockerfile is Context/Dockerfile when the build names none.
+	Context, Dockerfile string
+	// Target is --target (the stage), "" for the last one.
+	Target string
+	// Range is the build command's line, or the build step's uses: line.
+	Range parsers.Range
+}
+
+// renderAction and buildPushAction are the actions read, by the part of
+// uses: before the @.
+const (
+	renderAction    = "aws-actions/amazon-ecs-render-task-definition"
+	buildPushAction = "docker/build-push-action"
+)
+
+// maxNodes bounds the YAML nodes a workflow may have: a real one has a
+// few hundred.
+const maxNodes = 200000
+
+// Parse reads f's render steps. Problems are only the file's own: YAML
+// that does not parse. A render hoplint cannot follow is left out; the
+// ECS container then runs what its task definition says.
+func Parse(f *parsers.File) ([]Render, []parsers.Problem) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(f.Bytes(), &root); err != nil {
+		return nil, []parsers.Problem{{Kind: parsers.ProblemParse, Range: f.LineRange(1),
+			Message: "this GitHub Actions workflow is not valid YAML, so hoplint does not read which image it deploys: " + err.Error()}}
+	}
+	if count(&root, 0) > maxNodes {
+		return nil, []parsers.Problem{{Kind: parsers.ProblemSkipped, Range: f.LineRange(1),
+			Message: fmt.Sprintf("this workflow has more than %d YAML values; hoplint did not read it", maxNodes)}}
+	}
+	doc := &root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		doc = doc.Content[0]
+	}
+	w := &workflow{f: f, env: envOf(get(doc, "env")), wd: workdir(doc)}
+	jobs := get(doc, "jobs")
+	if jobs == nil || jobs.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	w.jobs = map[string]*yaml.Node{}
+	for i := 0; i+1 < len(jobs.Content); i += 2 {
+		w.jobs[jobs.Content[i].Value] = jobs.Content[i+1]
+	}
+	var out []Render
+	for i := 0; i+1 < len(jobs.Content); i += 2 {
+		out = append(out, w.renders(jobs.Content[i+1])...)
+	}
+	return out, nil
+}
+
+type workflow struct {
+	f    *parsers.File
+	env  map[string]string
+	wd   string
+	jobs map[string]*yaml.Node
+}
+
+// count counts the nodes of n, stopping once over maxNodes. Aliases are
+// not followed (get and the readers below never follow them either).
+func count(n *yaml.Node, acc int) int {
+	acc++
+	for _, c := range n.Content {
+		if acc > maxNodes {
+			return acc
+		}
+		acc = count(c, acc)
+	}
+	return acc
+}
+
+// get is the value of key in mapping n, nil when there is none.
+func get(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// str is a scalar's value; ok is false for anything else.
+func str(n *yaml.Node) (string, bool) {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return "", false
+	}
+	return n.Value, true
+}
+
+// envOf reads an env: mapping of scalars.
+func envOf(n *yaml.Node) map[string]string {
+	out := map[string]string{}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return out
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if v, ok := str(n.Content[i+1]); ok {
+			out[n.Content[i].Value] = v
+		}
+	}
+	return out
+}
+
+// workdir is defaults.run.working-directory, "" when not set.
+func workdir(n *yaml.Node) string {
+	v, _ := str(get(get(get(n, "defaults"), "run"), "working-directory"))
+	return v
+}
+
+// job is one job's steps and what its expressions may read.
+type job struct {
+	w     *workflow
+	node  *yaml.Node
+	env   map[string]string
+	wd    string
+	steps []*yaml.Node
+}
+
+func (w *workflow) job(n *yaml.Node) *job {
+	j := &job{w: w, node: n, env: map[string]string{}, wd: w.wd}
+	for k, v := range w.env {
+		j.env[k] = v
+	}
+	for k, v := range envOf(get(n, "env")) {
+		j.env[k] = v
+	}
+	if wd := workdir(n); wd != "" {
+		j.wd = wd
+	}
+	if steps := get(n, "steps"); steps != nil && steps.Kind == yaml.SequenceNode {
+		j.steps = steps.Content
+	}
+	return j
+}
+
+func (w *workflow) renders(n *yaml.Node) []Render {
+	j := w.job(n)
+	var out []Render
+	for i, st := range j.steps {
+		uses, _ := str(get(st, "uses"))
+		if action(uses) != renderAction {
+			continue
+		}
+		with := get(st, "with")
+		// These replace what the image says, or add to it, in ways
+		// hoplint does not apply: the container would not run what the
+		// Dockerfile says alone.
+		if get(with, "command") != nil || get(with, "environment-variables") != nil || get(with, "env-files") != nil {
+			continue
+		}
+		env := j.stepEnv(st)
+		td, ok := subst(get(with, "task-definition"), env)
+		if !ok || td == "" {
+			continue
+		}
+		names, ok := subst(get(with, "container-name"), env)
+		if !ok {
+			continue
+		}
+		var containers []string
+		for _, c := range strings.Split(names, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				containers = append(containers, c)
+			}
+		}
+		image, _ := str(get(with, "image"))
+		b, ok := j.buildOf(image, i)
+		if !ok || len(containers) == 0 {
+			continue
+		}
+		out = append(out, Render{TaskDefinition: path.Clean(td), Containers: containers, Build: b, Range: w.at(get(st, "uses"))})
+	}
+	return out
+}
+
+// action is uses: without its version ("owner/repo@v1").
+func action(uses string) string {
+	a, _, _ := strings.Cut(strings.TrimSpace(uses), "@")
+	return strings.ToLower(a)
+}
+
+// stepEnv is the env a step's expressions see: the workflow's, the job's,
+// then the step's own.
+func (j *job) stepEnv(st *yaml.Node) map[string]string {
+	out := map[string]string{}
+	for k, v := range j.env {
+		out[k] = v
+	}
+	for k, v := range envOf(get(st, "env")) {
+		out[k] = v
+	}
+	return out
+}
+
+var (
+	envExpr  = regexp.MustCompile(`\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}`)
+	stepExpr = regexp.MustCompile(`^\$\{\{\s*steps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.[A-Za-z_][A-Za-z0-9_-]*\s*\}\}$`)
+	needExpr = regexp.MustCompile(`^\$\{\{\s*needs\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$`)
+)
+
+// subst is a scalar with its ${{ env.NAME }} expressions replaced by
+// literal values of env; ok is false when it holds another expression, or
+// an env value that is itself one.
+func subst(n *yaml.Node, env map[string]string) (string, bool) {
+	s, ok := str(n)
+	if !ok {
+		return "", false
+	}
+	known := true
+	s = envExpr.ReplaceAllStringFunc(s, func(m string) string {
+		v, ok := env[envExpr.FindStringSubmatch(m)[1]]
+		if !ok || strings.Contains(v, "${{") {
+			known = false
+		}
+		return v
+	})
+	return s, known && !strings.Contains(s, "${{")
+}
+
+// buildOf finds the build whose output image is: a step before the
+// render in this job (steps.ID.outputs.X), or a step of another job
+// through that job's outputs (needs.JOB.outputs.X).
+func (j *job) buildOf(image string, before int) (Build, bool) {
+	image = strings.TrimSpace(image)
+	if m := stepExpr.FindStringSubmatch(image); m != nil {
+		return j.stepBuild(m[1], before)
+	}
+	if m := needExpr.FindStringSubmatch(image); m != nil {
+		other := j.w.jobs[m[1]]
+		if other == nil || other == j.node {
+			return Build{}, false
+		}
+		out, _ := str(get(get(other, "outputs"), m[2]))
+		sm := stepExpr.FindStringSubmatch(strings.TrimSpace(out))
+		if sm == nil {
+			return Build{}, false
+		}
+		oj := j.w.job(other)
+		return oj.stepBuild(sm[1], len(oj.steps))
+	}
+	return Build{}, false
+}
+
+// stepBuild is the build that step id (before index before) runs.
+func (j *job) stepBuild(id string, before int) (Build, bool) {
+	for i := 0; i < before && i < len(j.steps); i++ {
+		st := j.steps[i]
+		if v, _ := str(get(st, "id")); v != id {
+			continue
+		}
+		env := j.stepEnv(st)
+		if uses, ok := str(get(st, "uses")); ok {
+			if action(uses) != buildPushAction {
+				return Build{}, false
+			}
+			return j.w.buildPush(st, env)
+		}
+		run, ok := subst(get(st, "run"), env)
+		if !ok {
+			return Build{}, false
+		}
+		wd := j.wd
+		if v, set := str(get(st, "working-directory")); set {
+			wd = v
+		}
+		if strings.Contains(wd, "${{") || strings.Contains(wd, "$") {
+			return Build{}, false
+		}
+		runNode := get(st, "run")
+		b, ok := dockerBuild(run, wd)
+		if !ok {
+			return Build{}, false
+		}
+		b.Range = j.w.scriptLine(runNode, b.Range.Start.Line)
+		return b, true
+	}
+	return Build{}, false
+}
+
+// buildPush reads docker/build-push-action's context, file and target.
+// Without context: it builds the repository at the workflow's commit (its
+// "Git context"), whose root is the workspace's.
+func (w *workflow) buildPush(st *yaml.Node, env map[string]string) (Build, bool) {
+	with := get(st, "with")
+	b := Build{Context: ".", Range: w.at(get(st, "uses"))}
+	if n := get(with, "context"); n != nil {
+		v, ok := subst(n, env)
+		if !ok || !localPath(v) {
+			return Build{}, false
+		}
+		b.Context = v
+	}
+	if n := get(with, "file"); n != nil {
+		v, ok := subst(n, env)
+		if !ok || !localPath(v) {
+			return Build{}, false
+		}
+		b.Dockerfile = v
+	}
+	if n := get(with, "target"); n != nil {
+		v, ok := subst(n, env)
+		if !ok || strings.Contains(v, "$") {
+			return Build{}, false
+		}
+		b.Target = v
+	}
+	b.Context = path.Clean(b.Context)
+	if b.Dockerfile == "" {
+		b.Dockerfile = path.Join(b.Context, "Dockerfile")
+	} else {
+		b.Dockerfile = path.Clean(b.Dockerfile)
+	}
+	return b, inWorkspace(b.Context) && inWorkspace(b.Dockerfile)
+}
+
+// localPath: a path in the workspace, not a URL, stdin or a variable.
+func localPath(p string) bool {
+	return p != "" && p != "-" && !strings.Contains(p, "$") && !strings.Contains(p, "://") &&
+		!strings.HasPrefix(p, "git@") && !strings.HasPrefix(p, "/")
+}
+
+// at is the range of a node's line.
+func (w *workflow) at(n *yaml.Node) parsers.Range {
+	if n == nil {
+		return w.f.LineRange(1)
+	}
+	return w.f.LineRange(n.Line)
+}
+
+// scriptLine is the file's range of line l of a run: script (1-based).
+// A block scalar (run: |) starts on the line after the key; a plain or
+// quoted one on its own line.
+func (w *workflow) scriptLine(n *yaml.Node, l int) parsers.Range {
+	if n == nil {
+		return w.f.LineRange(1)
+	}
+	first := n.Line
+	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		first++
+	}
+	return w.f.LineRange(first + l - 1)
+}

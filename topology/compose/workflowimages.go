@@ -1,0 +1,116 @@
+package compose
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hoplint/hoplint/parsers"
+	"github.com/hoplint/hoplint/parsers/ghactions"
+	"github.com/hoplint/hoplint/topology"
+)
+
+// Images that a GitHub Actions workflow builds and deploys to ECS (AWS's
+// "Deploy to Amazon ECS" starter workflow and its variants): the
+// workflow builds the repository's Dockerfile and
+// aws-actions/amazon-ecs-render-task-definition writes that image into
+// one container of a task-definition JSON file, which then names a stale
+// image. The container runs what that Dockerfile says unless the task
+// definition overrides it, as with images: in .hoplint.yml, and the hop
+// says which workflow step made the link.
+
+// maxWorkflows bounds the workflow files read under one root.
+const maxWorkflows = 200
+
+// workflowImages records, for each ECS container a workflow renders, the
+// build of the Dockerfile the workflow built. Workflows are read only
+// when the tree has an ECS task-definition file, from
+// ROOT/.github/workflows of that file's root (the workspace the workflow
+// runs in), and only inside the root.
+func (st *state) workflowImages(env *topology.Env) {
+	roots := map[string]bool{}
+	for _, f := range env.All {
+		if f.Format == parsers.FormatECS && f.Root != "" {
+			roots[f.Root] = true
+		}
+	}
+	var sorted []string
+	for r := range roots {
+		sorted = append(sorted, r)
+	}
+	sort.Strings(sorted)
+	done := map[string]imageOutcome{}
+	for _, root := range sorted {
+		for _, wf := range workflowFiles(root) {
+			renders, _ := ghactions.Parse(wf)
+			for _, r := range renders {
+				st.workflowRender(env, root, wf, r, done)
+			}
+		}
+	}
+}
+
+// workflowFiles reads ROOT/.github/workflows/*.yml and *.yaml, confined to
+// the root; a file that cannot be read inside it is left out (it holds no
+// configuration hoplint lints, so its absence changes no finding's truth,
+// only what is known).
+func workflowFiles(root string) []*parsers.File {
+	dir := filepath.Join(root, ".github", "workflows")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []*parsers.File
+	for _, e := range entries {
+		name := strings.ToLower(e.Name())
+		if e.IsDir() || !(strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".yaml")) {
+			continue
+		}
+		if len(out) == maxWorkflows {
+			break
+		}
+		abs := filepath.Join(dir, e.Name())
+		data, err := parsers.ReadWithin(root, abs)
+		if err != nil {
+			continue
+		}
+		rel, _ := filepath.Rel(root, abs)
+		out = append(out, parsers.NewFile(filepath.ToSlash(rel), abs, root, "", data))
+	}
+	return out
+}
+
+// workflowRender records one render step's build for its containers.
+func (st *state) workflowRender(env *topology.Env, root string, wf *parsers.File, r ghactions.Render, done map[string]imageOutcome) {
+	td := filepath.Join(root, filepath.FromSlash(r.TaskDefinition))
+	if !parsers.Within(root, td) || env.All[td] == nil || env.All[td].Format != parsers.FormatECS {
+		return // a task definition hoplint does not lint: nothing to apply the build to
+	}
+	dfAbs := filepath.Join(root, filepath.FromSlash(r.Build.Dockerfile))
+	ctxAbs := filepath.Join(root, filepath.FromSlash(r.Build.Context))
+	if !parsers.Within(root, dfAbs) || !parsers.Within(root, ctxAbs) {
+		return
+	}
+	key := dfAbs + "\x00" + ctxAbs + "\x00" + strings.ToLower(r.Build.Target)
+	o, ok := done[key]
+	if !ok {
+		wfPath := parsers.RelPath(env.WorkDir, wf.Abs)
+		buildLine, renderLine := r.Build.Range.Start.Line, r.Range.Start.Line
+		o = st.dockerfileBuild(env, dfAbs, r.Build.Dockerfile, ctxAbs, r.Build.Target, func(df, ctx string) string {
+			return fmt.Sprintf("built from %s (context %s) by %s, line %d, whose amazon-ecs-render-task-definition step at line %d puts it into this container", df, ctx, wfPath, buildLine, renderLine)
+		})
+		if o.build != nil {
+			o.build.Container = true
+		}
+		done[key] = o
+	}
+	if o.build == nil {
+		return
+	}
+	file := env.All[td].Path
+	for _, c := range r.Containers {
+		env.AddContainerBuild(file, c, o.build)
+	}
+}
