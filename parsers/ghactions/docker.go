@@ -40,7 +40,7 @@ func dockerBuild(script, wd string) (Build, bool) {
 		if !known[0] || path.Base(words[0]) != "docker" {
 			return true
 		}
-		rest := 1
+		var rest int
 		switch {
 		case known[1] && words[1] == "build":
 			rest = 2

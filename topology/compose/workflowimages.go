@@ -65,7 +65,7 @@ func workflowFiles(root string) []*parsers.File {
 	var out []*parsers.File
 	for _, e := range entries {
 		name := strings.ToLower(e.Name())
-		if e.IsDir() || !(strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".yaml")) {
+		if e.IsDir() || !strings.HasSuffix(name, ".yml") && !strings.HasSuffix(name, ".yaml") {
 			continue
 		}
 		if len(out) == maxWorkflows {
