@@ -52,13 +52,44 @@ func (r *renderer) helm(files, charts []*parsers.File) {
 			isTop[d] = true
 		}
 	}
-	for _, f := range files {
-		if anyAncestor(filepath.Dir(f.Abs), func(a string) bool { return isTop[a] }) {
-			r.consumed[f.Abs] = true
+	// A chart another one takes as a file:// dependency is rendered with
+	// it (helm_filedeps.go), unless nothing else renders it (charts that
+	// only take each other).
+	deps := map[string][]fileDep{}
+	taken := map[string]bool{}
+	for _, d := range top {
+		deps[d] = fileDeps(byDir[d].Root, d)
+		for _, fd := range deps[d] {
+			if isTop[fd.dir] {
+				taken[fd.dir] = true
+			}
+		}
+	}
+	rendered := map[string]bool{}
+	var kept []string
+	for _, d := range top {
+		if !taken[d] {
+			kept = append(kept, d)
+			rendered[d] = true
+			for _, fd := range deps[d] {
+				rendered[fd.dir] = true
+			}
 		}
 	}
 	for _, d := range top {
-		r.renderChart(byDir[d])
+		if taken[d] && !rendered[d] {
+			kept = append(kept, d)
+			rendered[d] = true
+		}
+	}
+	sort.Strings(kept)
+	for _, f := range files {
+		if anyAncestor(filepath.Dir(f.Abs), func(a string) bool { return isTop[a] || rendered[a] }) {
+			r.consumed[f.Abs] = true
+		}
+	}
+	for _, d := range kept {
+		r.renderChart(byDir[d], deps[d])
 	}
 	// The run's charts are done: the worker does not outlive them.
 	StopWorkers()
@@ -68,13 +99,26 @@ func (r *renderer) helm(files, charts []*parsers.File) {
 // values...` would, without a cluster: the chart's files are read through
 // the confined root, `lookup` returns nothing, dependencies come only
 // from charts/.
-func (r *renderer) renderChart(cf *parsers.File) {
+func (r *renderer) renderChart(cf *parsers.File, deps []fileDep) {
 	dir := filepath.Dir(cf.Abs)
 	dirRel := path.Dir(cf.Path)
+	tree := chartTree{dir: dir, deps: deps}
 	bufs, err := chartFiles(cf.Root, dir)
 	if err != nil {
 		r.problem(parsers.ProblemParse, headLine(cf), "cannot read the chart, so it is not rendered: "+err.Error())
 		return
+	}
+	for _, d := range deps {
+		more, err := chartFiles(cf.Root, d.dir)
+		if err != nil {
+			r.problem(parsers.ProblemParse, headLine(cf), fmt.Sprintf("cannot read the chart %s that this chart takes as dependency %s, so the chart is not rendered: %v",
+				parsers.RelPath(r.opt.WorkDir, d.dir), strings.TrimSuffix(strings.TrimPrefix(d.prefix, "charts/"), "/"), err))
+			return
+		}
+		for _, b := range more {
+			b.Name = d.prefix + b.Name
+		}
+		bufs = append(bufs, more...)
 	}
 	// Values: values.yaml, then each file named in .hoplint.yml.
 	valueFiles := []*parsers.File{r.source(filepath.Join(dir, "values.yaml"))}
@@ -112,7 +156,7 @@ func (r *renderer) renderChart(cf *parsers.File) {
 		r.problem(parsers.ProblemUnfollowed, dependencyLine(cf, m), missingMessage(dirRel, m))
 	}
 	for _, d := range res.Dropped {
-		r.problem(parsers.ProblemUnfollowed, r.templateErrorAt(cf, dir, errors.New(d.Err)), fmt.Sprintf(
+		r.problem(parsers.ProblemUnfollowed, r.templateErrorAt(cf, tree, errors.New(d.Err)), fmt.Sprintf(
 			"template %s is not rendered, so its objects are not linted: %s. Helm: %s",
 			strings.TrimPrefix(d.Name, res.Name+"/"), d.Cause, shortError(d.Err)))
 	}
@@ -120,7 +164,7 @@ func (r *renderer) renderChart(cf *parsers.File) {
 		r.problem(p.Kind, p.Range, p.Message)
 	}
 	if res.Err != "" {
-		at := r.templateErrorAt(cf, dir, errors.New(res.Err))
+		at := r.templateErrorAt(cf, tree, errors.New(res.Err))
 		cause := missingCause(res.Err, res.Missing)
 		r.problem(parsers.ProblemParse, at, "helm template fails, so nothing of this chart is linted: "+shortError(res.Err)+inParens(cause)+valuesAdvice(dirRel, len(r.chartValues(dirRel)) > 0, cause))
 		return
@@ -128,7 +172,7 @@ func (r *renderer) renderChart(cf *parsers.File) {
 	if res.Over != "" {
 		// A template that loops a million times renders fine and then
 		// costs gigabytes to read; a file that large is not read either.
-		r.problem(parsers.ProblemParse, r.templateAt(cf, dir, res.Name, res.Over), fmt.Sprintf(
+		r.problem(parsers.ProblemParse, r.templateAt(cf, tree, res.Name, res.Over), fmt.Sprintf(
 			"helm renders chart %s to more than %d bytes (at %s), over hoplint's limit for a file, so nothing of this chart is linted",
 			dirRel, parsers.MaxFileSize, res.Over))
 		return
@@ -143,7 +187,7 @@ func (r *renderer) renderChart(cf *parsers.File) {
 	if len(vfNames) == 0 {
 		via.Message = fmt.Sprintf("rendered by chart %s (helm template)", res.Name)
 	}
-	hm := &helmMap{r: r, chartDir: dir, chartName: res.Name, valueFiles: valueFiles}
+	hm := &helmMap{r: r, chartDir: dir, tree: tree, chartName: res.Name, valueFiles: valueFiles}
 	for _, b := range bufs {
 		hm.bufNames = append(hm.bufNames, b.Name)
 	}
@@ -184,8 +228,8 @@ func (r *renderer) renderChart(cf *parsers.File) {
 // templateAt is the first line of the template Helm names n ("chart/
 // templates/x.yaml", a dependency's under "chart/charts/dep/"), else the
 // chart's head line.
-func (r *renderer) templateAt(cf *parsers.File, dir, chartName, n string) parsers.Range {
-	if f := r.source(filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(n, chartName+"/")))); f != nil {
+func (r *renderer) templateAt(cf *parsers.File, tree chartTree, chartName, n string) parsers.Range {
+	if f := r.source(tree.abs(strings.TrimPrefix(n, chartName+"/"))); f != nil {
 		return headLine(f)
 	}
 	return headLine(cf)
@@ -438,13 +482,13 @@ func dropTestHooks(body string) string {
 var tmplErrRe = lazyRegexp(`(?:template: |\()([^:() ]+):(\d+):(\d+)`)
 
 // templateErrorAt points a render error at the template line Helm names.
-func (r *renderer) templateErrorAt(cf *parsers.File, dir string, err error) parsers.Range {
+func (r *renderer) templateErrorAt(cf *parsers.File, tree chartTree, err error) parsers.Range {
 	m := tmplErrRe().FindStringSubmatch(err.Error())
 	if m == nil {
 		return headLine(cf)
 	}
 	_, rest, _ := strings.Cut(m[1], "/")
-	f := r.source(filepath.Join(dir, filepath.FromSlash(rest)))
+	f := r.source(tree.abs(rest))
 	if f == nil {
 		return headLine(cf)
 	}

@@ -21,6 +21,7 @@ import (
 type helmMap struct {
 	r          *renderer
 	chartDir   string
+	tree       chartTree
 	chartName  string
 	valueFiles []*parsers.File
 	values     []*yaml.Node
@@ -137,7 +138,7 @@ func (t *tmplLine) matches(s string) bool {
 // rendered line first).
 func (hm *helmMap) mapTemplate(lm *lineMap, name string, first int, lines []string) {
 	_, rest, _ := strings.Cut(name, "/")
-	src := hm.r.source(filepath.Join(hm.chartDir, filepath.FromSlash(rest)))
+	src := hm.r.source(hm.tree.abs(rest))
 	if src == nil {
 		return
 	}
