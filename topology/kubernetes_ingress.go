@@ -202,7 +202,18 @@ func (c *k8sCluster) route(in *kubernetes.Ingress) ingressRoute {
 		case class == "nginx":
 			// Both ingress-nginx and NGINX Inc's controller install a
 			// class named nginx: the annotations tell them apart.
-			switch f := families(in); {
+			f := families(in)
+			if !f.nginxInc && !f.ingressNginx {
+				// No annotation says: the chart that renders the
+				// Ingress may, by the controller chart it depends on.
+				switch inc, community := chartControllerDeps(c.env, in.File); {
+				case inc && !community:
+					return ingressRoute{kind: KindIngress, notes: []string{`class "nginx" may be NGINX Inc's NGINX Ingress Controller, which the chart rendering this Ingress installs as a dependency (from helm.nginx.com), or ingress-nginx: hoplint cannot tell which serves it`}}
+				case community && !inc:
+					return ingressRoute{kind: KindIngressNginx, notes: []string{`assuming class "nginx" is served by ingress-nginx, which the chart rendering this Ingress installs as a dependency`}}
+				}
+			}
+			switch {
 			case f.nginxInc && !f.ingressNginx:
 				return ingressRoute{kind: KindIngressNginxInc, notes: []string{`assuming class "nginx" is served by NGINX Inc's NGINX Ingress Controller (no IngressClass nginx among the linted files; the Ingress uses nginx.org annotations)`}}
 			case f.nginxInc && f.ingressNginx:
