@@ -421,9 +421,9 @@ func (env *Env) ContainerBuild(file, name string) *ImageBuild {
 	return ib.m[containerKey(file, name)]
 }
 
-// configNamesImage reports whether images: in .hoplint.yml names the
+// ConfigNamesImage reports whether images: in .hoplint.yml names the
 // image ref runs (its tag ignored).
-func (env *Env) configNamesImage(ref string) bool {
+func (env *Env) ConfigNamesImage(ref string) bool {
 	if env.Config == nil || ref == "" {
 		return false
 	}

@@ -226,7 +226,7 @@ func ecsAppServer(g *Graph, c *ecs.Container, env *Env) appInfo {
 	// A workflow's build of this very container wins over one found by
 	// its image's name, unless .hoplint.yml names that image: the
 	// configuration is the user's word.
-	if cb := env.ContainerBuild(c.Range.File, c.Name.Value); cb != nil && c.Name.Known && !env.configNamesImage(c.Image.Value) {
+	if cb := env.ContainerBuild(c.Range.File, c.Name.Value); cb != nil && c.Name.Known && !env.ConfigNamesImage(c.Image.Value) {
 		b = cb
 	}
 	if b != nil {

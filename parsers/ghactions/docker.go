@@ -18,15 +18,23 @@ const maxScript = 64 << 10
 // whose context or Dockerfile is not a literal path in the workspace.
 // Range.Start.Line is the command's line within the script.
 func dockerBuild(script, wd string) (Build, bool) {
-	if len(script) > maxScript {
+	found, bad := dockerBuilds(script, wd)
+	if bad || len(found) != 1 {
 		return Build{}, false
+	}
+	return found[0], true
+}
+
+// dockerBuilds lists the builds of a script that hoplint can read; bad
+// is true when some other build is there too.
+func dockerBuilds(script, wd string) (found []Build, bad bool) {
+	if len(script) > maxScript {
+		return nil, true
 	}
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "run")
 	if err != nil {
-		return Build{}, false
+		return nil, true
 	}
-	var found []Build
-	bad := false
 	syntax.Walk(f, func(n syntax.Node) bool {
 		call, ok := n.(*syntax.CallExpr)
 		if !ok || len(call.Args) < 2 {
@@ -58,13 +66,11 @@ func dockerBuild(script, wd string) (Build, bool) {
 		found = append(found, b)
 		return true
 	})
-	if bad || len(found) != 1 {
-		return Build{}, false
-	}
-	return found[0], true
+	return found, bad
 }
 
-// literal is a shell word's text when it has no expansion.
+// literal is a shell word's text when it has no expansion; when it has
+// one, the text before it, and false.
 func literal(w *syntax.Word) (string, bool) {
 	var b strings.Builder
 	for _, p := range w.Parts {
@@ -77,12 +83,12 @@ func literal(w *syntax.Word) (string, bool) {
 			for _, q := range p.Parts {
 				l, ok := q.(*syntax.Lit)
 				if !ok {
-					return "", false
+					return b.String(), false
 				}
 				b.WriteString(l.Value)
 			}
 		default:
-			return "", false
+			return b.String(), false
 		}
 	}
 	return b.String(), true
@@ -151,6 +157,12 @@ func buildArgs(words []string, known []bool, wd string) (Build, bool) {
 			b.Dockerfile = value
 		case "--target":
 			b.Target = value
+		case "-t", "--tag":
+			// The word that holds the value: literal to its end, or
+			// only up to a variable (a tag from $GITHUB_SHA).
+			if r := repository(value, known[i]); r != "" {
+				b.Repos = append(b.Repos, r)
+			}
 		}
 	}
 	if len(positional) != 1 || !localPath(positional[0]) {

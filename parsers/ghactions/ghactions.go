@@ -45,6 +45,9 @@ type Build struct {
 	Context, Dockerfile string
 	// Target is --target (the stage), "" for the last one.
 	Target string
+	// Repos are the repositories of the images it tags (-t, tags:) whose
+	// repository part is literal, without tag or digest.
+	Repos []string
 	// Range is the build command's line, or the build step's uses: line.
 	Range parsers.Range
 }
@@ -60,17 +63,28 @@ const (
 // few hundred.
 const maxNodes = 200000
 
-// Parse reads f's render steps. Problems are only the file's own: YAML
-// that does not parse. A render hoplint cannot follow is left out; the
-// ECS container then runs what its task definition says.
-func Parse(f *parsers.File) ([]Render, []parsers.Problem) {
+// Workflow is what hoplint reads of one workflow file.
+type Workflow struct {
+	// Renders are the render steps whose image comes from a build
+	// hoplint read.
+	Renders []Render
+	// Builds are the image builds that tag at least one image whose
+	// repository is written literally (ghcr.io/acme/api:${{ github.sha }}
+	// names ghcr.io/acme/api).
+	Builds []Build
+}
+
+// Parse reads f's render steps and tagged builds. Problems are only the
+// file's own: YAML that does not parse. A render or build hoplint cannot
+// follow is left out; the containers then run what their own files say.
+func Parse(f *parsers.File) (Workflow, []parsers.Problem) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(f.Bytes(), &root); err != nil {
-		return nil, []parsers.Problem{{Kind: parsers.ProblemParse, Range: f.LineRange(1),
+		return Workflow{}, []parsers.Problem{{Kind: parsers.ProblemParse, Range: f.LineRange(1),
 			Message: "this GitHub Actions workflow is not valid YAML, so hoplint does not read which image it deploys: " + err.Error()}}
 	}
 	if count(&root, 0) > maxNodes {
-		return nil, []parsers.Problem{{Kind: parsers.ProblemSkipped, Range: f.LineRange(1),
+		return Workflow{}, []parsers.Problem{{Kind: parsers.ProblemSkipped, Range: f.LineRange(1),
 			Message: fmt.Sprintf("this workflow has more than %d YAML values; hoplint did not read it", maxNodes)}}
 	}
 	doc := &root
@@ -80,17 +94,81 @@ func Parse(f *parsers.File) ([]Render, []parsers.Problem) {
 	w := &workflow{f: f, env: envOf(get(doc, "env")), wd: workdir(doc)}
 	jobs := get(doc, "jobs")
 	if jobs == nil || jobs.Kind != yaml.MappingNode {
-		return nil, nil
+		return Workflow{}, nil
 	}
 	w.jobs = map[string]*yaml.Node{}
 	for i := 0; i+1 < len(jobs.Content); i += 2 {
 		w.jobs[jobs.Content[i].Value] = jobs.Content[i+1]
 	}
-	var out []Render
+	var out Workflow
 	for i := 0; i+1 < len(jobs.Content); i += 2 {
-		out = append(out, w.renders(jobs.Content[i+1])...)
+		out.Renders = append(out.Renders, w.renders(jobs.Content[i+1])...)
+		out.Builds = append(out.Builds, w.job(jobs.Content[i+1]).tagged()...)
 	}
 	return out, nil
+}
+
+// tagged lists the job's builds that tag a literal repository.
+func (j *job) tagged() []Build {
+	var out []Build
+	for _, st := range j.steps {
+		env := j.stepEnv(st)
+		var bs []Build
+		if uses, ok := str(get(st, "uses")); ok {
+			if action(uses) != buildPushAction {
+				continue
+			}
+			b, ok := j.w.buildPush(st, env)
+			if !ok {
+				continue
+			}
+			bs = []Build{b}
+		} else {
+			run, wd, ok := j.script(st, env)
+			if !ok {
+				continue
+			}
+			all, _ := dockerBuilds(run, wd)
+			for _, b := range all {
+				b.Range = j.w.scriptLine(get(st, "run"), b.Range.Start.Line)
+				bs = append(bs, b)
+			}
+		}
+		for _, b := range bs {
+			if len(b.Repos) > 0 {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
+}
+
+// script is a run: step's script with ${{ env }} replaced, and the
+// directory it runs in; ok is false when either is not known.
+func (j *job) script(st *yaml.Node, env map[string]string) (string, string, bool) {
+	run, ok := str(get(st, "run"))
+	if !ok {
+		return "", "", false
+	}
+	// GitHub replaces every expression before the shell runs; one hoplint
+	// cannot evaluate (${{ github.sha }}) becomes a shell variable, so
+	// that a word holding it is not literal, as it would not be known.
+	run = exprAny.ReplaceAllStringFunc(run, func(m string) string {
+		if sm := envExpr.FindStringSubmatch(m); sm != nil && sm[0] == m {
+			if v, ok := env[sm[1]]; ok && !strings.Contains(v, "${{") {
+				return v
+			}
+		}
+		return "${HOPLINT_UNKNOWN}"
+	})
+	wd := j.wd
+	if v, set := str(get(st, "working-directory")); set {
+		wd = v
+	}
+	if strings.Contains(wd, "${{") || strings.Contains(wd, "$") {
+		return "", "", false
+	}
+	return run, wd, true
 }
 
 type workflow struct {
@@ -242,6 +320,7 @@ func (j *job) stepEnv(st *yaml.Node) map[string]string {
 var (
 	envExpr  = regexp.MustCompile(`\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}`)
 	stepExpr = regexp.MustCompile(`^\$\{\{\s*steps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.[A-Za-z_][A-Za-z0-9_-]*\s*\}\}$`)
+	exprAny  = regexp.MustCompile(`\$\{\{.*?\}\}`)
 	needExpr = regexp.MustCompile(`^\$\{\{\s*needs\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$`)
 )
 
@@ -302,23 +381,15 @@ func (j *job) stepBuild(id string, before int) (Build, bool) {
 			}
 			return j.w.buildPush(st, env)
 		}
-		run, ok := subst(get(st, "run"), env)
+		run, wd, ok := j.script(st, env)
 		if !ok {
 			return Build{}, false
 		}
-		wd := j.wd
-		if v, set := str(get(st, "working-directory")); set {
-			wd = v
-		}
-		if strings.Contains(wd, "${{") || strings.Contains(wd, "$") {
-			return Build{}, false
-		}
-		runNode := get(st, "run")
 		b, ok := dockerBuild(run, wd)
 		if !ok {
 			return Build{}, false
 		}
-		b.Range = j.w.scriptLine(runNode, b.Range.Start.Line)
+		b.Range = j.w.scriptLine(get(st, "run"), b.Range.Start.Line)
 		return b, true
 	}
 	return Build{}, false
@@ -343,6 +414,24 @@ func (w *workflow) buildPush(st *yaml.Node, env map[string]string) (Build, bool)
 			return Build{}, false
 		}
 		b.Dockerfile = v
+	}
+	if v, ok := str(get(with, "tags")); ok {
+		v = envExpr.ReplaceAllStringFunc(v, func(m string) string {
+			if val, ok := env[envExpr.FindStringSubmatch(m)[1]]; ok && !strings.Contains(val, "${{") {
+				return val
+			}
+			return "${{ ? }}"
+		})
+		for _, t := range strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == ',' }) {
+			t = strings.TrimSpace(t)
+			prefix, complete := t, true
+			if i := strings.Index(t, "${{"); i >= 0 {
+				prefix, complete = t[:i], false
+			}
+			if r := repository(prefix, complete); r != "" {
+				b.Repos = append(b.Repos, r)
+			}
+		}
 	}
 	if n := get(with, "target"); n != nil {
 		v, ok := subst(n, env)
@@ -386,4 +475,26 @@ func (w *workflow) scriptLine(n *yaml.Node, l int) parsers.Range {
 		first++
 	}
 	return w.f.LineRange(first + l - 1)
+}
+
+// repository is the repository of an image reference ref, "" when it is
+// not known: ref is the whole reference when complete, else only its
+// literal beginning (what comes before a variable), which must then hold
+// the whole repository and the ":" that starts the tag.
+func repository(ref string, complete bool) string {
+	if i := strings.Index(ref, "@"); i >= 0 {
+		ref, complete = ref[:i], true
+	}
+	slash := strings.LastIndex(ref, "/")
+	colon := strings.LastIndex(ref, ":")
+	switch {
+	case colon > slash:
+		ref = ref[:colon]
+	case !complete:
+		return ""
+	}
+	if ref == "" || strings.ContainsAny(ref, "$ \t{}\"'") || strings.HasPrefix(ref, "/") || strings.HasSuffix(ref, "/") {
+		return ""
+	}
+	return strings.ToLower(ref)
 }

@@ -7,14 +7,16 @@ import (
 	"github.com/hoplint/hoplint/parsers"
 )
 
-func parse(t *testing.T, src string) []Render {
+func parseAll(t *testing.T, src string) Workflow {
 	t.Helper()
-	r, probs := Parse(parsers.NewFile(".github/workflows/deploy.yml", "/r/.github/workflows/deploy.yml", "/r", "", []byte(src)))
+	w, probs := Parse(parsers.NewFile(".github/workflows/deploy.yml", "/r/.github/workflows/deploy.yml", "/r", "", []byte(src)))
 	if len(probs) > 0 {
 		t.Fatalf("problems: %v", probs)
 	}
-	return r
+	return w
 }
+
+func parse(t *testing.T, src string) []Render { return parseAll(t, src).Renders }
 
 // The shape of AWS's "Deploy to Amazon ECS" starter workflow.
 const starter = `name: Deploy to Amazon ECS
@@ -144,5 +146,59 @@ func TestNotYAML(t *testing.T) {
 	_, probs := Parse(parsers.NewFile("w.yml", "/r/w.yml", "/r", "", []byte("jobs: [\n")))
 	if len(probs) != 1 || probs[0].Kind != parsers.ProblemParse {
 		t.Errorf("problems = %+v, want one parse error", probs)
+	}
+}
+
+// A build names the image repositories it tags when their repository part
+// is literal: what a Kubernetes, ECS or compose container running that
+// image then runs. A tag from a variable says nothing.
+func TestTaggedBuilds(t *testing.T) {
+	w := parseAll(t, `env:
+  IMAGE: ghcr.io/acme/web
+jobs:
+  build:
+    steps:
+      - run: |
+          docker build -t ghcr.io/acme/api:$GITHUB_SHA -t "acme/api:latest" --tag=registry.example.com:5000/team/api:${{ github.sha }} services/api
+          docker build -t $REGISTRY/worker:1 -f worker/Dockerfile .
+          docker buildx build -t acme/jobs@sha256:abc --push jobs
+      - uses: docker/build-push-action@v6
+        with:
+          context: web
+          tags: |
+            ${{ env.IMAGE }}:${{ github.sha }}
+            ${{ steps.meta.outputs.tags }}
+`)
+	var got []string
+	for _, b := range w.Builds {
+		got = append(got, b.Context+"="+strings.Join(b.Repos, "+"))
+	}
+	want := "services/api=ghcr.io/acme/api+acme/api+registry.example.com:5000/team/api|jobs=acme/jobs|web=ghcr.io/acme/web"
+	if strings.Join(got, "|") != want {
+		t.Errorf("builds = %s\nwant     %s", strings.Join(got, "|"), want)
+	}
+}
+
+func TestRepository(t *testing.T) {
+	for _, c := range []struct {
+		ref      string
+		complete bool
+		want     string
+	}{
+		{"nginx", true, "nginx"},
+		{"acme/api:1.2", true, "acme/api"},
+		{"Acme/API:1.2", true, "acme/api"},
+		{"localhost:5000/api", true, "localhost:5000/api"},
+		{"localhost:5000/api:", false, "localhost:5000/api"},
+		{"localhost:5000/api", false, ""}, // the repository may go on
+		{"acme/api", false, ""},
+		{"acme/api:", false, "acme/api"},
+		{"acme/api@sha256:ab", false, "acme/api"},
+		{":tag", true, ""},
+		{"acme/", true, ""},
+	} {
+		if got := repository(c.ref, c.complete); got != c.want {
+			t.Errorf("repository(%q, %v) = %q, want %q", c.ref, c.complete, got, c.want)
+		}
 	}
 }

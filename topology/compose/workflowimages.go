@@ -24,16 +24,22 @@ import (
 // maxWorkflows bounds the workflow files read under one root.
 const maxWorkflows = 200
 
-// workflowImages records, for each ECS container a workflow renders, the
-// build of the Dockerfile the workflow built. Workflows are read only
-// when the tree has an ECS task-definition file, from
-// ROOT/.github/workflows of that file's root (the workspace the workflow
-// runs in), and only inside the root.
+// workflowImages records what the workflows of each linted root build:
+// for each ECS container a workflow renders, the build of the Dockerfile
+// it built (Env.AddContainerBuild); for each image repository a build
+// tags literally, that build (Env.AddImageBuild, as a compose service
+// with image: and build: does), unless .hoplint.yml names that image.
+// Workflows are read from ROOT/.github/workflows (the workspace they run
+// in), only inside the root, and only when the root has a container they
+// could apply to.
 func (st *state) workflowImages(env *topology.Env) {
 	roots := map[string]bool{}
 	for _, f := range env.All {
-		if f.Format == parsers.FormatECS && f.Root != "" {
-			roots[f.Root] = true
+		switch f.Format {
+		case parsers.FormatECS, parsers.FormatKubernetes, parsers.FormatCompose, parsers.FormatTerraform:
+			if f.Root != "" {
+				roots[f.Root] = true
+			}
 		}
 	}
 	var sorted []string
@@ -44,9 +50,12 @@ func (st *state) workflowImages(env *topology.Env) {
 	done := map[string]imageOutcome{}
 	for _, root := range sorted {
 		for _, wf := range workflowFiles(root) {
-			renders, _ := ghactions.Parse(wf)
-			for _, r := range renders {
+			w, _ := ghactions.Parse(wf)
+			for _, r := range w.Renders {
 				st.workflowRender(env, root, wf, r, done)
+			}
+			for _, b := range w.Builds {
+				st.workflowBuild(env, root, wf, b)
 			}
 		}
 	}
@@ -112,5 +121,26 @@ func (st *state) workflowRender(env *topology.Env, root string, wf *parsers.File
 	file := env.All[td].Path
 	for _, c := range r.Containers {
 		env.AddContainerBuild(file, c, o.build)
+	}
+}
+
+// workflowBuild records a tagged build for the repositories it tags.
+func (st *state) workflowBuild(env *topology.Env, root string, wf *parsers.File, b ghactions.Build) {
+	dfAbs := filepath.Join(root, filepath.FromSlash(b.Dockerfile))
+	ctxAbs := filepath.Join(root, filepath.FromSlash(b.Context))
+	if !parsers.Within(root, dfAbs) || !parsers.Within(root, ctxAbs) {
+		return
+	}
+	wfPath := parsers.RelPath(env.WorkDir, wf.Abs)
+	for _, repo := range b.Repos {
+		if env.ConfigNamesImage(repo) {
+			continue // .hoplint.yml's images: is the user's word
+		}
+		o := st.dockerfileBuild(env, dfAbs, b.Dockerfile, ctxAbs, b.Target, func(df, ctx string) string {
+			return fmt.Sprintf("built from %s (context %s) by %s, line %d, which tags it %s", df, ctx, wfPath, b.Range.Start.Line, repo)
+		})
+		if o.build != nil {
+			env.AddImageBuild(repo, o.build)
+		}
 	}
 }
