@@ -1046,6 +1046,9 @@ func (m *modInst) module(name string) {
 		}
 	}
 	if kind == "" && childDir == nil {
+		if _, ok := remotePathModule(c.source); ok {
+			m.l.unfollowed(m.rng(c.srcExpr.Range()), remoteModuleNote(c.name, c.source))
+		}
 		m.mods[name] = cty.DynamicVal
 		return
 	}

@@ -77,9 +77,10 @@ func (l *loader) callRelevant(md *moduleDir, c *moduleCall, visiting []string) b
 		return true
 	}
 	if !localSource(c.source) {
-		// Neither read nor noted: evaluating it only evaluated its
-		// inputs.
-		return false
+		// Not read: evaluating it only evaluates its inputs, unless
+		// its name says it makes a hop, which has a note.
+		_, noted := remotePathModule(c.source)
+		return noted
 	}
 	abs := filepath.Clean(filepath.Join(md.abs, filepath.FromSlash(c.source)))
 	if abs == md.abs || len(visiting) >= maxRelevanceDepth {
