@@ -102,7 +102,7 @@ func (r *renderer) helm(files, charts []*parsers.File) {
 func (r *renderer) renderChart(cf *parsers.File, deps []fileDep) {
 	dir := filepath.Dir(cf.Abs)
 	dirRel := path.Dir(cf.Path)
-	tree := chartTree{dir: dir, deps: deps}
+	tree := chartTree{dir: dir, deps: append(append([]fileDep(nil), deps...), vendoredAliases(cf.Root, dir)...)}
 	bufs, err := chartFiles(cf.Root, dir)
 	if err != nil {
 		r.problem(parsers.ProblemParse, headLine(cf), "cannot read the chart, so it is not rendered: "+err.Error())

@@ -150,3 +150,53 @@ func versionAllowed(constraint, version string) bool {
 func pathName(n string) bool {
 	return n != "" && n != "." && n != ".." && !strings.ContainsAny(n, `/\`)
 }
+
+// vendoredAliases are the mapping entries for dependencies vendored as
+// directories in charts/ under an alias: Helm names their templates
+// "charts/ALIAS/…" while the files are in charts/DIR (DIR is usually the
+// chart's name), so without the entry a finding in one fell back to the
+// parent's Chart.yaml. Their files are already the parent's; these entries
+// only map names back to them.
+func vendoredAliases(root, dir string) []fileDep {
+	meta, ok := readChartMeta(root, dir)
+	if !ok {
+		return nil
+	}
+	aliases := map[string][]string{} // chart name → alias prefixes
+	for _, d := range meta.Dependencies {
+		if d.Alias != "" && pathName(d.Alias) && d.Alias != d.Name {
+			aliases[d.Name] = append(aliases[d.Name], path.Join("charts", d.Alias)+"/")
+		}
+	}
+	if len(aliases) == 0 {
+		return nil
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "charts"))
+	if err != nil {
+		return nil
+	}
+	var out []fileDep
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		sub := filepath.Join(dir, "charts", e.Name())
+		m, ok := readChartName(root, sub)
+		if !ok || aliases[m] == nil {
+			continue
+		}
+		out = append(out, fileDep{prefix: path.Join("charts", e.Name()) + "/", dir: sub, aliases: aliases[m]})
+	}
+	return out
+}
+
+func readChartName(root, dir string) (string, bool) {
+	var m struct {
+		Name string `yaml:"name"`
+	}
+	data, err := parsers.ReadWithin(root, filepath.Join(dir, "Chart.yaml"))
+	if err != nil || yaml.Unmarshal(data, &m) != nil || m.Name == "" {
+		return "", false
+	}
+	return m.Name, true
+}
