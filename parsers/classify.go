@@ -541,7 +541,7 @@ func blankTemplateTags(data []byte) []byte {
 // alone: compose.yaml, docker-compose.prod.yml, compose.override.yaml (any
 // YAML file whose name starts with compose or docker-compose, as people
 // name the files they pass with -f), and Dockerfile, Dockerfile.prod,
-// api.Dockerfile. Content cannot decide them: a compose file is any YAML
+// api.Dockerfile, and Containerfile the same ways. Content cannot decide them: a compose file is any YAML
 // mapping and a Dockerfile any text. A YAML file so named that is no
 // compose file (a launcher's container definition, a version-1 file) is
 // said so by the compose loader, as an info.
@@ -555,6 +555,13 @@ func byBuildName(base string) Format {
 			}
 		}
 		return ""
+	}
+	// Podman and Buildah build a Containerfile by default: the same
+	// syntax under another name (docs/facts/docker.md).
+	if rest, ok := strings.CutPrefix(lower, "containerfile"); ok {
+		lower = "dockerfile" + rest
+	} else if stem, ok := strings.CutSuffix(lower, ".containerfile"); ok {
+		lower = stem + ".dockerfile"
 	}
 	switch {
 	case lower == "dockerfile":
