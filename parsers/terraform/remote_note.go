@@ -50,12 +50,26 @@ func remotePathModule(src string) (string, bool) {
 		// provider.
 		name = parts[len(parts)-2]
 	}
+	hop := false
 	for _, tok := range strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
-		if pathTokens[tok] {
-			return name, true
+		if offPath[tok] {
+			return "", false // alarms or autoscaling for an ECS service, not the service
 		}
+		hop = hop || pathTokens[tok]
+	}
+	if hop {
+		return name, true
 	}
 	return "", false
+}
+
+// offPath are words that say a module is about something beside the path
+// (ecs-service-autoscaling, alb-target-group-cloudwatch-sns-alarms,
+// ecs-codepipeline, ecs-cluster): it creates no hop, so it gets no note.
+var offPath = map[string]bool{
+	"autoscaling": true, "alarm": true, "alarms": true, "cloudwatch": true, "sns": true,
+	"codepipeline": true, "codebuild": true, "codedeploy": true, "ecr": true, "iam": true,
+	"log": true, "logs": true, "logging": true, "monitoring": true, "dashboard": true, "cluster": true,
 }
 
 func remoteModuleNote(name, src string) string {

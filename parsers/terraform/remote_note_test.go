@@ -17,7 +17,11 @@ func TestRemotePathModule(t *testing.T) {
 		{"terraform-aws-modules/vpc/aws", "", false},
 		{"cloudposse/label/null", "", false},
 		{"cloudposse/albatross/aws", "", false}, // a word that only starts with alb
-		{"./modules/alb", "", false},            // local: read, not noted
+		{"cn-terraform/ecs-service-autoscaling/aws", "", false},
+		{"cloudposse/alb-target-group-cloudwatch-sns-alarms/aws", "", false},
+		{"cn-terraform/ecs-cluster/aws", "", false},
+		{"cn-terraform/ecs-fargate-task-definition/aws", "ecs-fargate-task-definition", true},
+		{"./modules/alb", "", false}, // local: read, not noted
 		{"../alb", "", false},
 	} {
 		name, ok := remotePathModule(c.src)
