@@ -24,7 +24,7 @@ func chartControllerDeps(env *Env, f *parsers.File) (nginxInc, ingressNginx bool
 	}
 	chart := strings.TrimSuffix(f.Abs, "#template")
 	for _, name := range []string{chart, filepath.Join(filepath.Dir(chart), "requirements.yaml")} {
-		data, err := readTreeFile(env, f.Root, name)
+		cf, err := env.Open(f.Root, name, "")
 		if err != nil {
 			continue
 		}
@@ -34,7 +34,7 @@ func chartControllerDeps(env *Env, f *parsers.File) (nginxInc, ingressNginx bool
 				Repository string `yaml:"repository"`
 			} `yaml:"dependencies"`
 		}
-		if yaml.Unmarshal(data, &meta) != nil {
+		if yaml.Unmarshal(cf.Bytes(), &meta) != nil {
 			continue
 		}
 		for _, d := range meta.Dependencies {
@@ -48,13 +48,4 @@ func chartControllerDeps(env *Env, f *parsers.File) (nginxInc, ingressNginx bool
 		}
 	}
 	return nginxInc, ingressNginx
-}
-
-// readTreeFile is a discovered file's bytes, else the file read inside
-// root.
-func readTreeFile(env *Env, root, abs string) ([]byte, error) {
-	if f := env.All[abs]; f != nil {
-		return f.Bytes(), nil
-	}
-	return parsers.ReadWithin(root, abs)
 }

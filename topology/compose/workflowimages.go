@@ -49,7 +49,7 @@ func (st *state) workflowImages(env *topology.Env) {
 	sort.Strings(sorted)
 	done := map[string]imageOutcome{}
 	for _, root := range sorted {
-		for _, wf := range workflowFiles(root) {
+		for _, wf := range workflowFiles(env, root) {
 			w, _ := ghactions.Parse(wf)
 			for _, r := range w.Renders {
 				st.workflowRender(env, root, wf, r, done)
@@ -62,10 +62,10 @@ func (st *state) workflowImages(env *topology.Env) {
 }
 
 // workflowFiles reads ROOT/.github/workflows/*.yml and *.yaml, confined to
-// the root; a file that cannot be read inside it is left out (it holds no
-// configuration hoplint lints, so its absence changes no finding's truth,
-// only what is known).
-func workflowFiles(root string) []*parsers.File {
+// the root (Env.Open); a file that cannot be read inside it is left out (it
+// holds no configuration hoplint lints, so its absence changes no
+// finding's truth, only what is known).
+func workflowFiles(env *topology.Env, root string) []*parsers.File {
 	dir := filepath.Join(root, ".github", "workflows")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -80,13 +80,11 @@ func workflowFiles(root string) []*parsers.File {
 		if len(out) == maxWorkflows {
 			break
 		}
-		abs := filepath.Join(dir, e.Name())
-		data, err := parsers.ReadWithin(root, abs)
+		f, err := env.Open(root, filepath.Join(dir, e.Name()), "")
 		if err != nil {
 			continue
 		}
-		rel, _ := filepath.Rel(root, abs)
-		out = append(out, parsers.NewFile(filepath.ToSlash(rel), abs, root, "", data))
+		out = append(out, f)
 	}
 	return out
 }
@@ -105,7 +103,7 @@ func (st *state) workflowRender(env *topology.Env, root string, wf *parsers.File
 	key := dfAbs + "\x00" + ctxAbs + "\x00" + strings.ToLower(r.Build.Target)
 	o, ok := done[key]
 	if !ok {
-		wfPath := parsers.RelPath(env.WorkDir, wf.Abs)
+		wfPath := wf.Path
 		buildLine, renderLine := r.Build.Range.Start.Line, r.Range.Start.Line
 		o = st.dockerfileBuild(env, dfAbs, r.Build.Dockerfile, ctxAbs, r.Build.Target, func(df, ctx string) string {
 			return fmt.Sprintf("built from %s (context %s) by %s, line %d, whose amazon-ecs-render-task-definition step at line %d puts it into this container", df, ctx, wfPath, buildLine, renderLine)
@@ -131,7 +129,7 @@ func (st *state) workflowBuild(env *topology.Env, root string, wf *parsers.File,
 	if !parsers.Within(root, dfAbs) || !parsers.Within(root, ctxAbs) {
 		return
 	}
-	wfPath := parsers.RelPath(env.WorkDir, wf.Abs)
+	wfPath := wf.Path
 	for _, repo := range b.Repos {
 		if env.ConfigNamesImage(repo) {
 			continue // .hoplint.yml's images: is the user's word
