@@ -411,14 +411,10 @@ func (env *Env) AddContainerBuild(file, name string, b *ImageBuild) {
 // ContainerBuild returns the build AddContainerBuild recorded for the
 // container, or nil.
 func (env *Env) ContainerBuild(file, name string) *ImageBuild {
-	v, ok := env.shared.Load(imageBuildsKey{})
-	if !ok || file == "" || name == "" {
+	if file == "" || name == "" {
 		return nil
 	}
-	ib := v.(*imageBuilds)
-	ib.mu.Lock()
-	defer ib.mu.Unlock()
-	return ib.m[containerKey(file, name)]
+	return env.recordedBuild(containerKey(file, name))
 }
 
 // ConfigNamesImage reports whether images: in .hoplint.yml names the
@@ -446,12 +442,21 @@ func (env *Env) imageBuilds() *imageBuilds {
 
 // ImageBuild returns how the tree builds the image ref runs, or nil.
 func (env *Env) ImageBuild(ref string) *ImageBuild {
+	if ref == "" {
+		return nil
+	}
+	return env.recordedBuild(imageRef(ref))
+}
+
+// recordedBuild is the build recorded under key, nil when none is (or
+// before any build is recorded at all).
+func (env *Env) recordedBuild(key string) *ImageBuild {
 	v, ok := env.shared.Load(imageBuildsKey{})
-	if !ok || ref == "" {
+	if !ok {
 		return nil
 	}
 	ib := v.(*imageBuilds)
 	ib.mu.Lock()
 	defer ib.mu.Unlock()
-	return ib.m[imageRef(ref)]
+	return ib.m[key]
 }
