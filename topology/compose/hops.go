@@ -264,14 +264,10 @@ func appMounts(sv *service, env *topology.Env) (mounts []appserver.Mount, runs [
 // slash path like appserver.Process.Context), its base stages' first,
 // and its RUN instructions.
 func stageMounts(s *dockerfile.Stage, ctx string) ([]appserver.Mount, []appserver.Str) {
-	var chain []*dockerfile.Stage
-	for c := s; c != nil && len(chain) < 1000; c = c.Base {
-		chain = append([]*dockerfile.Stage{c}, chain...)
-	}
+	chain := stageChain(s)
 	var mounts []appserver.Mount
 	var runs []appserver.Str
-	image, _ := stageImage(s)
-	stock := topology.StockDirs(image)
+	stock := stockDirs(s)
 	filled := func(dir string) bool {
 		for _, m := range mounts {
 			if strings.HasPrefix(m.Target, dir+"/") || m.Into && m.Target == dir {

@@ -424,13 +424,9 @@ func portNumber(s string) (int, bool) {
 // stages' first) copy from the build context into the container, and
 // reports whether any did.
 func (st *state) copies(ct *topology.Container, s *dockerfile.Stage, ctxDir string, env *topology.Env) bool {
-	var chain []*dockerfile.Stage
-	for c := s; c != nil && len(chain) < 1000; c = c.Base {
-		chain = append([]*dockerfile.Stage{c}, chain...)
-	}
+	chain := stageChain(s)
 	found := false
-	image, _ := stageImage(s)
-	stock := topology.StockDirs(image)
+	stock := stockDirs(s)
 	filled := func(dir string) bool {
 		for p := range ct.Files {
 			if strings.HasPrefix(p, dir+"/") {
@@ -516,6 +512,23 @@ func (sv *service) mounts(st *state, ct *topology.Container, env *topology.Env) 
 			st.put(ct, env, c.Config.FilePath, path.Clean(c.Target), false)
 		}
 	}
+}
+
+// stageChain is s and the stages it starts FROM, the first base first
+// (at most 1,000).
+func stageChain(s *dockerfile.Stage) []*dockerfile.Stage {
+	var chain []*dockerfile.Stage
+	for c := s; c != nil && len(chain) < 1000; c = c.Base {
+		chain = append([]*dockerfile.Stage{c}, chain...)
+	}
+	return chain
+}
+
+// stockDirs are the directories the image s starts from is known to have
+// (topology.StockDirs), for copiesInto.
+func stockDirs(s *dockerfile.Stage) []string {
+	image, _ := stageImage(s)
+	return topology.StockDirs(image)
 }
 
 // copiesInto reports whether a COPY puts a file source inside dest (its

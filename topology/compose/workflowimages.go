@@ -95,9 +95,8 @@ func (st *state) workflowRender(env *topology.Env, root string, wf *parsers.File
 	if !parsers.Within(root, td) || env.All[td] == nil || env.All[td].Format != parsers.FormatECS {
 		return // a task definition hoplint does not lint: nothing to apply the build to
 	}
-	dfAbs := filepath.Join(root, filepath.FromSlash(r.Build.Dockerfile))
-	ctxAbs := filepath.Join(root, filepath.FromSlash(r.Build.Context))
-	if !parsers.Within(root, dfAbs) || !parsers.Within(root, ctxAbs) {
+	dfAbs, ctxAbs, ok := buildPaths(root, r.Build)
+	if !ok {
 		return
 	}
 	key := dfAbs + "\x00" + ctxAbs + "\x00" + strings.ToLower(r.Build.Target)
@@ -122,23 +121,34 @@ func (st *state) workflowRender(env *topology.Env, root string, wf *parsers.File
 	}
 }
 
-// workflowBuild records a tagged build for the repositories it tags.
+// workflowBuild records a tagged build for the repositories it tags: the
+// Dockerfile is read and its COPYs walked once, each repository gets its
+// own copy of the build, which says which tag names it.
 func (st *state) workflowBuild(env *topology.Env, root string, wf *parsers.File, b ghactions.Build) {
-	dfAbs := filepath.Join(root, filepath.FromSlash(b.Dockerfile))
-	ctxAbs := filepath.Join(root, filepath.FromSlash(b.Context))
-	if !parsers.Within(root, dfAbs) || !parsers.Within(root, ctxAbs) {
+	dfAbs, ctxAbs, ok := buildPaths(root, b)
+	if !ok {
 		return
 	}
-	wfPath := wf.Path
+	o := st.dockerfileBuild(env, dfAbs, b.Dockerfile, ctxAbs, b.Target, func(df, ctx string) string {
+		return fmt.Sprintf("built from %s (context %s) by %s, line %d", df, ctx, wf.Path, b.Range.Start.Line)
+	})
+	if o.build == nil {
+		return
+	}
 	for _, repo := range b.Repos {
 		if env.ConfigNamesImage(repo) {
 			continue // .hoplint.yml's images: is the user's word
 		}
-		o := st.dockerfileBuild(env, dfAbs, b.Dockerfile, ctxAbs, b.Target, func(df, ctx string) string {
-			return fmt.Sprintf("built from %s (context %s) by %s, line %d, which tags it %s", df, ctx, wfPath, b.Range.Start.Line, repo)
-		})
-		if o.build != nil {
-			env.AddImageBuild(repo, o.build)
-		}
+		tagged := *o.build
+		tagged.Why += ", which tags it " + repo
+		env.AddImageBuild(repo, &tagged)
 	}
+}
+
+// buildPaths are a workflow build's Dockerfile and context under root,
+// ok only when both stay inside it.
+func buildPaths(root string, b ghactions.Build) (dockerfile, context string, ok bool) {
+	dockerfile = filepath.Join(root, filepath.FromSlash(b.Dockerfile))
+	context = filepath.Join(root, filepath.FromSlash(b.Context))
+	return dockerfile, context, parsers.Within(root, dockerfile) && parsers.Within(root, context)
 }
