@@ -55,11 +55,11 @@ func (r *renderer) helm(files, charts []*parsers.File) {
 	// A chart another one takes as a file:// dependency is rendered with
 	// it (helm_filedeps.go), unless nothing else renders it (charts that
 	// only take each other).
-	deps := map[string][]fileDep{}
+	trees := map[string]chartTree{}
 	taken := map[string]bool{}
 	for _, d := range top {
-		deps[d] = fileDeps(byDir[d].Root, d)
-		for _, fd := range deps[d] {
+		trees[d] = newChartTree(byDir[d])
+		for _, fd := range trees[d].deps {
 			if isTop[fd.dir] {
 				taken[fd.dir] = true
 			}
@@ -71,7 +71,7 @@ func (r *renderer) helm(files, charts []*parsers.File) {
 		if !taken[d] {
 			kept = append(kept, d)
 			rendered[d] = true
-			for _, fd := range deps[d] {
+			for _, fd := range trees[d].deps {
 				rendered[fd.dir] = true
 			}
 		}
@@ -89,7 +89,7 @@ func (r *renderer) helm(files, charts []*parsers.File) {
 		}
 	}
 	for _, d := range kept {
-		r.renderChart(byDir[d], deps[d])
+		r.renderChart(byDir[d], trees[d])
 	}
 	// The run's charts are done: the worker does not outlive them.
 	StopWorkers()
@@ -99,16 +99,15 @@ func (r *renderer) helm(files, charts []*parsers.File) {
 // values...` would, without a cluster: the chart's files are read through
 // the confined root, `lookup` returns nothing, dependencies come only
 // from charts/.
-func (r *renderer) renderChart(cf *parsers.File, deps []fileDep) {
-	dir := filepath.Dir(cf.Abs)
+func (r *renderer) renderChart(cf *parsers.File, tree chartTree) {
+	dir := tree.dir
 	dirRel := path.Dir(cf.Path)
-	tree := chartTree{dir: dir, deps: append(append([]fileDep(nil), deps...), vendoredAliases(cf.Root, dir)...)}
 	bufs, err := chartFiles(cf.Root, dir)
 	if err != nil {
 		r.problem(parsers.ProblemParse, headLine(cf), "cannot read the chart, so it is not rendered: "+err.Error())
 		return
 	}
-	for _, d := range deps {
+	for _, d := range tree.deps {
 		more, err := chartFiles(cf.Root, d.dir)
 		if err != nil {
 			r.problem(parsers.ProblemParse, headLine(cf), fmt.Sprintf("cannot read the chart %s that this chart takes as dependency %s, so the chart is not rendered: %v",

@@ -30,17 +30,33 @@ type fileDep struct {
 	aliases     []string
 }
 
-// chartTree says where a chart's files are: its directory, and the
-// directories of the file:// dependencies it takes.
+// chartTree says where a chart's files are: its directory, the
+// directories of the file:// dependencies it takes (deps, whose files are
+// added to the chart's), and the subcharts vendored in charts/ under an
+// alias (vendored, whose files are the chart's already: only their
+// template names need mapping).
 type chartTree struct {
-	dir  string
-	deps []fileDep
+	dir            string
+	deps, vendored []fileDep
+}
+
+// newChartTree reads the dependencies of the chart whose Chart.yaml is cf
+// (parsed once, from the bytes already read).
+func newChartTree(cf *parsers.File) chartTree {
+	t := chartTree{dir: filepath.Dir(cf.Abs)}
+	meta, ok := parseChartMeta(cf.Bytes())
+	if !ok {
+		return t
+	}
+	t.deps = fileDeps(cf.Root, t.dir, meta)
+	t.vendored = vendoredAliases(cf.Root, t.dir, meta)
+	return t
 }
 
 // abs is the file on disk of a chart-relative path ("templates/x.yaml",
 // "charts/ui/templates/y.yaml").
 func (t chartTree) abs(rel string) string {
-	for _, d := range t.deps {
+	for _, d := range append(append([]fileDep(nil), t.deps...), t.vendored...) {
 		for _, p := range append([]string{d.prefix}, d.aliases...) {
 			if rest, ok := strings.CutPrefix(rel, p); ok {
 				return filepath.Join(d.dir, filepath.FromSlash(rest))
@@ -59,28 +75,34 @@ type chartDep struct {
 }
 
 type chartMeta struct {
+	Name         string     `yaml:"name"`
 	Version      string     `yaml:"version"`
 	Dependencies []chartDep `yaml:"dependencies"`
 }
 
-func readChartMeta(root, dir string) (chartMeta, bool) {
+func parseChartMeta(data []byte) (chartMeta, bool) {
 	var m chartMeta
-	data, err := parsers.ReadWithin(root, filepath.Join(dir, "Chart.yaml"))
-	if err != nil || yaml.Unmarshal(data, &m) != nil {
+	if yaml.Unmarshal(data, &m) != nil {
 		return chartMeta{}, false
 	}
 	return m, true
 }
 
-// fileDeps lists the file:// dependencies of the chart in dir that hoplint
-// reads from their directories: inside root, a chart there, its version
-// allowed by the constraint, and no copy already in charts/ (which Helm
-// would use).
-func fileDeps(root, dir string) []fileDep {
-	meta, ok := readChartMeta(root, dir)
-	if !ok {
-		return nil
+// readChartMeta reads the Chart.yaml of another chart directory, inside
+// root.
+func readChartMeta(root, dir string) (chartMeta, bool) {
+	data, err := parsers.ReadWithin(root, filepath.Join(dir, "Chart.yaml"))
+	if err != nil {
+		return chartMeta{}, false
 	}
+	return parseChartMeta(data)
+}
+
+// fileDeps lists the file:// dependencies of the chart in dir (meta is
+// its Chart.yaml) that hoplint reads from their directories: inside root,
+// a chart there, its version allowed by the constraint, and no copy
+// already in charts/ (which Helm would use).
+func fileDeps(root, dir string, meta chartMeta) []fileDep {
 	var out []fileDep
 	seen := map[string]int{} // name → index in out
 	for _, d := range meta.Dependencies {
@@ -157,11 +179,7 @@ func pathName(n string) bool {
 // chart's name), so without the entry a finding in one fell back to the
 // parent's Chart.yaml. Their files are already the parent's; these entries
 // only map names back to them.
-func vendoredAliases(root, dir string) []fileDep {
-	meta, ok := readChartMeta(root, dir)
-	if !ok {
-		return nil
-	}
+func vendoredAliases(root, dir string, meta chartMeta) []fileDep {
 	aliases := map[string][]string{} // chart name → alias prefixes
 	for _, d := range meta.Dependencies {
 		if d.Alias != "" && pathName(d.Alias) && d.Alias != d.Name {
@@ -181,22 +199,11 @@ func vendoredAliases(root, dir string) []fileDep {
 			continue
 		}
 		sub := filepath.Join(dir, "charts", e.Name())
-		m, ok := readChartName(root, sub)
-		if !ok || aliases[m] == nil {
+		m, ok := readChartMeta(root, sub)
+		if !ok || m.Name == "" || aliases[m.Name] == nil {
 			continue
 		}
-		out = append(out, fileDep{prefix: path.Join("charts", e.Name()) + "/", dir: sub, aliases: aliases[m]})
+		out = append(out, fileDep{prefix: path.Join("charts", e.Name()) + "/", dir: sub, aliases: aliases[m.Name]})
 	}
 	return out
-}
-
-func readChartName(root, dir string) (string, bool) {
-	var m struct {
-		Name string `yaml:"name"`
-	}
-	data, err := parsers.ReadWithin(root, filepath.Join(dir, "Chart.yaml"))
-	if err != nil || yaml.Unmarshal(data, &m) != nil || m.Name == "" {
-		return "", false
-	}
-	return m.Name, true
 }
