@@ -153,14 +153,7 @@ func (j *job) script(st *yaml.Node, env map[string]string) (string, string, bool
 	// GitHub replaces every expression before the shell runs; one hoplint
 	// cannot evaluate (${{ github.sha }}) becomes a shell variable, so
 	// that a word holding it is not literal, as it would not be known.
-	run = exprAny.ReplaceAllStringFunc(run, func(m string) string {
-		if sm := envExpr.FindStringSubmatch(m); sm != nil && sm[0] == m {
-			if v, ok := env[sm[1]]; ok && !strings.Contains(v, "${{") {
-				return v
-			}
-		}
-		return "${HOPLINT_UNKNOWN}"
-	})
+	run, _ = expand(run, env, "${HOPLINT_UNKNOWN}")
 	wd := j.wd
 	if v, set := str(get(st, "working-directory")); set {
 		wd = v
@@ -332,15 +325,24 @@ func subst(n *yaml.Node, env map[string]string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	known := true
-	s = envExpr.ReplaceAllStringFunc(s, func(m string) string {
-		v, ok := env[envExpr.FindStringSubmatch(m)[1]]
-		if !ok || strings.Contains(v, "${{") {
-			known = false
+	return expand(s, env, "${{ ? }}")
+}
+
+// expand replaces each expression of s: ${{ env.NAME }} by NAME's literal
+// value in env, any other (or an env value that is itself an expression)
+// by unknown. known is false when unknown was used.
+func expand(s string, env map[string]string, unknown string) (out string, known bool) {
+	known = true
+	out = exprAny.ReplaceAllStringFunc(s, func(m string) string {
+		if sm := envExpr.FindStringSubmatch(m); sm != nil && sm[0] == m {
+			if v, ok := env[sm[1]]; ok && !strings.Contains(v, "${{") {
+				return v
+			}
 		}
-		return v
+		known = false
+		return unknown
 	})
-	return s, known && !strings.Contains(s, "${{")
+	return out, known
 }
 
 // buildOf finds the build whose output image is: a step before the
@@ -416,12 +418,7 @@ func (w *workflow) buildPush(st *yaml.Node, env map[string]string) (Build, bool)
 		b.Dockerfile = v
 	}
 	if v, ok := str(get(with, "tags")); ok {
-		v = envExpr.ReplaceAllStringFunc(v, func(m string) string {
-			if val, ok := env[envExpr.FindStringSubmatch(m)[1]]; ok && !strings.Contains(val, "${{") {
-				return val
-			}
-			return "${{ ? }}"
-		})
+		v, _ = expand(v, env, "${{ ? }}")
 		for _, t := range strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == ',' }) {
 			t = strings.TrimSpace(t)
 			prefix, complete := t, true
