@@ -12,21 +12,12 @@ import (
 // maxScript bounds the script parsed: a run: step is a few lines.
 const maxScript = 64 << 10
 
-// dockerBuild finds the one `docker build` (docker buildx build, docker
+// dockerBuilds lists the `docker build`s (docker buildx build, docker
 // image build) of a run: script, run in directory wd (relative to the
-// workspace). ok is false when there is none, more than one, or one
-// whose context or Dockerfile is not a literal path in the workspace.
-// Range.Start.Line is the command's line within the script.
-func dockerBuild(script, wd string) (Build, bool) {
-	found, bad := dockerBuilds(script, wd)
-	if bad || len(found) != 1 {
-		return Build{}, false
-	}
-	return found[0], true
-}
-
-// dockerBuilds lists the builds of a script that hoplint can read; bad
-// is true when some other build is there too.
+// workspace), whose context and Dockerfile are literal paths in the
+// workspace. bad is true when the script does not parse, is over
+// maxScript, or holds a build hoplint cannot read. Range.Start.Line is
+// each command's line within the script.
 func dockerBuilds(script, wd string) (found []Build, bad bool) {
 	if len(script) > maxScript {
 		return nil, true

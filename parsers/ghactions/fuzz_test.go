@@ -15,7 +15,7 @@ func FuzzWorkflow(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzbound.Check(t, func() {
 			_, _ = Parse(parsers.NewFile("w.yml", "/r/w.yml", "/r", "", data))
-			_, _ = dockerBuild(string(data), ".")
+			_, _ = dockerBuilds(string(data), ".")
 		})
 	})
 }

@@ -112,35 +112,41 @@ func Parse(f *parsers.File) (Workflow, []parsers.Problem) {
 func (j *job) tagged() []Build {
 	var out []Build
 	for _, st := range j.steps {
-		env := j.stepEnv(st)
-		var bs []Build
-		if uses, ok := str(get(st, "uses")); ok {
-			if action(uses) != buildPushAction {
-				continue
-			}
-			b, ok := j.w.buildPush(st, env)
-			if !ok {
-				continue
-			}
-			bs = []Build{b}
-		} else {
-			run, wd, ok := j.script(st, env)
-			if !ok {
-				continue
-			}
-			all, _ := dockerBuilds(run, wd)
-			for _, b := range all {
-				b.Range = j.w.scriptLine(get(st, "run"), b.Range.Start.Line)
-				bs = append(bs, b)
-			}
-		}
-		for _, b := range bs {
+		found, _ := j.builds(st)
+		for _, b := range found {
 			if len(b.Repos) > 0 {
 				out = append(out, b)
 			}
 		}
 	}
 	return out
+}
+
+// builds are the image builds step st runs that hoplint can read: its
+// docker/build-push-action, or the docker builds of its run: script. bad
+// is true when the step is something else, or holds a build hoplint
+// cannot read.
+func (j *job) builds(st *yaml.Node) (found []Build, bad bool) {
+	env := j.stepEnv(st)
+	if uses, ok := str(get(st, "uses")); ok {
+		if action(uses) != buildPushAction {
+			return nil, true
+		}
+		b, ok := j.w.buildPush(st, env)
+		if !ok {
+			return nil, true
+		}
+		return []Build{b}, false
+	}
+	run, wd, ok := j.script(st, env)
+	if !ok {
+		return nil, true
+	}
+	found, bad = dockerBuilds(run, wd)
+	for i := range found {
+		found[i].Range = j.w.scriptLine(get(st, "run"), found[i].Range.Start.Line)
+	}
+	return found, bad
 }
 
 // script is a run: step's script with ${{ env }} replaced, and the
@@ -376,23 +382,11 @@ func (j *job) stepBuild(id string, before int) (Build, bool) {
 		if v, _ := str(get(st, "id")); v != id {
 			continue
 		}
-		env := j.stepEnv(st)
-		if uses, ok := str(get(st, "uses")); ok {
-			if action(uses) != buildPushAction {
-				return Build{}, false
-			}
-			return j.w.buildPush(st, env)
-		}
-		run, wd, ok := j.script(st, env)
-		if !ok {
+		found, bad := j.builds(st)
+		if bad || len(found) != 1 {
 			return Build{}, false
 		}
-		b, ok := dockerBuild(run, wd)
-		if !ok {
-			return Build{}, false
-		}
-		b.Range = j.w.scriptLine(get(st, "run"), b.Range.Start.Line)
-		return b, true
+		return found[0], true
 	}
 	return Build{}, false
 }
